@@ -1,0 +1,123 @@
+/*  bus: libzmq helpers. */
+#include "bus.h"
+
+#include <errno.h>
+#include <string.h>
+
+int bus_error(void)
+{
+    switch (zmq_errno()) {
+    case EINTR:
+        return OPCAT_EINTR;
+    case EAGAIN:
+        return OPCAT_ETIMEDOUT;
+    case EHOSTUNREACH:
+        return OPCAT_ENOTFOUND;
+    case EMSGSIZE:
+        return OPCAT_ETOOBIG;
+    case ENOMEM:
+        return OPCAT_ENOMEM;
+    case ETERM:
+        return OPCAT_EINTR;
+    default:
+        return OPCAT_EIO;
+    }
+}
+
+void *bus_socket(void *ctx, int type, const char *endpoint, bool bind,
+                 err_t *err)
+{
+    void *socket = zmq_socket(ctx, type);
+    if (!socket) {
+        err_set(err, bus_error(), "", "zmq_socket: %s",
+                zmq_strerror(zmq_errno()));
+        return NULL;
+    }
+    int linger = BUS_LINGER_MS;
+    zmq_setsockopt(socket, ZMQ_LINGER, &linger, sizeof linger);
+    int rc = bind ? zmq_bind(socket, endpoint) : zmq_connect(socket, endpoint);
+    if (rc) {
+        err_set(err, bus_error(), "endpoint", "%s %s: %s",
+                bind ? "bind" : "connect", endpoint, zmq_strerror(zmq_errno()));
+        zmq_close(socket);
+        return NULL;
+    }
+    return socket;
+}
+
+void bus_close(void **socket)
+{
+    if (socket && *socket) {
+        zmq_close(*socket);
+        *socket = NULL;
+    }
+}
+
+void bus_message_close(bus_message_t *message)
+{
+    for (size_t i = 0; i < message->count; i++)
+        zmq_msg_close(&message->frames[i]);
+    message->count = 0;
+}
+
+static void s_drain(void *socket)
+{
+    int more = 1;
+    size_t len = sizeof more;
+    while (more) {
+        zmq_msg_t junk;
+        zmq_msg_init(&junk);
+        if (zmq_msg_recv(&junk, socket, 0) < 0)
+            more = 0;
+        else
+            zmq_getsockopt(socket, ZMQ_RCVMORE, &more, &len);
+        zmq_msg_close(&junk);
+    }
+}
+
+int bus_recv(void *socket, bus_message_t *message, int flags)
+{
+    message->count = 0;
+    for (;;) {
+        zmq_msg_t *frame = &message->frames[message->count];
+        zmq_msg_init(frame);
+        if (zmq_msg_recv(frame, socket, message->count ? 0 : flags) < 0) {
+            int rc = bus_error();
+            zmq_msg_close(frame);
+            bus_message_close(message);
+            return rc;
+        }
+        message->count++;
+        if (!zmq_msg_more(frame))
+            return OPCAT_OK;
+        if (message->count == BUS_MAX_FRAMES) {
+            s_drain(socket);
+            bus_message_close(message);
+            return OPCAT_EPROTO;
+        }
+    }
+}
+
+int bus_send(void *socket, const void *const *data, const size_t *len,
+             size_t count, int flags)
+{
+    for (size_t i = 0; i < count; i++) {
+        int more = i + 1 < count ? ZMQ_SNDMORE : 0;
+        if (zmq_send(socket, data[i], len[i], flags | more) < 0)
+            return bus_error();
+    }
+    return OPCAT_OK;
+}
+
+bool bus_endpoint_is_local(const char *endpoint)
+{
+    if (strncmp(endpoint, "ipc://", 6) == 0 ||
+        strncmp(endpoint, "inproc://", 9) == 0)
+        return true;
+    if (strncmp(endpoint, "tcp://", 6) != 0)
+        return false;
+    const char *host = endpoint + 6;
+    return strncmp(host, "127.", 4) == 0 ||
+           strncmp(host, "localhost:", 10) == 0 ||
+           strncmp(host, "[::1]:", 6) == 0;
+}

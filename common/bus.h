@@ -1,0 +1,58 @@
+/*  bus: the ZeroMQ plumbing shared by every process.
+
+    Sockets are plain libzmq sockets ('void *').  This module creates them
+    with the project's options (bounded linger, high-water marks, maximum
+    message size), receives multipart messages with a limit on frames, and
+    runs one request/reply exchange with a timeout for clients.  Errors
+    from libzmq are translated here and nowhere else. */
+#ifndef OPCAT_BUS_H
+#define OPCAT_BUS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <zmq.h>
+
+#include "err.h"
+
+#define BUS_MAX_FRAMES 8
+#define BUS_MAX_MESSAGE_DEFAULT ((int64_t)64 << 20) /* bytes of one frame */
+#define BUS_LINGER_MS 1000
+
+/*  A received multipart message: up to BUS_MAX_FRAMES frames. */
+typedef struct {
+    zmq_msg_t frames[BUS_MAX_FRAMES];
+    size_t count;
+} bus_message_t;
+
+/*  Creates a socket of 'type' bound ('bind' true) or connected to
+    'endpoint', with linger BUS_LINGER_MS.  Returns NULL and fills 'err'. */
+void *bus_socket(void *ctx, int type, const char *endpoint, bool bind,
+                 err_t *err);
+
+/*  Closes '*socket' (NULL allowed) and sets it to NULL. */
+void bus_close(void **socket);
+
+/*  Receives one whole multipart message.  Returns 0; OPCAT_EINTR when a
+    signal interrupted (check the flags); OPCAT_ETIMEDOUT with ZMQ_DONTWAIT
+    and nothing to read; OPCAT_EPROTO when it had more than
+    BUS_MAX_FRAMES frames (the rest is drained and dropped). On success
+    the caller calls bus_message_close(). */
+int bus_recv(void *socket, bus_message_t *message, int flags);
+
+/*  Closes every frame of 'message'. */
+void bus_message_close(bus_message_t *message);
+
+/*  Sends 'count' buffers as one multipart message (copies them).
+    Returns 0 or a translated error. */
+int bus_send(void *socket, const void *const *data, const size_t *len,
+             size_t count, int flags);
+
+/*  Translates the current zmq_errno() into an OPCAT_E* code. */
+int bus_error(void);
+
+/*  Whether 'endpoint' is ipc://, inproc:// or TCP on a loopback address:
+    the only places plain (unauthenticated) mode is allowed. */
+bool bus_endpoint_is_local(const char *endpoint);
+
+#endif

@@ -1,0 +1,221 @@
+/*  client: DEALER sockets with request ids and timeouts. */
+#include "client.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <zmq.h>
+
+#include "bus.h"
+
+struct client {
+    void *ctx;    /* borrowed */
+    void *append; /* DEALER */
+    void *replay; /* DEALER */
+    uint64_t next_request_id;
+};
+
+client_t *client_new(void *ctx, const char *append_ep, const char *replay_ep,
+                     err_t *err)
+{
+    client_t *self = calloc(1, sizeof *self);
+    if (!self) {
+        err_set(err, OPCAT_ENOMEM, "", "out of memory");
+        return NULL;
+    }
+    self->ctx = ctx;
+    self->next_request_id = 1;
+    if ((append_ep && !(self->append = bus_socket(ctx, ZMQ_DEALER, append_ep,
+                                                  false, err))) ||
+        (replay_ep &&
+         !(self->replay = bus_socket(ctx, ZMQ_DEALER, replay_ep, false, err))))
+        client_destroy(&self);
+    return self;
+}
+
+void client_destroy(client_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    bus_close(&(*self_p)->append);
+    bus_close(&(*self_p)->replay);
+    free(*self_p);
+    *self_p = NULL;
+}
+
+void *client_replay_socket(client_t *self)
+{
+    return self->replay;
+}
+
+/*  Waits until 'socket' is readable; OPCAT_ETIMEDOUT or OPCAT_EINTR. */
+static int s_wait(void *socket, int timeout_ms)
+{
+    zmq_pollitem_t item = {socket, 0, ZMQ_POLLIN, 0};
+    int rc = zmq_poll(&item, 1, timeout_ms);
+    if (rc < 0)
+        return bus_error();
+    return rc == 0 ? OPCAT_ETIMEDOUT : OPCAT_OK;
+}
+
+int client_append_send(client_t *self, event_t *const *events, size_t count,
+                       bool atomic, uint64_t *request_id, err_t *err)
+{
+    Opcat__V1__AppendRequest req = OPCAT__V1__APPEND_REQUEST__INIT;
+    req.request_id = self->next_request_id++;
+    req.atomic = atomic;
+    req.n_events = count;
+    req.events = (event_t **)events;
+    size_t len = opcat__v1__append_request__get_packed_size(&req);
+    zmq_msg_t msg;
+    if (zmq_msg_init_size(&msg, len))
+        return err_set(err, OPCAT_ENOMEM, "", "out of memory");
+    opcat__v1__append_request__pack(&req, zmq_msg_data(&msg));
+    if (zmq_msg_send(&msg, self->append, 0) < 0) {
+        zmq_msg_close(&msg);
+        return err_set(err, bus_error(), "", "send: %s",
+                       zmq_strerror(zmq_errno()));
+    }
+    if (request_id)
+        *request_id = req.request_id;
+    return OPCAT_OK;
+}
+
+int client_append_recv(client_t *self, int timeout_ms,
+                       Opcat__V1__AppendReply **reply, err_t *err)
+{
+    int rc = s_wait(self->append, timeout_ms);
+    if (rc)
+        return err_set(err, rc, "",
+                       "no answer from the store's APPEND "
+                       "endpoint (%s)",
+                       err_strerror(rc));
+    bus_message_t msg;
+    if ((rc = bus_recv(self->append, &msg, 0)))
+        return err_set(err, rc, "", "receive: %s", err_strerror(rc));
+    *reply = msg.count == 1
+                 ? opcat__v1__append_reply__unpack(NULL,
+                                                   zmq_msg_size(&msg.frames[0]),
+                                                   zmq_msg_data(&msg.frames[0]))
+                 : NULL;
+    bus_message_close(&msg);
+    if (!*reply)
+        return err_set(err, OPCAT_EPROTO, "",
+                       "the store's answer is not an AppendReply");
+    return OPCAT_OK;
+}
+
+int client_fetch_send(client_t *self, uint64_t from, uint64_t to, uint32_t max,
+                      const char *prefix, uint64_t *request_id, err_t *err)
+{
+    Opcat__V1__ReplayRequest req = OPCAT__V1__REPLAY_REQUEST__INIT;
+    req.request_id = self->next_request_id++;
+    req.from = from;
+    req.to = to;
+    req.max_events = max;
+    req.head_only = max == 0;
+    req.topic_prefix = (char *)(prefix ? prefix : "");
+    uint8_t buf[512];
+    size_t len = opcat__v1__replay_request__get_packed_size(&req);
+    if (len > sizeof buf)
+        return err_set(err, OPCAT_ETOOBIG, "topic", "topic: prefix too long");
+    opcat__v1__replay_request__pack(&req, buf);
+    if (zmq_send(self->replay, buf, len, 0) < 0)
+        return err_set(err, bus_error(), "", "send: %s",
+                       zmq_strerror(zmq_errno()));
+    if (request_id)
+        *request_id = req.request_id;
+    return OPCAT_OK;
+}
+
+void client_page_clear(client_page_t *page)
+{
+    zmq_msg_t *frames = page->frames;
+    for (size_t i = 0; i < page->count; i++)
+        zmq_msg_close(&frames[i]);
+    page->count = 0;
+    if (page->reply)
+        opcat__v1__replay_reply__free_unpacked(page->reply, NULL);
+    page->reply = NULL;
+}
+
+static int s_page_grow(client_page_t *page)
+{
+    if (page->count < page->cap)
+        return 0;
+    size_t cap = page->cap ? page->cap * 2 : 256;
+    void *frames = realloc(page->frames, cap * sizeof(zmq_msg_t));
+    if (!frames)
+        return -1;
+    page->frames = frames;
+    page->cap = cap;
+    return 0;
+}
+
+int client_fetch_recv(client_t *self, client_page_t *page, err_t *err)
+{
+    client_page_clear(page);
+    zmq_msg_t header;
+    zmq_msg_init(&header);
+    if (zmq_msg_recv(&header, self->replay, ZMQ_DONTWAIT) < 0) {
+        zmq_msg_close(&header);
+        return err_set(err, bus_error(), "", "receive: %s",
+                       zmq_strerror(zmq_errno()));
+    }
+    int more = zmq_msg_more(&header);
+    page->reply = opcat__v1__replay_reply__unpack(NULL, zmq_msg_size(&header),
+                                                  zmq_msg_data(&header));
+    zmq_msg_close(&header);
+    while (more) {
+        if (s_page_grow(page))
+            return err_set(err, OPCAT_ENOMEM, "", "out of memory");
+        zmq_msg_t *frame = &((zmq_msg_t *)page->frames)[page->count];
+        zmq_msg_init(frame);
+        zmq_msg_recv(frame, self->replay, 0);
+        more = zmq_msg_more(frame);
+        page->count++;
+    }
+    if (!page->reply)
+        return err_set(err, OPCAT_EPROTO, "",
+                       "the store's answer is not a ReplayReply");
+    if (page->reply->code)
+        return err_set(err, page->reply->code, "", "store: %s",
+                       page->reply->message);
+    return OPCAT_OK;
+}
+
+int client_fetch(client_t *self, uint64_t from, uint64_t to, uint32_t max,
+                 const char *prefix, int timeout_ms, client_page_t *page,
+                 err_t *err)
+{
+    uint64_t id;
+    int rc = client_fetch_send(self, from, to, max, prefix, &id, err);
+    while (!rc) {
+        if ((rc = s_wait(self->replay, timeout_ms)))
+            return err_set(err, rc, "",
+                           "no answer from the store's REPLAY endpoint (%s)",
+                           err_strerror(rc));
+        rc = client_fetch_recv(self, page, err);
+        if (!rc && page->reply->request_id == id)
+            return OPCAT_OK; /* else a stale answer to an abandoned request */
+    }
+    return rc;
+}
+
+const uint8_t *client_page_event(const client_page_t *page, size_t i,
+                                 size_t *len)
+{
+    zmq_msg_t *frame = &((zmq_msg_t *)page->frames)[i];
+    *len = zmq_msg_size(frame);
+    return zmq_msg_data(frame);
+}
+
+int client_head(client_t *self, int timeout_ms, uint64_t *head, err_t *err)
+{
+    client_page_t page = {0};
+    int rc = client_fetch(self, 1, 0, 0, NULL, timeout_ms, &page, err);
+    if (!rc)
+        *head = page.reply->head;
+    client_page_clear(&page);
+    free(page.frames);
+    return rc;
+}

@@ -1,0 +1,71 @@
+/*  client: the store's client side, for opcatctl, the consumers and tests.
+
+    Wraps the APPEND and REPLAY exchanges of docs/PROTOCOL.md: a DEALER
+    per endpoint, connected on first use, requests matched to replies by
+    request_id, every wait bounded by a timeout. */
+#ifndef OPCAT_CLIENT_H
+#define OPCAT_CLIENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "event.h"
+
+typedef struct client client_t;
+
+/*  A page of replayed events: 'count' packed envelopes. */
+typedef struct {
+    Opcat__V1__ReplayReply *reply;
+    void *frames; /* zmq_msg_t[count]: the envelopes */
+    size_t count, cap;
+} client_page_t;
+
+/*  Creates a client of the store at 'append_ep' and 'replay_ep' (either
+    may be NULL if unused) in ZeroMQ context 'ctx' (borrowed). */
+client_t *client_new(void *ctx, const char *append_ep, const char *replay_ep,
+                     err_t *err);
+
+/*  Closes the sockets; '*self' becomes NULL.  NULL allowed. */
+void client_destroy(client_t **self);
+
+/*  Sends one AppendRequest of 'count' events (not waiting). '*request_id'
+    gets its id.  Returns 0 or an error. */
+int client_append_send(client_t *self, event_t *const *events, size_t count,
+                       bool atomic, uint64_t *request_id, err_t *err);
+
+/*  Waits up to 'timeout_ms' for the next AppendReply (any request's).
+    '*reply' is the caller's to free with
+    opcat__v1__append_reply__free_unpacked().  OPCAT_ETIMEDOUT if none. */
+int client_append_recv(client_t *self, int timeout_ms,
+                       Opcat__V1__AppendReply **reply, err_t *err);
+
+/*  Sends a ReplayRequest and waits up to 'timeout_ms' for its page.
+    'prefix' may be NULL; 'to' 0 means up to the head.  Free the page with
+    client_page_clear(). */
+int client_fetch(client_t *self, uint64_t from, uint64_t to, uint32_t max,
+                 const char *prefix, int timeout_ms, client_page_t *page,
+                 err_t *err);
+
+/*  The envelope bytes of event 'i' of 'page'. */
+const uint8_t *client_page_event(const client_page_t *page, size_t i,
+                                 size_t *len);
+
+/*  Releases what a page holds (it can be reused). */
+void client_page_clear(client_page_t *page);
+
+/*  Asks the store for its head (last committed sequence). */
+int client_head(client_t *self, int timeout_ms, uint64_t *head, err_t *err);
+
+/*  The REPLAY socket (DEALER) for a caller that polls it itself. */
+void *client_replay_socket(client_t *self);
+
+/*  Sends a ReplayRequest without waiting; for callers that poll. */
+int client_fetch_send(client_t *self, uint64_t from, uint64_t to, uint32_t max,
+                      const char *prefix, uint64_t *request_id, err_t *err);
+
+/*  Receives a page now readable on the REPLAY socket (ZMQ_DONTWAIT). */
+int client_fetch_recv(client_t *self, client_page_t *page, err_t *err);
+
+#endif

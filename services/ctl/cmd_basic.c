@@ -1,0 +1,182 @@
+/*  opcatctl publish, get, head, ping. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client.h"
+#include "ctl.h"
+#include "validate.h"
+
+/*  Runs a command that takes no options beyond --json/--help and
+    exactly 'nargs' arguments; returns the index of the first or -1. */
+static int s_args(ctl_t *ctl, int argc, char **argv, const char *usage,
+                  int nargs)
+{
+    int first = ctl_parse(ctl, argc, argv, usage, "", NULL, NULL, NULL);
+    if (argc - first != nargs) {
+        fputs(usage, stderr);
+        return -1;
+    }
+    return first;
+}
+
+static char *s_read_all(FILE *f, size_t *len)
+{
+    size_t cap = 4096;
+    char *buf = malloc(cap);
+    *len = 0;
+    size_t n;
+    while (buf && (n = fread(buf + *len, 1, cap - *len, f)) > 0) {
+        *len += n;
+        if (*len == cap) {
+            char *bigger = realloc(buf, cap *= 2);
+            if (!bigger)
+                free(buf);
+            buf = bigger;
+        }
+    }
+    return buf;
+}
+
+static int s_publish_one(ctl_t *ctl, event_t *e)
+{
+    err_t err;
+    Opcat__V1__AppendReply *reply = NULL;
+    client_t *client = client_new(ctl->zmq, ctl->cfg.append, NULL, &err);
+    int rc = client ? client_append_send(client, &e, 1, true, NULL, &err) : 1;
+    if (!rc)
+        rc = client_append_recv(client, ctl->timeout_ms, &reply, &err);
+    client_destroy(&client);
+    if (rc) {
+        fprintf(stderr, "opcatctl: %s\n", err.message);
+        return 1;
+    }
+    const Opcat__V1__AppendResult *r =
+        reply->n_results == 1 ? reply->results[0] : NULL;
+    int status = 1;
+    if (!r)
+        fprintf(stderr, "opcatctl: %s\n", reply->message);
+    else if (r->status == OPCAT__V1__APPEND_RESULT__STATUS__STORED ||
+             r->status == OPCAT__V1__APPEND_RESULT__STATUS__DUPLICATE) {
+        const char *what = r->status ? "duplicate" : "stored";
+        if (ctl->json)
+            printf("{\"status\":\"%s\",\"sequence\":%llu,\"id\":\"%s\"}\n",
+                   what, (unsigned long long)r->sequence, e->id);
+        else
+            printf("%s %llu %s\n", what, (unsigned long long)r->sequence,
+                   e->id);
+        status = 0;
+    } else {
+        fprintf(stderr, "opcatctl: refused: %s\n", r->message);
+    }
+    opcat__v1__append_reply__free_unpacked(reply, NULL);
+    return status;
+}
+
+int cmd_publish(ctl_t *ctl, int argc, char **argv)
+{
+    static const char usage[] =
+        "usage: opcatctl publish [--json] < EVENT.json\n"
+        "Appends the one JSON event read from stdin and prints its "
+        "sequence.\n";
+    if (s_args(ctl, argc, argv, usage, 0) < 0)
+        return 1;
+    size_t len;
+    char *text = s_read_all(stdin, &len);
+    err_t err;
+    err_clear(&err);
+    event_t *e = text ? event_from_text(text, len, &err) : NULL;
+    free(text);
+    codes_t *codes = ctl_codes();
+    if (e && validate_event(codes, e, &err))
+        event_free(&e);
+    codes_destroy(&codes);
+    char id[EVENT_ID_MAX + 1];
+    if (e && !*e->id &&
+        (event_derive_id(e, id) || event_set_string(&e->id, id)))
+        event_free(&e);
+    if (!e) {
+        fprintf(stderr, "opcatctl: stdin: %s\n",
+                err.code ? err.message : "out of memory");
+        return 1;
+    }
+    int rc = s_publish_one(ctl, e);
+    event_free(&e);
+    return rc;
+}
+
+int cmd_get(ctl_t *ctl, int argc, char **argv)
+{
+    static const char usage[] = "usage: opcatctl get [--json] SEQ\n"
+                                "Prints the event stored at sequence SEQ.\n";
+    int first = s_args(ctl, argc, argv, usage, 1);
+    if (first < 0)
+        return 1;
+    uint64_t seq = ctl_number(argv[first], "SEQ");
+    err_t err;
+    client_page_t page = {0};
+    client_t *client = client_new(ctl->zmq, NULL, ctl->cfg.replay, &err);
+    int rc = client ? client_fetch(client, seq, seq, 1, NULL, ctl->timeout_ms,
+                                   &page, &err)
+                    : 1;
+    if (!rc && page.count == 1) {
+        size_t len;
+        const uint8_t *data = client_page_event(&page, 0, &len);
+        ctl_print_event(ctl, data, len, false);
+    } else if (!rc) {
+        fprintf(stderr, "opcatctl: no event at sequence %llu (head %llu)\n",
+                (unsigned long long)seq, (unsigned long long)page.reply->head);
+        rc = 1;
+    } else {
+        fprintf(stderr, "opcatctl: %s\n", err.message);
+    }
+    client_page_clear(&page);
+    free(page.frames);
+    client_destroy(&client);
+    return rc ? 1 : 0;
+}
+
+static int s_head(ctl_t *ctl, uint64_t *head, err_t *err)
+{
+    client_t *client = client_new(ctl->zmq, NULL, ctl->cfg.replay, err);
+    int rc = client ? client_head(client, ctl->timeout_ms, head, err) : 1;
+    client_destroy(&client);
+    return rc;
+}
+
+int cmd_head(ctl_t *ctl, int argc, char **argv)
+{
+    static const char usage[] = "usage: opcatctl head [--json]\n"
+                                "Prints the last committed sequence.\n";
+    if (s_args(ctl, argc, argv, usage, 0) < 0)
+        return 1;
+    uint64_t head;
+    err_t err;
+    if (s_head(ctl, &head, &err)) {
+        fprintf(stderr, "opcatctl: %s\n", err.message);
+        return 1;
+    }
+    printf(ctl->json ? "{\"head\":%llu}\n" : "%llu\n",
+           (unsigned long long)head);
+    return 0;
+}
+
+int cmd_ping(ctl_t *ctl, int argc, char **argv)
+{
+    static const char usage[] =
+        "usage: opcatctl ping [--json]\n"
+        "Checks that the store answers on REPLAY within --timeout; exit 0 if "
+        "it does.\n";
+    if (s_args(ctl, argc, argv, usage, 0) < 0)
+        return 1;
+    uint64_t head;
+    err_t err;
+    if (s_head(ctl, &head, &err)) {
+        fprintf(stderr, "opcatctl: ping %s: %s\n", ctl->cfg.replay,
+                err.message);
+        return 1;
+    }
+    printf(ctl->json ? "{\"ok\":true,\"head\":%llu}\n" : "ok head %llu\n",
+           (unsigned long long)head);
+    return 0;
+}

@@ -1,0 +1,272 @@
+/*  opcatctl import: validate a whole JSON-lines file, then append it.
+
+    Every line is parsed and checked against the single-event rules first;
+    if any line is bad, every bad line is reported as FILE:LINE: field:
+    reason and nothing is sent.  Then the file goes to the store in one
+    atomic request (the store checks cross-references; if it refuses one
+    event, nothing is stored), or with --batch N in atomic requests of N
+    events, --window of them in flight, each acknowledged on its own. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client.h"
+#include "ctl.h"
+#include "validate.h"
+
+static const char s_usage[] =
+    "usage: opcatctl import [--batch N] [--window W] [--acked FILE] "
+    "[--json] FILE|-\n"
+    "Appends the events of FILE (JSON lines; - reads stdin).  The whole\n"
+    "file is checked first: any bad line is reported as FILE:LINE: field:\n"
+    "reason, and nothing is appended.  Events without an id get one derived\n"
+    "from their content, so importing a file twice stores nothing new.\n"
+    "  --batch N     send N events per atomic request instead of one request\n"
+    "  --window W    requests in flight with --batch (default 16)\n"
+    "  --acked FILE  append the id of each acknowledged event to FILE\n"
+    "  --json        print the counts as JSON\n";
+
+typedef struct {
+    size_t batch, window;
+    const char *acked;
+} import_opts_t;
+
+typedef struct {
+    const char *path;
+    event_t **events;
+    size_t *lines; /* line number of each event */
+    size_t count, cap;
+} input_t;
+
+typedef struct {
+    size_t stored, duplicate, refused, not_stored, failed;
+} tally_t;
+
+static int s_option(void *arg, int c, const char *value)
+{
+    import_opts_t *o = arg;
+    switch (c) {
+    case 'b':
+        o->batch = ctl_number(value, "--batch");
+        return o->batch == 0;
+    case 'w':
+        o->window = ctl_number(value, "--window");
+        return o->window == 0;
+    case 'k':
+        o->acked = value;
+        return 0;
+    default:
+        return 1;
+    }
+}
+
+static int s_push(input_t *in, event_t *e, size_t line)
+{
+    if (in->count == in->cap) {
+        size_t cap = in->cap ? in->cap * 2 : 1024;
+        event_t **events = realloc(in->events, cap * sizeof *events);
+        size_t *lines = events ? realloc(in->lines, cap * sizeof *lines) : NULL;
+        if (events)
+            in->events = events;
+        if (!lines)
+            return -1;
+        in->lines = lines;
+        in->cap = cap;
+    }
+    in->events[in->count] = e;
+    in->lines[in->count++] = line;
+    return 0;
+}
+
+/*  Parses and checks one line; prints its error.  Returns 0 if good. */
+static int s_check_line(input_t *in, const codes_t *codes, char *text,
+                        size_t len, size_t line)
+{
+    err_t err;
+    err_clear(&err);
+    event_t *e = event_from_text(text, len, &err);
+    if (e && validate_event(codes, e, &err) == 0 && !*e->id) {
+        char id[EVENT_ID_MAX + 1];
+        if (event_derive_id(e, id) || event_set_string(&e->id, id))
+            err_set(&err, OPCAT_ENOMEM, "", "out of memory");
+    }
+    if (err.code || !e || s_push(in, e, line)) {
+        fprintf(stderr, "%s:%zu: %s\n", in->path, line,
+                err.code ? err.message : "out of memory");
+        event_free(&e);
+        return 1;
+    }
+    return 0;
+}
+
+static int s_blank(const char *s)
+{
+    for (; *s; s++)
+        if (*s != ' ' && *s != '\t' && *s != '\r' && *s != '\n')
+            return 0;
+    return 1;
+}
+
+/*  Reads and checks the whole input.  Returns the number of bad lines,
+    or -1 if the file cannot be read. */
+static long s_read(input_t *in, const codes_t *codes)
+{
+    FILE *f = strcmp(in->path, "-") == 0 ? stdin : fopen(in->path, "r");
+    if (!f) {
+        perror(in->path);
+        return -1;
+    }
+    char *text = NULL;
+    size_t cap = 0, line = 0;
+    long bad = 0;
+    ssize_t len;
+    while ((len = getline(&text, &cap, f)) >= 0) {
+        line++;
+        if (!s_blank(text))
+            bad += s_check_line(in, codes, text, (size_t)len, line);
+    }
+    free(text);
+    if (f != stdin)
+        fclose(f);
+    return bad;
+}
+
+static void s_tally(tally_t *t, const input_t *in, size_t first,
+                    const Opcat__V1__AppendReply *reply, FILE *acked)
+{
+    for (size_t i = 0; i < reply->n_results; i++) {
+        const Opcat__V1__AppendResult *r = reply->results[i];
+        size_t k = first + i;
+        switch (r->status) {
+        case OPCAT__V1__APPEND_RESULT__STATUS__STORED:
+            t->stored++;
+            break;
+        case OPCAT__V1__APPEND_RESULT__STATUS__DUPLICATE:
+            t->duplicate++;
+            break;
+        case OPCAT__V1__APPEND_RESULT__STATUS__REFUSED:
+            t->refused++;
+            fprintf(stderr, "%s:%zu: %s\n", in->path, in->lines[k], r->message);
+            break;
+        case OPCAT__V1__APPEND_RESULT__STATUS__NOT_STORED:
+            t->not_stored++;
+            break;
+        default:
+            t->failed++;
+            fprintf(stderr, "%s:%zu: not stored: %s\n", in->path, in->lines[k],
+                    r->message);
+        }
+        if (acked && r->status <= OPCAT__V1__APPEND_RESULT__STATUS__DUPLICATE)
+            fprintf(acked, "%s %llu\n", in->events[k]->id,
+                    (unsigned long long)r->sequence);
+    }
+    if (acked)
+        fflush(acked);
+}
+
+/*  Sends the events in requests of 'batch', 'window' in flight. */
+static int s_send(ctl_t *ctl, client_t *client, const input_t *in,
+                  const import_opts_t *o, tally_t *t, FILE *acked)
+{
+    size_t batch = o->batch ? o->batch : (in->count ? in->count : 1);
+    size_t sent = 0, inflight = 0;
+    uint64_t first_id = 0;
+    err_t err;
+    while (sent < in->count || inflight) {
+        while (sent < in->count && inflight < o->window) {
+            size_t n = in->count - sent < batch ? in->count - sent : batch;
+            uint64_t id;
+            if (client_append_send(client, in->events + sent, n, true, &id,
+                                   &err))
+                goto fail;
+            if (!first_id)
+                first_id = id;
+            sent += n;
+            inflight++;
+        }
+        Opcat__V1__AppendReply *reply;
+        if (client_append_recv(client, ctl->timeout_ms, &reply, &err))
+            goto fail;
+        if (reply->code) {
+            fprintf(stderr, "opcatctl: the store refused the request: %s\n",
+                    reply->message);
+            opcat__v1__append_reply__free_unpacked(reply, NULL);
+            return 1;
+        }
+        s_tally(t, in, (size_t)(reply->request_id - first_id) * batch, reply,
+                acked);
+        opcat__v1__append_reply__free_unpacked(reply, NULL);
+        inflight--;
+    }
+    return 0;
+fail:
+    fprintf(stderr,
+            "opcatctl: %s; %zu events acknowledged before that (see "
+            "--acked)\n",
+            err.message, t->stored + t->duplicate);
+    return 1;
+}
+
+static void s_report(const ctl_t *ctl, const input_t *in, const tally_t *t)
+{
+    if (ctl->json)
+        printf("{\"file\":\"%s\",\"events\":%zu,\"accepted\":%zu,"
+               "\"duplicate\":%zu,\"refused\":%zu,\"not_stored\":%zu}\n",
+               in->path, in->count, t->stored, t->duplicate, t->refused,
+               t->not_stored + t->failed);
+    else
+        printf("%s: %zu events: %zu accepted, %zu duplicate%s\n", in->path,
+               in->count, t->stored, t->duplicate,
+               t->refused || t->not_stored || t->failed
+                   ? "; refused, nothing of the refused requests stored"
+                   : "");
+}
+
+static void s_free_input(input_t *in)
+{
+    for (size_t i = 0; i < in->count; i++)
+        event_free(&in->events[i]);
+    free(in->events);
+    free(in->lines);
+}
+
+int cmd_import(ctl_t *ctl, int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"batch", required_argument, NULL, 'b'},
+        {"window", required_argument, NULL, 'w'},
+        {"acked", required_argument, NULL, 'k'},
+        {NULL, 0, NULL, 0}};
+    import_opts_t o = {0, 16, NULL};
+    int first = ctl_parse(ctl, argc, argv, s_usage, "", longopts, s_option, &o);
+    if (first != argc - 1) {
+        fputs(s_usage, stderr);
+        return 1;
+    }
+    input_t in = {.path = argv[first]};
+    codes_t *codes = ctl_codes();
+    long bad = s_read(&in, codes);
+    codes_destroy(&codes);
+    if (bad) {
+        if (bad > 0)
+            fprintf(stderr, "%s: %ld bad line%s; nothing was imported\n",
+                    in.path, bad, bad == 1 ? "" : "s");
+        s_free_input(&in);
+        return 1;
+    }
+    err_t err;
+    tally_t t = {0};
+    FILE *acked = o.acked ? fopen(o.acked, "a") : NULL;
+    client_t *client = client_new(ctl->zmq, ctl->cfg.append, NULL, &err);
+    int rc = client ? s_send(ctl, client, &in, &o, &t, acked) : 1;
+    if (!client)
+        fprintf(stderr, "opcatctl: %s\n", err.message);
+    else if (!rc)
+        s_report(ctl, &in, &t);
+    client_destroy(&client);
+    if (acked)
+        fclose(acked);
+    s_free_input(&in);
+    return rc || t.refused || t.not_stored || t.failed ? 1 : 0;
+}

@@ -1,0 +1,46 @@
+/*  opcatctl: the command-line client.  main.c parses the global options
+    and dispatches to one cmd_*() per command; each command parses its own
+    options and returns the process exit status (0 ok, 1 failure). */
+#ifndef OPCAT_CTL_H
+#define OPCAT_CTL_H
+
+#include <stdbool.h>
+
+#include "cfg.h"
+#include "codes.h"
+
+/*  What every command gets: settings and a ZeroMQ context. */
+typedef struct {
+    cfg_t cfg;
+    void *zmq;
+    int timeout_ms; /* how long to wait for any answer */
+    bool json;      /* --json: JSON lines instead of tables */
+} ctl_t;
+
+int cmd_import(ctl_t *ctl, int argc, char **argv);
+int cmd_publish(ctl_t *ctl, int argc, char **argv);
+int cmd_tail(ctl_t *ctl, int argc, char **argv);
+int cmd_get(ctl_t *ctl, int argc, char **argv);
+int cmd_head(ctl_t *ctl, int argc, char **argv);
+int cmd_ping(ctl_t *ctl, int argc, char **argv);
+
+/*  Parses the options common to every command (--json, --help) and the
+    command's own 'optstring'/'longopts'; calls 'on_option' for each of
+    the command's options.  Prints 'usage' and exits on --help (0) or a
+    bad option (1).  Returns optind. */
+typedef int (*ctl_option_fn)(void *arg, int option, const char *value);
+int ctl_parse(ctl_t *ctl, int argc, char **argv, const char *usage,
+              const char *optstring, const void *longopts,
+              ctl_option_fn on_option, void *arg);
+
+/*  Loads the ISO code lists or exits with a message. */
+codes_t *ctl_codes(void);
+
+/*  Parses a positive integer option value or exits naming 'what'. */
+unsigned long long ctl_number(const char *value, const char *what);
+
+/*  Prints one event ('data' packed) as a table row or a JSON line. */
+void ctl_print_event(const ctl_t *ctl, const unsigned char *data,
+                     unsigned long len, bool with_content);
+
+#endif

@@ -1,0 +1,196 @@
+/*  opcatctl: global options, the command table, shared helpers. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zmq.h>
+
+#include "ctl.h"
+#include "event.h"
+#include "log.h"
+#include "version.h"
+
+typedef struct {
+    const char *name;
+    int (*run)(ctl_t *, int, char **);
+    const char *summary;
+} command_t;
+
+static const command_t s_commands[] = {
+    {"import", cmd_import, "append a JSON-lines file, all or nothing"},
+    {"publish", cmd_publish, "append one JSON event read from stdin"},
+    {"tail", cmd_tail, "print events: catch up from --from, then live"},
+    {"get", cmd_get, "print the event with sequence SEQ"},
+    {"head", cmd_head, "print the last committed sequence"},
+    {"ping", cmd_ping, "check that the store answers"},
+};
+#define COMMAND_COUNT (sizeof s_commands / sizeof s_commands[0])
+
+static void s_usage(FILE *out)
+{
+    fprintf(out, "usage: opcatctl [OPTIONS] COMMAND [ARGS]   (opcatctl COMMAND "
+                 "--help for more)\n\ncommands:\n");
+    for (size_t i = 0; i < COMMAND_COUNT; i++)
+        fprintf(out, "  %-10s %s\n", s_commands[i].name, s_commands[i].summary);
+    fprintf(
+        out,
+        "\noptions (each also read from the environment):\n"
+        "  --append EP      store APPEND    [$OPCAT_APPEND, " CFG_APPEND_DEFAULT
+        "]\n"
+        "  --publish EP     store PUBLISH   "
+        "[$OPCAT_PUBLISH, " CFG_PUBLISH_DEFAULT "]\n"
+        "  --replay EP      store REPLAY    [$OPCAT_REPLAY, " CFG_REPLAY_DEFAULT
+        "]\n"
+        "  --reminders EP   reminder queries "
+        "[$OPCAT_REMINDERS, " CFG_REMINDERS_DEFAULT "]\n"
+        "  --stats EP       stats queries   [$OPCAT_STATS, " CFG_STATS_DEFAULT
+        "]\n"
+        "  --timeout MS     wait this long for an answer (default 10000)\n"
+        "  --version        print the version\n");
+}
+
+static int s_global_options(ctl_t *ctl, int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"append", required_argument, NULL, 'a'},
+        {"publish", required_argument, NULL, 'p'},
+        {"replay", required_argument, NULL, 'r'},
+        {"reminders", required_argument, NULL, 'm'},
+        {"stats", required_argument, NULL, 's'},
+        {"timeout", required_argument, NULL, 't'},
+        {"version", no_argument, NULL, 'V'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1)
+        switch (c) {
+        case 'a':
+            ctl->cfg.append = optarg;
+            break;
+        case 'p':
+            ctl->cfg.publish = optarg;
+            break;
+        case 'r':
+            ctl->cfg.replay = optarg;
+            break;
+        case 'm':
+            ctl->cfg.reminders = optarg;
+            break;
+        case 's':
+            ctl->cfg.stats = optarg;
+            break;
+        case 't':
+            ctl->timeout_ms = (int)ctl_number(optarg, "--timeout");
+            break;
+        case 'V':
+            printf("opcatctl %s\n", OPCAT_VERSION_STRING);
+            exit(0);
+        case 'h':
+            s_usage(stdout);
+            exit(0);
+        default:
+            s_usage(stderr);
+            exit(1);
+        }
+    return optind;
+}
+
+int ctl_parse(ctl_t *ctl, int argc, char **argv, const char *usage,
+              const char *optstring, const void *longopts,
+              ctl_option_fn on_option, void *arg)
+{
+    struct option all[32];
+    size_t n = 0;
+    for (const struct option *o = longopts; o && o->name && n < 28; o++)
+        all[n++] = *o;
+    all[n++] = (struct option){"json", no_argument, NULL, 'J'};
+    all[n++] = (struct option){"help", no_argument, NULL, 'h'};
+    all[n] = (struct option){NULL, 0, NULL, 0};
+    char opts[64];
+    snprintf(opts, sizeof opts, "%sh", optstring);
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, opts, all, NULL)) != -1) {
+        if (c == 'J') {
+            ctl->json = true;
+        } else if (c == 'h') {
+            fputs(usage, stdout);
+            exit(0);
+        } else if (c == '?' || !on_option || on_option(arg, c, optarg)) {
+            fputs(usage, stderr);
+            exit(1);
+        }
+    }
+    return optind;
+}
+
+unsigned long long ctl_number(const char *value, const char *what)
+{
+    char *end;
+    unsigned long long n = strtoull(value, &end, 10);
+    if (!*value || *end || value[0] == '-') {
+        fprintf(stderr, "opcatctl: %s: \"%s\" is not a whole number\n", what,
+                value);
+        exit(1);
+    }
+    return n;
+}
+
+codes_t *ctl_codes(void)
+{
+    err_t err;
+    codes_t *codes = codes_new(NULL, &err);
+    if (!codes) {
+        fprintf(stderr, "opcatctl: %s\n", err.message);
+        exit(1);
+    }
+    return codes;
+}
+
+void ctl_print_event(const ctl_t *ctl, const unsigned char *data,
+                     unsigned long len, bool with_content)
+{
+    event_t *e = event_unpack(data, len);
+    if (!e) {
+        fprintf(stderr, "opcatctl: an event could not be decoded\n");
+        return;
+    }
+    if (ctl->json) {
+        json_t *obj = event_to_json(
+            e, EVENT_JSON_META | (with_content ? 0 : EVENT_JSON_PUBLIC));
+        char *text = obj ? json_dumps(obj, JSON_COMPACT) : NULL;
+        if (text)
+            puts(text);
+        free(text);
+        json_decref(obj);
+    } else {
+        printf("%8llu  %s  %-20s %-3s  %s\n", (unsigned long long)e->sequence,
+               e->occurred_on, event_type_name(e->body_case),
+               *e->state ? e->state : "-", e->id);
+    }
+    event_free(&e);
+}
+
+int main(int argc, char **argv)
+{
+    ctl_t ctl = {.timeout_ms = 10000};
+    log_init("opcatctl", 0);
+    int first = s_global_options(&ctl, argc, argv);
+    if (first >= argc) {
+        s_usage(stderr);
+        return 1;
+    }
+    cfg_fill(&ctl.cfg);
+    for (size_t i = 0; i < COMMAND_COUNT; i++) {
+        if (strcmp(argv[first], s_commands[i].name) != 0)
+            continue;
+        ctl.zmq = zmq_ctx_new();
+        int rc = s_commands[i].run(&ctl, argc - first, argv + first);
+        zmq_ctx_term(ctl.zmq);
+        fflush(stdout);
+        return rc;
+    }
+    fprintf(stderr, "opcatctl: unknown command \"%s\"\n", argv[first]);
+    s_usage(stderr);
+    return 1;
+}

@@ -1,0 +1,249 @@
+/*  APPEND: group commit.
+
+    Every request waiting on the ROUTER when the loop wakes is gathered,
+    up to EVS_GROUP_MAX_*, and applied in one LMDB transaction; each
+    request is answered only after that transaction is durably committed.
+    This is what makes a durable store fast: one fsync covers them all. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "bus.h"
+#include "be64.h"
+#include "log.h"
+#include "stored.h"
+
+/*  One request of the group: who sent it, and what it asked. */
+struct evs_pending {
+    zmq_msg_t identity;
+    Opcat__V1__AppendRequest *request; /* NULL if malformed */
+    err_t error;                       /* why it is malformed */
+    store_batch_t batch;
+};
+typedef struct evs_pending pending_t;
+
+int evs_append_init(evs_t *self)
+{
+    self->pending = calloc(EVS_GROUP_MAX_REQUESTS, sizeof *self->pending);
+    self->batches = calloc(EVS_GROUP_MAX_REQUESTS, sizeof *self->batches);
+    return self->pending && self->batches ? 0 : OPCAT_ENOMEM;
+}
+
+void evs_append_fini(evs_t *self)
+{
+    free(self->pending);
+    free(self->batches);
+    self->pending = NULL;
+    self->batches = NULL;
+}
+
+static void s_reply(evs_t *self, pending_t *p, const Opcat__V1__AppendReply *r)
+{
+    size_t len = opcat__v1__append_reply__get_packed_size(r);
+    uint8_t *buf = malloc(len ? len : 1);
+    if (!buf) {
+        log_warnx("append: out of memory answering a request");
+        return;
+    }
+    opcat__v1__append_reply__pack(r, buf);
+    const void *data[] = {zmq_msg_data(&p->identity), buf};
+    size_t lens[] = {zmq_msg_size(&p->identity), len};
+    int rc = bus_send(self->append, data, lens, 2, ZMQ_DONTWAIT);
+    if (rc)
+        log_warnx("append: could not answer a client (%s); it will see a "
+                  "timeout and may resend: ids make that safe",
+                  err_strerror(rc));
+    free(buf);
+}
+
+static void s_reply_malformed(evs_t *self, pending_t *p)
+{
+    Opcat__V1__AppendReply reply = OPCAT__V1__APPEND_REPLY__INIT;
+    reply.code = p->error.code;
+    reply.message = p->error.message;
+    s_reply(self, p, &reply);
+}
+
+static void s_count(evs_t *self, const store_result_t *r)
+{
+    switch (r->status) {
+    case STORE_STORED:
+        self->stored++;
+        break;
+    case STORE_DUPLICATE:
+        self->duplicates++;
+        break;
+    case STORE_REFUSED:
+        self->refused++;
+        break;
+    default:
+        break;
+    }
+}
+
+static void s_reply_results(evs_t *self, pending_t *p)
+{
+    size_t n = p->batch.count;
+    Opcat__V1__AppendResult *results = calloc(n ? n : 1, sizeof *results);
+    Opcat__V1__AppendResult **ptrs = calloc(n ? n : 1, sizeof *ptrs);
+    if (!results || !ptrs) {
+        free(results), free(ptrs);
+        log_warnx("append: out of memory answering a request");
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const store_result_t *r = &p->batch.results[i];
+        opcat__v1__append_result__init(&results[i]);
+        results[i].status = (Opcat__V1__AppendResult__Status)r->status;
+        results[i].sequence = r->sequence;
+        results[i].code = r->error.code;
+        results[i].field = (char *)r->error.field;
+        results[i].message = (char *)r->error.message;
+        ptrs[i] = &results[i];
+        s_count(self, r);
+        if (r->status == STORE_REFUSED)
+            log_info("append: refused event %zu of request %llu: %s", i,
+                     (unsigned long long)p->request->request_id,
+                     r->error.message);
+    }
+    Opcat__V1__AppendReply reply = OPCAT__V1__APPEND_REPLY__INIT;
+    reply.request_id = p->request->request_id;
+    reply.n_results = n;
+    reply.results = ptrs;
+    s_reply(self, p, &reply);
+    free(ptrs);
+    free(results);
+}
+
+/*  Receives one request into 'p'.  Returns 1 if one was read, 0 if none
+    is waiting. */
+static int s_read_one(evs_t *self, pending_t *p)
+{
+    bus_message_t msg;
+    memset(p, 0, sizeof *p);
+    int rc = bus_recv(self->append, &msg, ZMQ_DONTWAIT);
+    if (rc == OPCAT_ETIMEDOUT || rc == OPCAT_EINTR)
+        return 0;
+    zmq_msg_init(&p->identity);
+    if (rc == 0)
+        zmq_msg_copy(&p->identity, &msg.frames[0]);
+    if (rc || msg.count != 2) {
+        self->bad_frames++;
+        err_set(&p->error, OPCAT_EPROTO, "",
+                "a request is one frame: an AppendRequest (%s)",
+                rc ? err_strerror(rc) : "wrong number of frames");
+    } else {
+        zmq_msg_t *body = &msg.frames[1];
+        p->request = opcat__v1__append_request__unpack(NULL, zmq_msg_size(body),
+                                                       zmq_msg_data(body));
+        if (!p->request) {
+            self->bad_frames++;
+            err_set(&p->error, OPCAT_EPROTO, "",
+                    "the frame is not a valid AppendRequest protobuf");
+        }
+    }
+    bus_message_close(&msg);
+    return rc == OPCAT_EPROTO || rc == 0;
+}
+
+static int s_prepare_batch(pending_t *p)
+{
+    store_batch_t *b = &p->batch;
+    b->events = p->request->events;
+    b->count = p->request->n_events;
+    b->atomic = p->request->atomic;
+    b->results = calloc(b->count ? b->count : 1, sizeof *b->results);
+    return b->results ? 0 : -1;
+}
+
+static void s_free_pending(pending_t *p)
+{
+    free(p->batch.results);
+    if (p->request)
+        opcat__v1__append_request__free_unpacked(p->request, NULL);
+    zmq_msg_close(&p->identity);
+}
+
+/*  Gathers waiting requests into 'pending'; returns how many. */
+static size_t s_gather(evs_t *self, pending_t *pending, store_batch_t *batches,
+                       size_t *nbatches)
+{
+    size_t n = 0, events = 0;
+    *nbatches = 0;
+    while (n < EVS_GROUP_MAX_REQUESTS && events < EVS_GROUP_MAX_EVENTS) {
+        pending_t *p = &pending[n];
+        if (!s_read_one(self, p))
+            break;
+        n++;
+        if (!p->request)
+            continue;
+        if (s_prepare_batch(p)) {
+            err_set(&p->error, OPCAT_ENOMEM, "", "out of memory");
+            opcat__v1__append_request__free_unpacked(p->request, NULL);
+            p->request = NULL;
+            continue;
+        }
+        events += p->batch.count;
+        batches[(*nbatches)++] = p->batch;
+    }
+    return n;
+}
+
+void evs_append_handle(evs_t *self)
+{
+    pending_t *pending = self->pending;
+    store_batch_t *batches = self->batches;
+    size_t nbatches, n = s_gather(self, pending, batches, &nbatches);
+    err_t err;
+    err_clear(&err);
+    if (nbatches && store_write(self->store, batches, nbatches, &err)) {
+        self->failed_commits++;
+        log_warnx("append: commit failed, %zu requests answered FAILED: %s",
+                  nbatches, err.message);
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (pending[i].request)
+            s_reply_results(self, &pending[i]);
+        else
+            s_reply_malformed(self, &pending[i]);
+        s_free_pending(&pending[i]);
+    }
+    evs_publish_new(self);
+}
+
+static int s_publish_one(void *arg, uint64_t seq, const char *topic,
+                         size_t topic_len, const uint8_t *env, size_t env_len)
+{
+    evs_t *self = arg;
+    uint8_t seq_be[8];
+    be64_put(seq_be, seq);
+    const void *data[] = {topic, seq_be, env};
+    size_t lens[] = {topic_len, 8, env_len};
+    /* PUB never blocks: a subscriber past its high-water mark loses
+       messages, sees the hole by sequence and fills it through REPLAY. */
+    bus_send(self->publish, data, lens, 3, ZMQ_DONTWAIT);
+    self->published = seq;
+    return 0;
+}
+
+void evs_publish_new(evs_t *self)
+{
+    uint64_t head = store_head(self->store);
+    while (self->published < head) {
+        uint64_t next;
+        err_t err;
+        if (store_read(self->store, self->published + 1, head, 4096, NULL,
+                       s_publish_one, self, &next, &err)) {
+            log_warnx("publish: %s", err.message);
+            return;
+        }
+    }
+}
+
+void evs_publish_heartbeat(evs_t *self)
+{
+    uint8_t seq_be[8];
+    be64_put(seq_be, self->published);
+    const void *data[] = {EVS_HEARTBEAT_TOPIC, seq_be};
+    size_t lens[] = {strlen(EVS_HEARTBEAT_TOPIC), 8};
+    bus_send(self->publish, data, lens, 2, ZMQ_DONTWAIT);
+}

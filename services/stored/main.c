@@ -1,0 +1,204 @@
+/*  opcat-stored: the event store daemon.  CLI, sockets and the loop. */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bus.h"
+#include "cfg.h"
+#include "log.h"
+#include "stored.h"
+#include "version.h"
+
+#define HEARTBEAT_MS 1000
+#define PUB_HWM 100000 /* messages queued per subscriber before dropping */
+
+static volatile sig_atomic_t s_stop;
+
+static void s_on_signal(int sig)
+{
+    (void)sig;
+    s_stop = 1;
+}
+
+static void s_usage(FILE *out)
+{
+    fprintf(out,
+            "usage: opcat-stored [-hnv] [-a ENDPOINT] [-p ENDPOINT] "
+            "[-r ENDPOINT] [-D DIR]\n"
+            "The OPCAT event store: appends events durably to an LMDB log,\n"
+            "publishes each committed event and replays the log on request.\n"
+            "\n"
+            "  -a, --append EP    APPEND endpoint (ROUTER)   "
+            "[$OPCAT_APPEND, " CFG_APPEND_DEFAULT "]\n"
+            "  -p, --publish EP   PUBLISH endpoint (PUB)     "
+            "[$OPCAT_PUBLISH, " CFG_PUBLISH_DEFAULT "]\n"
+            "  -r, --replay EP    REPLAY endpoint (ROUTER)   "
+            "[$OPCAT_REPLAY, " CFG_REPLAY_DEFAULT "]\n"
+            "  -D, --data DIR     data directory; the log is DIR/store  "
+            "[$OPCAT_DATA, " CFG_DATA_DEFAULT "]\n"
+            "  -n, --check        check the settings and the store, then "
+            "exit\n"
+            "  -v, --verbose      log debug lines\n"
+            "  -h, --help         this help\n"
+            "Runs in the foreground and logs to stderr; SIGTERM or SIGINT "
+            "stop it cleanly.\n");
+}
+
+static void s_parse(int argc, char **argv, cfg_t *cfg, int *check, int *verbose)
+{
+    static const struct option longopts[] = {
+        {"append", required_argument, NULL, 'a'},
+        {"publish", required_argument, NULL, 'p'},
+        {"replay", required_argument, NULL, 'r'},
+        {"data", required_argument, NULL, 'D'},
+        {"check", no_argument, NULL, 'n'},
+        {"verbose", no_argument, NULL, 'v'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "a:p:r:D:nvh", longopts, NULL)) != -1)
+        switch (c) {
+        case 'a':
+            cfg->append = optarg;
+            break;
+        case 'p':
+            cfg->publish = optarg;
+            break;
+        case 'r':
+            cfg->replay = optarg;
+            break;
+        case 'D':
+            cfg->data = optarg;
+            break;
+        case 'n':
+            *check = 1;
+            break;
+        case 'v':
+            *verbose = 1;
+            break;
+        case 'h':
+            s_usage(stdout);
+            exit(0);
+        default:
+            s_usage(stderr);
+            exit(1);
+        }
+    if (optind < argc) {
+        fprintf(stderr, "opcat-stored: unexpected argument: %s\n",
+                argv[optind]);
+        s_usage(stderr);
+        exit(1);
+    }
+    cfg_fill(cfg);
+}
+
+static void s_open_store(evs_t *self, const cfg_t *cfg)
+{
+    err_t err;
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/store", cfg->data);
+    if (!(self->codes = codes_new(NULL, &err)))
+        fatalx("ISO code lists: %s", err.message);
+    if (cfg_mkdirs(dir, &err))
+        fatalx("%s", err.message);
+    if (!(self->store = store_open(dir, self->codes, NULL, &err)))
+        fatalx("cannot open the store in %s: %s", dir, err.message);
+    self->published = store_head(self->store);
+    log_info("store %s: head %llu, map %zu MiB", dir,
+             (unsigned long long)self->published,
+             store_map_size(self->store) >> 20);
+}
+
+static void s_open_sockets(evs_t *self, const cfg_t *cfg)
+{
+    err_t err;
+    int one = 1, hwm = PUB_HWM;
+    self->ctx = zmq_ctx_new();
+    if (!(self->append =
+              bus_socket(self->ctx, ZMQ_ROUTER, cfg->append, true, &err)) ||
+        !(self->replay =
+              bus_socket(self->ctx, ZMQ_ROUTER, cfg->replay, true, &err)))
+        fatalx("%s", err.message);
+    /* replies that cannot be routed become errors we log, not silence */
+    zmq_setsockopt(self->append, ZMQ_ROUTER_MANDATORY, &one, sizeof one);
+    zmq_setsockopt(self->replay, ZMQ_ROUTER_MANDATORY, &one, sizeof one);
+    self->publish = zmq_socket(self->ctx, ZMQ_PUB);
+    zmq_setsockopt(self->publish, ZMQ_SNDHWM, &hwm, sizeof hwm);
+    if (zmq_bind(self->publish, cfg->publish))
+        fatalx("bind %s: %s", cfg->publish, zmq_strerror(zmq_errno()));
+    log_info("APPEND %s, PUBLISH %s, REPLAY %s", cfg->append, cfg->publish,
+             cfg->replay);
+}
+
+static void s_loop(evs_t *self)
+{
+    zmq_pollitem_t items[] = {{self->append, 0, ZMQ_POLLIN, 0},
+                              {self->replay, 0, ZMQ_POLLIN, 0}};
+    while (!s_stop) {
+        int rc = zmq_poll(items, 2, HEARTBEAT_MS);
+        if (rc < 0) {
+            if (zmq_errno() == EINTR)
+                continue; /* a signal: the loop condition checks the flag */
+            fatalx("zmq_poll: %s", zmq_strerror(zmq_errno()));
+        }
+        if (items[0].revents & ZMQ_POLLIN)
+            evs_append_handle(self);
+        if (items[1].revents & ZMQ_POLLIN)
+            evs_replay_handle(self);
+        if (rc == 0)
+            evs_publish_heartbeat(self);
+    }
+}
+
+static void s_shutdown(evs_t *self)
+{
+    log_info("stopping: head %llu; this run stored %llu, duplicates %llu, "
+             "refused %llu, failed commits %llu, malformed frames %llu",
+             (unsigned long long)store_head(self->store),
+             (unsigned long long)self->stored,
+             (unsigned long long)self->duplicates,
+             (unsigned long long)self->refused,
+             (unsigned long long)self->failed_commits,
+             (unsigned long long)self->bad_frames);
+    bus_close(&self->append);
+    bus_close(&self->replay);
+    bus_close(&self->publish);
+    zmq_ctx_term(self->ctx);
+    evs_append_fini(self);
+    store_destroy(&self->store);
+    codes_destroy(&self->codes);
+    log_info("terminated");
+}
+
+int main(int argc, char **argv)
+{
+    cfg_t cfg = {0};
+    int check = 0, verbose = 0;
+    s_parse(argc, argv, &cfg, &check, &verbose);
+    log_init("opcat-stored", verbose);
+
+    struct sigaction sa = {.sa_handler = s_on_signal};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    evs_t self = {0};
+    log_info("opcat-stored %s starting (libzmq %d.%d.%d)", OPCAT_VERSION_STRING,
+             ZMQ_VERSION_MAJOR, ZMQ_VERSION_MINOR, ZMQ_VERSION_PATCH);
+    s_open_store(&self, &cfg);
+    if (check) {
+        log_info("settings and store are fine");
+        store_destroy(&self.store);
+        codes_destroy(&self.codes);
+        return 0;
+    }
+    if (evs_append_init(&self))
+        fatalx("out of memory");
+    s_open_sockets(&self, &cfg);
+    s_loop(&self);
+    s_shutdown(&self);
+    return 0;
+}

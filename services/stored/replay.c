@@ -1,0 +1,135 @@
+/*  REPLAY: pages of events on request.
+
+    Flow control is by credit: each request names how many events it can
+    take (max_events), and the daemon sends one page per request, so a
+    slow reader holds at most the pages it asked for and the daemon's
+    memory does not grow with it.  Reply frames:
+
+      [identity][ReplayReply][envelope 1]...[envelope count] */
+#include <stdlib.h>
+#include <string.h>
+
+#include "bus.h"
+#include "log.h"
+#include "stored.h"
+
+/*  Requests answered per wake-up, so APPEND is never starved. */
+#define REPLAY_REQUESTS_PER_WAKE 64
+
+typedef struct {
+    zmq_msg_t *frames;   /* the page's envelopes */
+    uint64_t *sequences; /* and their sequences */
+    size_t count, cap;
+} page_t;
+
+static int s_collect(void *arg, uint64_t seq, const char *topic,
+                     size_t topic_len, const uint8_t *env, size_t env_len)
+{
+    (void)topic, (void)topic_len;
+    page_t *page = arg;
+    if (page->count == page->cap)
+        return 1;
+    zmq_msg_t *frame = &page->frames[page->count];
+    if (zmq_msg_init_size(frame, env_len))
+        return 1;
+    memcpy(zmq_msg_data(frame), env, env_len);
+    page->sequences[page->count++] = seq;
+    return 0;
+}
+
+static void s_send_page(evs_t *self, zmq_msg_t *identity,
+                        Opcat__V1__ReplayReply *reply, page_t *page)
+{
+    reply->count = (uint32_t)page->count;
+    reply->n_sequences = page->count;
+    reply->sequences = page->sequences;
+    size_t len = opcat__v1__replay_reply__get_packed_size(reply);
+    uint8_t header[256];
+    uint8_t *buf = len <= sizeof header ? header : malloc(len);
+    int rc = buf ? 0 : OPCAT_ENOMEM;
+    if (buf)
+        opcat__v1__replay_reply__pack(reply, buf);
+    if (!rc &&
+        zmq_msg_send(identity, self->replay, ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0)
+        rc = bus_error();
+    if (!rc && zmq_send(self->replay, buf, len,
+                        (page->count ? ZMQ_SNDMORE : 0) | ZMQ_DONTWAIT) < 0)
+        rc = bus_error();
+    for (size_t i = 0; i < page->count; i++) {
+        int more = i + 1 < page->count ? ZMQ_SNDMORE : 0;
+        if (!rc && zmq_msg_send(&page->frames[i], self->replay, more) < 0)
+            rc = bus_error();
+        zmq_msg_close(&page->frames[i]);
+    }
+    if (buf != header)
+        free(buf);
+    if (rc)
+        log_warnx("replay: could not answer a reader: %s", err_strerror(rc));
+}
+
+static void s_answer(evs_t *self, zmq_msg_t *identity,
+                     const Opcat__V1__ReplayRequest *req, page_t *page)
+{
+    Opcat__V1__ReplayReply reply = OPCAT__V1__REPLAY_REPLY__INIT;
+    err_t err;
+    reply.request_id = req->request_id;
+    reply.head = store_head(self->store);
+    reply.next = req->from ? req->from : 1;
+    page->count = 0;
+    page->cap = req->max_events < EVS_REPLAY_PAGE_MAX ? req->max_events
+                                                      : EVS_REPLAY_PAGE_MAX;
+    if (!req->head_only && page->cap > 0 &&
+        store_read(self->store, reply.next, req->to, page->cap,
+                   req->topic_prefix, s_collect, page, &reply.next, &err)) {
+        reply.code = err.code;
+        reply.message = err.message;
+        log_warnx("replay: %s", err.message);
+    }
+    s_send_page(self, identity, &reply, page);
+}
+
+static void s_answer_malformed(evs_t *self, zmq_msg_t *identity,
+                               const char *why)
+{
+    Opcat__V1__ReplayReply reply = OPCAT__V1__REPLAY_REPLY__INIT;
+    page_t empty = {NULL, NULL, 0, 0};
+    reply.code = OPCAT_EPROTO;
+    reply.message = (char *)why;
+    self->bad_frames++;
+    s_send_page(self, identity, &reply, &empty);
+}
+
+void evs_replay_handle(evs_t *self)
+{
+    page_t page = {calloc(EVS_REPLAY_PAGE_MAX, sizeof(zmq_msg_t)),
+                   calloc(EVS_REPLAY_PAGE_MAX, sizeof(uint64_t)), 0, 0};
+    if (!page.frames || !page.sequences) {
+        free(page.frames), free(page.sequences);
+        return;
+    }
+    for (int i = 0; i < REPLAY_REQUESTS_PER_WAKE; i++) {
+        bus_message_t msg;
+        int rc = bus_recv(self->replay, &msg, ZMQ_DONTWAIT);
+        if (rc == OPCAT_ETIMEDOUT || rc == OPCAT_EINTR)
+            break;
+        if (rc) {
+            self->bad_frames++;
+            continue; /* too many frames: the identity is lost with them */
+        }
+        Opcat__V1__ReplayRequest *req =
+            msg.count == 2 ? opcat__v1__replay_request__unpack(
+                                 NULL, zmq_msg_size(&msg.frames[1]),
+                                 zmq_msg_data(&msg.frames[1]))
+                           : NULL;
+        if (req)
+            s_answer(self, &msg.frames[0], req, &page);
+        else
+            s_answer_malformed(self, &msg.frames[0],
+                               "a request is one frame: a ReplayRequest "
+                               "protobuf");
+        opcat__v1__replay_request__free_unpacked(req, NULL);
+        bus_message_close(&msg);
+    }
+    free(page.frames);
+    free(page.sequences);
+}

@@ -1,0 +1,60 @@
+/*  opcat-stored: the event store daemon.
+
+    main.c holds the CLI, the sockets and the one zmq_poll loop;
+    append.c the APPEND handler (group commit, replies, publishing);
+    replay.c the REPLAY handler.  All share one evs_t context. */
+#ifndef OPCAT_STORED_H
+#define OPCAT_STORED_H
+
+#include <stdint.h>
+
+#include "codes.h"
+#include "store.h"
+
+/*  Events applied in one write transaction at the most. */
+#define EVS_GROUP_MAX_EVENTS 16384
+/*  Requests gathered into one group at the most. */
+#define EVS_GROUP_MAX_REQUESTS 1024
+/*  Events in one replay page at the most (the credit's ceiling). */
+#define EVS_REPLAY_PAGE_MAX 4096
+/*  The PUBLISH heartbeat's topic: frames [topic][head]. */
+#define EVS_HEARTBEAT_TOPIC "!head"
+
+struct evs_pending;
+
+typedef struct {
+    void *ctx;
+    void *append;  /* ROUTER */
+    void *publish; /* PUB */
+    void *replay;  /* ROUTER */
+    store_t *store;
+    codes_t *codes;
+    uint64_t published;          /* last sequence sent on PUBLISH */
+    struct evs_pending *pending; /* scratch for one group of requests */
+    store_batch_t *batches;
+    /* counters, logged at shutdown */
+    uint64_t stored, duplicates, refused, failed_commits, bad_frames;
+} evs_t;
+
+/*  Allocates the group scratch space; 0 or OPCAT_ENOMEM. */
+int evs_append_init(evs_t *self);
+
+/*  Frees what evs_append_init allocated. */
+void evs_append_fini(evs_t *self);
+
+/*  Reads every APPEND request waiting (up to the group limits), applies
+    them in one durable transaction, answers each, then publishes what
+    was committed.  Never fails: errors are answered and logged. */
+void evs_append_handle(evs_t *self);
+
+/*  Publishes every committed event after self->published. */
+void evs_publish_new(evs_t *self);
+
+/*  Publishes the heartbeat (the head) so that subscribers can see a hole
+    at the end of the stream. */
+void evs_publish_heartbeat(evs_t *self);
+
+/*  Answers the REPLAY requests waiting (a bounded number per call). */
+void evs_replay_handle(evs_t *self);
+
+#endif

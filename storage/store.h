@@ -1,0 +1,124 @@
+/*  store: the event log in LMDB.
+
+    One environment (a directory holding data.mdb and lock.mdb) with these
+    databases:
+
+      log       seq (u64 big-endian) -> record       append-only, MDB_APPEND
+      ids       event id             -> seq          idempotency
+      by_state  STATE(3) seq(8 BE)   -> ""           events of one State
+      reports   report_id            -> report_ref   cross-references
+      visits    visit_id             -> visit_ref
+
+    A record is the event's topic and its packed envelope:
+
+      +--------+----------------+-------------------------------+
+      | u8 len | topic (len B)  | Envelope (protobuf, to end)   |
+      +--------+----------------+-------------------------------+
+
+    so that replay can filter by topic and copy the envelope out without
+    decoding it.  Big-endian keys make LMDB's order the sequence order.
+
+    Writes come in groups: store_write() takes every batch that arrived
+    while the previous commit was running, applies them in one write
+    transaction and commits it durably (fsync) once.  Only then may the
+    caller acknowledge them.  An atomic batch is applied in a nested
+    transaction, so a refused event drops its batch and nothing else.
+    When the map is full the transaction is redone in a map twice as big.
+
+    Readers (store_read, store_get) use short read transactions and may
+    run in another process at the same time as the writer. */
+#ifndef OPCAT_STORE_H
+#define OPCAT_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "codes.h"
+#include "err.h"
+#include "event.h"
+
+typedef struct store store_t;
+
+typedef struct {
+    size_t initial_map_size; /* bytes; 0: 64 MiB. The map grows as needed. */
+    size_t max_map_size;     /* bytes; 0: 1 TiB */
+    bool read_only;          /* a reader beside the daemon */
+} store_options_t;
+
+/*  What happened to one event of a batch. */
+typedef enum {
+    STORE_STORED = 0,
+    STORE_DUPLICATE = 1,  /* 'sequence' is the original's */
+    STORE_REFUSED = 2,    /* 'error' names the field and rule */
+    STORE_NOT_STORED = 3, /* its atomic batch was refused elsewhere */
+    STORE_FAILED = 4      /* the commit failed; 'error' says why */
+} store_status_t;
+
+typedef struct {
+    store_status_t status;
+    uint64_t sequence;
+    err_t error;
+} store_result_t;
+
+/*  A batch of events from one request.  'events' stay the caller's; the
+    store sets their id (when empty), sequence and recorded_at. */
+typedef struct {
+    event_t **events;
+    size_t count;
+    bool atomic;
+    store_result_t *results; /* 'count' of them, filled by store_write */
+} store_batch_t;
+
+/*  Opens (creating if needed) the environment in directory 'dir', which
+    must exist.  'codes' is borrowed and must outlive the store.  'options'
+    may be NULL.  Returns NULL and fills 'err' on failure. */
+store_t *store_open(const char *dir, const codes_t *codes,
+                    const store_options_t *options, err_t *err);
+
+/*  Closes the environment; '*self' becomes NULL.  NULL is allowed. */
+void store_destroy(store_t **self);
+
+/*  Applies 'count' batches in one durable transaction, filling each
+    batch's results.  Returns 0 when the transaction committed (results
+    then say per event what was stored); a negative code (OPCAT_ENOSPC,
+    OPCAT_EIO, ...) when nothing could be committed, in which case every
+    result is STORE_FAILED and 'err' says why. */
+int store_write(store_t *self, store_batch_t *batches, size_t count,
+                err_t *err);
+
+/*  The last committed sequence (0 for an empty log). */
+uint64_t store_head(store_t *self);
+
+/*  Called by store_read for each record: the sequence, the topic and the
+    packed envelope.  The bytes are valid only during the call.  A
+    non-zero return stops the read. */
+typedef int (*store_read_fn)(void *arg, uint64_t sequence, const char *topic,
+                             size_t topic_len, const uint8_t *envelope,
+                             size_t envelope_len);
+
+/*  Calls 'fn' for up to 'max' events with sequence in [from, to] (to 0:
+    up to the head) whose topic starts with 'prefix' (NULL or "": all).
+    '*next' gets the sequence to start the next read from.  Returns 0 or
+    a negative code. */
+int store_read(store_t *self, uint64_t from, uint64_t to, size_t max,
+               const char *prefix, store_read_fn fn, void *arg, uint64_t *next,
+               err_t *err);
+
+/*  Copies the envelope stored at 'sequence' into a new buffer ('*data',
+    '*len', freed by the caller).  OPCAT_ENOTFOUND if there is none. */
+int store_get(store_t *self, uint64_t sequence, uint8_t **data, size_t *len,
+              err_t *err);
+
+/*  The sequence under which event id 'id' is stored, or OPCAT_ENOTFOUND. */
+int store_find_id(store_t *self, const char *id, uint64_t *sequence,
+                  err_t *err);
+
+/*  Counts the events of State 'state' (for tests and `opcatctl`). */
+int store_count_state(store_t *self, const char *state, uint64_t *count,
+                      err_t *err);
+
+/*  The current map size in bytes (it grows when full). */
+size_t store_map_size(store_t *self);
+
+#endif
