@@ -14,7 +14,7 @@ static const ProtobufCFieldDescriptor *s_body_field(const char *type_name)
 {
     char member[TYPE_NAME_MAX];
     size_t len = strlen(type_name);
-    if (len == 0 || len >= sizeof member || !strchr(type_name, '.'))
+    if (len == 0 || len >= sizeof member)
         return NULL;
     for (size_t i = 0; i <= len; i++)
         member[i] = type_name[i] == '.' ? '_' : type_name[i];
@@ -34,7 +34,7 @@ static const char *const s_type_names[] = {
     "reply.received",  "reply.published",    "followup.dialogue",
     "npm.designated",  "npm.changed",        "art17.listed",
     "art17.delisted",  "fund.contribution",  "fund.grant",
-    "baseline",        "reminder.issued"};
+    "baseline",        "reminder.issued",    "period.summary"};
 
 #define FIRST_CASE OPCAT__V1__ENVELOPE__BODY_STATE_SIGNED
 #define TYPE_COUNT (sizeof s_type_names / sizeof s_type_names[0])

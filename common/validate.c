@@ -168,6 +168,7 @@ bool validate_requires_state(body_case_t body_case)
     case OPCAT__V1__ENVELOPE__BODY_BASELINE:
     case OPCAT__V1__ENVELOPE__BODY_FUND_CONTRIBUTION:
     case OPCAT__V1__ENVELOPE__BODY_REMINDER_ISSUED:
+    case OPCAT__V1__ENVELOPE__BODY_PERIOD_SUMMARY:
         return false;
     default:
         return true;
@@ -315,6 +316,29 @@ static int s_reminder(const Opcat__V1__ReminderIssued *b, err_t *err)
     return rc;
 }
 
+static int s_summary(const codes_t *codes, const Opcat__V1__PeriodSummary *b,
+                     err_t *err)
+{
+    int32_t from, to;
+    int rc = s_date("from", b->from, true, err);
+    if (!rc)
+        rc = s_date("to", b->to, true, err);
+    if (rc)
+        return rc;
+    date_parse(b->from, &from);
+    date_parse(b->to, &to);
+    if (to < from)
+        return err_set(err, OPCAT_EINVAL, "to", "to: must not be before from");
+    if (b->grants || *b->grant_amount || *b->grant_currency) {
+        if (!b->grants || b->grant_states > b->grants)
+            return err_set(err, OPCAT_EINVAL, "grants",
+                           "grants: must be >= 1 and >= grant_states when "
+                           "grant figures are given");
+        return s_amount(codes, b->grant_amount, b->grant_currency, err);
+    }
+    return OPCAT_OK;
+}
+
 static int s_npm(const Opcat__V1__NpmDesignated *b, err_t *err)
 {
     int rc = s_text("body", b->body, VALIDATE_TEXT_MAX, true, err);
@@ -374,6 +398,8 @@ static int s_body(const codes_t *codes, const event_t *e, err_t *err)
         return s_grant(codes, e->fund_grant, err);
     case OPCAT__V1__ENVELOPE__BODY_REMINDER_ISSUED:
         return s_reminder(e->reminder_issued, err);
+    case OPCAT__V1__ENVELOPE__BODY_PERIOD_SUMMARY:
+        return s_summary(codes, e->period_summary, err);
     default: /* signed, art17.*, baseline: nothing beyond the common rules */
         return OPCAT_OK;
     }
