@@ -1,0 +1,227 @@
+/*  consumer: follow + kv + query in one loop. */
+#include "consumer.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <zmq.h>
+
+#include "bus.h"
+#include "follow.h"
+#include "log.h"
+#include "query.h"
+
+#define TICK_MAX_MS 1000
+
+struct consumer {
+    const consumer_spec_t *spec;
+    kv_t *kv;
+    follow_t *follow;
+    void *zmq;
+    void *query; /* ROUTER or NULL */
+    uint64_t position;
+    uint64_t applied, bad_events;
+    bool reported_caught_up;
+};
+
+typedef struct {
+    consumer_t *self;
+    const follow_event_t *events;
+    size_t count;
+} batch_t;
+
+/*  Applies a batch and its checkpoint in one transaction. */
+static int s_apply_batch(void *arg, MDB_txn *txn)
+{
+    batch_t *b = arg;
+    consumer_t *self = b->self;
+    for (size_t i = 0; i < b->count; i++) {
+        event_t *e = event_unpack(b->events[i].data, b->events[i].len);
+        if (!e) {
+            /* the store only holds what it validated; count and go on */
+            log_warnx("%s: event %llu cannot be decoded; skipped",
+                      self->spec->name,
+                      (unsigned long long)b->events[i].sequence);
+            continue;
+        }
+        e->sequence = b->events[i].sequence;
+        int rc = self->spec->apply(self->spec->arg, self, txn, e);
+        event_free(&e);
+        if (rc)
+            return rc;
+    }
+    return kv_set_checkpoint(self->kv, txn, b->events[b->count - 1].sequence);
+}
+
+static int s_on_events(void *arg, const follow_event_t *events, size_t count)
+{
+    consumer_t *self = arg;
+    batch_t b = {self, events, count};
+    err_t err;
+    int rc = kv_write(self->kv, s_apply_batch, &b, &err);
+    if (rc) {
+        log_warnx("%s: applying events %llu-%llu failed, will retry: %s",
+                  self->spec->name, (unsigned long long)events[0].sequence,
+                  (unsigned long long)events[count - 1].sequence, err.message);
+        return rc;
+    }
+    self->position = events[count - 1].sequence;
+    self->applied += count;
+    return 0;
+}
+
+static json_t *s_query(void *arg, const json_t *request, err_t *err)
+{
+    consumer_t *self = arg;
+    const char *op = json_string_value(json_object_get(request, "op"));
+    if (strcmp(op, "ping") == 0 || strcmp(op, "status") == 0) {
+        json_t *reply = json_object();
+        consumer_status(self, reply);
+        return reply;
+    }
+    if (!self->spec->query) {
+        err_set(err, OPCAT_EINVAL, "op", "op: unknown operation \"%.40s\"", op);
+        return NULL;
+    }
+    return self->spec->query(self->spec->arg, self, request, err);
+}
+
+static int s_open(consumer_t *self, const cfg_t *cfg, bool rebuild)
+{
+    err_t err;
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/%s", cfg->data, self->spec->subdir);
+    self->kv = kv_open(dir, self->spec->dbs, self->spec->db_flags,
+                       self->spec->db_count, &err);
+    if (!self->kv || (rebuild && kv_clear(self->kv, &err)) ||
+        kv_load_checkpoint(self->kv, &self->position, &err)) {
+        log_warnx("%s: state in %s: %s", self->spec->name, dir, err.message);
+        return err.code ? err.code : OPCAT_EIO;
+    }
+    log_info("%s: state in %s%s, checkpoint %llu", self->spec->name, dir,
+             rebuild ? " (rebuilt: emptied)" : "",
+             (unsigned long long)self->position);
+    self->zmq = zmq_ctx_new();
+    if (self->spec->query_endpoint &&
+        !(self->query =
+              query_bind(self->zmq, self->spec->query_endpoint, &err))) {
+        log_warnx("%s: %s", self->spec->name, err.message);
+        return err.code;
+    }
+    self->follow = follow_new(self->zmq, cfg->replay, cfg->publish, NULL,
+                              self->position, &err);
+    if (!self->follow) {
+        log_warnx("%s: %s", self->spec->name, err.message);
+        return err.code;
+    }
+    log_info("%s: following REPLAY %s and PUBLISH %s%s%s", self->spec->name,
+             cfg->replay, cfg->publish, self->query ? "; queries on " : "",
+             self->query ? self->spec->query_endpoint : "");
+    return OPCAT_OK;
+}
+
+static void s_close(consumer_t *self)
+{
+    follow_destroy(&self->follow);
+    bus_close(&self->query);
+    if (self->zmq)
+        zmq_ctx_term(self->zmq);
+    kv_destroy(&self->kv);
+}
+
+static void s_note_progress(consumer_t *self)
+{
+    bool caught_up = follow_caught_up(self->follow);
+    if (caught_up && !self->reported_caught_up)
+        log_info("%s: caught up at %llu (%llu events applied)",
+                 self->spec->name, (unsigned long long)self->position,
+                 (unsigned long long)self->applied);
+    self->reported_caught_up = caught_up;
+}
+
+static void s_loop(consumer_t *self, volatile sig_atomic_t *stop)
+{
+    zmq_pollitem_t items[3];
+    follow_poll_items(self->follow, items);
+    items[2] = (zmq_pollitem_t){self->query, 0, ZMQ_POLLIN, 0};
+    int nitems = self->query ? 3 : 2;
+    int timeout = 0;
+    while (!*stop) {
+        if (zmq_poll(items, nitems, timeout) < 0) {
+            if (zmq_errno() == EINTR)
+                continue;
+            log_warnx("%s: zmq_poll: %s", self->spec->name,
+                      zmq_strerror(zmq_errno()));
+            break;
+        }
+        follow_handle(self->follow, items, s_on_events, self);
+        s_note_progress(self);
+        if (nitems == 3 && (items[2].revents & ZMQ_POLLIN))
+            query_serve(self->query, 64, s_query, self);
+        timeout = TICK_MAX_MS;
+        if (self->spec->tick) {
+            int want = self->spec->tick(self->spec->arg, self);
+            if (want >= 0 && want < timeout)
+                timeout = want;
+        }
+    }
+}
+
+int consumer_run(const consumer_spec_t *spec, const cfg_t *cfg, bool rebuild,
+                 volatile sig_atomic_t *stop)
+{
+    consumer_t self = {.spec = spec};
+    int rc = s_open(&self, cfg, rebuild);
+    if (!rc) {
+        s_loop(&self, stop);
+        log_info("%s: stopping at checkpoint %llu (%llu events applied, "
+                 "%llu holes filled)",
+                 spec->name, (unsigned long long)self.position,
+                 (unsigned long long)self.applied,
+                 (unsigned long long)follow_holes(self.follow));
+    }
+    s_close(&self);
+    return rc;
+}
+
+kv_t *consumer_kv(consumer_t *self)
+{
+    return self->kv;
+}
+
+void *consumer_zmq(consumer_t *self)
+{
+    return self->zmq;
+}
+
+uint64_t consumer_position(const consumer_t *self)
+{
+    return self->position;
+}
+
+bool consumer_caught_up(const consumer_t *self)
+{
+    return follow_caught_up(self->follow);
+}
+
+uint64_t consumer_known_head(const consumer_t *self)
+{
+    return follow_known_head(self->follow);
+}
+
+void consumer_status(const consumer_t *self, json_t *object)
+{
+    uint64_t head = follow_known_head(self->follow);
+    json_object_set_new(object, "service", json_string(self->spec->name));
+    json_object_set_new(object, "position",
+                        json_integer((json_int_t)self->position));
+    json_object_set_new(object, "head", json_integer((json_int_t)head));
+    json_object_set_new(
+        object, "lag",
+        json_integer(
+            (json_int_t)(head > self->position ? head - self->position : 0)));
+    json_object_set_new(object, "caught_up",
+                        json_boolean(follow_caught_up(self->follow)));
+    json_object_set_new(object, "holes_filled",
+                        json_integer((json_int_t)follow_holes(self->follow)));
+}

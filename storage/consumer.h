@@ -1,0 +1,79 @@
+/*  consumer: the loop shared by every daemon that follows the store.
+
+    A consumer (opcat-reminderd, opcat-aggregated, ...) keeps a projection
+    of the event stream in its own LMDB environment (kv.h).  This module
+    runs its whole life: open the environment (emptying it for --rebuild),
+    read the checkpoint, follow the store from there (follow.h: catch-up
+    through REPLAY, live from PUBLISH, holes filled), apply each batch of
+    events and move the checkpoint in ONE write transaction, answer
+    queries on a ROUTER (query.h), and call a timer.  All in one zmq_poll
+    loop, until the stop flag is set.
+
+    Because the batch and the checkpoint commit together, a crash at any
+    point loses nothing and applies nothing twice: on restart the consumer
+    resumes after the last committed checkpoint. */
+#ifndef OPCAT_CONSUMER_H
+#define OPCAT_CONSUMER_H
+
+#include <jansson.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cfg.h"
+#include "err.h"
+#include "event.h"
+#include "kv.h"
+
+typedef struct consumer consumer_t;
+
+/*  What a consumer is: its databases and its callbacks.  'arg' is passed
+    to every callback. */
+typedef struct {
+    const char *name;         /* for logs, e.g. "reminders" */
+    const char *subdir;       /* its environment: OPCAT_DATA/subdir */
+    const char *const *dbs;   /* database names */
+    const unsigned *db_flags; /* mdb_dbi_open flags per database, or NULL */
+    size_t db_count;
+    const char *query_endpoint; /* ROUTER for queries, or NULL */
+
+    /*  Applies one event inside the batch's write transaction.  Returns 0,
+        or an LMDB/OPCAT code that aborts the batch (it is offered again). */
+    int (*apply)(void *arg, consumer_t *consumer, MDB_txn *txn,
+                 const event_t *event);
+    /*  Answers one query (query.h); may be NULL. */
+    json_t *(*query)(void *arg, consumer_t *consumer, const json_t *request,
+                     err_t *err);
+    /*  Called at least every 'tick_ms' and after each applied batch; may be
+        NULL.  Returns how many ms until it wants to be called again. */
+    int (*tick)(void *arg, consumer_t *consumer);
+    void *arg;
+} consumer_spec_t;
+
+/*  Runs the consumer until '*stop' is set.  'rebuild' empties its state
+    first and replays from sequence 1.  Returns 0 after a clean stop, or a
+    negative code if it could not start (logged). */
+int consumer_run(const consumer_spec_t *spec, const cfg_t *cfg, bool rebuild,
+                 volatile sig_atomic_t *stop);
+
+/*  The consumer's environment (for reads in queries and ticks). */
+kv_t *consumer_kv(consumer_t *self);
+
+/*  The ZeroMQ context (for a consumer that opens sockets of its own, such
+    as the reminder service's APPEND client). */
+void *consumer_zmq(consumer_t *self);
+
+/*  The checkpoint: the last sequence applied. */
+uint64_t consumer_position(const consumer_t *self);
+
+/*  Whether the consumer has caught up with the store's head. */
+bool consumer_caught_up(const consumer_t *self);
+
+/*  The store's head as last heard. */
+uint64_t consumer_known_head(const consumer_t *self);
+
+/*  Adds the consumer's status (position, head, lag, caught_up, holes) to
+    'object'; for a "status" query. */
+void consumer_status(const consumer_t *self, json_t *object);
+
+#endif

@@ -1,0 +1,209 @@
+/*  kv: consumer state environments. */
+#include "kv.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "be64.h"
+#include "cfg.h"
+#include "log.h"
+
+#define KV_INITIAL_MAP ((size_t)32 << 20)
+#define KV_MAX_MAP ((size_t)1 << 40)
+
+struct kv {
+    MDB_env *env;
+    MDB_dbi dbis[KV_MAX_DBS];
+    MDB_dbi meta;
+    size_t count;
+    size_t map_size;
+};
+
+int kv_error(err_t *err, int rc, const char *what)
+{
+    if (rc < 0 && rc > -100)
+        return rc; /* already an OPCAT code (err set by the caller) */
+    int code;
+    switch (rc) {
+    case MDB_NOTFOUND:
+        code = OPCAT_ENOTFOUND;
+        break;
+    case MDB_MAP_FULL:
+        code = OPCAT_ENOSPC;
+        break;
+    case MDB_READERS_FULL:
+    case MDB_TXN_FULL:
+        code = OPCAT_ESTATE;
+        break;
+    default:
+        code = rc > 0 ? err_from_errno(rc) : OPCAT_EIO;
+    }
+    return err_set(err, code, "", "%s: %s", what, mdb_strerror(rc));
+}
+
+static int s_open_dbs(kv_t *self, const char *const *names,
+                      const unsigned *flags, err_t *err)
+{
+    MDB_txn *txn;
+    int rc = mdb_txn_begin(self->env, NULL, 0, &txn);
+    if (rc)
+        return kv_error(err, rc, "begin");
+    for (size_t i = 0; i < self->count && !rc; i++)
+        rc = mdb_dbi_open(txn, names[i], MDB_CREATE | (flags ? flags[i] : 0),
+                          &self->dbis[i]);
+    if (!rc)
+        rc = mdb_dbi_open(txn, "meta", MDB_CREATE, &self->meta);
+    if (rc) {
+        mdb_txn_abort(txn);
+        return kv_error(err, rc, "open databases");
+    }
+    rc = mdb_txn_commit(txn);
+    return rc ? kv_error(err, rc, "commit") : OPCAT_OK;
+}
+
+kv_t *kv_open(const char *dir, const char *const *names, const unsigned *flags,
+              size_t count, err_t *err)
+{
+    if (count > KV_MAX_DBS) {
+        err_set(err, OPCAT_EINVAL, "", "too many databases");
+        return NULL;
+    }
+    if (cfg_mkdirs(dir, err))
+        return NULL;
+    kv_t *self = calloc(1, sizeof *self);
+    if (!self) {
+        err_set(err, OPCAT_ENOMEM, "", "out of memory");
+        return NULL;
+    }
+    self->count = count;
+    int rc = mdb_env_create(&self->env);
+    if (rc) {
+        kv_error(err, rc, "create environment");
+        free(self);
+        return NULL;
+    }
+    mdb_env_set_maxdbs(self->env, KV_MAX_DBS + 1);
+    mdb_env_set_mapsize(self->env, KV_INITIAL_MAP);
+    rc = mdb_env_open(self->env, dir, MDB_NOTLS, 0644);
+    if (rc) {
+        kv_error(err, rc, dir);
+        kv_destroy(&self);
+        return NULL;
+    }
+    MDB_envinfo info;
+    mdb_env_info(self->env, &info);
+    self->map_size = info.me_mapsize;
+    if (s_open_dbs(self, names, flags, err))
+        kv_destroy(&self);
+    return self;
+}
+
+void kv_destroy(kv_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    if ((*self_p)->env)
+        mdb_env_close((*self_p)->env);
+    free(*self_p);
+    *self_p = NULL;
+}
+
+MDB_dbi kv_dbi(const kv_t *self, size_t index)
+{
+    return self->dbis[index];
+}
+
+static int s_grow(kv_t *self)
+{
+    if (self->map_size * 2 > KV_MAX_MAP)
+        return MDB_MAP_FULL;
+    int rc = mdb_env_set_mapsize(self->env, self->map_size * 2);
+    if (!rc) {
+        self->map_size *= 2;
+        log_info("state map grown to %zu MiB", self->map_size >> 20);
+    }
+    return rc;
+}
+
+int kv_write(kv_t *self, kv_txn_fn fn, void *arg, err_t *err)
+{
+    for (;;) {
+        MDB_txn *txn;
+        int rc = mdb_txn_begin(self->env, NULL, 0, &txn);
+        if (rc)
+            return kv_error(err, rc, "begin");
+        rc = fn(arg, txn);
+        if (rc)
+            mdb_txn_abort(txn);
+        else
+            rc = mdb_txn_commit(txn);
+        if (rc == MDB_MAP_FULL && s_grow(self) == 0)
+            continue;
+        return rc ? kv_error(err, rc, "write") : OPCAT_OK;
+    }
+}
+
+int kv_read(kv_t *self, kv_txn_fn fn, void *arg, err_t *err)
+{
+    MDB_txn *txn;
+    int rc = mdb_txn_begin(self->env, NULL, MDB_RDONLY, &txn);
+    if (rc == MDB_MAP_RESIZED) {
+        mdb_env_set_mapsize(self->env, 0);
+        rc = mdb_txn_begin(self->env, NULL, MDB_RDONLY, &txn);
+    }
+    if (rc)
+        return kv_error(err, rc, "read");
+    rc = fn(arg, txn);
+    mdb_txn_abort(txn);
+    return rc ? kv_error(err, rc, "read") : OPCAT_OK;
+}
+
+uint64_t kv_checkpoint(const kv_t *self, MDB_txn *txn)
+{
+    MDB_val key = {10, "checkpoint"}, val;
+    if (mdb_get(txn, self->meta, &key, &val) || val.mv_size != 8)
+        return 0;
+    return be64_get(val.mv_data);
+}
+
+int kv_set_checkpoint(const kv_t *self, MDB_txn *txn, uint64_t sequence)
+{
+    uint8_t buf[8];
+    be64_put(buf, sequence);
+    MDB_val key = {10, "checkpoint"}, val = {8, buf};
+    return mdb_put(txn, self->meta, &key, &val, 0);
+}
+
+typedef struct {
+    const kv_t *kv;
+    uint64_t sequence;
+} checkpoint_arg_t;
+
+static int s_read_checkpoint(void *arg, MDB_txn *txn)
+{
+    checkpoint_arg_t *a = arg;
+    a->sequence = kv_checkpoint(a->kv, txn);
+    return 0;
+}
+
+int kv_load_checkpoint(kv_t *self, uint64_t *sequence, err_t *err)
+{
+    checkpoint_arg_t a = {self, 0};
+    int rc = kv_read(self, s_read_checkpoint, &a, err);
+    *sequence = a.sequence;
+    return rc;
+}
+
+static int s_clear_all(void *arg, MDB_txn *txn)
+{
+    kv_t *self = arg;
+    int rc = 0;
+    for (size_t i = 0; i < self->count && !rc; i++)
+        rc = mdb_drop(txn, self->dbis[i], 0);
+    return rc ? rc : mdb_drop(txn, self->meta, 0);
+}
+
+int kv_clear(kv_t *self, err_t *err)
+{
+    return kv_write(self, s_clear_all, self, err);
+}

@@ -1,0 +1,66 @@
+/*  kv: an LMDB environment for a consumer's own state.
+
+    The reminder and aggregation services each keep their projection and
+    their checkpoint (the last store sequence applied) in an environment of
+    their own.  kv opens it with named databases plus a "meta" database for
+    the checkpoint, runs write transactions that are redone in a bigger map
+    when the map is full, and translates LMDB errors.
+
+    The rule that makes consumers crash-safe: apply a batch of events and
+    move the checkpoint in the same kv_write() transaction. */
+#ifndef OPCAT_KV_H
+#define OPCAT_KV_H
+
+#include <lmdb.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+typedef struct kv kv_t;
+
+#define KV_MAX_DBS 16
+
+/*  Opens (creating) the environment in directory 'dir' (created if
+    missing) with the 'count' databases named in 'names' (plus "meta").
+    'flags' are per-database mdb_dbi_open flags (NULL: none).  Returns NULL
+    and fills 'err' on failure. */
+kv_t *kv_open(const char *dir, const char *const *names, const unsigned *flags,
+              size_t count, err_t *err);
+
+/*  Closes the environment; '*self' becomes NULL.  NULL allowed. */
+void kv_destroy(kv_t **self);
+
+/*  The handle of database 'index' (the order of 'names'). */
+MDB_dbi kv_dbi(const kv_t *self, size_t index);
+
+/*  Called inside a transaction.  Returns 0 to commit, an LMDB code
+    (e.g. MDB_MAP_FULL) or a negative OPCAT_E* code to abort.  May be
+    called more than once for one kv_write (after the map grew), so it
+    must not keep side effects outside the transaction. */
+typedef int (*kv_txn_fn)(void *arg, MDB_txn *txn);
+
+/*  Runs 'fn' in a write transaction and commits it durably.  Returns 0,
+    or a negative OPCAT_E* code with 'err' filled. */
+int kv_write(kv_t *self, kv_txn_fn fn, void *arg, err_t *err);
+
+/*  Runs 'fn' in a read transaction.  Returns 0 or a negative code. */
+int kv_read(kv_t *self, kv_txn_fn fn, void *arg, err_t *err);
+
+/*  The checkpoint (0 if none) as of 'txn'. */
+uint64_t kv_checkpoint(const kv_t *self, MDB_txn *txn);
+
+/*  Sets the checkpoint in 'txn'.  Returns an LMDB code. */
+int kv_set_checkpoint(const kv_t *self, MDB_txn *txn, uint64_t sequence);
+
+/*  Reads the checkpoint in a read transaction of its own. */
+int kv_load_checkpoint(kv_t *self, uint64_t *sequence, err_t *err);
+
+/*  Empties every database, checkpoint included (for --rebuild). */
+int kv_clear(kv_t *self, err_t *err);
+
+/*  Translates an LMDB return code into an OPCAT_E* code with a message
+    naming 'what'.  Negative OPCAT codes pass through. */
+int kv_error(err_t *err, int rc, const char *what);
+
+#endif

@@ -1,0 +1,83 @@
+# tests/lib.sh: helpers for the integration tests (sourced, bash).
+#
+# Every test gets its own temporary directory ($T) with ipc:// endpoints
+# in it, starts the real daemons there, and stops them by pid on exit.
+# Nothing listens on any network address.
+#
+#   OPCAT_BIN         where the programs are (build/bin)
+#   OPCAT_SOURCE_DIR  the checkout (for data/)
+set -euo pipefail
+
+: "${OPCAT_BIN:?OPCAT_BIN must name the build's bin directory}"
+: "${OPCAT_SOURCE_DIR:=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/opcat-test.XXXXXX")
+export OPCAT_APPEND="ipc://$T/append"
+export OPCAT_PUBLISH="ipc://$T/publish"
+export OPCAT_REPLAY="ipc://$T/replay"
+export OPCAT_REMINDERS="ipc://$T/reminders"
+export OPCAT_STATS="ipc://$T/stats"
+export OPCAT_DATA="$T/data"
+PIDS=()
+# Runs a command under valgrind or another wrapper when OPCAT_WRAP is set.
+WRAP=${OPCAT_WRAP:-}
+
+ctl() { "$OPCAT_BIN/opcatctl" "$@"; }
+
+fail() {
+    echo "FAIL: $*" >&2
+    exit 1
+}
+
+# Stops every daemon this test started (SIGTERM, then SIGKILL after 10 s).
+cleanup() {
+    local pid
+    for pid in "${PIDS[@]:-}"; do
+        [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
+    done
+    for pid in "${PIDS[@]:-}"; do
+        [ -n "$pid" ] || continue
+        for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        kill -9 "$pid" 2>/dev/null || true
+    done
+    if [ "${KEEP_TMP:-0}" = 1 ]; then echo "kept $T" >&2; else rm -rf "$T"; fi
+}
+trap cleanup EXIT
+
+# start NAME PROGRAM ARGS...: starts a daemon, logs to $T/NAME.log, sets
+# the variable NAME_PID.
+start() {
+    local name=$1; shift
+    $WRAP "$OPCAT_BIN/$1" "${@:2}" >>"$T/$name.log" 2>&1 &
+    local pid=$!
+    PIDS+=("$pid")
+    printf -v "${name}_PID" '%s' "$pid"
+}
+
+# stop PID: SIGTERM and wait; fails if it does not exit 0.
+stop() {
+    local pid=$1
+    kill -TERM "$pid"
+    local rc=0
+    wait "$pid" || rc=$?
+    [ "$rc" -eq 0 ] || fail "process $pid exited $rc on SIGTERM"
+}
+
+# wait_for CMD...: retries CMD for up to 20 s.
+wait_for() {
+    for _ in $(seq 200); do
+        if "$@" >/dev/null 2>&1; then return 0; fi
+        sleep 0.1
+    done
+    fail "timed out waiting for: $*"
+}
+
+start_store() {
+    start store opcat-stored "$@"
+    wait_for ctl --timeout 500 ping
+}
+
+# expect_eq ACTUAL EXPECTED WHAT
+expect_eq() {
+    [ "$1" = "$2" ] || fail "$3: expected '$2', got '$1'"
+}
