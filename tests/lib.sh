@@ -8,7 +8,7 @@
 #   OPCAT_SOURCE_DIR  the checkout (for data/)
 set -euo pipefail
 
-: "${OPCAT_BIN:?OPCAT_BIN must name the build's bin directory}"
+: "${OPCAT_BIN:?OPCAT_BIN must name the bin directory of the build}"
 : "${OPCAT_SOURCE_DIR:=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/opcat-test.XXXXXX")

@@ -108,7 +108,7 @@ int ctl_parse(ctl_t *ctl, int argc, char **argv, const char *usage,
     all[n] = (struct option){NULL, 0, NULL, 0};
     char opts[64];
     snprintf(opts, sizeof opts, "%sh", optstring);
-    optind = 1;
+    optind = 0; /* 0: glibc re-initialises, permuting options after args */
     int c;
     while ((c = getopt_long(argc, argv, opts, all, NULL)) != -1) {
         if (c == 'J') {

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Integration: opcat-stored and opcatctl end to end on ipc:// endpoints.
+# import then tail; re-import stores nothing; a bad line stores nothing and
+# is named; a broken cross-reference refuses the whole file; restart keeps
+# everything; live tail and catch-up switch-over with no gap or duplicate.
+source "$(dirname "$0")/lib.sh"
+FIX="$OPCAT_SOURCE_DIR/tests/fixtures/every-type.jsonl"
+N=$(grep -c . "$FIX")
+
+start_store
+out=$(ctl import "$FIX")
+expect_eq "$out" "$FIX: $N events: $N accepted, 0 duplicate" "first import"
+expect_eq "$(ctl head)" "$N" "head after import"
+
+lines=$(ctl tail --from 1 --until-head --json | wc -l)
+expect_eq "$lines" "$N" "events replayed"
+ctl tail --from 1 --until-head --json | grep -q '"content"' &&
+    fail "tail shows confidential content without --with-content"
+ctl tail --from 1 --until-head --json --with-content | grep -q '"content":"confidential text"' ||
+    fail "tail --with-content lost the content"
+
+out=$(ctl import "$FIX")
+expect_eq "$out" "$FIX: $N events: 0 accepted, $N duplicate" "re-import"
+
+# a bad line: nothing stored, the line named with field and rule
+cat >"$T/bad.jsonl" <<'JSON'
+{"type":"state.signed","occurred_on":"2025-01-01","state":"AGO","id":"ok-1"}
+
+{"type":"state.signed","occurred_on":"2025-02-30","state":"AGO","id":"bad-date"}
+{"type":"state.ratified","occurred_on":"2025-01-01","state":"ZZZ","instrument":"accession"}
+JSON
+if ctl import "$T/bad.jsonl" >"$T/out" 2>"$T/err"; then fail "bad file accepted"; fi
+grep -q "bad.jsonl:3: occurred_on: \"2025-02-30\" is not a real date" "$T/err" ||
+    fail "line 3 not named: $(cat "$T/err")"
+grep -q "bad.jsonl:4: state: \"ZZZ\" is not an ISO 3166-1" "$T/err" ||
+    fail "line 4 not named: $(cat "$T/err")"
+expect_eq "$(ctl head)" "$N" "head after a bad file"
+
+# a cross-reference only the store can check: the whole file is refused
+cat >"$T/ref.jsonl" <<'JSON'
+{"type":"state.signed","occurred_on":"2025-01-01","state":"AGO","id":"ok-2"}
+{"type":"reply.received","occurred_on":"2025-03-01","state":"AGO","report_id":"never-sent"}
+JSON
+if ctl import "$T/ref.jsonl" 2>"$T/err"; then fail "broken reference accepted"; fi
+grep -q 'ref.jsonl:2: report_id: "never-sent" was never transmitted' "$T/err" ||
+    fail "reference error not named: $(cat "$T/err")"
+expect_eq "$(ctl head)" "$N" "head after a refused file"
+
+# restart on the same data
+stop "$store_PID"
+grep -q "stopping: head $N" "$T/store.log" || fail "no shutdown line"
+start_store
+expect_eq "$(ctl head)" "$N" "head after restart"
+ctl get "$N" --json | grep -q "\"sequence\":$N" || fail "get after restart"
+
+# live tail: only new events
+ctl tail --count 2 --json >"$T/live" &
+tail_pid=$!
+sleep 0.5
+echo '{"type":"state.signed","occurred_on":"2025-01-02","state":"AGO"}' | ctl publish >/dev/null
+echo '{"type":"state.signed","occurred_on":"2025-01-03","state":"AGO"}' | ctl publish >/dev/null
+wait "$tail_pid"
+expect_eq "$(sed 's/.*"sequence":\([0-9]*\).*/\1/' "$T/live" | tr '\n' ' ')" "$((N + 1)) $((N + 2)) " "live tail"
+
+# catch-up then live, publishing during the switch-over
+total=$((N + 2 + 20))
+ctl tail --from 1 --count "$total" --json >"$T/all" &
+tail_pid=$!
+for i in $(seq 20); do
+    echo "{\"type\":\"state.signed\",\"occurred_on\":\"2025-03-$(printf %02d "$i")\",\"state\":\"AGO\"}" | ctl publish >/dev/null
+done
+wait "$tail_pid"
+seqs=$(sed 's/.*"sequence":\([0-9]*\).*/\1/' "$T/all" | tr '\n' ' ')
+expect_eq "$seqs" "$(seq -s ' ' 1 "$total") " "switch-over: every sequence once, in order"
+
+# a topic filter
+ctl tail --from 1 --until-head --topic report. --json >"$T/reports"
+expect_eq "$(grep -c . "$T/reports")" "2" "topic filter"
+stop "$store_PID"
+echo "it_store: 1 passed, 0 failed"

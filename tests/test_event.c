@@ -1,0 +1,160 @@
+/*  Unit tests of common/event: JSON -> protobuf -> bytes -> protobuf ->
+    JSON is the identity for every event type; ids; topics; shape errors. */
+#include "test_common.h"
+
+#include <string.h>
+
+#include "event.h"
+
+static void test_round_trip_every_type(void **state)
+{
+    (void)state;
+    char path[4096];
+    FILE *f = fopen(
+        test_source_path("tests/fixtures/every-type.jsonl", path, sizeof path),
+        "r");
+    assert_non_null(f);
+    char line[4096];
+    int types_seen[64] = {0};
+    while (fgets(line, sizeof line, f)) {
+        err_t err;
+        json_t *original = json_loads(line, 0, NULL);
+        assert_non_null(original);
+        event_t *e = event_from_json(original, &err);
+        if (!e)
+            fail_msg("%s: %s", line, err.message);
+        size_t len;
+        uint8_t *bytes = event_pack(e, &len);
+        event_t *back = event_unpack(bytes, len);
+        assert_non_null(back);
+        json_t *again = event_to_json(back, 0);
+        if (!json_equal(original, again))
+            fail_msg("round trip changed %s into %s", line,
+                     json_dumps(again, JSON_SORT_KEYS));
+        types_seen[back->body_case - OPCAT__V1__ENVELOPE__BODY_STATE_SIGNED]++;
+        json_decref(again);
+        json_decref(original);
+        event_free(&back);
+        event_free(&e);
+        free(bytes);
+    }
+    fclose(f);
+    for (int c = OPCAT__V1__ENVELOPE__BODY_STATE_SIGNED;
+         event_type_name((Opcat__V1__Envelope__BodyCase)c); c++)
+        if (!types_seen[c - OPCAT__V1__ENVELOPE__BODY_STATE_SIGNED])
+            fail_msg("no fixture line for %s",
+                     event_type_name((Opcat__V1__Envelope__BodyCase)c));
+}
+
+static event_t *s_parse(const char *text, err_t *err)
+{
+    return event_from_text(text, strlen(text), err);
+}
+
+static void test_shape_errors_name_the_field(void **state)
+{
+    (void)state;
+    struct {
+        const char *json, *field, *words;
+    } cases[] = {
+        {"[1,2]", "", "JSON object"},
+        {"{\"occurred_on\":\"2025-01-01\"}", "type", "required"},
+        {"{\"type\":\"nope.nope\"}", "type", "unknown event type"},
+        {"{\"type\":42}", "type", "string"},
+        {"{\"type\":\"state.ratified\",\"instrument\":7}", "instrument",
+         "must be a string"},
+        {"{\"type\":\"session.held\",\"number\":-1}", "number", ">= 0"},
+        {"{\"type\":\"session.held\",\"number\":1.5}", "number",
+         "whole number"},
+        {"{\"type\":\"state.signed\",\"colour\":\"red\"}", "colour",
+         "unknown field"},
+        {"{\"type\":\"visit.completed\",\"places\":{\"castle\":1}}",
+         "places.castle", "unknown field"},
+        {"{\"type\":\"state.declared_art24\",\"extension\":\"yes\"}",
+         "extension", "true or false"},
+        {"{\"type\":\"state.signed\",\"note\":\"a\\u0000b\"}", "",
+         "not valid JSON"},
+        {"{\"type\":\"state.signed\"", "", "not valid JSON"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        err_t err;
+        err_clear(&err);
+        event_t *e = s_parse(cases[i].json, &err);
+        if (e)
+            fail_msg("accepted %s", cases[i].json);
+        assert_string_equal(err.field, cases[i].field);
+        if (!strstr(err.message, cases[i].words))
+            fail_msg("%s: message \"%s\" lacks \"%s\"", cases[i].json,
+                     err.message, cases[i].words);
+    }
+}
+
+static void test_derived_id_depends_on_content_only(void **state)
+{
+    (void)state;
+    err_t err;
+    event_t *a = s_parse("{\"type\":\"state.signed\",\"state\":\"ZAF\","
+                         "\"occurred_on\":\"2006-09-20\"}",
+                         &err);
+    event_t *b = s_parse("{ \"occurred_on\": \"2006-09-20\", \"state\": "
+                         "\"ZAF\", \"type\": \"state.signed\" }",
+                         &err);
+    event_t *c = s_parse("{\"type\":\"state.signed\",\"state\":\"ZAF\","
+                         "\"occurred_on\":\"2006-09-21\"}",
+                         &err);
+    assert_non_null(a), assert_non_null(b), assert_non_null(c);
+    char ida[EVENT_ID_MAX + 1], idb[EVENT_ID_MAX + 1], idc[EVENT_ID_MAX + 1];
+    CHECK(event_derive_id(a, ida), &err);
+    CHECK(event_derive_id(b, idb), &err);
+    CHECK(event_derive_id(c, idc), &err);
+    assert_string_equal(ida, idb);
+    assert_string_not_equal(ida, idc);
+    assert_int_equal(strlen(ida), 34);
+    /* sequence and recorded_at are the store's, not content */
+    a->sequence = 99, a->recorded_at = 12345;
+    CHECK(event_derive_id(a, idc), &err);
+    assert_string_equal(ida, idc);
+    event_free(&a), event_free(&b), event_free(&c);
+}
+
+static void test_topic_and_public_form(void **state)
+{
+    (void)state;
+    err_t err;
+    event_t *e = s_parse(
+        "{\"type\":\"report.transmitted\",\"state\":\"PER\",\"occurred_on\":"
+        "\"2025-08-31\",\"report_id\":\"R\",\"recipient\":\"state\","
+        "\"content\":\"secret\"}",
+        &err);
+    assert_non_null(e);
+    char topic[EVENT_TOPIC_MAX];
+    event_topic(e, topic);
+    assert_string_equal(topic, "report.transmitted/PER");
+    json_t *full = event_to_json(e, 0),
+           *pub = event_to_json(e, EVENT_JSON_PUBLIC);
+    assert_string_equal(json_string_value(json_object_get(full, "content")),
+                        "secret");
+    assert_null(json_object_get(pub, "content"));
+    assert_non_null(json_object_get(pub, "report_id"));
+    json_decref(full), json_decref(pub);
+    event_free(&e);
+}
+
+static void test_garbage_bytes_do_not_unpack(void **state)
+{
+    (void)state;
+    const uint8_t garbage[] = {0xff, 0xff, 0xff, 0xff, 0x0f, 0x12};
+    assert_null(event_unpack(garbage, sizeof garbage));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_round_trip_every_type),
+        cmocka_unit_test(test_shape_errors_name_the_field),
+        cmocka_unit_test(test_derived_id_depends_on_content_only),
+        cmocka_unit_test(test_topic_and_public_form),
+        cmocka_unit_test(test_garbage_bytes_do_not_unpack),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

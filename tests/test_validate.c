@@ -1,0 +1,212 @@
+/*  Unit tests of common/validate: every single-event rule of DOMAIN.md
+    refuses a bad event with a message naming the field and the rule, and
+    every event of the fixture passes. */
+#include "test_common.h"
+
+#include <string.h>
+
+#include "validate.h"
+
+static codes_t *s_codes;
+
+static int s_setup(void **state)
+{
+    (void)state;
+    err_t err;
+    s_codes = codes_new(NULL, &err);
+    if (!s_codes)
+        fail_msg("%s", err.message);
+    return 0;
+}
+
+static int s_teardown(void **state)
+{
+    (void)state;
+    codes_destroy(&s_codes);
+    return 0;
+}
+
+static void test_fixture_events_are_valid(void **state)
+{
+    (void)state;
+    char path[4096], line[4096];
+    FILE *f = fopen(
+        test_source_path("tests/fixtures/every-type.jsonl", path, sizeof path),
+        "r");
+    assert_non_null(f);
+    while (fgets(line, sizeof line, f)) {
+        err_t err;
+        event_t *e = event_from_text(line, strlen(line), &err);
+        assert_non_null(e);
+        if (validate_event(s_codes, e, &err))
+            fail_msg("%s refused: %s", line, err.message);
+        event_free(&e);
+    }
+    fclose(f);
+}
+
+#define EV(type, rest)                                                         \
+    "{\"type\":\"" type "\",\"occurred_on\":\"2025-06-01\"," rest "}"
+
+static void test_each_rule_refuses(void **state)
+{
+    (void)state;
+    struct {
+        const char *json, *field, *words;
+    } cases[] = {
+        {"{\"type\":\"state.signed\",\"state\":\"PER\"}", "occurred_on",
+         "required"},
+        {"{\"type\":\"state.signed\",\"state\":\"PER\","
+         "\"occurred_on\":\"2025-02-30\"}",
+         "occurred_on", "real date"},
+        {EV("state.signed", "\"state\":\"XYZ\""), "state", "ISO 3166-1"},
+        {EV("state.signed", "\"state\":\"per\""), "state", "ISO 3166-1"},
+        {EV("state.signed", "\"source\":\"x\""), "state", "required"},
+        {EV("state.signed", "\"state\":\"PER\",\"id\":\"caf\\u00e9\""), "id",
+         "printable ASCII"},
+        {EV("state.signed",
+            "\"state\":\"PER\",\"id\":\"01234567890123456789012345678901"
+            "234567890123456789012345678901234\""),
+         "id", "at most 64"},
+        {EV("state.ratified", "\"state\":\"PER\""), "instrument", "required"},
+        {EV("state.ratified", "\"state\":\"PER\",\"instrument\":\"treaty\""),
+         "instrument", "ratification, accession or succession"},
+        {EV("state.declared_art24", "\"state\":\"AUS\",\"part\":\"II\","
+                                    "\"years\":1"),
+         "part", "III or IV"},
+        {EV("state.declared_art24", "\"state\":\"AUS\",\"part\":\"IV\","
+                                    "\"years\":4"),
+         "years", "1-3"},
+        {EV("state.declared_art24", "\"state\":\"AUS\",\"part\":\"IV\","
+                                    "\"years\":3,\"extension\":true"),
+         "years", "1-2 for an extension"},
+        {EV("session.held", "\"number\":55,\"start\":\"2025-02-07\","
+                            "\"end\":\"2025-01-27\",\"place\":\"Geneva\""),
+         "end", "before start"},
+        {EV("session.held", "\"start\":\"2025-02-07\",\"end\":\"2025-02-08\","
+                            "\"place\":\"Geneva\""),
+         "number", "required"},
+        {EV("visit.planned", "\"state\":\"FRA\",\"visit_id\":\"v\","
+                             "\"kind\":\"surprise\""),
+         "kind", "regular, follow_up"},
+        {EV("visit.planned", "\"state\":\"FRA\",\"kind\":\"regular\""),
+         "visit_id", "required"},
+        {EV("visit.completed", "\"state\":\"PER\",\"visit_id\":\"v\","
+                               "\"start\":\"2025-06-02\""),
+         "start", "after occurred_on"},
+        {EV("report.transmitted", "\"state\":\"PER\",\"report_id\":\"r\","
+                                  "\"recipient\":\"press\""),
+         "recipient", "state or npm"},
+        {EV("report.published", "\"state\":\"PER\",\"report_id\":\"r\""),
+         "symbol", "required"},
+        {EV("reply.received", "\"state\":\"PER\""), "report_id", "required"},
+        {EV("followup.dialogue", "\"state\":\"PER\",\"with\":\"ngo\""), "with",
+         "state or npm"},
+        {EV("npm.designated", "\"state\":\"NGA\",\"model\":\"nhri\""), "body",
+         "required"},
+        {EV("npm.designated", "\"state\":\"NGA\",\"body\":\"x\","
+                              "\"model\":\"council\""),
+         "model", "nhri, ombudsman"},
+        {EV("fund.contribution", "\"amount\":\"10.005\",\"currency\":\"USD\""),
+         "amount", "2 decimal places"},
+        {EV("fund.contribution", "\"amount\":\"-5\",\"currency\":\"USD\""),
+         "amount", "positive decimal"},
+        {EV("fund.contribution", "\"amount\":\"1e5\",\"currency\":\"USD\""),
+         "amount", "decimal string"},
+        {EV("fund.contribution", "\"amount\":\"0\",\"currency\":\"USD\""),
+         "amount", "positive"},
+        {EV("fund.contribution", "\"amount\":\"10\",\"currency\":\"XQQ\""),
+         "currency", "ISO 4217"},
+        {EV("fund.grant", "\"state\":\"NGA\",\"amount\":\"10\","
+                          "\"currency\":\"USD\""),
+         "project_id", "required"},
+        {EV("fund.grant", "\"state\":\"NGA\",\"project_id\":\"p\","
+                          "\"amount\":\"10\",\"currency\":\"USD\","
+                          "\"implementation_year\":26"),
+         "implementation_year", "2000-2999"},
+        {EV("reminder.issued", "\"rule\":\"r\",\"subject\":\"s\","
+                               "\"due_on\":\"2025-06-01\",\"stage\":\"late\""),
+         "stage", "upcoming, due or overdue"},
+        {EV("reminder.issued", "\"rule\":\"r\",\"subject\":\"s\","
+                               "\"stage\":\"due\""),
+         "due_on", "required"},
+        {EV("period.summary", "\"from\":\"2025-12-31\",\"to\":\"2025-01-01\""),
+         "to", "before from"},
+        {EV("period.summary", "\"from\":\"2025-01-01\",\"to\":\"2025-12-31\","
+                              "\"grants\":2,\"grant_states\":3,"
+                              "\"grant_amount\":\"1\",\"grant_currency\":"
+                              "\"USD\""),
+         "grants", ">= grant_states"},
+        {EV("state.signed", "\"state\":\"PER\",\"note\":\"\\udc00\""), "",
+         "not valid JSON"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        err_t err;
+        err_clear(&err);
+        event_t *e =
+            event_from_text(cases[i].json, strlen(cases[i].json), &err);
+        if (e && validate_event(s_codes, e, &err) == 0)
+            fail_msg("accepted: %s", cases[i].json);
+        if (strcmp(err.field, cases[i].field) != 0 ||
+            !strstr(err.message, cases[i].words))
+            fail_msg("%s: got field \"%s\", message \"%s\"; wanted \"%s\" "
+                     "and \"%s\"",
+                     cases[i].json, err.field, err.message, cases[i].field,
+                     cases[i].words);
+        event_free(&e);
+    }
+}
+
+static void test_note_limit_and_utf8(void **state)
+{
+    (void)state;
+    err_t err;
+    char json[4096];
+    char note[2100];
+    memset(note, 'a', 2001);
+    note[2001] = '\0';
+    snprintf(json, sizeof json,
+             EV("state.signed", "\"state\":\"PER\","
+                                "\"note\":\"%s\""),
+             note);
+    event_t *e = event_from_text(json, strlen(json), &err);
+    assert_non_null(e);
+    assert_int_equal(validate_event(s_codes, e, &err), OPCAT_EINVAL);
+    assert_string_equal(err.field, "note");
+    /* a protobuf peer can send bytes that are not UTF-8 */
+    event_set_string(&e->note, "\xc3\x28");
+    assert_int_equal(validate_event(s_codes, e, &err), OPCAT_EINVAL);
+    assert_non_null(strstr(err.message, "UTF-8"));
+    event_free(&e);
+    assert_true(validate_utf8("\xe7\xa7\x98\xe9\xb2\x81", 6));
+    assert_false(validate_utf8("\xe7\xa7", 2));
+    assert_false(validate_utf8("\xc0\x80", 2));     /* overlong NUL */
+    assert_false(validate_utf8("\xed\xa0\x80", 3)); /* surrogate */
+}
+
+static void test_parse_amount(void **state)
+{
+    (void)state;
+    int64_t cents;
+    assert_true(validate_parse_amount("423926.00", &cents));
+    assert_int_equal(cents, 42392600);
+    assert_true(validate_parse_amount("5.5", &cents));
+    assert_int_equal(cents, 550);
+    assert_true(validate_parse_amount("7", &cents));
+    assert_int_equal(cents, 700);
+    assert_false(validate_parse_amount("7.", &cents));
+    assert_false(validate_parse_amount(".5", &cents));
+    assert_false(validate_parse_amount("1,000", &cents));
+    assert_false(validate_parse_amount("9999999999999999", &cents));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_fixture_events_are_valid),
+        cmocka_unit_test(test_each_rule_refuses),
+        cmocka_unit_test(test_note_limit_and_utf8),
+        cmocka_unit_test(test_parse_amount),
+    };
+    return cmocka_run_group_tests(tests, s_setup, s_teardown);
+}
