@@ -3,8 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <getopt.h>
+
 #include "client.h"
 #include "ctl.h"
+#include "query.h"
 #include "validate.h"
 
 /*  Runs a command that takes no options beyond --json/--help and
@@ -161,14 +164,83 @@ int cmd_head(ctl_t *ctl, int argc, char **argv)
     return 0;
 }
 
+typedef struct {
+    const char *service;
+    int caught_up;
+} ping_opts_t;
+
+static int s_ping_option(void *arg, int c, const char *value)
+{
+    ping_opts_t *o = arg;
+    if (c == 's')
+        o->service = value;
+    else if (c == 'c')
+        o->caught_up = 1;
+    else
+        return 1;
+    return 0;
+}
+
+/*  Pings a consumer service through its query endpoint. */
+static int s_ping_service(ctl_t *ctl, const char *endpoint, int caught_up)
+{
+    err_t err;
+    json_t *request = json_pack("{s:s}", "op", "status"), *reply = NULL;
+    int rc =
+        query_call(ctl->zmq, endpoint, request, ctl->timeout_ms, &reply, &err);
+    json_decref(request);
+    if (rc) {
+        fprintf(stderr, "opcatctl: ping %s: %s\n", endpoint, err.message);
+        return 1;
+    }
+    /* caught up means: has applied everything the store holds now */
+    uint64_t head = 0;
+    json_int_t position =
+        json_integer_value(json_object_get(reply, "position"));
+    int ok = !caught_up ||
+             (s_head(ctl, &head, &err) == 0 && (uint64_t)position >= head);
+    char *text = json_dumps(reply, JSON_COMPACT);
+    if (ctl->json)
+        puts(text);
+    else
+        printf("%s %s\n", ok ? "ok" : "behind", text);
+    free(text);
+    json_decref(reply);
+    return ok ? 0 : 1;
+}
+
 int cmd_ping(ctl_t *ctl, int argc, char **argv)
 {
     static const char usage[] =
-        "usage: opcatctl ping [--json]\n"
-        "Checks that the store answers on REPLAY within --timeout; exit 0 if "
-        "it does.\n";
-    if (s_args(ctl, argc, argv, usage, 0) < 0)
+        "usage: opcatctl ping [--service store|reminders|stats] [--caught-up] "
+        "[--json]\n"
+        "Checks that a service answers within --timeout; exit 0 if it does.\n"
+        "  --service S   store (default; its REPLAY endpoint), reminders or\n"
+        "                stats (their query endpoints)\n"
+        "  --caught-up   exit 1 unless the service has caught up with the "
+        "store\n";
+    static const struct option longopts[] = {
+        {"service", required_argument, NULL, 's'},
+        {"caught-up", no_argument, NULL, 'c'},
+        {NULL, 0, NULL, 0}};
+    ping_opts_t o = {"store", 0};
+    int first =
+        ctl_parse(ctl, argc, argv, usage, "", longopts, s_ping_option, &o);
+    if (first != argc) {
+        fputs(usage, stderr);
         return 1;
+    }
+    if (strcmp(o.service, "reminders") == 0)
+        return s_ping_service(ctl, ctl->cfg.reminders, o.caught_up);
+    if (strcmp(o.service, "stats") == 0)
+        return s_ping_service(ctl, ctl->cfg.stats, o.caught_up);
+    if (strcmp(o.service, "store") != 0) {
+        fprintf(stderr,
+                "opcatctl: --service: \"%s\" is not store, "
+                "reminders or stats\n",
+                o.service);
+        return 1;
+    }
     uint64_t head;
     err_t err;
     if (s_head(ctl, &head, &err)) {
