@@ -91,8 +91,12 @@ int bus_recv(void *socket, bus_message_t *message, int flags)
         if (!zmq_msg_more(frame))
             return OPCAT_OK;
         if (message->count == BUS_MAX_FRAMES) {
+            /* keep the first frame (a ROUTER's peer identity) so that the
+               sender can still be told what was wrong */
             s_drain(socket);
-            bus_message_close(message);
+            for (size_t i = 1; i < message->count; i++)
+                zmq_msg_close(&message->frames[i]);
+            message->count = 1;
             return OPCAT_EPROTO;
         }
     }

@@ -36,8 +36,9 @@ void bus_close(void **socket);
 /*  Receives one whole multipart message.  Returns 0; OPCAT_EINTR when a
     signal interrupted (check the flags); OPCAT_ETIMEDOUT with ZMQ_DONTWAIT
     and nothing to read; OPCAT_EPROTO when it had more than
-    BUS_MAX_FRAMES frames (the rest is drained and dropped). On success
-    the caller calls bus_message_close(). */
+    BUS_MAX_FRAMES frames: then only the first frame is kept (the peer
+    identity on a ROUTER) and the rest is drained and dropped.  After 0 or
+    OPCAT_EPROTO the caller calls bus_message_close(). */
 int bus_recv(void *socket, bus_message_t *message, int flags);
 
 /*  Closes every frame of 'message'. */

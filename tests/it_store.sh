@@ -14,9 +14,11 @@ expect_eq "$(ctl head)" "$N" "head after import"
 
 lines=$(ctl tail --from 1 --until-head --json | wc -l)
 expect_eq "$lines" "$N" "events replayed"
-ctl tail --from 1 --until-head --json | grep -q '"content"' &&
+ctl tail --from 1 --until-head --json >"$T/public"
+grep -q '"content"' "$T/public" &&
     fail "tail shows confidential content without --with-content"
-ctl tail --from 1 --until-head --json --with-content | grep -q '"content":"confidential text"' ||
+ctl tail --from 1 --until-head --json --with-content >"$T/full"
+grep -q '"content":"confidential text"' "$T/full" ||
     fail "tail --with-content lost the content"
 
 out=$(ctl import "$FIX")
@@ -51,7 +53,8 @@ stop "$store_PID"
 grep -q "stopping: head $N" "$T/store.log" || fail "no shutdown line"
 start_store
 expect_eq "$(ctl head)" "$N" "head after restart"
-ctl get "$N" --json | grep -q "\"sequence\":$N" || fail "get after restart"
+ctl get "$N" --json >"$T/got"
+grep -q "\"sequence\":$N" "$T/got" || fail "get after restart"
 
 # live tail: only new events
 ctl tail --count 2 --json >"$T/live" &

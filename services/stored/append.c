@@ -124,7 +124,7 @@ static int s_read_one(evs_t *self, pending_t *p)
     if (rc == OPCAT_ETIMEDOUT || rc == OPCAT_EINTR)
         return 0;
     zmq_msg_init(&p->identity);
-    if (rc == 0)
+    if (msg.count >= 1)
         zmq_msg_copy(&p->identity, &msg.frames[0]);
     if (rc || msg.count != 2) {
         self->bad_frames++;
@@ -142,6 +142,10 @@ static int s_read_one(evs_t *self, pending_t *p)
         }
     }
     bus_message_close(&msg);
+    if (rc == OPCAT_EPROTO && zmq_msg_size(&p->identity) == 0) {
+        zmq_msg_close(&p->identity); /* nobody to answer */
+        return 0;
+    }
     return rc == OPCAT_EPROTO || rc == 0;
 }
 

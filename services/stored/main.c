@@ -38,6 +38,10 @@ static void s_usage(FILE *out)
             "[$OPCAT_REPLAY, " CFG_REPLAY_DEFAULT "]\n"
             "  -D, --data DIR     data directory; the log is DIR/store  "
             "[$OPCAT_DATA, " CFG_DATA_DEFAULT "]\n"
+            "  -m, --max-message BYTES  largest request accepted; a bigger "
+            "one drops\n"
+            "                     the sender's connection [$OPCAT_MAX_MESSAGE, "
+            "67108864]\n"
             "  -n, --check        check the settings and the store, then "
             "exit\n"
             "  -v, --verbose      log debug lines\n"
@@ -46,19 +50,36 @@ static void s_usage(FILE *out)
             "stop it cleanly.\n");
 }
 
-static void s_parse(int argc, char **argv, cfg_t *cfg, int *check, int *verbose)
+typedef struct {
+    cfg_t cfg;
+    int check, verbose;
+    int64_t max_message;
+} options_t;
+
+static int64_t s_bytes(const char *text)
 {
+    char *end;
+    long long n = strtoll(text, &end, 10);
+    if (!*text || *end || n < 1024)
+        fatalx("--max-message: \"%s\" must be a number of bytes >= 1024", text);
+    return n;
+}
+
+static void s_parse(int argc, char **argv, options_t *o)
+{
+    cfg_t *cfg = &o->cfg;
     static const struct option longopts[] = {
         {"append", required_argument, NULL, 'a'},
         {"publish", required_argument, NULL, 'p'},
         {"replay", required_argument, NULL, 'r'},
         {"data", required_argument, NULL, 'D'},
+        {"max-message", required_argument, NULL, 'm'},
         {"check", no_argument, NULL, 'n'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     int c;
-    while ((c = getopt_long(argc, argv, "a:p:r:D:nvh", longopts, NULL)) != -1)
+    while ((c = getopt_long(argc, argv, "a:p:r:D:m:nvh", longopts, NULL)) != -1)
         switch (c) {
         case 'a':
             cfg->append = optarg;
@@ -72,11 +93,14 @@ static void s_parse(int argc, char **argv, cfg_t *cfg, int *check, int *verbose)
         case 'D':
             cfg->data = optarg;
             break;
+        case 'm':
+            o->max_message = s_bytes(optarg);
+            break;
         case 'n':
-            *check = 1;
+            o->check = 1;
             break;
         case 'v':
-            *verbose = 1;
+            o->verbose = 1;
             break;
         case 'h':
             s_usage(stdout);
@@ -92,6 +116,10 @@ static void s_parse(int argc, char **argv, cfg_t *cfg, int *check, int *verbose)
         exit(1);
     }
     cfg_fill(cfg);
+    if (!o->max_message) {
+        const char *env = getenv("OPCAT_MAX_MESSAGE");
+        o->max_message = env && *env ? s_bytes(env) : BUS_MAX_MESSAGE_DEFAULT;
+    }
 }
 
 static void s_open_store(evs_t *self, const cfg_t *cfg)
@@ -111,7 +139,7 @@ static void s_open_store(evs_t *self, const cfg_t *cfg)
              store_map_size(self->store) >> 20);
 }
 
-static void s_open_sockets(evs_t *self, const cfg_t *cfg)
+static void s_open_sockets(evs_t *self, const cfg_t *cfg, int64_t max_message)
 {
     err_t err;
     int one = 1, hwm = PUB_HWM;
@@ -124,12 +152,19 @@ static void s_open_sockets(evs_t *self, const cfg_t *cfg)
     /* replies that cannot be routed become errors we log, not silence */
     zmq_setsockopt(self->append, ZMQ_ROUTER_MANDATORY, &one, sizeof one);
     zmq_setsockopt(self->replay, ZMQ_ROUTER_MANDATORY, &one, sizeof one);
+    /* a peer that sends more than this is disconnected by libzmq before
+       the message reaches us: memory stays bounded whatever it sends */
+    zmq_setsockopt(self->append, ZMQ_MAXMSGSIZE, &max_message,
+                   sizeof max_message);
+    int64_t replay_max = 4096;
+    zmq_setsockopt(self->replay, ZMQ_MAXMSGSIZE, &replay_max,
+                   sizeof replay_max);
     self->publish = zmq_socket(self->ctx, ZMQ_PUB);
     zmq_setsockopt(self->publish, ZMQ_SNDHWM, &hwm, sizeof hwm);
     if (zmq_bind(self->publish, cfg->publish))
         fatalx("bind %s: %s", cfg->publish, zmq_strerror(zmq_errno()));
-    log_info("APPEND %s, PUBLISH %s, REPLAY %s", cfg->append, cfg->publish,
-             cfg->replay);
+    log_info("APPEND %s, PUBLISH %s, REPLAY %s; requests up to %lld bytes",
+             cfg->append, cfg->publish, cfg->replay, (long long)max_message);
 }
 
 static void s_loop(evs_t *self)
@@ -174,10 +209,9 @@ static void s_shutdown(evs_t *self)
 
 int main(int argc, char **argv)
 {
-    cfg_t cfg = {0};
-    int check = 0, verbose = 0;
-    s_parse(argc, argv, &cfg, &check, &verbose);
-    log_init("opcat-stored", verbose);
+    options_t o = {0};
+    s_parse(argc, argv, &o);
+    log_init("opcat-stored", o.verbose);
 
     struct sigaction sa = {.sa_handler = s_on_signal};
     sigemptyset(&sa.sa_mask);
@@ -188,8 +222,8 @@ int main(int argc, char **argv)
     evs_t self = {0};
     log_info("opcat-stored %s starting (libzmq %d.%d.%d)", OPCAT_VERSION_STRING,
              ZMQ_VERSION_MAJOR, ZMQ_VERSION_MINOR, ZMQ_VERSION_PATCH);
-    s_open_store(&self, &cfg);
-    if (check) {
+    s_open_store(&self, &o.cfg);
+    if (o.check) {
         log_info("settings and store are fine");
         store_destroy(&self.store);
         codes_destroy(&self.codes);
@@ -197,7 +231,7 @@ int main(int argc, char **argv)
     }
     if (evs_append_init(&self))
         fatalx("out of memory");
-    s_open_sockets(&self, &cfg);
+    s_open_sockets(&self, &o.cfg, o.max_message);
     s_loop(&self);
     s_shutdown(&self);
     return 0;

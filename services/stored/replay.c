@@ -112,15 +112,11 @@ void evs_replay_handle(evs_t *self)
         int rc = bus_recv(self->replay, &msg, ZMQ_DONTWAIT);
         if (rc == OPCAT_ETIMEDOUT || rc == OPCAT_EINTR)
             break;
-        if (rc) {
-            self->bad_frames++;
-            continue; /* too many frames: the identity is lost with them */
-        }
         Opcat__V1__ReplayRequest *req =
-            msg.count == 2 ? opcat__v1__replay_request__unpack(
-                                 NULL, zmq_msg_size(&msg.frames[1]),
-                                 zmq_msg_data(&msg.frames[1]))
-                           : NULL;
+            !rc && msg.count == 2 ? opcat__v1__replay_request__unpack(
+                                        NULL, zmq_msg_size(&msg.frames[1]),
+                                        zmq_msg_data(&msg.frames[1]))
+                                  : NULL;
         if (req)
             s_answer(self, &msg.frames[0], req, &page);
         else
