@@ -45,6 +45,34 @@ void *bus_socket(void *ctx, int type, const char *endpoint, bool bind,
     return socket;
 }
 
+void *bus_server(void *ctx, int type, const char *endpoint,
+                 const bus_server_options_t *options, err_t *err)
+{
+    void *socket = zmq_socket(ctx, type);
+    if (!socket) {
+        err_set(err, bus_error(), "", "zmq_socket: %s",
+                zmq_strerror(zmq_errno()));
+        return NULL;
+    }
+    int linger = BUS_LINGER_MS, one = 1;
+    zmq_setsockopt(socket, ZMQ_LINGER, &linger, sizeof linger);
+    if (options && options->max_message)
+        zmq_setsockopt(socket, ZMQ_MAXMSGSIZE, &options->max_message,
+                       sizeof options->max_message);
+    if (options && options->router_mandatory)
+        zmq_setsockopt(socket, ZMQ_ROUTER_MANDATORY, &one, sizeof one);
+    if (options && options->send_hwm)
+        zmq_setsockopt(socket, ZMQ_SNDHWM, &options->send_hwm,
+                       sizeof options->send_hwm);
+    if (zmq_bind(socket, endpoint)) {
+        err_set(err, bus_error(), "endpoint", "bind %s: %s", endpoint,
+                zmq_strerror(zmq_errno()));
+        zmq_close(socket);
+        return NULL;
+    }
+    return socket;
+}
+
 void bus_close(void **socket)
 {
     if (socket && *socket) {

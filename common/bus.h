@@ -30,6 +30,20 @@ typedef struct {
 void *bus_socket(void *ctx, int type, const char *endpoint, bool bind,
                  err_t *err);
 
+/*  Options of a bound (server) socket.  libzmq copies a socket's options
+    into each listener at bind time, so they must be set before the bind:
+    that is this function's reason to exist. */
+typedef struct {
+    int64_t max_message;   /* ZMQ_MAXMSGSIZE; 0: unlimited */
+    bool router_mandatory; /* unroutable replies become errors */
+    int send_hwm;          /* ZMQ_SNDHWM; 0: libzmq's default */
+} bus_server_options_t;
+
+/*  Creates a socket of 'type', sets 'options' (may be NULL) and binds it
+    to 'endpoint'.  Returns NULL and fills 'err'. */
+void *bus_server(void *ctx, int type, const char *endpoint,
+                 const bus_server_options_t *options, err_t *err);
+
 /*  Closes '*socket' (NULL allowed) and sets it to NULL. */
 void bus_close(void **socket);
 

@@ -10,14 +10,9 @@
 
 void *query_bind(void *ctx, const char *endpoint, err_t *err)
 {
-    void *socket = bus_socket(ctx, ZMQ_ROUTER, endpoint, true, err);
-    if (socket) {
-        int one = 1;
-        int64_t max = QUERY_MAX_REQUEST;
-        zmq_setsockopt(socket, ZMQ_ROUTER_MANDATORY, &one, sizeof one);
-        zmq_setsockopt(socket, ZMQ_MAXMSGSIZE, &max, sizeof max);
-    }
-    return socket;
+    bus_server_options_t options = {.max_message = QUERY_MAX_REQUEST,
+                                    .router_mandatory = true};
+    return bus_server(ctx, ZMQ_ROUTER, endpoint, &options, err);
 }
 
 json_t *query_error_reply(const err_t *err)

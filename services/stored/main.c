@@ -142,27 +142,21 @@ static void s_open_store(evs_t *self, const cfg_t *cfg)
 static void s_open_sockets(evs_t *self, const cfg_t *cfg, int64_t max_message)
 {
     err_t err;
-    int one = 1, hwm = PUB_HWM;
+    /* Replies that cannot be routed become errors we log, not silence.  A
+       peer that sends more than max_message is disconnected by libzmq
+       before the message reaches us: memory stays bounded whatever it
+       sends.  PUB drops past its high-water mark instead of blocking. */
+    bus_server_options_t append = {max_message, true, 0};
+    bus_server_options_t replay = {4096, true, 0};
+    bus_server_options_t publish = {0, false, PUB_HWM};
     self->ctx = zmq_ctx_new();
     if (!(self->append =
-              bus_socket(self->ctx, ZMQ_ROUTER, cfg->append, true, &err)) ||
+              bus_server(self->ctx, ZMQ_ROUTER, cfg->append, &append, &err)) ||
         !(self->replay =
-              bus_socket(self->ctx, ZMQ_ROUTER, cfg->replay, true, &err)))
+              bus_server(self->ctx, ZMQ_ROUTER, cfg->replay, &replay, &err)) ||
+        !(self->publish =
+              bus_server(self->ctx, ZMQ_PUB, cfg->publish, &publish, &err)))
         fatalx("%s", err.message);
-    /* replies that cannot be routed become errors we log, not silence */
-    zmq_setsockopt(self->append, ZMQ_ROUTER_MANDATORY, &one, sizeof one);
-    zmq_setsockopt(self->replay, ZMQ_ROUTER_MANDATORY, &one, sizeof one);
-    /* a peer that sends more than this is disconnected by libzmq before
-       the message reaches us: memory stays bounded whatever it sends */
-    zmq_setsockopt(self->append, ZMQ_MAXMSGSIZE, &max_message,
-                   sizeof max_message);
-    int64_t replay_max = 4096;
-    zmq_setsockopt(self->replay, ZMQ_MAXMSGSIZE, &replay_max,
-                   sizeof replay_max);
-    self->publish = zmq_socket(self->ctx, ZMQ_PUB);
-    zmq_setsockopt(self->publish, ZMQ_SNDHWM, &hwm, sizeof hwm);
-    if (zmq_bind(self->publish, cfg->publish))
-        fatalx("bind %s: %s", cfg->publish, zmq_strerror(zmq_errno()));
     log_info("APPEND %s, PUBLISH %s, REPLAY %s; requests up to %lld bytes",
              cfg->append, cfg->publish, cfg->replay, (long long)max_message);
 }

@@ -1,0 +1,251 @@
+/*  badinput: sends every kind of bad input to a running opcat-stored
+    (endpoints from OPCAT_APPEND / OPCAT_REPLAY) and checks that each is
+    answered with an error and that nothing is stored.  Run by
+    it_badinput.sh, which starts the store and checks it stays up.
+
+    Prints one line per case and a closing "N passed, M failed". */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zmq.h>
+
+#include "bus.h"
+#include "cfg.h"
+#include "event.h"
+
+typedef struct {
+    void *append, *replay;
+    int passed, failed;
+} probe_t;
+
+static void s_result(probe_t *p, const char *name, int ok, const char *got)
+{
+    printf("%-44s %s  %s\n", name, ok ? "ok  " : "FAIL", got);
+    if (ok)
+        p->passed++;
+    else
+        p->failed++;
+}
+
+/*  Sends frames on 'socket' and returns the one-frame answer (or NULL
+    after 3 s). */
+static zmq_msg_t *s_exchange(void *socket, const void *const *data,
+                             const size_t *len, size_t n, zmq_msg_t *answer)
+{
+    if (bus_send(socket, data, len, n, 0))
+        return NULL;
+    zmq_pollitem_t item = {socket, 0, ZMQ_POLLIN, 0};
+    if (zmq_poll(&item, 1, 3000) != 1)
+        return NULL;
+    zmq_msg_init(answer);
+    zmq_msg_recv(answer, socket, 0);
+    int more = zmq_msg_more(answer);
+    while (more) { /* replay pages: drop the event frames */
+        zmq_msg_t junk;
+        zmq_msg_init(&junk);
+        zmq_msg_recv(&junk, socket, 0);
+        more = zmq_msg_more(&junk);
+        zmq_msg_close(&junk);
+    }
+    return answer;
+}
+
+/*  Expects an AppendReply whose request-level code is 'code'. */
+static void s_expect_malformed(probe_t *p, const char *name,
+                               const void *const *data, const size_t *len,
+                               size_t n)
+{
+    zmq_msg_t msg;
+    char got[256] = "no answer";
+    int ok = 0;
+    if (s_exchange(p->append, data, len, n, &msg)) {
+        Opcat__V1__AppendReply *r = opcat__v1__append_reply__unpack(
+            NULL, zmq_msg_size(&msg), zmq_msg_data(&msg));
+        if (r) {
+            snprintf(got, sizeof got, "code %d: %s", r->code, r->message);
+            ok = r->code == OPCAT_EPROTO && r->n_results == 0;
+        }
+        opcat__v1__append_reply__free_unpacked(r, NULL);
+        zmq_msg_close(&msg);
+    }
+    s_result(p, name, ok, got);
+}
+
+/*  Sends one event in an AppendRequest; expects REFUSED naming 'field'. */
+static void s_expect_refused(probe_t *p, const char *name, event_t *e,
+                             const char *field)
+{
+    Opcat__V1__AppendRequest req = OPCAT__V1__APPEND_REQUEST__INIT;
+    req.request_id = 7;
+    req.n_events = 1;
+    req.events = &e;
+    size_t len = opcat__v1__append_request__get_packed_size(&req);
+    uint8_t *buf = malloc(len);
+    opcat__v1__append_request__pack(&req, buf);
+    const void *data[] = {buf};
+    zmq_msg_t msg;
+    char got[600] = "no answer";
+    int ok = 0;
+    if (s_exchange(p->append, data, &len, 1, &msg)) {
+        Opcat__V1__AppendReply *r = opcat__v1__append_reply__unpack(
+            NULL, zmq_msg_size(&msg), zmq_msg_data(&msg));
+        if (r && r->n_results == 1) {
+            Opcat__V1__AppendResult *res = r->results[0];
+            snprintf(got, sizeof got, "code %d %s: %.200s", res->code,
+                     res->field, res->message);
+            ok = res->status == OPCAT__V1__APPEND_RESULT__STATUS__REFUSED &&
+                 res->code < 0 && strcmp(res->field, field) == 0;
+        }
+        opcat__v1__append_reply__free_unpacked(r, NULL);
+        zmq_msg_close(&msg);
+    }
+    free(buf);
+    s_result(p, name, ok, got);
+}
+
+static event_t *s_event(const char *json)
+{
+    err_t err;
+    event_t *e = event_from_text(json, strlen(json), &err);
+    if (!e) {
+        fprintf(stderr, "fixture %s: %s\n", json, err.message);
+        exit(2);
+    }
+    return e;
+}
+
+#define GOOD                                                                   \
+    "{\"type\":\"state.signed\",\"occurred_on\":\"2025-01-01\","               \
+    "\"state\":\"AGO\"}"
+
+static void s_frame_cases(probe_t *p)
+{
+    const char garbage[] = "\xff\xfe this is not protobuf \x01\x02";
+    const void *g[] = {garbage};
+    size_t glen[] = {sizeof garbage - 1};
+    s_expect_malformed(p, "garbage bytes", g, glen, 1);
+    const void *empty[] = {""};
+    size_t zero[] = {0};
+    /* an empty AppendRequest is valid protobuf with no events */
+    (void)empty, (void)zero;
+    const void *many[12];
+    size_t many_len[12];
+    for (int i = 0; i < 12; i++)
+        many[i] = "x", many_len[i] = 1;
+    s_expect_malformed(p, "12-frame multipart message", many, many_len, 12);
+    const void *two[] = {"a", "b"};
+    size_t two_len[] = {1, 1};
+    s_expect_malformed(p, "2-frame message", two, two_len, 2);
+
+    /* a valid request, truncated in the middle of an event */
+    event_t *e = s_event(GOOD);
+    Opcat__V1__AppendRequest req = OPCAT__V1__APPEND_REQUEST__INIT;
+    req.n_events = 1;
+    req.events = &e;
+    size_t len = opcat__v1__append_request__get_packed_size(&req);
+    uint8_t *buf = malloc(len);
+    opcat__v1__append_request__pack(&req, buf);
+    const void *t[] = {buf};
+    size_t tlen[] = {len - 5};
+    s_expect_malformed(p, "truncated protobuf", t, tlen, 1);
+    /* field 3 (events, length-delimited) sent as a varint */
+    const uint8_t wrong_type[] = {0x18, 0x05};
+    const void *w[] = {wrong_type};
+    size_t wlen[] = {sizeof wrong_type};
+    s_expect_malformed(p, "wrong wire type for a field", w, wlen, 1);
+    free(buf);
+    event_free(&e);
+}
+
+static void s_event_cases(probe_t *p)
+{
+    event_t *e = s_event(GOOD);
+    /* an unknown body: drop the body, keep the type */
+    e->body_case = OPCAT__V1__ENVELOPE__BODY__NOT_SET;
+    free(e->state_signed);
+    e->state_signed = NULL;
+    s_expect_refused(p, "unknown event type (no known body)", e, "type");
+    event_free(&e);
+
+    e = s_event(GOOD);
+    event_set_string(&e->type, "state.ratified");
+    s_expect_refused(p, "type string disagrees with body", e, "type");
+    event_set_string(&e->type, "state.signed");
+
+    char *big = malloc(5000);
+    memset(big, 'n', 4999);
+    big[4999] = '\0';
+    event_set_string(&e->note, big);
+    free(big);
+    s_expect_refused(p, "oversized note (4999 bytes)", e, "note");
+    event_set_string(&e->note, "bad \xc3\x28 utf-8");
+    s_expect_refused(p, "invalid UTF-8", e, "note");
+    event_set_string(&e->note, "");
+    event_set_string(&e->occurred_on, "2025-02-29");
+    s_expect_refused(p, "impossible date", e, "occurred_on");
+    event_set_string(&e->occurred_on, "2025-01-01");
+    event_set_string(&e->state, "XKX");
+    s_expect_refused(p, "unknown State code", e, "state");
+    char id[100];
+    memset(id, 'i', 99);
+    id[99] = '\0';
+    event_set_string(&e->state, "AGO");
+    event_set_string(&e->id, id);
+    s_expect_refused(p, "oversized id", e, "id");
+    event_free(&e);
+
+    e = s_event("{\"type\":\"reply.received\",\"occurred_on\":\"2025-01-01\","
+                "\"state\":\"AGO\",\"report_id\":\"never\"}");
+    s_expect_refused(p, "broken cross-reference", e, "report_id");
+    event_free(&e);
+    e = s_event("{\"type\":\"fund.grant\",\"occurred_on\":\"2025-01-01\","
+                "\"state\":\"AGO\",\"project_id\":\"p\",\"amount\":\"1\","
+                "\"currency\":\"USD\"}");
+    event_set_string(&e->fund_grant->amount, "12.345");
+    s_expect_refused(p, "amount with 3 decimals", e, "amount");
+    event_free(&e);
+}
+
+static void s_replay_cases(probe_t *p)
+{
+    const char garbage[] = "\x0a\xff\xff\xff";
+    const void *g[] = {garbage};
+    size_t glen[] = {sizeof garbage - 1};
+    zmq_msg_t msg;
+    char got[256] = "no answer";
+    int ok = 0;
+    if (s_exchange(p->replay, g, glen, 1, &msg)) {
+        Opcat__V1__ReplayReply *r = opcat__v1__replay_reply__unpack(
+            NULL, zmq_msg_size(&msg), zmq_msg_data(&msg));
+        if (r) {
+            snprintf(got, sizeof got, "code %d: %s", r->code, r->message);
+            ok = r->code == OPCAT_EPROTO;
+        }
+        opcat__v1__replay_reply__free_unpacked(r, NULL);
+        zmq_msg_close(&msg);
+    }
+    s_result(p, "REPLAY: garbage request", ok, got);
+}
+
+int main(void)
+{
+    cfg_t cfg = {0};
+    cfg_fill(&cfg);
+    void *ctx = zmq_ctx_new();
+    probe_t p = {0};
+    err_t err;
+    p.append = bus_socket(ctx, ZMQ_DEALER, cfg.append, false, &err);
+    p.replay = bus_socket(ctx, ZMQ_DEALER, cfg.replay, false, &err);
+    if (!p.append || !p.replay) {
+        fprintf(stderr, "badinput: %s\n", err.message);
+        return 2;
+    }
+    s_frame_cases(&p);
+    s_event_cases(&p);
+    s_replay_cases(&p);
+    bus_close(&p.append);
+    bus_close(&p.replay);
+    zmq_ctx_term(ctx);
+    printf("%d passed, %d failed\n", p.passed, p.failed);
+    return p.failed ? 1 : 0;
+}
