@@ -1,0 +1,3 @@
+.followup.dialogue"
+2025-05-05*AUSú
+state

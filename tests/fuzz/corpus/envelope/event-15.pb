@@ -1,0 +1,3 @@
+>npm.changed"
+2025-04-02*NGAŠ
+NHRC and partnersmultiple

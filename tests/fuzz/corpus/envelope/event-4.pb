@@ -1,0 +1,3 @@
+2state.declared_art24"
+2020-12-21*AUS²
+IV
