@@ -24,6 +24,10 @@ void cfg_fill(cfg_t *cfg)
         cfg_pick(cfg->reminders, "OPCAT_REMINDERS", CFG_REMINDERS_DEFAULT);
     cfg->stats = cfg_pick(cfg->stats, "OPCAT_STATS", CFG_STATS_DEFAULT);
     cfg->data = cfg_pick(cfg->data, "OPCAT_DATA", CFG_DATA_DEFAULT);
+    cfg->public_publish =
+        cfg_pick(cfg->public_publish, "OPCAT_PUBLIC", CFG_PUBLIC_DEFAULT);
+    cfg->public_replay = cfg_pick(cfg->public_replay, "OPCAT_PUBLIC_REPLAY",
+                                  CFG_PUBLIC_REPLAY_DEFAULT);
 }
 
 int cfg_mkdirs(const char *path, err_t *err)

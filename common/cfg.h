@@ -7,6 +7,9 @@
       OPCAT_REPLAY     store's REPLAY endpoint   tcp://127.0.0.1:7703
       OPCAT_REMINDERS  reminder queries          tcp://127.0.0.1:7704
       OPCAT_STATS      aggregation queries       tcp://127.0.0.1:7705
+      OPCAT_PUBLIC     store's public PUBLISH    tcp://127.0.0.1:7706
+      OPCAT_PUBLIC_REPLAY  store's public REPLAY tcp://127.0.0.1:7707
+                       (the public pair carries no confidential field)
       OPCAT_DATA       data directory; each daemon keeps its LMDB
                        environment in its own subdirectory   ./var/data
       OPCAT_NOW        a fixed "today" (YYYY-MM-DD) for demos and tests */
@@ -20,6 +23,8 @@
 #define CFG_REPLAY_DEFAULT "tcp://127.0.0.1:7703"
 #define CFG_REMINDERS_DEFAULT "tcp://127.0.0.1:7704"
 #define CFG_STATS_DEFAULT "tcp://127.0.0.1:7705"
+#define CFG_PUBLIC_DEFAULT "tcp://127.0.0.1:7706"
+#define CFG_PUBLIC_REPLAY_DEFAULT "tcp://127.0.0.1:7707"
 #define CFG_DATA_DEFAULT "./var/data"
 
 /*  The endpoints and data directory of a process.  Strings are borrowed
@@ -31,6 +36,8 @@ typedef struct {
     const char *reminders;
     const char *stats;
     const char *data;
+    const char *public_publish;
+    const char *public_replay;
 } cfg_t;
 
 /*  Fills every field not already set (non-NULL) from the environment or

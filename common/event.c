@@ -442,3 +442,48 @@ uint8_t *event_pack(const event_t *event, size_t *len)
         opcat__v1__envelope__pack(event, buf);
     return buf;
 }
+
+const char *event_report_id(const event_t *event)
+{
+    switch (event->body_case) {
+    case OPCAT__V1__ENVELOPE__BODY_REPORT_TRANSMITTED:
+        return event->report_transmitted->report_id;
+    case OPCAT__V1__ENVELOPE__BODY_REPORT_PUBLISHED:
+        return event->report_published->report_id;
+    case OPCAT__V1__ENVELOPE__BODY_REPLY_RECEIVED:
+        return event->reply_received->report_id;
+    case OPCAT__V1__ENVELOPE__BODY_REPLY_PUBLISHED:
+        return event->reply_published->report_id;
+    default:
+        return NULL;
+    }
+}
+
+/*  Empties the string at 'slot'; true if it held something. */
+static bool s_clear(char **slot)
+{
+    if (!*slot || !**slot)
+        return false;
+    free(*slot);
+    *slot = (char *)protobuf_c_empty_string;
+    return true;
+}
+
+bool event_redact(event_t *event, bool npm_report)
+{
+    bool removed = false;
+    if (event->body_case == OPCAT__V1__ENVELOPE__BODY_REPORT_TRANSMITTED) {
+        Opcat__V1__ReportTransmitted *b = event->report_transmitted;
+        removed |= s_clear(&b->content);
+        npm_report |= strcmp(b->recipient, "npm") == 0;
+        if (npm_report)
+            removed |= s_clear(&b->visit_id);
+    }
+    if (!npm_report || !event_report_id(event))
+        return removed;
+    if (event->body_case == OPCAT__V1__ENVELOPE__BODY_REPLY_PUBLISHED)
+        removed |= s_clear(&event->reply_published->symbol);
+    removed |= s_clear(&event->source);
+    removed |= s_clear(&event->note);
+    return removed;
+}

@@ -12,6 +12,7 @@
 #define OPCAT_EVENT_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -60,6 +61,16 @@ const char *event_type_name(Opcat__V1__Envelope__BodyCase body_case);
 
 /*  The body case of a type name, or OPCAT__V1__ENVELOPE__BODY__NOT_SET. */
 Opcat__V1__Envelope__BodyCase event_type_case(const char *type_name);
+
+/*  Removes what OPCAT art. 16 keeps confidential, for the public stream:
+    a report's `content` always; and for a report to an NPM ('npm_report',
+    or a report.transmitted whose recipient is npm) everything but its
+    existence: type, dates, State, report_id and recipient stay; visit_id,
+    symbol, source and note go.  Returns true if anything was removed. */
+bool event_redact(event_t *event, bool npm_report);
+
+/*  Whether 'event' names a report (report.* or reply.*), and which. */
+const char *event_report_id(const event_t *event);
 
 /*  Unpacks an encoded envelope; NULL if the bytes are not one. */
 event_t *event_unpack(const uint8_t *data, size_t len);

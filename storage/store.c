@@ -628,3 +628,16 @@ int store_count_state(store_t *self, const char *state, uint64_t *count,
     return rc && rc != MDB_NOTFOUND ? s_mdb_error(err, rc, "by_state")
                                     : OPCAT_OK;
 }
+
+bool store_is_npm_report(store_t *self, const char *report_id)
+{
+    MDB_txn *txn;
+    if (!report_id || !*report_id || s_begin_read(self, &txn))
+        return false;
+    MDB_val key = {strlen(report_id), (void *)report_id}, val;
+    bool npm = mdb_get(txn, self->reports, &key, &val) == 0 &&
+               val.mv_size == sizeof(report_ref_t) &&
+               ((const report_ref_t *)val.mv_data)->recipient == 'n';
+    mdb_txn_abort(txn);
+    return npm;
+}

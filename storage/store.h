@@ -118,6 +118,9 @@ int store_find_id(store_t *self, const char *id, uint64_t *sequence,
 int store_count_state(store_t *self, const char *state, uint64_t *count,
                       err_t *err);
 
+/*  Whether 'report_id' was transmitted to an NPM (false if unknown). */
+bool store_is_npm_report(store_t *self, const char *report_id);
+
 /*  The current map size in bytes (it grows when full). */
 size_t store_map_size(store_t *self);
 

@@ -17,6 +17,8 @@ export OPCAT_PUBLISH="ipc://$T/publish"
 export OPCAT_REPLAY="ipc://$T/replay"
 export OPCAT_REMINDERS="ipc://$T/reminders"
 export OPCAT_STATS="ipc://$T/stats"
+export OPCAT_PUBLIC="ipc://$T/public"
+export OPCAT_PUBLIC_REPLAY="ipc://$T/public-replay"
 export OPCAT_DATA="$T/data"
 PIDS=()
 # Runs a command under valgrind or another wrapper when OPCAT_WRAP is set.

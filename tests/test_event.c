@@ -140,6 +140,42 @@ static void test_topic_and_public_form(void **state)
     event_free(&e);
 }
 
+static void test_redact_keeps_existence_only(void **state)
+{
+    (void)state;
+    err_t err;
+    event_t *state_report = s_parse(
+        "{\"type\":\"report.transmitted\",\"state\":\"PER\",\"occurred_on\":"
+        "\"2025-08-31\",\"report_id\":\"R\",\"recipient\":\"state\","
+        "\"visit_id\":\"V\",\"content\":\"secret\",\"note\":\"n\"}",
+        &err);
+    assert_true(event_redact(state_report, false));
+    assert_string_equal(state_report->report_transmitted->content, "");
+    assert_string_equal(state_report->report_transmitted->visit_id, "V");
+    assert_string_equal(state_report->note, "n");
+    assert_false(event_redact(state_report, false)); /* nothing left */
+
+    event_t *npm_report = s_parse(
+        "{\"type\":\"report.transmitted\",\"state\":\"PER\",\"occurred_on\":"
+        "\"2025-08-31\",\"report_id\":\"N\",\"recipient\":\"npm\","
+        "\"visit_id\":\"V\",\"source\":\"s\",\"note\":\"n\"}",
+        &err);
+    assert_true(event_redact(npm_report, false));
+    assert_string_equal(npm_report->report_transmitted->visit_id, "");
+    assert_string_equal(npm_report->source, "");
+    assert_string_equal(npm_report->note, "");
+    assert_string_equal(npm_report->report_transmitted->report_id, "N");
+
+    event_t *npm_reply = s_parse(
+        "{\"type\":\"reply.published\",\"state\":\"PER\",\"occurred_on\":"
+        "\"2025-08-31\",\"report_id\":\"N\",\"symbol\":\"X\"}",
+        &err);
+    assert_false(event_redact(npm_reply, false));
+    assert_true(event_redact(npm_reply, true));
+    assert_string_equal(npm_reply->reply_published->symbol, "");
+    event_free(&state_report), event_free(&npm_report), event_free(&npm_reply);
+}
+
 static void test_garbage_bytes_do_not_unpack(void **state)
 {
     (void)state;
@@ -154,6 +190,7 @@ int main(void)
         cmocka_unit_test(test_shape_errors_name_the_field),
         cmocka_unit_test(test_derived_id_depends_on_content_only),
         cmocka_unit_test(test_topic_and_public_form),
+        cmocka_unit_test(test_redact_keeps_existence_only),
         cmocka_unit_test(test_garbage_bytes_do_not_unpack),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -214,6 +214,22 @@ void evs_append_handle(evs_t *self)
     evs_publish_new(self);
 }
 
+int evs_public_form(evs_t *self, const uint8_t *env, size_t len, uint8_t **out,
+                    size_t *out_len)
+{
+    *out = NULL;
+    event_t *e = event_unpack(env, len);
+    if (!e)
+        return OPCAT_EPROTO;
+    const char *report_id = event_report_id(e);
+    bool npm = e->body_case != OPCAT__V1__ENVELOPE__BODY_REPORT_TRANSMITTED &&
+               store_is_npm_report(self->store, report_id);
+    if (report_id && event_redact(e, npm) && !(*out = event_pack(e, out_len)))
+        return event_free(&e), OPCAT_ENOMEM;
+    event_free(&e);
+    return OPCAT_OK;
+}
+
 static int s_publish_one(void *arg, uint64_t seq, const char *topic,
                          size_t topic_len, const uint8_t *env, size_t env_len)
 {
@@ -225,6 +241,12 @@ static int s_publish_one(void *arg, uint64_t seq, const char *topic,
     /* PUB never blocks: a subscriber past its high-water mark loses
        messages, sees the hole by sequence and fills it through REPLAY. */
     bus_send(self->publish, data, lens, 3, ZMQ_DONTWAIT);
+    uint8_t *redacted = NULL;
+    if (evs_public_form(self, env, env_len, &redacted, &lens[2]) == 0) {
+        data[2] = redacted ? redacted : env;
+        bus_send(self->public_publish, data, lens, 3, ZMQ_DONTWAIT);
+        free(redacted);
+    }
     self->published = seq;
     return 0;
 }
@@ -250,4 +272,5 @@ void evs_publish_heartbeat(evs_t *self)
     const void *data[] = {EVS_HEARTBEAT_TOPIC, seq_be};
     size_t lens[] = {strlen(EVS_HEARTBEAT_TOPIC), 8};
     bus_send(self->publish, data, lens, 2, ZMQ_DONTWAIT);
+    bus_send(self->public_publish, data, lens, 2, ZMQ_DONTWAIT);
 }

@@ -36,6 +36,12 @@ static void s_usage(FILE *out)
             "[$OPCAT_PUBLISH, " CFG_PUBLISH_DEFAULT "]\n"
             "  -r, --replay EP    REPLAY endpoint (ROUTER)   "
             "[$OPCAT_REPLAY, " CFG_REPLAY_DEFAULT "]\n"
+            "  The public pair carries every event without confidential "
+            "fields (art. 16):\n"
+            "      --public EP    public PUBLISH (PUB)       "
+            "[$OPCAT_PUBLIC, " CFG_PUBLIC_DEFAULT "]\n"
+            "      --public-replay EP  public REPLAY (ROUTER) "
+            "[$OPCAT_PUBLIC_REPLAY, " CFG_PUBLIC_REPLAY_DEFAULT "]\n"
             "  -D, --data DIR     data directory; the log is DIR/store  "
             "[$OPCAT_DATA, " CFG_DATA_DEFAULT "]\n"
             "  -m, --max-message BYTES  largest request accepted; a bigger "
@@ -74,6 +80,8 @@ static void s_parse(int argc, char **argv, options_t *o)
         {"replay", required_argument, NULL, 'r'},
         {"data", required_argument, NULL, 'D'},
         {"max-message", required_argument, NULL, 'm'},
+        {"public", required_argument, NULL, 'P'},
+        {"public-replay", required_argument, NULL, 'R'},
         {"check", no_argument, NULL, 'n'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
@@ -95,6 +103,12 @@ static void s_parse(int argc, char **argv, options_t *o)
             break;
         case 'm':
             o->max_message = s_bytes(optarg);
+            break;
+        case 'P':
+            cfg->public_publish = optarg;
+            break;
+        case 'R':
+            cfg->public_replay = optarg;
             break;
         case 'n':
             o->check = 1;
@@ -155,18 +169,25 @@ static void s_open_sockets(evs_t *self, const cfg_t *cfg, int64_t max_message)
         !(self->replay =
               bus_server(self->ctx, ZMQ_ROUTER, cfg->replay, &replay, &err)) ||
         !(self->publish =
-              bus_server(self->ctx, ZMQ_PUB, cfg->publish, &publish, &err)))
+              bus_server(self->ctx, ZMQ_PUB, cfg->publish, &publish, &err)) ||
+        !(self->public_replay = bus_server(
+              self->ctx, ZMQ_ROUTER, cfg->public_replay, &replay, &err)) ||
+        !(self->public_publish = bus_server(
+              self->ctx, ZMQ_PUB, cfg->public_publish, &publish, &err)))
         fatalx("%s", err.message);
     log_info("APPEND %s, PUBLISH %s, REPLAY %s; requests up to %lld bytes",
              cfg->append, cfg->publish, cfg->replay, (long long)max_message);
+    log_info("public (no confidential fields): PUBLISH %s, REPLAY %s",
+             cfg->public_publish, cfg->public_replay);
 }
 
 static void s_loop(evs_t *self)
 {
     zmq_pollitem_t items[] = {{self->append, 0, ZMQ_POLLIN, 0},
-                              {self->replay, 0, ZMQ_POLLIN, 0}};
+                              {self->replay, 0, ZMQ_POLLIN, 0},
+                              {self->public_replay, 0, ZMQ_POLLIN, 0}};
     while (!s_stop) {
-        int rc = zmq_poll(items, 2, HEARTBEAT_MS);
+        int rc = zmq_poll(items, 3, HEARTBEAT_MS);
         if (rc < 0) {
             if (zmq_errno() == EINTR)
                 continue; /* a signal: the loop condition checks the flag */
@@ -175,7 +196,9 @@ static void s_loop(evs_t *self)
         if (items[0].revents & ZMQ_POLLIN)
             evs_append_handle(self);
         if (items[1].revents & ZMQ_POLLIN)
-            evs_replay_handle(self);
+            evs_replay_handle(self, self->replay, false);
+        if (items[2].revents & ZMQ_POLLIN)
+            evs_replay_handle(self, self->public_replay, true);
         if (rc == 0)
             evs_publish_heartbeat(self);
     }
@@ -193,6 +216,8 @@ static void s_shutdown(evs_t *self)
              (unsigned long long)self->bad_frames);
     bus_close(&self->append);
     bus_close(&self->replay);
+    bus_close(&self->public_replay);
+    bus_close(&self->public_publish);
     bus_close(&self->publish);
     zmq_ctx_term(self->ctx);
     evs_append_fini(self);

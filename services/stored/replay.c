@@ -20,6 +20,9 @@ typedef struct {
     zmq_msg_t *frames;   /* the page's envelopes */
     uint64_t *sequences; /* and their sequences */
     size_t count, cap;
+    evs_t *evs;
+    bool public_form; /* redact confidential fields (public REPLAY) */
+    void *socket;     /* where the page goes */
 } page_t;
 
 static int s_collect(void *arg, uint64_t seq, const char *topic,
@@ -29,16 +32,23 @@ static int s_collect(void *arg, uint64_t seq, const char *topic,
     page_t *page = arg;
     if (page->count == page->cap)
         return 1;
+    uint8_t *redacted = NULL;
+    if (page->public_form &&
+        evs_public_form(page->evs, env, env_len, &redacted, &env_len))
+        return 1; /* cannot happen for what the store holds; stop here */
     zmq_msg_t *frame = &page->frames[page->count];
-    if (zmq_msg_init_size(frame, env_len))
+    if (zmq_msg_init_size(frame, env_len)) {
+        free(redacted);
         return 1;
-    memcpy(zmq_msg_data(frame), env, env_len);
+    }
+    memcpy(zmq_msg_data(frame), redacted ? redacted : env, env_len);
+    free(redacted);
     page->sequences[page->count++] = seq;
     return 0;
 }
 
-static void s_send_page(evs_t *self, zmq_msg_t *identity,
-                        Opcat__V1__ReplayReply *reply, page_t *page)
+static void s_send_page(zmq_msg_t *identity, Opcat__V1__ReplayReply *reply,
+                        page_t *page)
 {
     reply->count = (uint32_t)page->count;
     reply->n_sequences = page->count;
@@ -50,21 +60,22 @@ static void s_send_page(evs_t *self, zmq_msg_t *identity,
     if (buf)
         opcat__v1__replay_reply__pack(reply, buf);
     if (!rc &&
-        zmq_msg_send(identity, self->replay, ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0)
+        zmq_msg_send(identity, page->socket, ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0)
         rc = bus_error();
-    if (!rc && zmq_send(self->replay, buf, len,
+    if (!rc && zmq_send(page->socket, buf, len,
                         (page->count ? ZMQ_SNDMORE : 0) | ZMQ_DONTWAIT) < 0)
         rc = bus_error();
     for (size_t i = 0; i < page->count; i++) {
         int more = i + 1 < page->count ? ZMQ_SNDMORE : 0;
-        if (!rc && zmq_msg_send(&page->frames[i], self->replay, more) < 0)
+        if (!rc && zmq_msg_send(&page->frames[i], page->socket, more) < 0)
             rc = bus_error();
         zmq_msg_close(&page->frames[i]);
     }
     if (buf != header)
         free(buf);
     if (rc)
-        log_warnx("replay: could not answer a reader: %s", err_strerror(rc));
+        log_warnx("replay: could not answer a reader: %s",
+                  zmq_strerror(zmq_errno()));
 }
 
 static void s_answer(evs_t *self, zmq_msg_t *identity,
@@ -85,33 +96,42 @@ static void s_answer(evs_t *self, zmq_msg_t *identity,
         reply.message = err.message;
         log_warnx("replay: %s", err.message);
     }
-    s_send_page(self, identity, &reply, page);
+    s_send_page(identity, &reply, page);
 }
 
-static void s_answer_malformed(evs_t *self, zmq_msg_t *identity,
+static void s_answer_malformed(evs_t *self, void *socket, zmq_msg_t *identity,
                                const char *why)
 {
     Opcat__V1__ReplayReply reply = OPCAT__V1__REPLAY_REPLY__INIT;
-    page_t empty = {NULL, NULL, 0, 0};
+    page_t empty = {.socket = socket};
     reply.code = OPCAT_EPROTO;
     reply.message = (char *)why;
     self->bad_frames++;
-    s_send_page(self, identity, &reply, &empty);
+    s_send_page(identity, &reply, &empty);
 }
 
-void evs_replay_handle(evs_t *self)
+void evs_replay_handle(evs_t *self, void *socket, bool public_form)
 {
     page_t page = {calloc(EVS_REPLAY_PAGE_MAX, sizeof(zmq_msg_t)),
-                   calloc(EVS_REPLAY_PAGE_MAX, sizeof(uint64_t)), 0, 0};
+                   calloc(EVS_REPLAY_PAGE_MAX, sizeof(uint64_t)),
+                   0,
+                   0,
+                   self,
+                   public_form,
+                   socket};
     if (!page.frames || !page.sequences) {
         free(page.frames), free(page.sequences);
         return;
     }
     for (int i = 0; i < REPLAY_REQUESTS_PER_WAKE; i++) {
         bus_message_t msg;
-        int rc = bus_recv(self->replay, &msg, ZMQ_DONTWAIT);
+        int rc = bus_recv(socket, &msg, ZMQ_DONTWAIT);
         if (rc == OPCAT_ETIMEDOUT || rc == OPCAT_EINTR)
             break;
+        if (rc && rc != OPCAT_EPROTO) {
+            log_warnx("replay: receive: %s", zmq_strerror(zmq_errno()));
+            break;
+        }
         Opcat__V1__ReplayRequest *req =
             !rc && msg.count == 2 ? opcat__v1__replay_request__unpack(
                                         NULL, zmq_msg_size(&msg.frames[1]),
@@ -120,7 +140,7 @@ void evs_replay_handle(evs_t *self)
         if (req)
             s_answer(self, &msg.frames[0], req, &page);
         else
-            s_answer_malformed(self, &msg.frames[0],
+            s_answer_malformed(self, socket, &msg.frames[0],
                                "a request is one frame: a ReplayRequest "
                                "protobuf");
         opcat__v1__replay_request__free_unpacked(req, NULL);

@@ -6,6 +6,8 @@
 #ifndef OPCAT_STORED_H
 #define OPCAT_STORED_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "codes.h"
@@ -24,9 +26,11 @@ struct evs_pending;
 
 typedef struct {
     void *ctx;
-    void *append;  /* ROUTER */
-    void *publish; /* PUB */
-    void *replay;  /* ROUTER */
+    void *append;         /* ROUTER */
+    void *publish;        /* PUB */
+    void *replay;         /* ROUTER */
+    void *public_publish; /* PUB: events without confidential fields */
+    void *public_replay;  /* ROUTER: the same, replayed */
     store_t *store;
     codes_t *codes;
     uint64_t published;          /* last sequence sent on PUBLISH */
@@ -54,7 +58,14 @@ void evs_publish_new(evs_t *self);
     at the end of the stream. */
 void evs_publish_heartbeat(evs_t *self);
 
-/*  Answers the REPLAY requests waiting (a bounded number per call). */
-void evs_replay_handle(evs_t *self);
+/*  Answers the requests waiting on 'socket' (REPLAY, or the public REPLAY
+    when 'public_form'), a bounded number per call. */
+void evs_replay_handle(evs_t *self, void *socket, bool public_form);
+
+/*  The public form of a packed envelope (OPCAT art. 16, event_redact):
+    returns 0 with '*out' NULL if the event has nothing to remove, or with
+    a new buffer ('*out', '*out_len') the caller frees. */
+int evs_public_form(evs_t *self, const uint8_t *env, size_t len, uint8_t **out,
+                    size_t *out_len);
 
 #endif
