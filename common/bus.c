@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "auth.h"
+
 int bus_error(void)
 {
     switch (zmq_errno()) {
@@ -35,6 +37,10 @@ void *bus_socket(void *ctx, int type, const char *endpoint, bool bind,
     }
     int linger = BUS_LINGER_MS;
     zmq_setsockopt(socket, ZMQ_LINGER, &linger, sizeof linger);
+    if (!bind && auth_client_setup(socket, err)) {
+        zmq_close(socket);
+        return NULL;
+    }
     int rc = bind ? zmq_bind(socket, endpoint) : zmq_connect(socket, endpoint);
     if (rc) {
         err_set(err, bus_error(), "endpoint", "%s %s: %s",
@@ -64,6 +70,13 @@ void *bus_server(void *ctx, int type, const char *endpoint,
     if (options && options->send_hwm)
         zmq_setsockopt(socket, ZMQ_SNDHWM, &options->send_hwm,
                        sizeof options->send_hwm);
+    if (options && options->curve_secret) {
+        zmq_setsockopt(socket, ZMQ_CURVE_SERVER, &one, sizeof one);
+        zmq_setsockopt(socket, ZMQ_CURVE_SECRETKEY, options->curve_secret,
+                       strlen(options->curve_secret) + 1);
+        zmq_setsockopt(socket, ZMQ_ZAP_DOMAIN, options->zap_domain,
+                       strlen(options->zap_domain));
+    }
     if (zmq_bind(socket, endpoint)) {
         err_set(err, bus_error(), "endpoint", "bind %s: %s", endpoint,
                 zmq_strerror(zmq_errno()));

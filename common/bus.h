@@ -26,7 +26,9 @@ typedef struct {
 } bus_message_t;
 
 /*  Creates a socket of 'type' bound ('bind' true) or connected to
-    'endpoint', with linger BUS_LINGER_MS.  Returns NULL and fills 'err'. */
+    'endpoint', with linger BUS_LINGER_MS.  A connected socket uses CURVE
+    when the environment says so (auth_client_setup).  Returns NULL and
+    fills 'err'. */
 void *bus_socket(void *ctx, int type, const char *endpoint, bool bind,
                  err_t *err);
 
@@ -34,9 +36,11 @@ void *bus_socket(void *ctx, int type, const char *endpoint, bool bind,
     into each listener at bind time, so they must be set before the bind:
     that is this function's reason to exist. */
 typedef struct {
-    int64_t max_message;   /* ZMQ_MAXMSGSIZE; 0: unlimited */
-    bool router_mandatory; /* unroutable replies become errors */
-    int send_hwm;          /* ZMQ_SNDHWM; 0: libzmq's default */
+    int64_t max_message;      /* ZMQ_MAXMSGSIZE; 0: unlimited */
+    bool router_mandatory;    /* unroutable replies become errors */
+    int send_hwm;             /* ZMQ_SNDHWM; 0: libzmq's default */
+    const char *curve_secret; /* Z85 server secret key, or NULL: plain */
+    const char *zap_domain;   /* the role ZAP checks (auth.h) */
 } bus_server_options_t;
 
 /*  Creates a socket of 'type', sets 'options' (may be NULL) and binds it

@@ -8,11 +8,17 @@
 #include "bus.h"
 #include "log.h"
 
+void *query_bind_with(void *ctx, const char *endpoint,
+                      bus_server_options_t options, err_t *err)
+{
+    options.max_message = QUERY_MAX_REQUEST;
+    options.router_mandatory = true;
+    return bus_server(ctx, ZMQ_ROUTER, endpoint, &options, err);
+}
+
 void *query_bind(void *ctx, const char *endpoint, err_t *err)
 {
-    bus_server_options_t options = {.max_message = QUERY_MAX_REQUEST,
-                                    .router_mandatory = true};
-    return bus_server(ctx, ZMQ_ROUTER, endpoint, &options, err);
+    return query_bind_with(ctx, endpoint, (bus_server_options_t){0}, err);
 }
 
 json_t *query_error_reply(const err_t *err)

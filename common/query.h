@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "bus.h"
 #include "err.h"
 
 #define QUERY_MAX_REQUEST 65536 /* bytes of a request */
@@ -21,6 +22,11 @@ typedef json_t *(*query_fn)(void *arg, const json_t *request, err_t *err);
 
 /*  Binds a ROUTER for queries at 'endpoint'.  NULL and 'err' on failure. */
 void *query_bind(void *ctx, const char *endpoint, err_t *err);
+
+/*  The same with server options (e.g. CURVE from auth_server_options);
+    the request size limit and ROUTER_MANDATORY are set here. */
+void *query_bind_with(void *ctx, const char *endpoint,
+                      bus_server_options_t options, err_t *err);
 
 /*  Reads the requests waiting on 'socket' (at most 'max'), answering each
     through 'fn'.  Malformed requests get an error reply; nothing here

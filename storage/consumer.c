@@ -6,6 +6,7 @@
 #include <string.h>
 #include <zmq.h>
 
+#include "auth.h"
 #include "bus.h"
 #include "follow.h"
 #include "log.h"
@@ -18,7 +19,8 @@ struct consumer {
     kv_t *kv;
     follow_t *follow;
     void *zmq;
-    void *query; /* ROUTER or NULL */
+    void *query;  /* ROUTER or NULL */
+    auth_t *auth; /* CURVE and its ZAP handler, or plain */
     uint64_t position;
     uint64_t applied, bad_events;
     bool reported_caught_up;
@@ -86,6 +88,22 @@ static json_t *s_query(void *arg, const json_t *request, err_t *err)
     return self->spec->query(self->spec->arg, self, request, err);
 }
 
+/*  Starts the ZAP handler (CURVE, when configured) and binds the query
+    endpoint for the reader role. */
+static int s_open_query(consumer_t *self, err_t *err)
+{
+    bus_server_options_t options = {0};
+    const char *endpoint = self->spec->query_endpoint;
+    if (!(self->auth = auth_new(self->zmq, err)))
+        return err->code;
+    if (!endpoint)
+        return OPCAT_OK;
+    if (auth_server_options(self->auth, "reader", endpoint, &options, err))
+        return err->code;
+    self->query = query_bind_with(self->zmq, endpoint, options, err);
+    return self->query ? OPCAT_OK : err->code;
+}
+
 static int s_open(consumer_t *self, const cfg_t *cfg, bool rebuild)
 {
     err_t err;
@@ -102,9 +120,7 @@ static int s_open(consumer_t *self, const cfg_t *cfg, bool rebuild)
              rebuild ? " (rebuilt: emptied)" : "",
              (unsigned long long)self->position);
     self->zmq = zmq_ctx_new();
-    if (self->spec->query_endpoint &&
-        !(self->query =
-              query_bind(self->zmq, self->spec->query_endpoint, &err))) {
+    if (s_open_query(self, &err)) {
         log_warnx("%s: %s", self->spec->name, err.message);
         return err.code;
     }
@@ -124,6 +140,7 @@ static void s_close(consumer_t *self)
 {
     follow_destroy(&self->follow);
     bus_close(&self->query);
+    auth_destroy(&self->auth);
     if (self->zmq)
         zmq_ctx_term(self->zmq);
     kv_destroy(&self->kv);
@@ -141,10 +158,20 @@ static void s_note_progress(consumer_t *self)
 
 static void s_loop(consumer_t *self, volatile sig_atomic_t *stop)
 {
-    zmq_pollitem_t items[3];
+    /* follow's two sockets, then the query ROUTER and the ZAP handler when
+       there are (a NULL socket would make zmq_poll watch fd 0) */
+    zmq_pollitem_t items[4];
+    int nitems = 2, query_at = -1, zap_at = -1;
     follow_poll_items(self->follow, items);
-    items[2] = (zmq_pollitem_t){self->query, 0, ZMQ_POLLIN, 0};
-    int nitems = self->query ? 3 : 2;
+    if (self->query) {
+        query_at = nitems;
+        items[nitems++] = (zmq_pollitem_t){self->query, 0, ZMQ_POLLIN, 0};
+    }
+    if (auth_socket(self->auth)) {
+        zap_at = nitems;
+        items[nitems++] =
+            (zmq_pollitem_t){auth_socket(self->auth), 0, ZMQ_POLLIN, 0};
+    }
     int timeout = 0;
     while (!*stop) {
         if (zmq_poll(items, nitems, timeout) < 0) {
@@ -154,9 +181,11 @@ static void s_loop(consumer_t *self, volatile sig_atomic_t *stop)
                       zmq_strerror(zmq_errno()));
             break;
         }
+        if (zap_at >= 0 && (items[zap_at].revents & ZMQ_POLLIN))
+            auth_handle(self->auth);
         follow_handle(self->follow, items, s_on_events, self);
         s_note_progress(self);
-        if (nitems == 3 && (items[2].revents & ZMQ_POLLIN))
+        if (query_at >= 0 && (items[query_at].revents & ZMQ_POLLIN))
             query_serve(self->query, 64, s_query, self);
         timeout = TICK_MAX_MS;
         if (self->spec->tick) {

@@ -12,13 +12,15 @@ set -euo pipefail
 : "${OPCAT_SOURCE_DIR:=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/opcat-test.XXXXXX")
-export OPCAT_APPEND="ipc://$T/append"
-export OPCAT_PUBLISH="ipc://$T/publish"
-export OPCAT_REPLAY="ipc://$T/replay"
-export OPCAT_REMINDERS="ipc://$T/reminders"
-export OPCAT_STATS="ipc://$T/stats"
-export OPCAT_PUBLIC="ipc://$T/public"
-export OPCAT_PUBLIC_REPLAY="ipc://$T/public-replay"
+# sockets in a directory of their own, so that no test's file takes a name
+mkdir -p "$T/sock"
+export OPCAT_APPEND="ipc://$T/sock/append"
+export OPCAT_PUBLISH="ipc://$T/sock/publish"
+export OPCAT_REPLAY="ipc://$T/sock/replay"
+export OPCAT_REMINDERS="ipc://$T/sock/reminders"
+export OPCAT_STATS="ipc://$T/sock/stats"
+export OPCAT_PUBLIC="ipc://$T/sock/public"
+export OPCAT_PUBLIC_REPLAY="ipc://$T/sock/public-replay"
 export OPCAT_DATA="$T/data"
 PIDS=()
 # Runs a command under valgrind or another wrapper when OPCAT_WRAP is set.

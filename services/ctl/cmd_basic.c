@@ -5,6 +5,7 @@
 
 #include <getopt.h>
 
+#include "auth.h"
 #include "client.h"
 #include "ctl.h"
 #include "query.h"
@@ -250,5 +251,28 @@ int cmd_ping(ctl_t *ctl, int argc, char **argv)
     }
     printf(ctl->json ? "{\"ok\":true,\"head\":%llu}\n" : "ok head %llu\n",
            (unsigned long long)head);
+    return 0;
+}
+
+int cmd_keygen(ctl_t *ctl, int argc, char **argv)
+{
+    static const char usage[] =
+        "usage: opcatctl keygen NAME\n"
+        "Writes a CURVE key pair: NAME.pub (the public key, to put on a "
+        "daemon's\n"
+        "allow-list: OPCAT_WRITERS or OPCAT_READERS) and NAME.key (public "
+        "and\n"
+        "secret, mode 0600: the daemon's OPCAT_CURVE_KEY or a client's\n"
+        "OPCAT_CURVE_CLIENT_KEY).  Refuses to overwrite.\n";
+    int first = s_args(ctl, argc, argv, usage, 1);
+    if (first < 0)
+        return 1;
+    err_t err;
+    if (auth_keygen(argv[first], &err)) {
+        fprintf(stderr, "opcatctl: keygen: %s\n", err.message);
+        return 1;
+    }
+    printf("wrote %s.key (secret, 0600) and %s.pub\n", argv[first],
+           argv[first]);
     return 0;
 }

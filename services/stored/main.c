@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth.h"
 #include "bus.h"
 #include "cfg.h"
 #include "log.h"
@@ -153,28 +154,41 @@ static void s_open_store(evs_t *self, const cfg_t *cfg)
              store_map_size(self->store) >> 20);
 }
 
-static void s_open_sockets(evs_t *self, const cfg_t *cfg, int64_t max_message)
+/*  Binds one server socket with the options of its role. */
+static void *s_bind(evs_t *self, int type, const char *endpoint,
+                    const char *role, bus_server_options_t options)
 {
     err_t err;
+    void *socket = NULL;
+    if (auth_server_options(self->auth, role, endpoint, &options, &err) ||
+        !(socket = bus_server(self->ctx, type, endpoint, &options, &err)))
+        fatalx("%s", err.message);
+    return socket;
+}
+
+static void s_open_sockets(evs_t *self, const cfg_t *cfg, int64_t max_message)
+{
     /* Replies that cannot be routed become errors we log, not silence.  A
        peer that sends more than max_message is disconnected by libzmq
        before the message reaches us: memory stays bounded whatever it
        sends.  PUB drops past its high-water mark instead of blocking. */
-    bus_server_options_t append = {max_message, true, 0};
-    bus_server_options_t replay = {4096, true, 0};
-    bus_server_options_t publish = {0, false, PUB_HWM};
+    bus_server_options_t append = {.max_message = max_message,
+                                   .router_mandatory = true};
+    bus_server_options_t replay = {.max_message = 4096,
+                                   .router_mandatory = true};
+    bus_server_options_t publish = {.send_hwm = PUB_HWM};
+    err_t err;
     self->ctx = zmq_ctx_new();
-    if (!(self->append =
-              bus_server(self->ctx, ZMQ_ROUTER, cfg->append, &append, &err)) ||
-        !(self->replay =
-              bus_server(self->ctx, ZMQ_ROUTER, cfg->replay, &replay, &err)) ||
-        !(self->publish =
-              bus_server(self->ctx, ZMQ_PUB, cfg->publish, &publish, &err)) ||
-        !(self->public_replay = bus_server(
-              self->ctx, ZMQ_ROUTER, cfg->public_replay, &replay, &err)) ||
-        !(self->public_publish = bus_server(
-              self->ctx, ZMQ_PUB, cfg->public_publish, &publish, &err)))
+    /* the ZAP handler must be bound before any CURVE socket accepts */
+    if (!(self->auth = auth_new(self->ctx, &err)))
         fatalx("%s", err.message);
+    self->append = s_bind(self, ZMQ_ROUTER, cfg->append, "writer", append);
+    self->replay = s_bind(self, ZMQ_ROUTER, cfg->replay, "reader", replay);
+    self->publish = s_bind(self, ZMQ_PUB, cfg->publish, "reader", publish);
+    self->public_replay =
+        s_bind(self, ZMQ_ROUTER, cfg->public_replay, "public", replay);
+    self->public_publish =
+        s_bind(self, ZMQ_PUB, cfg->public_publish, "public", publish);
     log_info("APPEND %s, PUBLISH %s, REPLAY %s; requests up to %lld bytes",
              cfg->append, cfg->publish, cfg->replay, (long long)max_message);
     log_info("public (no confidential fields): PUBLISH %s, REPLAY %s",
@@ -185,14 +199,18 @@ static void s_loop(evs_t *self)
 {
     zmq_pollitem_t items[] = {{self->append, 0, ZMQ_POLLIN, 0},
                               {self->replay, 0, ZMQ_POLLIN, 0},
-                              {self->public_replay, 0, ZMQ_POLLIN, 0}};
+                              {self->public_replay, 0, ZMQ_POLLIN, 0},
+                              {auth_socket(self->auth), 0, ZMQ_POLLIN, 0}};
+    int nitems = auth_socket(self->auth) ? 4 : 3;
     while (!s_stop) {
-        int rc = zmq_poll(items, 3, HEARTBEAT_MS);
+        int rc = zmq_poll(items, nitems, HEARTBEAT_MS);
         if (rc < 0) {
             if (zmq_errno() == EINTR)
                 continue; /* a signal: the loop condition checks the flag */
             fatalx("zmq_poll: %s", zmq_strerror(zmq_errno()));
         }
+        if (nitems == 4 && (items[3].revents & ZMQ_POLLIN))
+            auth_handle(self->auth);
         if (items[0].revents & ZMQ_POLLIN)
             evs_append_handle(self);
         if (items[1].revents & ZMQ_POLLIN)
@@ -218,6 +236,7 @@ static void s_shutdown(evs_t *self)
     bus_close(&self->replay);
     bus_close(&self->public_replay);
     bus_close(&self->public_publish);
+    auth_destroy(&self->auth);
     bus_close(&self->publish);
     zmq_ctx_term(self->ctx);
     evs_append_fini(self);

@@ -33,6 +33,7 @@ typedef struct {
     void *public_replay;  /* ROUTER: the same, replayed */
     store_t *store;
     codes_t *codes;
+    struct auth *auth;           /* CURVE keys and ZAP handler, or plain mode */
     uint64_t published;          /* last sequence sent on PUBLISH */
     struct evs_pending *pending; /* scratch for one group of requests */
     store_batch_t *batches;
