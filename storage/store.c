@@ -2,6 +2,8 @@
 #include "store.h"
 
 #include <errno.h>
+#include <stdio.h>
+#include <sys/statvfs.h>
 #include <lmdb.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,8 @@
 /*  Records one store_read may look at, so that a sparse topic filter does
     not hold the daemon's loop for a whole scan of the log. */
 #define STORE_SCAN_MAX 65536
+/*  Free bytes under which a failed write is taken for a full disk. */
+#define STORE_LOW_SPACE ((uint64_t)8 << 20)
 
 /*  What the reports index keeps of a transmitted report. */
 typedef struct {
@@ -31,6 +35,7 @@ struct store {
     size_t map_size, max_map_size;
     uint64_t head; /* last committed sequence (writer only) */
     bool read_only;
+    char dir[4096]; /* for telling a full file system from an I/O error */
 };
 
 /*  The one translation of LMDB return codes. */
@@ -103,6 +108,7 @@ store_t *store_open(const char *dir, const codes_t *codes,
         return NULL;
     }
     self->codes = codes;
+    snprintf(self->dir, sizeof self->dir, "%s", dir);
     self->map_size = options && options->initial_map_size
                          ? options->initial_map_size
                          : DEFAULT_MAP_SIZE;
@@ -463,6 +469,27 @@ static void s_fail_all(store_batch_t *batches, size_t count, const err_t *err)
         }
 }
 
+/*  LMDB reports a short write as EIO, and a nearly full file system
+    gives short writes: look at the file system before calling it I/O. */
+static void s_write_error(store_t *self, err_t *err, int rc)
+{
+    struct statvfs fs;
+    bool full =
+        rc == ENOSPC || (rc == EIO && statvfs(self->dir, &fs) == 0 &&
+                         (uint64_t)fs.f_bavail * fs.f_frsize < STORE_LOW_SPACE);
+    if (!full) {
+        s_mdb_error(err, rc, "write");
+        return;
+    }
+    uint64_t free_kib = statvfs(self->dir, &fs) == 0
+                            ? (uint64_t)fs.f_bavail * fs.f_frsize / 1024
+                            : 0;
+    err_set(err, OPCAT_ENOSPC, "",
+            "No space left on device: the file system of %s has %llu KiB "
+            "free; nothing of this commit was stored",
+            self->dir, (unsigned long long)free_kib);
+}
+
 int store_write(store_t *self, store_batch_t *batches, size_t count, err_t *err)
 {
     if (self->read_only)
@@ -483,7 +510,7 @@ int store_write(store_t *self, store_batch_t *batches, size_t count, err_t *err)
         }
         if (rc == MDB_MAP_FULL && (rc = s_grow(self)) == 0)
             continue; /* redo the whole group in the bigger map */
-        s_mdb_error(err, rc, "write");
+        s_write_error(self, err, rc);
         s_fail_all(batches, count, err);
         return err->code;
     }

@@ -23,6 +23,8 @@ export OPCAT_PUBLIC="ipc://$T/sock/public"
 export OPCAT_PUBLIC_REPLAY="ipc://$T/sock/public-replay"
 export OPCAT_DATA="$T/data"
 PIDS=()
+# Commands run at exit before the temporary directory goes (e.g. umount).
+AT_EXIT=()
 # Runs a command under valgrind or another wrapper when OPCAT_WRAP is set.
 WRAP=${OPCAT_WRAP:-}
 
@@ -44,6 +46,8 @@ cleanup() {
         for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
         kill -9 "$pid" 2>/dev/null || true
     done
+    local cmd
+    for cmd in "${AT_EXIT[@]:-}"; do [ -n "$cmd" ] && eval "$cmd" || true; done
     if [ "${KEEP_TMP:-0}" = 1 ]; then echo "kept $T" >&2; else rm -rf "$T"; fi
 }
 trap cleanup EXIT
