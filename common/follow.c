@@ -199,7 +199,9 @@ static int s_read_live(follow_t *self, size_t slot, uint64_t expected)
             zmq_msg_move(&self->live[slot], &msg.frames[2]);
             kept = 1;
         } else if (msg.count == 3 && seq > expected) {
-            self->holes++;
+            self->holes++; /* a message was dropped before this one */
+        } else if (msg.count == 2 && seq >= expected && !self->inflight_id) {
+            self->holes++; /* the heartbeat shows events never received */
         }
     }
     bus_message_close(&msg);

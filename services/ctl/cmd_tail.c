@@ -112,6 +112,11 @@ int cmd_tail(ctl_t *ctl, int argc, char **argv)
             break;
         follow_handle(f, items, s_print, &t);
     }
+    if (follow_holes(f))
+        fprintf(stderr,
+                "opcatctl: tail: %llu live messages were lost on the "
+                "way and filled in through REPLAY\n",
+                (unsigned long long)follow_holes(f));
     follow_destroy(&f);
     return 0;
 }
