@@ -114,8 +114,8 @@ int cmd_tail(ctl_t *ctl, int argc, char **argv)
     }
     if (follow_holes(f))
         fprintf(stderr,
-                "opcatctl: tail: %llu live messages were lost on the "
-                "way and filled in through REPLAY\n",
+                "opcatctl: tail: %llu hole(s) in the live stream (messages "
+                "dropped on the way) filled in through REPLAY\n",
                 (unsigned long long)follow_holes(f));
     follow_destroy(&f);
     return 0;
