@@ -28,7 +28,7 @@ AT_EXIT=()
 # Runs a command under valgrind or another wrapper when OPCAT_WRAP is set.
 WRAP=${OPCAT_WRAP:-}
 
-ctl() { "$OPCAT_BIN/opcatctl" "$@"; }
+ctl() { $WRAP "$OPCAT_BIN/opcatctl" "$@"; }
 
 fail() {
     echo "FAIL: $*" >&2

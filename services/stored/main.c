@@ -14,6 +14,10 @@
 
 #define HEARTBEAT_MS 1000
 #define PUB_HWM 100000 /* messages queued per subscriber before dropping */
+/*  Replies queued per APPEND client.  A reply that finds the queue full
+    is dropped (and logged): PROTOCOL.md bounds a client's requests in
+    flight below this. */
+#define REPLY_HWM 100000
 
 static volatile sig_atomic_t s_stop;
 
@@ -173,7 +177,8 @@ static void s_open_sockets(evs_t *self, const cfg_t *cfg, int64_t max_message)
        before the message reaches us: memory stays bounded whatever it
        sends.  PUB drops past its high-water mark instead of blocking. */
     bus_server_options_t append = {.max_message = max_message,
-                                   .router_mandatory = true};
+                                   .router_mandatory = true,
+                                   .send_hwm = REPLY_HWM};
     bus_server_options_t replay = {.max_message = 4096,
                                    .router_mandatory = true};
     bus_server_options_t publish = {.send_hwm = PUB_HWM};
