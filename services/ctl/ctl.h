@@ -23,6 +23,12 @@ int cmd_tail(ctl_t *ctl, int argc, char **argv);
 int cmd_get(ctl_t *ctl, int argc, char **argv);
 int cmd_head(ctl_t *ctl, int argc, char **argv);
 int cmd_ping(ctl_t *ctl, int argc, char **argv);
+int cmd_keygen(ctl_t *ctl, int argc, char **argv);
+int cmd_stats(ctl_t *ctl, int argc, char **argv);
+int cmd_state(ctl_t *ctl, int argc, char **argv);
+int cmd_art17(ctl_t *ctl, int argc, char **argv);
+int cmd_reminders(ctl_t *ctl, int argc, char **argv);
+int cmd_report(ctl_t *ctl, int argc, char **argv);
 
 /*  Parses the options common to every command (--json, --help) and the
     command's own 'optstring'/'longopts'; calls 'on_option' for each of

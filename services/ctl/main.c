@@ -22,7 +22,13 @@ static const command_t s_commands[] = {
     {"tail", cmd_tail, "print events: catch up from --from, then live"},
     {"get", cmd_get, "print the event with sequence SEQ"},
     {"head", cmd_head, "print the last committed sequence"},
-    {"ping", cmd_ping, "check that the store answers"},
+    {"ping", cmd_ping, "check that the store (or a service) answers"},
+    {"keygen", cmd_keygen, "write a CURVE key pair NAME.key and NAME.pub"},
+    {"stats", cmd_stats, "print the annual report's figures as of a day"},
+    {"state", cmd_state, "print one State's status and timeline"},
+    {"art17", cmd_art17, "the SPT's art. 17 list beside the computed one"},
+    {"reminders", cmd_reminders, "list open deadlines, or --issued reminders"},
+    {"report", cmd_report, "print the annual report's figures (Markdown)"},
 };
 #define COMMAND_COUNT (sizeof s_commands / sizeof s_commands[0])
 

@@ -1,0 +1,425 @@
+/*  project: one event into the tables.  Every function returns 0 or an
+    LMDB code. */
+#include "agg_project.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "be64.h"
+#include "date.h"
+#include "validate.h"
+
+typedef Opcat__V1__Envelope__BodyCase body_case_t;
+
+static int32_t s_min(int32_t a, int32_t b)
+{
+    return a < b ? a : b;
+}
+
+static int s_mark(agg_tx_t *tx, int db, const uint8_t *key, size_t len)
+{
+    uint8_t one = 1;
+    return agg_tab_put(tx, db, key, len, &one, 1);
+}
+
+/*  Keeps the first date of a State fact (signed, ratified, designated). */
+static int s_state_fact(agg_tx_t *tx, const event_t *e, int32_t day)
+{
+    agg_state_rec_t rec = {AGG_NEVER, AGG_NEVER, AGG_NEVER, 0};
+    int rc = agg_tab_get(tx, AGG_DB_STATES, e->state, 3, &rec, sizeof rec);
+    if (rc && rc != MDB_NOTFOUND)
+        return rc;
+    agg_state_rec_t old = rec;
+    switch (e->body_case) {
+    case OPCAT__V1__ENVELOPE__BODY_STATE_SIGNED:
+        rec.signed_on = s_min(rec.signed_on, day);
+        break;
+    case OPCAT__V1__ENVELOPE__BODY_STATE_RATIFIED: {
+        char inst = e->state_ratified->instrument[0];
+        if (day < rec.ratified_on ||
+            (day == rec.ratified_on && inst < rec.instrument))
+            rec.instrument = inst;
+        rec.ratified_on = s_min(rec.ratified_on, day);
+        break;
+    }
+    default: /* npm.designated */
+        rec.designated_on = s_min(rec.designated_on, day);
+        break;
+    }
+    if (rc == 0 && memcmp(&old, &rec, sizeof rec) == 0)
+        return 0;
+    return agg_tab_put(tx, AGG_DB_STATES, e->state, 3, &rec, sizeof rec);
+}
+
+/*  Key state(3) day(4) seq(8) of the ART24 and NPM tables. */
+static void s_dated_key(uint8_t key[15], const event_t *e, int32_t day)
+{
+    memcpy(key, e->state, 3);
+    agg_tab_put_day(key + 3, day);
+    be64_put(key + 7, e->sequence);
+}
+
+static int s_art24(agg_tx_t *tx, const event_t *e, int32_t day)
+{
+    uint8_t key[15];
+    s_dated_key(key, e, day);
+    const Opcat__V1__StateDeclaredArt24 *b = e->state_declared_art24;
+    uint8_t val[2] = {strcmp(b->part, "IV") == 0 ? 4 : 3, (uint8_t)b->years};
+    return agg_tab_put(tx, AGG_DB_ART24, key, sizeof key, val, sizeof val);
+}
+
+static int s_npm(agg_tx_t *tx, const event_t *e, int32_t day)
+{
+    const Opcat__V1__NpmDesignated *b =
+        e->body_case == OPCAT__V1__ENVELOPE__BODY_NPM_DESIGNATED
+            ? e->npm_designated
+            : e->npm_changed;
+    uint8_t key[15];
+    s_dated_key(key, e, day);
+    char val[VALIDATE_TEXT_MAX + 24];
+    int n = snprintf(
+        val, sizeof val, "%c%s%c%s",
+        e->body_case == OPCAT__V1__ENVELOPE__BODY_NPM_DESIGNATED ? 'd' : 'c',
+        b->model, 0, b->body);
+    if (n < 0 || (size_t)n >= sizeof val)
+        n = sizeof val - 1;
+    int rc = agg_tab_put(tx, AGG_DB_NPM, key, sizeof key, val, (size_t)n + 1);
+    if (rc || e->body_case != OPCAT__V1__ENVELOPE__BODY_NPM_DESIGNATED)
+        return rc;
+    rc = agg_tab_set_add(tx, AGG_SET_DESIGNATED, e->state, day, 1);
+    return rc ? rc : s_state_fact(tx, e, day);
+}
+
+static int s_art17(agg_tx_t *tx, const event_t *e, int32_t day)
+{
+    uint8_t key[8];
+    memcpy(key, e->state, 3);
+    agg_tab_put_day(key + 3, day);
+    key[7] = e->body_case == OPCAT__V1__ENVELOPE__BODY_ART17_LISTED
+                 ? AGG_ART17_LISTED
+                 : AGG_ART17_DELISTED;
+    return s_mark(tx, AGG_DB_ART17, key, sizeof key);
+}
+
+/* ---------------------------------------------------------------- visits */
+
+static const char *s_visit_id(const event_t *e)
+{
+    switch (e->body_case) {
+    case OPCAT__V1__ENVELOPE__BODY_VISIT_PLANNED:
+        return e->visit_planned->visit_id;
+    case OPCAT__V1__ENVELOPE__BODY_VISIT_POSTPONED:
+        return e->visit_postponed->visit_id;
+    default:
+        return e->visit_completed->visit_id;
+    }
+}
+
+static int32_t s_date_or_never(const char *text)
+{
+    int32_t day;
+    return text && date_parse(text, &day) ? day : AGG_NEVER;
+}
+
+/*  Merges the event into the visit's record (first date of each step). */
+static void s_visit_merge(agg_visit_rec_t *v, const event_t *e, int32_t day)
+{
+    if (e->body_case == OPCAT__V1__ENVELOPE__BODY_VISIT_PLANNED) {
+        if (day < v->planned_on) {
+            snprintf(v->kind, sizeof v->kind, "%s", e->visit_planned->kind);
+            v->start = s_date_or_never(e->visit_planned->start);
+        }
+        v->planned_on = s_min(v->planned_on, day);
+    } else if (e->body_case == OPCAT__V1__ENVELOPE__BODY_VISIT_POSTPONED) {
+        v->postponed_on = s_min(v->postponed_on, day);
+    } else {
+        if (day < v->completed_on)
+            v->completed_start = s_date_or_never(e->visit_completed->start);
+        v->completed_on = s_min(v->completed_on, day);
+        if (!v->kind[0])
+            snprintf(v->kind, sizeof v->kind, "%s", e->visit_completed->kind);
+    }
+}
+
+/*  The counts of a completed visit: places, interviews, the State. */
+static int s_visit_counts(agg_tx_t *tx, const event_t *e, int32_t day)
+{
+    const Opcat__V1__VisitCompleted *b = e->visit_completed;
+    uint32_t places[AGG_PLACE_CATEGORIES];
+    agg_tab_places(b->places, places);
+    int rc = agg_tab_set_add(tx, AGG_SET_COMPLETED, e->state, day, 1);
+    for (int i = 0; i < AGG_PLACE_CATEGORIES && !rc; i++) {
+        char sub[3] = {(char)i, 0, 0};
+        if (places[i])
+            rc = agg_tab_sum_add(tx, AGG_SUM_PLACES, sub, day, places[i]);
+    }
+    if (!rc && b->interviews)
+        rc = agg_tab_sum_add(tx, AGG_SUM_INTERVIEWS, NULL, day, b->interviews);
+    return rc;
+}
+
+static int s_visit(agg_tx_t *tx, const event_t *e, int32_t day)
+{
+    const char *id = s_visit_id(e);
+    uint8_t key[3 + AGG_ID_MAX];
+    size_t id_len = strnlen(id, AGG_ID_MAX);
+    memcpy(key, e->state, 3);
+    memcpy(key + 3, id, id_len);
+    agg_visit_rec_t v;
+    memset(&v, 0, sizeof v);
+    v.planned_on = v.start = v.postponed_on = v.completed_on =
+        v.completed_start = AGG_NEVER;
+    int rc = agg_tab_get(tx, AGG_DB_VISITS, key, 3 + id_len, &v, sizeof v);
+    if (rc && rc != MDB_NOTFOUND)
+        return rc;
+    s_visit_merge(&v, e, day);
+    rc = agg_tab_put(tx, AGG_DB_VISITS, key, 3 + id_len, &v, sizeof v);
+    if (rc)
+        return rc;
+    if (e->body_case == OPCAT__V1__ENVELOPE__BODY_VISIT_POSTPONED)
+        return agg_tab_set_add(tx, AGG_SET_POSTPONED, e->state, day, 1);
+    if (e->body_case == OPCAT__V1__ENVELOPE__BODY_VISIT_COMPLETED)
+        return s_visit_counts(tx, e, day);
+    return 0;
+}
+
+/* --------------------------------------------------------------- reports */
+
+/*  Adds ('sign' 1) or takes out (-1) everything a report record counts
+    for: totals, per-State sets and the reply-overdue coverage. */
+static int s_report_effects(agg_tx_t *tx, const agg_report_rec_t *r, int sign)
+{
+    if (r->recipient != 's' || r->transmitted_on == AGG_NEVER)
+        return 0;
+    const struct {
+        int32_t day;
+        char tag;
+    } steps[] = {{r->transmitted_on, AGG_SUM_TRANSMITTED},
+                 {r->published_on, AGG_SUM_PUBLISHED},
+                 {r->received_on, AGG_SUM_RECEIVED},
+                 {r->reply_published_on, AGG_SUM_REPLY_PUB}};
+    int rc = 0;
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0] && !rc; i++) {
+        if (steps[i].day == AGG_NEVER)
+            continue;
+        /* SUMS tags and SETS kinds share their letters */
+        rc = agg_tab_sum_add(tx, steps[i].tag, NULL, steps[i].day, sign);
+        if (!rc)
+            rc =
+                agg_tab_set_add(tx, steps[i].tag, r->state, steps[i].day, sign);
+    }
+    /* overdue on the days [deadline + 1, first reply) */
+    int32_t late = date_add_months(r->transmitted_on, 6) + 1;
+    if (!rc)
+        rc = agg_tab_sum_add(tx, AGG_SUM_OVERDUE, r->state, late, sign);
+    if (!rc && r->received_on != AGG_NEVER)
+        rc = agg_tab_sum_add(tx, AGG_SUM_OVERDUE, r->state,
+                             r->received_on > late ? r->received_on : late,
+                             -sign);
+    return rc;
+}
+
+/*  Keeps the first (date, symbol) of a step. */
+static void s_first(int32_t *on, char *symbol, int32_t day, const char *sym)
+{
+    if (day < *on || (day == *on && strcmp(sym, symbol) < 0)) {
+        *on = day;
+        snprintf(symbol, AGG_ID_MAX + 1, "%s", sym);
+    }
+}
+
+static void s_report_merge(agg_report_rec_t *r, const event_t *e, int32_t day)
+{
+    switch (e->body_case) {
+    case OPCAT__V1__ENVELOPE__BODY_REPORT_TRANSMITTED:
+        r->recipient = e->report_transmitted->recipient[0] == 'n' ? 'n' : 's';
+        r->transmitted_on = s_min(r->transmitted_on, day);
+        snprintf(r->visit_id, sizeof r->visit_id, "%s",
+                 e->report_transmitted->visit_id);
+        break;
+    case OPCAT__V1__ENVELOPE__BODY_REPORT_PUBLISHED:
+        s_first(&r->published_on, r->symbol, day, e->report_published->symbol);
+        break;
+    case OPCAT__V1__ENVELOPE__BODY_REPLY_RECEIVED:
+        r->received_on = s_min(r->received_on, day);
+        break;
+    default: /* reply.published */
+        s_first(&r->reply_published_on, r->reply_symbol, day,
+                e->reply_published->symbol);
+        break;
+    }
+}
+
+static const char *s_report_id(const event_t *e)
+{
+    switch (e->body_case) {
+    case OPCAT__V1__ENVELOPE__BODY_REPORT_TRANSMITTED:
+        return e->report_transmitted->report_id;
+    case OPCAT__V1__ENVELOPE__BODY_REPORT_PUBLISHED:
+        return e->report_published->report_id;
+    case OPCAT__V1__ENVELOPE__BODY_REPLY_RECEIVED:
+        return e->reply_received->report_id;
+    default:
+        return e->reply_published->report_id;
+    }
+}
+
+static int s_report(agg_tx_t *tx, const event_t *e, int32_t day)
+{
+    const char *id = s_report_id(e);
+    size_t id_len = strnlen(id, AGG_ID_MAX);
+    agg_report_rec_t old, rec;
+    memset(&old, 0, sizeof old);
+    memcpy(old.state, e->state, 3);
+    old.transmitted_on = old.published_on = old.received_on =
+        old.reply_published_on = AGG_NEVER;
+    int rc = agg_tab_get(tx, AGG_DB_REPORTS, id, id_len, &old, sizeof old);
+    if (rc && rc != MDB_NOTFOUND)
+        return rc;
+    bool fresh = rc == MDB_NOTFOUND;
+    rec = old;
+    s_report_merge(&rec, e, day);
+    if (!fresh && memcmp(&old, &rec, sizeof rec) == 0)
+        return 0;
+    rc = s_report_effects(tx, &old, -1);
+    if (!rc)
+        rc = s_report_effects(tx, &rec, 1);
+    if (!rc)
+        rc = agg_tab_put(tx, AGG_DB_REPORTS, id, id_len, &rec, sizeof rec);
+    if (!rc && fresh) {
+        uint8_t key[3 + AGG_ID_MAX];
+        memcpy(key, rec.state, 3);
+        memcpy(key + 3, id, id_len);
+        rc = s_mark(tx, AGG_DB_BYSTATE, key, 3 + id_len);
+    }
+    return rc;
+}
+
+/* ------------------------------------------------------------------ fund */
+
+static int s_money(agg_tx_t *tx, char tag, const char *amount,
+                   const char *currency, int32_t day)
+{
+    int64_t cents;
+    if (!validate_parse_amount(amount, &cents) || strlen(currency) != 3)
+        return 0; /* the store validated it; nothing to count otherwise */
+    uint8_t name[4] = {(uint8_t)tag};
+    memcpy(name + 1, currency, 3);
+    int rc = s_mark(tx, AGG_DB_NAMES, name, sizeof name);
+    return rc ? rc : agg_tab_sum_add(tx, tag, currency, day, cents);
+}
+
+static int s_grant(agg_tx_t *tx, const event_t *e, int32_t day)
+{
+    const Opcat__V1__FundGrant *b = e->fund_grant;
+    int rc = agg_tab_sum_add(tx, AGG_SUM_GRANTS, NULL, day, 1);
+    if (!rc)
+        rc = s_money(tx, AGG_SUM_GRANT_AMOUNT, b->amount, b->currency, day);
+    if (!rc && e->state[0])
+        rc = agg_tab_set_add(tx, AGG_SET_GRANT, e->state, day, 1);
+    return rc;
+}
+
+static int s_summary(agg_tx_t *tx, const event_t *e)
+{
+    const Opcat__V1__PeriodSummary *b = e->period_summary;
+    int32_t from, to;
+    if (!date_parse(b->from, &from) || !date_parse(b->to, &to))
+        return 0;
+    agg_summary_rec_t rec;
+    memset(&rec, 0, sizeof rec);
+    agg_tab_places(b->places, rec.places);
+    rec.interviews = b->interviews;
+    rec.persons = b->persons_interviewed;
+    rec.grants = b->grants;
+    rec.grant_states = b->grant_states;
+    if (b->grants && validate_parse_amount(b->grant_amount, &rec.grant_cents))
+        snprintf(rec.currency, sizeof rec.currency, "%s", b->grant_currency);
+    uint8_t key[16];
+    agg_tab_put_day(key, from);
+    agg_tab_put_day(key + 4, to);
+    be64_put(key + 8, e->sequence);
+    int rc = agg_tab_put(tx, AGG_DB_SUMMARY, key, sizeof key, &rec, sizeof rec);
+    if (!rc && rec.currency[0]) {
+        uint8_t name[4] = {AGG_SUM_GRANT_AMOUNT};
+        memcpy(name + 1, rec.currency, 3);
+        rc = s_mark(tx, AGG_DB_NAMES, name, sizeof name);
+    }
+    return rc;
+}
+
+static int s_baseline(agg_tx_t *tx, const event_t *e, int32_t day)
+{
+    const Opcat__V1__Baseline *b = e->baseline;
+    const struct {
+        char tag;
+        uint64_t n;
+    } counts[] = {{AGG_SUM_TRANSMITTED, b->reports_transmitted},
+                  {AGG_SUM_PUBLISHED, b->reports_published},
+                  {AGG_SUM_RECEIVED, b->replies_received},
+                  {AGG_SUM_REPLY_PUB, b->replies_published}};
+    int rc = 0;
+    for (size_t i = 0; i < 4 && !rc; i++)
+        if (counts[i].n)
+            rc = agg_tab_sum_add(tx, counts[i].tag, NULL, day,
+                                 (int64_t)counts[i].n);
+    return rc;
+}
+
+/*  Whether the event needs a State code and lacks one. */
+static bool s_stateless(const event_t *e)
+{
+    return strlen(e->state) != 3;
+}
+
+int agg_proj_apply(agg_tx_t *tx, const event_t *e)
+{
+    int32_t day;
+    if (!e->occurred_on || !date_parse(e->occurred_on, &day))
+        return 0;
+    switch (e->body_case) {
+    case OPCAT__V1__ENVELOPE__BODY_FUND_CONTRIBUTION:
+        return s_money(tx, AGG_SUM_CONTRIB, e->fund_contribution->amount,
+                       e->fund_contribution->currency, day);
+    case OPCAT__V1__ENVELOPE__BODY_FUND_GRANT:
+        return s_grant(tx, e, day);
+    case OPCAT__V1__ENVELOPE__BODY_BASELINE:
+        return s_baseline(tx, e, day);
+    case OPCAT__V1__ENVELOPE__BODY_PERIOD_SUMMARY:
+        return s_summary(tx, e);
+    default:
+        break;
+    }
+    if (s_stateless(e))
+        return 0;
+    switch (e->body_case) {
+    case OPCAT__V1__ENVELOPE__BODY_STATE_SIGNED:
+    case OPCAT__V1__ENVELOPE__BODY_STATE_RATIFIED:
+        return s_state_fact(tx, e, day);
+    case OPCAT__V1__ENVELOPE__BODY_STATE_DECLARED_ART24:
+        return s_art24(tx, e, day);
+    case OPCAT__V1__ENVELOPE__BODY_VISIT_PLANNED:
+    case OPCAT__V1__ENVELOPE__BODY_VISIT_POSTPONED:
+    case OPCAT__V1__ENVELOPE__BODY_VISIT_COMPLETED:
+        return s_visit(tx, e, day);
+    case OPCAT__V1__ENVELOPE__BODY_REPORT_TRANSMITTED:
+    case OPCAT__V1__ENVELOPE__BODY_REPORT_PUBLISHED:
+    case OPCAT__V1__ENVELOPE__BODY_REPLY_RECEIVED:
+    case OPCAT__V1__ENVELOPE__BODY_REPLY_PUBLISHED:
+        return s_report(tx, e, day);
+    case OPCAT__V1__ENVELOPE__BODY_FOLLOWUP_DIALOGUE:
+        return agg_tab_set_add(tx,
+                               strcmp(e->followup_dialogue->with, "npm") == 0
+                                   ? AGG_SET_DIALOGUE_N
+                                   : AGG_SET_DIALOGUE,
+                               e->state, day, 1);
+    case OPCAT__V1__ENVELOPE__BODY_NPM_DESIGNATED:
+    case OPCAT__V1__ENVELOPE__BODY_NPM_CHANGED:
+        return s_npm(tx, e, day);
+    case OPCAT__V1__ENVELOPE__BODY_ART17_LISTED:
+    case OPCAT__V1__ENVELOPE__BODY_ART17_DELISTED:
+        return s_art17(tx, e, day);
+    default: /* session.held, reminder.issued: not counted */
+        return 0;
+    }
+}

@@ -1,0 +1,431 @@
+/*  query: parameters, dispatch, and the "state" and "art17" answers. */
+#include "agg_query.h"
+
+#include <ctype.h>
+#include <string.h>
+
+#include "date.h"
+#include "agg_project.h"
+#include "agg_stats.h"
+
+typedef struct {
+    kv_t *kv;
+    const agg_regions_t *regions;
+    const char *op;
+    int32_t as_of, from;
+    char state[4];
+    json_t *reply;
+} request_t;
+
+void agg_query_tx(kv_t *kv, MDB_txn *txn, agg_tx_t *tx)
+{
+    tx->txn = txn;
+    for (int i = 0; i < AGG_DB_COUNT; i++)
+        tx->dbi[i] = kv_dbi(kv, (size_t)i);
+}
+
+int agg_query_apply(void *arg, consumer_t *consumer, MDB_txn *txn,
+                    const event_t *event)
+{
+    (void)arg;
+    agg_tx_t tx;
+    agg_query_tx(consumer_kv(consumer), txn, &tx);
+    return agg_proj_apply(&tx, event);
+}
+
+static json_t *s_date_or_null(int32_t day, int32_t as_of)
+{
+    if (day == AGG_NEVER || day > as_of)
+        return json_null();
+    char text[DATE_TEXT_LEN];
+    date_format(day, text);
+    return json_string(text);
+}
+
+/* ------------------------------------------------------------ parameters */
+
+/*  Reads the date 'name' of 'request' into '*day' ('dflt' if absent). */
+static int s_day(const json_t *request, const char *name, int32_t dflt,
+                 int32_t *day, err_t *err)
+{
+    const json_t *v = json_object_get(request, name);
+    *day = dflt;
+    if (!v || json_is_null(v))
+        return OPCAT_OK;
+    if (!json_is_string(v) || !date_parse(json_string_value(v), day))
+        return err_set(err, OPCAT_EINVAL, name,
+                       "%s: not a real date (YYYY-MM-DD, 1900-2999)", name);
+    return OPCAT_OK;
+}
+
+static int s_params(request_t *r, const json_t *request, err_t *err)
+{
+    int rc = s_day(request, "as_of", date_today(), &r->as_of, err);
+    int y, m, d;
+    date_to_ymd(r->as_of, &y, &m, &d);
+    if (!rc)
+        rc = s_day(request, "from", date_from_ymd(y, 1, 1), &r->from, err);
+    if (!rc && r->from > r->as_of)
+        rc =
+            err_set(err, OPCAT_EINVAL, "from", "from: must not be after as_of");
+    if (rc || strcmp(r->op, "state") != 0)
+        return rc;
+    const char *s = json_string_value(json_object_get(request, "state"));
+    if (!s || strlen(s) != 3 || !isupper((unsigned char)s[0]) ||
+        !isupper((unsigned char)s[1]) || !isupper((unsigned char)s[2]))
+        return err_set(err, OPCAT_EINVAL, "state",
+                       "state: is required (ISO 3166-1 alpha-3, e.g. PER)");
+    memcpy(r->state, s, 4);
+    return OPCAT_OK;
+}
+
+/* ----------------------------------------------------------------- state */
+
+static const char *s_instrument(char c)
+{
+    return c == 'a' ? "accession" : c == 's' ? "succession" : "ratification";
+}
+
+/*  The latest NPM body and model on or before 'as_of'. */
+static int s_npm_body(agg_tx_t *tx, const request_t *r, json_t *npm)
+{
+    uint8_t start[7];
+    memcpy(start, r->state, 3);
+    agg_tab_put_day(start + 3, INT32_MIN);
+    MDB_val key = {sizeof start, start}, val;
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(tx->txn, tx->dbi[AGG_DB_NPM], &cur);
+    if (rc)
+        return rc;
+    rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+    for (; rc == 0; rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) {
+        const uint8_t *k = key.mv_data;
+        const char *v = val.mv_data;
+        if (key.mv_size != 15 || memcmp(k, r->state, 3) != 0 ||
+            agg_tab_get_day(k + 3) > r->as_of)
+            break;
+        if (val.mv_size < 3 || v[val.mv_size - 1] != '\0')
+            continue;
+        json_object_set_new(npm, "model", json_string(v + 1));
+        json_object_set_new(npm, "body", json_string(v + strlen(v) + 1));
+    }
+    mdb_cursor_close(cur);
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+static int s_state_npm(agg_tx_t *tx, const request_t *r,
+                       const agg_state_rec_t *rec, json_t *out)
+{
+    json_t *npm = json_object();
+    json_object_set_new(out, "npm", npm);
+    int32_t due = AGG_NEVER;
+    int years = 0;
+    bool listed = false;
+    int rc = 0;
+    if (rec->ratified_on <= r->as_of)
+        rc = agg_stats_npm_due(tx, r->state, rec->ratified_on, r->as_of, &due,
+                               &years);
+    if (!rc)
+        rc = agg_stats_art17_listed(tx, r->state, r->as_of, &listed);
+    if (rc)
+        return rc;
+    char text[DATE_TEXT_LEN];
+    date_format(due, text);
+    json_object_set_new(npm, "due",
+                        due == AGG_NEVER ? json_null() : json_string(text));
+    json_object_set_new(npm, "art24_part_iv_years", json_integer(years));
+    json_object_set_new(npm, "designated_on",
+                        s_date_or_null(rec->designated_on, r->as_of));
+    json_object_set_new(
+        npm, "overdue",
+        json_boolean(due < r->as_of && rec->designated_on > r->as_of));
+    json_object_set_new(npm, "on_art17_list", json_boolean(listed));
+    return s_npm_body(tx, r, npm);
+}
+
+static json_t *s_visit_json(const char *id, const agg_visit_rec_t *v,
+                            int32_t as_of)
+{
+    return json_pack(
+        "{s:s,s:s,s:o,s:o,s:o,s:o,s:o}", "visit_id", id, "kind", v->kind,
+        "planned_on", s_date_or_null(v->planned_on, as_of), "start",
+        s_date_or_null(v->completed_start != AGG_NEVER ? v->completed_start
+                                                       : v->start,
+                       AGG_NEVER - 1),
+        "postponed_on", s_date_or_null(v->postponed_on, as_of), "completed_on",
+        s_date_or_null(v->completed_on, as_of), "status",
+        json_string(v->completed_on <= as_of   ? "completed"
+                    : v->postponed_on <= as_of ? "postponed"
+                                               : "planned"));
+}
+
+/*  Calls 'fn' for every key of 'db' that starts with the State's code. */
+typedef int (*row_fn)(agg_tx_t *tx, const request_t *r, const MDB_val *key,
+                      const MDB_val *val, json_t *out);
+
+static int s_rows(agg_tx_t *tx, const request_t *r, int db, row_fn fn,
+                  json_t *out)
+{
+    MDB_val key = {3, (void *)r->state}, val;
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(tx->txn, tx->dbi[db], &cur);
+    if (rc)
+        return rc;
+    rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+    for (; rc == 0; rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) {
+        if (key.mv_size < 3 || memcmp(key.mv_data, r->state, 3) != 0)
+            break;
+        if ((rc = fn(tx, r, &key, &val, out)))
+            break;
+    }
+    mdb_cursor_close(cur);
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+static int s_visit_row(agg_tx_t *tx, const request_t *r, const MDB_val *key,
+                       const MDB_val *val, json_t *out)
+{
+    (void)tx;
+    agg_visit_rec_t v;
+    char id[AGG_ID_MAX + 1];
+    size_t len = key->mv_size - 3 < AGG_ID_MAX ? key->mv_size - 3 : AGG_ID_MAX;
+    if (val->mv_size != sizeof v)
+        return 0;
+    memcpy(&v, val->mv_data, sizeof v);
+    memcpy(id, (const char *)key->mv_data + 3, len);
+    id[len] = '\0';
+    if (v.planned_on <= r->as_of || v.completed_on <= r->as_of)
+        json_array_append_new(out, s_visit_json(id, &v, r->as_of));
+    return 0;
+}
+
+static json_t *s_report_json(const char *id, const agg_report_rec_t *p,
+                             int32_t as_of)
+{
+    int32_t due = date_add_months(p->transmitted_on, 6);
+    char text[DATE_TEXT_LEN];
+    date_format(due, text);
+    bool answered = p->received_on <= as_of;
+    return json_pack(
+        "{s:s,s:s,s:o,s:s,s:o,s:b,s:o,s:s,s:o,s:s}", "report_id", id,
+        "recipient", p->recipient == 'n' ? "npm" : "state", "transmitted_on",
+        s_date_or_null(p->transmitted_on, as_of), "reply_due", text,
+        "reply_received_on", s_date_or_null(p->received_on, as_of),
+        "reply_overdue", !answered && due < as_of, "published_on",
+        s_date_or_null(p->published_on, as_of), "symbol",
+        p->published_on <= as_of ? p->symbol : "", "reply_published_on",
+        s_date_or_null(p->reply_published_on, as_of), "reply_symbol",
+        p->reply_published_on <= as_of ? p->reply_symbol : "");
+}
+
+static int s_report_row(agg_tx_t *tx, const request_t *r, const MDB_val *key,
+                        const MDB_val *val, json_t *out)
+{
+    (void)val;
+    agg_report_rec_t p;
+    char id[AGG_ID_MAX + 1];
+    size_t len = key->mv_size - 3 < AGG_ID_MAX ? key->mv_size - 3 : AGG_ID_MAX;
+    memcpy(id, (const char *)key->mv_data + 3, len);
+    id[len] = '\0';
+    int rc = agg_tab_get(tx, AGG_DB_REPORTS, id, len, &p, sizeof p);
+    if (rc == MDB_NOTFOUND)
+        return 0;
+    if (!rc && p.transmitted_on <= r->as_of)
+        json_array_append_new(out, s_report_json(id, &p, r->as_of));
+    return rc;
+}
+
+/*  The dialogue dates (SETS 'F' and 'f') on or before as_of. */
+static int s_dialogues(agg_tx_t *tx, const request_t *r, json_t *out)
+{
+    static const char kinds[2] = {AGG_SET_DIALOGUE, AGG_SET_DIALOGUE_N};
+    MDB_cursor *cur = NULL;
+    int rc = mdb_cursor_open(tx->txn, tx->dbi[AGG_DB_SETS], &cur);
+    for (int i = 0; i < 2 && !rc; i++) {
+        json_t *dates = json_array();
+        json_object_set_new(out, i == 0 ? "state" : "npm", dates);
+        uint8_t k[8] = {(uint8_t)kinds[i]};
+        memcpy(k + 1, r->state, 3);
+        agg_tab_put_day(k + 4, INT32_MIN);
+        MDB_val key = {8, k}, val;
+        rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+        for (; rc == 0; rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) {
+            const uint8_t *f = key.mv_data;
+            if (key.mv_size != 8 || memcmp(f, k, 4) != 0 ||
+                agg_tab_get_day(f + 4) > r->as_of)
+                break;
+            json_array_append_new(
+                dates, s_date_or_null(agg_tab_get_day(f + 4), r->as_of));
+        }
+        rc = rc == MDB_NOTFOUND ? 0 : rc;
+    }
+    if (cur)
+        mdb_cursor_close(cur);
+    return rc;
+}
+
+static int s_state_rec(agg_tx_t *tx, const request_t *r, agg_state_rec_t *rec)
+{
+    *rec = (agg_state_rec_t){AGG_NEVER, AGG_NEVER, AGG_NEVER, 0};
+    int rc = agg_tab_get(tx, AGG_DB_STATES, r->state, 3, rec, sizeof *rec);
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+static int s_state(agg_tx_t *tx, request_t *r)
+{
+    agg_state_rec_t rec;
+    int rc = s_state_rec(tx, r, &rec);
+    if (rc)
+        return rc;
+    const char *name = agg_regions_state_name(r->regions, r->state);
+    bool party = rec.ratified_on <= r->as_of;
+    json_t *out = r->reply = json_object();
+    json_object_set_new(out, "state", json_string(r->state));
+    json_object_set_new(out, "name", name ? json_string(name) : json_null());
+    const char *region = agg_regions_name(agg_regions_of(r->regions, r->state));
+    json_object_set_new(out, "region",
+                        json_string(region ? region : "unknown"));
+    json_object_set_new(out, "as_of", s_date_or_null(r->as_of, r->as_of));
+    json_object_set_new(out, "status",
+                        json_string(party                       ? "party"
+                                    : rec.signed_on <= r->as_of ? "signatory"
+                                                                : "none"));
+    json_object_set_new(out, "signed_on",
+                        s_date_or_null(rec.signed_on, r->as_of));
+    json_object_set_new(out, "party_since",
+                        s_date_or_null(rec.ratified_on, r->as_of));
+    json_object_set_new(out, "instrument",
+                        party ? json_string(s_instrument(rec.instrument))
+                              : json_null());
+    json_object_set_new(
+        out, "entry_into_force",
+        party ? s_date_or_null(rec.ratified_on + 30, AGG_NEVER - 1)
+              : json_null());
+    if ((rc = s_state_npm(tx, r, &rec, out)))
+        return rc;
+    json_t *visits = json_array(), *reports = json_array();
+    json_t *dialogues = json_object();
+    json_object_set_new(out, "visits", visits);
+    json_object_set_new(out, "reports", reports);
+    json_object_set_new(out, "followup_dialogues", dialogues);
+    rc = s_rows(tx, r, AGG_DB_VISITS, s_visit_row, visits);
+    if (!rc)
+        rc = s_rows(tx, r, AGG_DB_BYSTATE, s_report_row, reports);
+    return rc ? rc : s_dialogues(tx, r, dialogues);
+}
+
+/* ----------------------------------------------------------------- art17 */
+
+static bool s_in(const json_t *sorted, const char *code)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(sorted, i, v)
+    {
+        if (strcmp(json_string_value(v), code) == 0)
+            return true;
+    }
+    return false;
+}
+
+/*  One row per State on either list, in alpha-3 order. */
+static int s_art17_row(agg_tx_t *tx, request_t *r, const char *code,
+                       bool listed, bool computed, json_t *rows)
+{
+    agg_state_rec_t rec;
+    request_t one = *r;
+    memcpy(one.state, code, 4);
+    int rc = s_state_rec(tx, &one, &rec);
+    int32_t due = AGG_NEVER;
+    if (!rc && rec.ratified_on <= r->as_of)
+        rc = agg_stats_npm_due(tx, code, rec.ratified_on, r->as_of, &due, NULL);
+    const char *name = agg_regions_state_name(r->regions, code);
+    json_array_append_new(
+        rows,
+        json_pack("{s:s,s:o,s:b,s:b,s:o,s:o,s:o,s:s?}", "state", code, "name",
+                  name ? json_string(name) : json_null(), "on_spt_list", listed,
+                  "overdue_computed", computed, "party_since",
+                  s_date_or_null(rec.ratified_on, r->as_of), "npm_due",
+                  s_date_or_null(due, AGG_NEVER - 1), "designated_on",
+                  s_date_or_null(rec.designated_on, r->as_of), "difference",
+                  listed == computed ? NULL
+                  : listed           ? "spt_list_only"
+                                     : "computed_only"));
+    return rc;
+}
+
+static int s_art17(agg_tx_t *tx, request_t *r)
+{
+    json_t *list = json_array(), *computed = json_array(), *rows = json_array();
+    json_t *only_list = json_array(), *only_computed = json_array();
+    r->reply = json_pack("{s:o,s:o,s:o,s:o,s:{s:o,s:o}}", "as_of",
+                         s_date_or_null(r->as_of, r->as_of), "art17_list", list,
+                         "art17_overdue_computed", computed, "states", rows,
+                         "differences", "spt_list_only", only_list,
+                         "computed_only", only_computed);
+    int rc = agg_stats_art17_list(tx, r->as_of, list);
+    if (!rc)
+        rc = agg_stats_art17_overdue(tx, r->as_of, computed);
+    size_t i = 0, j = 0;
+    while (!rc &&
+           (i < json_array_size(list) || j < json_array_size(computed))) {
+        const char *a = json_string_value(json_array_get(list, i));
+        const char *b = json_string_value(json_array_get(computed, j));
+        int cmp = !a ? 1 : !b ? -1 : strcmp(a, b);
+        const char *code = cmp <= 0 ? a : b;
+        bool in_list = s_in(list, code), in_computed = s_in(computed, code);
+        rc = s_art17_row(tx, r, code, in_list, in_computed, rows);
+        if (in_list != in_computed)
+            json_array_append_new(in_list ? only_list : only_computed,
+                                  json_string(code));
+        i += cmp <= 0;
+        j += cmp >= 0;
+    }
+    return rc;
+}
+
+/* ------------------------------------------------------------- dispatch */
+
+static int s_read(void *arg, MDB_txn *txn)
+{
+    request_t *r = arg;
+    agg_tx_t tx;
+    agg_query_tx(r->kv, txn, &tx);
+    if (strcmp(r->op, "stats") == 0) {
+        int rc = 0;
+        r->reply = agg_stats_build(&tx, r->regions, r->as_of, r->from, &rc);
+        return rc;
+    }
+    if (strcmp(r->op, "state") == 0)
+        return s_state(&tx, r);
+    return s_art17(&tx, r);
+}
+
+json_t *agg_query_run(kv_t *kv, const agg_regions_t *regions,
+                      const json_t *request, err_t *err)
+{
+    request_t r = {.regions = regions};
+    r.op = json_string_value(json_object_get(request, "op"));
+    if (!r.op || (strcmp(r.op, "stats") != 0 && strcmp(r.op, "state") != 0 &&
+                  strcmp(r.op, "art17") != 0)) {
+        err_set(err, OPCAT_EINVAL, "op",
+                "op: unknown operation \"%.40s\" (stats, state, art17, "
+                "status)",
+                r.op ? r.op : "");
+        return NULL;
+    }
+    if (s_params(&r, request, err))
+        return NULL;
+    r.kv = kv;
+    if (kv_read(kv, s_read, &r, err)) {
+        json_decref(r.reply);
+        return NULL;
+    }
+    return r.reply;
+}
+
+json_t *agg_query_answer(void *arg, consumer_t *consumer, const json_t *request,
+                         err_t *err)
+{
+    return agg_query_run(consumer_kv(consumer), arg, request, err);
+}

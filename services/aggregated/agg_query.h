@@ -1,0 +1,45 @@
+/*  query: the aggregation service's answers on OPCAT_STATS (query.h).
+
+    Operations (JSON requests, common/query.h):
+
+      {"op":"stats", "as_of":D, "from":D}   the DOMAIN.md stats object;
+                                            from defaults to 1 January of
+                                            as_of's year
+      {"op":"state", "state":"PER", "as_of":D}
+                                            one State's status and
+                                            timeline as of D
+      {"op":"art17", "as_of":D}             the SPT's art. 17 list beside
+                                            the computed overdue list
+
+    as_of defaults to today (date_today(): honours OPCAT_NOW).  A bad
+    parameter is answered with an error naming it ("as_of: not a real
+    date").  Report content is never stored, so it can appear in no
+    answer. */
+#ifndef OPCAT_AGG_QUERY_H
+#define OPCAT_AGG_QUERY_H
+
+#include <jansson.h>
+
+#include "consumer.h"
+#include "err.h"
+#include "kv.h"
+#include "agg_regions.h"
+#include "agg_tables.h"
+
+/*  Answers 'request' from the tables in 'kv' (one read transaction).
+    Returns a new object, or NULL with 'err' filled. */
+json_t *agg_query_run(kv_t *kv, const agg_regions_t *regions,
+                      const json_t *request, err_t *err);
+
+/*  consumer_spec_t.query: 'arg' is the agg_regions_t. */
+json_t *agg_query_answer(void *arg, consumer_t *consumer, const json_t *request,
+                         err_t *err);
+
+/*  consumer_spec_t.apply: applies one event (project.h). */
+int agg_query_apply(void *arg, consumer_t *consumer, MDB_txn *txn,
+                    const event_t *event);
+
+/*  Fills the database handles of 'tx' from 'kv' for transaction 'txn'. */
+void agg_query_tx(kv_t *kv, MDB_txn *txn, agg_tx_t *tx);
+
+#endif

@@ -1,0 +1,445 @@
+/*  stats: one section of the contract per function.  A build keeps the
+    first error in b->rc; once it is set, the sections add nothing more. */
+#include "agg_stats.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "date.h"
+#include "err.h"
+
+#define MAX_CURRENCIES 32
+
+typedef struct {
+    char code[4];
+    int64_t cents;
+} amount_t;
+
+/*  The period.summary figures that fall in the period, added up. */
+typedef struct {
+    uint64_t places[AGG_PLACE_CATEGORIES];
+    uint64_t interviews, grants, grant_states;
+    amount_t amounts[MAX_CURRENCIES];
+    int currencies;
+} summaries_t;
+
+typedef struct {
+    agg_tx_t *tx;
+    const agg_regions_t *regions;
+    int32_t as_of, from;
+    int rc;
+    summaries_t sum;
+} build_t;
+
+void agg_stats_amount(int64_t cents, char out[32])
+{
+    snprintf(out, 32, "%" PRId64 ".%02" PRId64, cents / 100, cents % 100);
+}
+
+static json_t *s_date(int32_t day)
+{
+    char text[DATE_TEXT_LEN];
+    date_format(day, text);
+    return json_string(text);
+}
+
+/* ---------------------------------------------------------------- States */
+
+static json_t *s_regions_object(const uint32_t counts[AGG_REGION_COUNT + 1])
+{
+    json_t *obj = json_object();
+    for (int i = 0; i < AGG_REGION_COUNT; i++)
+        json_object_set_new(obj, agg_regions_name(i), json_integer(counts[i]));
+    if (counts[AGG_REGION_COUNT]) /* States the regions file does not list */
+        json_object_set_new(obj, "unknown",
+                            json_integer(counts[AGG_REGION_COUNT]));
+    return obj;
+}
+
+static void s_states(build_t *b, json_t *out)
+{
+    uint32_t parties[AGG_REGION_COUNT + 1] = {0},
+                                        signs[AGG_REGION_COUNT + 1] = {0};
+    json_t *joined = json_array(), *signatories = json_array();
+    uint32_t nparties = 0;
+    MDB_cursor *cur;
+    MDB_val key, val;
+    if (!(b->rc =
+              mdb_cursor_open(b->tx->txn, b->tx->dbi[AGG_DB_STATES], &cur))) {
+        int rc = mdb_cursor_get(cur, &key, &val, MDB_FIRST);
+        for (; rc == 0; rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) {
+            agg_state_rec_t rec;
+            char code[4] = {0};
+            if (key.mv_size != 3 || val.mv_size != sizeof rec)
+                continue;
+            memcpy(code, key.mv_data, 3);
+            memcpy(&rec, val.mv_data, sizeof rec);
+            int r = agg_regions_of(b->regions, code);
+            r = r < 0 ? AGG_REGION_COUNT : r;
+            if (rec.ratified_on <= b->as_of) {
+                nparties++;
+                parties[r]++;
+                if (rec.ratified_on >= b->from)
+                    json_array_append_new(joined, json_string(code));
+            } else if (rec.signed_on <= b->as_of) {
+                signs[r]++;
+                json_array_append_new(signatories, json_string(code));
+            }
+        }
+        b->rc = rc == MDB_NOTFOUND ? 0 : rc;
+        mdb_cursor_close(cur);
+    }
+    json_object_set_new(
+        out, "states_parties",
+        json_pack("{s:i,s:o,s:o}", "total", (json_int_t)nparties, "by_region",
+                  s_regions_object(parties), "joined_in_period", joined));
+    json_object_set_new(out, "signatories",
+                        json_pack("{s:i,s:o,s:o}", "total",
+                                  (json_int_t)json_array_size(signatories),
+                                  "by_region", s_regions_object(signs),
+                                  "states", signatories));
+}
+
+/* ------------------------------------------------------- sets and sums */
+
+/*  The sorted States with a 'kind' entry in the period. */
+static json_t *s_set(build_t *b, char kind)
+{
+    json_t *array = json_array();
+    if (!b->rc)
+        b->rc = agg_tab_set_states(b->tx, kind, b->from, b->as_of, array);
+    return array;
+}
+
+/*  A counter's sum over 'from'..'to'. */
+static int64_t s_sum(build_t *b, char tag, const char *sub, int32_t from,
+                     int32_t to)
+{
+    int64_t v = 0;
+    if (!b->rc)
+        b->rc = agg_tab_sum_range(b->tx, tag, sub, from, to, &v);
+    return v;
+}
+
+static void s_add_amount(summaries_t *s, const char *code, int64_t cents)
+{
+    for (int i = 0; i < s->currencies; i++)
+        if (strcmp(s->amounts[i].code, code) == 0) {
+            s->amounts[i].cents += cents;
+            return;
+        }
+    if (s->currencies < MAX_CURRENCIES) {
+        snprintf(s->amounts[s->currencies].code, 4, "%s", code);
+        s->amounts[s->currencies++].cents = cents;
+    }
+}
+
+/*  Adds up every period.summary with from..to inside the period. */
+static void s_summaries(build_t *b)
+{
+    uint8_t start[16] = {0};
+    agg_tab_put_day(start, b->from);
+    MDB_val key = {sizeof start, start}, val;
+    MDB_cursor *cur;
+    if ((b->rc = mdb_cursor_open(b->tx->txn, b->tx->dbi[AGG_DB_SUMMARY], &cur)))
+        return;
+    int rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+    for (; rc == 0; rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) {
+        const uint8_t *k = key.mv_data;
+        agg_summary_rec_t rec;
+        if (agg_tab_get_day(k) > b->as_of)
+            break;
+        if (agg_tab_get_day(k + 4) > b->as_of || val.mv_size != sizeof rec)
+            continue;
+        memcpy(&rec, val.mv_data, sizeof rec);
+        for (int i = 0; i < AGG_PLACE_CATEGORIES; i++)
+            b->sum.places[i] += rec.places[i];
+        b->sum.interviews += rec.interviews;
+        b->sum.grants += rec.grants;
+        b->sum.grant_states += rec.grant_states;
+        if (rec.currency[0])
+            s_add_amount(&b->sum, rec.currency, rec.grant_cents);
+    }
+    b->rc = rc == MDB_NOTFOUND ? 0 : rc;
+    mdb_cursor_close(cur);
+}
+
+/* --------------------------------------------------------------- visits */
+
+static void s_visits(build_t *b, json_t *out)
+{
+    json_t *places = json_object();
+    for (int i = 0; i < AGG_PLACE_CATEGORIES; i++) {
+        char sub[3] = {(char)i, 0, 0};
+        int64_t n = s_sum(b, AGG_SUM_PLACES, sub, b->from, b->as_of) +
+                    (int64_t)b->sum.places[i];
+        if (n)
+            json_object_set_new(places, agg_tab_place_name(i), json_integer(n));
+    }
+    int64_t interviews = s_sum(b, AGG_SUM_INTERVIEWS, NULL, b->from, b->as_of) +
+                         (int64_t)b->sum.interviews;
+    json_object_set_new(
+        out, "visits",
+        json_pack("{s:o,s:o,s:o,s:I}", "completed_in_period",
+                  s_set(b, AGG_SET_COMPLETED), "postponed_in_period",
+                  s_set(b, AGG_SET_POSTPONED), "places_in_period", places,
+                  "interviews_in_period", (json_int_t)interviews));
+}
+
+/* ------------------------------------------------------ reports, replies */
+
+/*  The States with a report to them overdue for a reply on 'as_of'. */
+static json_t *s_overdue(build_t *b)
+{
+    json_t *array = json_array();
+    char sub[3] = {0, 0, 0};
+    bool found = true;
+    while (!b->rc && found) {
+        b->rc = agg_tab_sum_next_sub(b->tx, AGG_SUM_OVERDUE, sub, &found);
+        if (b->rc || !found)
+            break;
+        if (s_sum(b, AGG_SUM_OVERDUE, sub, AGG_FIRST_DAY, b->as_of) > 0) {
+            char code[4] = {sub[0], sub[1], sub[2], 0};
+            json_array_append_new(array, json_string(code));
+        }
+    }
+    return array;
+}
+
+static void s_reports(build_t *b, json_t *out)
+{
+    int64_t transmitted =
+        s_sum(b, AGG_SUM_TRANSMITTED, NULL, AGG_FIRST_DAY, b->as_of);
+    int64_t published =
+        s_sum(b, AGG_SUM_PUBLISHED, NULL, AGG_FIRST_DAY, b->as_of);
+    json_object_set_new(
+        out, "reports",
+        json_pack("{s:I,s:o,s:I,s:o}", "transmitted_total",
+                  (json_int_t)transmitted, "transmitted_in_period",
+                  s_set(b, AGG_SET_TRANSMITTED), "published_total",
+                  (json_int_t)published, "published_in_period",
+                  s_set(b, AGG_SET_PUBLISHED)));
+    json_object_set_new(
+        out, "replies",
+        json_pack("{s:o,s:o,s:o}", "received_in_period",
+                  s_set(b, AGG_SET_RECEIVED), "published_in_period",
+                  s_set(b, AGG_SET_REPLY_PUB), "overdue", s_overdue(b)));
+    json_object_set_new(out, "followup_dialogues_in_period",
+                        json_pack("{s:o,s:o}", "state",
+                                  s_set(b, AGG_SET_DIALOGUE), "npm",
+                                  s_set(b, AGG_SET_DIALOGUE_N)));
+}
+
+/* ------------------------------------------------------------------ NPM */
+
+int agg_stats_npm_due(agg_tx_t *tx, const char *state, int32_t ratified_on,
+                      int32_t as_of, int32_t *due, int *years)
+{
+    uint8_t start[7];
+    memcpy(start, state, 3);
+    agg_tab_put_day(start + 3, INT32_MIN);
+    MDB_val key = {sizeof start, start}, val;
+    MDB_cursor *cur;
+    int total = 0;
+    int rc = mdb_cursor_open(tx->txn, tx->dbi[AGG_DB_ART24], &cur);
+    if (rc)
+        return rc;
+    rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+    for (; rc == 0; rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) {
+        const uint8_t *k = key.mv_data, *v = val.mv_data;
+        if (key.mv_size != 15 || memcmp(k, state, 3) != 0 ||
+            agg_tab_get_day(k + 3) > as_of)
+            break;
+        if (val.mv_size == 2 && v[0] == 4)
+            total += v[1];
+    }
+    mdb_cursor_close(cur);
+    if (years)
+        *years = total;
+    *due = date_add_months(ratified_on + 30, 12 * (1 + total));
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+int agg_stats_art17_listed(agg_tx_t *tx, const char *state, int32_t as_of,
+                           bool *listed)
+{
+    uint8_t probe[8];
+    memcpy(probe, state, 3);
+    agg_tab_put_day(probe + 3, as_of == INT32_MAX ? as_of : as_of + 1);
+    probe[7] = 0;
+    MDB_val key = {sizeof probe, probe}, val;
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(tx->txn, tx->dbi[AGG_DB_ART17], &cur);
+    if (rc)
+        return rc;
+    rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+    rc = mdb_cursor_get(cur, &key, &val, rc == 0 ? MDB_PREV : MDB_LAST);
+    const uint8_t *k = key.mv_data;
+    *listed = rc == 0 && key.mv_size == 8 && memcmp(k, state, 3) == 0 &&
+              agg_tab_get_day(k + 3) <= as_of && k[7] == AGG_ART17_LISTED;
+    mdb_cursor_close(cur);
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+int agg_stats_art17_list(agg_tx_t *tx, int32_t as_of, json_t *array)
+{
+    uint8_t probe[8] = {0};
+    MDB_val key, val;
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(tx->txn, tx->dbi[AGG_DB_ART17], &cur);
+    if (rc)
+        return rc;
+    while (!rc) {
+        key = (MDB_val){sizeof probe, probe};
+        if ((rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE)))
+            break;
+        char code[4] = {0};
+        memcpy(code, key.mv_data, 3);
+        bool listed;
+        if ((rc = agg_stats_art17_listed(tx, code, as_of, &listed)))
+            break;
+        if (listed)
+            json_array_append_new(array, json_string(code));
+        memcpy(probe, code, 3); /* next: the first key after this State */
+        memset(probe + 3, 0xff, 5);
+    }
+    mdb_cursor_close(cur);
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+int agg_stats_art17_overdue(agg_tx_t *tx, int32_t as_of, json_t *array)
+{
+    MDB_cursor *cur;
+    MDB_val key, val;
+    int rc = mdb_cursor_open(tx->txn, tx->dbi[AGG_DB_STATES], &cur);
+    if (rc)
+        return rc;
+    rc = mdb_cursor_get(cur, &key, &val, MDB_FIRST);
+    for (; rc == 0; rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) {
+        agg_state_rec_t rec;
+        char code[4] = {0};
+        if (key.mv_size != 3 || val.mv_size != sizeof rec)
+            continue;
+        memcpy(code, key.mv_data, 3);
+        memcpy(&rec, val.mv_data, sizeof rec);
+        int32_t due;
+        if (rec.ratified_on > as_of || rec.designated_on <= as_of)
+            continue;
+        int r = agg_stats_npm_due(tx, code, rec.ratified_on, as_of, &due, NULL);
+        if (r) {
+            rc = r;
+            break;
+        }
+        if (due < as_of)
+            json_array_append_new(array, json_string(code));
+    }
+    mdb_cursor_close(cur);
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+static void s_npm(build_t *b, json_t *out)
+{
+    json_t *designated = s_set(b, AGG_SET_DESIGNATED);
+    json_t *list = json_array(), *overdue = json_array();
+    if (!b->rc)
+        b->rc = agg_stats_art17_list(b->tx, b->as_of, list);
+    if (!b->rc)
+        b->rc = agg_stats_art17_overdue(b->tx, b->as_of, overdue);
+    json_object_set_new(out, "npm",
+                        json_pack("{s:o,s:o,s:o}", "designated_in_period",
+                                  designated, "art17_list", list,
+                                  "art17_overdue_computed", overdue));
+}
+
+/* ----------------------------------------------------------------- fund */
+
+/*  Adds to 'acc' the amounts of counter 'tag' in every currency it has. */
+static void s_amounts(build_t *b, char tag, summaries_t *acc)
+{
+    uint8_t probe[4] = {(uint8_t)tag, 0, 0, 0};
+    MDB_val key = {sizeof probe, probe}, val;
+    MDB_cursor *cur;
+    if (b->rc ||
+        (b->rc = mdb_cursor_open(b->tx->txn, b->tx->dbi[AGG_DB_NAMES], &cur)))
+        return;
+    int rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+    for (; rc == 0; rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) {
+        const char *k = key.mv_data;
+        char code[4] = {0};
+        if (key.mv_size != 4 || k[0] != tag)
+            break;
+        memcpy(code, k + 1, 3);
+        s_add_amount(acc, code, s_sum(b, tag, code, b->from, b->as_of));
+    }
+    if (!b->rc)
+        b->rc = rc == MDB_NOTFOUND ? 0 : rc;
+    mdb_cursor_close(cur);
+}
+
+/*  The object {currency: "123.00"} of the non-zero amounts, sorted. */
+static json_t *s_amount_object(summaries_t *acc)
+{
+    json_t *obj = json_object();
+    for (int i = 0; i < acc->currencies; i++) {
+        int min = i;
+        for (int j = i + 1; j < acc->currencies; j++)
+            if (strcmp(acc->amounts[j].code, acc->amounts[min].code) < 0)
+                min = j;
+        if (min != i) {
+            amount_t tmp = acc->amounts[i];
+            acc->amounts[i] = acc->amounts[min];
+            acc->amounts[min] = tmp;
+        }
+        char text[32];
+        agg_stats_amount(acc->amounts[i].cents, text);
+        if (acc->amounts[i].cents)
+            json_object_set_new(obj, acc->amounts[i].code, json_string(text));
+    }
+    return obj;
+}
+
+static void s_fund(build_t *b, json_t *out)
+{
+    summaries_t grants = {0}, contributions = {0};
+    for (int i = 0; i < b->sum.currencies; i++)
+        s_add_amount(&grants, b->sum.amounts[i].code, b->sum.amounts[i].cents);
+    s_amounts(b, AGG_SUM_GRANT_AMOUNT, &grants);
+    s_amounts(b, AGG_SUM_CONTRIB, &contributions);
+    int64_t count = s_sum(b, AGG_SUM_GRANTS, NULL, b->from, b->as_of) +
+                    (int64_t)b->sum.grants;
+    json_t *states = s_set(b, AGG_SET_GRANT);
+    json_int_t nstates =
+        (json_int_t)(json_array_size(states) + b->sum.grant_states);
+    json_decref(states);
+    json_object_set_new(out, "fund",
+                        json_pack("{s:{s:I,s:I,s:o},s:o}", "grants_in_period",
+                                  "count", (json_int_t)count, "states", nstates,
+                                  "total", s_amount_object(&grants),
+                                  "contributions_in_period",
+                                  s_amount_object(&contributions)));
+}
+
+json_t *agg_stats_build(agg_tx_t *tx, const agg_regions_t *regions,
+                        int32_t as_of, int32_t from, int *rc)
+{
+    build_t b = {.tx = tx, .regions = regions, .as_of = as_of, .from = from};
+    json_t *out = json_object();
+    json_object_set_new(out, "as_of", s_date(as_of));
+    json_object_set_new(
+        out, "period",
+        json_pack("{s:o,s:o}", "from", s_date(from), "to", s_date(as_of)));
+    s_summaries(&b);
+    s_states(&b, out);
+    s_visits(&b, out);
+    s_reports(&b, out);
+    s_npm(&b, out);
+    s_fund(&b, out);
+    if (b.rc) {
+        json_decref(out);
+        *rc = b.rc;
+        return NULL;
+    }
+    *rc = 0;
+    return out;
+}

@@ -1,0 +1,50 @@
+/*  stats: the stats object of DOMAIN.md ("Stats contract"), key for key,
+    built from the tables (tables.h) for any as-of date and period.
+
+    A query reads per-State records (< 250), one or two seeks per State
+    and per list, and bucketed counters (at most the years before D,
+    eleven months and thirty-one days per counter): never the events. */
+#ifndef OPCAT_AGG_STATS_H
+#define OPCAT_AGG_STATS_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "agg_regions.h"
+#include "agg_tables.h"
+
+/*  The earliest day any counter is read from (1900-01-01). */
+#define AGG_FIRST_DAY (-25567)
+
+/*  Builds the stats object for the period 'from'..'as_of'.  Returns a new
+    object, or NULL with '*rc' set to the LMDB (or OPCAT_ENOMEM) code. */
+json_t *agg_stats_build(agg_tx_t *tx, const agg_regions_t *regions,
+                        int32_t as_of, int32_t from, int *rc);
+
+/*  The NPM designation deadline of a State that became a party on
+    'ratified_on': entry into force (+30 days) + 1 year + the years of
+    every art. 24 Part IV declaration made on or before 'as_of'.
+    '*years' gets those years (may be NULL).  Returns 0 or an LMDB code. */
+int agg_stats_npm_due(agg_tx_t *tx, const char *state, int32_t ratified_on,
+                      int32_t as_of, int32_t *due, int *years);
+
+/*  Whether 'state' is on the SPT's art. 17 list as of 'as_of' (its last
+    listed/delisted event on or before that day is a listing).  Returns 0
+    or an LMDB code. */
+int agg_stats_art17_listed(agg_tx_t *tx, const char *state, int32_t as_of,
+                           bool *listed);
+
+/*  Appends to 'array' (sorted) the States on the art. 17 list as of
+    'as_of'.  Returns 0 or an LMDB code. */
+int agg_stats_art17_list(agg_tx_t *tx, int32_t as_of, json_t *array);
+
+/*  Appends to 'array' (sorted) the parties whose NPM deadline is before
+    'as_of' with no npm.designated on or before it.  Returns 0 or an LMDB
+    code. */
+int agg_stats_art17_overdue(agg_tx_t *tx, int32_t as_of, json_t *array);
+
+/*  Writes 'cents' as a decimal string with two places ("423926.00"). */
+void agg_stats_amount(int64_t cents, char out[32]);
+
+#endif

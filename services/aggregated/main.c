@@ -1,0 +1,178 @@
+/*  opcat-aggregated: the aggregation service.  CLI and signals; the loop
+    is storage/consumer.h's, the projection project.c's, the answers
+    query.c's and stats.c's. */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zmq.h>
+
+#include "cfg.h"
+#include "consumer.h"
+#include "log.h"
+#include "agg_query.h"
+#include "agg_regions.h"
+#include "agg_tables.h"
+#include "version.h"
+
+#ifndef AGG_SOURCE_REGIONS
+#define AGG_SOURCE_REGIONS "data/regions.tsv"
+#endif
+
+static volatile sig_atomic_t s_stop;
+
+static void s_on_signal(int sig)
+{
+    (void)sig;
+    s_stop = 1;
+}
+
+typedef struct {
+    cfg_t cfg;
+    const char *regions;
+    int check, verbose, rebuild;
+} options_t;
+
+static void s_usage(FILE *out)
+{
+    fprintf(
+        out,
+        "usage: opcat-aggregated [-hnvR] [-r EP] [-p EP] [-s EP] [-D DIR] "
+        "[-g FILE]\n"
+        "The OPCAT aggregation service: follows the event store and keeps\n"
+        "projections (in LMDB) that answer the annual report's figures for\n"
+        "any as-of date on its query endpoint.\n"
+        "\n"
+        "  -r, --replay EP    store REPLAY endpoint   "
+        "[$OPCAT_REPLAY, " CFG_REPLAY_DEFAULT "]\n"
+        "  -p, --publish EP   store PUBLISH endpoint  "
+        "[$OPCAT_PUBLISH, " CFG_PUBLISH_DEFAULT "]\n"
+        "  -s, --stats EP     query endpoint (ROUTER) "
+        "[$OPCAT_STATS, " CFG_STATS_DEFAULT "]\n"
+        "  -D, --data DIR     data directory; state in DIR/aggregated  "
+        "[$OPCAT_DATA, " CFG_DATA_DEFAULT "]\n"
+        "  -g, --regions FILE regional groups (alpha3 TAB name TAB region)\n"
+        "                     [$OPCAT_REGIONS, else "
+        "<bindir>/../share/opcat/regions.tsv,\n"
+        "                     else " AGG_SOURCE_REGIONS "]\n"
+        "  -R, --rebuild      empty the projections and rebuild them from "
+        "sequence 1\n"
+        "  -n, --check        check the settings and the regions file, "
+        "then exit\n"
+        "  -v, --verbose      log debug lines\n"
+        "  -h, --help         this help\n"
+        "Runs in the foreground and logs to stderr; SIGTERM or SIGINT "
+        "stop it cleanly.\n");
+}
+
+static void s_option(options_t *o, int c)
+{
+    switch (c) {
+    case 'r':
+        o->cfg.replay = optarg;
+        break;
+    case 'p':
+        o->cfg.publish = optarg;
+        break;
+    case 's':
+        o->cfg.stats = optarg;
+        break;
+    case 'D':
+        o->cfg.data = optarg;
+        break;
+    case 'g':
+        o->regions = optarg;
+        break;
+    case 'R':
+        o->rebuild = 1;
+        break;
+    case 'n':
+        o->check = 1;
+        break;
+    case 'v':
+        o->verbose = 1;
+        break;
+    case 'h':
+        s_usage(stdout);
+        exit(0);
+    default:
+        s_usage(stderr);
+        exit(1);
+    }
+}
+
+static void s_parse(int argc, char **argv, options_t *o)
+{
+    static const struct option longopts[] = {
+        {"replay", required_argument, NULL, 'r'},
+        {"publish", required_argument, NULL, 'p'},
+        {"stats", required_argument, NULL, 's'},
+        {"data", required_argument, NULL, 'D'},
+        {"regions", required_argument, NULL, 'g'},
+        {"rebuild", no_argument, NULL, 'R'},
+        {"check", no_argument, NULL, 'n'},
+        {"verbose", no_argument, NULL, 'v'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "r:p:s:D:g:Rnvh", longopts, NULL)) !=
+           -1)
+        s_option(o, c);
+    if (optind < argc) {
+        fprintf(stderr, "opcat-aggregated: unexpected argument: %s\n",
+                argv[optind]);
+        s_usage(stderr);
+        exit(1);
+    }
+    cfg_fill(&o->cfg);
+}
+
+static agg_regions_t *s_load_regions(const options_t *o, const char *argv0)
+{
+    err_t err;
+    char *path = agg_regions_path(o->regions, argv0, AGG_SOURCE_REGIONS);
+    if (!path)
+        fatalx("out of memory");
+    agg_regions_t *regions = agg_regions_new(path, &err);
+    if (!regions)
+        fatalx("%s", err.message);
+    log_info("regions: %d States from %s", agg_regions_count(regions), path);
+    free(path);
+    return regions;
+}
+
+int main(int argc, char **argv)
+{
+    options_t o = {0};
+    s_parse(argc, argv, &o);
+    log_init("opcat-aggregated", o.verbose);
+
+    struct sigaction sa = {.sa_handler = s_on_signal};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    log_info("opcat-aggregated %s starting (libzmq %d.%d.%d)",
+             OPCAT_VERSION_STRING, ZMQ_VERSION_MAJOR, ZMQ_VERSION_MINOR,
+             ZMQ_VERSION_PATCH);
+    agg_regions_t *regions = s_load_regions(&o, argv[0]);
+    if (o.check) {
+        log_info("settings and regions are fine");
+        agg_regions_destroy(&regions);
+        return 0;
+    }
+    consumer_spec_t spec = {.name = "aggregated",
+                            .subdir = "aggregated",
+                            .dbs = agg_tab_names(),
+                            .db_count = AGG_DB_COUNT,
+                            .query_endpoint = o.cfg.stats,
+                            .apply = agg_query_apply,
+                            .query = agg_query_answer,
+                            .arg = regions};
+    int rc = consumer_run(&spec, &o.cfg, o.rebuild, &s_stop);
+    agg_regions_destroy(&regions);
+    log_info("terminated");
+    return rc ? 1 : 0;
+}

@@ -1,0 +1,166 @@
+/*  opcatctl reminders: ask opcat-reminderd (OPCAT_REMINDERS) what is open
+    or what has fired.  A table by default; with --json one JSON object a
+    line (JSON lines), in the service's order. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctl.h"
+#include "query.h"
+
+static const char s_usage[] =
+    "usage: opcatctl reminders [--as-of YYYY-MM-DD] [--state XXX] "
+    "[--rule PREFIX]\n"
+    "                          [--issued] [--limit N] [--json] "
+    "[--status]\n"
+    "Lists every deadline open as of a day (default: the service's "
+    "today):\n"
+    "rule, State, subject (report id, visit id or State), opened, due day,\n"
+    "stage as of that day (pending, upcoming, due, overdue) and days late.\n"
+    "  --as-of D       the day to look from\n"
+    "  --state XXX     only this State (ISO 3166-1 alpha-3)\n"
+    "  --rule PREFIX   only rules starting so (e.g. art12, art17.)\n"
+    "  --issued        list the reminders issued instead (--as-of ignored)\n"
+    "  --limit N       at most N rows (default 100000)\n"
+    "  --status        print the service's status as one JSON object\n"
+    "                  (position, head, today, idle, counts of this run)\n"
+    "  --json          JSON lines: one object per row, no table header\n";
+
+typedef struct {
+    const char *as_of, *state, *rule;
+    unsigned long long limit;
+    bool issued, status;
+} opts_t;
+
+static int s_option(void *arg, int c, const char *value)
+{
+    opts_t *o = arg;
+    switch (c) {
+    case 'A':
+        o->as_of = value;
+        return 0;
+    case 'S':
+        o->state = value;
+        return 0;
+    case 'R':
+        o->rule = value;
+        return 0;
+    case 'I':
+        o->issued = true;
+        return 0;
+    case 'T':
+        o->status = true;
+        return 0;
+    case 'L':
+        o->limit = ctl_number(value, "--limit");
+        return o->limit == 0;
+    default:
+        return 1;
+    }
+}
+
+static json_t *s_request(const opts_t *o)
+{
+    if (o->status)
+        return json_pack("{s:s}", "op", "service");
+    json_t *req = json_pack("{s:s}", "op", o->issued ? "issued" : "reminders");
+    if (o->as_of && !o->issued)
+        json_object_set_new(req, "as_of", json_string(o->as_of));
+    if (o->state)
+        json_object_set_new(req, "state", json_string(o->state));
+    if (o->rule)
+        json_object_set_new(req, "rule", json_string(o->rule));
+    if (o->limit)
+        json_object_set_new(req, "limit", json_integer((json_int_t)o->limit));
+    return req;
+}
+
+static const char *s_str(const json_t *row, const char *key)
+{
+    const char *v = json_string_value(json_object_get(row, key));
+    return v && *v ? v : "-";
+}
+
+static void s_print_row(const json_t *row, bool issued)
+{
+    if (issued)
+        printf("%-10s  %-21s %-5s %-22s %-8s  %s\n", s_str(row, "issued_on"),
+               s_str(row, "rule"), s_str(row, "state"), s_str(row, "subject"),
+               s_str(row, "stage"), s_str(row, "due_on"));
+    else
+        printf(
+            "%-21s %-5s %-22s %-10s  %-10s  %-8s  %5lld\n", s_str(row, "rule"),
+            s_str(row, "state"), s_str(row, "subject"), s_str(row, "opened_on"),
+            s_str(row, "due_on"), s_str(row, "stage"),
+            (long long)json_integer_value(json_object_get(row, "days_late")));
+}
+
+static void s_print(const ctl_t *ctl, const json_t *reply, bool issued)
+{
+    const json_t *rows =
+        json_object_get(reply, issued ? "issued" : "reminders");
+    if (!ctl->json && issued)
+        printf("%-10s  %-21s %-5s %-22s %-8s  %s\n", "ISSUED", "RULE", "STATE",
+               "SUBJECT", "STAGE", "DUE");
+    else if (!ctl->json)
+        printf("%-21s %-5s %-22s %-10s  %-10s  %-8s  %5s\n", "RULE", "STATE",
+               "SUBJECT", "OPENED", "DUE", "STAGE", "LATE");
+    size_t i;
+    const json_t *row;
+    json_array_foreach(rows, i, row)
+    {
+        if (!ctl->json) {
+            s_print_row(row, issued);
+            continue;
+        }
+        char *text = json_dumps(row, JSON_COMPACT | JSON_SORT_KEYS);
+        if (text)
+            puts(text);
+        free(text);
+    }
+    if (!ctl->json && !issued)
+        printf("%zu open as of %s\n", json_array_size(rows),
+               s_str(reply, "as_of"));
+    if (json_is_true(json_object_get(reply, "truncated")))
+        fprintf(stderr, "opcatctl: only the first %zu rows (--limit)\n",
+                json_array_size(rows));
+}
+
+int cmd_reminders(ctl_t *ctl, int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"as-of", required_argument, NULL, 'A'},
+        {"state", required_argument, NULL, 'S'},
+        {"rule", required_argument, NULL, 'R'},
+        {"issued", no_argument, NULL, 'I'},
+        {"limit", required_argument, NULL, 'L'},
+        {"status", no_argument, NULL, 'T'},
+        {NULL, 0, NULL, 0}};
+    opts_t o = {0};
+    int first = ctl_parse(ctl, argc, argv, s_usage, "A:S:R:IL:T", longopts,
+                          s_option, &o);
+    if (first != argc) {
+        fputs(s_usage, stderr);
+        return 1;
+    }
+    json_t *req = s_request(&o), *reply = NULL;
+    err_t err;
+    int rc = query_call(ctl->zmq, ctl->cfg.reminders, req, ctl->timeout_ms,
+                        &reply, &err);
+    json_decref(req);
+    if (rc) {
+        fprintf(stderr, "opcatctl: reminders: %s\n", err.message);
+        return 1;
+    }
+    if (o.status) {
+        char *text = json_dumps(reply, JSON_COMPACT);
+        if (text)
+            puts(text);
+        free(text);
+    } else {
+        s_print(ctl, reply, o.issued);
+    }
+    json_decref(reply);
+    return 0;
+}

@@ -1,0 +1,120 @@
+/*  opcatctl report: the annual report's figures, as Markdown.
+
+    Asks the aggregation service (OPCAT_STATS, op "stats") for the stats
+    object of DOMAIN.md and renders it with report.c.  The Chinese State
+    names come from state-names-zh.tsv in the share directory: --share
+    DIR, else $OPCAT_SHARE, else the checkout's data/ (OPCAT_SHARE_DEFAULT,
+    set by CMake to the source tree's data directory). */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctl.h"
+#include "date.h"
+#include "query.h"
+#include "report.h"
+
+#ifndef OPCAT_SHARE_DEFAULT
+#define OPCAT_SHARE_DEFAULT "data"
+#endif
+
+/*  The command's options. */
+typedef struct {
+    const char *as_of; /* --as-of: default today */
+    const char *from;  /* --from: default 1 January of as_of's year */
+    const char *lang;  /* --lang: en or zh */
+    const char *share; /* --share: directory of state-names-zh.tsv */
+} report_opts_t;
+
+static int s_option(void *arg, int option, const char *value)
+{
+    report_opts_t *o = arg;
+    int32_t day;
+    switch (option) {
+    case 'a':
+    case 'f':
+        if (!date_parse(value, &day)) {
+            fprintf(stderr, "opcatctl: \"%s\" is not a YYYY-MM-DD date\n",
+                    value);
+            return 1;
+        }
+        *(option == 'a' ? &o->as_of : &o->from) = value;
+        return 0;
+    case 'l':
+        o->lang = value;
+        if (strcmp(value, "en") == 0 || strcmp(value, "zh") == 0)
+            return 0;
+        fprintf(stderr, "opcatctl: --lang: \"%s\" is not en or zh\n", value);
+        return 1;
+    case 'S':
+        o->share = value;
+        return 0;
+    default:
+        return 1;
+    }
+}
+
+/*  Asks the aggregation service for the stats object. */
+static json_t *s_fetch(ctl_t *ctl, const report_opts_t *o, err_t *err)
+{
+    char today[DATE_TEXT_LEN];
+    date_format(date_today(), today);
+    json_t *request = json_pack("{s:s, s:s}", "op", "stats", "as_of",
+                                o->as_of ? o->as_of : today);
+    if (request && o->from)
+        json_object_set_new(request, "from", json_string(o->from));
+    json_t *reply = NULL;
+    int rc = request ? query_call(ctl->zmq, ctl->cfg.stats, request,
+                                  ctl->timeout_ms, &reply, err)
+                     : err_set(err, OPCAT_ENOMEM, NULL, "out of memory");
+    json_decref(request);
+    return rc ? NULL : reply;
+}
+
+int cmd_report(ctl_t *ctl, int argc, char **argv)
+{
+    static const char usage[] =
+        "usage: opcatctl report [--as-of D] [--from D] [--lang en|zh] "
+        "[--share DIR]\n"
+        "Prints the figures of the annual report (sections II.A, II.D, "
+        "III.A-C, IV.A)\nas Markdown, from the aggregation service's stats "
+        "for the period --from\n(default 1 January of D's year) to --as-of "
+        "(default today).\n"
+        "--share DIR holds state-names-zh.tsv [$OPCAT_SHARE, "
+        "the checkout's data/]\n";
+    static const struct option longopts[] = {
+        {"as-of", required_argument, NULL, 'a'},
+        {"from", required_argument, NULL, 'f'},
+        {"lang", required_argument, NULL, 'l'},
+        {"share", required_argument, NULL, 'S'},
+        {NULL, 0, NULL, 0}};
+    report_opts_t o = {.lang = "en"};
+    int first = ctl_parse(ctl, argc, argv, usage, "", longopts, s_option, &o);
+    if (first != argc) {
+        fputs(usage, stderr);
+        return 1;
+    }
+    o.share = cfg_pick(o.share, "OPCAT_SHARE", OPCAT_SHARE_DEFAULT);
+    err_t err;
+    json_t *stats = s_fetch(ctl, &o, &err);
+    if (!stats) {
+        fprintf(stderr, "opcatctl: stats %s: %s\n", ctl->cfg.stats,
+                err.message);
+        return 1;
+    }
+    codes_t *codes = ctl_codes();
+    report_t *report =
+        report_new(codes, strcmp(o.lang, "zh") == 0 ? o.share : NULL, &err);
+    char *text = report ? report_render(report, stats, o.lang, &err) : NULL;
+    int status = text ? 0 : 1;
+    if (text)
+        fputs(text, stdout);
+    else
+        fprintf(stderr, "opcatctl: report: %s\n", err.message);
+    free(text);
+    report_destroy(&report);
+    codes_destroy(&codes);
+    json_decref(stats);
+    return status;
+}

@@ -1,0 +1,174 @@
+/*  opcatctl state PER: one State's status and timeline as of a day, from
+    opcat-aggregated (OPCAT_STATS), with the reminders open for it from
+    opcat-reminderd (OPCAT_REMINDERS) when that service answers; when it
+    does not, the reminders are left out with a note saying why. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctl.h"
+#include "query.h"
+
+#define REMINDERS_TIMEOUT_MS 2000
+
+static const char s_usage[] =
+    "usage: opcatctl state XXX [--as-of YYYY-MM-DD] [--json]\n"
+    "Prints State XXX (ISO 3166-1 alpha-3) as of a day (default: today, or\n"
+    "$OPCAT_NOW): party since, NPM due and designated, the art. 17 list,\n"
+    "visits, reports and replies, follow-up dialogues, and the reminders\n"
+    "open for it (asked of the reminder service; left out with a note if\n"
+    "it does not answer).\n"
+    "  --as-of D   the day to look from\n"
+    "  --json      the answer as one JSON object\n";
+
+static int s_option(void *arg, int c, const char *value)
+{
+    if (c != 'A')
+        return 1;
+    *(const char **)arg = value;
+    return 0;
+}
+
+/*  Adds "reminders_open" (the list) or "reminders_note" to 'state'. */
+static void s_reminders(ctl_t *ctl, const char *code, const char *as_of,
+                        json_t *state)
+{
+    json_t *req = json_pack("{s:s,s:s}", "op", "reminders", "state", code);
+    if (as_of)
+        json_object_set_new(req, "as_of", json_string(as_of));
+    json_t *reply = NULL;
+    err_t err;
+    int timeout = ctl->timeout_ms < REMINDERS_TIMEOUT_MS ? ctl->timeout_ms
+                                                         : REMINDERS_TIMEOUT_MS;
+    int rc =
+        query_call(ctl->zmq, ctl->cfg.reminders, req, timeout, &reply, &err);
+    json_decref(req);
+    json_t *list = rc ? NULL : json_object_get(reply, "reminders");
+    if (json_is_array(list))
+        json_object_set(state, "reminders_open", list);
+    else
+        json_object_set_new(
+            state, "reminders_note",
+            json_sprintf("reminders omitted: the reminder service at %s did "
+                         "not answer (%s)",
+                         ctl->cfg.reminders,
+                         rc ? err.message : "no reminders in its answer"));
+    json_decref(reply);
+}
+
+static const char *s_str(const json_t *obj, const char *key)
+{
+    const char *v = json_string_value(json_object_get(obj, key));
+    return v && *v ? v : "-";
+}
+
+static void s_print_head(const json_t *s)
+{
+    const json_t *npm = json_object_get(s, "npm");
+    printf("%s  %s  (%s)  as of %s\n", s_str(s, "state"), s_str(s, "name"),
+           s_str(s, "region"), s_str(s, "as_of"));
+    printf("  status            %s\n", s_str(s, "status"));
+    printf("  signed            %s\n", s_str(s, "signed_on"));
+    printf("  party since       %s (%s), in force %s\n",
+           s_str(s, "party_since"), s_str(s, "instrument"),
+           s_str(s, "entry_into_force"));
+    printf("  NPM due           %s (art. 24 Part IV: %lld years)%s\n",
+           s_str(npm, "due"),
+           (long long)json_integer_value(
+               json_object_get(npm, "art24_part_iv_years")),
+           json_is_true(json_object_get(npm, "overdue")) ? "  OVERDUE" : "");
+    printf("  NPM designated    %s  %s%s%s\n", s_str(npm, "designated_on"),
+           s_str(npm, "body"), json_object_get(npm, "model") ? ", " : "",
+           json_object_get(npm, "model") ? s_str(npm, "model") : "");
+    printf("  art. 17 list      %s\n",
+           json_is_true(json_object_get(npm, "on_art17_list")) ? "listed"
+                                                               : "not listed");
+}
+
+static void s_print_lists(const json_t *s)
+{
+    size_t i;
+    const json_t *v;
+    printf("  visits\n");
+    json_array_foreach(json_object_get(s, "visits"), i, v)
+    {
+        printf("    %-24s %-14s %-9s planned %s, start %s, postponed %s, "
+               "completed %s\n",
+               s_str(v, "visit_id"), s_str(v, "kind"), s_str(v, "status"),
+               s_str(v, "planned_on"), s_str(v, "start"),
+               s_str(v, "postponed_on"), s_str(v, "completed_on"));
+    }
+    printf("  reports\n");
+    json_array_foreach(json_object_get(s, "reports"), i, v)
+    {
+        printf("    %-24s to %-5s transmitted %s, reply due %s, received %s%s, "
+               "published %s %s, reply published %s %s\n",
+               s_str(v, "report_id"), s_str(v, "recipient"),
+               s_str(v, "transmitted_on"), s_str(v, "reply_due"),
+               s_str(v, "reply_received_on"),
+               json_is_true(json_object_get(v, "reply_overdue")) ? " OVERDUE"
+                                                                 : "",
+               s_str(v, "published_on"), s_str(v, "symbol"),
+               s_str(v, "reply_published_on"), s_str(v, "reply_symbol"));
+    }
+    const json_t *d = json_object_get(s, "followup_dialogues");
+    printf("  follow-up dialogues: %zu with the State, %zu with the NPM\n",
+           json_array_size(json_object_get(d, "state")),
+           json_array_size(json_object_get(d, "npm")));
+}
+
+static void s_print_reminders(const json_t *s)
+{
+    const json_t *list = json_object_get(s, "reminders_open");
+    if (!list) {
+        printf("  reminders         %s\n", s_str(s, "reminders_note"));
+        return;
+    }
+    printf("  reminders open    %zu\n", json_array_size(list));
+    size_t i;
+    const json_t *v;
+    json_array_foreach(list, i, v)
+    {
+        printf("    %-21s %-22s due %s  %s\n", s_str(v, "rule"),
+               s_str(v, "subject"), s_str(v, "due_on"), s_str(v, "stage"));
+    }
+}
+
+int cmd_state(ctl_t *ctl, int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"as-of", required_argument, NULL, 'A'}, {NULL, 0, NULL, 0}};
+    const char *as_of = NULL;
+    int first =
+        ctl_parse(ctl, argc, argv, s_usage, "A:", longopts, s_option, &as_of);
+    if (argc - first != 1) {
+        fputs(s_usage, stderr);
+        return 1;
+    }
+    json_t *req = json_pack("{s:s,s:s}", "op", "state", "state", argv[first]);
+    if (as_of)
+        json_object_set_new(req, "as_of", json_string(as_of));
+    json_t *reply = NULL;
+    err_t err;
+    int rc = query_call(ctl->zmq, ctl->cfg.stats, req, ctl->timeout_ms, &reply,
+                        &err);
+    json_decref(req);
+    if (rc) {
+        fprintf(stderr, "opcatctl: state: %s\n", err.message);
+        return 1;
+    }
+    s_reminders(ctl, argv[first], as_of, reply);
+    if (ctl->json) {
+        char *text = json_dumps(reply, JSON_INDENT(2));
+        if (text)
+            puts(text);
+        free(text);
+    } else {
+        s_print_head(reply);
+        s_print_lists(reply);
+        s_print_reminders(reply);
+    }
+    json_decref(reply);
+    return 0;
+}

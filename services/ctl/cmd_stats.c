@@ -1,0 +1,309 @@
+/*  opcatctl stats and opcatctl art17: ask opcat-aggregated (OPCAT_STATS).
+
+    stats prints the figures of the annual report for an as-of date as a
+    short table, or with --json the stats object of DOMAIN.md exactly as
+    the service answers it.  art17 prints the SPT's art. 17 list beside
+    the list computed from the NPM deadlines, differences marked. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctl.h"
+#include "query.h"
+
+static const char s_stats_usage[] =
+    "usage: opcatctl stats [--as-of YYYY-MM-DD] [--from YYYY-MM-DD] "
+    "[--json]\n"
+    "Prints the annual report's figures as of a day (default: today, or\n"
+    "$OPCAT_NOW) for the period from --from (default: 1 January of that\n"
+    "year) to that day: States parties and signatories by region, visits,\n"
+    "reports, replies, follow-up dialogues, NPMs, the art. 17 list and the\n"
+    "Special Fund.\n"
+    "  --as-of D   the day to count up to\n"
+    "  --from D    the first day of the period\n"
+    "  --json      the stats object of DOMAIN.md instead of a table\n"
+    "  --status    print the service's progress instead (position, head,\n"
+    "              lag, caught_up)\n";
+
+static const char s_art17_usage[] =
+    "usage: opcatctl art17 [--as-of YYYY-MM-DD] [--json]\n"
+    "Prints the States on the SPT's art. 17 list (art17.listed minus\n"
+    "art17.delisted) beside the parties whose NPM designation deadline\n"
+    "(entry into force + 1 year + art. 24 Part IV years) has passed with\n"
+    "no npm.designated, and marks where the two lists differ.\n"
+    "  --as-of D   the day to look from (default: today, or $OPCAT_NOW)\n"
+    "  --json      the service's answer as JSON\n";
+
+typedef struct {
+    const char *as_of, *from;
+    int status;
+} opts_t;
+
+static int s_option(void *arg, int c, const char *value)
+{
+    opts_t *o = arg;
+    if (c == 'A')
+        o->as_of = value;
+    else if (c == 'F')
+        o->from = value;
+    else if (c == 'S')
+        o->status = 1;
+    else
+        return 1;
+    return 0;
+}
+
+/*  Sends {"op": op, "as_of", "from"} and returns the answer or NULL. */
+static json_t *s_call(ctl_t *ctl, const char *op, const opts_t *o)
+{
+    json_t *req = json_pack("{s:s}", "op", op), *reply = NULL;
+    if (o->as_of)
+        json_object_set_new(req, "as_of", json_string(o->as_of));
+    if (o->from)
+        json_object_set_new(req, "from", json_string(o->from));
+    err_t err;
+    int rc = query_call(ctl->zmq, ctl->cfg.stats, req, ctl->timeout_ms, &reply,
+                        &err);
+    json_decref(req);
+    if (rc) {
+        fprintf(stderr, "opcatctl: %s: %s\n", op, err.message);
+        return NULL;
+    }
+    return reply;
+}
+
+static void s_print_json(const json_t *reply)
+{
+    char *text = json_dumps(reply, JSON_INDENT(2));
+    if (text)
+        puts(text);
+    free(text);
+}
+
+/*  "AAA BBB CCC" of a list of codes, "-" when empty. */
+static void s_codes(const json_t *list)
+{
+    size_t i;
+    const json_t *v;
+    if (!json_array_size(list))
+        fputs("-", stdout);
+    json_array_foreach(list, i, v)
+    {
+        printf("%s%s", i ? " " : "", json_string_value(v));
+    }
+}
+
+/*  "k1 n1, k2 n2" of an object of counts or amounts. */
+static void s_pairs(const json_t *obj)
+{
+    const char *k;
+    const json_t *v;
+    int first = 1;
+    json_object_foreach((json_t *)obj, k, v)
+    {
+        if (json_is_string(v))
+            printf("%s%s %s", first ? "" : ", ", k, json_string_value(v));
+        else
+            printf("%s%s %lld", first ? "" : ", ", k,
+                   (long long)json_integer_value(v));
+        first = 0;
+    }
+    if (first)
+        fputs("-", stdout);
+}
+
+static const json_t *s_get(const json_t *root, const char *a, const char *b)
+{
+    const json_t *v = json_object_get(root, a);
+    return b ? json_object_get(v, b) : v;
+}
+
+/*  One line: label, a number, then a list of codes. */
+static void s_line(const char *label, long long n, const json_t *codes)
+{
+    printf("%-28s %5lld   ", label, n);
+    s_codes(codes);
+    putchar('\n');
+}
+
+static long long s_int(const json_t *root, const char *a, const char *b)
+{
+    return (long long)json_integer_value(s_get(root, a, b));
+}
+
+static long long s_size(const json_t *root, const char *a, const char *b)
+{
+    return (long long)json_array_size(s_get(root, a, b));
+}
+
+static void s_print_parties(const json_t *r)
+{
+    printf("%-28s %5lld   ", "States parties",
+           s_int(r, "states_parties", "total"));
+    s_pairs(s_get(r, "states_parties", "by_region"));
+    putchar('\n');
+    s_line("  joined in the period",
+           s_size(r, "states_parties", "joined_in_period"),
+           s_get(r, "states_parties", "joined_in_period"));
+    printf("%-28s %5lld   ", "Signatories", s_int(r, "signatories", "total"));
+    s_pairs(s_get(r, "signatories", "by_region"));
+    putchar('\n');
+    s_line("  signatories", s_size(r, "signatories", "states"),
+           s_get(r, "signatories", "states"));
+}
+
+static void s_print_visits(const json_t *r)
+{
+    s_line("Visits completed", s_size(r, "visits", "completed_in_period"),
+           s_get(r, "visits", "completed_in_period"));
+    s_line("Visits postponed", s_size(r, "visits", "postponed_in_period"),
+           s_get(r, "visits", "postponed_in_period"));
+    long long places = 0;
+    const char *k;
+    const json_t *v;
+    json_object_foreach((json_t *)s_get(r, "visits", "places_in_period"), k, v)
+    {
+        places += (long long)json_integer_value(v);
+    }
+    printf("%-28s %5lld   ", "Places visited", places);
+    s_pairs(s_get(r, "visits", "places_in_period"));
+    printf("\n%-28s %5lld\n", "Interviews",
+           s_int(r, "visits", "interviews_in_period"));
+}
+
+static void s_print_reports(const json_t *r)
+{
+    printf("%-28s %5lld   in the period: ", "Reports transmitted (total)",
+           s_int(r, "reports", "transmitted_total"));
+    s_codes(s_get(r, "reports", "transmitted_in_period"));
+    printf("\n%-28s %5lld   in the period: ", "Reports published (total)",
+           s_int(r, "reports", "published_total"));
+    s_codes(s_get(r, "reports", "published_in_period"));
+    putchar('\n');
+    s_line("Replies received", s_size(r, "replies", "received_in_period"),
+           s_get(r, "replies", "received_in_period"));
+    s_line("Replies published", s_size(r, "replies", "published_in_period"),
+           s_get(r, "replies", "published_in_period"));
+    s_line("Replies overdue (as of)", s_size(r, "replies", "overdue"),
+           s_get(r, "replies", "overdue"));
+    s_line("Follow-up dialogues, States",
+           s_size(r, "followup_dialogues_in_period", "state"),
+           s_get(r, "followup_dialogues_in_period", "state"));
+    s_line("Follow-up dialogues, NPMs",
+           s_size(r, "followup_dialogues_in_period", "npm"),
+           s_get(r, "followup_dialogues_in_period", "npm"));
+}
+
+static void s_print_npm_fund(const json_t *r)
+{
+    s_line("NPMs designated", s_size(r, "npm", "designated_in_period"),
+           s_get(r, "npm", "designated_in_period"));
+    s_line("Art. 17 list (SPT)", s_size(r, "npm", "art17_list"),
+           s_get(r, "npm", "art17_list"));
+    s_line("Art. 17 overdue (computed)",
+           s_size(r, "npm", "art17_overdue_computed"),
+           s_get(r, "npm", "art17_overdue_computed"));
+    const json_t *grants = s_get(r, "fund", "grants_in_period");
+    printf("%-28s %5lld   to %lld States: ", "Special Fund grants",
+           s_int(grants, "count", NULL), s_int(grants, "states", NULL));
+    s_pairs(json_object_get(grants, "total"));
+    printf("\n%-28s %5s   ", "Special Fund contributions", "");
+    s_pairs(s_get(r, "fund", "contributions_in_period"));
+    putchar('\n');
+}
+
+static void s_print_table(const json_t *r)
+{
+    printf("OPCAT figures as of %s, period %s to %s\n\n",
+           json_string_value(s_get(r, "as_of", NULL)),
+           json_string_value(s_get(r, "period", "from")),
+           json_string_value(s_get(r, "period", "to")));
+    s_print_parties(r);
+    s_print_visits(r);
+    s_print_reports(r);
+    s_print_npm_fund(r);
+}
+
+int cmd_stats(ctl_t *ctl, int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"as-of", required_argument, NULL, 'A'},
+        {"from", required_argument, NULL, 'F'},
+        {"status", no_argument, NULL, 'S'},
+        {NULL, 0, NULL, 0}};
+    opts_t o = {0};
+    int first = ctl_parse(ctl, argc, argv, s_stats_usage, "A:F:S", longopts,
+                          s_option, &o);
+    if (first != argc) {
+        fputs(s_stats_usage, stderr);
+        return 1;
+    }
+    json_t *reply = s_call(ctl, o.status ? "status" : "stats", &o);
+    if (!reply)
+        return 1;
+    if (o.status) {
+        char *text = json_dumps(reply, JSON_COMPACT);
+        if (text)
+            puts(text);
+        free(text);
+    } else if (ctl->json)
+        s_print_json(reply);
+    else
+        s_print_table(reply);
+    json_decref(reply);
+    return 0;
+}
+
+static void s_print_art17(const json_t *r)
+{
+    printf("Art. 17 as of %s: %zu on the SPT's list, %zu overdue by the "
+           "deadlines; * marks a difference\n\n",
+           json_string_value(json_object_get(r, "as_of")),
+           json_array_size(json_object_get(r, "art17_list")),
+           json_array_size(json_object_get(r, "art17_overdue_computed")));
+    printf("  %-5s %-34s %-8s %-8s %-10s  %s\n", "STATE", "NAME", "SPT",
+           "COMPUTED", "NPM DUE", "DIFFERENCE");
+    size_t i;
+    const json_t *row;
+    json_array_foreach(json_object_get(r, "states"), i, row)
+    {
+        const char *diff =
+            json_string_value(json_object_get(row, "difference"));
+        const char *name = json_string_value(json_object_get(row, "name"));
+        const char *due = json_string_value(json_object_get(row, "npm_due"));
+        printf(
+            "%c %-5s %-34.34s %-8s %-8s %-10s  %s\n", diff ? '*' : ' ',
+            json_string_value(json_object_get(row, "state")), name ? name : "-",
+            json_is_true(json_object_get(row, "on_spt_list")) ? "listed" : "-",
+            json_is_true(json_object_get(row, "overdue_computed")) ? "overdue"
+                                                                   : "-",
+            due ? due : "-",
+            !diff ? ""
+            : strcmp(diff, "spt_list_only") == 0
+                ? "on the SPT's list only"
+                : "overdue, not on the SPT's list");
+    }
+}
+
+int cmd_art17(ctl_t *ctl, int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"as-of", required_argument, NULL, 'A'}, {NULL, 0, NULL, 0}};
+    opts_t o = {0};
+    int first =
+        ctl_parse(ctl, argc, argv, s_art17_usage, "A:", longopts, s_option, &o);
+    if (first != argc) {
+        fputs(s_art17_usage, stderr);
+        return 1;
+    }
+    json_t *reply = s_call(ctl, "art17", &o);
+    if (!reply)
+        return 1;
+    if (ctl->json)
+        s_print_json(reply);
+    else
+        s_print_art17(reply);
+    json_decref(reply);
+    return 0;
+}

@@ -1,0 +1,233 @@
+/*  opcat-reminderd: CLI, settings and the consumer that runs it all. */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zmq.h>
+
+#include "date.h"
+#include "log.h"
+#include "proj.h"
+#include "rem.h"
+#include "version.h"
+
+#define MAX_SETTINGS 32
+
+static volatile sig_atomic_t s_stop;
+
+static void s_on_signal(int sig)
+{
+    (void)sig;
+    s_stop = 1;
+}
+
+static void s_usage(FILE *out)
+{
+    fprintf(
+        out,
+        "usage: opcat-reminderd [-hnv] [-a EP] [-p EP] [-r EP] [-q EP] "
+        "[-D DIR] [-f FILE]\n"
+        "                       [-o KEY=VALUE]... [--now YYYY-MM-DD] "
+        "[--rebuild]\n"
+        "The OPCAT reminder service: follows the store, keeps every treaty\n"
+        "deadline in LMDB and issues reminder.issued events when they fall "
+        "due.\n\n"
+        "  -a, --append EP     store APPEND     "
+        "[$OPCAT_APPEND, " CFG_APPEND_DEFAULT "]\n"
+        "  -p, --publish EP    store PUBLISH    "
+        "[$OPCAT_PUBLISH, " CFG_PUBLISH_DEFAULT "]\n"
+        "  -r, --replay EP     store REPLAY     "
+        "[$OPCAT_REPLAY, " CFG_REPLAY_DEFAULT "]\n"
+        "  -q, --reminders EP  queries (ROUTER) "
+        "[$OPCAT_REMINDERS, " CFG_REMINDERS_DEFAULT "]\n"
+        "  -D, --data DIR      data directory; state in DIR/reminders "
+        "[$OPCAT_DATA, " CFG_DATA_DEFAULT "]\n"
+        "  -f, --config FILE   offsets, one KEY = VALUE a line\n"
+        "  -o, --set KEY=VALUE one offset (after --config); keys:\n"
+        "        reply_months=6 publication_months=12 "
+        "publication_every_months=12\n"
+        "        entry_into_force_days=30 designation_months=12 "
+        "visit_notice_days=30\n"
+        "        upcoming_days=30 overdue_every_days=90\n"
+        "      --now DATE      a fixed today [$OPCAT_NOW, else the UTC "
+        "date]\n"
+        "      --rebuild       empty the state and rebuild it from "
+        "sequence 1\n"
+        "  -n, --check         check the settings and the state, then exit\n"
+        "  -v, --verbose       log debug lines\n"
+        "  -h, --help          this help\n"
+        "Runs in the foreground and logs to stderr; SIGTERM or SIGINT stop "
+        "it cleanly.\n");
+}
+
+/*  What the command line asked for beyond the endpoints. */
+typedef struct {
+    const char *config;
+    const char *settings[MAX_SETTINGS];
+    size_t nsettings;
+    const char *now;
+    int check, verbose, rebuild;
+} opts_t;
+
+static void s_option(int c, rem_t *self, opts_t *o)
+{
+    switch (c) {
+    case 'a':
+        self->cfg.append = optarg;
+        break;
+    case 'p':
+        self->cfg.publish = optarg;
+        break;
+    case 'r':
+        self->cfg.replay = optarg;
+        break;
+    case 'q':
+        self->cfg.reminders = optarg;
+        break;
+    case 'D':
+        self->cfg.data = optarg;
+        break;
+    case 'f':
+        o->config = optarg;
+        break;
+    case 'o':
+        if (o->nsettings == MAX_SETTINGS)
+            fatalx("too many --set options");
+        o->settings[o->nsettings++] = optarg;
+        break;
+    case 'N':
+        o->now = optarg;
+        break;
+    case 'R':
+        o->rebuild = 1;
+        break;
+    case 'n':
+        o->check = 1;
+        break;
+    case 'v':
+        o->verbose = 1;
+        break;
+    case 'h':
+        s_usage(stdout);
+        exit(0);
+    default:
+        s_usage(stderr);
+        exit(1);
+    }
+}
+
+static void s_parse(int argc, char **argv, rem_t *self, opts_t *o)
+{
+    static const struct option longopts[] = {
+        {"append", required_argument, NULL, 'a'},
+        {"publish", required_argument, NULL, 'p'},
+        {"replay", required_argument, NULL, 'r'},
+        {"reminders", required_argument, NULL, 'q'},
+        {"data", required_argument, NULL, 'D'},
+        {"config", required_argument, NULL, 'f'},
+        {"set", required_argument, NULL, 'o'},
+        {"now", required_argument, NULL, 'N'},
+        {"rebuild", no_argument, NULL, 'R'},
+        {"check", no_argument, NULL, 'n'},
+        {"verbose", no_argument, NULL, 'v'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "a:p:r:q:D:f:o:nvh", longopts, NULL)) !=
+           -1)
+        s_option(c, self, o);
+    if (optind < argc) {
+        fprintf(stderr, "opcat-reminderd: unexpected argument: %s\n",
+                argv[optind]);
+        s_usage(stderr);
+        exit(1);
+    }
+    cfg_fill(&self->cfg);
+}
+
+/*  Applies --config, then each --set, then --now. */
+static void s_settings(rem_t *self, const opts_t *o)
+{
+    err_t err;
+    rem_config_defaults(&self->rules);
+    if (o->config && rem_config_load(&self->rules, o->config, &err))
+        fatalx("%s", err.message);
+    for (size_t i = 0; i < o->nsettings; i++)
+        if (rem_config_set(&self->rules, o->settings[i], &err))
+            fatalx("--set: %s", err.message);
+    if (o->now && !date_parse(o->now, &self->now))
+        fatalx("--now: \"%s\" is not a date YYYY-MM-DD", o->now);
+    const rem_config_t *r = &self->rules;
+    log_debug("offsets: reply %d months, publication %d then every %d "
+              "months, entry into force %d days, designation %d months, "
+              "visit notice %d days, upcoming %d days, overdue every %d days",
+              r->reply_months, r->publication_months,
+              r->publication_every_months, r->entry_into_force_days,
+              r->designation_months, r->visit_notice_days, r->upcoming_days,
+              r->overdue_every_days);
+}
+
+/*  -n: opens the state, prints what it holds, exits. */
+static int s_check(const rem_t *self)
+{
+    err_t err;
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/reminders", self->cfg.data);
+    kv_t *kv = kv_open(dir, rem_proj_dbs(), NULL, REM_DB_COUNT, &err);
+    uint64_t checkpoint = 0;
+    if (!kv || kv_load_checkpoint(kv, &checkpoint, &err))
+        fatalx("state in %s: %s", dir, err.message);
+    char today[DATE_TEXT_LEN];
+    date_format(rem_today(self), today);
+    log_info("settings and state are fine: %s, checkpoint %llu, today %s", dir,
+             (unsigned long long)checkpoint, today);
+    kv_destroy(&kv);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    rem_t self = {0};
+    opts_t o = {0};
+    s_parse(argc, argv, &self, &o);
+    log_init("opcat-reminderd", o.verbose);
+    s_settings(&self, &o);
+    log_info("opcat-reminderd %s starting", OPCAT_VERSION_STRING);
+    if (o.check)
+        return s_check(&self);
+
+    struct sigaction sa = {.sa_handler = s_on_signal};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    char today[DATE_TEXT_LEN];
+    date_format(rem_today(&self), today);
+    log_info("today is %s%s", today,
+             self.now              ? " (--now)"
+             : getenv("OPCAT_NOW") ? " (OPCAT_NOW)"
+                                   : "");
+    consumer_spec_t spec = {.name = "reminders",
+                            .subdir = "reminders",
+                            .dbs = rem_proj_dbs(),
+                            .db_count = REM_DB_COUNT,
+                            .query_endpoint = self.cfg.reminders,
+                            .apply = rem_apply,
+                            .query = rem_query,
+                            .tick = rem_fire_tick,
+                            .arg = &self};
+    if (!(self.zmq = zmq_ctx_new()))
+        fatalx("zmq_ctx_new: %s", zmq_strerror(zmq_errno()));
+    int rc = consumer_run(&spec, &self.cfg, o.rebuild, &s_stop);
+    log_info(
+        "reminders this run: %llu issued, %llu already in the store, "
+        "%llu refused, %llu failed rounds",
+        (unsigned long long)self.fired, (unsigned long long)self.duplicates,
+        (unsigned long long)self.refused, (unsigned long long)self.failures);
+    rem_fire_fini(&self);
+    zmq_ctx_term(self.zmq);
+    log_info("terminated");
+    return rc ? 1 : 0;
+}

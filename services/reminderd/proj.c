@@ -1,0 +1,540 @@
+/*  proj: facts, deadlines, the by-day index and what fired, in LMDB. */
+#include "proj.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "date.h"
+
+static const char *const s_dbs[REM_DB_COUNT] = {"facts", "deadlines", "by_day",
+                                                "fired", "staged"};
+
+/*  The longest key: fired's rule, subject, NUL, stage and day. */
+#define KEY_MAX (1 + EVENT_ID_MAX + 1 + 1 + 4)
+
+/*  What is known about one subject (report, visit or State). */
+typedef struct {
+    int32_t opened;    /* R transmitted, V planned, S ratified */
+    int32_t start;     /* V: the visit's first day */
+    int32_t closed;    /* R reply, V completed/postponed, S designated */
+    int32_t published; /* R: report.published */
+    int32_t art24_base, art24_ext; /* S: Part IV years, first and extension */
+    char state[4];
+    uint8_t recipient; /* R: 1 state, 2 npm */
+    uint8_t unused[3];
+} fact_t;
+
+/*  A deadlines value. */
+typedef struct {
+    int32_t opened, due, closed, next;
+    char state[4];
+} deadline_rec_t;
+
+/*  A fired value. */
+typedef struct {
+    int32_t issued_on, due;
+    char state[4];
+} fired_rec_t;
+
+/*  What every helper needs. */
+typedef struct {
+    const kv_t *kv;
+    const rem_config_t *cfg;
+    MDB_txn *txn;
+} ctx_t;
+
+const char *const *rem_proj_dbs(void)
+{
+    return s_dbs;
+}
+
+static void s_put_day(uint8_t out[4], int32_t day)
+{
+    uint32_t v = (uint32_t)day ^ 0x80000000u;
+    out[0] = (uint8_t)(v >> 24), out[1] = (uint8_t)(v >> 16);
+    out[2] = (uint8_t)(v >> 8), out[3] = (uint8_t)v;
+}
+
+static int32_t s_get_day(const uint8_t in[4])
+{
+    uint32_t v = (uint32_t)in[0] << 24 | (uint32_t)in[1] << 16 |
+                 (uint32_t)in[2] << 8 | in[3];
+    return (int32_t)(v ^ 0x80000000u);
+}
+
+static size_t s_deadline_key(uint8_t *key, rem_rule_t rule, const char *subject)
+{
+    size_t len = strnlen(subject, EVENT_ID_MAX);
+    key[0] = (uint8_t)rule;
+    memcpy(key + 1, subject, len);
+    return 1 + len;
+}
+
+static size_t s_fired_key(uint8_t *key, rem_rule_t rule, const char *subject,
+                          rem_stage_t stage, int32_t day)
+{
+    size_t len = s_deadline_key(key, rule, subject);
+    key[len++] = 0;
+    key[len++] = (uint8_t)stage;
+    s_put_day(key + len, day);
+    return len + 4;
+}
+
+static void s_copy_state(char out[4], const char *state)
+{
+    memset(out, 0, 4);
+    if (state)
+        memcpy(out, state, strnlen(state, 3));
+}
+
+/*  Stages adding ('put') or removing deadline (rule, subject) at 'day'
+    in by_day: appends [op][by_day key] under the next number. */
+static int s_index(const ctx_t *c, int32_t day, rem_rule_t rule,
+                   const char *subject, bool put)
+{
+    uint8_t op[1 + KEY_MAX], num[8] = {0};
+    op[0] = put;
+    s_put_day(op + 1, day);
+    size_t len = 1 + 4 + s_deadline_key(op + 5, rule, subject);
+    MDB_dbi dbi = kv_dbi(c->kv, REM_DB_STAGED);
+    MDB_cursor *cur;
+    MDB_val k, v;
+    int rc = mdb_cursor_open(c->txn, dbi, &cur);
+    if (rc)
+        return rc;
+    rc = mdb_cursor_get(cur, &k, &v, MDB_LAST);
+    if (rc == 0 && k.mv_size == 8)
+        memcpy(num, k.mv_data, 8);
+    for (int i = 7; i >= 0 && ++num[i] == 0; i--)
+        ; /* big-endian increment */
+    k = (MDB_val){8, num}, v = (MDB_val){len, op};
+    rc =
+        rc && rc != MDB_NOTFOUND ? rc : mdb_cursor_put(cur, &k, &v, MDB_APPEND);
+    mdb_cursor_close(cur);
+    return rc;
+}
+
+int rem_proj_merge(const kv_t *kv, MDB_txn *txn, size_t max, size_t *merged)
+{
+    MDB_dbi staged = kv_dbi(kv, REM_DB_STAGED);
+    MDB_dbi by_day = kv_dbi(kv, REM_DB_BY_DAY);
+    MDB_cursor *cur;
+    MDB_val k, v, empty = {0, ""};
+    size_t n = 0;
+    int rc = mdb_cursor_open(txn, staged, &cur);
+    for (int op = MDB_FIRST; !rc && n < max; op = MDB_NEXT, n++) {
+        if ((rc = mdb_cursor_get(cur, &k, &v, op)))
+            break;
+        MDB_val key = {v.mv_size - 1, (uint8_t *)v.mv_data + 1};
+        if (((const uint8_t *)v.mv_data)[0])
+            rc = mdb_put(txn, by_day, &key, &empty, 0);
+        else if ((rc = mdb_del(txn, by_day, &key, NULL)) == MDB_NOTFOUND)
+            rc = 0;
+        if (!rc)
+            rc = mdb_cursor_del(cur, 0);
+    }
+    mdb_cursor_close(cur);
+    if (rc == MDB_NOTFOUND)
+        rc = 0;
+    if (merged)
+        *merged = n;
+    return rc;
+}
+
+size_t rem_proj_staged(const kv_t *kv, MDB_txn *txn)
+{
+    MDB_stat st;
+    return mdb_stat(txn, kv_dbi(kv, REM_DB_STAGED), &st) ? 0 : st.ms_entries;
+}
+
+static bool s_get_deadline(const ctx_t *c, rem_rule_t rule, const char *subject,
+                           deadline_rec_t *rec)
+{
+    uint8_t key[KEY_MAX];
+    MDB_val k = {s_deadline_key(key, rule, subject), key}, v;
+    if (mdb_get(c->txn, kv_dbi(c->kv, REM_DB_DEADLINES), &k, &v) ||
+        v.mv_size != sizeof *rec)
+        return false;
+    memcpy(rec, v.mv_data, sizeof *rec);
+    return true;
+}
+
+static int s_set_deadline(const ctx_t *c, rem_rule_t rule, const char *subject,
+                          const deadline_rec_t *rec)
+{
+    uint8_t key[KEY_MAX];
+    MDB_val k = {s_deadline_key(key, rule, subject), key};
+    MDB_val v = {sizeof *rec, (void *)rec};
+    return mdb_put(c->txn, kv_dbi(c->kv, REM_DB_DEADLINES), &k, &v, 0);
+}
+
+/*  Writes deadline (rule, subject) as its facts now say, keeping by_day
+    in step: a closed deadline leaves the index; a new due day puts it
+    back at its first occurrence; an unchanged one stays where it is. */
+static int s_put_deadline(const ctx_t *c, rem_rule_t rule, const char *subject,
+                          const char *state, int32_t opened, int32_t due,
+                          int32_t closed)
+{
+    deadline_rec_t old, rec = {opened, due, closed, REM_NEVER, {0}};
+    s_copy_state(rec.state, state);
+    bool have = s_get_deadline(c, rule, subject, &old);
+    bool open = closed == REM_NEVER;
+    int rc = 0;
+    if (have && old.next != REM_NEVER) {
+        if (open && old.due == due)
+            rec.next = old.next;
+        else
+            rc = s_index(c, old.next, rule, subject, false);
+    }
+    if (!rc && open && rec.next == REM_NEVER) {
+        rec.next = rem_first_day(c->cfg, due);
+        rc = s_index(c, rec.next, rule, subject, true);
+    }
+    if (rc || (have && memcmp(&old, &rec, sizeof rec) == 0))
+        return rc;
+    return s_set_deadline(c, rule, subject, &rec);
+}
+
+/*  Reads the facts of (kind, id) into 'f' (all REM_NEVER if none). */
+static void s_get_fact(const ctx_t *c, char kind, const char *id, fact_t *f)
+{
+    uint8_t key[KEY_MAX];
+    size_t len = strnlen(id, EVENT_ID_MAX);
+    key[0] = (uint8_t)kind;
+    memcpy(key + 1, id, len);
+    MDB_val k = {1 + len, key}, v;
+    if (mdb_get(c->txn, kv_dbi(c->kv, REM_DB_FACTS), &k, &v) == 0 &&
+        v.mv_size == sizeof *f) {
+        memcpy(f, v.mv_data, sizeof *f);
+        return;
+    }
+    memset(f, 0, sizeof *f);
+    f->opened = f->start = f->closed = f->published = REM_NEVER;
+}
+
+static int s_set_fact(const ctx_t *c, char kind, const char *id,
+                      const fact_t *f)
+{
+    uint8_t key[KEY_MAX];
+    size_t len = strnlen(id, EVENT_ID_MAX);
+    key[0] = (uint8_t)kind;
+    memcpy(key + 1, id, len);
+    MDB_val k = {1 + len, key}, v = {sizeof *f, (void *)f};
+    return mdb_put(c->txn, kv_dbi(c->kv, REM_DB_FACTS), &k, &v, 0);
+}
+
+static int32_t s_min(int32_t a, int32_t b)
+{
+    return a < b ? a : b;
+}
+
+/*  A report opens a reply deadline and, sent to a State, a publication
+    one. */
+static int s_sync_report(const ctx_t *c, const char *id, const fact_t *f)
+{
+    if (f->opened == REM_NEVER)
+        return 0; /* a closing fact seen first: wait for the opening */
+    rem_rule_t rule =
+        f->recipient == 2 ? REM_RULE_NPM_REPLY : REM_RULE_STATE_REPLY;
+    int rc = s_put_deadline(c, rule, id, f->state, f->opened,
+                            rem_reply_due(c->cfg, f->opened), f->closed);
+    if (!rc && f->recipient == 1)
+        rc = s_put_deadline(c, REM_RULE_PUBLICATION, id, f->state, f->opened,
+                            rem_publication_due(c->cfg, f->opened, 0),
+                            f->published);
+    return rc;
+}
+
+static int s_sync_state(const ctx_t *c, const char *id, const fact_t *f)
+{
+    if (f->opened == REM_NEVER)
+        return 0;
+    int32_t due =
+        rem_designation_due(c->cfg, f->opened, f->art24_base + f->art24_ext);
+    return s_put_deadline(c, REM_RULE_NPM_DESIGNATION, id, id, f->opened, due,
+                          f->closed);
+}
+
+static int s_sync_visit(const ctx_t *c, const char *id, const fact_t *f)
+{
+    if (f->opened == REM_NEVER || f->start == REM_NEVER)
+        return 0;
+    return s_put_deadline(c, REM_RULE_VISIT, id, f->state, f->opened,
+                          rem_visit_due(c->cfg, f->start), f->closed);
+}
+
+/*  Updates the facts of a report from one of its events. */
+static int s_on_report(const ctx_t *c, const event_t *e, int32_t day)
+{
+    const char *id;
+    fact_t f;
+    switch (e->body_case) {
+    case OPCAT__V1__ENVELOPE__BODY_REPORT_TRANSMITTED:
+        id = e->report_transmitted->report_id;
+        s_get_fact(c, 'R', id, &f);
+        if (f.opened != REM_NEVER)
+            return 0; /* the first transmission counts */
+        f.opened = day;
+        f.recipient =
+            strcmp(e->report_transmitted->recipient, "npm") == 0 ? 2 : 1;
+        s_copy_state(f.state, e->state);
+        break;
+    case OPCAT__V1__ENVELOPE__BODY_REPLY_RECEIVED:
+        id = e->reply_received->report_id;
+        s_get_fact(c, 'R', id, &f);
+        f.closed = s_min(f.closed, day);
+        break;
+    default: /* report.published */
+        id = e->report_published->report_id;
+        s_get_fact(c, 'R', id, &f);
+        f.published = s_min(f.published, day);
+    }
+    int rc = s_set_fact(c, 'R', id, &f);
+    return rc ? rc : s_sync_report(c, id, &f);
+}
+
+/*  Updates the facts of a State from one of its events. */
+static int s_on_state(const ctx_t *c, const event_t *e, int32_t day)
+{
+    fact_t f;
+    s_get_fact(c, 'S', e->state, &f);
+    s_copy_state(f.state, e->state);
+    if (e->body_case == OPCAT__V1__ENVELOPE__BODY_STATE_RATIFIED) {
+        f.opened = s_min(f.opened, day);
+    } else if (e->body_case == OPCAT__V1__ENVELOPE__BODY_NPM_DESIGNATED) {
+        f.closed = s_min(f.closed, day);
+    } else {
+        const Opcat__V1__StateDeclaredArt24 *b = e->state_declared_art24;
+        if (strcmp(b->part, "IV") != 0)
+            return 0; /* Part III (visits) moves no deadline here */
+        int32_t *years = b->extension ? &f.art24_ext : &f.art24_base;
+        if ((int32_t)b->years > *years)
+            *years = (int32_t)b->years;
+    }
+    int rc = s_set_fact(c, 'S', e->state, &f);
+    return rc ? rc : s_sync_state(c, e->state, &f);
+}
+
+/*  Updates the facts of a visit from one of its events. */
+static int s_on_visit(const ctx_t *c, const event_t *e, int32_t day)
+{
+    const char *id;
+    fact_t f;
+    if (e->body_case == OPCAT__V1__ENVELOPE__BODY_VISIT_PLANNED) {
+        id = e->visit_planned->visit_id;
+        s_get_fact(c, 'V', id, &f);
+        int32_t start;
+        if (f.opened == REM_NEVER)
+            f.opened = day;
+        if (date_parse(e->visit_planned->start, &start))
+            f.start = start; /* a later plan moves the visit */
+        s_copy_state(f.state, e->state);
+    } else {
+        id = e->body_case == OPCAT__V1__ENVELOPE__BODY_VISIT_COMPLETED
+                 ? e->visit_completed->visit_id
+                 : e->visit_postponed->visit_id;
+        s_get_fact(c, 'V', id, &f);
+        f.closed = s_min(f.closed, day);
+    }
+    int rc = s_set_fact(c, 'V', id, &f);
+    return rc ? rc : s_sync_visit(c, id, &f);
+}
+
+/*  A reminder.issued in the stream: what this service (or an earlier
+    run of it) fired. */
+static int s_on_reminder(const ctx_t *c, const event_t *e, int32_t day)
+{
+    const Opcat__V1__ReminderIssued *b = e->reminder_issued;
+    int rule = rem_rule_parse(b->rule), stage = rem_stage_parse(b->stage);
+    rem_fired_t f = {.rule = (rem_rule_t)rule,
+                     .stage = (rem_stage_t)stage,
+                     .issued_on = day};
+    if (rule < 0 || stage < 0 || !date_parse(b->due_on, &f.due))
+        return 0; /* not one of ours */
+    f.day = rem_occurrence_day(c->cfg, f.stage, f.due, day);
+    snprintf(f.subject, sizeof f.subject, "%s", b->subject);
+    s_copy_state(f.state, e->state);
+    return rem_proj_mark_fired(c->kv, c->cfg, c->txn, &f);
+}
+
+int rem_proj_apply(const kv_t *kv, const rem_config_t *cfg, MDB_txn *txn,
+                   const event_t *e)
+{
+    ctx_t c = {kv, cfg, txn};
+    int32_t day;
+    if (!date_parse(e->occurred_on, &day))
+        return 0; /* the store validated it; nothing to do if not */
+    switch (e->body_case) {
+    case OPCAT__V1__ENVELOPE__BODY_REPORT_TRANSMITTED:
+    case OPCAT__V1__ENVELOPE__BODY_REPLY_RECEIVED:
+    case OPCAT__V1__ENVELOPE__BODY_REPORT_PUBLISHED:
+        return s_on_report(&c, e, day);
+    case OPCAT__V1__ENVELOPE__BODY_STATE_RATIFIED:
+    case OPCAT__V1__ENVELOPE__BODY_STATE_DECLARED_ART24:
+    case OPCAT__V1__ENVELOPE__BODY_NPM_DESIGNATED:
+        return *e->state ? s_on_state(&c, e, day) : 0;
+    case OPCAT__V1__ENVELOPE__BODY_VISIT_PLANNED:
+    case OPCAT__V1__ENVELOPE__BODY_VISIT_COMPLETED:
+    case OPCAT__V1__ENVELOPE__BODY_VISIT_POSTPONED:
+        return s_on_visit(&c, e, day);
+    case OPCAT__V1__ENVELOPE__BODY_REMINDER_ISSUED:
+        return s_on_reminder(&c, e, day);
+    default:
+        return 0;
+    }
+}
+
+int rem_proj_advance(const kv_t *kv, const rem_config_t *cfg, MDB_txn *txn,
+                     rem_rule_t rule, const char *subject, int32_t day)
+{
+    ctx_t c = {kv, cfg, txn};
+    deadline_rec_t rec;
+    if (!s_get_deadline(&c, rule, subject, &rec) || rec.next == REM_NEVER)
+        return 0; /* unknown or closed */
+    int32_t next = rem_next_after(cfg, rule, rec.opened, rec.due, day);
+    if (next <= rec.next)
+        return 0;
+    int rc = s_index(&c, rec.next, rule, subject, false);
+    if (!rc && next != REM_NEVER)
+        rc = s_index(&c, next, rule, subject, true);
+    rec.next = next;
+    return rc ? rc : s_set_deadline(&c, rule, subject, &rec);
+}
+
+int rem_proj_mark_fired(const kv_t *kv, const rem_config_t *cfg, MDB_txn *txn,
+                        const rem_fired_t *f)
+{
+    uint8_t key[KEY_MAX];
+    fired_rec_t rec = {f->issued_on, f->due, {0}};
+    s_copy_state(rec.state, f->state);
+    MDB_val k = {s_fired_key(key, f->rule, f->subject, f->stage, f->day), key};
+    MDB_val v = {sizeof rec, &rec};
+    int rc = mdb_put(txn, kv_dbi(kv, REM_DB_FIRED), &k, &v, MDB_NOOVERWRITE);
+    if (rc && rc != MDB_KEYEXIST)
+        return rc;
+    return rem_proj_advance(kv, cfg, txn, f->rule, f->subject, f->issued_on);
+}
+
+bool rem_proj_has_fired(const kv_t *kv, MDB_txn *txn, rem_rule_t rule,
+                        const char *subject, rem_stage_t stage, int32_t day)
+{
+    uint8_t key[KEY_MAX];
+    MDB_val k = {s_fired_key(key, rule, subject, stage, day), key}, v;
+    return mdb_get(txn, kv_dbi(kv, REM_DB_FIRED), &k, &v) == 0;
+}
+
+/*  Fills 'd' from a deadlines key and value. */
+static void s_deadline_from(rem_deadline_t *d, const MDB_val *k,
+                            const deadline_rec_t *rec)
+{
+    size_t len = k->mv_size - 1;
+    d->rule = (rem_rule_t)((const uint8_t *)k->mv_data)[0];
+    memcpy(d->subject, (const uint8_t *)k->mv_data + 1, len);
+    d->subject[len] = '\0';
+    memcpy(d->state, rec->state, 4);
+    d->state[3] = '\0';
+    d->opened = rec->opened, d->due = rec->due;
+    d->closed = rec->closed, d->next = rec->next;
+}
+
+int rem_proj_due(const kv_t *kv, MDB_txn *txn, int32_t day, size_t max,
+                 rem_deadline_fn fn, void *arg, size_t *count)
+{
+    ctx_t c = {kv, NULL, txn};
+    MDB_cursor *cur;
+    size_t n = 0;
+    int rc = mdb_cursor_open(txn, kv_dbi(kv, REM_DB_BY_DAY), &cur);
+    MDB_val k, v;
+    for (int op = MDB_FIRST; !rc && n < max; op = MDB_NEXT) {
+        if ((rc = mdb_cursor_get(cur, &k, &v, op)))
+            break;
+        if (k.mv_size < 6 || k.mv_size > 5 + EVENT_ID_MAX ||
+            s_get_day(k.mv_data) > day)
+            break;
+        rem_deadline_t d;
+        deadline_rec_t rec;
+        MDB_val dk = {k.mv_size - 4, (uint8_t *)k.mv_data + 4}, dv;
+        if (mdb_get(txn, kv_dbi(c.kv, REM_DB_DEADLINES), &dk, &dv) ||
+            dv.mv_size != sizeof rec)
+            continue; /* cannot happen: both move in one transaction */
+        memcpy(&rec, dv.mv_data, sizeof rec);
+        s_deadline_from(&d, &dk, &rec);
+        n++;
+        rc = fn(arg, txn, &d);
+    }
+    if (!rc || rc == MDB_NOTFOUND)
+        rc = 0;
+    if (count)
+        *count = n;
+    mdb_cursor_close(cur);
+    return rc;
+}
+
+int rem_proj_each_deadline(const kv_t *kv, MDB_txn *txn, rem_deadline_fn fn,
+                           void *arg)
+{
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(txn, kv_dbi(kv, REM_DB_DEADLINES), &cur);
+    MDB_val k, v;
+    for (int op = MDB_FIRST; !rc; op = MDB_NEXT) {
+        if ((rc = mdb_cursor_get(cur, &k, &v, op)))
+            break;
+        if (k.mv_size < 2 || k.mv_size > 1 + EVENT_ID_MAX ||
+            v.mv_size != sizeof(deadline_rec_t))
+            continue;
+        deadline_rec_t rec;
+        rem_deadline_t d;
+        memcpy(&rec, v.mv_data, sizeof rec);
+        s_deadline_from(&d, &k, &rec);
+        rc = fn(arg, txn, &d);
+    }
+    mdb_cursor_close(cur);
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+/*  Fills 'f' from a fired key and value; false if malformed. */
+static bool s_fired_from(rem_fired_t *f, const MDB_val *k, const MDB_val *v)
+{
+    const uint8_t *p = k->mv_data;
+    fired_rec_t rec;
+    if (k->mv_size < 8 || k->mv_size > KEY_MAX || v->mv_size != sizeof rec)
+        return false;
+    size_t len = k->mv_size - 7;
+    memcpy(&rec, v->mv_data, sizeof rec);
+    f->rule = (rem_rule_t)p[0];
+    memcpy(f->subject, p + 1, len);
+    f->subject[len] = '\0';
+    f->stage = (rem_stage_t)p[len + 2];
+    f->day = s_get_day(p + len + 3);
+    f->issued_on = rec.issued_on, f->due = rec.due;
+    memcpy(f->state, rec.state, 4);
+    f->state[3] = '\0';
+    return true;
+}
+
+int rem_proj_each_fired(const kv_t *kv, MDB_txn *txn, rem_fired_fn fn,
+                        void *arg)
+{
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(txn, kv_dbi(kv, REM_DB_FIRED), &cur);
+    MDB_val k, v;
+    for (int op = MDB_FIRST; !rc; op = MDB_NEXT) {
+        rem_fired_t f;
+        if ((rc = mdb_cursor_get(cur, &k, &v, op)))
+            break;
+        if (s_fired_from(&f, &k, &v))
+            rc = fn(arg, &f);
+    }
+    mdb_cursor_close(cur);
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+void rem_proj_counts(const kv_t *kv, MDB_txn *txn, size_t *deadlines,
+                     size_t *open, size_t *fired)
+{
+    MDB_stat st;
+    *deadlines =
+        mdb_stat(txn, kv_dbi(kv, REM_DB_DEADLINES), &st) ? 0 : st.ms_entries;
+    *open = mdb_stat(txn, kv_dbi(kv, REM_DB_BY_DAY), &st) ? 0 : st.ms_entries;
+    *fired = mdb_stat(txn, kv_dbi(kv, REM_DB_FIRED), &st) ? 0 : st.ms_entries;
+}

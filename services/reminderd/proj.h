@@ -1,0 +1,137 @@
+/*  proj: the reminder service's projection in LMDB.
+
+    Four databases in the service's own environment (storage/kv.h):
+
+      facts      kind(1) id          -> fact       what is known per subject
+      deadlines  rule(1) subject     -> deadline   every deadline, open or not
+      by_day     day(4) rule(1) subj -> ""         open deadlines by next day
+      fired      rule(1) subj 0 stage(1) day(4) -> issued   what has fired
+      staged     n(8)                -> op(1) by_day key    pending index ops
+
+    'kind' is 'R' (report_id), 'V' (visit_id) or 'S' (State code).  A day
+    in a key is the day number plus 2^31, big-endian, so that LMDB's byte
+    order is date order.  Values are fixed-size records of int32 days
+    (REM_NEVER: none) and a State code.
+
+    Facts are kept per subject rather than per event, so the order in
+    which events arrive does not matter: a deadline is recomputed from
+    its subject's facts after each event (a back-dated reply closes the
+    reply deadline; an art. 24 declaration recorded before or after the
+    ratification moves the NPM deadline the same way).
+
+    by_day holds each open deadline once, under the day its next stage
+    occurrence may fire.  Finding what is due on a day reads the index
+    from its first key up to that day and nothing beyond.
+
+    Changes to by_day are not made in place: they are appended to
+    'staged' (sequential keys, so cheap) and rem_proj_merge() applies them
+    in one go.  Why: due days arrive in no order, so each index insert
+    lands on a different B-tree page, and LMDB copies and rewrites every
+    page a transaction touches.  A catch-up commits every few thousand
+    events; inserting into by_day directly rewrote most of its pages at
+    each commit (catch-up fell to ~40,000 events/s at 300k deadlines).
+    Merging once when caught up touches each page once.  by_day is only
+    read for firing, which happens only when caught up, after a merge.
+
+    Every function here runs inside a caller's transaction and returns an
+    LMDB code (0, MDB_NOTFOUND, MDB_MAP_FULL, ...) or OPCAT_ENOMEM. */
+#ifndef OPCAT_REM_PROJ_H
+#define OPCAT_REM_PROJ_H
+
+#include <lmdb.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "event.h"
+#include "kv.h"
+#include "rules.h"
+
+/*  The databases, in kv_open() order. */
+enum {
+    REM_DB_FACTS,
+    REM_DB_DEADLINES,
+    REM_DB_BY_DAY,
+    REM_DB_FIRED,
+    REM_DB_STAGED,
+    REM_DB_COUNT
+};
+
+/*  Their names, REM_DB_COUNT of them (static). */
+const char *const *rem_proj_dbs(void);
+
+/*  One deadline as stored. */
+typedef struct {
+    rem_rule_t rule;
+    char subject[EVENT_ID_MAX + 1];
+    char state[4];  /* ISO alpha-3 or "" */
+    int32_t opened; /* the day of the opening event */
+    int32_t due;    /* first due day (cycle 0) */
+    int32_t closed; /* the day of the closing event, or REM_NEVER */
+    int32_t next;   /* its day in by_day, or REM_NEVER if not there */
+} rem_deadline_t;
+
+/*  One reminder that fired. */
+typedef struct {
+    rem_rule_t rule;
+    char subject[EVENT_ID_MAX + 1];
+    char state[4];
+    rem_stage_t stage;
+    int32_t day;       /* the stage occurrence it stands for */
+    int32_t due;       /* due day of its cycle */
+    int32_t issued_on; /* the firing day (the event's occurred_on) */
+} rem_fired_t;
+
+/*  Called per record by the scans; non-zero stops the scan and is
+    returned. */
+typedef int (*rem_deadline_fn)(void *arg, MDB_txn *txn,
+                               const rem_deadline_t *deadline);
+typedef int (*rem_fired_fn)(void *arg, const rem_fired_t *fired);
+
+/*  Applies one event of the store (only the types the rules read; the
+    rest are ignored).  'kv' and 'cfg' are borrowed. */
+int rem_proj_apply(const kv_t *kv, const rem_config_t *cfg, MDB_txn *txn,
+                   const event_t *event);
+
+/*  Records that 'fired' was issued (idempotent: the first record stays)
+    and moves its deadline's next day past 'fired->issued_on'. */
+int rem_proj_mark_fired(const kv_t *kv, const rem_config_t *cfg, MDB_txn *txn,
+                        const rem_fired_t *fired);
+
+/*  Moves deadline (rule, subject) in by_day to its first occurrence
+    after 'day', if that is later than where it is. */
+int rem_proj_advance(const kv_t *kv, const rem_config_t *cfg, MDB_txn *txn,
+                     rem_rule_t rule, const char *subject, int32_t day);
+
+/*  Whether (rule, subject, stage, day) has fired. */
+bool rem_proj_has_fired(const kv_t *kv, MDB_txn *txn, rem_rule_t rule,
+                        const char *subject, rem_stage_t stage, int32_t day);
+
+/*  Applies up to 'max' staged index changes to by_day, oldest first,
+    and removes them from 'staged'.  '*merged' (may be NULL) gets how many
+    there were.  A bounded 'max' bounds the transaction's dirty pages, so
+    the heap does not grow with a long catch-up. */
+int rem_proj_merge(const kv_t *kv, MDB_txn *txn, size_t max, size_t *merged);
+
+/*  How many index changes are staged, not yet merged. */
+size_t rem_proj_staged(const kv_t *kv, MDB_txn *txn);
+
+/*  Calls 'fn' for each open deadline whose next day is on or before
+    'day', in day order, at most 'max' of them.  Reads by_day up to 'day'
+    only; call rem_proj_merge() first.  '*count' (may be NULL) gets how
+    many were passed to 'fn'. */
+int rem_proj_due(const kv_t *kv, MDB_txn *txn, int32_t day, size_t max,
+                 rem_deadline_fn fn, void *arg, size_t *count);
+
+/*  Calls 'fn' for every deadline, open or closed, in key order. */
+int rem_proj_each_deadline(const kv_t *kv, MDB_txn *txn, rem_deadline_fn fn,
+                           void *arg);
+
+/*  Calls 'fn' for every reminder that fired, in key order. */
+int rem_proj_each_fired(const kv_t *kv, MDB_txn *txn, rem_fired_fn fn,
+                        void *arg);
+
+/*  The number of deadlines, of open deadlines and of reminders fired. */
+void rem_proj_counts(const kv_t *kv, MDB_txn *txn, size_t *deadlines,
+                     size_t *open, size_t *fired);
+
+#endif

@@ -1,0 +1,228 @@
+/*  query: the OPCAT_REMINDERS answers.
+
+      {"op": "reminders", "as_of": "YYYY-MM-DD", "state": "PER",
+       "rule": "art12", "limit": N}
+        -> {"as_of": D, "count": n, "truncated": false, "reminders": [
+              {"rule", "state", "subject", "opened_on", "due_on", "stage",
+               "days_late"}, ...]}            sorted by due_on, rule, subject
+
+      {"op": "issued", "state": ..., "rule": ..., "limit": N}
+        -> {"count": n, "truncated": false, "issued": [
+              {"rule", "state", "subject", "stage", "due_on", "issued_on"}]}
+                                            sorted by issued_on, rule, subject
+
+      {"op": "service"}
+        -> the consumer's status (position, head, lag, caught_up, ...) and
+           {"today": D, "idle": true when every reminder due today was
+           handled after the last event applied, "issued", "duplicates",
+           "refused", "failed_rounds": counts of this run}
+
+    Every member of a request but "op" is optional; as_of defaults to the
+    service's today.  A deadline is open as of D when it opened on or
+    before D and its closing event is not dated on or before D. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "date.h"
+#include "proj.h"
+#include "rem.h"
+
+#define QUERY_LIMIT_DEFAULT 100000
+
+/*  A parsed request. */
+typedef struct {
+    const rem_t *self;
+    const kv_t *kv;
+    int32_t as_of;
+    const char *state; /* NULL: any */
+    const char *rule;  /* prefix, NULL: any */
+    size_t limit;
+    json_t *list;
+    bool truncated;
+} filter_t;
+
+static int s_parse(filter_t *f, const json_t *req, err_t *err)
+{
+    const json_t *as_of = json_object_get(req, "as_of");
+    const json_t *state = json_object_get(req, "state");
+    const json_t *rule = json_object_get(req, "rule");
+    const json_t *limit = json_object_get(req, "limit");
+    f->as_of = rem_today(f->self);
+    f->limit = QUERY_LIMIT_DEFAULT;
+    if (as_of && !date_parse(json_string_value(as_of), &f->as_of))
+        return err_set(err, OPCAT_EINVAL, "as_of",
+                       "as_of: must be a date YYYY-MM-DD");
+    if (state && (!json_is_string(state) || json_string_length(state) != 3))
+        return err_set(err, OPCAT_EINVAL, "state",
+                       "state: must be an ISO 3166-1 alpha-3 code");
+    if (rule && !json_is_string(rule))
+        return err_set(err, OPCAT_EINVAL, "rule",
+                       "rule: must be a string (a prefix of rule names)");
+    if (limit && (!json_is_integer(limit) || json_integer_value(limit) < 1))
+        return err_set(err, OPCAT_EINVAL, "limit",
+                       "limit: must be a positive whole number");
+    f->state = json_string_value(state);
+    f->rule = json_string_value(rule);
+    if (limit)
+        f->limit = (size_t)json_integer_value(limit);
+    return OPCAT_OK;
+}
+
+static bool s_match(const filter_t *f, rem_rule_t rule, const char *state)
+{
+    const char *name = rem_rule_name(rule);
+    if (!name || (f->state && strcmp(f->state, state) != 0))
+        return false;
+    return !f->rule || strncmp(name, f->rule, strlen(f->rule)) == 0;
+}
+
+static json_t *s_day(int32_t day)
+{
+    char text[DATE_TEXT_LEN];
+    date_format(day, text);
+    return json_string(text);
+}
+
+/*  Adds 'item' to the list, or notes that the limit was reached. */
+static int s_add(filter_t *f, json_t *item)
+{
+    if (json_array_size(f->list) >= f->limit) {
+        f->truncated = true;
+        json_decref(item);
+        return 0;
+    }
+    return item && json_array_append_new(f->list, item) == 0 ? 0 : OPCAT_ENOMEM;
+}
+
+static int s_on_deadline(void *arg, MDB_txn *txn, const rem_deadline_t *d)
+{
+    (void)txn;
+    filter_t *f = arg;
+    if (d->opened > f->as_of || d->closed <= f->as_of ||
+        !s_match(f, d->rule, d->state))
+        return 0;
+    rem_occurrence_t occ =
+        rem_stage_at(&f->self->rules, d->rule, d->opened, d->due, f->as_of);
+    json_t *item = json_pack(
+        "{s:s,s:s,s:s,s:o,s:o,s:s,s:i}", "rule", rem_rule_name(d->rule),
+        "state", d->state, "subject", d->subject, "opened_on", s_day(d->opened),
+        "due_on", s_day(occ.due), "stage", rem_stage_name(occ.stage),
+        "days_late", (json_int_t)(f->as_of > occ.due ? f->as_of - occ.due : 0));
+    return s_add(f, item);
+}
+
+static int s_on_fired(void *arg, const rem_fired_t *r)
+{
+    filter_t *f = arg;
+    if (!s_match(f, r->rule, r->state))
+        return 0;
+    json_t *item = json_pack(
+        "{s:s,s:s,s:s,s:s,s:o,s:o}", "rule", rem_rule_name(r->rule), "state",
+        r->state, "subject", r->subject, "stage", rem_stage_name(r->stage),
+        "due_on", s_day(r->due), "issued_on", s_day(r->issued_on));
+    return s_add(f, item);
+}
+
+static int s_read_deadlines(void *arg, MDB_txn *txn)
+{
+    filter_t *f = arg;
+    return rem_proj_each_deadline(f->kv, txn, s_on_deadline, f);
+}
+
+static int s_read_fired(void *arg, MDB_txn *txn)
+{
+    filter_t *f = arg;
+    return rem_proj_each_fired(f->kv, txn, s_on_fired, f);
+}
+
+/*  Orders answers by 'first' (a date member), then rule, then subject. */
+static int s_compare(const json_t *a, const json_t *b, const char *first)
+{
+    static const char *const keys[] = {"", "rule", "subject", "stage"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        const char *k = i ? keys[i] : first;
+        int c = strcmp(json_string_value(json_object_get(a, k)),
+                       json_string_value(json_object_get(b, k)));
+        if (c)
+            return c;
+    }
+    return 0;
+}
+
+static int s_by_due(const void *a, const void *b)
+{
+    return s_compare(*(json_t *const *)a, *(json_t *const *)b, "due_on");
+}
+
+static int s_by_issued(const void *a, const void *b)
+{
+    return s_compare(*(json_t *const *)a, *(json_t *const *)b, "issued_on");
+}
+
+/*  Sorts the JSON array 'list' in place with 'cmp'. */
+static int s_sort(json_t *list, int (*cmp)(const void *, const void *))
+{
+    size_t n = json_array_size(list);
+    json_t **items = malloc((n ? n : 1) * sizeof *items);
+    if (!items)
+        return OPCAT_ENOMEM;
+    for (size_t i = 0; i < n; i++)
+        items[i] = json_incref(json_array_get(list, i));
+    qsort(items, n, sizeof *items, cmp);
+    json_array_clear(list);
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(list, items[i]);
+    free(items);
+    return OPCAT_OK;
+}
+
+static json_t *s_service(const rem_t *self, consumer_t *consumer)
+{
+    int32_t today = rem_today(self);
+    bool idle = consumer_caught_up(consumer) && self->done_day == today &&
+                self->done_at == consumer_position(consumer);
+    json_t *reply = json_pack(
+        "{s:o,s:b,s:I,s:I,s:I,s:I}", "today", s_day(today), "idle", idle,
+        "issued", (json_int_t)self->fired, "duplicates",
+        (json_int_t)self->duplicates, "refused", (json_int_t)self->refused,
+        "failed_rounds", (json_int_t)self->failures);
+    if (reply)
+        consumer_status(consumer, reply);
+    return reply;
+}
+
+json_t *rem_query(void *arg, consumer_t *consumer, const json_t *request,
+                  err_t *err)
+{
+    const char *op = json_string_value(json_object_get(request, "op"));
+    if (strcmp(op, "service") == 0)
+        return s_service(arg, consumer);
+    bool issued = strcmp(op, "issued") == 0;
+    if (!issued && strcmp(op, "reminders") != 0) {
+        err_set(err, OPCAT_EINVAL, "op",
+                "op: unknown operation \"%.40s\" (reminders, issued, "
+                "service, status)",
+                op);
+        return NULL;
+    }
+    filter_t f = {.self = arg, .kv = consumer_kv(consumer)};
+    if (s_parse(&f, request, err) || !(f.list = json_array()))
+        return NULL;
+    int rc = kv_read(consumer_kv(consumer),
+                     issued ? s_read_fired : s_read_deadlines, &f, err);
+    if (!rc)
+        rc = s_sort(f.list, issued ? s_by_issued : s_by_due);
+    if (rc) {
+        json_decref(f.list);
+        if (!err->code)
+            err_set(err, rc, "", "reading the reminders failed");
+        return NULL;
+    }
+    json_t *reply =
+        json_pack("{s:i,s:b}", "count", (json_int_t)json_array_size(f.list),
+                  "truncated", f.truncated);
+    if (!issued)
+        json_object_set_new(reply, "as_of", s_day(f.as_of));
+    json_object_set_new(reply, issued ? "issued" : "reminders", f.list);
+    return reply;
+}

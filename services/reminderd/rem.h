@@ -1,0 +1,63 @@
+/*  opcat-reminderd: the treaty's deadlines as durable timers.
+
+    main.c holds the CLI, the settings and the consumer spec (the one
+    zmq_poll loop is storage/consumer.c's); rules.c the deadline
+    arithmetic; proj.c the LMDB projection; fire.c the daily firing;
+    query.c the OPCAT_REMINDERS answers.  All share one rem_t context. */
+#ifndef OPCAT_REM_H
+#define OPCAT_REM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cfg.h"
+#include "client.h"
+#include "consumer.h"
+#include "rules.h"
+
+/*  Reminders appended in one APPEND request at the most. */
+#define REM_FIRE_BATCH 512
+/*  Staged index changes merged during a catch-up at the most (proj.h);
+    when caught up, they are merged whatever their number. */
+#define REM_MERGE_AT 1000000
+/*  Staged index changes merged in one write transaction at the most. */
+#define REM_MERGE_CHUNK 100000
+/*  How long to wait for the store's acknowledgement of a firing. */
+#define REM_APPEND_TIMEOUT_MS 5000
+
+/*  The daemon's context. */
+typedef struct {
+    cfg_t cfg;
+    rem_config_t rules;
+    int32_t now;      /* --now: a fixed today, or 0 for date_today() */
+    void *zmq;        /* a context of our own for 'client': the
+                         consumer terms its own before we could close */
+    client_t *client; /* APPEND client, opened on first firing */
+    int32_t done_day; /* the day whose due reminders were all handled */
+    uint64_t done_at; /* the consumer position when that was so */
+    uint64_t fired;   /* reminders appended and stored this run */
+    uint64_t duplicates, refused, failures;
+} rem_t;
+
+/*  consumer_spec_t.apply: one event into the projection. */
+int rem_apply(void *arg, consumer_t *consumer, MDB_txn *txn,
+              const event_t *event);
+
+/*  consumer_spec_t.tick: once caught up with the store, issues the
+    reminders due today (reminder.issued through APPEND, acknowledged
+    before they are recorded as fired).  Returns the ms until it wants to
+    run again. */
+int rem_fire_tick(void *arg, consumer_t *consumer);
+
+/*  Releases what firing holds (the APPEND client). */
+void rem_fire_fini(rem_t *self);
+
+/*  The day the service considers today. */
+int32_t rem_today(const rem_t *self);
+
+/*  consumer_spec_t.query: "reminders" and "issued" (see
+    docs/REMINDERS.md for the request and answer shapes). */
+json_t *rem_query(void *arg, consumer_t *consumer, const json_t *request,
+                  err_t *err);
+
+#endif

@@ -1,0 +1,193 @@
+#!/usr/bin/env bash
+# Integration: opcat-reminderd against a real opcat-stored, with a fixed
+# clock.  "Advancing the day" is restarting reminderd with a later
+# OPCAT_NOW.
+#   1. a report's reply deadline: pending, upcoming, due, overdue, a late
+#      reply closes it (the overdue reminder stays), nothing more fires;
+#      a restart on the same day fires nothing again;
+#   2. out-of-order facts: a back-dated reply, an art. 24 declaration
+#      recorded before the ratification, history that must not flood;
+#   3. kill -9 mid-catch-up and mid-firing, restart: every due reminder
+#      issued exactly once, and the state equals a --rebuild's.
+source "$(dirname "$0")/lib.sh"
+
+REM_LOG="$T/rem.log"
+
+# start_rem DAY [ARGS...]: starts reminderd with OPCAT_NOW=DAY and waits
+# until it has caught up with the store and handled the day.
+start_rem() {
+    OPCAT_NOW=$1 start rem opcat-reminderd "${@:2}"
+    settle
+}
+
+# settle: caught up with the store, and every reminder due today handled
+# after the last event it applied (its own reminders included).
+idle() {
+    ctl --timeout 500 ping --service reminders --caught-up &&
+        ctl --timeout 500 reminders --status | grep -q '"idle":true' &&
+        ctl --timeout 500 ping --service reminders --caught-up
+}
+settle() { wait_for idle; }
+
+stop_rem() { stop "$rem_PID"; }
+
+import() { ctl import "$1" >/dev/null || fail "import $1"; }
+
+issued() { ctl reminders --issued --json "$@"; }
+count() { grep -c . || true; }
+
+# the reminder.issued events in the store
+store_reminders() {
+    ctl --timeout 30000 tail --from 1 --until-head --topic reminder.issued --json
+}
+
+# ------------------------------------------------ 1. one reply deadline
+start_store
+cat >"$T/r1.jsonl" <<'JSON'
+{"type":"report.transmitted","occurred_on":"2025-01-15","state":"PER","report_id":"R1","recipient":"state"}
+JSON
+import "$T/r1.jsonl"
+
+start_rem 2025-06-01
+expect_eq "$(issued | count)" 0 "issued before upcoming"
+row=$(ctl reminders --json --rule art12)
+expect_eq "$(echo "$row" | count)" 1 "open reply deadlines"
+echo "$row" | grep -q '"due_on":"2025-07-15".*"stage":"pending"' ||
+    fail "R1 should be pending, due 2025-07-15: $row"
+stop_rem
+
+start_rem 2025-06-15
+expect_eq "$(issued --rule art12 | grep -c '"stage":"upcoming"')" 1 "upcoming issued"
+expect_eq "$(issued | count)" 1 "issued on the upcoming day"
+stop_rem
+start_rem 2025-06-15 # same day again: nothing new
+expect_eq "$(issued | count)" 1 "issued after a restart on the same day"
+stop_rem
+
+start_rem 2025-07-15
+expect_eq "$(issued | grep -c '"stage":"due","state":"PER","subject":"R1"')" 1 "due issued"
+stop_rem
+start_rem 2025-07-16
+expect_eq "$(issued | grep -c '"issued_on":"2025-07-16","rule":"art12.state_reply","stage":"overdue"')" 1 "overdue issued"
+stop_rem
+start_rem 2025-08-01
+expect_eq "$(issued | count)" 3 "nothing between overdue occurrences"
+
+# a late reply (after the due day) arrives live; the overdue stays issued
+cat >"$T/r1-reply.jsonl" <<'JSON'
+{"type":"reply.received","occurred_on":"2025-08-10","state":"PER","report_id":"R1"}
+JSON
+import "$T/r1-reply.jsonl"
+settle
+expect_eq "$(ctl reminders --json --as-of 2025-08-10 --rule art12 | count)" 0 "closed on the reply's day"
+row=$(ctl reminders --json --as-of 2025-07-20 --rule art12)
+echo "$row" | grep -q '"days_late":5,.*"stage":"overdue"' ||
+    fail "as of 2025-07-20 R1 was 5 days late: $row"
+stop_rem
+start_rem 2025-10-14 # the next overdue occurrence: closed, so nothing
+expect_eq "$(issued --rule art12 | count)" 3 "nothing fires after the reply"
+expect_eq "$(grep -c 'reminder issued' "$REM_LOG")" 3 "log lines, one per reminder"
+expect_eq "$(store_reminders | count)" 3 "reminder.issued events in the store"
+
+# ------------------------------------------------ 2. out of order
+# reminderd is running (today 2025-10-14); these arrive live.
+cat >"$T/ooo.jsonl" <<'JSON'
+{"type":"report.transmitted","occurred_on":"2025-03-01","state":"FRA","report_id":"R2","recipient":"npm"}
+{"type":"reply.received","occurred_on":"2025-05-01","state":"FRA","report_id":"R2"}
+{"type":"state.declared_art24","occurred_on":"2017-12-21","state":"AUS","part":"IV","years":3}
+{"type":"state.ratified","occurred_on":"2017-12-21","state":"AUS","instrument":"ratification"}
+{"type":"report.transmitted","occurred_on":"2020-01-10","state":"MEX","report_id":"R3","recipient":"state"}
+{"type":"visit.planned","occurred_on":"2025-09-01","state":"BRA","visit_id":"V1","kind":"regular","start":"2025-12-01"}
+JSON
+import "$T/ooo.jsonl"
+settle
+expect_eq "$(issued | grep -c '"subject":"R2"')" 0 "back-dated reply: nothing fires for R2"
+expect_eq "$(ctl reminders --json --as-of 2025-04-01 | grep -c '"subject":"R2"')" 1 "R2 was open on 2025-04-01"
+row=$(ctl reminders --json --state AUS)
+echo "$row" | grep -q '"due_on":"2022-01-20"' ||
+    fail "AUS: entry into force 2018-01-20 + 1 + 3 years = 2022-01-20: $row"
+# R3 is years past due on both rules: one reminder each, the current stage
+# (publication: cycle 4, due 2025-01-10, overdue since)
+expect_eq "$(issued | grep -c '"subject":"R3"')" 2 "history does not flood"
+issued | grep -q '"due_on":"2025-01-10","issued_on":"2025-10-14","rule":"art16.publication","stage":"overdue","state":"MEX"' ||
+    fail "R3 publication: cycle 5 (due 2025-01-10), overdue: $(issued | grep R3)"
+# the visit (start 2025-12-01) is due 2025-11-01; upcoming since 10-02
+issued | grep -q '"due_on":"2025-11-01".*"stage":"upcoming".*"subject":"V1"' ||
+    fail "visit V1 upcoming: $(issued | grep V1)"
+# the declaration's extension, recorded after the reminder fired, moves it
+cat >"$T/aus-ext.jsonl" <<'JSON'
+{"type":"state.declared_art24","occurred_on":"2020-12-01","state":"AUS","part":"IV","years":2,"extension":true}
+JSON
+import "$T/aus-ext.jsonl"
+settle
+ctl reminders --json --state AUS | grep -q '"due_on":"2024-01-20"' ||
+    fail "AUS with the 2-year extension: due 2024-01-20"
+stop_rem
+stop "$store_PID"
+
+# ------------------------------------------------ 3. kill -9, restart
+export OPCAT_DATA="$T/data-k9"
+N=${N:-60000}
+awk -v n="$N" 'BEGIN {
+    split("PER FRA DEU BRA MEX ARG CHL ITA", st, " ")
+    for (i = 1; i <= n; i++)
+        printf "{\"type\":\"report.transmitted\",\"occurred_on\":\"%d-%02d-%02d\",\"state\":\"%s\",\"report_id\":\"K%d\",\"recipient\":\"%s\"}\n",
+            2022 + i % 4, i % 12 + 1, i % 28 + 1, st[i % 8 + 1], i, i % 2 ? "state" : "npm"
+    for (i = 3; i <= n; i += 3)
+        printf "{\"type\":\"reply.received\",\"occurred_on\":\"2025-%02d-%02d\",\"state\":\"%s\",\"report_id\":\"K%d\"}\n",
+            i % 9 + 1, i % 28 + 1, st[i % 8 + 1], i
+}' >"$T/k9.jsonl"
+start_store
+ctl --timeout 60000 import --batch 2000 "$T/k9.jsonl" >/dev/null || fail "import k9"
+HEAD=$(ctl head)
+DAY=2025-10-14
+
+# checkpoint: reminderd's checkpoint, read with -n while it is stopped
+checkpoint() {
+    "$OPCAT_BIN/opcat-reminderd" -n 2>&1 | sed -n 's/.*checkpoint \([0-9]*\).*/\1/p'
+}
+
+# kill_when CONDITION: kills reminderd -9 as soon as its status matches
+kill_when() {
+    for _ in $(seq 2000); do
+        st=$(ctl --timeout 200 ping --service reminders --json 2>/dev/null || true)
+        if echo "$st" | grep -Eq "$1"; then break; fi
+        sleep 0.005
+    done
+    kill -9 "$rem_PID"
+    wait "$rem_PID" 2>/dev/null || true
+    echo "killed -9 at: $st"
+}
+
+OPCAT_NOW=$DAY start rem opcat-reminderd
+kill_when '"position":[1-9][0-9]{3,}'
+cp=$(checkpoint)
+[ "$cp" -gt 0 ] && [ "$cp" -lt "$HEAD" ] || fail "not killed mid-catch-up: checkpoint $cp of $HEAD"
+echo "  checkpoint after kill -9: $cp of $HEAD"
+OPCAT_NOW=$DAY start rem opcat-reminderd
+kill_when '"caught_up":true'
+OPCAT_NOW=$DAY start rem opcat-reminderd
+settle
+
+# every deadline open on DAY and past its first stage fired once, on DAY
+ctl --timeout 30000 reminders --json --as-of $DAY >"$T/open"
+expected=$(grep -vc '"stage":"pending"' "$T/open")
+issued >"$T/issued"
+expect_eq "$(grep -c "\"issued_on\":\"$DAY\"" "$T/issued")" "$expected" "reminders issued = deadlines due"
+store_reminders >"$T/store-rem"
+expect_eq "$(grep -c . "$T/store-rem")" "$expected" "reminder.issued events in the store"
+field() { sed -E "s/.*\"$1\":\"([^\"]*)\".*/\\1/" "$T/store-rem"; }
+dups=$(paste -d' ' <(field rule) <(field subject) <(field stage) | sort | uniq -d | head -3)
+[ -z "$dups" ] || fail "a reminder was issued twice: $dups"
+echo "  $expected reminders, each once; $(grep -c . "$T/open") open deadlines"
+stop_rem
+
+# the state equals one rebuilt from sequence 1
+OPCAT_NOW=$DAY start rem opcat-reminderd --rebuild
+settle
+ctl --timeout 30000 reminders --json --as-of $DAY | cmp -s - "$T/open" ||
+    fail "open deadlines differ from a --rebuild"
+issued | cmp -s - "$T/issued" || fail "issued reminders differ from a --rebuild"
+expect_eq "$(store_reminders | count)" "$expected" "nothing fired after --rebuild"
+stop_rem
+echo "it_reminders: ok"

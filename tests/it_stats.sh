@@ -1,0 +1,197 @@
+#!/usr/bin/env bash
+# it_stats: opcat-aggregated through the real daemons.
+#
+# On the embedded dataset (data/states.jsonl, then data/spt19-2025.jsonl):
+#   1. `opcatctl stats --as-of 2025-12-31 --json` reproduces every figure
+#      of data/expected-2025.json (keys in its "_omitted" skipped);
+#   2. a set of answers (stats at several dates and periods, state, art17)
+#      is recorded, then must come out identical
+#        - after a restart (resumes from its checkpoint),
+#        - after a kill -9 in the middle of a catch-up and a restart,
+#        - after --rebuild,
+#        - on a fresh store holding the same events imported in shuffled
+#          order (cross-reference targets first, users after, each group
+#          shuffled: occurred_on order differs from recorded order).
+# Filler events (visit.planned for ISL, changing none of the answers)
+# make the catch-up long enough to be interrupted.
+source "$(dirname "$0")/lib.sh"
+
+DATA="$OPCAT_SOURCE_DIR/data"
+FILLER=${FILLER:-150000}
+
+stats_status() { ctl --timeout 2000 stats --status; }
+caught_up() { stats_status | grep -q '"caught_up":true'; }
+
+# wait_caught_up: until the service has applied everything the store has.
+wait_caught_up() {
+    local head
+    head=$(ctl head)
+    for _ in $(seq 600); do
+        if stats_status 2>/dev/null | grep -q "\"position\":$head,"; then
+            return 0
+        fi
+        sleep 0.1
+    done
+    fail "opcat-aggregated did not reach $head: $(stats_status 2>&1)"
+}
+
+# answers FILE: every answer the test compares, one JSON line each.
+answers() {
+    {
+        ctl stats --as-of 2025-12-31 --json
+        ctl stats --as-of 2025-06-30 --json
+        ctl stats --as-of 2016-12-31 --from 2007-01-01 --json
+        ctl stats --as-of 2026-07-01 --json
+        ctl stats --as-of 2011-02-28 --json
+        ctl art17 --as-of 2025-12-31 --json
+        ctl art17 --as-of 2018-01-01 --json
+        for s in PER AUS SEN HRV BEN KAZ; do
+            ctl --reminders "$OPCAT_STATS" state "$s" \
+                --as-of 2025-12-31 --json | jq -c 'del(.reminders_note)'
+        done
+    } | jq -c . >"$1"
+}
+
+# same A B WHAT: the two answer files are identical.
+same() {
+    if ! cmp -s "$1" "$2"; then
+        diff <(jq -S . "$1") <(jq -S . "$2") | head -40 >&2
+        fail "$3: the answers differ from the first run"
+    fi
+}
+
+check_expected() {
+    ctl stats --as-of 2025-12-31 --json >"$T/stats-2025.json"
+    if ! python3 - "$DATA/expected-2025.json" "$T/stats-2025.json" <<'EOF'
+import json, sys
+want = json.load(open(sys.argv[1]))
+got = json.load(open(sys.argv[2]))
+omitted = {o["key"] for o in want.pop("_omitted", [])}
+bad = []
+def walk(w, g, path):
+    if path in omitted:
+        return
+    if isinstance(w, dict):
+        if not isinstance(g, dict):
+            bad.append(f"{path}: expected an object, got {g!r}")
+            return
+        for k, v in w.items():
+            walk(v, g.get(k), f"{path}.{k}" if path else k)
+    elif w != g:
+        bad.append(f"{path}: expected {w!r}, got {g!r}")
+walk(want, got, "")
+for b in bad:
+    print("MISMATCH", b, file=sys.stderr)
+sys.exit(1 if bad else 0)
+EOF
+    then
+        fail "stats --as-of 2025-12-31 differ from expected-2025.json"
+    fi
+}
+
+make_filler() {
+    python3 - "$FILLER" >"$T/filler.jsonl" <<'EOF'
+import random, sys
+random.seed(4)
+for i in range(int(sys.argv[1])):
+    print('{"type":"visit.planned","occurred_on":"%04d-%02d-%02d",'
+          '"state":"ISL","visit_id":"filler-%d","kind":"regular"}'
+          % (random.randint(2008, 2024), random.randint(1, 12),
+             random.randint(1, 28), i))
+EOF
+}
+
+# shuffled OUT: the dataset's lines, targets first then users, shuffled.
+shuffled() {
+    python3 - "$DATA/states.jsonl" "$DATA/spt19-2025.jsonl" >"$1" <<'EOF'
+import json, random, sys
+users = {"report.published", "reply.received", "reply.published",
+         "visit.postponed", "visit.completed"}
+first, then = [], []
+for path in sys.argv[1:]:
+    for line in open(path):
+        if line.strip():
+            (then if json.loads(line)["type"] in users else first).append(line)
+seed = random.randrange(1 << 30)
+print(f"shuffle seed {seed}", file=sys.stderr)
+random.seed(seed)
+random.shuffle(first)
+random.shuffle(then)
+sys.stdout.write("".join(first + then))
+EOF
+}
+
+# --- 1. the dataset, in recorded order ----------------------------------
+start_store
+ctl import "$DATA/states.jsonl" >/dev/null
+ctl import "$DATA/spt19-2025.jsonl" >/dev/null
+start agg opcat-aggregated
+wait_caught_up
+check_expected
+answers "$T/first.jsonl"
+[ "$(wc -l <"$T/first.jsonl")" -eq 13 ] || fail "expected 13 answers"
+
+# --- 2. restart: resumes from the checkpoint -----------------------------
+head1=$(ctl head)
+stop "$agg_PID"
+make_filler
+ctl import --batch 10000 "$T/filler.jsonl" >/dev/null
+start agg opcat-aggregated
+wait_caught_up
+grep -q "checkpoint $head1\$" "$T/agg.log" || fail "the restart did not resume from its checkpoint"
+answers "$T/restart.jsonl"
+same "$T/first.jsonl" "$T/restart.jsonl" "restart"
+
+# --- 3. kill -9 in the middle of a catch-up ------------------------------
+killed=0
+for attempt in 1 2 3 4 5; do
+    stop "$agg_PID"
+    start agg opcat-aggregated --rebuild
+    for _ in $(seq 400); do
+        st=$(stats_status 2>/dev/null || true)
+        pos=$(sed -n 's/.*"position":\([0-9]*\).*/\1/p' <<<"$st")
+        if [ -n "$pos" ] && [ "$pos" -gt 0 ] && grep -q '"caught_up":false' <<<"$st"; then
+            kill -9 "$agg_PID"
+            wait "$agg_PID" 2>/dev/null || true
+            killed=$pos
+            break
+        fi
+        sleep 0.02
+    done
+    [ "$killed" -gt 0 ] && break
+done
+[ "$killed" -gt 0 ] || fail "could not catch opcat-aggregated mid-catch-up"
+echo "killed -9 at position $killed of $(ctl head)"
+start agg opcat-aggregated
+wait_caught_up
+answers "$T/kill9.jsonl"
+same "$T/first.jsonl" "$T/kill9.jsonl" "kill -9 mid-catch-up"
+check_expected
+
+# --- 4. --rebuild -------------------------------------------------------
+stop "$agg_PID"
+start agg opcat-aggregated --rebuild
+wait_caught_up
+answers "$T/rebuild.jsonl"
+same "$T/first.jsonl" "$T/rebuild.jsonl" "--rebuild"
+stop "$agg_PID"
+stop "$store_PID"
+
+# --- 5. a fresh store, the same events in shuffled order ----------------
+export OPCAT_DATA="$T/data2"
+shuffled "$T/shuffled.jsonl"
+start_store
+ctl import "$T/shuffled.jsonl" >/dev/null
+start agg opcat-aggregated
+wait_caught_up
+check_expected
+answers "$T/shuffled-answers.jsonl"
+same "$T/first.jsonl" "$T/shuffled-answers.jsonl" "shuffled import"
+
+# --- 6. bad parameters name the field; SIGTERM exits 0 -------------------
+out=$(ctl stats --as-of 2025-02-30 2>&1) && fail "a bad date was accepted"
+grep -q "as_of: not a real date" <<<"$out" || fail "bad as_of: $out"
+out=$(ctl state pe 2>&1) && fail "a bad state was accepted"
+grep -q "state:" <<<"$out" || fail "bad state: $out"
+stop "$agg_PID"
+echo "it_stats: ok"

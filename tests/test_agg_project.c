@@ -1,0 +1,465 @@
+/*  test_agg_project: the aggregation service's projection and answers
+    (services/aggregated), without daemons: events are applied to an LMDB
+    environment directly and the queries run on it.
+
+    - the stats object for 2025-12-31 reproduces data/expected-2025.json
+      key by key (keys in its "_omitted" skipped);
+    - the answers (stats at many dates, state, art17) are the same
+      whatever order the events are applied in;
+    - the conventions: party not signatory, reports to NPMs, first
+      publication, baseline, reply overdue, art. 17, art. 24, amounts;
+    - report content appears in no answer; bad parameters name the field. */
+#include "test_common.h"
+
+#include <string.h>
+#include <unistd.h>
+
+#include "date.h"
+#include "event.h"
+#include "kv.h"
+#include "agg_project.h"
+#include "agg_query.h"
+#include "agg_regions.h"
+#include "agg_tables.h"
+
+#define MAX_EVENTS 4096
+
+typedef struct {
+    event_t *events[MAX_EVENTS];
+    size_t count;
+} events_t;
+
+typedef struct {
+    char dir[64];
+    kv_t *kv;
+} env_t;
+
+typedef struct {
+    agg_regions_t *regions;
+    events_t data;  /* the embedded dataset */
+    events_t small; /* the hand-written scenario */
+} fixture_t;
+
+static void s_load_lines(events_t *ev, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    char line[16384];
+    while (fgets(line, sizeof line, f)) {
+        if (line[0] == '\n' || line[0] == '#')
+            continue;
+        err_t err;
+        event_t *e = event_from_text(line, strlen(line), &err);
+        if (!e)
+            fail_msg("%s: %s", path, err.message);
+        assert_true(ev->count < MAX_EVENTS);
+        e->sequence = ev->count + 1;
+        ev->events[ev->count++] = e;
+    }
+    fclose(f);
+}
+
+static void s_env_open(env_t *env)
+{
+    err_t err;
+    snprintf(env->dir, sizeof env->dir, "/tmp/test-agg-project.XXXXXX");
+    assert_non_null(mkdtemp(env->dir));
+    env->kv = kv_open(env->dir, agg_tab_names(), NULL, AGG_DB_COUNT, &err);
+    assert_non_null(env->kv);
+}
+
+static void s_env_close(env_t *env)
+{
+    kv_destroy(&env->kv);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", env->dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+typedef struct {
+    kv_t *kv;
+    event_t **events;
+    size_t count;
+} apply_t;
+
+static int s_apply(void *arg, MDB_txn *txn)
+{
+    apply_t *a = arg;
+    agg_tx_t tx;
+    agg_query_tx(a->kv, txn, &tx);
+    for (size_t i = 0; i < a->count; i++) {
+        int rc = agg_proj_apply(&tx, a->events[i]);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/*  Applies 'ev' in the order of 'order' (NULL: as loaded), in batches. */
+static void s_apply_all(env_t *env, const events_t *ev, const size_t *order)
+{
+    event_t *batch[64];
+    size_t n = 0;
+    for (size_t i = 0; i <= ev->count; i++) {
+        if (i < ev->count)
+            batch[n++] = ev->events[order ? order[i] : i];
+        if (n == 64 || (i == ev->count && n)) {
+            apply_t a = {env->kv, batch, n};
+            err_t err;
+            CHECK(kv_write(env->kv, s_apply, &a, &err), &err);
+            n = 0;
+        }
+    }
+}
+
+static json_t *s_query(const env_t *env, const fixture_t *f, const char *req)
+{
+    json_error_t jerr;
+    json_t *request = json_loads(req, 0, &jerr);
+    assert_non_null(request);
+    err_t err;
+    json_t *reply = agg_query_run(env->kv, f->regions, request, &err);
+    if (!reply)
+        fail_msg("%s: %s", req, err.message);
+    json_decref(request);
+    return reply;
+}
+
+static int s_setup(void **state)
+{
+    fixture_t *f = calloc(1, sizeof *f);
+    char path[4096];
+    err_t err;
+    f->regions = agg_regions_new(
+        test_source_path("data/regions.tsv", path, sizeof path), &err);
+    assert_non_null(f->regions);
+    s_load_lines(&f->data,
+                 test_source_path("data/states.jsonl", path, sizeof path));
+    s_load_lines(&f->data,
+                 test_source_path("data/spt19-2025.jsonl", path, sizeof path));
+    s_load_lines(&f->small, test_source_path("tests/fixtures/agg-small.jsonl",
+                                             path, sizeof path));
+    *state = f;
+    return 0;
+}
+
+static int s_teardown(void **state)
+{
+    fixture_t *f = *state;
+    for (size_t i = 0; i < f->data.count; i++)
+        event_free(&f->data.events[i]);
+    for (size_t i = 0; i < f->small.count; i++)
+        event_free(&f->small.events[i]);
+    agg_regions_destroy(&f->regions);
+    free(f);
+    return 0;
+}
+
+/*  Every key of 'want' (recursively) equals the same key of 'got'. */
+static void s_expect_subset(const json_t *want, const json_t *got,
+                            const char *path)
+{
+    if (!json_is_object(want)) {
+        if (!json_equal(want, got)) {
+            char *a = json_dumps(want, JSON_ENCODE_ANY | JSON_COMPACT);
+            char *b = got ? json_dumps(got, JSON_ENCODE_ANY | JSON_COMPACT)
+                          : strdup("(missing)");
+            fail_msg("%s: expected %s, got %s", path, a, b);
+        }
+        return;
+    }
+    const char *key;
+    const json_t *v;
+    json_object_foreach((json_t *)want, key, v)
+    {
+        char sub[256];
+        snprintf(sub, sizeof sub, "%s%s%s", path, *path ? "." : "", key);
+        if (strcmp(sub, "_omitted") == 0)
+            continue;
+        s_expect_subset(v, json_object_get(got, key), sub);
+    }
+}
+
+static void test_expected_2025(void **state)
+{
+    fixture_t *f = *state;
+    char path[4096];
+    json_error_t jerr;
+    json_t *want = json_load_file(
+        test_source_path("data/expected-2025.json", path, sizeof path), 0,
+        &jerr);
+    assert_non_null(want);
+    env_t env;
+    s_env_open(&env);
+    s_apply_all(&env, &f->data, NULL);
+    json_t *got =
+        s_query(&env, f, "{\"op\":\"stats\",\"as_of\":\"2025-12-31\"}");
+    s_expect_subset(want, got, "");
+    json_decref(got);
+    json_decref(want);
+    s_env_close(&env);
+}
+
+static const char *const s_requests[] = {
+    "{\"op\":\"stats\",\"as_of\":\"2025-12-31\"}",
+    "{\"op\":\"stats\",\"as_of\":\"2025-06-30\"}",
+    "{\"op\":\"stats\",\"as_of\":\"2016-12-31\",\"from\":\"2007-01-01\"}",
+    "{\"op\":\"stats\",\"as_of\":\"2026-12-31\",\"from\":\"2000-01-01\"}",
+    "{\"op\":\"stats\",\"as_of\":\"2010-03-01\"}",
+    "{\"op\":\"state\",\"state\":\"PER\",\"as_of\":\"2025-12-31\"}",
+    "{\"op\":\"state\",\"state\":\"AUS\",\"as_of\":\"2025-12-31\"}",
+    "{\"op\":\"state\",\"state\":\"SEN\",\"as_of\":\"2026-06-30\"}",
+    "{\"op\":\"art17\",\"as_of\":\"2025-12-31\"}",
+    "{\"op\":\"art17\",\"as_of\":\"2020-01-01\"}",
+    "{\"op\":\"stats\",\"as_of\":\"2026-03-02\",\"from\":\"2025-01-01\"}",
+    "{\"op\":\"state\",\"state\":\"PER\",\"as_of\":\"2026-03-02\"}",
+};
+
+/*  Answers to every request in 's_requests', in one array. */
+static json_t *s_answers(const env_t *env, const fixture_t *f)
+{
+    json_t *all = json_array();
+    for (size_t i = 0; i < sizeof s_requests / sizeof s_requests[0]; i++)
+        json_array_append_new(all, s_query(env, f, s_requests[i]));
+    return all;
+}
+
+/*  Applies 'ev' in its order, reversed and shuffled thrice: the answers
+    must not change. */
+static void s_check_orders(const fixture_t *f, const events_t *ev)
+{
+    size_t n = ev->count, order[MAX_EVENTS];
+    env_t base;
+    s_env_open(&base);
+    s_apply_all(&base, ev, NULL);
+    json_t *want = s_answers(&base, f);
+    s_env_close(&base);
+    for (int round = 0; round < 4; round++) {
+        for (size_t i = 0; i < n; i++)
+            order[i] = round == 0 ? n - 1 - i : i;
+        srand(1000 + round);
+        for (size_t i = n - 1; round > 0 && i > 0; i--) {
+            size_t j = (size_t)rand() % (i + 1), t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        env_t env;
+        s_env_open(&env);
+        s_apply_all(&env, ev, order);
+        json_t *got = s_answers(&env, f);
+        if (!json_equal(want, got))
+            fail_msg("round %d: answers differ from the recorded order", round);
+        json_decref(got);
+        s_env_close(&env);
+    }
+    json_decref(want);
+}
+
+static void test_order_independent(void **state)
+{
+    fixture_t *f = *state;
+    s_check_orders(f, &f->data);
+    s_check_orders(f, &f->small);
+}
+
+/*  The scenario of tests/fixtures/agg-small.jsonl (see its notes). */
+static json_t *s_small(fixture_t *f, env_t *env, const char *as_of,
+                       const char *from)
+{
+    char req[160];
+    snprintf(req, sizeof req, "{\"op\":\"stats\",\"as_of\":\"%s\"%s%s%s}",
+             as_of, from ? ",\"from\":\"" : "", from ? from : "",
+             from ? "\"" : "");
+    return s_query(env, f, req);
+}
+
+static const json_t *s_at(const json_t *root, const char *dotted)
+{
+    char buf[128];
+    snprintf(buf, sizeof buf, "%s", dotted);
+    const json_t *v = root;
+    for (char *save, *k = strtok_r(buf, ".", &save); k && v;
+         k = strtok_r(NULL, ".", &save))
+        v = json_object_get(v, k);
+    return v;
+}
+
+static void s_expect(const json_t *root, const char *dotted, const char *json)
+{
+    json_error_t jerr;
+    json_t *want = json_loads(json, JSON_DECODE_ANY, &jerr);
+    assert_non_null(want);
+    s_expect_subset(want, s_at(root, dotted), dotted);
+    json_decref(want);
+}
+
+static void test_conventions(void **state)
+{
+    fixture_t *f = *state;
+    env_t env;
+    s_env_open(&env);
+    s_apply_all(&env, &f->small, NULL);
+    json_t *r = s_small(f, &env, "2025-12-31", NULL);
+    s_expect(r, "states_parties.total", "3");
+    s_expect(r, "states_parties.joined_in_period", "[\"NGA\"]");
+    s_expect(r, "signatories.states", "[\"ZAF\"]");
+    s_expect(r, "reports.transmitted_total", "12");
+    s_expect(r, "reports.transmitted_in_period", "[\"PER\"]");
+    s_expect(r, "reports.published_total", "6");
+    s_expect(r, "reports.published_in_period", "[\"PER\"]");
+    s_expect(r, "visits.places_in_period",
+             "{\"prison\":34,\"police\":3,\"other\":1}");
+    s_expect(r, "visits.interviews_in_period", "670");
+    s_expect(r, "fund.grants_in_period",
+             "{\"count\":17,\"states\":16,\"total\":{\"USD\":\"449926.50\"}}");
+    s_expect(r, "fund.contributions_in_period", "{\"EUR\":\"200000.00\"}");
+    s_expect(r, "npm.art17_list", "[\"LBR\"]");
+    s_expect(r, "npm.designated_in_period", "[\"NGA\"]");
+    s_expect(r, "replies.overdue", "[]");
+    json_decref(r);
+    r = s_small(f, &env, "2024-06-30", NULL); /* before ratification */
+    s_expect(r, "states_parties.total", "2");
+    s_expect(r, "signatories.states", "[\"NGA\",\"ZAF\"]");
+    s_expect(r, "reports.transmitted_total", "1");
+    s_expect(r, "npm.art17_list", "[\"BEN\",\"LBR\"]");
+    json_decref(r);
+    s_env_close(&env);
+}
+
+static void test_reply_overdue(void **state)
+{
+    fixture_t *f = *state;
+    env_t env;
+    s_env_open(&env);
+    s_apply_all(&env, &f->small, NULL);
+    /* PER-2025-R: transmitted 2025-08-31, due 2026-02-28, reply 2026-03-05 */
+    const char *const days[][2] = {{"2026-02-28", "[]"},
+                                   {"2026-03-01", "[\"PER\"]"},
+                                   {"2026-03-04", "[\"PER\"]"},
+                                   {"2026-03-05", "[]"}};
+    for (size_t i = 0; i < 4; i++) {
+        json_t *r = s_small(f, &env, days[i][0], NULL);
+        s_expect(r, "replies.overdue", days[i][1]);
+        json_decref(r);
+    }
+    json_t *r = s_small(f, &env, "2026-12-31", NULL);
+    s_expect(r, "replies.received_in_period", "[\"PER\"]");
+    s_expect(r, "replies.published_in_period", "[\"PER\"]");
+    json_decref(r);
+    s_env_close(&env);
+}
+
+static void test_state_and_art17(void **state)
+{
+    fixture_t *f = *state;
+    env_t env;
+    s_env_open(&env);
+    s_apply_all(&env, &f->small, NULL);
+    json_t *r = s_query(&env, f,
+                        "{\"op\":\"state\",\"state\":\"AUS\","
+                        "\"as_of\":\"2025-12-31\"}");
+    s_expect(r, "npm.due", "\"2023-01-20\""); /* 2018-01-20 + 1 + 3 + 1 */
+    s_expect(r, "npm.art24_part_iv_years", "4");
+    json_decref(r);
+    r = s_query(
+        &env, f,
+        "{\"op\":\"state\",\"state\":\"AUS\",\"as_of\":\"2019-01-01\"}");
+    s_expect(r, "npm.due", "\"2022-01-20\""); /* the extension not yet made */
+    json_decref(r);
+    r = s_query(&env, f, "{\"op\":\"art17\",\"as_of\":\"2025-12-31\"}");
+    s_expect(r, "art17_list", "[\"LBR\"]");
+    s_expect(r, "art17_overdue_computed", "[\"PER\"]");
+    s_expect(r, "differences",
+             "{\"spt_list_only\":[\"LBR\"],\"computed_only\":[\"PER\"]}");
+    json_decref(r);
+    s_env_close(&env);
+}
+
+static void test_no_content(void **state)
+{
+    fixture_t *f = *state;
+    env_t env;
+    s_env_open(&env);
+    s_apply_all(&env, &f->small, NULL);
+    const char *const reqs[] = {
+        "{\"op\":\"state\",\"state\":\"PER\",\"as_of\":\"2026-12-31\"}",
+        "{\"op\":\"stats\",\"as_of\":\"2026-12-31\"}"};
+    for (size_t i = 0; i < 2; i++) {
+        json_t *r = s_query(&env, f, reqs[i]);
+        char *text = json_dumps(r, 0);
+        assert_null(strstr(text, "confidential"));
+        free(text);
+        json_decref(r);
+    }
+    s_env_close(&env);
+}
+
+static void s_expect_error(const env_t *env, const fixture_t *f,
+                           const char *req, const char *field)
+{
+    json_error_t jerr;
+    json_t *request = json_loads(req, 0, &jerr);
+    err_t err;
+    err_clear(&err);
+    json_t *reply = agg_query_run(env->kv, f->regions, request, &err);
+    assert_null(reply);
+    assert_int_equal(err.code, OPCAT_EINVAL);
+    assert_string_equal(err.field, field);
+    assert_non_null(strstr(err.message, field));
+    json_decref(request);
+}
+
+static void test_bad_parameters(void **state)
+{
+    fixture_t *f = *state;
+    env_t env;
+    s_env_open(&env);
+    s_expect_error(&env, f, "{\"op\":\"stats\",\"as_of\":\"2025-02-30\"}",
+                   "as_of");
+    s_expect_error(&env, f, "{\"op\":\"stats\",\"as_of\":20250101}", "as_of");
+    s_expect_error(&env, f,
+                   "{\"op\":\"stats\",\"as_of\":\"2025-01-01\","
+                   "\"from\":\"2025-02-01\"}",
+                   "from");
+    s_expect_error(&env, f, "{\"op\":\"state\",\"state\":\"pe\"}", "state");
+    s_expect_error(&env, f, "{\"op\":\"nope\"}", "op");
+    s_env_close(&env);
+}
+
+static void test_regions(void **state)
+{
+    fixture_t *f = *state;
+    assert_int_equal(agg_regions_count(f->regions), 194);
+    assert_string_equal(agg_regions_name(agg_regions_of(f->regions, "CYP")),
+                        "asia_pacific");
+    assert_string_equal(agg_regions_name(agg_regions_of(f->regions, "PSE")),
+                        "asia_pacific");
+    assert_string_equal(agg_regions_name(agg_regions_of(f->regions, "TUR")),
+                        "asia_pacific");
+    assert_int_equal(agg_regions_of(f->regions, "HKG"), -1);
+    char path[] = "/tmp/test-agg-regions.XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    const char bad[] = "alpha3\tname\tregion\nPER\tPeru\tsouth_america\n";
+    assert_int_equal(write(fd, bad, sizeof bad - 1), (int)sizeof bad - 1);
+    close(fd);
+    err_t err;
+    assert_null(agg_regions_new(path, &err));
+    assert_non_null(strstr(err.message, ":2:"));
+    unlink(path);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_expected_2025),
+        cmocka_unit_test(test_order_independent),
+        cmocka_unit_test(test_conventions),
+        cmocka_unit_test(test_reply_overdue),
+        cmocka_unit_test(test_state_and_art17),
+        cmocka_unit_test(test_no_content),
+        cmocka_unit_test(test_bad_parameters),
+        cmocka_unit_test(test_regions),
+    };
+    return cmocka_run_group_tests(tests, s_setup, s_teardown);
+}

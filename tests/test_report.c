@@ -1,0 +1,368 @@
+/*  test_report: the annual report renderer (services/ctl/report.c).
+
+    Renders tests/fixtures/stats-2025.json (the stats contract filled with
+    the seed report's 2025 figures) in English and Chinese and checks the
+    key sentences, then checks that the figures follow the input and that
+    a broken stats object is refused with the key named.  Needs
+    OPCAT_SOURCE_DIR (set by CTest) and the iso-codes package. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "codes.h"
+#include "report.h"
+
+/*  What every test gets: the code lists, a renderer and the fixture. */
+typedef struct {
+    codes_t *codes;
+    report_t *report;
+    json_t *stats;
+} fixture_t;
+
+#define CHECK(cond, err)                                                       \
+    do {                                                                       \
+        if (!(cond))                                                           \
+            fail_msg("%s:%d: %s: %s", __FILE__, __LINE__, #cond,               \
+                     (err)->message);                                          \
+    } while (0)
+
+static const char *s_source_dir(void)
+{
+    const char *dir = getenv("OPCAT_SOURCE_DIR");
+    return dir && *dir ? dir : ".";
+}
+
+static int s_setup(void **state)
+{
+    char path[4096];
+    err_t err;
+    fixture_t *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    f->codes = codes_new(NULL, &err);
+    CHECK(f->codes, &err);
+    snprintf(path, sizeof path, "%s/data", s_source_dir());
+    f->report = report_new(f->codes, path, &err);
+    CHECK(f->report, &err);
+    snprintf(path, sizeof path, "%s/tests/fixtures/stats-2025.json",
+             s_source_dir());
+    json_error_t jerr;
+    f->stats = json_load_file(path, 0, &jerr);
+    if (!f->stats)
+        fail_msg("%s: %s", path, jerr.text);
+    *state = f;
+    return 0;
+}
+
+static int s_teardown(void **state)
+{
+    fixture_t *f = *state;
+    report_destroy(&f->report);
+    assert_null(f->report);
+    codes_destroy(&f->codes);
+    json_decref(f->stats);
+    free(f);
+    return 0;
+}
+
+/*  Renders 'stats' in 'lang' and fails the test if that fails. */
+static char *s_render(const fixture_t *f, const json_t *stats, const char *lang)
+{
+    err_t err;
+    char *text = report_render(f->report, stats, lang, &err);
+    CHECK(text, &err);
+    return text;
+}
+
+/*  Fails, showing the output, unless 'text' holds each of the NULL-ended
+    sentences. */
+static void s_expect(const char *text, ...)
+{
+    va_list ap;
+    va_start(ap, text);
+    const char *needle;
+    while ((needle = va_arg(ap, const char *)))
+        if (!strstr(text, needle)) {
+            fprintf(stderr, "---- output ----\n%s\n---- end ----\n", text);
+            fail_msg("missing: %s", needle);
+        }
+    va_end(ap);
+}
+
+static void test_en_sentences(void **state)
+{
+    fixture_t *f = *state;
+    char *text = s_render(f, f->stats, "en");
+    s_expect(text,
+             "As at 31 December 2025, there were 96 States parties to the "
+             "Optional Protocol and 11 signatories.",
+             "In 2025, Bangladesh and Colombia became parties to the Optional "
+             "Protocol.",
+             "| African States | 25 |", "| Asia-Pacific States | 14 |",
+             "| Eastern European States | 21 |",
+             "| Latin American and Caribbean States | 16 |",
+             "| Western European and other States | 20 |",
+             "| African States | 7 |", "| Eastern European States | 0 |",
+             "The regional distribution of the 11 signatories is as follows:",
+             "the signatories were: Angola, Belgium, Cameroon, Chad, Guinea, "
+             "Guinea-Bissau, Ireland, Sierra Leone, Timor-Leste, Venezuela "
+             "(Bolivarian Republic of) and Zambia.",
+             "In 2025, grants totalling $423,926 were awarded to support 16 "
+             "torture prevention projects in 15 States.",
+             "voluntary contributions totalling $397,871 and €210,000.", NULL);
+    s_expect(
+        text,
+        "The visits planned to Afghanistan, Burundi, France and Mexico were "
+        "postponed.",
+        "the Subcommittee conducted four visits in 2025, to Mozambique, New "
+        "Zealand, Peru and Serbia.",
+        "the Subcommittee conducted 550 individual and group interviews.",
+        "The Subcommittee visited 102 places of deprivation of liberty: 29 "
+        "prisons, 7 women's detention facilities, 35 police stations, 13 "
+        "child detention centres, 1 psychiatric and health-care institution, "
+        "5 detention centres for undocumented migrants, 3 drug "
+        "rehabilitation centres, 4 court holding cells and 5 social care "
+        "facilities for older persons.",
+        "As at 31 December 2025, the Subcommittee had transmitted 95 visit "
+        "reports to States parties, including six transmitted during the "
+        "reporting period, to Albania, Bolivia (Plurinational State of), "
+        "Gabon, Greece, Mongolia and Peru.",
+        "Of the 95 visit reports transmitted to States parties, 58 had been "
+        "published",
+        "including the reports on Croatia, Kazakhstan and Senegal published "
+        "during the reporting period.",
+        NULL);
+    s_expect(
+        text,
+        "the Subcommittee received six replies, from Croatia, Guatemala, "
+        "Honduras, Lebanon, Mozambique and Senegal.",
+        "the replies of Croatia, Mozambique and Senegal were made public.",
+        "In 2025, follow-up dialogues were held with Australia, Bosnia and "
+        "Herzegovina, Croatia, Georgia, Guatemala, Honduras, Nauru and "
+        "Türkiye.",
+        "By the end of 2025, the Subcommittee had held follow-up dialogues "
+        "with the national preventive mechanisms of Guatemala, Honduras and "
+        "Mongolia.",
+        "national preventive mechanisms from Australia, Benin, Madagascar, "
+        "Nigeria and South Africa.",
+        "As at 31 December 2025, the following 12 States parties were on the "
+        "list of States parties not in compliance with article 17 of the "
+        "Optional Protocol: Afghanistan, Belize, Burundi, the Central African "
+        "Republic, the Democratic Republic of the Congo, Gabon, Ghana, "
+        "Liberia, Nauru, the Philippines, South Sudan and the State of "
+        "Palestine.",
+        NULL);
+    free(text);
+}
+
+static void test_zh_sentences(void **state)
+{
+    fixture_t *f = *state;
+    char *text = s_render(f, f->stats, "zh");
+    s_expect(text,
+             "截至2025年12月31日，《任择议定书》有96个缔约国，11个签署国。",
+             "2025年，孟加拉国和哥伦比亚加入《任择议定书》。",
+             "各区域加入《任择议定书》的情况如下：", "| 非洲国家 | 25个 |",
+             "| 亚太国家 | 14个 |", "| 东欧国家 | 21个 |",
+             "| 拉丁美洲和加勒比国家 | 16个 |", "| 西欧和其他国家 | 20个 |",
+             "11个签署国的区域分布情况如下：", "| 西欧和其他国家 | 2个 |",
+             "截至2025年12月31日，11个签署国为：安哥拉、比利时、喀麦隆、乍得、"
+             "几内亚、几内亚比绍、爱尔兰、塞拉利昂、东帝汶、"
+             "委内瑞拉玻利瓦尔共和国、赞比亚。",
+             "2025年，共发放了总额为423,926美元的赠款，"
+             "以支持15个国家的16个防止酷刑项目。",
+             "特别基金共收到捐款397,871美元和210,000欧元。", NULL);
+    s_expect(text, "原计划对阿富汗、布隆迪、法国和墨西哥进行的查访被推迟。",
+             "根据《任择议定书》第11条和第13条规定的任务，小组委员会在2025年"
+             "对以下国家进行了查访：莫桑比克、新西兰、秘鲁、塞尔维亚。",
+             "在这些查访期间，小组委员会进行了550次单独和集体访谈。",
+             "小组委员会查访了102个剥夺自由场所：29所监狱、7个女子拘留设施、"
+             "35个警察局、13个儿童拘留中心、1个精神病和医疗保健机构、"
+             "5个无证移民拘留中心、3个戒毒所、4个法院拘留所、"
+             "5个老年人社会护理设施。",
+             NULL);
+    /* Paras 25, 26, 29, 30, 32 and 34 of the seed, word for word. */
+    s_expect(text,
+             "截至2025年12月31日，小组委员会向缔约国转交了95份查访报告，"
+             "其中包括在报告所述期间向阿尔巴尼亚、多民族玻利维亚国、加蓬、"
+             "希腊、蒙古和秘鲁转交的6份查访报告。",
+             "在向缔约国转交的95份查访报告中，应缔约国的请求，"
+             "截至2025年12月31日，共公布了58份查访报告，"
+             "其中包括本报告所述期间对克罗地亚、哈萨克斯坦和塞内加尔3国的"
+             "查访报告。",
+             "在本报告所述期间，小组委员会收到了克罗地亚、危地马拉、洪都拉斯、"
+             "黎巴嫩、莫桑比克和塞内加尔的六份答复。"
+             "经请求，对克罗地亚、莫桑比克和塞内加尔的答复予以公开。",
+             "2025年，与澳大利亚、波斯尼亚和黑塞哥维那、克罗地亚、格鲁吉亚、"
+             "危地马拉、洪都拉斯、瑙鲁和土耳其举行了后续对话。",
+             "截至2025年底，小组委员会与危地马拉、洪都拉斯和蒙古的"
+             "国家防范机制举行了后续对话。",
+             "2025年，小组委员会接受并感谢澳大利亚、贝宁、马达加斯加、"
+             "尼日利亚和南非关于建立国家防范机制的通知。",
+             "截至2025年12月31日，以下12个缔约国被列入不遵守第17条的国家"
+             "名单：阿富汗、伯利兹、布隆迪、中非共和国、刚果民主共和国、加蓬、"
+             "加纳、利比里亚、瑙鲁、菲律宾、南苏丹、巴勒斯坦国。",
+             NULL);
+    free(text);
+}
+
+/*  Sets the member at 'parent'.'key' of 'stats' to 'value' (stolen). */
+static void s_set(json_t *stats, const char *parent, const char *key,
+                  json_t *value)
+{
+    json_t *obj = parent ? json_object_get(stats, parent) : stats;
+    assert_non_null(obj);
+    assert_int_equal(json_object_set_new(obj, key, value), 0);
+}
+
+/*  The numbers come from the input, not from the text. */
+static void test_figures_follow_input(void **state)
+{
+    fixture_t *f = *state;
+    json_t *stats = json_deep_copy(f->stats);
+    s_set(stats, "states_parties", "total", json_integer(97));
+    s_set(stats, "states_parties", "joined_in_period", json_pack("[s]", "COL"));
+    s_set(stats, "reports", "transmitted_total", json_integer(1234));
+    s_set(stats, "replies", "received_in_period", json_pack("[s]", "PER"));
+    json_t *grants =
+        json_object_get(json_object_get(stats, "fund"), "grants_in_period");
+    s_set(grants, NULL, "total",
+          json_pack("{s:s,s:s}", "USD", "1234.5", "CHF", "10000.00"));
+    char *en = s_render(f, stats, "en");
+    s_expect(en, "there were 97 States parties",
+             "In 2025, Colombia became a party to the Optional Protocol.",
+             "had transmitted 1,234 visit reports",
+             "received one reply, from Peru.",
+             "grants totalling $1,234.50 and CHF 10,000 were awarded", NULL);
+    assert_null(strstr(en, "Bangladesh"));
+    assert_null(strstr(en, "96 States parties"));
+    char *zh = s_render(f, stats, "zh");
+    s_expect(zh, "《任择议定书》有97个缔约国", "2025年，哥伦比亚加入",
+             "转交了1,234份查访报告", "收到了秘鲁的一份答复。",
+             "总额为1,234.50美元和10,000瑞士法郎的赠款", NULL);
+    free(en);
+    free(zh);
+    json_decref(stats);
+}
+
+/*  A period that is not a calendar year, and empty lists. */
+static void test_partial_period(void **state)
+{
+    fixture_t *f = *state;
+    json_t *stats = json_deep_copy(f->stats);
+    s_set(stats, NULL, "as_of", json_string("2025-06-30"));
+    s_set(stats, NULL, "period",
+          json_pack("{s:s,s:s}", "from", "2025-01-01", "to", "2025-06-30"));
+    s_set(stats, "states_parties", "joined_in_period", json_array());
+    s_set(stats, "npm", "art17_list", json_array());
+    char *en = s_render(f, stats, "en");
+    s_expect(en, "Reporting period: 1 January to 30 June 2025.",
+             "As at 30 June 2025, there were 96 States parties",
+             "No State became a party to the Optional Protocol during the "
+             "reporting period.",
+             "As at 30 June 2025, the Subcommittee had held follow-up "
+             "dialogues with the national preventive mechanisms",
+             "no State party was on the list", NULL);
+    char *zh = s_render(f, stats, "zh");
+    s_expect(zh, "在本报告所述期间，没有国家加入《任择议定书》。",
+             "截至2025年6月30日，小组委员会与危地马拉",
+             "没有缔约国被列入不遵守第17条的国家名单。", NULL);
+    free(en);
+    free(zh);
+    json_decref(stats);
+}
+
+/*  A missing or mistyped key is refused, naming the key. */
+static void test_broken_stats(void **state)
+{
+    fixture_t *f = *state;
+    err_t err;
+    json_t *stats = json_deep_copy(f->stats);
+    json_object_del(json_object_get(stats, "reports"), "published_total");
+    assert_null(report_render(f->report, stats, "en", &err));
+    assert_int_equal(err.code, OPCAT_EINVAL);
+    assert_string_equal(err.field, "reports.published_total");
+    json_decref(stats);
+
+    stats = json_deep_copy(f->stats);
+    s_set(stats, "states_parties", "total", json_string("96"));
+    assert_null(report_render(f->report, stats, "zh", &err));
+    assert_string_equal(err.field, "states_parties.total");
+    json_decref(stats);
+
+    stats = json_deep_copy(f->stats);
+    s_set(json_object_get(stats, "fund"), NULL, "contributions_in_period",
+          json_pack("{s:s}", "USD", "12,000"));
+    assert_null(report_render(f->report, stats, "en", &err));
+    assert_string_equal(err.field, "fund.contributions_in_period");
+    json_decref(stats);
+
+    stats = json_deep_copy(f->stats);
+    s_set(stats, "visits", "completed_in_period", json_pack("[s]", "peru"));
+    assert_null(report_render(f->report, stats, "en", &err));
+    assert_string_equal(err.field, "visits.completed_in_period");
+    json_decref(stats);
+
+    assert_null(report_render(f->report, f->stats, "fr", &err));
+    assert_int_equal(err.code, OPCAT_EINVAL);
+}
+
+/*  Every UN member State and Palestine has a Chinese name. */
+static void test_names_zh(void **state)
+{
+    fixture_t *f = *state;
+    assert_string_equal(report_state_name_zh(f->report, "PER"), "秘鲁");
+    assert_string_equal(report_state_name_zh(f->report, "KAZ"), "哈萨克斯坦");
+    assert_null(report_state_name_zh(f->report, "XXX"));
+    char path[4096], line[256];
+    snprintf(path, sizeof path, "%s/data/regions.tsv", s_source_dir());
+    FILE *in = fopen(path, "r");
+    assert_non_null(in);
+    int seen = 0;
+    while (fgets(line, sizeof line, in)) {
+        line[strcspn(line, "\t\n")] = '\0';
+        if (strlen(line) != 3 || strcmp(line, "alpha3") == 0)
+            continue;
+        if (!report_state_name_zh(f->report, line))
+            fail_msg("no Chinese name for %s", line);
+        seen++;
+    }
+    fclose(in);
+    assert_int_equal(seen, 194);
+}
+
+/*  Without the table, English works and Chinese is refused. */
+static void test_no_share(void **state)
+{
+    fixture_t *f = *state;
+    err_t err;
+    report_t *bare = report_new(f->codes, NULL, &err);
+    CHECK(bare, &err);
+    char *en = report_render(bare, f->stats, "en", &err);
+    CHECK(en, &err);
+    assert_null(report_render(bare, f->stats, "zh", &err));
+    assert_int_equal(err.code, OPCAT_EINVAL);
+    free(en);
+    report_destroy(&bare);
+    assert_null(report_new(f->codes, "/nonexistent", &err));
+    assert_int_equal(err.code, OPCAT_EIO);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_en_sentences),
+        cmocka_unit_test(test_zh_sentences),
+        cmocka_unit_test(test_figures_follow_input),
+        cmocka_unit_test(test_partial_period),
+        cmocka_unit_test(test_broken_stats),
+        cmocka_unit_test(test_names_zh),
+        cmocka_unit_test(test_no_share),
+    };
+    return cmocka_run_group_tests(tests, s_setup, s_teardown);
+}
