@@ -1,0 +1,204 @@
+/*  opcat-gatewayd: the read-only HTTP API, its live stream and the
+    dashboard.
+
+    The gateway owns no data.  Every answer comes from the services over
+    ZeroMQ: the figures and the States from opcat-aggregated
+    (OPCAT_STATS), the deadlines from opcat-reminderd (OPCAT_REMINDERS),
+    the events from the store's REPLAY, the live stream from its PUBLISH.
+    Events leave only in their public form (event_to_json() with
+    EVENT_JSON_PUBLIC: never a report's `content`).
+
+    Threads.  A ZeroMQ socket must be used by one thread only, and a
+    Server-Sent Events stream is a response that never ends, so the
+    gateway runs libmicrohttpd with a thread per connection
+    (MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD).
+    Every ZeroMQ socket is created, used and closed by the one connection
+    thread that needs it: a query opens a short-lived DEALER (query_call),
+    an events page a short-lived REPLAY client, and each SSE stream its
+    own follower (follow.h) that lives exactly as long as the stream.  The
+    threads share only the ZeroMQ context (thread-safe), read-only
+    settings, the ISO code lists and the report renderer (read-only after
+    start) and atomic counters.  The main thread only waits for a signal;
+    there is no ZeroMQ loop to share, which is why the external-select
+    mode was not chosen: it would put every stream's follower in the main
+    thread for no gain on a loopback dashboard with few clients.  The
+    number of connections (threads) is capped (--max-connections).
+
+    Files: main.c (CLI, signals, start and stop), http.c (the server, the
+    routing, replies and parameters), api.c (stats, reminders, events,
+    report, health), states.c (the States table and one State), stream.c
+    (SSE), metrics.c (Prometheus text), static.c (the dashboard's files). */
+#ifndef OPCAT_GW_H
+#define OPCAT_GW_H
+
+#include <jansson.h>
+#include <microhttpd.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cfg.h"
+#include "codes.h"
+#include "err.h"
+#include "report.h"
+
+#define GW_HTTP_DEFAULT "127.0.0.1:8080"
+#define GW_TIMEOUT_DEFAULT 5000   /* ms a service may take to answer */
+#define GW_CONNECTIONS_DEFAULT 64 /* connections (threads) at once */
+/* seconds before an idle connection is closed (streams keep alive) */
+#define GW_IDLE_TIMEOUT_S 60
+#define GW_EVENTS_LIMIT_DEFAULT 100 /* events in one /api/events page */
+#define GW_EVENTS_LIMIT_MAX 1000
+#define GW_TOPIC_MAX 127 /* bytes of a topic prefix */
+
+/*  Settings, fixed before the server starts.  Strings are borrowed (argv,
+    the environment or defaults). */
+typedef struct {
+    cfg_t cfg;         /* store and service endpoints */
+    const char *http;  /* listen address HOST:PORT (IPv4, or [IPv6]) */
+    const char *www;   /* directory of the dashboard's files */
+    const char *share; /* directory of state-names-zh.tsv */
+    int timeout_ms;    /* per query to a service */
+    unsigned max_connections;
+    int verbose;
+} gw_options_t;
+
+/*  Counters shared by every connection thread. */
+typedef struct {
+    atomic_uint_fast64_t requests[6]; /* by status class: 0 other, 2xx..5xx */
+    atomic_uint_fast64_t streams_opened;
+    atomic_uint_fast64_t streams_open;
+    atomic_uint_fast64_t stream_events; /* events sent on every stream */
+} gw_counters_t;
+
+/*  The gateway: settings, shared read-only state and the HTTP server. */
+typedef struct gw {
+    gw_options_t options;
+    void *zmq;        /* the ZeroMQ context, shared by all threads */
+    codes_t *codes;   /* ISO 3166-1 list, read-only */
+    report_t *report; /* the annual report renderer, read-only */
+    struct MHD_Daemon *daemon;
+    atomic_bool stopping; /* set before the server stops: streams end */
+    uint16_t port;        /* the port bound */
+    gw_counters_t counters;
+} gw_t;
+
+/*  One request being answered (borrowed for the handler's duration). */
+typedef struct {
+    gw_t *gw;
+    struct MHD_Connection *conn;
+    const char *url; /* the path, without the query string */
+} gw_request_t;
+
+/* ------------------------------------------------------------- http.c */
+
+/*  Creates the gateway: loads the code lists and the renderer, opens the
+    ZeroMQ context and starts listening.  NULL with 'err' on failure.
+    'options' is copied. */
+gw_t *gw_new(const gw_options_t *options, err_t *err);
+
+/*  Stops the server (ending every stream), then frees everything;
+    '*self' becomes NULL.  NULL allowed. */
+void gw_destroy(gw_t **self);
+
+/*  Queues 'body' (a reference the call takes) as JSON with 'status'. */
+enum MHD_Result gw_reply_json(const gw_request_t *req, unsigned status,
+                              json_t *body);
+
+/*  Queues 'response' (the call takes it) with 'status' and the headers
+    every answer carries; counts it. */
+enum MHD_Result gw_reply_response(const gw_request_t *req, unsigned status,
+                                  struct MHD_Response *response);
+
+/*  Queues 'len' bytes of 'text' (copied) with 'status' and 'type'. */
+enum MHD_Result gw_reply_text(const gw_request_t *req, unsigned status,
+                              const char *type, const char *text, size_t len);
+
+/*  Queues {"error": {"parameter": 'parameter', "message": ...}} with
+    'status' (400 for a bad parameter, 404 when nothing has that name);
+    'parameter' may be NULL for errors that concern none. */
+enum MHD_Result gw_reply_error(const gw_request_t *req, unsigned status,
+                               const char *parameter, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/*  Queues the reply for a service's failure 'err': 400 naming the
+    parameter when the service refused one (OPCAT_EINVAL with a field),
+    else 503 naming the 'service'. */
+enum MHD_Result gw_reply_service_error(const gw_request_t *req,
+                                       const char *service, const err_t *err);
+
+/*  The query parameter 'name', or NULL. */
+const char *gw_param(const gw_request_t *req, const char *name);
+
+/*  Checks that every query parameter is one of 'allowed' (NULL-ended);
+    returns the first that is not, or NULL. */
+const char *gw_unknown_param(const gw_request_t *req,
+                             const char *const *allowed);
+
+/*  Reads the date parameter 'name' into 'out' (DATE_TEXT_LEN bytes):
+    'out' empty when absent.  Returns false if present and not a real
+    YYYY-MM-DD date. */
+bool gw_param_date(const gw_request_t *req, const char *name, char *out);
+
+/*  Whether 'topic' is an acceptable topic prefix: printable ASCII
+    without spaces, at most GW_TOPIC_MAX bytes. */
+bool gw_topic_ok(const char *topic);
+
+/*  Asks 'endpoint' (OPCAT_STATS or OPCAT_REMINDERS) 'request' (the
+    reference is taken).  0 with '*reply' (the caller's), or a code with
+    'err'. */
+int gw_query(gw_t *gw, const char *endpoint, json_t *request, json_t **reply,
+             err_t *err);
+
+/*  Sends every request of the array 'requests' (borrowed) to 'endpoint'
+    at once on one DEALER, then waits for as many replies, in the order
+    they come: '*replies' is a new array (the caller's).  An error reply
+    or a timeout fails the whole exchange (a code and 'err'). */
+int gw_query_many(gw_t *gw, const char *endpoint, const json_t *requests,
+                  json_t **replies, err_t *err);
+
+/* -------------------------------------------------------------- api.c */
+
+/*  GET /api/stats?as_of=D&from=D: the stats contract object. */
+enum MHD_Result gw_api_stats(const gw_request_t *req);
+
+/*  GET /api/reminders?as_of=D&state=ISO3&rule=PREFIX: open deadlines. */
+enum MHD_Result gw_api_reminders(const gw_request_t *req);
+
+/*  GET /api/events?from=SEQ&topic=PREFIX&limit=N: a page of events in
+    their public form, with "next" to continue from. */
+enum MHD_Result gw_api_events(const gw_request_t *req);
+
+/*  GET /api/report?as_of=D&from=D&lang=en|zh: the Markdown figures. */
+enum MHD_Result gw_api_report(const gw_request_t *req);
+
+/*  GET /healthz: whether the store and the services answer. */
+enum MHD_Result gw_api_health(const gw_request_t *req);
+
+/* ----------------------------------------------------------- states.c */
+
+/*  GET /api/states?as_of=D&region=R&status=S: every State party and
+    signatory, one summary row each. */
+enum MHD_Result gw_states_list(const gw_request_t *req);
+
+/*  GET /api/states/ISO3?as_of=D: one State's status and timeline, with
+    its open deadlines. */
+enum MHD_Result gw_states_one(const gw_request_t *req, const char *code);
+
+/* ----------------------------------------------------------- stream.c */
+
+/*  GET /api/stream?topic=PREFIX: Server-Sent Events, resuming after the
+    Last-Event-ID header (or ?last_event_id=); live only without one. */
+enum MHD_Result gw_stream(const gw_request_t *req);
+
+/* ---------------------------------------------------------- metrics.c */
+
+/*  GET /metrics: Prometheus text format. */
+enum MHD_Result gw_metrics(const gw_request_t *req);
+
+/* ----------------------------------------------------------- static.c */
+
+/*  GET / and /FILE: the dashboard's files from options.www. */
+enum MHD_Result gw_static(const gw_request_t *req);
+
+#endif

@@ -1,0 +1,417 @@
+/*  http: the server (libmicrohttpd), the routing, replies, parameters. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <zmq.h>
+
+#include "bus.h"
+#include "date.h"
+#include "gw.h"
+#include "log.h"
+#include "query.h"
+
+/* --------------------------------------------------------------- replies */
+
+static void s_count(const gw_request_t *req, unsigned status)
+{
+    unsigned cls = status / 100;
+    atomic_fetch_add(
+        &req->gw->counters.requests[cls >= 2 && cls <= 5 ? cls : 0], 1);
+}
+
+enum MHD_Result gw_reply_response(const gw_request_t *req, unsigned status,
+                                  struct MHD_Response *response)
+{
+    if (!response)
+        return MHD_NO;
+    MHD_add_response_header(response, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(response, "Cache-Control", "no-store");
+    s_count(req, status);
+    enum MHD_Result rc = MHD_queue_response(req->conn, status, response);
+    MHD_destroy_response(response);
+    return rc;
+}
+
+enum MHD_Result gw_reply_text(const gw_request_t *req, unsigned status,
+                              const char *type, const char *text, size_t len)
+{
+    struct MHD_Response *response = MHD_create_response_from_buffer(
+        len, (void *)text, MHD_RESPMEM_MUST_COPY);
+    if (response)
+        MHD_add_response_header(response, "Content-Type", type);
+    return gw_reply_response(req, status, response);
+}
+
+enum MHD_Result gw_reply_json(const gw_request_t *req, unsigned status,
+                              json_t *body)
+{
+    char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+    json_decref(body);
+    if (!text)
+        return gw_reply_text(req, 500, "application/json",
+                             "{\"error\":{\"message\":\"out of memory\"}}", 37);
+    struct MHD_Response *response = MHD_create_response_from_buffer(
+        strlen(text), text, MHD_RESPMEM_MUST_FREE);
+    if (!response) {
+        free(text);
+        return MHD_NO;
+    }
+    MHD_add_response_header(response, "Content-Type",
+                            "application/json; charset=utf-8");
+    return gw_reply_response(req, status, response);
+}
+
+enum MHD_Result gw_reply_error(const gw_request_t *req, unsigned status,
+                               const char *parameter, const char *fmt, ...)
+{
+    char message[ERR_MESSAGE_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(message, sizeof message, fmt, ap);
+    va_end(ap);
+    json_t *error = json_pack("{s:s}", "message", message);
+    if (error && parameter)
+        json_object_set_new(error, "parameter", json_string(parameter));
+    return gw_reply_json(req, status, json_pack("{s:o}", "error", error));
+}
+
+enum MHD_Result gw_reply_service_error(const gw_request_t *req,
+                                       const char *service, const err_t *err)
+{
+    if (err->code == OPCAT_EINVAL && err->field[0])
+        return gw_reply_error(req, 400, err->field, "%s", err->message);
+    if (err->code == OPCAT_ENOTFOUND)
+        return gw_reply_error(req, 404, err->field[0] ? err->field : NULL, "%s",
+                              err->message);
+    json_t *error = json_pack("{s:s,s:s,s:i}", "service", service, "message",
+                              err->message, "code", err->code);
+    return gw_reply_json(req, 503, json_pack("{s:o}", "error", error));
+}
+
+/* ------------------------------------------------------------ parameters */
+
+const char *gw_param(const gw_request_t *req, const char *name)
+{
+    return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+typedef struct {
+    const char *const *allowed;
+    const char *unknown;
+} unknown_t;
+
+static enum MHD_Result s_check_key(void *arg, enum MHD_ValueKind kind,
+                                   const char *key, const char *value)
+{
+    (void)kind;
+    (void)value;
+    unknown_t *u = arg;
+    for (const char *const *a = u->allowed; *a; a++)
+        if (strcmp(*a, key) == 0)
+            return MHD_YES;
+    u->unknown = key;
+    return MHD_NO;
+}
+
+const char *gw_unknown_param(const gw_request_t *req,
+                             const char *const *allowed)
+{
+    unknown_t u = {allowed, NULL};
+    MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, s_check_key,
+                              &u);
+    return u.unknown;
+}
+
+bool gw_param_date(const gw_request_t *req, const char *name, char *out)
+{
+    const char *text = gw_param(req, name);
+    int32_t day;
+    out[0] = '\0';
+    if (!text)
+        return true;
+    if (!date_parse(text, &day))
+        return false;
+    date_format(day, out);
+    return true;
+}
+
+int gw_query(gw_t *gw, const char *endpoint, json_t *request, json_t **reply,
+             err_t *err)
+{
+    err_clear(err);
+    *reply = NULL;
+    int rc = request ? query_call(gw->zmq, endpoint, request,
+                                  gw->options.timeout_ms, reply, err)
+                     : err_set(err, OPCAT_ENOMEM, NULL, "out of memory");
+    json_decref(request);
+    return rc;
+}
+
+bool gw_topic_ok(const char *topic)
+{
+    if (strlen(topic) > GW_TOPIC_MAX)
+        return false;
+    for (const char *p = topic; *p; p++)
+        if (*p <= ' ' || *p > '~')
+            return false;
+    return true;
+}
+
+static int64_t s_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*  Parses one reply frame into 'replies'; a service's error reply
+    becomes 'err'. */
+static int s_take_reply(zmq_msg_t *frame, json_t *replies, err_t *err)
+{
+    json_error_t jerr;
+    json_t *reply =
+        json_loadb(zmq_msg_data(frame), zmq_msg_size(frame), 0, &jerr);
+    json_t *error = json_object_get(reply, "error");
+    if (!json_is_object(reply) || error) {
+        json_int_t code = json_integer_value(json_object_get(error, "code"));
+        err_set(err, error && code ? (int)code : OPCAT_EPROTO,
+                json_string_value(json_object_get(error, "field")), "%s",
+                error ? json_string_value(json_object_get(error, "message"))
+                      : "the answer is not a JSON object");
+        json_decref(reply);
+        return err->code;
+    }
+    return json_array_append_new(replies, reply) ? OPCAT_ENOMEM : OPCAT_OK;
+}
+
+/*  Sends every request of 'requests' on 'socket', then reads as many
+    replies into 'replies' before the deadline. */
+static int s_exchange(gw_t *gw, void *socket, const json_t *requests,
+                      json_t *replies, err_t *err)
+{
+    size_t i, n = json_array_size(requests);
+    json_t *request;
+    json_array_foreach(requests, i, request)
+    {
+        char *text = json_dumps(request, JSON_COMPACT);
+        int rc = text ? zmq_send(socket, text, strlen(text), 0) : -1;
+        free(text);
+        if (rc < 0)
+            return err_set(err, OPCAT_EIO, "", "send failed");
+    }
+    int64_t deadline = s_now_ms() + gw->options.timeout_ms;
+    zmq_pollitem_t item = {socket, 0, ZMQ_POLLIN, 0};
+    while (json_array_size(replies) < n) {
+        int64_t left = deadline - s_now_ms();
+        if (left <= 0 || zmq_poll(&item, 1, (long)left) <= 0)
+            return err_set(err, OPCAT_ETIMEDOUT, "", "no answer within %d ms",
+                           gw->options.timeout_ms);
+        bus_message_t msg;
+        int rc = bus_recv(socket, &msg, 0);
+        if (rc)
+            return err_set(err, rc, "", "receive failed");
+        rc = msg.count == 1 ? s_take_reply(&msg.frames[0], replies, err)
+                            : err_set(err, OPCAT_EPROTO, "",
+                                      "an answer of %zu frames", msg.count);
+        bus_message_close(&msg);
+        if (rc)
+            return rc;
+    }
+    return OPCAT_OK;
+}
+
+int gw_query_many(gw_t *gw, const char *endpoint, const json_t *requests,
+                  json_t **replies, err_t *err)
+{
+    err_clear(err);
+    *replies = NULL;
+    void *socket = bus_socket(gw->zmq, ZMQ_DEALER, endpoint, false, err);
+    if (!socket)
+        return err->code;
+    json_t *list = json_array();
+    int rc = list ? s_exchange(gw, socket, requests, list, err)
+                  : err_set(err, OPCAT_ENOMEM, NULL, "out of memory");
+    int zero = 0;
+    zmq_setsockopt(socket, ZMQ_LINGER, &zero, sizeof zero);
+    bus_close(&socket);
+    if (rc) {
+        json_decref(list);
+        if (!err->message[0])
+            err_set(err, rc, NULL, "%s: no answer", endpoint);
+        return rc;
+    }
+    *replies = list;
+    return OPCAT_OK;
+}
+
+/* --------------------------------------------------------------- routing */
+
+/*  Routes a GET (or HEAD) request. */
+static enum MHD_Result s_route(const gw_request_t *req)
+{
+    const char *u = req->url;
+    if (strcmp(u, "/api/stats") == 0)
+        return gw_api_stats(req);
+    if (strcmp(u, "/api/states") == 0)
+        return gw_states_list(req);
+    if (strncmp(u, "/api/states/", 12) == 0)
+        return gw_states_one(req, u + 12);
+    if (strcmp(u, "/api/reminders") == 0)
+        return gw_api_reminders(req);
+    if (strcmp(u, "/api/events") == 0)
+        return gw_api_events(req);
+    if (strcmp(u, "/api/report") == 0)
+        return gw_api_report(req);
+    if (strcmp(u, "/api/stream") == 0)
+        return gw_stream(req);
+    if (strcmp(u, "/healthz") == 0)
+        return gw_api_health(req);
+    if (strcmp(u, "/metrics") == 0)
+        return gw_metrics(req);
+    if (strncmp(u, "/api/", 5) == 0 || strcmp(u, "/api") == 0)
+        return gw_reply_error(req, 404, NULL, "no such endpoint: %.100s", u);
+    return gw_static(req);
+}
+
+static enum MHD_Result s_access(void *cls, struct MHD_Connection *conn,
+                                const char *url, const char *method,
+                                const char *version, const char *upload,
+                                size_t *upload_size, void **con_cls)
+{
+    (void)version;
+    (void)upload;
+    (void)con_cls;
+    gw_request_t req = {cls, conn, url};
+    if (*upload_size) {
+        *upload_size = 0; /* a body is read and ignored: the reply is 405 */
+        return MHD_YES;
+    }
+    if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
+        struct MHD_Response *r =
+            MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+        if (r)
+            MHD_add_response_header(r, "Allow", "GET, HEAD");
+        return gw_reply_response(&req, 405, r);
+    }
+    log_debug("GET %s", url);
+    return s_route(&req);
+}
+
+/* ---------------------------------------------------------------- server */
+
+static void s_mhd_log(void *arg, const char *fmt, va_list ap)
+{
+    (void)arg;
+    char line[512];
+    vsnprintf(line, sizeof line, fmt, ap);
+    line[strcspn(line, "\n")] = '\0';
+    if (strstr(line, "no longer available")) /* a client went away */
+        log_debug("http: %s", line);
+    else
+        log_warnx("http: %s", line);
+}
+
+/*  Parses HOST:PORT (IPv4) or [IPv6]:PORT into 'addr'. */
+static int s_address(const char *text, struct sockaddr_storage *addr,
+                     err_t *err)
+{
+    char host[64];
+    const char *colon = strrchr(text, ':');
+    char *end;
+    long port = colon ? strtol(colon + 1, &end, 10) : -1;
+    size_t len = colon ? (size_t)(colon - text) : 0;
+    if (!colon || !colon[1] || *end || port < 0 || port > 65535 || !len ||
+        len >= sizeof host)
+        return err_set(err, OPCAT_EINVAL, "http",
+                       "--http: \"%s\" is not HOST:PORT", text);
+    if (text[0] == '[' && text[len - 1] == ']')
+        memcpy(host, text + 1, len - 2), host[len - 2] = '\0';
+    else
+        memcpy(host, text, len), host[len] = '\0';
+    struct sockaddr_in *v4 = (struct sockaddr_in *)addr;
+    struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)addr;
+    memset(addr, 0, sizeof *addr);
+    if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
+        v4->sin_family = AF_INET;
+        v4->sin_port = htons((uint16_t)port);
+    } else if (inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
+        v6->sin6_family = AF_INET6;
+        v6->sin6_port = htons((uint16_t)port);
+    } else
+        return err_set(err, OPCAT_EINVAL, "http",
+                       "--http: \"%s\" is not an IP address (e.g. 127.0.0.1)",
+                       host);
+    return OPCAT_OK;
+}
+
+static int s_start(gw_t *self, err_t *err)
+{
+    struct sockaddr_storage addr;
+    if (s_address(self->options.http, &addr, err))
+        return err->code;
+    unsigned flags = MHD_USE_THREAD_PER_CONNECTION |
+                     MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+    if (addr.ss_family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    self->daemon = MHD_start_daemon(
+        flags, 0, NULL, NULL, s_access, self, MHD_OPTION_EXTERNAL_LOGGER,
+        s_mhd_log, NULL, MHD_OPTION_SOCK_ADDR, &addr,
+        MHD_OPTION_CONNECTION_LIMIT, self->options.max_connections,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)GW_IDLE_TIMEOUT_S,
+        MHD_OPTION_END);
+    if (!self->daemon)
+        return err_set(err, OPCAT_EIO, "http", "cannot listen on %s",
+                       self->options.http);
+    const union MHD_DaemonInfo *info =
+        MHD_get_daemon_info(self->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    self->port = info ? info->port : 0;
+    return OPCAT_OK;
+}
+
+gw_t *gw_new(const gw_options_t *options, err_t *err)
+{
+    gw_t *self = calloc(1, sizeof *self);
+    if (!self) {
+        err_set(err, OPCAT_ENOMEM, NULL, "out of memory");
+        return NULL;
+    }
+    self->options = *options;
+    atomic_init(&self->stopping, false);
+    if (!(self->codes = codes_new(NULL, err)))
+        goto fail;
+    if (!(self->report = report_new(self->codes, options->share, err))) {
+        log_warnx("%s: Chinese report unavailable", err->message);
+        if (!(self->report = report_new(self->codes, NULL, err)))
+            goto fail;
+    }
+    if (!(self->zmq = zmq_ctx_new())) {
+        err_set(err, OPCAT_ENOMEM, NULL, "cannot create a ZeroMQ context");
+        goto fail;
+    }
+    if (s_start(self, err))
+        goto fail;
+    return self;
+fail:
+    gw_destroy(&self);
+    return NULL;
+}
+
+void gw_destroy(gw_t **self_p)
+{
+    gw_t *self = *self_p;
+    if (!self)
+        return;
+    atomic_store(&self->stopping, true);
+    if (self->daemon)
+        MHD_stop_daemon(self->daemon);
+    if (self->zmq)
+        zmq_ctx_term(self->zmq);
+    report_destroy(&self->report);
+    codes_destroy(&self->codes);
+    free(self);
+    *self_p = NULL;
+}

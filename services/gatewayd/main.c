@@ -1,0 +1,203 @@
+/*  opcat-gatewayd: the HTTP gateway daemon.  CLI, signals, start, stop.
+
+    The HTTP server runs in libmicrohttpd's threads (gw.h says why); this
+    thread only waits for SIGTERM or SIGINT, then stops the server. */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gw.h"
+#include "log.h"
+#include "version.h"
+
+#ifndef GW_WWW_DEFAULT
+#define GW_WWW_DEFAULT "www"
+#endif
+#ifndef GW_SHARE_DEFAULT
+#define GW_SHARE_DEFAULT "data"
+#endif
+
+static volatile sig_atomic_t s_stop;
+
+static void s_on_signal(int sig)
+{
+    (void)sig;
+    s_stop = 1;
+}
+
+static void s_usage(FILE *out)
+{
+    fprintf(
+        out,
+        "usage: opcat-gatewayd [-hnv] [-H HOST:PORT] [-w DIR] [-S DIR] "
+        "[-t MS] [-c N]\n"
+        "                      [-r EP] [-p EP] [-s EP] [-q EP]\n"
+        "The OPCAT HTTP gateway: a read-only JSON API, a live stream of the\n"
+        "public events (Server-Sent Events) and the dashboard.\n"
+        "\n"
+        "  -H, --http HOST:PORT  listen address [$OPCAT_HTTP, " GW_HTTP_DEFAULT
+        "]\n"
+        "  -w, --www DIR         the dashboard's files [$OPCAT_WWW, "
+        "the checkout's]\n"
+        "  -S, --share DIR       directory of state-names-zh.tsv "
+        "[$OPCAT_SHARE]\n"
+        "  -r, --replay EP       store REPLAY   "
+        "[$OPCAT_REPLAY, " CFG_REPLAY_DEFAULT "]\n"
+        "  -p, --publish EP      store PUBLISH  [$OPCAT_PUBLISH, "
+        "" CFG_PUBLISH_DEFAULT "]\n"
+        "  -s, --stats EP        aggregation queries [$OPCAT_STATS, "
+        "" CFG_STATS_DEFAULT "]\n"
+        "  -q, --reminders EP    reminder queries [$OPCAT_REMINDERS, "
+        "" CFG_REMINDERS_DEFAULT "]\n"
+        "  -t, --timeout MS      how long a service may take to answer "
+        "[5000]\n"
+        "  -c, --max-connections N  connections at once, streams included "
+        "[64]\n"
+        "  -n, --check           check the settings, then exit\n"
+        "  -v, --verbose         log every request\n"
+        "  -h, --help            this help\n"
+        "Runs in the foreground and logs to stderr; SIGTERM or SIGINT stop "
+        "it.\n");
+}
+
+/*  Parses a whole number in [min, max] for option 'name', or exits. */
+static long s_number(const char *name, const char *text, long min, long max)
+{
+    char *end;
+    long n = strtol(text, &end, 10);
+    if (!*text || *end || n < min || n > max)
+        fatalx("--%s: \"%s\" must be a number from %ld to %ld", name, text, min,
+               max);
+    return n;
+}
+
+static void s_option(gw_options_t *o, int *check, int c)
+{
+    switch (c) {
+    case 'H':
+        o->http = optarg;
+        break;
+    case 'w':
+        o->www = optarg;
+        break;
+    case 'S':
+        o->share = optarg;
+        break;
+    case 'r':
+        o->cfg.replay = optarg;
+        break;
+    case 'p':
+        o->cfg.publish = optarg;
+        break;
+    case 's':
+        o->cfg.stats = optarg;
+        break;
+    case 'q':
+        o->cfg.reminders = optarg;
+        break;
+    case 't':
+        o->timeout_ms = (int)s_number("timeout", optarg, 10, 600000);
+        break;
+    case 'c':
+        o->max_connections =
+            (unsigned)s_number("max-connections", optarg, 2, 10000);
+        break;
+    case 'n':
+        *check = 1;
+        break;
+    case 'v':
+        o->verbose = 1;
+        break;
+    case 'h':
+        s_usage(stdout);
+        exit(0);
+    default:
+        s_usage(stderr);
+        exit(1);
+    }
+}
+
+static void s_parse(int argc, char **argv, gw_options_t *o, int *check)
+{
+    static const struct option longopts[] = {
+        {"http", required_argument, NULL, 'H'},
+        {"www", required_argument, NULL, 'w'},
+        {"share", required_argument, NULL, 'S'},
+        {"replay", required_argument, NULL, 'r'},
+        {"publish", required_argument, NULL, 'p'},
+        {"stats", required_argument, NULL, 's'},
+        {"reminders", required_argument, NULL, 'q'},
+        {"timeout", required_argument, NULL, 't'},
+        {"max-connections", required_argument, NULL, 'c'},
+        {"check", no_argument, NULL, 'n'},
+        {"verbose", no_argument, NULL, 'v'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    int c;
+    *o = (gw_options_t){.timeout_ms = GW_TIMEOUT_DEFAULT,
+                        .max_connections = GW_CONNECTIONS_DEFAULT};
+    while ((c = getopt_long(argc, argv, "H:w:S:r:p:s:q:t:c:nvh", longopts,
+                            NULL)) != -1)
+        s_option(o, check, c);
+    if (optind < argc) {
+        fprintf(stderr, "opcat-gatewayd: unexpected argument: %s\n",
+                argv[optind]);
+        s_usage(stderr);
+        exit(1);
+    }
+    cfg_fill(&o->cfg);
+    o->http = cfg_pick(o->http, "OPCAT_HTTP", GW_HTTP_DEFAULT);
+    o->www = cfg_pick(o->www, "OPCAT_WWW", GW_WWW_DEFAULT);
+    o->share = cfg_pick(o->share, "OPCAT_SHARE", GW_SHARE_DEFAULT);
+}
+
+/*  Blocks SIGTERM and SIGINT (the server's threads inherit the mask, so
+    only this thread takes them) and installs the flag handler. */
+static void s_signals(sigset_t *old)
+{
+    struct sigaction sa = {.sa_handler = s_on_signal};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    sigset_t block;
+    sigemptyset(&block);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &block, old);
+}
+
+int main(int argc, char **argv)
+{
+    gw_options_t o;
+    int check = 0;
+    s_parse(argc, argv, &o, &check);
+    log_init("opcat-gatewayd", o.verbose);
+    log_info("opcat-gatewayd %s starting (libmicrohttpd %s)",
+             OPCAT_VERSION_STRING, MHD_get_version());
+    sigset_t old;
+    s_signals(&old);
+    json_object_seed(0); /* before any thread creates a JSON object */
+    err_t err;
+    gw_t *gw = gw_new(&o, &err);
+    if (!gw)
+        fatalx("%s", err.message);
+    log_info("dashboard http://%s/ (port %u); files %s; store %s, stats %s, "
+             "reminders %s",
+             o.http, gw->port, o.www, o.cfg.replay, o.cfg.stats,
+             o.cfg.reminders);
+    if (check) {
+        log_info("settings are fine");
+        gw_destroy(&gw);
+        return 0;
+    }
+    while (!s_stop)
+        sigsuspend(&old); /* returns after a handler ran */
+    log_info("stopping: %llu streams open",
+             (unsigned long long)atomic_load(&gw->counters.streams_open));
+    gw_destroy(&gw);
+    log_info("terminated");
+    return 0;
+}

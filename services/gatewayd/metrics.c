@@ -1,0 +1,199 @@
+/*  metrics: GET /metrics in the Prometheus text format (version 0.0.4).
+
+    Only what the gateway can learn honestly: the store's head (its
+    sequence is dense from 1, so it is also the number of events ever
+    appended), each consumer's position, lag, catch-up and holes from its
+    "status" answer, the reminder service's counters of this run from its
+    "service" answer, and the gateway's own requests and streams.  A
+    service that does not answer is reported with opcat_up 0 and nothing
+    else.  The store does not expose its duplicate and refusal counts
+    (it logs them at shutdown), so they are not here. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client.h"
+#include "gw.h"
+
+/*  A growing text buffer. */
+typedef struct {
+    char *text;
+    size_t len, cap;
+    bool failed;
+} text_t;
+
+static void s_printf(text_t *t, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void s_printf(text_t *t, const char *fmt, ...)
+{
+    for (int tries = 0; tries < 2 && !t->failed; tries++) {
+        va_list ap;
+        va_start(ap, fmt);
+        int n = vsnprintf(t->text ? t->text + t->len : NULL,
+                          t->text ? t->cap - t->len : 0, fmt, ap);
+        va_end(ap);
+        if (n < 0) {
+            t->failed = true;
+            return;
+        }
+        if (t->text && t->len + (size_t)n < t->cap) {
+            t->len += (size_t)n;
+            return;
+        }
+        size_t cap = (t->cap ? t->cap : 4096) + (size_t)n + 1;
+        char *text = realloc(t->text, cap * 2);
+        if (!text)
+            t->failed = true;
+        t->text = text ? text : t->text;
+        t->cap = cap * 2;
+    }
+}
+
+/*  Writes the HELP and TYPE lines of a metric. */
+static void s_meta(text_t *t, const char *name, const char *type,
+                   const char *help)
+{
+    s_printf(t, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+static json_int_t s_int(const json_t *object, const char *key)
+{
+    return json_integer_value(json_object_get(object, key));
+}
+
+/*  What the services answered, gathered before anything is written so
+    that each metric family stays in one block. */
+typedef struct {
+    bool store_up;
+    uint64_t head;
+    json_t *agg, *rem; /* status answers, NULL if the service is down */
+} probe_t;
+
+static void s_probe(gw_t *gw, probe_t *p)
+{
+    err_t err;
+    client_t *client = client_new(gw->zmq, NULL, gw->options.cfg.replay, &err);
+    p->store_up = client && client_head(client, gw->options.timeout_ms,
+                                        &p->head, &err) == 0;
+    client_destroy(&client);
+    if (gw_query(gw, gw->options.cfg.stats, json_pack("{s:s}", "op", "status"),
+                 &p->agg, &err))
+        p->agg = NULL;
+    if (gw_query(gw, gw->options.cfg.reminders,
+                 json_pack("{s:s}", "op", "service"), &p->rem, &err))
+        p->rem = NULL;
+}
+
+static void s_store(const probe_t *p, text_t *t)
+{
+    s_meta(t, "opcat_up", "gauge",
+           "1 when the service answered the gateway just now.");
+    s_printf(t, "opcat_up{service=\"store\"} %d\n", p->store_up);
+    s_printf(t, "opcat_up{service=\"aggregated\"} %d\n", p->agg != NULL);
+    s_printf(t, "opcat_up{service=\"reminderd\"} %d\n", p->rem != NULL);
+    if (!p->store_up)
+        return;
+    s_meta(t, "opcat_store_head", "gauge",
+           "Last committed sequence of the event store.");
+    s_printf(t, "opcat_store_head %llu\n", (unsigned long long)p->head);
+    s_meta(t, "opcat_store_events_appended_total", "counter",
+           "Events ever appended to the store (sequences are dense from 1).");
+    s_printf(t, "opcat_store_events_appended_total %llu\n",
+             (unsigned long long)p->head);
+}
+
+/*  One family of consumer metrics, one line per consumer that answered. */
+static void s_family(text_t *t, const probe_t *p, const char *key,
+                     const char *name, const char *type, const char *help)
+{
+    const json_t *answers[2] = {p->agg, p->rem};
+    static const char *const services[2] = {"aggregated", "reminderd"};
+    s_meta(t, name, type, help);
+    for (int i = 0; i < 2; i++)
+        if (answers[i]) {
+            const json_t *v = json_object_get(answers[i], key);
+            s_printf(t, "%s{service=\"%s\"} %lld\n", name, services[i],
+                     json_is_boolean(v) ? (long long)json_is_true(v)
+                                        : (long long)json_integer_value(v));
+        }
+}
+
+static void s_consumers(const probe_t *p, text_t *t)
+{
+    s_family(t, p, "position", "opcat_consumer_position", "gauge",
+             "Last sequence the consumer applied (its checkpoint).");
+    s_family(t, p, "lag", "opcat_consumer_lag", "gauge",
+             "Events between the consumer's position and the store's head.");
+    s_family(t, p, "caught_up", "opcat_consumer_caught_up", "gauge",
+             "1 when the consumer has reached the store's head.");
+    s_family(t, p, "holes_filled", "opcat_consumer_holes_filled_total",
+             "counter",
+             "Holes in the live stream the consumer filled through REPLAY.");
+    static const char *const counters[][2] = {
+        {"issued", "Reminders issued (reminder.issued stored) this run."},
+        {"duplicates", "Reminders found already issued when firing."},
+        {"refused", "Reminders the store refused."},
+        {"failed_rounds", "Firing rounds that failed and were retried."}};
+    for (size_t i = 0; p->rem && i < 4; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "opcat_reminderd_%s_total", counters[i][0]);
+        s_meta(t, name, "counter", counters[i][1]);
+        s_printf(t, "%s %lld\n", name,
+                 (long long)s_int(p->rem, counters[i][0]));
+    }
+}
+
+static void s_gateway(gw_t *gw, text_t *t)
+{
+    gw_counters_t *c = &gw->counters;
+    static const char *const classes[] = {"other", "",    "2xx",
+                                          "3xx",   "4xx", "5xx"};
+    s_meta(t, "opcat_gateway_requests_total", "counter",
+           "HTTP requests answered, by status class.");
+    for (int i = 0; i < 6; i++)
+        if (i != 1)
+            s_printf(t, "opcat_gateway_requests_total{code=\"%s\"} %llu\n",
+                     classes[i],
+                     (unsigned long long)atomic_load(&c->requests[i]));
+    s_meta(t, "opcat_gateway_streams_open", "gauge",
+           "Server-Sent Events streams open now.");
+    s_printf(t, "opcat_gateway_streams_open %llu\n",
+             (unsigned long long)atomic_load(&c->streams_open));
+    s_meta(t, "opcat_gateway_streams_opened_total", "counter",
+           "Server-Sent Events streams opened.");
+    s_printf(t, "opcat_gateway_streams_opened_total %llu\n",
+             (unsigned long long)atomic_load(&c->streams_opened));
+    s_meta(t, "opcat_gateway_stream_events_total", "counter",
+           "Events sent on every stream.");
+    s_printf(t, "opcat_gateway_stream_events_total %llu\n",
+             (unsigned long long)atomic_load(&c->stream_events));
+}
+
+enum MHD_Result gw_metrics(const gw_request_t *req)
+{
+    static const char *const none[] = {NULL};
+    const char *bad = gw_unknown_param(req, none);
+    if (bad)
+        return gw_reply_error(req, 400, bad,
+                              "%.64s: /metrics takes no "
+                              "parameter",
+                              bad);
+    text_t t = {0};
+    probe_t p = {0};
+    s_probe(req->gw, &p);
+    s_store(&p, &t);
+    s_consumers(&p, &t);
+    s_gateway(req->gw, &t);
+    json_decref(p.agg);
+    json_decref(p.rem);
+    if (t.failed) {
+        free(t.text);
+        return gw_reply_error(req, 500, NULL, "out of memory");
+    }
+    enum MHD_Result rc = gw_reply_text(
+        req, 200, "text/plain; version=0.0.4; charset=utf-8", t.text, t.len);
+    free(t.text);
+    return rc;
+}

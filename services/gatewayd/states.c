@@ -1,0 +1,331 @@
+/*  states: the table of States parties and signatories, and one State.
+
+    Both come from the aggregation service's answers only.  The list of
+    parties is the stats answer's states_parties.joined_in_period for a
+    period starting on 1900-01-01 (every State that became a party up to
+    as_of), the signatories its signatories.states; each State's row is a
+    summary of its "state" answer (one query per State, about a hundred,
+    sent at once on one DEALER and answered in a few milliseconds). */
+#include <ctype.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "date.h"
+#include "gw.h"
+
+#define ALL_TIME "1900-01-01" /* the earliest date the services accept */
+
+/*  The aggregation service's regions and the statuses a filter takes. */
+static const char *const s_regions[] = {
+    "africa",         "asia_pacific",
+    "eastern_europe", "latin_america_caribbean",
+    "weog",           NULL};
+static const char *const s_statuses[] = {"party", "signatory", NULL};
+
+static bool s_one_of(const char *value, const char *const *list)
+{
+    for (; *list; list++)
+        if (strcmp(value, *list) == 0)
+            return true;
+    return false;
+}
+
+static const char *s_str(const json_t *object, const char *key)
+{
+    return json_string_value(json_object_get(object, key));
+}
+
+/*  Days from date 'from' to date 'to' (texts); 0 if either is missing. */
+static json_int_t s_days(const char *from, const char *to)
+{
+    int32_t a, b;
+    if (!from || !to || !date_parse(from, &a) || !date_parse(to, &b))
+        return 0;
+    return (json_int_t)b - a;
+}
+
+/*  Copies member 'key' of 'from' into 'to' (null when absent). */
+static void s_copy(json_t *to, const json_t *from, const char *key)
+{
+    json_t *v = json_object_get(from, key);
+    json_object_set(to, key, v ? v : json_null());
+}
+
+/* ------------------------------------------------------------ summaries */
+
+static json_t *s_npm_summary(const json_t *state, const char *as_of)
+{
+    const json_t *npm = json_object_get(state, "npm");
+    json_t *out = json_object();
+    static const char *const keys[] = {
+        "due",           "designated_on",       "overdue",
+        "on_art17_list", "art24_part_iv_years", "body",
+        "model"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        s_copy(out, npm, keys[i]);
+    bool overdue = json_is_true(json_object_get(npm, "overdue"));
+    json_object_set_new(
+        out, "days_overdue",
+        json_integer(overdue ? s_days(s_str(npm, "due"), as_of) : 0));
+    return out;
+}
+
+static json_t *s_visits_summary(const json_t *state)
+{
+    json_int_t completed = 0, postponed = 0, planned = 0;
+    const char *last = NULL;
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(state, "visits"), i, v)
+    {
+        const char *status = s_str(v, "status");
+        const char *on = s_str(v, "completed_on");
+        completed += status && strcmp(status, "completed") == 0;
+        postponed += status && strcmp(status, "postponed") == 0;
+        planned += status && strcmp(status, "planned") == 0;
+        if (on && (!last || strcmp(on, last) > 0))
+            last = on;
+    }
+    return json_pack("{s:I,s:I,s:I,s:o}", "completed", completed, "planned",
+                     planned, "postponed", postponed, "last_completed_on",
+                     last ? json_string(last) : json_null());
+}
+
+/*  Reports to the State and to its NPM, and where their replies stand. */
+static json_t *s_reports_summary(const json_t *state)
+{
+    json_int_t sent = 0, to_npm = 0, published = 0, received = 0;
+    json_int_t awaited = 0, overdue = 0;
+    const char *next_due = NULL, *oldest_overdue = NULL;
+    size_t i;
+    json_t *r;
+    json_array_foreach(json_object_get(state, "reports"), i, r)
+    {
+        bool npm = strcmp(s_str(r, "recipient") ? s_str(r, "recipient") : "",
+                          "npm") == 0;
+        const char *due = s_str(r, "reply_due");
+        bool answered = json_is_string(json_object_get(r, "reply_received_on"));
+        bool late = json_is_true(json_object_get(r, "reply_overdue"));
+        sent += !npm;
+        to_npm += npm;
+        published += json_is_string(json_object_get(r, "published_on"));
+        received += answered;
+        awaited += !answered && !late;
+        overdue += late;
+        if (!answered && !late && due &&
+            (!next_due || strcmp(due, next_due) < 0))
+            next_due = due;
+        if (late && due && (!oldest_overdue || strcmp(due, oldest_overdue) < 0))
+            oldest_overdue = due;
+    }
+    return json_pack(
+        "{s:I,s:I,s:I,s:I,s:I,s:I,s:o,s:o}", "transmitted", sent, "to_npm",
+        to_npm, "published", published, "replies_received", received,
+        "replies_awaited", awaited, "replies_overdue", overdue,
+        "next_reply_due", next_due ? json_string(next_due) : json_null(),
+        "oldest_reply_overdue_since",
+        oldest_overdue ? json_string(oldest_overdue) : json_null());
+}
+
+/*  One table row from a "state" answer. */
+static json_t *s_row(const json_t *state, const char *as_of)
+{
+    json_t *row = json_object();
+    static const char *const keys[] = {
+        "state",     "name",        "region",     "status",
+        "signed_on", "party_since", "instrument", "entry_into_force"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        s_copy(row, state, keys[i]);
+    json_object_set_new(row, "npm", s_npm_summary(state, as_of));
+    json_object_set_new(row, "visits", s_visits_summary(state));
+    json_object_set_new(row, "reports", s_reports_summary(state));
+    return row;
+}
+
+/* ----------------------------------------------------------------- list */
+
+typedef struct {
+    const char *as_of, *region, *status;
+} filter_t;
+
+/*  Appends a "state" request for each code of 'codes' (a JSON array). */
+static void s_requests(const json_t *codes, const char *as_of, json_t *requests)
+{
+    size_t i;
+    json_t *code;
+    json_array_foreach(codes, i, code)
+    {
+        if (json_is_string(code))
+            json_array_append_new(requests,
+                                  json_pack("{s:s,s:O,s:s}", "op", "state",
+                                            "state", code, "as_of", as_of));
+    }
+}
+
+/*  Asks for every State of the stats answer (all at once, one DEALER)
+    and appends the rows that pass the filter. */
+static int s_add_states(gw_t *gw, const filter_t *f, const json_t *stats,
+                        json_t *rows, err_t *err)
+{
+    json_t *requests = json_array(), *answers, *state;
+    s_requests(json_object_get(json_object_get(stats, "states_parties"),
+                               "joined_in_period"),
+               f->as_of, requests);
+    s_requests(json_object_get(json_object_get(stats, "signatories"), "states"),
+               f->as_of, requests);
+    int rc = gw_query_many(gw, gw->options.cfg.stats, requests, &answers, err);
+    json_decref(requests);
+    if (rc)
+        return rc;
+    size_t i;
+    json_array_foreach(answers, i, state)
+    {
+        const char *region = s_str(state, "region");
+        const char *status = s_str(state, "status");
+        if ((!f->region || (region && strcmp(region, f->region) == 0)) &&
+            (!f->status || (status && strcmp(status, f->status) == 0)))
+            json_array_append_new(rows, s_row(state, f->as_of));
+    }
+    json_decref(answers);
+    return OPCAT_OK;
+}
+
+/*  Sorts rows by region, then name. */
+static int s_by_region(const void *a, const void *b)
+{
+    const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+    int c = strcmp(s_str(x, "region") ? s_str(x, "region") : "",
+                   s_str(y, "region") ? s_str(y, "region") : "");
+    if (c)
+        return c;
+    const char *nx = s_str(x, "name") ? s_str(x, "name") : s_str(x, "state");
+    const char *ny = s_str(y, "name") ? s_str(y, "name") : s_str(y, "state");
+    return strcmp(nx ? nx : "", ny ? ny : "");
+}
+
+static void s_sort(json_t *rows)
+{
+    size_t n = json_array_size(rows);
+    json_t **items = malloc((n ? n : 1) * sizeof *items);
+    if (!items)
+        return;
+    for (size_t i = 0; i < n; i++)
+        items[i] = json_incref(json_array_get(rows, i));
+    qsort(items, n, sizeof *items, s_by_region);
+    json_array_clear(rows);
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(rows, items[i]);
+    free(items);
+}
+
+/*  Reads and checks the list's parameters; false with a 400 in '*rc'. */
+static bool s_filter(const gw_request_t *req, char *as_of, filter_t *f,
+                     enum MHD_Result *rc)
+{
+    static const char *const allowed[] = {"as_of", "region", "status", NULL};
+    const char *bad = gw_unknown_param(req, allowed);
+    if (bad) {
+        *rc = gw_reply_error(req, 400, bad,
+                             "%.64s: unknown parameter (as_of, region, status)",
+                             bad);
+        return false;
+    }
+    if (!gw_param_date(req, "as_of", as_of)) {
+        *rc = gw_reply_error(req, 400, "as_of",
+                             "as_of: not a real date (YYYY-MM-DD)");
+        return false;
+    }
+    if (!as_of[0])
+        date_format(date_today(), as_of);
+    *f = (filter_t){as_of, gw_param(req, "region"), gw_param(req, "status")};
+    if (f->region && !s_one_of(f->region, s_regions))
+        *rc = gw_reply_error(req, 400, "region",
+                             "region: africa, asia_pacific, eastern_europe, "
+                             "latin_america_caribbean or weog");
+    else if (f->status && !s_one_of(f->status, s_statuses))
+        *rc = gw_reply_error(req, 400, "status", "status: party or signatory");
+    else
+        return true;
+    return false;
+}
+
+enum MHD_Result gw_states_list(const gw_request_t *req)
+{
+    char as_of[DATE_TEXT_LEN];
+    filter_t f;
+    enum MHD_Result rc;
+    if (!s_filter(req, as_of, &f, &rc))
+        return rc;
+    json_t *stats, *rows = json_array();
+    err_t err;
+    int qrc = gw_query(req->gw, req->gw->options.cfg.stats,
+                       json_pack("{s:s,s:s,s:s}", "op", "stats", "as_of", as_of,
+                                 "from", ALL_TIME),
+                       &stats, &err);
+    if (!qrc) {
+        qrc = s_add_states(req->gw, &f, stats, rows, &err);
+        json_decref(stats);
+    }
+    if (qrc) {
+        json_decref(rows);
+        return gw_reply_service_error(req, "stats", &err);
+    }
+    s_sort(rows);
+    return gw_reply_json(req, 200,
+                         json_pack("{s:s,s:I,s:o}", "as_of", as_of, "count",
+                                   (json_int_t)json_array_size(rows), "states",
+                                   rows));
+}
+
+/* ------------------------------------------------------------ one State */
+
+/*  Adds the State's open deadlines, or why they are missing. */
+static void s_add_reminders(gw_t *gw, const char *code, const char *as_of,
+                            json_t *state)
+{
+    json_t *reply;
+    err_t err;
+    if (gw_query(gw, gw->options.cfg.reminders,
+                 json_pack("{s:s,s:s,s:s}", "op", "reminders", "state", code,
+                           "as_of", as_of),
+                 &reply, &err) == 0) {
+        json_object_set(state, "reminders_open",
+                        json_object_get(reply, "reminders"));
+        json_decref(reply);
+    } else
+        json_object_set_new(state, "reminders_error", json_string(err.message));
+}
+
+enum MHD_Result gw_states_one(const gw_request_t *req, const char *code)
+{
+    static const char *const allowed[] = {"as_of", NULL};
+    char as_of[DATE_TEXT_LEN];
+    const char *bad = gw_unknown_param(req, allowed);
+    if (bad)
+        return gw_reply_error(req, 400, bad, "%.64s: unknown parameter (as_of)",
+                              bad);
+    if (strlen(code) != 3 || !isupper((unsigned char)code[0]) ||
+        !isupper((unsigned char)code[1]) || !isupper((unsigned char)code[2]))
+        return gw_reply_error(req, 400, "state",
+                              "state: ISO 3166-1 alpha-3 code in capitals, "
+                              "e.g. /api/states/PER");
+    if (!codes_is_state(req->gw->codes, code))
+        return gw_reply_error(req, 404, "state",
+                              "state: %s is not an ISO 3166-1 code", code);
+    if (!gw_param_date(req, "as_of", as_of))
+        return gw_reply_error(req, 400, "as_of",
+                              "as_of: not a real date (YYYY-MM-DD)");
+    if (!as_of[0])
+        date_format(date_today(), as_of);
+    json_t *state;
+    err_t err;
+    if (gw_query(req->gw, req->gw->options.cfg.stats,
+                 json_pack("{s:s,s:s,s:s}", "op", "state", "state", code,
+                           "as_of", as_of),
+                 &state, &err))
+        return gw_reply_service_error(req, "stats", &err);
+    json_object_set_new(state, "summary", s_row(state, as_of));
+    s_add_reminders(req->gw, code, as_of, state);
+    return gw_reply_json(req, 200, state);
+}

@@ -1,0 +1,75 @@
+/*  static: the dashboard's files, from one flat directory (options.www).
+
+    Only names of letters, digits, '.', '-' and '_' that do not start
+    with '.' are served, so no path can leave the directory; "/" is
+    index.html.  The files are plain HTML, CSS and JavaScript: nothing is
+    fetched from anywhere else (the Content-Security-Policy says so). */
+#include <ctype.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "gw.h"
+
+#define NAME_MAX_LEN 64
+
+static const char *s_type(const char *name)
+{
+    static const char *const types[][2] = {
+        {".html", "text/html; charset=utf-8"},
+        {".css", "text/css; charset=utf-8"},
+        {".js", "text/javascript; charset=utf-8"},
+        {".svg", "image/svg+xml"},
+        {".png", "image/png"},
+        {".ico", "image/x-icon"},
+        {".json", "application/json; charset=utf-8"},
+        {".txt", "text/plain; charset=utf-8"}};
+    const char *dot = strrchr(name, '.');
+    for (size_t i = 0; dot && i < sizeof types / sizeof types[0]; i++)
+        if (strcmp(dot, types[i][0]) == 0)
+            return types[i][1];
+    return NULL;
+}
+
+/*  Whether 'name' may be served: a plain file name of a known type. */
+static bool s_name_ok(const char *name)
+{
+    size_t len = strlen(name);
+    if (!len || len > NAME_MAX_LEN || name[0] == '.')
+        return false;
+    for (const char *p = name; *p; p++)
+        if (!isalnum((unsigned char)*p) && *p != '.' && *p != '-' && *p != '_')
+            return false;
+    return s_type(name) != NULL;
+}
+
+enum MHD_Result gw_static(const gw_request_t *req)
+{
+    const char *name = req->url[0] == '/' ? req->url + 1 : req->url;
+    if (!name[0])
+        name = "index.html";
+    if (!s_name_ok(name))
+        return gw_reply_error(req, 404, NULL, "not found");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", req->gw->options.www, name);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        if (fd >= 0)
+            close(fd);
+        return gw_reply_error(req, 404, NULL, "not found");
+    }
+    struct MHD_Response *response =
+        MHD_create_response_from_fd((uint64_t)st.st_size, fd);
+    if (!response) {
+        close(fd);
+        return MHD_NO;
+    }
+    MHD_add_response_header(response, "Content-Type", s_type(name));
+    MHD_add_response_header(response, "Content-Security-Policy",
+                            "default-src 'self'; img-src 'self' data:; "
+                            "frame-ancestors 'none'");
+    return gw_reply_response(req, 200, response);
+}

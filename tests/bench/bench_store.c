@@ -1,0 +1,261 @@
+/*  bench_store: the pipeline's own figures, through its real endpoints.
+
+    Appends go through common/client.c, as any publisher's would: one
+    event per AppendRequest, 'window' requests in flight per publisher,
+    the ack latency measured from send to reply.  A request counts only
+    when its reply says STORED (committed durably before the reply). */
+#include <lmdb.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zmq.h>
+
+#include "bench.h"
+#include "client.h"
+
+/*  One publisher thread. */
+typedef struct {
+    const bench_opts_t *o;
+    void *ctx;
+    int thread;
+    uint64_t stop_ns; /* timed run: stop sending then */
+    uint64_t quota;   /* counted run: events to send (0: timed) */
+    uint64_t acked, failed;
+    bench_samples_t sent_at; /* send time by request id - 1 */
+    bench_samples_t lat;
+    int rc;
+} worker_t;
+
+/*  The number of the last write transaction of the LMDB environment in
+    'dir' (read-only, beside the daemon), or 0. */
+static uint64_t s_last_txnid(const char *dir)
+{
+    MDB_env *env;
+    MDB_envinfo info = {0};
+    if (!dir || mdb_env_create(&env))
+        return 0;
+    mdb_env_set_maxdbs(env, 8);
+    if (mdb_env_open(env, dir, MDB_RDONLY | MDB_NOTLS, 0644) == 0)
+        mdb_env_info(env, &info);
+    mdb_env_close(env);
+    return (uint64_t)info.me_last_txnid;
+}
+
+static bool s_more(const worker_t *w, uint64_t n)
+{
+    return w->quota ? n < w->quota : bench_now_ns() < w->stop_ns;
+}
+
+static int s_send_one(worker_t *w, client_t *c, uint64_t n)
+{
+    bench_event_t e;
+    err_t err;
+    bench_event_fill(&e, w->o->run, w->thread, n, NULL);
+    if (w->o->mix && n % (uint64_t)w->o->mix == 0)
+        bench_event_report(&e, w->o->run, w->thread, n);
+    event_t *events[] = {&e.env};
+    bench_samples_add(&w->sent_at, bench_now_ns());
+    if (client_append_send(c, events, 1, false, NULL, &err)) {
+        fprintf(stderr, "opcat-bench: append: %s\n", err.message);
+        return -1;
+    }
+    return 0;
+}
+
+static int s_recv_one(worker_t *w, client_t *c)
+{
+    Opcat__V1__AppendReply *reply;
+    err_t err;
+    if (client_append_recv(c, BENCH_REPLY_TIMEOUT_MS, &reply, &err)) {
+        fprintf(stderr, "opcat-bench: append: %s\n", err.message);
+        return -1;
+    }
+    uint64_t id = reply->request_id;
+    if (id >= 1 && id <= w->sent_at.n)
+        bench_samples_add(&w->lat, bench_now_ns() - w->sent_at.v[id - 1]);
+    if (reply->n_results == 1 &&
+        reply->results[0]->status == OPCAT__V1__APPEND_RESULT__STATUS__STORED)
+        w->acked++;
+    else if (w->failed++ == 0)
+        fprintf(stderr, "opcat-bench: not stored: code %d %s %s\n",
+                (int)reply->code, reply->message,
+                reply->n_results ? reply->results[0]->message : "");
+    opcat__v1__append_reply__free_unpacked(reply, NULL);
+    return 0;
+}
+
+static void *s_worker(void *arg)
+{
+    worker_t *w = arg;
+    err_t err;
+    client_t *c = client_new(w->ctx, w->o->append_ep, NULL, &err);
+    if (!c) {
+        fprintf(stderr, "opcat-bench: %s\n", err.message);
+        w->rc = -1;
+        return NULL;
+    }
+    uint64_t n = 0;
+    int inflight = 0;
+    for (;;) {
+        while (inflight < w->o->window && s_more(w, n) && !w->rc) {
+            w->rc = s_send_one(w, c, n++);
+            inflight += !w->rc;
+        }
+        if (!inflight || w->rc)
+            break;
+        if ((w->rc = s_recv_one(w, c)))
+            break;
+        inflight--;
+    }
+    client_destroy(&c);
+    return NULL;
+}
+
+/*  Runs 'threads' workers; fills the totals.  Returns 0 or -1. */
+static int s_run_workers(const bench_opts_t *o, uint64_t quota, uint64_t *acked,
+                         uint64_t *failed, double *secs, bench_samples_t *lat)
+{
+    worker_t w[BENCH_THREADS_MAX];
+    pthread_t tid[BENCH_THREADS_MAX];
+    void *ctx = zmq_ctx_new();
+    int n = o->threads, rc = 0;
+    uint64_t t0 = bench_now_ns();
+    for (int i = 0; i < n; i++) {
+        w[i] = (worker_t){.o = o, .ctx = ctx, .thread = i};
+        w[i].stop_ns = t0 + (uint64_t)(o->seconds * 1e9);
+        w[i].quota = quota ? quota / (uint64_t)n + (i < (int)(quota % n)) : 0;
+        pthread_create(&tid[i], NULL, s_worker, &w[i]);
+    }
+    *acked = *failed = 0;
+    for (int i = 0; i < n; i++) {
+        pthread_join(tid[i], NULL);
+        *acked += w[i].acked;
+        *failed += w[i].failed;
+        rc |= w[i].rc;
+        bench_samples_merge(lat, &w[i].lat);
+        bench_samples_free(&w[i].sent_at);
+    }
+    *secs = (double)(bench_now_ns() - t0) / 1e9;
+    zmq_ctx_term(ctx);
+    return rc;
+}
+
+int bench_append(const bench_opts_t *o)
+{
+    uint64_t acked, failed, tx0 = s_last_txnid(o->dir);
+    double secs;
+    bench_samples_t lat = {0};
+    int rc = s_run_workers(o, 0, &acked, &failed, &secs, &lat);
+    uint64_t commits = s_last_txnid(o->dir) - tx0;
+    bench_print("append",
+                "threads=%d window=%d events=%llu failed=%llu secs=%.2f "
+                "rate=%.0f p50_us=%.0f p99_us=%.0f commits=%llu batch=%.1f",
+                o->threads, o->window, (unsigned long long)acked,
+                (unsigned long long)failed, secs, (double)acked / secs,
+                bench_samples_us(&lat, 0.50), bench_samples_us(&lat, 0.99),
+                (unsigned long long)commits,
+                commits ? (double)acked / (double)commits : 0.0);
+    bench_samples_free(&lat);
+    return rc || failed ? -1 : 0;
+}
+
+int bench_load(const bench_opts_t *o)
+{
+    err_t err;
+    uint64_t head = 0, acked, failed;
+    void *ctx = zmq_ctx_new();
+    client_t *c = client_new(ctx, NULL, o->replay_ep, &err);
+    int rc = c ? client_head(c, BENCH_REPLY_TIMEOUT_MS, &head, &err) : -1;
+    client_destroy(&c);
+    zmq_ctx_term(ctx);
+    if (rc) {
+        fprintf(stderr, "opcat-bench: load: %s\n", err.message);
+        return -1;
+    }
+    double secs = 0;
+    bench_samples_t lat = {0};
+    if (head < o->events)
+        rc = s_run_workers(o, o->events - head, &acked, &failed, &secs, &lat);
+    else
+        acked = failed = 0;
+    bench_print("load",
+                "from=%llu to=%llu events=%llu failed=%llu "
+                "secs=%.2f rate=%.0f",
+                (unsigned long long)head, (unsigned long long)o->events,
+                (unsigned long long)acked, (unsigned long long)failed, secs,
+                secs > 0 ? (double)acked / secs : 0.0);
+    bench_samples_free(&lat);
+    return rc || failed ? -1 : 0;
+}
+
+/* ---------------------------------------------------------------- replay */
+
+/*  Sends the next page request of a plain (unfiltered) read. */
+static int s_fetch_next(client_t *c, uint64_t *from, uint64_t head,
+                        int *inflight)
+{
+    err_t err;
+    if (*from > head)
+        return 0;
+    if (client_fetch_send(c, *from, 0, 4096, NULL, NULL, &err)) {
+        fprintf(stderr, "opcat-bench: replay: %s\n", err.message);
+        return -1;
+    }
+    *from += 4096;
+    ++*inflight;
+    return 0;
+}
+
+/*  Reads every event up to 'head' with 'window' pages asked ahead. */
+static int s_replay_all(client_t *c, int window, uint64_t head,
+                        uint64_t *events, uint64_t *bytes)
+{
+    client_page_t page = {0};
+    uint64_t from = 1;
+    int inflight = 0, rc = 0;
+    err_t err;
+    while (!rc && (inflight || from <= head)) {
+        while (!rc && inflight < window && from <= head)
+            rc = s_fetch_next(c, &from, head, &inflight);
+        zmq_pollitem_t item = {client_replay_socket(c), 0, ZMQ_POLLIN, 0};
+        if (rc || zmq_poll(&item, 1, BENCH_REPLY_TIMEOUT_MS) != 1 ||
+            client_fetch_recv(c, &page, &err)) {
+            fprintf(stderr, "opcat-bench: replay: no page\n");
+            rc = -1;
+            break;
+        }
+        inflight--;
+        for (size_t i = 0; i < page.count; i++) {
+            size_t len;
+            const uint8_t *data = client_page_event(&page, i, &len);
+            *bytes += len + (data[0] & 1); /* touch the bytes */
+        }
+        *events += page.count;
+    }
+    client_page_clear(&page);
+    free(page.frames);
+    return rc;
+}
+
+int bench_replay(const bench_opts_t *o)
+{
+    err_t err;
+    void *ctx = zmq_ctx_new();
+    client_t *c = client_new(ctx, NULL, o->replay_ep, &err);
+    uint64_t head = 0, events = 0, bytes = 0;
+    int rc = c ? client_head(c, BENCH_REPLY_TIMEOUT_MS, &head, &err) : -1;
+    uint64_t t0 = bench_now_ns();
+    if (!rc)
+        rc = s_replay_all(c, o->window, head, &events, &bytes);
+    double secs = (double)(bench_now_ns() - t0) / 1e9;
+    client_destroy(&c);
+    zmq_ctx_term(ctx);
+    bench_print("replay",
+                "window=%d head=%llu events=%llu mbytes=%.1f secs=%.2f "
+                "rate=%.0f",
+                o->window, (unsigned long long)head, (unsigned long long)events,
+                (double)bytes / 1e6, secs,
+                secs > 0 ? (double)events / secs : 0.0);
+    return rc || events != head ? -1 : 0;
+}
