@@ -103,7 +103,7 @@ EOF
 
 # shuffled OUT: the dataset's lines, targets first then users, shuffled.
 shuffled() {
-    python3 - "$DATA/states.jsonl" "$DATA/spt19-2025.jsonl" >"$1" <<'EOF'
+    python3 - $(sed "s|^|$DATA/|" "$DATA/manifest") >"$1" <<'EOF'
 import json, random, sys
 users = {"report.published", "reply.received", "reply.published",
          "visit.postponed", "visit.completed"}
@@ -123,8 +123,7 @@ EOF
 
 # --- 1. the dataset, in recorded order ----------------------------------
 start_store
-ctl import "$DATA/states.jsonl" >/dev/null
-ctl import "$DATA/spt19-2025.jsonl" >/dev/null
+while read -r f; do ctl import "$DATA/$f" >/dev/null; done <"$DATA/manifest"
 start agg opcat-aggregated
 wait_caught_up
 check_expected
