@@ -662,9 +662,11 @@ bool store_is_npm_report(store_t *self, const char *report_id)
     if (!report_id || !*report_id || s_begin_read(self, &txn))
         return false;
     MDB_val key = {strlen(report_id), (void *)report_id}, val;
-    bool npm = mdb_get(txn, self->reports, &key, &val) == 0 &&
-               val.mv_size == sizeof(report_ref_t) &&
-               ((const report_ref_t *)val.mv_data)->recipient == 'n';
+    report_ref_t ref = {0};
+    /* LMDB values are not aligned: copy before reading */
+    if (mdb_get(txn, self->reports, &key, &val) == 0 &&
+        val.mv_size == sizeof ref)
+        memcpy(&ref, val.mv_data, sizeof ref);
     mdb_txn_abort(txn);
-    return npm;
+    return ref.recipient == 'n';
 }

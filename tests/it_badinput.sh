@@ -22,4 +22,6 @@ ctl import "$T/ok.jsonl" >/dev/null || fail "the store does not accept good inpu
 expect_eq "$(ctl head)" "1" "head after good input"
 stop "$store_PID"
 grep -q "malformed frames [1-9]" "$T/store.log" || fail "malformed frames were not counted"
+figure it_badinput "kinds of bad input sent, each answered with an error" "$(sed -n 's/^\([0-9]*\) passed.*/\1/p' "$T/probe")"
+figure it_badinput "events stored from bad input" 0
 echo "it_badinput: 1 passed, 0 failed"

@@ -40,4 +40,5 @@ if OPCAT_APPEND=tcp://0.0.0.0:$((port + 5)) OPCAT_CURVE_KEY= "$OPCAT_BIN/opcat-s
     -D "$T/other" 2>err.log; then fail "plain bind on 0.0.0.0 accepted"; fi
 grep -q "opcatctl keygen" err.log || fail "the refusal does not say how to make keys: $(cat err.log)"
 stop "$store_PID"
+figure it_curve "keys refused (stranger, reader appending, plain client)" 3
 echo "it_curve: 1 passed, 0 failed"

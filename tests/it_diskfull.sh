@@ -34,4 +34,6 @@ ctl --timeout 30000 import --batch 200 "$T/in.jsonl" >"$T/out2" || fail "no resu
 expect_eq "$(ctl head)" 8000 "every event once after resuming"
 grep -q "commit failed" "$T/store.log" || fail "the store did not log the failed commit"
 stop "$store_PID"
+figure it_diskfull "events acknowledged before the disk was full" "$acked"
+figure it_diskfull "acknowledged events lost" 0
 echo "it_diskfull: 1 passed, 0 failed"

@@ -28,6 +28,7 @@ check_store() {
     local missing; missing=$(comm -23 "$T/acked" "$T/stored" | head -3)
     [ -z "$missing" ] || fail "acknowledged but not stored (id seq): $missing"
     echo "  head $head, acknowledged $(grep -c . "$T/acked"), all present once"
+    total_acked=$((total_acked + $(grep -c . "$T/acked")))
 }
 
 # kill_at N: waits until the store's head reaches N, then kill -9.
@@ -42,6 +43,7 @@ kill_at() {
     echo "round $round: killed at head $head (target $target)"
 }
 
+total_acked=0
 for round in $(seq "$ROUNDS"); do
     export OPCAT_DATA="$T/data-$round"
     rm -f "$T"/acked-*
@@ -69,4 +71,7 @@ for c in $(seq $CLIENTS); do wait "${pids[$c]}" || fail "final import $c failed"
 expect_eq "$(ctl head)" "$((CLIENTS * PER_CLIENT))" "head after the final import"
 check_store
 stop "$store_PID"
+figure it_kill9 "kill -9 of opcat-stored under 4 concurrent writers (rounds)" "$ROUNDS"
+figure it_kill9 "acknowledged events checked after the kills" "$total_acked"
+figure it_kill9 "acknowledged events lost or stored twice" 0
 echo "it_kill9: 1 passed, 0 failed"

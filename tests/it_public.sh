@@ -36,4 +36,5 @@ done
 ctl tail --from 1 --until-head --json --with-content >"$T/full"
 grep -q SECRET-NPM-REPORT "$T/full" || fail "the full stream lost the content"
 stop "$store_PID"
+figure it_public "confidential fields seen on the public stream (live and replay)" 0
 echo "it_public: 1 passed, 0 failed"

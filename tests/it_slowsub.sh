@@ -30,4 +30,7 @@ grep -q "filled in through REPLAY" "$T/tail.err" ||
     fail "no message was dropped: the test did not exercise a hole"
 echo "subscriber resumed and received all $N events in order; $(cat "$T/tail.err")"
 stop "$store_PID"
+figure it_slowsub "events committed while a subscriber was stopped" "$N"
+figure it_slowsub "store heap (RssAnon) meanwhile, MiB" "$((anon / 1024))"
+figure it_slowsub "events the resumed subscriber missed" 0
 echo "it_slowsub: 1 passed, 0 failed"

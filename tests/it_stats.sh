@@ -165,6 +165,7 @@ start agg opcat-aggregated
 wait_caught_up
 answers "$T/kill9.jsonl"
 same "$T/first.jsonl" "$T/kill9.jsonl" "kill -9 mid-catch-up"
+figure it_stats "kill -9 of opcat-aggregated mid-catch-up: answers unlike a fresh build" 0
 check_expected
 
 # --- 4. --rebuild -------------------------------------------------------

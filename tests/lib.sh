@@ -85,6 +85,13 @@ start_store() {
     wait_for ctl --timeout 500 ping
 }
 
+# figure TEST WHAT VALUE: a measured figure for docs/RELIABILITY.md
+# (scripts/reliability collects them through OPCAT_FIGURES).
+figure() {
+    echo "figure: $1: $2: $3"
+    if [ -n "${OPCAT_FIGURES:-}" ]; then printf '%s|%s|%s\n' "$1" "$2" "$3" >>"$OPCAT_FIGURES"; fi
+}
+
 # expect_eq ACTUAL EXPECTED WHAT
 expect_eq() {
     [ "$1" = "$2" ] || fail "$3: expected '$2', got '$1'"

@@ -2,7 +2,7 @@
 # gateway's tests (sourced after lib.sh, bash).
 #
 #   start_pipeline     opcat-stored, opcat-aggregated, opcat-reminderd
-#   import_dataset     data/states.jsonl, then data/spt19-2025.jsonl
+#   import_dataset     the files of data/manifest, in its order
 #   settle             until both consumers have applied the store's head
 #   start_gateway      opcat-gatewayd on 127.0.0.1 and a free port; sets GW
 #                      (http://127.0.0.1:PORT) and gw_PID
@@ -29,10 +29,11 @@ start_pipeline() {
 }
 
 import_dataset() {
-    ctl --timeout 60000 import "$OPCAT_SOURCE_DIR/data/states.jsonl" >/dev/null ||
-        fail "import states.jsonl"
-    ctl --timeout 60000 import "$OPCAT_SOURCE_DIR/data/spt19-2025.jsonl" >/dev/null ||
-        fail "import spt19-2025.jsonl"
+    local f
+    while read -r f; do
+        ctl --timeout 60000 import "$OPCAT_SOURCE_DIR/data/$f" >/dev/null ||
+            fail "import $f"
+    done <"$OPCAT_SOURCE_DIR/data/manifest"
     settle
 }
 

@@ -43,10 +43,10 @@ static void s_usage(FILE *out)
         "the checkout's]\n"
         "  -S, --share DIR       directory of state-names-zh.tsv "
         "[$OPCAT_SHARE]\n"
-        "  -r, --replay EP       store REPLAY   "
-        "[$OPCAT_REPLAY, " CFG_REPLAY_DEFAULT "]\n"
-        "  -p, --publish EP      store PUBLISH  [$OPCAT_PUBLISH, "
-        "" CFG_PUBLISH_DEFAULT "]\n"
+        "  -r, --replay EP       store's public REPLAY   "
+        "[$OPCAT_PUBLIC_REPLAY, " CFG_PUBLIC_REPLAY_DEFAULT "]\n"
+        "  -p, --publish EP      store's public PUBLISH  [$OPCAT_PUBLIC, "
+        "" CFG_PUBLIC_DEFAULT "]\n"
         "  -s, --stats EP        aggregation queries [$OPCAT_STATS, "
         "" CFG_STATS_DEFAULT "]\n"
         "  -q, --reminders EP    reminder queries [$OPCAT_REMINDERS, "
@@ -147,6 +147,12 @@ static void s_parse(int argc, char **argv, gw_options_t *o, int *check)
         s_usage(stderr);
         exit(1);
     }
+    /* a public face reads the public stream: the store removes what
+       OPCAT art. 16 keeps confidential before it gets here */
+    o->cfg.replay = cfg_pick(o->cfg.replay, "OPCAT_PUBLIC_REPLAY",
+                             CFG_PUBLIC_REPLAY_DEFAULT);
+    o->cfg.publish =
+        cfg_pick(o->cfg.publish, "OPCAT_PUBLIC", CFG_PUBLIC_DEFAULT);
     cfg_fill(&o->cfg);
     o->http = cfg_pick(o->http, "OPCAT_HTTP", GW_HTTP_DEFAULT);
     o->www = cfg_pick(o->www, "OPCAT_WWW", GW_WWW_DEFAULT);

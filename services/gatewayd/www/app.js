@@ -11,6 +11,10 @@ const REGIONS = {
   weog: 'Western European and other States',
   unknown: 'Region unknown',
 };
+const REGIONS_SHORT = {
+  africa: 'Africa', asia_pacific: 'Asia-Pacific', eastern_europe: 'Eastern Europe',
+  latin_america_caribbean: 'Latin America, Caribbean', weog: 'Western Europe, other',
+};
 const RULES = {
   'art12.state_reply': 'Reply to a visit report (art. 12(d))',
   'art12.npm_reply': 'NPM reply to a report (art. 12(d))',
@@ -123,7 +127,7 @@ function codes(list) {
 
 function regionRows(byRegion, prefix) {
   return Object.keys(byRegion).map((r) =>
-    [REGIONS[r] || r, byRegion[r], prefix + '.by_region.' + r]);
+    [REGIONS_SHORT[r] || r, byRegion[r], prefix + '.by_region.' + r]);
 }
 
 function money(totals) {
