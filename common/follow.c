@@ -17,7 +17,7 @@
 #include "client.h"
 #include "log.h"
 
-#define PAGE_EVENTS 4096
+#define PAGE_EVENTS 16384 /* a consumer commits once per page */
 #define LIVE_BATCH 4096
 #define RESEND_MS 3000
 #define HEARTBEAT_TOPIC "!head"

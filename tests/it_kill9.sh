@@ -5,7 +5,7 @@
 # acknowledged with, and the sequence has no hole.  At the end, importing
 # everything again completes the log to exactly 100,000 events.
 source "$(dirname "$0")/lib.sh"
-ROUNDS=${ROUNDS:-3}
+ROUNDS=${ROUNDS:-10}
 CLIENTS=4
 PER_CLIENT=25000
 

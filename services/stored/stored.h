@@ -18,7 +18,7 @@
 /*  Requests gathered into one group at the most. */
 #define EVS_GROUP_MAX_REQUESTS 1024
 /*  Events in one replay page at the most (the credit's ceiling). */
-#define EVS_REPLAY_PAGE_MAX 4096
+#define EVS_REPLAY_PAGE_MAX 16384
 /*  The PUBLISH heartbeat's topic: frames [topic][head]. */
 #define EVS_HEARTBEAT_TOPIC "!head"
 
