@@ -127,7 +127,7 @@ static int s_grow(kv_t *self)
     int rc = mdb_env_set_mapsize(self->env, self->map_size * 2);
     if (!rc) {
         self->map_size *= 2;
-        log_info("state map grown to %zu MiB", self->map_size >> 20);
+        log_info("state map grown to %zu KiB", self->map_size >> 10);
     }
     return rc;
 }

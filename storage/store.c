@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "be64.h"
+#include "kv.h"
 #include "log.h"
 #include "validate.h"
 
@@ -38,31 +39,7 @@ struct store {
     char dir[4096]; /* for telling a full file system from an I/O error */
 };
 
-/*  The one translation of LMDB return codes. */
-static int s_mdb_error(err_t *err, int rc, const char *what)
-{
-    int code;
-    switch (rc) {
-    case MDB_NOTFOUND:
-        code = OPCAT_ENOTFOUND;
-        break;
-    case MDB_MAP_FULL:
-        code = OPCAT_ENOSPC;
-        break;
-    case MDB_READERS_FULL:
-    case MDB_TXN_FULL:
-        code = OPCAT_ESTATE;
-        break;
-    case MDB_CORRUPTED:
-    case MDB_PAGE_NOTFOUND:
-    case MDB_INVALID:
-        code = OPCAT_EIO;
-        break;
-    default:
-        code = rc > 0 ? err_from_errno(rc) : OPCAT_EIO;
-    }
-    return err_set(err, code, "", "%s: %s", what, mdb_strerror(rc));
-}
+/*  LMDB return codes are translated in one place, kv_error (kv.h). */
 
 /*  The last sequence in the log, 0 if it is empty. */
 static uint64_t s_last_sequence(MDB_txn *txn, MDB_dbi log)
@@ -85,18 +62,18 @@ static int s_open_dbs(store_t *self, err_t *err)
     int rc =
         mdb_txn_begin(self->env, NULL, self->read_only ? MDB_RDONLY : 0, &txn);
     if (rc)
-        return s_mdb_error(err, rc, "begin");
+        return kv_error(err, rc, "begin");
     if ((rc = mdb_dbi_open(txn, "log", flags, &self->log)) ||
         (rc = mdb_dbi_open(txn, "ids", flags, &self->ids)) ||
         (rc = mdb_dbi_open(txn, "by_state", flags, &self->by_state)) ||
         (rc = mdb_dbi_open(txn, "reports", flags, &self->reports)) ||
         (rc = mdb_dbi_open(txn, "visits", flags, &self->visits))) {
         mdb_txn_abort(txn);
-        return s_mdb_error(err, rc, "open databases");
+        return kv_error(err, rc, "open databases");
     }
     self->head = s_last_sequence(txn, self->log);
     rc = mdb_txn_commit(txn);
-    return rc ? s_mdb_error(err, rc, "commit") : OPCAT_OK;
+    return rc ? kv_error(err, rc, "commit") : OPCAT_OK;
 }
 
 store_t *store_open(const char *dir, const codes_t *codes,
@@ -118,7 +95,7 @@ store_t *store_open(const char *dir, const codes_t *codes,
     self->read_only = options && options->read_only;
     int rc = mdb_env_create(&self->env);
     if (rc) {
-        s_mdb_error(err, rc, "create environment");
+        kv_error(err, rc, "create environment");
         free(self);
         return NULL;
     }
@@ -127,7 +104,7 @@ store_t *store_open(const char *dir, const codes_t *codes,
     rc = mdb_env_open(self->env, dir,
                       MDB_NOTLS | (self->read_only ? MDB_RDONLY : 0), 0644);
     if (rc) {
-        s_mdb_error(err, rc, dir);
+        kv_error(err, rc, dir);
         store_destroy(&self);
         return NULL;
     }
@@ -200,7 +177,7 @@ static int s_check_report_ref(group_t *g, const event_t *e,
                        "report.transmitted must come first)",
                        report_id);
     if (rc)
-        return s_mdb_error(err, rc, "reports");
+        return kv_error(err, rc, "reports");
     if (strcmp(ref.state, e->state) != 0)
         return err_set(err, OPCAT_EREF, "state",
                        "state: report \"%.64s\" was transmitted to %s, not %s",
@@ -248,7 +225,7 @@ static int s_check_visit_ref(group_t *g, const event_t *e, err_t *err)
                            visit_id);
         break;
     }
-    return rc && rc != MDB_NOTFOUND ? s_mdb_error(err, rc, "visits") : OPCAT_OK;
+    return rc && rc != MDB_NOTFOUND ? kv_error(err, rc, "visits") : OPCAT_OK;
 }
 
 /*  Every rule that needs what is already stored. */
@@ -262,7 +239,7 @@ static int s_check_refs(group_t *g, const event_t *e, err_t *err)
             return err_set(err, OPCAT_EREF, "report_id",
                            "report_id: \"%.64s\" was already transmitted",
                            e->report_transmitted->report_id);
-        return rc == MDB_NOTFOUND ? OPCAT_OK : s_mdb_error(err, rc, "reports");
+        return rc == MDB_NOTFOUND ? OPCAT_OK : kv_error(err, rc, "reports");
     }
     case OPCAT__V1__ENVELOPE__BODY_REPORT_PUBLISHED:
         return s_check_report_ref(g, e, e->report_published->report_id, err);
@@ -454,7 +431,7 @@ static int s_grow(store_t *self)
     int rc = mdb_env_set_mapsize(self->env, self->map_size * 2);
     if (rc == 0) {
         self->map_size *= 2;
-        log_info("store: map grown to %zu MiB", self->map_size >> 20);
+        log_info("store: map grown to %zu KiB", self->map_size >> 10);
     }
     return rc;
 }
@@ -478,7 +455,7 @@ static void s_write_error(store_t *self, err_t *err, int rc)
         rc == ENOSPC || (rc == EIO && statvfs(self->dir, &fs) == 0 &&
                          (uint64_t)fs.f_bavail * fs.f_frsize < STORE_LOW_SPACE);
     if (!full) {
-        s_mdb_error(err, rc, "write");
+        kv_error(err, rc, "write");
         return;
     }
     uint64_t free_kib = statvfs(self->dir, &fs) == 0
@@ -571,14 +548,14 @@ int store_read(store_t *self, uint64_t from, uint64_t to, size_t max,
     *next = from;
     int rc = s_begin_read(self, &txn);
     if (rc)
-        return s_mdb_error(err, rc, "read");
+        return kv_error(err, rc, "read");
     rc = mdb_cursor_open(txn, self->log, &cur);
     if (rc == 0) {
         rc = s_read_cursor(cur, from, to, max, prefix, fn, arg, next);
         mdb_cursor_close(cur);
     }
     mdb_txn_abort(txn);
-    return rc ? s_mdb_error(err, rc, "read") : OPCAT_OK;
+    return rc ? kv_error(err, rc, "read") : OPCAT_OK;
 }
 
 typedef struct {
@@ -622,13 +599,13 @@ int store_find_id(store_t *self, const char *id, uint64_t *sequence, err_t *err)
     MDB_txn *txn;
     int rc = s_begin_read(self, &txn);
     if (rc)
-        return s_mdb_error(err, rc, "read");
+        return kv_error(err, rc, "read");
     MDB_val key = {strlen(id), (void *)id}, val;
     rc = mdb_get(txn, self->ids, &key, &val);
     if (rc == 0 && val.mv_size == 8)
         *sequence = be64_get(val.mv_data);
     mdb_txn_abort(txn);
-    return rc ? s_mdb_error(err, rc, id) : OPCAT_OK;
+    return rc ? kv_error(err, rc, id) : OPCAT_OK;
 }
 
 int store_count_state(store_t *self, const char *state, uint64_t *count,
@@ -638,7 +615,7 @@ int store_count_state(store_t *self, const char *state, uint64_t *count,
     MDB_cursor *cur;
     int rc = s_begin_read(self, &txn);
     if (rc)
-        return s_mdb_error(err, rc, "read");
+        return kv_error(err, rc, "read");
     *count = 0;
     rc = mdb_cursor_open(txn, self->by_state, &cur);
     if (rc == 0) {
@@ -652,8 +629,7 @@ int store_count_state(store_t *self, const char *state, uint64_t *count,
         mdb_cursor_close(cur);
     }
     mdb_txn_abort(txn);
-    return rc && rc != MDB_NOTFOUND ? s_mdb_error(err, rc, "by_state")
-                                    : OPCAT_OK;
+    return rc && rc != MDB_NOTFOUND ? kv_error(err, rc, "by_state") : OPCAT_OK;
 }
 
 bool store_is_npm_report(store_t *self, const char *report_id)
