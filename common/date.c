@@ -32,11 +32,11 @@ int32_t date_from_ymd(int year, int month, int mday)
 
 void date_to_ymd(int32_t day, int *year, int *month, int *mday)
 {
-    int32_t z = day + 719468;
-    int32_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t z = (int64_t)day + 719468; /* no overflow at INT32_MAX */
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
     unsigned doe = (unsigned)(z - era * 146097);
     unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int y = (int)yoe + era * 400;
+    int y = (int)((int64_t)yoe + era * 400);
     unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
     unsigned mp = (5 * doy + 2) / 153;
     unsigned d = doy - (153 * mp + 2) / 5 + 1;

@@ -27,6 +27,7 @@ struct follow {
     void *sub;        /* SUB to PUBLISH */
     char *prefix;
     uint64_t position, known_head, holes;
+    bool was_caught_up;   /* reached the head once: replays now fill holes */
     uint64_t inflight_id; /* 0: no replay request in flight */
     int64_t inflight_since_ms;
     client_page_t page;
@@ -149,6 +150,8 @@ static int s_on_page(follow_t *self, follow_fn fn, void *arg)
     int rc = n ? fn(arg, self->batch, n) : 0;
     if (rc)
         return rc; /* not applied: the next request starts from position */
+    if (n && self->was_caught_up)
+        self->holes++; /* live messages were lost; this page filled them */
     if (n)
         self->position = self->batch[n - 1].sequence;
     /* a filtered page also passes over what did not match */
@@ -193,15 +196,16 @@ static int s_read_live(follow_t *self, size_t slot, uint64_t expected)
     int kept = 0;
     if (msg.count >= 2 && zmq_msg_size(&msg.frames[1]) == 8) {
         uint64_t seq = be64_get(zmq_msg_data(&msg.frames[1]));
-        if (seq > self->known_head)
-            self->known_head = seq;
-        if (msg.count == 3 && seq == expected) {
+        bool event = msg.count == 3 || msg.count == 4;
+        /* a 4th frame is the last sequence of the event's commit */
+        uint64_t head = msg.count == 4 && zmq_msg_size(&msg.frames[3]) == 8
+                            ? be64_get(zmq_msg_data(&msg.frames[3]))
+                            : seq;
+        if (head > self->known_head)
+            self->known_head = head;
+        if (event && seq == expected) {
             zmq_msg_move(&self->live[slot], &msg.frames[2]);
             kept = 1;
-        } else if (msg.count == 3 && seq > expected) {
-            self->holes++; /* a message was dropped before this one */
-        } else if (msg.count == 2 && seq >= expected && !self->inflight_id) {
-            self->holes++; /* the heartbeat shows events never received */
         }
     }
     bus_message_close(&msg);
@@ -235,6 +239,12 @@ static int s_on_live(follow_t *self, follow_fn fn, void *arg)
     return rc;
 }
 
+static void s_note_caught_up(follow_t *self)
+{
+    if (self->position >= self->known_head && !self->inflight_id)
+        self->was_caught_up = true;
+}
+
 int follow_handle(follow_t *self, const zmq_pollitem_t items[2], follow_fn fn,
                   void *arg)
 {
@@ -249,6 +259,7 @@ int follow_handle(follow_t *self, const zmq_pollitem_t items[2], follow_fn fn,
         log_warnx("follow: no answer from REPLAY; asking again");
         self->inflight_id = 0;
     }
+    s_note_caught_up(self);
     if (self->position < self->known_head)
         s_request(self);
     return rc;

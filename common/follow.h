@@ -63,7 +63,8 @@ uint64_t follow_position(const follow_t *self);
 /*  The store's head as last heard from it. */
 uint64_t follow_known_head(const follow_t *self);
 
-/*  Holes noticed in the live stream and filled through REPLAY. */
+/*  Holes in the live stream filled through REPLAY after the follower had
+    once caught up (messages dropped by a PUB, or lost in a restart). */
 uint64_t follow_holes(const follow_t *self);
 
 #endif

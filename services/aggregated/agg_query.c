@@ -129,8 +129,9 @@ static int s_state_npm(agg_tx_t *tx, const request_t *r,
         rc = agg_stats_art17_listed(tx, r->state, r->as_of, &listed);
     if (rc)
         return rc;
-    char text[DATE_TEXT_LEN];
-    date_format(due, text);
+    char text[DATE_TEXT_LEN] = "";
+    if (due != AGG_NEVER)
+        date_format(due, text);
     json_object_set_new(npm, "due",
                         due == AGG_NEVER ? json_null() : json_string(text));
     json_object_set_new(npm, "art24_part_iv_years", json_integer(years));

@@ -234,17 +234,20 @@ static int s_publish_one(void *arg, uint64_t seq, const char *topic,
                          size_t topic_len, const uint8_t *env, size_t env_len)
 {
     evs_t *self = arg;
-    uint8_t seq_be[8];
+    uint8_t seq_be[8], head_be[8];
     be64_put(seq_be, seq);
-    const void *data[] = {topic, seq_be, env};
-    size_t lens[] = {topic_len, 8, env_len};
+    /* the last sequence of the commit this event belongs to: a follower
+       knows the commit is not whole until it has seen that one */
+    be64_put(head_be, store_head(self->store));
+    const void *data[] = {topic, seq_be, env, head_be};
+    size_t lens[] = {topic_len, 8, env_len, 8};
     /* PUB never blocks: a subscriber past its high-water mark loses
        messages, sees the hole by sequence and fills it through REPLAY. */
-    bus_send(self->publish, data, lens, 3, ZMQ_DONTWAIT);
+    bus_send(self->publish, data, lens, 4, ZMQ_DONTWAIT);
     uint8_t *redacted = NULL;
     if (evs_public_form(self, env, env_len, &redacted, &lens[2]) == 0) {
         data[2] = redacted ? redacted : env;
-        bus_send(self->public_publish, data, lens, 3, ZMQ_DONTWAIT);
+        bus_send(self->public_publish, data, lens, 4, ZMQ_DONTWAIT);
         free(redacted);
     }
     self->published = seq;
