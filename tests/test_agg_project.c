@@ -135,8 +135,8 @@ static int s_setup(void **state)
     assert_non_null(f->regions);
     s_load_lines(&f->data,
                  test_source_path("data/states.jsonl", path, sizeof path));
-    s_load_lines(&f->data, test_source_path("data/npm-designations.jsonl",
-                                            path, sizeof path));
+    s_load_lines(&f->data, test_source_path("data/npm-designations.jsonl", path,
+                                            sizeof path));
     s_load_lines(&f->data,
                  test_source_path("data/spt19-2025.jsonl", path, sizeof path));
     s_load_lines(&f->small, test_source_path("tests/fixtures/agg-small.jsonl",
