@@ -13,6 +13,7 @@ start_store
 # the binary itself, not the ctl function: SIGSTOP must reach it
 "$OPCAT_BIN/opcatctl" tail --count "$N" --json >"$T/seen" 2>"$T/tail.err" &
 tail_pid=$!
+PIDS+=("$tail_pid") # stopped by pid at exit, even if the test fails
 sleep 0.5
 kill -STOP "$tail_pid"
 ctl --timeout 60000 import --batch 5000 --window 4 "$T/in.jsonl" >/dev/null
