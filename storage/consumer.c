@@ -22,7 +22,7 @@ struct consumer {
     void *query;  /* ROUTER or NULL */
     auth_t *auth; /* CURVE and its ZAP handler, or plain */
     uint64_t position;
-    uint64_t applied, bad_events;
+    uint64_t applied;
     bool reported_caught_up;
 };
 
@@ -216,11 +216,6 @@ int consumer_run(const consumer_spec_t *spec, const cfg_t *cfg, bool rebuild,
 kv_t *consumer_kv(consumer_t *self)
 {
     return self->kv;
-}
-
-void *consumer_zmq(consumer_t *self)
-{
-    return self->zmq;
 }
 
 uint64_t consumer_position(const consumer_t *self)

@@ -59,10 +59,6 @@ int consumer_run(const consumer_spec_t *spec, const cfg_t *cfg, bool rebuild,
 /*  The consumer's environment (for reads in queries and ticks). */
 kv_t *consumer_kv(consumer_t *self);
 
-/*  The ZeroMQ context (for a consumer that opens sockets of its own, such
-    as the reminder service's APPEND client). */
-void *consumer_zmq(consumer_t *self);
-
 /*  The checkpoint: the last sequence applied. */
 uint64_t consumer_position(const consumer_t *self);
 
