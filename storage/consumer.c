@@ -37,7 +37,9 @@ static int s_apply_batch(void *arg, MDB_txn *txn)
 {
     batch_t *b = arg;
     consumer_t *self = b->self;
-    for (size_t i = 0; i < b->count; i++) {
+    const consumer_spec_t *spec = self->spec;
+    int rc = spec->batch_begin ? spec->batch_begin(spec->arg, self, txn) : 0;
+    for (size_t i = 0; i < b->count && !rc; i++) {
         event_t *e = event_unpack(b->events[i].data, b->events[i].len);
         if (!e) {
             /* the store only holds what it validated; count and go on */
@@ -47,12 +49,14 @@ static int s_apply_batch(void *arg, MDB_txn *txn)
             continue;
         }
         e->sequence = b->events[i].sequence;
-        int rc = self->spec->apply(self->spec->arg, self, txn, e);
+        rc = spec->apply(spec->arg, self, txn, e);
         event_free(&e);
-        if (rc)
-            return rc;
     }
-    return kv_set_checkpoint(self->kv, txn, b->events[b->count - 1].sequence);
+    if (!rc && spec->batch_end)
+        rc = spec->batch_end(spec->arg, self, txn);
+    return rc ? rc
+              : kv_set_checkpoint(self->kv, txn,
+                                  b->events[b->count - 1].sequence);
 }
 
 static int s_on_events(void *arg, const follow_event_t *events, size_t count)

@@ -41,6 +41,13 @@ typedef struct {
         or an LMDB/OPCAT code that aborts the batch (it is offered again). */
     int (*apply)(void *arg, consumer_t *consumer, MDB_txn *txn,
                  const event_t *event);
+    /*  Called in the batch's transaction before its first event and
+        after its last (before the checkpoint moves); either may be NULL.
+        A consumer that defers writes (collects a batch's changes and
+        writes each key once) resets in batch_begin and writes in
+        batch_end.  A failed batch is offered again from batch_begin. */
+    int (*batch_begin)(void *arg, consumer_t *consumer, MDB_txn *txn);
+    int (*batch_end)(void *arg, consumer_t *consumer, MDB_txn *txn);
     /*  Answers one query (query.h); may be NULL. */
     json_t *(*query)(void *arg, consumer_t *consumer, const json_t *request,
                      err_t *err);

@@ -22,15 +22,35 @@ void agg_query_tx(kv_t *kv, MDB_txn *txn, agg_tx_t *tx)
     tx->txn = txn;
     for (int i = 0; i < AGG_DB_COUNT; i++)
         tx->dbi[i] = kv_dbi(kv, (size_t)i);
+    tx->delta = NULL;
 }
 
 int agg_query_apply(void *arg, consumer_t *consumer, MDB_txn *txn,
                     const event_t *event)
 {
-    (void)arg;
+    agg_service_t *service = arg;
     agg_tx_t tx;
     agg_query_tx(consumer_kv(consumer), txn, &tx);
+    tx.delta = service->delta;
     return agg_proj_apply(&tx, event);
+}
+
+int agg_query_batch_begin(void *arg, consumer_t *consumer, MDB_txn *txn)
+{
+    (void)consumer, (void)txn;
+    agg_service_t *service = arg;
+    if (service->delta)
+        agg_delta_reset(service->delta);
+    return 0;
+}
+
+int agg_query_batch_end(void *arg, consumer_t *consumer, MDB_txn *txn)
+{
+    agg_service_t *service = arg;
+    agg_tx_t tx;
+    agg_query_tx(consumer_kv(consumer), txn, &tx);
+    tx.delta = service->delta;
+    return agg_tab_flush(&tx);
 }
 
 static json_t *s_date_or_null(int32_t day, int32_t as_of)
@@ -428,5 +448,6 @@ json_t *agg_query_run(kv_t *kv, const agg_regions_t *regions,
 json_t *agg_query_answer(void *arg, consumer_t *consumer, const json_t *request,
                          err_t *err)
 {
-    return agg_query_run(consumer_kv(consumer), arg, request, err);
+    const agg_service_t *service = arg;
+    return agg_query_run(consumer_kv(consumer), service->regions, request, err);
 }

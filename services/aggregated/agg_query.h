@@ -31,15 +31,29 @@
 json_t *agg_query_run(kv_t *kv, const agg_regions_t *regions,
                       const json_t *request, err_t *err);
 
-/*  consumer_spec_t.query: 'arg' is the agg_regions_t. */
+/*  What the consumer callbacks below share: their 'arg'. */
+typedef struct {
+    const agg_regions_t *regions;
+    agg_delta_t *delta; /* the current batch's counter additions */
+} agg_service_t;
+
+/*  consumer_spec_t.query. */
 json_t *agg_query_answer(void *arg, consumer_t *consumer, const json_t *request,
                          err_t *err);
 
-/*  consumer_spec_t.apply: applies one event (project.h). */
+/*  consumer_spec_t.apply: applies one event (project.h); its counter
+    additions wait in the service's delta buffer until batch_end. */
 int agg_query_apply(void *arg, consumer_t *consumer, MDB_txn *txn,
                     const event_t *event);
 
-/*  Fills the database handles of 'tx' from 'kv' for transaction 'txn'. */
+/*  consumer_spec_t.batch_begin: empties the delta buffer. */
+int agg_query_batch_begin(void *arg, consumer_t *consumer, MDB_txn *txn);
+
+/*  consumer_spec_t.batch_end: writes the batch's counters (agg_tab_flush). */
+int agg_query_batch_end(void *arg, consumer_t *consumer, MDB_txn *txn);
+
+/*  Fills the database handles of 'tx' from 'kv' for transaction 'txn'
+    (writing through: no delta buffer). */
 void agg_query_tx(kv_t *kv, MDB_txn *txn, agg_tx_t *tx);
 
 #endif

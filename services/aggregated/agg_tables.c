@@ -125,7 +125,9 @@ int agg_tab_sum_add(agg_tx_t *tx, char tag, const char *sub, int32_t day,
     for (int level = 0; level < 3 && !rc; level++) {
         uint8_t key[SUM_KEY_LEN];
         s_sum_key(key, tag, sub, level, s_bucket(level, day));
-        rc = s_add_i64(tx, AGG_DB_SUMS, key, sizeof key, delta);
+        rc = tx->delta
+                 ? agg_delta_add(tx->delta, AGG_DB_SUMS, key, sizeof key, delta)
+                 : s_add_i64(tx, AGG_DB_SUMS, key, sizeof key, delta);
     }
     return rc;
 }
@@ -215,12 +217,10 @@ static void s_set_key(uint8_t key[SET_KEY_LEN], char kind, const char *state,
     agg_tab_put_day(key + 4, day);
 }
 
-int agg_tab_set_add(agg_tx_t *tx, char kind, const char *state, int32_t day,
-                    int32_t delta)
+/*  Adds 'delta' to the SETS count under key 'k'. */
+static int s_set_write(agg_tx_t *tx, const uint8_t *k, int64_t delta)
 {
-    uint8_t k[SET_KEY_LEN];
-    s_set_key(k, kind, state, day);
-    MDB_val key = {sizeof k, k}, val;
+    MDB_val key = {SET_KEY_LEN, (void *)k}, val;
     uint32_t v = 0;
     int rc = mdb_get(tx->txn, tx->dbi[AGG_DB_SETS], &key, &val);
     if (rc == 0 && val.mv_size == sizeof v)
@@ -232,6 +232,31 @@ int agg_tab_set_add(agg_tx_t *tx, char kind, const char *state, int32_t day,
         return rc == 0 ? mdb_del(tx->txn, tx->dbi[AGG_DB_SETS], &key, NULL) : 0;
     val = (MDB_val){sizeof v, &v};
     return mdb_put(tx->txn, tx->dbi[AGG_DB_SETS], &key, &val, 0);
+}
+
+int agg_tab_set_add(agg_tx_t *tx, char kind, const char *state, int32_t day,
+                    int32_t delta)
+{
+    uint8_t k[SET_KEY_LEN];
+    s_set_key(k, kind, state, day);
+    return tx->delta ? agg_delta_add(tx->delta, AGG_DB_SETS, k, sizeof k, delta)
+                     : s_set_write(tx, k, delta);
+}
+
+static int s_flush_one(void *arg, int db, const uint8_t *key, size_t len,
+                       int64_t sum)
+{
+    agg_tx_t *tx = arg;
+    if (db == AGG_DB_SETS && len == SET_KEY_LEN)
+        return s_set_write(tx, key, sum);
+    return s_add_i64(tx, db, key, len, sum);
+}
+
+int agg_tab_flush(agg_tx_t *tx)
+{
+    if (!tx->delta)
+        return 0;
+    return agg_delta_drain(tx->delta, s_flush_one, tx);
 }
 
 /*  Positions 'cur' at the first key >= (kind, state, day); '*k' gets it

@@ -44,6 +44,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "agg_delta.h"
 #include "event.h"
 
 enum {
@@ -143,10 +144,14 @@ typedef struct {
     char currency[4];
 } agg_summary_rec_t;
 
-/*  A read or write context: the transaction and the database handles. */
+/*  A read or write context: the transaction and the database handles.
+    With 'delta' set, agg_tab_sum_add() and agg_tab_set_add() only record
+    their additions there, and agg_tab_flush() writes them; with NULL they
+    write through. */
 typedef struct {
     MDB_txn *txn;
     MDB_dbi dbi[AGG_DB_COUNT];
+    agg_delta_t *delta;
 } agg_tx_t;
 
 /*  Writes the day key of 'day' into 'out' (4 bytes). */
@@ -169,6 +174,10 @@ int agg_tab_sum_range(agg_tx_t *tx, char tag, const char *sub, int32_t from,
     start from three zero bytes.  '*found' false when there is none.
     Returns 0 or an LMDB code. */
 int agg_tab_sum_next_sub(agg_tx_t *tx, char tag, char sub[3], bool *found);
+
+/*  Writes the additions recorded in 'tx->delta' (if any) to SUMS and
+    SETS, one write per key, and empties it.  Returns 0 or an LMDB code. */
+int agg_tab_flush(agg_tx_t *tx);
 
 /*  Adds 'delta' to the SETS count of ('kind', 'state', 'day'); a count
     that falls to zero is deleted.  Returns 0 or an LMDB code. */

@@ -163,15 +163,24 @@ int main(int argc, char **argv)
         agg_regions_destroy(&regions);
         return 0;
     }
+    agg_service_t service = {regions, agg_delta_new()};
+    if (!service.delta) {
+        log_warnx("out of memory");
+        agg_regions_destroy(&regions);
+        return 1;
+    }
     consumer_spec_t spec = {.name = "aggregated",
                             .subdir = "aggregated",
                             .dbs = agg_tab_names(),
                             .db_count = AGG_DB_COUNT,
                             .query_endpoint = o.cfg.stats,
                             .apply = agg_query_apply,
+                            .batch_begin = agg_query_batch_begin,
+                            .batch_end = agg_query_batch_end,
                             .query = agg_query_answer,
-                            .arg = regions};
+                            .arg = &service};
     int rc = consumer_run(&spec, &o.cfg, o.rebuild, &s_stop);
+    agg_delta_destroy(&service.delta);
     agg_regions_destroy(&regions);
     log_info("terminated");
     return rc ? 1 : 0;
