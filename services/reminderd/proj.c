@@ -36,11 +36,16 @@ typedef struct {
     char state[4];
 } fired_rec_t;
 
-/*  What every helper needs. */
+/*  What every helper needs.  'new_subject': the event being applied is
+    the first fact of its subject, so no deadline of that subject can
+    exist yet (deadlines are only made from facts) and looking one up can
+    be skipped: the lookups of random keys are what catch-up spends its
+    time on. */
 typedef struct {
     const kv_t *kv;
     const rem_config_t *cfg;
     MDB_txn *txn;
+    bool new_subject;
 } ctx_t;
 
 const char *const *rem_proj_dbs(void)
@@ -177,7 +182,7 @@ static int s_put_deadline(const ctx_t *c, rem_rule_t rule, const char *subject,
 {
     deadline_rec_t old, rec = {opened, due, closed, REM_NEVER, {0}};
     s_copy_state(rec.state, state);
-    bool have = s_get_deadline(c, rule, subject, &old);
+    bool have = !c->new_subject && s_get_deadline(c, rule, subject, &old);
     bool open = closed == REM_NEVER;
     int rc = 0;
     if (have && old.next != REM_NEVER) {
@@ -195,8 +200,9 @@ static int s_put_deadline(const ctx_t *c, rem_rule_t rule, const char *subject,
     return s_set_deadline(c, rule, subject, &rec);
 }
 
-/*  Reads the facts of (kind, id) into 'f' (all REM_NEVER if none). */
-static void s_get_fact(const ctx_t *c, char kind, const char *id, fact_t *f)
+/*  Reads the facts of (kind, id) into 'f' (all REM_NEVER if none, and
+    then c->new_subject is set). */
+static void s_get_fact(ctx_t *c, char kind, const char *id, fact_t *f)
 {
     uint8_t key[KEY_MAX];
     size_t len = strnlen(id, EVENT_ID_MAX);
@@ -206,8 +212,10 @@ static void s_get_fact(const ctx_t *c, char kind, const char *id, fact_t *f)
     if (mdb_get(c->txn, kv_dbi(c->kv, REM_DB_FACTS), &k, &v) == 0 &&
         v.mv_size == sizeof *f) {
         memcpy(f, v.mv_data, sizeof *f);
+        c->new_subject = false;
         return;
     }
+    c->new_subject = true;
     memset(f, 0, sizeof *f);
     f->opened = f->start = f->closed = f->published = REM_NEVER;
 }
@@ -264,7 +272,7 @@ static int s_sync_visit(const ctx_t *c, const char *id, const fact_t *f)
 }
 
 /*  Updates the facts of a report from one of its events. */
-static int s_on_report(const ctx_t *c, const event_t *e, int32_t day)
+static int s_on_report(ctx_t *c, const event_t *e, int32_t day)
 {
     const char *id;
     fact_t f;
@@ -294,7 +302,7 @@ static int s_on_report(const ctx_t *c, const event_t *e, int32_t day)
 }
 
 /*  Updates the facts of a State from one of its events. */
-static int s_on_state(const ctx_t *c, const event_t *e, int32_t day)
+static int s_on_state(ctx_t *c, const event_t *e, int32_t day)
 {
     fact_t f;
     s_get_fact(c, 'S', e->state, &f);
@@ -316,7 +324,7 @@ static int s_on_state(const ctx_t *c, const event_t *e, int32_t day)
 }
 
 /*  Updates the facts of a visit from one of its events. */
-static int s_on_visit(const ctx_t *c, const event_t *e, int32_t day)
+static int s_on_visit(ctx_t *c, const event_t *e, int32_t day)
 {
     const char *id;
     fact_t f;
@@ -360,7 +368,7 @@ static int s_on_reminder(const ctx_t *c, const event_t *e, int32_t day)
 int rem_proj_apply(const kv_t *kv, const rem_config_t *cfg, MDB_txn *txn,
                    const event_t *e)
 {
-    ctx_t c = {kv, cfg, txn};
+    ctx_t c = {kv, cfg, txn, false};
     int32_t day;
     if (!date_parse(e->occurred_on, &day))
         return 0; /* the store validated it; nothing to do if not */
@@ -387,7 +395,7 @@ int rem_proj_apply(const kv_t *kv, const rem_config_t *cfg, MDB_txn *txn,
 int rem_proj_advance(const kv_t *kv, const rem_config_t *cfg, MDB_txn *txn,
                      rem_rule_t rule, const char *subject, int32_t day)
 {
-    ctx_t c = {kv, cfg, txn};
+    ctx_t c = {kv, cfg, txn, false};
     deadline_rec_t rec;
     if (!s_get_deadline(&c, rule, subject, &rec) || rec.next == REM_NEVER)
         return 0; /* unknown or closed */
@@ -440,7 +448,7 @@ static void s_deadline_from(rem_deadline_t *d, const MDB_val *k,
 int rem_proj_due(const kv_t *kv, MDB_txn *txn, int32_t day, size_t max,
                  rem_deadline_fn fn, void *arg, size_t *count)
 {
-    ctx_t c = {kv, NULL, txn};
+    ctx_t c = {kv, NULL, txn, false};
     MDB_cursor *cur;
     size_t n = 0;
     int rc = mdb_cursor_open(txn, kv_dbi(kv, REM_DB_BY_DAY), &cur);
