@@ -54,6 +54,13 @@ row=$(ctl reminders --json --rule art12)
 expect_eq "$(echo "$row" | count)" 1 "open reply deadlines"
 echo "$row" | grep -q '"due_on":"2025-07-15".*"stage":"pending"' ||
     fail "R1 should be pending, due 2025-07-15: $row"
+# the by-day index: R1's next stage (upcoming) is 30 days before it is due
+due=$(ctl reminders --due --json --as-of 2025-06-15)
+echo "$due" | grep -q '"next_on":"2025-06-15".*"subject":"R1"' ||
+    fail "--due as of 2025-06-15 should hold R1 next on 2025-06-15: $due"
+expect_eq "$(ctl reminders --due --json --as-of 2025-06-14 | count)" 0 "nothing due the day before"
+if out=$(ctl reminders --due --state PER 2>&1); then fail "--due --state accepted"; fi
+echo "$out" | grep -q 'state: not a filter of op due' || fail "--due --state: $out"
 stop_rem
 
 start_rem 2025-06-15

@@ -12,7 +12,7 @@
 static const char s_usage[] =
     "usage: opcatctl reminders [--as-of YYYY-MM-DD] [--state XXX] "
     "[--rule PREFIX]\n"
-    "                          [--issued] [--limit N] [--json] "
+    "                          [--issued | --due] [--limit N] [--json] "
     "[--status]\n"
     "Lists every deadline open as of a day (default: the service's "
     "today):\n"
@@ -22,6 +22,9 @@ static const char s_usage[] =
     "  --state XXX     only this State (ISO 3166-1 alpha-3)\n"
     "  --rule PREFIX   only rules starting so (e.g. art12, art17.)\n"
     "  --issued        list the reminders issued instead (--as-of ignored)\n"
+    "  --due           list what the firing timer reads for the day: open\n"
+    "                  deadlines whose next stage falls on or before it, from\n"
+    "                  the by-day index (no --state/--rule)\n"
     "  --limit N       at most N rows (default 100000)\n"
     "  --status        print the service's status as one JSON object\n"
     "                  (position, head, today, idle, counts of this run)\n"
@@ -30,7 +33,7 @@ static const char s_usage[] =
 typedef struct {
     const char *as_of, *state, *rule;
     unsigned long long limit;
-    bool issued, status;
+    bool issued, due, status;
 } opts_t;
 
 static int s_option(void *arg, int c, const char *value)
@@ -49,6 +52,9 @@ static int s_option(void *arg, int c, const char *value)
     case 'I':
         o->issued = true;
         return 0;
+    case 'D':
+        o->due = true;
+        return 0;
     case 'T':
         o->status = true;
         return 0;
@@ -64,7 +70,10 @@ static json_t *s_request(const opts_t *o)
 {
     if (o->status)
         return json_pack("{s:s}", "op", "service");
-    json_t *req = json_pack("{s:s}", "op", o->issued ? "issued" : "reminders");
+    json_t *req = json_pack("{s:s}", "op",
+                            o->issued ? "issued"
+                            : o->due  ? "due"
+                                      : "reminders");
     if (o->as_of && !o->issued)
         json_object_set_new(req, "as_of", json_string(o->as_of));
     if (o->state)
@@ -82,36 +91,48 @@ static const char *s_str(const json_t *row, const char *key)
     return v && *v ? v : "-";
 }
 
-static void s_print_row(const json_t *row, bool issued)
+/*  What is listed: open deadlines, reminders issued, or the due index. */
+typedef enum { LIST_OPEN, LIST_ISSUED, LIST_DUE } list_t;
+
+static const char *const s_members[] = {"reminders", "issued", "due"};
+
+static void s_print_row(const json_t *row, list_t list)
 {
-    if (issued)
-        printf("%-10s  %-21s %-5s %-22s %-8s  %s\n", s_str(row, "issued_on"),
-               s_str(row, "rule"), s_str(row, "state"), s_str(row, "subject"),
-               s_str(row, "stage"), s_str(row, "due_on"));
-    else
+    if (list == LIST_OPEN)
         printf(
             "%-21s %-5s %-22s %-10s  %-10s  %-8s  %5lld\n", s_str(row, "rule"),
             s_str(row, "state"), s_str(row, "subject"), s_str(row, "opened_on"),
             s_str(row, "due_on"), s_str(row, "stage"),
             (long long)json_integer_value(json_object_get(row, "days_late")));
+    else
+        printf("%-10s  %-21s %-5s %-22s %-8s  %s\n",
+               s_str(row, list == LIST_DUE ? "next_on" : "issued_on"),
+               s_str(row, "rule"), s_str(row, "state"), s_str(row, "subject"),
+               s_str(row, "stage"), s_str(row, "due_on"));
 }
 
-static void s_print(const ctl_t *ctl, const json_t *reply, bool issued)
+static void s_print_header(list_t list)
 {
-    const json_t *rows =
-        json_object_get(reply, issued ? "issued" : "reminders");
-    if (!ctl->json && issued)
-        printf("%-10s  %-21s %-5s %-22s %-8s  %s\n", "ISSUED", "RULE", "STATE",
-               "SUBJECT", "STAGE", "DUE");
-    else if (!ctl->json)
+    if (list == LIST_OPEN)
         printf("%-21s %-5s %-22s %-10s  %-10s  %-8s  %5s\n", "RULE", "STATE",
                "SUBJECT", "OPENED", "DUE", "STAGE", "LATE");
+    else
+        printf("%-10s  %-21s %-5s %-22s %-8s  %s\n",
+               list == LIST_DUE ? "NEXT" : "ISSUED", "RULE", "STATE", "SUBJECT",
+               "STAGE", "DUE");
+}
+
+static void s_print(const ctl_t *ctl, const json_t *reply, list_t list)
+{
+    const json_t *rows = json_object_get(reply, s_members[list]);
+    if (!ctl->json)
+        s_print_header(list);
     size_t i;
     const json_t *row;
     json_array_foreach(rows, i, row)
     {
         if (!ctl->json) {
-            s_print_row(row, issued);
+            s_print_row(row, list);
             continue;
         }
         char *text = json_dumps(row, JSON_COMPACT | JSON_SORT_KEYS);
@@ -119,8 +140,11 @@ static void s_print(const ctl_t *ctl, const json_t *reply, bool issued)
             puts(text);
         free(text);
     }
-    if (!ctl->json && !issued)
+    if (!ctl->json && list == LIST_OPEN)
         printf("%zu open as of %s\n", json_array_size(rows),
+               s_str(reply, "as_of"));
+    if (!ctl->json && list == LIST_DUE)
+        printf("%zu due to be looked at on %s\n", json_array_size(rows),
                s_str(reply, "as_of"));
     if (json_is_true(json_object_get(reply, "truncated")))
         fprintf(stderr, "opcatctl: only the first %zu rows (--limit)\n",
@@ -134,11 +158,12 @@ int cmd_reminders(ctl_t *ctl, int argc, char **argv)
         {"state", required_argument, NULL, 'S'},
         {"rule", required_argument, NULL, 'R'},
         {"issued", no_argument, NULL, 'I'},
+        {"due", no_argument, NULL, 'D'},
         {"limit", required_argument, NULL, 'L'},
         {"status", no_argument, NULL, 'T'},
         {NULL, 0, NULL, 0}};
     opts_t o = {0};
-    int first = ctl_parse(ctl, argc, argv, s_usage, "A:S:R:IL:T", longopts,
+    int first = ctl_parse(ctl, argc, argv, s_usage, "A:S:R:IDL:T", longopts,
                           s_option, &o);
     if (first != argc) {
         fputs(s_usage, stderr);
@@ -159,7 +184,10 @@ int cmd_reminders(ctl_t *ctl, int argc, char **argv)
             puts(text);
         free(text);
     } else {
-        s_print(ctl, reply, o.issued);
+        s_print(ctl, reply,
+                o.issued ? LIST_ISSUED
+                : o.due  ? LIST_DUE
+                         : LIST_OPEN);
     }
     json_decref(reply);
     return 0;

@@ -11,6 +11,16 @@
               {"rule", "state", "subject", "stage", "due_on", "issued_on"}]}
                                             sorted by issued_on, rule, subject
 
+      {"op": "due", "as_of": "YYYY-MM-DD", "limit": N}
+        -> {"as_of": D, "count": n, "truncated": false, "pending_index": k,
+            "due": [{"rule", "state", "subject", "due_on", "next_on",
+            "stage"}, ...]}                 in next_on order
+           what the firing timer would look at for day D: the open
+           deadlines whose next stage occurrence is on or before D, read
+           from the by-day index only (nothing past D, nothing past the
+           limit).  pending_index: index changes staged during a catch-up
+           and not merged yet (the answer may lag them; 0 when caught up).
+
       {"op": "service"}
         -> the consumer's status (position, head, lag, caught_up, ...) and
            {"today": D, "idle": true when every reminder due today was
@@ -39,6 +49,7 @@ typedef struct {
     size_t limit;
     json_t *list;
     bool truncated;
+    size_t pending; /* "due": staged index changes */
 } filter_t;
 
 static int s_parse(filter_t *f, const json_t *req, err_t *err)
@@ -129,6 +140,28 @@ static int s_read_deadlines(void *arg, MDB_txn *txn)
     return rem_proj_each_deadline(f->kv, txn, s_on_deadline, f);
 }
 
+static int s_on_due(void *arg, MDB_txn *txn, const rem_deadline_t *d)
+{
+    (void)txn;
+    filter_t *f = arg;
+    rem_occurrence_t occ =
+        rem_stage_at(&f->self->rules, d->rule, d->opened, d->due, f->as_of);
+    return s_add(f,
+                 json_pack("{s:s,s:s,s:s,s:o,s:o,s:s}", "rule",
+                           rem_rule_name(d->rule), "state", d->state, "subject",
+                           d->subject, "due_on", s_day(occ.due), "next_on",
+                           s_day(d->next), "stage", rem_stage_name(occ.stage)));
+}
+
+/*  The "due" answer: one more than the limit is read, to tell whether
+    the list was cut. */
+static int s_read_due(void *arg, MDB_txn *txn)
+{
+    filter_t *f = arg;
+    f->pending = rem_proj_staged(f->kv, txn);
+    return rem_proj_due(f->kv, txn, f->as_of, f->limit + 1, s_on_due, f, NULL);
+}
+
 static int s_read_fired(void *arg, MDB_txn *txn)
 {
     filter_t *f = arg;
@@ -191,16 +224,42 @@ static json_t *s_service(const rem_t *self, consumer_t *consumer)
     return reply;
 }
 
+static json_t *s_due(const rem_t *self, consumer_t *consumer,
+                     const json_t *request, err_t *err)
+{
+    filter_t f = {.self = self, .kv = consumer_kv(consumer)};
+    if (s_parse(&f, request, err) || !(f.list = json_array()))
+        return NULL;
+    if (f.state || f.rule) {
+        json_decref(f.list);
+        err_set(err, OPCAT_EINVAL, f.state ? "state" : "rule",
+                "%s: not a filter of op due (it reads the index in day "
+                "order only)",
+                f.state ? "state" : "rule");
+        return NULL;
+    }
+    if (kv_read(consumer_kv(consumer), s_read_due, &f, err)) {
+        json_decref(f.list);
+        return NULL;
+    }
+    return json_pack("{s:o,s:i,s:b,s:I,s:o}", "as_of", s_day(f.as_of), "count",
+                     (json_int_t)json_array_size(f.list), "truncated",
+                     f.truncated, "pending_index", (json_int_t)f.pending, "due",
+                     f.list);
+}
+
 json_t *rem_query(void *arg, consumer_t *consumer, const json_t *request,
                   err_t *err)
 {
     const char *op = json_string_value(json_object_get(request, "op"));
     if (strcmp(op, "service") == 0)
         return s_service(arg, consumer);
+    if (strcmp(op, "due") == 0)
+        return s_due(arg, consumer, request, err);
     bool issued = strcmp(op, "issued") == 0;
     if (!issued && strcmp(op, "reminders") != 0) {
         err_set(err, OPCAT_EINVAL, "op",
-                "op: unknown operation \"%.40s\" (reminders, issued, "
+                "op: unknown operation \"%.40s\" (reminders, issued, due, "
                 "service, status)",
                 op);
         return NULL;

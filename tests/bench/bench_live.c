@@ -32,10 +32,11 @@ typedef struct {
     bench_samples_t lat;
 } sub_t;
 
-/*  Takes one message [topic][seq][envelope] and records it. */
+/*  Takes one message [topic][seq][envelope][commit head] and records it
+    (docs/PROTOCOL.md; the fourth frame is optional for the bench). */
 static void s_take(sub_t *s, zmq_msg_t *frames, int count)
 {
-    if (count != 3 || zmq_msg_size(&frames[1]) != 8)
+    if ((count != 3 && count != 4) || zmq_msg_size(&frames[1]) != 8)
         return; /* a heartbeat */
     uint64_t seq = be64_get(zmq_msg_data(&frames[1]));
     if (s->last_seq && seq != s->last_seq + 1)
