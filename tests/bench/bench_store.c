@@ -191,25 +191,27 @@ int bench_load(const bench_opts_t *o)
 
 /* ---------------------------------------------------------------- replay */
 
-/*  Sends the next page request of a plain (unfiltered) read. */
+/*  Sends the next page request of a plain (unfiltered) read, of 'page'
+    events. */
 static int s_fetch_next(client_t *c, uint64_t *from, uint64_t head,
-                        int *inflight)
+                        uint32_t page, int *inflight)
 {
     err_t err;
     if (*from > head)
         return 0;
-    if (client_fetch_send(c, *from, 0, 4096, NULL, NULL, &err)) {
+    if (client_fetch_send(c, *from, 0, page, NULL, NULL, &err)) {
         fprintf(stderr, "opcat-bench: replay: %s\n", err.message);
         return -1;
     }
-    *from += 4096;
+    *from += page;
     ++*inflight;
     return 0;
 }
 
-/*  Reads every event up to 'head' with 'window' pages asked ahead. */
-static int s_replay_all(client_t *c, int window, uint64_t head,
-                        uint64_t *events, uint64_t *bytes)
+/*  Reads every event up to 'head' with 'window' pages of 'page_events'
+    asked ahead. */
+static int s_replay_all(client_t *c, int window, uint32_t page_events,
+                        uint64_t head, uint64_t *events, uint64_t *bytes)
 {
     client_page_t page = {0};
     uint64_t from = 1;
@@ -217,7 +219,7 @@ static int s_replay_all(client_t *c, int window, uint64_t head,
     err_t err;
     while (!rc && (inflight || from <= head)) {
         while (!rc && inflight < window && from <= head)
-            rc = s_fetch_next(c, &from, head, &inflight);
+            rc = s_fetch_next(c, &from, head, page_events, &inflight);
         zmq_pollitem_t item = {client_replay_socket(c), 0, ZMQ_POLLIN, 0};
         if (rc || zmq_poll(&item, 1, BENCH_REPLY_TIMEOUT_MS) != 1 ||
             client_fetch_recv(c, &page, &err)) {
@@ -246,16 +248,18 @@ int bench_replay(const bench_opts_t *o)
     uint64_t head = 0, events = 0, bytes = 0;
     int rc = c ? client_head(c, BENCH_REPLY_TIMEOUT_MS, &head, &err) : -1;
     uint64_t t0 = bench_now_ns();
+    /* pages as large as the consumers ask (common/follow.c), unless -b */
+    uint32_t page_events = o->batch > 1 ? (uint32_t)o->batch : 16384;
     if (!rc)
-        rc = s_replay_all(c, o->window, head, &events, &bytes);
+        rc = s_replay_all(c, o->window, page_events, head, &events, &bytes);
     double secs = (double)(bench_now_ns() - t0) / 1e9;
     client_destroy(&c);
     zmq_ctx_term(ctx);
     bench_print("replay",
-                "window=%d head=%llu events=%llu mbytes=%.1f secs=%.2f "
-                "rate=%.0f",
-                o->window, (unsigned long long)head, (unsigned long long)events,
-                (double)bytes / 1e6, secs,
+                "window=%d page=%u head=%llu events=%llu mbytes=%.1f "
+                "secs=%.2f rate=%.0f",
+                o->window, page_events, (unsigned long long)head,
+                (unsigned long long)events, (double)bytes / 1e6, secs,
                 secs > 0 ? (double)events / secs : 0.0);
     return rc || events != head ? -1 : 0;
 }
