@@ -28,6 +28,7 @@ void cfg_fill(cfg_t *cfg)
         cfg_pick(cfg->public_publish, "OPCAT_PUBLIC", CFG_PUBLIC_DEFAULT);
     cfg->public_replay = cfg_pick(cfg->public_replay, "OPCAT_PUBLIC_REPLAY",
                                   CFG_PUBLIC_REPLAY_DEFAULT);
+    cfg->notify = cfg_pick(cfg->notify, "OPCAT_NOTIFY", CFG_NOTIFY_DEFAULT);
 }
 
 int cfg_mkdirs(const char *path, err_t *err)

@@ -10,6 +10,7 @@
       OPCAT_PUBLIC     store's public PUBLISH    tcp://127.0.0.1:7706
       OPCAT_PUBLIC_REPLAY  store's public REPLAY tcp://127.0.0.1:7707
                        (the public pair carries no confidential field)
+      OPCAT_NOTIFY     notifier queries          tcp://127.0.0.1:7708
       OPCAT_DATA       data directory; each daemon keeps its LMDB
                        environment in its own subdirectory   ./var/data
       OPCAT_NOW        a fixed "today" (YYYY-MM-DD) for demos and tests */
@@ -25,6 +26,7 @@
 #define CFG_STATS_DEFAULT "tcp://127.0.0.1:7705"
 #define CFG_PUBLIC_DEFAULT "tcp://127.0.0.1:7706"
 #define CFG_PUBLIC_REPLAY_DEFAULT "tcp://127.0.0.1:7707"
+#define CFG_NOTIFY_DEFAULT "tcp://127.0.0.1:7708"
 #define CFG_DATA_DEFAULT "./var/data"
 
 /*  The endpoints and data directory of a process.  Strings are borrowed
@@ -38,6 +40,7 @@ typedef struct {
     const char *data;
     const char *public_publish;
     const char *public_replay;
+    const char *notify;
 } cfg_t;
 
 /*  Fills every field not already set (non-NULL) from the environment or

@@ -21,6 +21,7 @@ export OPCAT_REMINDERS="ipc://$T/sock/reminders"
 export OPCAT_STATS="ipc://$T/sock/stats"
 export OPCAT_PUBLIC="ipc://$T/sock/public"
 export OPCAT_PUBLIC_REPLAY="ipc://$T/sock/public-replay"
+export OPCAT_NOTIFY="ipc://$T/sock/notify"
 export OPCAT_DATA="$T/data"
 PIDS=()
 # Commands run at exit before the temporary directory goes (e.g. umount).

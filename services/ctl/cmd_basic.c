@@ -213,11 +213,11 @@ static int s_ping_service(ctl_t *ctl, const char *endpoint, int caught_up)
 int cmd_ping(ctl_t *ctl, int argc, char **argv)
 {
     static const char usage[] =
-        "usage: opcatctl ping [--service store|reminders|stats] [--caught-up] "
-        "[--json]\n"
+        "usage: opcatctl ping [--service store|reminders|stats|notify] "
+        "[--caught-up] [--json]\n"
         "Checks that a service answers within --timeout; exit 0 if it does.\n"
-        "  --service S   store (default; its REPLAY endpoint), reminders or\n"
-        "                stats (their query endpoints)\n"
+        "  --service S   store (default; its REPLAY endpoint), reminders,\n"
+        "                stats or notify (their query endpoints)\n"
         "  --caught-up   exit 1 unless the service has caught up with the "
         "store\n";
     static const struct option longopts[] = {
@@ -235,10 +235,12 @@ int cmd_ping(ctl_t *ctl, int argc, char **argv)
         return s_ping_service(ctl, ctl->cfg.reminders, o.caught_up);
     if (strcmp(o.service, "stats") == 0)
         return s_ping_service(ctl, ctl->cfg.stats, o.caught_up);
+    if (strcmp(o.service, "notify") == 0)
+        return s_ping_service(ctl, ctl->cfg.notify, o.caught_up);
     if (strcmp(o.service, "store") != 0) {
         fprintf(stderr,
                 "opcatctl: --service: \"%s\" is not store, "
-                "reminders or stats\n",
+                "reminders, stats or notify\n",
                 o.service);
         return 1;
     }

@@ -29,6 +29,8 @@ static const command_t s_commands[] = {
     {"art17", cmd_art17, "the SPT's art. 17 list beside the computed one"},
     {"reminders", cmd_reminders, "list open deadlines, or --issued reminders"},
     {"report", cmd_report, "print the annual report's figures (Markdown)"},
+    {"notifications", cmd_notifications,
+     "list reminder deliveries (e-mail, webhook); --retry failed ones"},
 };
 #define COMMAND_COUNT (sizeof s_commands / sizeof s_commands[0])
 
@@ -37,7 +39,7 @@ static void s_usage(FILE *out)
     fprintf(out, "usage: opcatctl [OPTIONS] COMMAND [ARGS]   (opcatctl COMMAND "
                  "--help for more)\n\ncommands:\n");
     for (size_t i = 0; i < COMMAND_COUNT; i++)
-        fprintf(out, "  %-10s %s\n", s_commands[i].name, s_commands[i].summary);
+        fprintf(out, "  %-13s %s\n", s_commands[i].name, s_commands[i].summary);
     fprintf(
         out,
         "\noptions (each also read from the environment):\n"
@@ -51,6 +53,8 @@ static void s_usage(FILE *out)
         "[$OPCAT_REMINDERS, " CFG_REMINDERS_DEFAULT "]\n"
         "  --stats EP       stats queries   [$OPCAT_STATS, " CFG_STATS_DEFAULT
         "]\n"
+        "  --notify EP      notifier queries "
+        "[$OPCAT_NOTIFY, " CFG_NOTIFY_DEFAULT "]\n"
         "  --timeout MS     wait this long for an answer (default 10000)\n"
         "  --version        print the version\n");
 }
@@ -63,6 +67,7 @@ static int s_global_options(ctl_t *ctl, int argc, char **argv)
         {"replay", required_argument, NULL, 'r'},
         {"reminders", required_argument, NULL, 'm'},
         {"stats", required_argument, NULL, 's'},
+        {"notify", required_argument, NULL, 'n'},
         {"timeout", required_argument, NULL, 't'},
         {"version", no_argument, NULL, 'V'},
         {"help", no_argument, NULL, 'h'},
@@ -84,6 +89,9 @@ static int s_global_options(ctl_t *ctl, int argc, char **argv)
             break;
         case 's':
             ctl->cfg.stats = optarg;
+            break;
+        case 'n':
+            ctl->cfg.notify = optarg;
             break;
         case 't':
             ctl->timeout_ms = (int)ctl_number(optarg, "--timeout");

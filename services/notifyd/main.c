@@ -1,0 +1,350 @@
+/*  opcat-notifyd: CLI, settings and the consumer that runs it all. */
+#include <curl/curl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codes.h"
+#include "date.h"
+#include "log.h"
+#include "ntf.h"
+#include "ntf_queue.h"
+#include "version.h"
+
+#ifndef NTF_SOURCE_REGIONS
+#define NTF_SOURCE_REGIONS "data/regions.tsv"
+#endif
+
+static volatile sig_atomic_t s_stop;
+
+static void s_on_signal(int sig)
+{
+    (void)sig;
+    s_stop = 1;
+}
+
+static void s_usage(FILE *out)
+{
+    fprintf(
+        out,
+        "usage: opcat-notifyd [-hnv] [-p EP] [-r EP] [-q EP] [-D DIR] "
+        "[-f FILE] [-g FILE]\n"
+        "                     [--now YYYY-MM-DD] [--retry-base-ms MS] "
+        "[--retry-max-ms MS]\n"
+        "                     [--max-attempts N] [--timeout-ms MS] "
+        "[--max-age-days N] [--rebuild]\n"
+        "The OPCAT notifier: follows the store and delivers each "
+        "reminder.issued\n"
+        "by e-mail (SMTP) and webhook (HTTP POST, JSON) to the "
+        "destinations its\n"
+        "config routes it to, with retries; at least once, the reminder id "
+        "as the\n"
+        "idempotency key (docs/NOTIFY.md).\n\n"
+        "  -p, --publish EP    store PUBLISH    "
+        "[$OPCAT_PUBLISH, " CFG_PUBLISH_DEFAULT "]\n"
+        "  -r, --replay EP     store REPLAY     "
+        "[$OPCAT_REPLAY, " CFG_REPLAY_DEFAULT "]\n"
+        "  -q, --notify EP     queries (ROUTER) "
+        "[$OPCAT_NOTIFY, " CFG_NOTIFY_DEFAULT "]\n"
+        "  -D, --data DIR      data directory; state in DIR/notify "
+        "[$OPCAT_DATA, " CFG_DATA_DEFAULT "]\n"
+        "  -f, --config FILE   routes and SMTP settings (JSON) "
+        "[$OPCAT_NOTIFY_CONFIG];\n"
+        "                      without one nothing is sent\n"
+        "  -g, --regions FILE  regional groups, for routes by region "
+        "[$OPCAT_REGIONS,\n"
+        "                      else <bindir>/../share/opcat/regions.tsv, "
+        "else\n"
+        "                      " NTF_SOURCE_REGIONS "]\n"
+        "      --now DATE      a fixed today, for max_age_days [$OPCAT_NOW, "
+        "else UTC]\n"
+        "      --retry-base-ms MS  first back-off delay (doubles each "
+        "attempt) [30000]\n"
+        "      --retry-max-ms MS   longest back-off delay [21600000]\n"
+        "      --max-attempts N    then a delivery is failed [8]\n"
+        "      --timeout-ms MS     one attempt's time limit [5000]\n"
+        "      --max-age-days N    older reminders are not sent; 0: any "
+        "[7]\n"
+        "      --rebuild       empty the state and follow from sequence 1\n"
+        "  -n, --check         check the settings and the state, then exit\n"
+        "  -v, --verbose       log debug lines\n"
+        "  -h, --help          this help\n"
+        "Flags override the config file.  Runs in the foreground and logs "
+        "to stderr;\n"
+        "SIGTERM or SIGINT stop it cleanly.\n");
+}
+
+/*  What the command line asked for beyond the endpoints. */
+typedef struct {
+    const char *config, *regions, *now;
+    const char *retry_base, *retry_max, *attempts, *timeout, *max_age;
+    int check, verbose, rebuild;
+} opts_t;
+
+static void s_option(int c, ntf_t *self, opts_t *o)
+{
+    switch (c) {
+    case 'p':
+        self->cfg.publish = optarg;
+        break;
+    case 'r':
+        self->cfg.replay = optarg;
+        break;
+    case 'q':
+        self->cfg.notify = optarg;
+        break;
+    case 'D':
+        self->cfg.data = optarg;
+        break;
+    case 'f':
+        o->config = optarg;
+        break;
+    case 'g':
+        o->regions = optarg;
+        break;
+    case 'N':
+        o->now = optarg;
+        break;
+    case 'B':
+        o->retry_base = optarg;
+        break;
+    case 'M':
+        o->retry_max = optarg;
+        break;
+    case 'A':
+        o->attempts = optarg;
+        break;
+    case 'T':
+        o->timeout = optarg;
+        break;
+    case 'G':
+        o->max_age = optarg;
+        break;
+    case 'R':
+        o->rebuild = 1;
+        break;
+    case 'n':
+        o->check = 1;
+        break;
+    case 'v':
+        o->verbose = 1;
+        break;
+    case 'h':
+        s_usage(stdout);
+        exit(0);
+    default:
+        s_usage(stderr);
+        exit(1);
+    }
+}
+
+static void s_parse(int argc, char **argv, ntf_t *self, opts_t *o)
+{
+    static const struct option longopts[] = {
+        {"publish", required_argument, NULL, 'p'},
+        {"replay", required_argument, NULL, 'r'},
+        {"notify", required_argument, NULL, 'q'},
+        {"data", required_argument, NULL, 'D'},
+        {"config", required_argument, NULL, 'f'},
+        {"regions", required_argument, NULL, 'g'},
+        {"now", required_argument, NULL, 'N'},
+        {"retry-base-ms", required_argument, NULL, 'B'},
+        {"retry-max-ms", required_argument, NULL, 'M'},
+        {"max-attempts", required_argument, NULL, 'A'},
+        {"timeout-ms", required_argument, NULL, 'T'},
+        {"max-age-days", required_argument, NULL, 'G'},
+        {"rebuild", no_argument, NULL, 'R'},
+        {"check", no_argument, NULL, 'n'},
+        {"verbose", no_argument, NULL, 'v'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "p:r:q:D:f:g:nvh", longopts, NULL)) !=
+           -1)
+        s_option(c, self, o);
+    if (optind < argc) {
+        fprintf(stderr, "opcat-notifyd: unexpected argument: %s\n",
+                argv[optind]);
+        s_usage(stderr);
+        exit(1);
+    }
+    cfg_fill(&self->cfg);
+    o->config = cfg_pick(o->config, "OPCAT_NOTIFY_CONFIG", NULL);
+}
+
+/*  A whole-number flag in [min, max], or exit naming it. */
+static long long s_number(const char *value, const char *flag, long long min,
+                          long long max)
+{
+    char *end;
+    long long n = strtoll(value, &end, 10);
+    if (!*value || *end || n < min || n > max)
+        fatalx("%s: \"%s\" must be a whole number from %lld to %lld", flag,
+               value, min, max);
+    return n;
+}
+
+static bool s_is_state(void *arg, const char *code)
+{
+    return codes_is_state(arg, code);
+}
+
+/*  Reads --config (State codes checked against iso-codes). */
+static ntf_config_t *s_load_config(const char *path)
+{
+    err_t err;
+    if (!path)
+        return ntf_config_new();
+    codes_t *codes = codes_new(NULL, &err);
+    if (!codes)
+        fatalx("%s", err.message);
+    ntf_config_t *config = ntf_config_load(path, s_is_state, codes, &err);
+    codes_destroy(&codes);
+    if (!config)
+        fatalx("%s", err.message);
+    return config;
+}
+
+/*  Applies --config, then the flags that override it. */
+static void s_settings(ntf_t *self, const opts_t *o)
+{
+    if (!(self->config = s_load_config(o->config)))
+        fatalx("out of memory");
+    ntf_settings_t *s = ntf_config_settings(self->config);
+    if (o->retry_base)
+        s->retry_base_ms =
+            s_number(o->retry_base, "--retry-base-ms", 1, 86400000);
+    if (o->retry_max)
+        s->retry_max_ms =
+            s_number(o->retry_max, "--retry-max-ms", 1, 7LL * 86400000);
+    if (o->attempts)
+        s->max_attempts = (int)s_number(o->attempts, "--max-attempts", 1, 1000);
+    if (o->timeout)
+        s->timeout_ms = (int)s_number(o->timeout, "--timeout-ms", 100, 600000);
+    if (o->max_age)
+        s->max_age_days = (int)s_number(o->max_age, "--max-age-days", 0, 36500);
+    if (o->now && !date_parse(o->now, &self->now))
+        fatalx("--now: \"%s\" is not a date YYYY-MM-DD", o->now);
+}
+
+static agg_regions_t *s_load_regions(const opts_t *o, const char *argv0)
+{
+    err_t err;
+    char *path = agg_regions_path(o->regions, argv0, NTF_SOURCE_REGIONS);
+    if (!path)
+        fatalx("out of memory");
+    agg_regions_t *regions = agg_regions_new(path, &err);
+    if (!regions)
+        fatalx("%s (routes by region need it)", err.message);
+    log_info("regions: %d States from %s", agg_regions_count(regions), path);
+    free(path);
+    return regions;
+}
+
+/*  One line on what will be sent where. */
+static void s_log_settings(const ntf_t *self, const char *path)
+{
+    const ntf_settings_t *s = ntf_config_settings_const(self->config);
+    size_t n = ntf_config_destinations(self->config);
+    if (!n) {
+        log_info("no destinations configured%s: reminders are followed "
+                 "and nothing is sent",
+                 path ? " in the config" : " (no --config)");
+        return;
+    }
+    log_info("%zu destinations from %s; smtp %s; retries: %lld ms doubling "
+             "up to %lld ms, %d attempts; timeout %d ms; max age %d days",
+             n, path, s->smtp_url ? s->smtp_url : "none",
+             (long long)s->retry_base_ms, (long long)s->retry_max_ms,
+             s->max_attempts, s->timeout_ms, s->max_age_days);
+}
+
+static int s_read_counts(void *arg, MDB_txn *txn)
+{
+    void **a = arg;
+    return ntf_queue_counts(a[0], txn, a[1]);
+}
+
+/*  -n: opens the state, prints what it holds, exits. */
+static int s_check(const ntf_t *self)
+{
+    err_t err;
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/notify", self->cfg.data);
+    kv_t *kv = kv_open(dir, ntf_queue_dbs(), NULL, NTF_DB_COUNT, &err);
+    uint64_t checkpoint = 0;
+    size_t counts[3] = {0};
+    if (!kv || kv_load_checkpoint(kv, &checkpoint, &err) ||
+        kv_read(kv, s_read_counts, (void *[]){kv, counts}, &err))
+        fatalx("state in %s: %s", dir, err.message);
+    log_info("settings and state are fine: %s, checkpoint %llu; deliveries "
+             "pending %zu, failed %zu, delivered %zu",
+             dir, (unsigned long long)checkpoint, counts[NTF_PENDING],
+             counts[NTF_FAILED], counts[NTF_DELIVERED]);
+    kv_destroy(&kv);
+    return 0;
+}
+
+static int s_run(ntf_t *self, bool rebuild)
+{
+    err_t err;
+    if (!(self->sender =
+              ntf_sender_new(ntf_config_settings_const(self->config), &err)))
+        fatalx("%s", err.message);
+    consumer_spec_t spec = {.name = "notify",
+                            .subdir = "notify",
+                            .dbs = ntf_queue_dbs(),
+                            .db_count = NTF_DB_COUNT,
+                            .query_endpoint = self->cfg.notify,
+                            .apply = ntf_apply,
+                            .query = ntf_query,
+                            .tick = ntf_tick,
+                            .arg = self};
+    int rc = consumer_run(&spec, &self->cfg, rebuild, &s_stop);
+    size_t abandoned = ntf_sender_count(self->sender);
+    if (abandoned)
+        log_info("%zu attempts in flight abandoned: they stay pending",
+                 abandoned);
+    ntf_sender_destroy(&self->sender);
+    log_info(
+        "this run: %llu deliveries queued, %llu delivered, %llu failed "
+        "attempts, %llu given up, %llu reminders too old to send",
+        (unsigned long long)self->enqueued, (unsigned long long)self->delivered,
+        (unsigned long long)self->failed, (unsigned long long)self->given_up,
+        (unsigned long long)self->too_old);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    ntf_t self = {0};
+    opts_t o = {0};
+    s_parse(argc, argv, &self, &o);
+    log_init("opcat-notifyd", o.verbose);
+    s_settings(&self, &o);
+    log_info("opcat-notifyd %s starting (%s)", OPCAT_VERSION_STRING,
+             curl_version());
+    s_log_settings(&self, o.config);
+    if (ntf_config_uses_regions(self.config))
+        self.regions = s_load_regions(&o, argv[0]);
+    int rc = 0;
+    if (o.check) {
+        rc = s_check(&self);
+    } else {
+        struct sigaction sa = {.sa_handler = s_on_signal};
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGTERM, &sa, NULL);
+        sigaction(SIGINT, &sa, NULL);
+        signal(SIGPIPE, SIG_IGN);
+        if (curl_global_init(CURL_GLOBAL_DEFAULT))
+            fatalx("curl_global_init failed");
+        rc = s_run(&self, o.rebuild);
+        curl_global_cleanup();
+    }
+    agg_regions_destroy(&self.regions);
+    ntf_config_destroy(&self.config);
+    log_info("terminated");
+    return rc ? 1 : 0;
+}
