@@ -6,27 +6,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zmq.h>
 
+#include "daemon.h"
 #include "cfg.h"
 #include "consumer.h"
 #include "log.h"
 #include "agg_query.h"
 #include "agg_regions.h"
 #include "agg_tables.h"
-#include "version.h"
 
 #ifndef AGG_SOURCE_REGIONS
 #define AGG_SOURCE_REGIONS "data/regions.tsv"
 #endif
-
-static volatile sig_atomic_t s_stop;
-
-static void s_on_signal(int sig)
-{
-    (void)sig;
-    s_stop = 1;
-}
 
 typedef struct {
     cfg_t cfg;
@@ -94,11 +85,8 @@ static void s_option(options_t *o, int c)
         o->verbose = 1;
         break;
     case 'h':
-        s_usage(stdout);
-        exit(0);
     default:
-        s_usage(stderr);
-        exit(1);
+        daemon_usage_exit(c, s_usage);
     }
 }
 
@@ -119,12 +107,7 @@ static void s_parse(int argc, char **argv, options_t *o)
     while ((c = getopt_long(argc, argv, "r:p:s:D:g:Rnvh", longopts, NULL)) !=
            -1)
         s_option(o, c);
-    if (optind < argc) {
-        fprintf(stderr, "opcat-aggregated: unexpected argument: %s\n",
-                argv[optind]);
-        s_usage(stderr);
-        exit(1);
-    }
+    daemon_no_operands("opcat-aggregated", argc, argv, s_usage);
     cfg_fill(&o->cfg);
 }
 
@@ -148,15 +131,9 @@ int main(int argc, char **argv)
     s_parse(argc, argv, &o);
     log_init("opcat-aggregated", o.verbose);
 
-    struct sigaction sa = {.sa_handler = s_on_signal};
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
+    volatile sig_atomic_t *stop = daemon_signals();
 
-    log_info("opcat-aggregated %s starting (libzmq %d.%d.%d)",
-             OPCAT_VERSION_STRING, ZMQ_VERSION_MAJOR, ZMQ_VERSION_MINOR,
-             ZMQ_VERSION_PATCH);
+    daemon_log_start("opcat-aggregated", NULL);
     agg_regions_t *regions = s_load_regions(&o, argv[0]);
     if (o.check) {
         log_info("settings and regions are fine");
@@ -179,7 +156,7 @@ int main(int argc, char **argv)
                             .batch_end = agg_query_batch_end,
                             .query = agg_query_answer,
                             .arg = &service};
-    int rc = consumer_run(&spec, &o.cfg, o.rebuild, &s_stop);
+    int rc = consumer_run(&spec, &o.cfg, o.rebuild, stop);
     agg_delta_destroy(&service.delta);
     agg_regions_destroy(&regions);
     log_info("terminated");

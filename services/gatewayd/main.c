@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "daemon.h"
 #include "gw.h"
 #include "log.h"
-#include "version.h"
 
 #ifndef GW_WWW_DEFAULT
 #define GW_WWW_DEFAULT "www"
@@ -18,14 +18,6 @@
 #ifndef GW_SHARE_DEFAULT
 #define GW_SHARE_DEFAULT "data"
 #endif
-
-static volatile sig_atomic_t s_stop;
-
-static void s_on_signal(int sig)
-{
-    (void)sig;
-    s_stop = 1;
-}
 
 static void s_usage(FILE *out)
 {
@@ -111,11 +103,8 @@ static void s_option(gw_options_t *o, int *check, int c)
         o->verbose = 1;
         break;
     case 'h':
-        s_usage(stdout);
-        exit(0);
     default:
-        s_usage(stderr);
-        exit(1);
+        daemon_usage_exit(c, s_usage);
     }
 }
 
@@ -141,12 +130,7 @@ static void s_parse(int argc, char **argv, gw_options_t *o, int *check)
     while ((c = getopt_long(argc, argv, "H:w:S:r:p:s:q:t:c:nvh", longopts,
                             NULL)) != -1)
         s_option(o, check, c);
-    if (optind < argc) {
-        fprintf(stderr, "opcat-gatewayd: unexpected argument: %s\n",
-                argv[optind]);
-        s_usage(stderr);
-        exit(1);
-    }
+    daemon_no_operands("opcat-gatewayd", argc, argv, s_usage);
     /* a public face reads the public stream: the store removes what
        OPCAT art. 16 keeps confidential before it gets here */
     o->cfg.replay = cfg_pick(o->cfg.replay, "OPCAT_PUBLIC_REPLAY",
@@ -159,20 +143,18 @@ static void s_parse(int argc, char **argv, gw_options_t *o, int *check)
     o->share = cfg_pick(o->share, "OPCAT_SHARE", GW_SHARE_DEFAULT);
 }
 
-/*  Blocks SIGTERM and SIGINT (the server's threads inherit the mask, so
-    only this thread takes them) and installs the flag handler. */
-static void s_signals(sigset_t *old)
+/*  Installs the flag handler and blocks SIGTERM and SIGINT (the server's
+    threads inherit the mask, so only this thread takes them).  Returns the
+    stop flag. */
+static volatile sig_atomic_t *s_signals(sigset_t *old)
 {
-    struct sigaction sa = {.sa_handler = s_on_signal};
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
+    volatile sig_atomic_t *stop = daemon_signals();
     sigset_t block;
     sigemptyset(&block);
     sigaddset(&block, SIGTERM);
     sigaddset(&block, SIGINT);
     pthread_sigmask(SIG_BLOCK, &block, old);
+    return stop;
 }
 
 int main(int argc, char **argv)
@@ -181,10 +163,11 @@ int main(int argc, char **argv)
     int check = 0;
     s_parse(argc, argv, &o, &check);
     log_init("opcat-gatewayd", o.verbose);
-    log_info("opcat-gatewayd %s starting (libmicrohttpd %s)",
-             OPCAT_VERSION_STRING, MHD_get_version());
+    char with[64];
+    snprintf(with, sizeof with, "libmicrohttpd %s", MHD_get_version());
+    daemon_log_start("opcat-gatewayd", with);
     sigset_t old;
-    s_signals(&old);
+    volatile sig_atomic_t *stop = s_signals(&old);
     json_object_seed(0); /* before any thread creates a JSON object */
     err_t err;
     gw_t *gw = gw_new(&o, &err);
@@ -199,7 +182,7 @@ int main(int argc, char **argv)
         gw_destroy(&gw);
         return 0;
     }
-    while (!s_stop)
+    while (!*stop)
         sigsuspend(&old); /* returns after a handler ran */
     log_info("stopping: %llu streams open",
              (unsigned long long)atomic_load(&gw->counters.streams_open));

@@ -7,23 +7,15 @@
 #include <string.h>
 
 #include "codes.h"
+#include "daemon.h"
 #include "date.h"
 #include "log.h"
 #include "ntf.h"
 #include "ntf_queue.h"
-#include "version.h"
 
 #ifndef NTF_SOURCE_REGIONS
 #define NTF_SOURCE_REGIONS "data/regions.tsv"
 #endif
-
-static volatile sig_atomic_t s_stop;
-
-static void s_on_signal(int sig)
-{
-    (void)sig;
-    s_stop = 1;
-}
 
 static void s_usage(FILE *out)
 {
@@ -132,11 +124,8 @@ static void s_option(int c, ntf_t *self, opts_t *o)
         o->verbose = 1;
         break;
     case 'h':
-        s_usage(stdout);
-        exit(0);
     default:
-        s_usage(stderr);
-        exit(1);
+        daemon_usage_exit(c, s_usage);
     }
 }
 
@@ -164,12 +153,7 @@ static void s_parse(int argc, char **argv, ntf_t *self, opts_t *o)
     while ((c = getopt_long(argc, argv, "p:r:q:D:f:g:nvh", longopts, NULL)) !=
            -1)
         s_option(c, self, o);
-    if (optind < argc) {
-        fprintf(stderr, "opcat-notifyd: unexpected argument: %s\n",
-                argv[optind]);
-        s_usage(stderr);
-        exit(1);
-    }
+    daemon_no_operands("opcat-notifyd", argc, argv, s_usage);
     cfg_fill(&self->cfg);
     o->config = cfg_pick(o->config, "OPCAT_NOTIFY_CONFIG", NULL);
 }
@@ -287,7 +271,7 @@ static int s_check(const ntf_t *self)
     return 0;
 }
 
-static int s_run(ntf_t *self, bool rebuild)
+static int s_run(ntf_t *self, bool rebuild, volatile sig_atomic_t *stop)
 {
     err_t err;
     if (!(self->sender =
@@ -302,7 +286,7 @@ static int s_run(ntf_t *self, bool rebuild)
                             .query = ntf_query,
                             .tick = ntf_tick,
                             .arg = self};
-    int rc = consumer_run(&spec, &self->cfg, rebuild, &s_stop);
+    int rc = consumer_run(&spec, &self->cfg, rebuild, stop);
     size_t abandoned = ntf_sender_count(self->sender);
     if (abandoned)
         log_info("%zu attempts in flight abandoned: they stay pending",
@@ -324,8 +308,7 @@ int main(int argc, char **argv)
     s_parse(argc, argv, &self, &o);
     log_init("opcat-notifyd", o.verbose);
     s_settings(&self, &o);
-    log_info("opcat-notifyd %s starting (%s)", OPCAT_VERSION_STRING,
-             curl_version());
+    daemon_log_start("opcat-notifyd", curl_version());
     s_log_settings(&self, o.config);
     if (ntf_config_uses_regions(self.config))
         self.regions = s_load_regions(&o, argv[0]);
@@ -333,14 +316,10 @@ int main(int argc, char **argv)
     if (o.check) {
         rc = s_check(&self);
     } else {
-        struct sigaction sa = {.sa_handler = s_on_signal};
-        sigemptyset(&sa.sa_mask);
-        sigaction(SIGTERM, &sa, NULL);
-        sigaction(SIGINT, &sa, NULL);
-        signal(SIGPIPE, SIG_IGN);
+        volatile sig_atomic_t *stop = daemon_signals();
         if (curl_global_init(CURL_GLOBAL_DEFAULT))
             fatalx("curl_global_init failed");
-        rc = s_run(&self, o.rebuild);
+        rc = s_run(&self, o.rebuild, stop);
         curl_global_cleanup();
     }
     agg_regions_destroy(&self.regions);

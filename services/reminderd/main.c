@@ -6,21 +6,13 @@
 #include <string.h>
 #include <zmq.h>
 
+#include "daemon.h"
 #include "date.h"
 #include "log.h"
 #include "proj.h"
 #include "rem.h"
-#include "version.h"
 
 #define MAX_SETTINGS 32
-
-static volatile sig_atomic_t s_stop;
-
-static void s_on_signal(int sig)
-{
-    (void)sig;
-    s_stop = 1;
-}
 
 static void s_usage(FILE *out)
 {
@@ -109,11 +101,8 @@ static void s_option(int c, rem_t *self, opts_t *o)
         o->verbose = 1;
         break;
     case 'h':
-        s_usage(stdout);
-        exit(0);
     default:
-        s_usage(stderr);
-        exit(1);
+        daemon_usage_exit(c, s_usage);
     }
 }
 
@@ -137,12 +126,7 @@ static void s_parse(int argc, char **argv, rem_t *self, opts_t *o)
     while ((c = getopt_long(argc, argv, "a:p:r:q:D:f:o:nvh", longopts, NULL)) !=
            -1)
         s_option(c, self, o);
-    if (optind < argc) {
-        fprintf(stderr, "opcat-reminderd: unexpected argument: %s\n",
-                argv[optind]);
-        s_usage(stderr);
-        exit(1);
-    }
+    daemon_no_operands("opcat-reminderd", argc, argv, s_usage);
     cfg_fill(&self->cfg);
 }
 
@@ -193,15 +177,11 @@ int main(int argc, char **argv)
     s_parse(argc, argv, &self, &o);
     log_init("opcat-reminderd", o.verbose);
     s_settings(&self, &o);
-    log_info("opcat-reminderd %s starting", OPCAT_VERSION_STRING);
+    daemon_log_start("opcat-reminderd", NULL);
     if (o.check)
         return s_check(&self);
 
-    struct sigaction sa = {.sa_handler = s_on_signal};
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
+    volatile sig_atomic_t *stop = daemon_signals();
 
     char today[DATE_TEXT_LEN];
     date_format(rem_today(&self), today);
@@ -220,7 +200,7 @@ int main(int argc, char **argv)
                             .arg = &self};
     if (!(self.zmq = zmq_ctx_new()))
         fatalx("zmq_ctx_new: %s", zmq_strerror(zmq_errno()));
-    int rc = consumer_run(&spec, &self.cfg, o.rebuild, &s_stop);
+    int rc = consumer_run(&spec, &self.cfg, o.rebuild, stop);
     log_info(
         "reminders this run: %llu issued, %llu already in the store, "
         "%llu refused, %llu failed rounds",

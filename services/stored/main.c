@@ -5,12 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "daemon.h"
 #include "auth.h"
 #include "bus.h"
 #include "cfg.h"
 #include "log.h"
 #include "stored.h"
-#include "version.h"
 
 #define HEARTBEAT_MS 1000
 #define PUB_HWM 100000 /* messages queued per subscriber before dropping */
@@ -18,14 +18,6 @@
     is dropped (and logged): PROTOCOL.md bounds a client's requests in
     flight below this. */
 #define REPLY_HWM 100000
-
-static volatile sig_atomic_t s_stop;
-
-static void s_on_signal(int sig)
-{
-    (void)sig;
-    s_stop = 1;
-}
 
 static void s_usage(FILE *out)
 {
@@ -122,18 +114,10 @@ static void s_parse(int argc, char **argv, options_t *o)
             o->verbose = 1;
             break;
         case 'h':
-            s_usage(stdout);
-            exit(0);
         default:
-            s_usage(stderr);
-            exit(1);
+            daemon_usage_exit(c, s_usage);
         }
-    if (optind < argc) {
-        fprintf(stderr, "opcat-stored: unexpected argument: %s\n",
-                argv[optind]);
-        s_usage(stderr);
-        exit(1);
-    }
+    daemon_no_operands("opcat-stored", argc, argv, s_usage);
     cfg_fill(cfg);
     if (!o->max_message) {
         const char *env = getenv("OPCAT_MAX_MESSAGE");
@@ -200,14 +184,14 @@ static void s_open_sockets(evs_t *self, const cfg_t *cfg, int64_t max_message)
              cfg->public_publish, cfg->public_replay);
 }
 
-static void s_loop(evs_t *self)
+static void s_loop(evs_t *self, volatile sig_atomic_t *stop)
 {
     zmq_pollitem_t items[] = {{self->append, 0, ZMQ_POLLIN, 0},
                               {self->replay, 0, ZMQ_POLLIN, 0},
                               {self->public_replay, 0, ZMQ_POLLIN, 0},
                               {auth_socket(self->auth), 0, ZMQ_POLLIN, 0}};
     int nitems = auth_socket(self->auth) ? 4 : 3;
-    while (!s_stop) {
+    while (!*stop) {
         int rc = zmq_poll(items, nitems, HEARTBEAT_MS);
         if (rc < 0) {
             if (zmq_errno() == EINTR)
@@ -256,15 +240,10 @@ int main(int argc, char **argv)
     s_parse(argc, argv, &o);
     log_init("opcat-stored", o.verbose);
 
-    struct sigaction sa = {.sa_handler = s_on_signal};
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
+    volatile sig_atomic_t *stop = daemon_signals();
 
     evs_t self = {0};
-    log_info("opcat-stored %s starting (libzmq %d.%d.%d)", OPCAT_VERSION_STRING,
-             ZMQ_VERSION_MAJOR, ZMQ_VERSION_MINOR, ZMQ_VERSION_PATCH);
+    daemon_log_start("opcat-stored", NULL);
     s_open_store(&self, &o.cfg);
     if (o.check) {
         log_info("settings and store are fine");
@@ -275,7 +254,7 @@ int main(int argc, char **argv)
     if (evs_append_init(&self))
         fatalx("out of memory");
     s_open_sockets(&self, &o.cfg, o.max_message);
-    s_loop(&self);
+    s_loop(&self, stop);
     s_shutdown(&self);
     return 0;
 }

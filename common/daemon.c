@@ -1,0 +1,50 @@
+/*  daemon: signals, usage and the start line (see daemon.h). */
+#include "daemon.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <zmq.h>
+
+#include "log.h"
+#include "version.h"
+
+static volatile sig_atomic_t s_stop;
+
+static void s_on_signal(int sig)
+{
+    (void)sig;
+    s_stop = 1;
+}
+
+volatile sig_atomic_t *daemon_signals(void)
+{
+    struct sigaction sa = {.sa_handler = s_on_signal};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    return &s_stop;
+}
+
+_Noreturn void daemon_usage_exit(int option, void (*usage)(FILE *out))
+{
+    usage(option == 'h' ? stdout : stderr);
+    exit(option == 'h' ? 0 : 1);
+}
+
+void daemon_no_operands(const char *name, int argc, char **argv,
+                        void (*usage)(FILE *out))
+{
+    if (optind >= argc)
+        return;
+    fprintf(stderr, "%s: unexpected argument: %s\n", name, argv[optind]);
+    usage(stderr);
+    exit(1);
+}
+
+void daemon_log_start(const char *name, const char *with)
+{
+    log_info("%s %s starting (libzmq %d.%d.%d%s%s)", name, OPCAT_VERSION_STRING,
+             ZMQ_VERSION_MAJOR, ZMQ_VERSION_MINOR, ZMQ_VERSION_PATCH,
+             with ? ", " : "", with ? with : "");
+}

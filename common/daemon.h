@@ -1,0 +1,30 @@
+/*  daemon: what every opcat daemon does the same way around its loop.
+
+    The stop flag is the project's one global: a signal handler can only
+    reach the daemon through it.  SIGTERM and SIGINT set it; the daemon's
+    zmq_poll loop sees zmq_poll fail with EINTR and checks it.  SIGPIPE is
+    ignored, so that a peer gone shows as an error value (EPIPE) where the
+    write happens, not as the death of the process. */
+#ifndef OPCAT_DAEMON_H
+#define OPCAT_DAEMON_H
+
+#include <signal.h>
+#include <stdio.h>
+
+/*  Installs the handlers and returns the stop flag (0 until a signal). */
+volatile sig_atomic_t *daemon_signals(void);
+
+/*  The end of every daemon's option switch: -h prints 'usage' to stdout
+    and exits 0; anything else is an unknown option: 'usage' to stderr and
+    exit 1. */
+_Noreturn void daemon_usage_exit(int option, void (*usage)(FILE *out));
+
+/*  Exits 1, naming the first one, if operands follow the options
+    (argv[optind..]): no daemon takes any. */
+void daemon_no_operands(const char *name, int argc, char **argv,
+                        void (*usage)(FILE *out));
+
+/*  Logs "NAME VERSION starting (libzmq X.Y.Z[, WITH])". */
+void daemon_log_start(const char *name, const char *with);
+
+#endif
