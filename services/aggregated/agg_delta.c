@@ -58,15 +58,20 @@ size_t agg_delta_count(const agg_delta_t *self)
     return self->added;
 }
 
-/*  FNV-1a over the ordering bytes: cheap, and good enough for keys that
-    differ in a few bytes. */
+/*  A multiply-xorshift mix of the 17 ordering bytes read as two words and
+    a byte: a few instructions where a byte-wise hash cost a tenth of the
+    catch-up. */
 static size_t s_hash(const entry_t *e)
 {
+    uint64_t a, b;
     const uint8_t *p = &e->db;
-    uint64_t h = 14695981039346656037ull;
-    for (size_t i = 0; i < ENTRY_ORDER_BYTES; i++)
-        h = (h ^ p[i]) * 1099511628211ull;
-    return (size_t)(h ^ (h >> 29));
+    memcpy(&a, p, 8);
+    memcpy(&b, p + 8, 8);
+    uint64_t h = (a ^ 0x9e3779b97f4a7c15ull) * 0xbf58476d1ce4e5b9ull;
+    h ^= (b + p[16]) * 0x94d049bb133111ebull;
+    h ^= h >> 31;
+    h *= 0xd6e8feb86659fd93ull;
+    return (size_t)(h ^ (h >> 32));
 }
 
 /*  The slot of 'e': where it is, or the empty slot where it belongs. */
@@ -134,6 +139,8 @@ static int s_compare(const void *a, const void *b)
 
 int agg_delta_drain(agg_delta_t *self, agg_delta_fn fn, void *arg)
 {
+    if (self->count == 0)
+        return 0; /* nothing added, maybe nothing allocated yet */
     qsort(self->entries, self->count, sizeof(entry_t), s_compare);
     int rc = 0;
     for (size_t i = 0; i < self->count && !rc; i++) {
