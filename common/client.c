@@ -113,6 +113,7 @@ int client_fetch_send(client_t *self, uint64_t from, uint64_t to, uint32_t max,
     req.to = to;
     req.max_events = max;
     req.head_only = max == 0;
+    req.packed = true;
     req.topic_prefix = (char *)(prefix ? prefix : "");
     uint8_t buf[512];
     size_t len = opcat__v1__replay_request__get_packed_size(&req);
@@ -130,17 +131,25 @@ int client_fetch_send(client_t *self, uint64_t from, uint64_t to, uint32_t max,
 void client_page_clear(client_page_t *page)
 {
     zmq_msg_t *frames = page->frames;
-    for (size_t i = 0; i < page->count; i++)
+    for (size_t i = 0; i < page->nframes; i++)
         zmq_msg_close(&frames[i]);
-    page->count = 0;
+    page->count = page->nframes = 0;
     if (page->reply)
         opcat__v1__replay_reply__free_unpacked(page->reply, NULL);
     page->reply = NULL;
 }
 
+void client_page_release(client_page_t *page)
+{
+    client_page_clear(page);
+    free(page->frames);
+    free(page->offsets);
+    *page = (client_page_t){0};
+}
+
 static int s_page_grow(client_page_t *page)
 {
-    if (page->count < page->cap)
+    if (page->nframes < page->cap)
         return 0;
     size_t cap = page->cap ? page->cap * 2 : 256;
     void *frames = realloc(page->frames, cap * sizeof(zmq_msg_t));
@@ -149,6 +158,59 @@ static int s_page_grow(client_page_t *page)
     page->frames = frames;
     page->cap = cap;
     return 0;
+}
+
+/*  Receives the frames that follow the header, whatever they are. */
+static int s_recv_frames(client_t *self, client_page_t *page, int more,
+                         err_t *err)
+{
+    while (more) {
+        if (s_page_grow(page))
+            return err_set(err, OPCAT_ENOMEM, "", "out of memory");
+        zmq_msg_t *frame = &((zmq_msg_t *)page->frames)[page->nframes];
+        zmq_msg_init(frame);
+        zmq_msg_recv(frame, self->replay, 0);
+        more = zmq_msg_more(frame);
+        page->nframes++;
+    }
+    return OPCAT_OK;
+}
+
+/*  Checks the page's shape against its header and indexes a packed one:
+    one frame per event, or one frame whose size is the sum of 'lengths'. */
+static int s_page_index(client_page_t *page, err_t *err)
+{
+    const Opcat__V1__ReplayReply *r = page->reply;
+    if (!r->n_lengths) {
+        page->count = page->nframes;
+        return OPCAT_OK;
+    }
+    size_t n = r->n_lengths;
+    if (page->nframes != 1 || r->count != n)
+        return err_set(err, OPCAT_EPROTO, "",
+                       "malformed packed page: %zu lengths, %u events, %zu "
+                       "frames",
+                       n, r->count, page->nframes);
+    if (n + 1 > page->offsets_cap) {
+        size_t *grown = realloc(page->offsets, (n + 1) * sizeof *grown);
+        if (!grown)
+            return err_set(err, OPCAT_ENOMEM, "", "out of memory");
+        page->offsets = grown;
+        page->offsets_cap = n + 1;
+    }
+    size_t at = 0;
+    for (size_t i = 0; i < n; i++) {
+        page->offsets[i] = at;
+        at += r->lengths[i];
+    }
+    page->offsets[n] = at;
+    if (at != zmq_msg_size(&((zmq_msg_t *)page->frames)[0]))
+        return err_set(err, OPCAT_EPROTO, "",
+                       "malformed packed page: lengths add up to %zu bytes, "
+                       "the frame has %zu",
+                       at, zmq_msg_size(&((zmq_msg_t *)page->frames)[0]));
+    page->count = n;
+    return OPCAT_OK;
 }
 
 int client_fetch_recv(client_t *self, client_page_t *page, err_t *err)
@@ -165,22 +227,15 @@ int client_fetch_recv(client_t *self, client_page_t *page, err_t *err)
     page->reply = opcat__v1__replay_reply__unpack(NULL, zmq_msg_size(&header),
                                                   zmq_msg_data(&header));
     zmq_msg_close(&header);
-    while (more) {
-        if (s_page_grow(page))
-            return err_set(err, OPCAT_ENOMEM, "", "out of memory");
-        zmq_msg_t *frame = &((zmq_msg_t *)page->frames)[page->count];
-        zmq_msg_init(frame);
-        zmq_msg_recv(frame, self->replay, 0);
-        more = zmq_msg_more(frame);
-        page->count++;
-    }
+    if (s_recv_frames(self, page, more, err))
+        return err->code;
     if (!page->reply)
         return err_set(err, OPCAT_EPROTO, "",
                        "the store's answer is not a ReplayReply");
     if (page->reply->code)
         return err_set(err, page->reply->code, "", "store: %s",
                        page->reply->message);
-    return OPCAT_OK;
+    return s_page_index(page, err);
 }
 
 int client_fetch(client_t *self, uint64_t from, uint64_t to, uint32_t max,
@@ -204,9 +259,13 @@ int client_fetch(client_t *self, uint64_t from, uint64_t to, uint32_t max,
 const uint8_t *client_page_event(const client_page_t *page, size_t i,
                                  size_t *len)
 {
-    zmq_msg_t *frame = &((zmq_msg_t *)page->frames)[i];
-    *len = zmq_msg_size(frame);
-    return zmq_msg_data(frame);
+    zmq_msg_t *frames = page->frames;
+    if (page->reply && page->reply->n_lengths) {
+        *len = page->offsets[i + 1] - page->offsets[i];
+        return (const uint8_t *)zmq_msg_data(&frames[0]) + page->offsets[i];
+    }
+    *len = zmq_msg_size(&frames[i]);
+    return zmq_msg_data(&frames[i]);
 }
 
 int client_head(client_t *self, int timeout_ms, uint64_t *head, err_t *err)
@@ -215,7 +274,6 @@ int client_head(client_t *self, int timeout_ms, uint64_t *head, err_t *err)
     int rc = client_fetch(self, 1, 0, 0, NULL, timeout_ms, &page, err);
     if (!rc)
         *head = page.reply->head;
-    client_page_clear(&page);
-    free(page.frames);
+    client_page_release(&page);
     return rc;
 }

@@ -15,11 +15,19 @@
 
 typedef struct client client_t;
 
-/*  A page of replayed events: 'count' packed envelopes. */
+/*  A page of replayed events: 'count' packed envelopes, read with
+    client_page_event().  Start from {0}; client_page_clear() empties it
+    for reuse, client_page_release() frees it.  The store is asked for the
+    packed form (one frame for the whole page); a page of one frame per
+    event is read the same way. */
 typedef struct {
     Opcat__V1__ReplayReply *reply;
-    void *frames; /* zmq_msg_t[count]: the envelopes */
-    size_t count, cap;
+    size_t count;
+    /* internals */
+    void *frames; /* zmq_msg_t[nframes]: one per event, or one packed */
+    size_t nframes, cap;
+    size_t *offsets; /* packed: where each event starts, count + 1 */
+    size_t offsets_cap;
 } client_page_t;
 
 /*  Creates a client of the store at 'append_ep' and 'replay_ep' (either
@@ -52,8 +60,11 @@ int client_fetch(client_t *self, uint64_t from, uint64_t to, uint32_t max,
 const uint8_t *client_page_event(const client_page_t *page, size_t i,
                                  size_t *len);
 
-/*  Releases what a page holds (it can be reused). */
+/*  Releases the events a page holds (it can be reused). */
 void client_page_clear(client_page_t *page);
+
+/*  Clears the page and frees its arrays. */
+void client_page_release(client_page_t *page);
 
 /*  Asks the store for its head (last committed sequence). */
 int client_head(client_t *self, int timeout_ms, uint64_t *head, err_t *err);

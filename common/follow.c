@@ -110,8 +110,7 @@ void follow_destroy(follow_t **self_p)
     if (!self_p || !*self_p)
         return;
     follow_t *self = *self_p;
-    client_page_clear(&self->page);
-    free(self->page.frames);
+    client_page_release(&self->page);
     client_destroy(&self->client);
     bus_close(&self->sub);
     free(self->live);

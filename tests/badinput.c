@@ -11,6 +11,7 @@
 
 #include "bus.h"
 #include "cfg.h"
+#include "client.h"
 #include "event.h"
 
 typedef struct {
@@ -227,6 +228,72 @@ static void s_replay_cases(probe_t *p)
     s_result(p, "REPLAY: garbage request", ok, got);
 }
 
+/*  Receives a whole replay answer on the raw socket: header, then the
+    event frames (at most 'max'); returns how many event frames came, or
+    -1 if nothing did. */
+static int s_recv_page(void *socket, Opcat__V1__ReplayReply **reply,
+                       zmq_msg_t *frames, int max)
+{
+    zmq_pollitem_t item = {socket, 0, ZMQ_POLLIN, 0};
+    if (zmq_poll(&item, 1, 3000) != 1)
+        return -1;
+    zmq_msg_t header;
+    zmq_msg_init(&header);
+    zmq_msg_recv(&header, socket, 0);
+    int more = zmq_msg_more(&header), n = 0;
+    *reply = opcat__v1__replay_reply__unpack(NULL, zmq_msg_size(&header),
+                                             zmq_msg_data(&header));
+    zmq_msg_close(&header);
+    for (; more && n < max; n++) {
+        zmq_msg_init(&frames[n]);
+        zmq_msg_recv(&frames[n], socket, 0);
+        more = zmq_msg_more(&frames[n]);
+    }
+    return n;
+}
+
+/*  A request that does not ask for the packed form (an older client) gets
+    one frame per event, and the same events as the packed form that
+    client.c asks for. */
+static void s_page_forms(probe_t *p, void *ctx, const cfg_t *cfg)
+{
+    enum { MAX = 100 };
+    char got[256] = "no answer";
+    int ok = 0;
+    err_t err;
+    client_page_t packed = {0};
+    client_t *c = client_new(ctx, NULL, cfg->replay, &err);
+    Opcat__V1__ReplayRequest req = OPCAT__V1__REPLAY_REQUEST__INIT;
+    req.request_id = 7, req.from = 1, req.max_events = MAX;
+    uint8_t buf[64];
+    const void *data[] = {buf};
+    size_t len[] = {opcat__v1__replay_request__pack(&req, buf)};
+    zmq_msg_t frames[MAX];
+    Opcat__V1__ReplayReply *reply = NULL;
+    int n = -1;
+    if (c && !client_fetch(c, 1, 0, MAX, NULL, 3000, &packed, &err) &&
+        !bus_send(p->replay, data, len, 1, 0))
+        n = s_recv_page(p->replay, &reply, frames, MAX);
+    if (n >= 0 && reply) {
+        ok = reply->n_lengths == 0 && (size_t)n == packed.count &&
+             reply->count == (uint32_t)n;
+        for (int i = 0; ok && i < n; i++) {
+            size_t elen;
+            const uint8_t *e = client_page_event(&packed, (size_t)i, &elen);
+            ok = elen == zmq_msg_size(&frames[i]) &&
+                 memcmp(e, zmq_msg_data(&frames[i]), elen) == 0;
+        }
+        snprintf(got, sizeof got, "%d events a frame each, %zu packed", n,
+                 packed.count);
+    }
+    for (int i = 0; i < n; i++)
+        zmq_msg_close(&frames[i]);
+    opcat__v1__replay_reply__free_unpacked(reply, NULL);
+    client_page_release(&packed);
+    client_destroy(&c);
+    s_result(p, "REPLAY: unpacked and packed pages agree", ok, got);
+}
+
 int main(void)
 {
     cfg_t cfg = {0};
@@ -243,6 +310,7 @@ int main(void)
     s_frame_cases(&p);
     s_event_cases(&p);
     s_replay_cases(&p);
+    s_page_forms(&p, ctx, &cfg);
     bus_close(&p.append);
     bus_close(&p.replay);
     zmq_ctx_term(ctx);

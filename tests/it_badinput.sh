@@ -20,6 +20,12 @@ grep -q "no answer" "$T/err" || fail "oversized request: $(cat "$T/err")"
 kill -0 "$store_PID" || fail "the store died"
 ctl import "$T/ok.jsonl" >/dev/null || fail "the store does not accept good input after bad"
 expect_eq "$(ctl head)" "1" "head after good input"
+# again with an event in the store: both forms of a replay page carry it
+"$OPCAT_BIN/badinput" >"$T/probe2" || true
+grep -q " 0 failed" "$T/probe2" || fail "second probe: $(grep FAIL "$T/probe2")"
+grep -q "pages agree .*1 events a frame each, 1 packed" "$T/probe2" ||
+    fail "replay page forms: $(grep 'pages agree' "$T/probe2")"
+expect_eq "$(ctl head)" "1" "head after the second probe"
 stop "$store_PID"
 grep -q "malformed frames [1-9]" "$T/store.log" || fail "malformed frames were not counted"
 figure it_badinput "kinds of bad input sent, each answered with an error" "$(sed -n 's/^\([0-9]*\) passed.*/\1/p' "$T/probe")"

@@ -55,8 +55,7 @@ static int s_replay(const cfg_t *cfg, void *ctx)
     double secs = s_now() - t0;
     printf("store replay: %llu events in %.2f s = %.0f events/s\n",
            (unsigned long long)count, secs, (double)count / secs);
-    client_page_clear(&page);
-    free(page.frames);
+    client_page_release(&page);
     client_destroy(&client);
     return count == head ? 0 : 1;
 }

@@ -134,8 +134,7 @@ int cmd_get(ctl_t *ctl, int argc, char **argv)
     } else {
         fprintf(stderr, "opcatctl: %s\n", err.message);
     }
-    client_page_clear(&page);
-    free(page.frames);
+    client_page_release(&page);
     client_destroy(&client);
     return rc ? 1 : 0;
 }

@@ -167,7 +167,7 @@ static int s_read_events(gw_t *gw, page_t *p, err_t *err)
             (json_array_size(p->events) >= p->limit || p->next > p->head))
             break;
     }
-    free(page.frames);
+    client_page_release(&page);
     if (rc == OPCAT_EPROTO && !err->message[0])
         err_set(err, rc, NULL, "the store sent an event that cannot be read");
     client_destroy(&client);

@@ -124,8 +124,7 @@ static int s_replay(void *zmq, const cfg_t *cfg)
     double dt = s_now() - t0;
     printf("store replay: %llu events in %.2f s (%.0f events/s)\n",
            (unsigned long long)events, dt, (double)events / dt);
-    client_page_clear(&page);
-    free(page.frames);
+    client_page_release(&page);
     client_destroy(&client);
     return 0;
 }

@@ -5,7 +5,12 @@
     slow reader holds at most the pages it asked for and the daemon's
     memory does not grow with it.  Reply frames:
 
-      [identity][ReplayReply][envelope 1]...[envelope count] */
+      [identity][ReplayReply][envelope 1]...[envelope count]
+      [identity][ReplayReply with lengths][envelopes back to back]  (packed)
+
+    The packed form is what the request asked for; it spares both sides an
+    allocation and a frame per event (a fifth of the store's time in a
+    replay went to malloc/free). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,13 +22,46 @@
 #define REPLAY_REQUESTS_PER_WAKE 64
 
 typedef struct {
-    zmq_msg_t *frames;   /* the page's envelopes */
+    zmq_msg_t *frames;   /* the page's envelopes, a frame each */
     uint64_t *sequences; /* and their sequences */
+    uint32_t *lengths;   /* packed: each envelope's length */
+    uint8_t *blob;       /* packed: the envelopes back to back (malloc) */
+    size_t blob_len, blob_cap;
+    bool packed;
     size_t count, cap;
     evs_t *evs;
     bool public_form; /* redact confidential fields (public REPLAY) */
     void *socket;     /* where the page goes */
 } page_t;
+
+/*  Appends an envelope as its own frame. */
+static int s_add_frame(page_t *page, const uint8_t *env, size_t len)
+{
+    zmq_msg_t *frame = &page->frames[page->count];
+    if (zmq_msg_init_size(frame, len))
+        return 1;
+    memcpy(zmq_msg_data(frame), env, len);
+    return 0;
+}
+
+/*  Appends an envelope to the packed page's blob. */
+static int s_add_packed(page_t *page, const uint8_t *env, size_t len)
+{
+    if (page->blob_len + len > page->blob_cap) {
+        size_t cap = page->blob_cap ? page->blob_cap : 64 * 1024;
+        while (cap < page->blob_len + len)
+            cap *= 2;
+        uint8_t *grown = realloc(page->blob, cap);
+        if (!grown)
+            return 1;
+        page->blob = grown;
+        page->blob_cap = cap;
+    }
+    memcpy(page->blob + page->blob_len, env, len);
+    page->blob_len += len;
+    page->lengths[page->count] = (uint32_t)len;
+    return 0;
+}
 
 static int s_collect(void *arg, uint64_t seq, const char *topic,
                      size_t topic_len, const uint8_t *env, size_t env_len)
@@ -36,14 +74,35 @@ static int s_collect(void *arg, uint64_t seq, const char *topic,
     if (page->public_form &&
         evs_public_form(page->evs, env, env_len, &redacted, &env_len))
         return 1; /* cannot happen for what the store holds; stop here */
-    zmq_msg_t *frame = &page->frames[page->count];
-    if (zmq_msg_init_size(frame, env_len)) {
-        free(redacted);
-        return 1;
-    }
-    memcpy(zmq_msg_data(frame), redacted ? redacted : env, env_len);
+    int rc = page->packed
+                 ? s_add_packed(page, redacted ? redacted : env, env_len)
+                 : s_add_frame(page, redacted ? redacted : env, env_len);
     free(redacted);
-    page->sequences[page->count++] = seq;
+    if (!rc)
+        page->sequences[page->count++] = seq;
+    return rc;
+}
+
+static void s_free_blob(void *data, void *hint)
+{
+    (void)hint;
+    free(data);
+}
+
+/*  Sends the packed envelopes as the last frame, without a copy: the
+    blob goes to ZeroMQ, which frees it once sent. */
+static int s_send_blob(page_t *page)
+{
+    zmq_msg_t frame;
+    if (zmq_msg_init_data(&frame, page->blob, page->blob_len, s_free_blob,
+                          NULL)) {
+        return bus_error();
+    }
+    page->blob = NULL, page->blob_len = page->blob_cap = 0; /* ZeroMQ's now */
+    if (zmq_msg_send(&frame, page->socket, 0) < 0) {
+        zmq_msg_close(&frame);
+        return bus_error();
+    }
     return 0;
 }
 
@@ -53,6 +112,10 @@ static void s_send_page(zmq_msg_t *identity, Opcat__V1__ReplayReply *reply,
     reply->count = (uint32_t)page->count;
     reply->n_sequences = page->count;
     reply->sequences = page->sequences;
+    if (page->packed) {
+        reply->n_lengths = page->count;
+        reply->lengths = page->lengths;
+    }
     size_t len = opcat__v1__replay_reply__get_packed_size(reply);
     uint8_t header[256];
     uint8_t *buf = len <= sizeof header ? header : malloc(len);
@@ -65,7 +128,9 @@ static void s_send_page(zmq_msg_t *identity, Opcat__V1__ReplayReply *reply,
     if (!rc && zmq_send(page->socket, buf, len,
                         (page->count ? ZMQ_SNDMORE : 0) | ZMQ_DONTWAIT) < 0)
         rc = bus_error();
-    for (size_t i = 0; i < page->count; i++) {
+    if (page->packed && page->count)
+        rc = rc ? rc : s_send_blob(page);
+    for (size_t i = 0; !page->packed && i < page->count; i++) {
         int more = i + 1 < page->count ? ZMQ_SNDMORE : 0;
         if (!rc && zmq_msg_send(&page->frames[i], page->socket, more) < 0)
             rc = bus_error();
@@ -87,6 +152,8 @@ static void s_answer(evs_t *self, zmq_msg_t *identity,
     reply.head = store_head(self->store);
     reply.next = req->from ? req->from : 1;
     page->count = 0;
+    page->packed = req->packed;
+    page->blob_len = 0;
     page->cap = req->max_events < EVS_REPLAY_PAGE_MAX ? req->max_events
                                                       : EVS_REPLAY_PAGE_MAX;
     if (!req->head_only && page->cap > 0 &&
@@ -112,15 +179,14 @@ static void s_answer_malformed(evs_t *self, void *socket, zmq_msg_t *identity,
 
 void evs_replay_handle(evs_t *self, void *socket, bool public_form)
 {
-    page_t page = {calloc(EVS_REPLAY_PAGE_MAX, sizeof(zmq_msg_t)),
-                   calloc(EVS_REPLAY_PAGE_MAX, sizeof(uint64_t)),
-                   0,
-                   0,
-                   self,
-                   public_form,
-                   socket};
-    if (!page.frames || !page.sequences) {
-        free(page.frames), free(page.sequences);
+    page_t page = {.frames = calloc(EVS_REPLAY_PAGE_MAX, sizeof(zmq_msg_t)),
+                   .sequences = calloc(EVS_REPLAY_PAGE_MAX, sizeof(uint64_t)),
+                   .lengths = calloc(EVS_REPLAY_PAGE_MAX, sizeof(uint32_t)),
+                   .evs = self,
+                   .public_form = public_form,
+                   .socket = socket};
+    if (!page.frames || !page.sequences || !page.lengths) {
+        free(page.frames), free(page.sequences), free(page.lengths);
         return;
     }
     for (int i = 0; i < REPLAY_REQUESTS_PER_WAKE; i++) {
@@ -148,4 +214,6 @@ void evs_replay_handle(evs_t *self, void *socket, bool public_form)
     }
     free(page.frames);
     free(page.sequences);
+    free(page.lengths);
+    free(page.blob);
 }

@@ -235,8 +235,7 @@ static int s_replay_all(client_t *c, int window, uint32_t page_events,
         }
         *events += page.count;
     }
-    client_page_clear(&page);
-    free(page.frames);
+    client_page_release(&page);
     return rc;
 }
 
