@@ -171,11 +171,23 @@ grep -qx "opcat_consumer_position{service=\"reminderd\"} $HEAD" <<<"$metrics" ||
     fail "metrics: reminderd position"
 grep -q '^opcat_reminderd_issued_total [0-9]' <<<"$metrics" ||
     fail "metrics: reminders issued"
+grep -qx 'opcat_up{service="notifyd"} 1' <<<"$metrics" || fail "metrics: notifyd up"
+grep -qx 'opcat_notifyd_deliveries{state="pending"} 0' <<<"$metrics" ||
+    fail "metrics: notifyd deliveries (no destinations: none pending)"
+grep -q '^opcat_consumer_lag{service="notifyd"} [0-9]' <<<"$metrics" ||
+    fail "metrics: notifyd lag"
 bad_lines=$(grep -v '^#' <<<"$metrics" |
     grep -Evx '[a-z_]+(\{[a-z_]+="[^"]*"\})? [0-9]+' || true)
 [ -z "$bad_lines" ] || fail "metrics lines not in the text format: $bad_lines"
 expect_eq "$(grep -c '^# TYPE ' <<<"$metrics")" \
     "$(grep '^# TYPE ' <<<"$metrics" | sort -u | wc -l)" "metric families"
+# a service that is not there (the notifier is optional) is reported down
+# without holding the scrape for the gateway's 30 s timeout
+stop "$ntf_PID"
+metrics=$(curl -s --max-time 10 "$GW/metrics") || fail "metrics with notifyd stopped: no answer within 10 s"
+grep -qx 'opcat_up{service="notifyd"} 0' <<<"$metrics" || fail "metrics: notifyd down"
+grep -q 'service="notifyd"} [0-9]' <(grep -v '^opcat_up' <<<"$metrics") &&
+    fail "metrics: figures of a notifyd that did not answer"
 
 # ---------------------------------------------------- 2. bad parameters
 bad "/api/stats?as_of=2025-02-30" as_of

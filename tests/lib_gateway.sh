@@ -24,8 +24,10 @@ start_pipeline() {
     start_store
     start agg opcat-aggregated
     start rem opcat-reminderd
+    start ntf opcat-notifyd # no config: it follows and sends nothing
     wait_for ctl --timeout 500 ping --service stats
     wait_for ctl --timeout 500 ping --service reminders
+    wait_for ctl --timeout 500 ping --service notify
 }
 
 import_dataset() {

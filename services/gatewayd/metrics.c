@@ -3,11 +3,14 @@
     Only what the gateway can learn honestly: the store's head (its
     sequence is dense from 1, so it is also the number of events ever
     appended), each consumer's position, lag, catch-up and holes from its
-    "status" answer, the reminder service's counters of this run from its
-    "service" answer, and the gateway's own requests and streams.  A
-    service that does not answer is reported with opcat_up 0 and nothing
-    else.  The store does not expose its duplicate and refusal counts
-    (it logs them at shutdown), so they are not here. */
+    "status" answer, the reminder service's counters of this run and the
+    notifier's deliveries from their "service" answers, and the gateway's
+    own requests and streams.  A service that does not answer within
+    PROBE_TIMEOUT_MS (or the gateway's --timeout, if shorter) is reported
+    with opcat_up 0 and nothing else, so that a service not deployed (the
+    notifier is optional) does not hold the scrape up.  The store does not
+   expose its duplicate and refusal counts (it logs them at shutdown), so they
+   are not here. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +18,10 @@
 
 #include "client.h"
 #include "gw.h"
+#include "query.h"
+
+#define PROBE_TIMEOUT_MS 1000
+#define CONSUMERS 3
 
 /*  A growing text buffer. */
 typedef struct {
@@ -68,8 +75,23 @@ static json_int_t s_int(const json_t *object, const char *key)
 typedef struct {
     bool store_up;
     uint64_t head;
-    json_t *agg, *rem; /* status answers, NULL if the service is down */
+    json_t *agg, *rem, *ntf; /* answers, NULL if the service is down */
 } probe_t;
+
+/*  Asks 'endpoint' for {"op": op}; NULL if it does not answer in time. */
+static json_t *s_ask(gw_t *gw, const char *endpoint, const char *op)
+{
+    int timeout = gw->options.timeout_ms < PROBE_TIMEOUT_MS
+                      ? gw->options.timeout_ms
+                      : PROBE_TIMEOUT_MS;
+    json_t *request = json_pack("{s:s}", "op", op), *reply = NULL;
+    err_t err;
+    if (!request ||
+        query_call(gw->zmq, endpoint, request, timeout, &reply, &err))
+        reply = NULL;
+    json_decref(request);
+    return reply;
+}
 
 static void s_probe(gw_t *gw, probe_t *p)
 {
@@ -78,12 +100,9 @@ static void s_probe(gw_t *gw, probe_t *p)
     p->store_up = client && client_head(client, gw->options.timeout_ms,
                                         &p->head, &err) == 0;
     client_destroy(&client);
-    if (gw_query(gw, gw->options.cfg.stats, json_pack("{s:s}", "op", "status"),
-                 &p->agg, &err))
-        p->agg = NULL;
-    if (gw_query(gw, gw->options.cfg.reminders,
-                 json_pack("{s:s}", "op", "service"), &p->rem, &err))
-        p->rem = NULL;
+    p->agg = s_ask(gw, gw->options.cfg.stats, "status");
+    p->rem = s_ask(gw, gw->options.cfg.reminders, "service");
+    p->ntf = s_ask(gw, gw->options.cfg.notify, "service");
 }
 
 static void s_store(const probe_t *p, text_t *t)
@@ -93,6 +112,7 @@ static void s_store(const probe_t *p, text_t *t)
     s_printf(t, "opcat_up{service=\"store\"} %d\n", p->store_up);
     s_printf(t, "opcat_up{service=\"aggregated\"} %d\n", p->agg != NULL);
     s_printf(t, "opcat_up{service=\"reminderd\"} %d\n", p->rem != NULL);
+    s_printf(t, "opcat_up{service=\"notifyd\"} %d\n", p->ntf != NULL);
     if (!p->store_up)
         return;
     s_meta(t, "opcat_store_head", "gauge",
@@ -108,16 +128,34 @@ static void s_store(const probe_t *p, text_t *t)
 static void s_family(text_t *t, const probe_t *p, const char *key,
                      const char *name, const char *type, const char *help)
 {
-    const json_t *answers[2] = {p->agg, p->rem};
-    static const char *const services[2] = {"aggregated", "reminderd"};
+    const json_t *answers[CONSUMERS] = {p->agg, p->rem, p->ntf};
+    static const char *const services[CONSUMERS] = {"aggregated", "reminderd",
+                                                    "notifyd"};
     s_meta(t, name, type, help);
-    for (int i = 0; i < 2; i++)
+    for (int i = 0; i < CONSUMERS; i++)
         if (answers[i]) {
             const json_t *v = json_object_get(answers[i], key);
             s_printf(t, "%s{service=\"%s\"} %lld\n", name, services[i],
                      json_is_boolean(v) ? (long long)json_is_true(v)
                                         : (long long)json_integer_value(v));
         }
+}
+
+/*  The notifier's deliveries by state, and its failed attempts. */
+static void s_notifier(const probe_t *p, text_t *t)
+{
+    static const char *const states[] = {"pending", "failed", "delivered"};
+    if (!p->ntf)
+        return;
+    s_meta(t, "opcat_notifyd_deliveries", "gauge",
+           "Reminder deliveries (one per reminder and destination) by state.");
+    for (size_t i = 0; i < 3; i++)
+        s_printf(t, "opcat_notifyd_deliveries{state=\"%s\"} %lld\n", states[i],
+                 (long long)s_int(p->ntf, states[i]));
+    s_meta(t, "opcat_notifyd_attempts_failed_total", "counter",
+           "Delivery attempts that failed this run (each is retried).");
+    s_printf(t, "opcat_notifyd_attempts_failed_total %lld\n",
+             (long long)s_int(p->ntf, "attempts_failed"));
 }
 
 static void s_consumers(const probe_t *p, text_t *t)
@@ -143,6 +181,7 @@ static void s_consumers(const probe_t *p, text_t *t)
         s_printf(t, "%s %lld\n", name,
                  (long long)s_int(p->rem, counters[i][0]));
     }
+    s_notifier(p, t);
 }
 
 static void s_gateway(gw_t *gw, text_t *t)
@@ -188,6 +227,7 @@ enum MHD_Result gw_metrics(const gw_request_t *req)
     s_gateway(req->gw, &t);
     json_decref(p.agg);
     json_decref(p.rem);
+    json_decref(p.ntf);
     if (t.failed) {
         free(t.text);
         return gw_reply_error(req, 500, NULL, "out of memory");
