@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "ctl.h"
-#include "query.h"
 
 static const char s_usage[] =
     "usage: opcatctl notifications [--pending|--failed|--delivered] "
@@ -99,14 +98,6 @@ static void s_print_row(const json_t *row)
     putchar('\n');
 }
 
-static void s_print_json(const json_t *value)
-{
-    char *text = json_dumps(value, JSON_COMPACT | JSON_SORT_KEYS);
-    if (text)
-        puts(text);
-    free(text);
-}
-
 static void s_print(const ctl_t *ctl, const json_t *reply)
 {
     const json_t *rows = json_object_get(reply, "deliveries");
@@ -119,7 +110,7 @@ static void s_print(const ctl_t *ctl, const json_t *reply)
     json_array_foreach(rows, i, row)
     {
         if (ctl->json)
-            s_print_json(row);
+            ctl_print_json(row, JSON_COMPACT | JSON_SORT_KEYS);
         else
             s_print_row(row);
     }
@@ -133,7 +124,7 @@ static void s_print(const ctl_t *ctl, const json_t *reply)
 static void s_print_retry(const ctl_t *ctl, const json_t *reply)
 {
     if (ctl->json) {
-        s_print_json(reply);
+        ctl_print_json(reply, JSON_COMPACT | JSON_SORT_KEYS);
         return;
     }
     const json_t *ids = json_object_get(reply, "ids");
@@ -165,17 +156,12 @@ int cmd_notifications(ctl_t *ctl, int argc, char **argv)
         fputs(s_usage, stderr);
         return 1;
     }
-    json_t *req = s_request(&o), *reply = NULL;
-    err_t err;
-    int rc = query_call(ctl->zmq, ctl->cfg.notify, req, ctl->timeout_ms, &reply,
-                        &err);
-    json_decref(req);
-    if (rc) {
-        fprintf(stderr, "opcatctl: notifications: %s\n", err.message);
+    json_t *reply =
+        ctl_query(ctl, ctl->cfg.notify, s_request(&o), "notifications");
+    if (!reply)
         return 1;
-    }
     if (o.service)
-        s_print_json(reply);
+        ctl_print_json(reply, JSON_COMPACT | JSON_SORT_KEYS);
     else if (o.retry)
         s_print_retry(ctl, reply);
     else

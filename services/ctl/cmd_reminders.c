@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "ctl.h"
-#include "query.h"
 
 static const char s_usage[] =
     "usage: opcatctl reminders [--as-of YYYY-MM-DD] [--state XXX] "
@@ -135,10 +134,7 @@ static void s_print(const ctl_t *ctl, const json_t *reply, list_t list)
             s_print_row(row, list);
             continue;
         }
-        char *text = json_dumps(row, JSON_COMPACT | JSON_SORT_KEYS);
-        if (text)
-            puts(text);
-        free(text);
+        ctl_print_json(row, JSON_COMPACT | JSON_SORT_KEYS);
     }
     if (!ctl->json && list == LIST_OPEN)
         printf("%zu open as of %s\n", json_array_size(rows),
@@ -169,20 +165,12 @@ int cmd_reminders(ctl_t *ctl, int argc, char **argv)
         fputs(s_usage, stderr);
         return 1;
     }
-    json_t *req = s_request(&o), *reply = NULL;
-    err_t err;
-    int rc = query_call(ctl->zmq, ctl->cfg.reminders, req, ctl->timeout_ms,
-                        &reply, &err);
-    json_decref(req);
-    if (rc) {
-        fprintf(stderr, "opcatctl: reminders: %s\n", err.message);
+    json_t *reply =
+        ctl_query(ctl, ctl->cfg.reminders, s_request(&o), "reminders");
+    if (!reply)
         return 1;
-    }
     if (o.status) {
-        char *text = json_dumps(reply, JSON_COMPACT);
-        if (text)
-            puts(text);
-        free(text);
+        ctl_print_json(reply, JSON_COMPACT);
     } else {
         s_print(ctl, reply,
                 o.issued ? LIST_ISSUED

@@ -149,21 +149,12 @@ int cmd_state(ctl_t *ctl, int argc, char **argv)
     json_t *req = json_pack("{s:s,s:s}", "op", "state", "state", argv[first]);
     if (as_of)
         json_object_set_new(req, "as_of", json_string(as_of));
-    json_t *reply = NULL;
-    err_t err;
-    int rc = query_call(ctl->zmq, ctl->cfg.stats, req, ctl->timeout_ms, &reply,
-                        &err);
-    json_decref(req);
-    if (rc) {
-        fprintf(stderr, "opcatctl: state: %s\n", err.message);
+    json_t *reply = ctl_query(ctl, ctl->cfg.stats, req, "state");
+    if (!reply)
         return 1;
-    }
     s_reminders(ctl, argv[first], as_of, reply);
     if (ctl->json) {
-        char *text = json_dumps(reply, JSON_INDENT(2));
-        if (text)
-            puts(text);
-        free(text);
+        ctl_print_json(reply, JSON_INDENT(2));
     } else {
         s_print_head(reply);
         s_print_lists(reply);

@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "ctl.h"
-#include "query.h"
 
 static const char s_stats_usage[] =
     "usage: opcatctl stats [--as-of YYYY-MM-DD] [--from YYYY-MM-DD] "
@@ -57,28 +56,12 @@ static int s_option(void *arg, int c, const char *value)
 /*  Sends {"op": op, "as_of", "from"} and returns the answer or NULL. */
 static json_t *s_call(ctl_t *ctl, const char *op, const opts_t *o)
 {
-    json_t *req = json_pack("{s:s}", "op", op), *reply = NULL;
+    json_t *req = json_pack("{s:s}", "op", op);
     if (o->as_of)
         json_object_set_new(req, "as_of", json_string(o->as_of));
     if (o->from)
         json_object_set_new(req, "from", json_string(o->from));
-    err_t err;
-    int rc = query_call(ctl->zmq, ctl->cfg.stats, req, ctl->timeout_ms, &reply,
-                        &err);
-    json_decref(req);
-    if (rc) {
-        fprintf(stderr, "opcatctl: %s: %s\n", op, err.message);
-        return NULL;
-    }
-    return reply;
-}
-
-static void s_print_json(const json_t *reply)
-{
-    char *text = json_dumps(reply, JSON_INDENT(2));
-    if (text)
-        puts(text);
-    free(text);
+    return ctl_query(ctl, ctl->cfg.stats, req, op);
 }
 
 /*  "AAA BBB CCC" of a list of codes, "-" when empty. */
@@ -242,13 +225,10 @@ int cmd_stats(ctl_t *ctl, int argc, char **argv)
     json_t *reply = s_call(ctl, o.status ? "status" : "stats", &o);
     if (!reply)
         return 1;
-    if (o.status) {
-        char *text = json_dumps(reply, JSON_COMPACT);
-        if (text)
-            puts(text);
-        free(text);
-    } else if (ctl->json)
-        s_print_json(reply);
+    if (o.status)
+        ctl_print_json(reply, JSON_COMPACT);
+    else if (ctl->json)
+        ctl_print_json(reply, JSON_INDENT(2));
     else
         s_print_table(reply);
     json_decref(reply);
@@ -301,7 +281,7 @@ int cmd_art17(ctl_t *ctl, int argc, char **argv)
     if (!reply)
         return 1;
     if (ctl->json)
-        s_print_json(reply);
+        ctl_print_json(reply, JSON_INDENT(2));
     else
         s_print_art17(reply);
     json_decref(reply);

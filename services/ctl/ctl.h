@@ -4,6 +4,7 @@
 #ifndef OPCAT_CTL_H
 #define OPCAT_CTL_H
 
+#include <jansson.h>
 #include <stdbool.h>
 
 #include "cfg.h"
@@ -45,6 +46,16 @@ codes_t *ctl_codes(void);
 
 /*  Parses a positive integer option value or exits naming 'what'. */
 unsigned long long ctl_number(const char *value, const char *what);
+
+/*  Sends the JSON query 'request' (taken: freed here) to a service's
+    'endpoint' and returns its answer (the caller's), or NULL after
+    printing "opcatctl: WHAT: the error" to stderr. */
+json_t *ctl_query(ctl_t *ctl, const char *endpoint, json_t *request,
+                  const char *what);
+
+/*  Prints 'value' as JSON on one line of its own, dumped with 'flags'
+    (jansson's: JSON_COMPACT, JSON_INDENT(2), JSON_SORT_KEYS...). */
+void ctl_print_json(const json_t *value, size_t flags);
 
 /*  Prints one event ('data' packed) as a table row or a JSON line. */
 void ctl_print_event(const ctl_t *ctl, const unsigned char *data,

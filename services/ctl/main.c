@@ -8,6 +8,7 @@
 #include "ctl.h"
 #include "event.h"
 #include "log.h"
+#include "query.h"
 #include "version.h"
 
 typedef struct {
@@ -159,6 +160,29 @@ codes_t *ctl_codes(void)
         exit(1);
     }
     return codes;
+}
+
+json_t *ctl_query(ctl_t *ctl, const char *endpoint, json_t *request,
+                  const char *what)
+{
+    json_t *reply = NULL;
+    err_t err;
+    int rc =
+        query_call(ctl->zmq, endpoint, request, ctl->timeout_ms, &reply, &err);
+    json_decref(request);
+    if (rc) {
+        fprintf(stderr, "opcatctl: %s: %s\n", what, err.message);
+        return NULL;
+    }
+    return reply;
+}
+
+void ctl_print_json(const json_t *value, size_t flags)
+{
+    char *text = json_dumps(value, flags);
+    if (text)
+        puts(text);
+    free(text);
 }
 
 void ctl_print_event(const ctl_t *ctl, const unsigned char *data,
