@@ -310,7 +310,7 @@ grep -q '<title>OPCAT dashboard</title>' <<<"$page" || fail "index.html"
 for f in app.js style.css index.html; do
     ok "/$f" >/dev/null
 done
-curl -s -D - -o /dev/null "$GW/app.js" | grep -qi '^content-type: text/javascript' ||
+grep -qi '^content-type: text/javascript' <(curl -s -D - -o /dev/null "$GW/app.js") ||
     fail "app.js content type"
 for p in /../CMakeLists.txt /%2e%2e/gw.h /.hidden.js /nope.html /www/app.js; do
     get "$p" --path-as-is >/dev/null

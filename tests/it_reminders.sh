@@ -116,10 +116,10 @@ echo "$row" | grep -q '"due_on":"2022-01-20"' ||
 # R3 is years past due on both rules: one reminder each, the current stage
 # (publication: cycle 4, due 2025-01-10, overdue since)
 expect_eq "$(issued | grep -c '"subject":"R3"')" 2 "history does not flood"
-issued | grep -q '"due_on":"2025-01-10","issued_on":"2025-10-14","rule":"art16.publication","stage":"overdue","state":"MEX"' ||
+grep -q '"due_on":"2025-01-10","issued_on":"2025-10-14","rule":"art16.publication","stage":"overdue","state":"MEX"' <(issued) ||
     fail "R3 publication: cycle 5 (due 2025-01-10), overdue: $(issued | grep R3)"
 # the visit (start 2025-12-01) is due 2025-11-01; upcoming since 10-02
-issued | grep -q '"due_on":"2025-11-01".*"stage":"upcoming".*"subject":"V1"' ||
+grep -q '"due_on":"2025-11-01".*"stage":"upcoming".*"subject":"V1"' <(issued) ||
     fail "visit V1 upcoming: $(issued | grep V1)"
 # the declaration's extension, recorded after the reminder fired, moves it
 cat >"$T/aus-ext.jsonl" <<'JSON'

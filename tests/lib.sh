@@ -7,6 +7,9 @@
 #   OPCAT_BIN         where the programs are (build/bin)
 #   OPCAT_SOURCE_DIR  the checkout (for data/)
 set -euo pipefail
+# Under pipefail 'cmd | grep -q PAT' fails at random when grep has found
+# PAT and left while cmd still writes (SIGPIPE): cmd's output past one
+# pipe buffer is enough.  Write 'grep -q PAT <(cmd)' instead.
 
 : "${OPCAT_BIN:?OPCAT_BIN must name the bin directory of the build}"
 : "${OPCAT_SOURCE_DIR:=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
