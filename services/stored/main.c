@@ -229,6 +229,7 @@ static void s_shutdown(evs_t *self)
     bus_close(&self->publish);
     zmq_ctx_term(self->ctx);
     evs_append_fini(self);
+    evs_replay_fini(self);
     store_destroy(&self->store);
     codes_destroy(&self->codes);
     log_info("terminated");
@@ -251,7 +252,7 @@ int main(int argc, char **argv)
         codes_destroy(&self.codes);
         return 0;
     }
-    if (evs_append_init(&self))
+    if (evs_append_init(&self) || evs_replay_init(&self))
         fatalx("out of memory");
     s_open_sockets(&self, &o.cfg, o.max_message);
     s_loop(&self, stop);

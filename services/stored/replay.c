@@ -21,7 +21,7 @@
 /*  Requests answered per wake-up, so APPEND is never starved. */
 #define REPLAY_REQUESTS_PER_WAKE 64
 
-typedef struct {
+typedef struct evs_page {
     zmq_msg_t *frames;   /* the page's envelopes, a frame each */
     uint64_t *sequences; /* and their sequences */
     uint32_t *lengths;   /* packed: each envelope's length */
@@ -33,6 +33,34 @@ typedef struct {
     bool public_form; /* redact confidential fields (public REPLAY) */
     void *socket;     /* where the page goes */
 } page_t;
+
+int evs_replay_init(evs_t *self)
+{
+    page_t *page = calloc(1, sizeof *page);
+    if (page) {
+        page->frames = calloc(EVS_REPLAY_PAGE_MAX, sizeof(zmq_msg_t));
+        page->sequences = calloc(EVS_REPLAY_PAGE_MAX, sizeof(uint64_t));
+        page->lengths = calloc(EVS_REPLAY_PAGE_MAX, sizeof(uint32_t));
+    }
+    self->page = page;
+    if (page && page->frames && page->sequences && page->lengths)
+        return 0;
+    evs_replay_fini(self);
+    return OPCAT_ENOMEM;
+}
+
+void evs_replay_fini(evs_t *self)
+{
+    page_t *page = self->page;
+    if (!page)
+        return;
+    free(page->frames);
+    free(page->sequences);
+    free(page->lengths);
+    free(page->blob);
+    free(page);
+    self->page = NULL;
+}
 
 /*  Appends an envelope as its own frame. */
 static int s_add_frame(page_t *page, const uint8_t *env, size_t len)
@@ -179,16 +207,10 @@ static void s_answer_malformed(evs_t *self, void *socket, zmq_msg_t *identity,
 
 void evs_replay_handle(evs_t *self, void *socket, bool public_form)
 {
-    page_t page = {.frames = calloc(EVS_REPLAY_PAGE_MAX, sizeof(zmq_msg_t)),
-                   .sequences = calloc(EVS_REPLAY_PAGE_MAX, sizeof(uint64_t)),
-                   .lengths = calloc(EVS_REPLAY_PAGE_MAX, sizeof(uint32_t)),
-                   .evs = self,
-                   .public_form = public_form,
-                   .socket = socket};
-    if (!page.frames || !page.sequences || !page.lengths) {
-        free(page.frames), free(page.sequences), free(page.lengths);
-        return;
-    }
+    page_t *page = self->page;
+    page->evs = self;
+    page->public_form = public_form;
+    page->socket = socket;
     for (int i = 0; i < REPLAY_REQUESTS_PER_WAKE; i++) {
         bus_message_t msg;
         int rc = bus_recv(socket, &msg, ZMQ_DONTWAIT);
@@ -204,7 +226,7 @@ void evs_replay_handle(evs_t *self, void *socket, bool public_form)
                                         zmq_msg_data(&msg.frames[1]))
                                   : NULL;
         if (req)
-            s_answer(self, &msg.frames[0], req, &page);
+            s_answer(self, &msg.frames[0], req, page);
         else
             s_answer_malformed(self, socket, &msg.frames[0],
                                "a request is one frame: a ReplayRequest "
@@ -212,8 +234,4 @@ void evs_replay_handle(evs_t *self, void *socket, bool public_form)
         opcat__v1__replay_request__free_unpacked(req, NULL);
         bus_message_close(&msg);
     }
-    free(page.frames);
-    free(page.sequences);
-    free(page.lengths);
-    free(page.blob);
 }

@@ -23,6 +23,7 @@
 #define EVS_HEARTBEAT_TOPIC "!head"
 
 struct evs_pending;
+struct evs_page;
 
 typedef struct {
     void *ctx;
@@ -37,6 +38,7 @@ typedef struct {
     uint64_t published;          /* last sequence sent on PUBLISH */
     struct evs_pending *pending; /* scratch for one group of requests */
     store_batch_t *batches;
+    struct evs_page *page; /* scratch for one replay page, reused */
     /* counters, logged at shutdown */
     uint64_t stored, duplicates, refused, failed_commits, bad_frames;
 } evs_t;
@@ -58,6 +60,13 @@ void evs_publish_new(evs_t *self);
 /*  Publishes the heartbeat (the head) so that subscribers can see a hole
     at the end of the stream. */
 void evs_publish_heartbeat(evs_t *self);
+
+/*  Allocates the replay page's arrays once (a page's worth of frames,
+    sequences and lengths: ~1.2 MiB); 0 or OPCAT_ENOMEM. */
+int evs_replay_init(evs_t *self);
+
+/*  Frees what evs_replay_init allocated. */
+void evs_replay_fini(evs_t *self);
 
 /*  Answers the requests waiting on 'socket' (REPLAY, or the public REPLAY
     when 'public_form'), a bounded number per call. */
