@@ -26,6 +26,32 @@ volatile sig_atomic_t *daemon_signals(void)
     return &s_stop;
 }
 
+bool daemon_option(int c, const char *arg, cfg_t *cfg, daemon_flags_t *flags)
+{
+    switch (c) {
+    case 'a':
+        cfg->append = arg;
+        return true;
+    case 'p':
+        cfg->publish = arg;
+        return true;
+    case 'r':
+        cfg->replay = arg;
+        return true;
+    case 'D':
+        cfg->data = arg;
+        return true;
+    case 'n':
+        flags->check = 1;
+        return true;
+    case 'v':
+        flags->verbose = 1;
+        return true;
+    default:
+        return false;
+    }
+}
+
 _Noreturn void daemon_usage_exit(int option, void (*usage)(FILE *out))
 {
     usage(option == 'h' ? stdout : stderr);

@@ -9,10 +9,26 @@
 #define OPCAT_DAEMON_H
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
+
+#include "cfg.h"
 
 /*  Installs the handlers and returns the stop flag (0 until a signal). */
 volatile sig_atomic_t *daemon_signals(void);
+
+/*  The flags every daemon spells the same way. */
+typedef struct {
+    int check;   /* -n, --check: check the settings and the state, exit */
+    int verbose; /* -v, --verbose */
+} daemon_flags_t;
+
+/*  Takes option 'c' (with getopt's 'arg') if every daemon spells it the
+    same way: -a/-p/-r the store's APPEND/PUBLISH/REPLAY endpoints and -D
+    the data directory into 'cfg', -n/-v into 'flags'.  Returns false for
+    any other option, which is the daemon's own.  Which of them a daemon
+    accepts is its getopt string's business. */
+bool daemon_option(int c, const char *arg, cfg_t *cfg, daemon_flags_t *flags);
 
 /*  The end of every daemon's option switch: -h prints 'usage' to stdout
     and exits 0; anything else is an unknown option: 'usage' to stderr and

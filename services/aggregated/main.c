@@ -22,7 +22,8 @@
 typedef struct {
     cfg_t cfg;
     const char *regions;
-    int check, verbose, rebuild;
+    daemon_flags_t flags;
+    int rebuild;
 } options_t;
 
 static void s_usage(FILE *out)
@@ -59,30 +60,17 @@ static void s_usage(FILE *out)
 
 static void s_option(options_t *o, int c)
 {
+    if (daemon_option(c, optarg, &o->cfg, &o->flags))
+        return;
     switch (c) {
-    case 'r':
-        o->cfg.replay = optarg;
-        break;
-    case 'p':
-        o->cfg.publish = optarg;
-        break;
     case 's':
         o->cfg.stats = optarg;
-        break;
-    case 'D':
-        o->cfg.data = optarg;
         break;
     case 'g':
         o->regions = optarg;
         break;
     case 'R':
         o->rebuild = 1;
-        break;
-    case 'n':
-        o->check = 1;
-        break;
-    case 'v':
-        o->verbose = 1;
         break;
     case 'h':
     default:
@@ -129,13 +117,13 @@ int main(int argc, char **argv)
 {
     options_t o = {0};
     s_parse(argc, argv, &o);
-    log_init("opcat-aggregated", o.verbose);
+    log_init("opcat-aggregated", o.flags.verbose);
 
     volatile sig_atomic_t *stop = daemon_signals();
 
     daemon_log_start("opcat-aggregated", NULL);
     agg_regions_t *regions = s_load_regions(&o, argv[0]);
-    if (o.check) {
+    if (o.flags.check) {
         log_info("settings and regions are fine");
         agg_regions_destroy(&regions);
         return 0;

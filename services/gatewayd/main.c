@@ -65,8 +65,10 @@ static long s_number(const char *name, const char *text, long min, long max)
     return n;
 }
 
-static void s_option(gw_options_t *o, int *check, int c)
+static void s_option(gw_options_t *o, daemon_flags_t *flags, int c)
 {
+    if (daemon_option(c, optarg, &o->cfg, flags))
+        return;
     switch (c) {
     case 'H':
         o->http = optarg;
@@ -76,12 +78,6 @@ static void s_option(gw_options_t *o, int *check, int c)
         break;
     case 'S':
         o->share = optarg;
-        break;
-    case 'r':
-        o->cfg.replay = optarg;
-        break;
-    case 'p':
-        o->cfg.publish = optarg;
         break;
     case 's':
         o->cfg.stats = optarg;
@@ -96,19 +92,14 @@ static void s_option(gw_options_t *o, int *check, int c)
         o->max_connections =
             (unsigned)s_number("max-connections", optarg, 2, 10000);
         break;
-    case 'n':
-        *check = 1;
-        break;
-    case 'v':
-        o->verbose = 1;
-        break;
     case 'h':
     default:
         daemon_usage_exit(c, s_usage);
     }
 }
 
-static void s_parse(int argc, char **argv, gw_options_t *o, int *check)
+static void s_parse(int argc, char **argv, gw_options_t *o,
+                    daemon_flags_t *flags)
 {
     static const struct option longopts[] = {
         {"http", required_argument, NULL, 'H'},
@@ -129,8 +120,9 @@ static void s_parse(int argc, char **argv, gw_options_t *o, int *check)
                         .max_connections = GW_CONNECTIONS_DEFAULT};
     while ((c = getopt_long(argc, argv, "H:w:S:r:p:s:q:t:c:nvh", longopts,
                             NULL)) != -1)
-        s_option(o, check, c);
+        s_option(o, flags, c);
     daemon_no_operands("opcat-gatewayd", argc, argv, s_usage);
+    o->verbose = flags->verbose;
     /* a public face reads the public stream: the store removes what
        OPCAT art. 16 keeps confidential before it gets here */
     o->cfg.replay = cfg_pick(o->cfg.replay, "OPCAT_PUBLIC_REPLAY",
@@ -160,8 +152,8 @@ static volatile sig_atomic_t *s_signals(sigset_t *old)
 int main(int argc, char **argv)
 {
     gw_options_t o;
-    int check = 0;
-    s_parse(argc, argv, &o, &check);
+    daemon_flags_t flags = {0};
+    s_parse(argc, argv, &o, &flags);
     log_init("opcat-gatewayd", o.verbose);
     char with[64];
     snprintf(with, sizeof with, "libmicrohttpd %s", MHD_get_version());
@@ -177,7 +169,7 @@ int main(int argc, char **argv)
              "reminders %s",
              o.http, gw->port, o.www, o.cfg.replay, o.cfg.stats,
              o.cfg.reminders);
-    if (check) {
+    if (flags.check) {
         log_info("settings are fine");
         gw_destroy(&gw);
         return 0;

@@ -72,23 +72,17 @@ static void s_usage(FILE *out)
 typedef struct {
     const char *config, *regions, *now;
     const char *retry_base, *retry_max, *attempts, *timeout, *max_age;
-    int check, verbose, rebuild;
+    daemon_flags_t flags;
+    int rebuild;
 } opts_t;
 
 static void s_option(int c, ntf_t *self, opts_t *o)
 {
+    if (daemon_option(c, optarg, &self->cfg, &o->flags))
+        return;
     switch (c) {
-    case 'p':
-        self->cfg.publish = optarg;
-        break;
-    case 'r':
-        self->cfg.replay = optarg;
-        break;
     case 'q':
         self->cfg.notify = optarg;
-        break;
-    case 'D':
-        self->cfg.data = optarg;
         break;
     case 'f':
         o->config = optarg;
@@ -116,12 +110,6 @@ static void s_option(int c, ntf_t *self, opts_t *o)
         break;
     case 'R':
         o->rebuild = 1;
-        break;
-    case 'n':
-        o->check = 1;
-        break;
-    case 'v':
-        o->verbose = 1;
         break;
     case 'h':
     default:
@@ -306,14 +294,14 @@ int main(int argc, char **argv)
     ntf_t self = {0};
     opts_t o = {0};
     s_parse(argc, argv, &self, &o);
-    log_init("opcat-notifyd", o.verbose);
+    log_init("opcat-notifyd", o.flags.verbose);
     s_settings(&self, &o);
     daemon_log_start("opcat-notifyd", curl_version());
     s_log_settings(&self, o.config);
     if (ntf_config_uses_regions(self.config))
         self.regions = s_load_regions(&o, argv[0]);
     int rc = 0;
-    if (o.check) {
+    if (o.flags.check) {
         rc = s_check(&self);
     } else {
         volatile sig_atomic_t *stop = daemon_signals();

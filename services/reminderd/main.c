@@ -59,26 +59,17 @@ typedef struct {
     const char *settings[MAX_SETTINGS];
     size_t nsettings;
     const char *now;
-    int check, verbose, rebuild;
+    daemon_flags_t flags;
+    int rebuild;
 } opts_t;
 
 static void s_option(int c, rem_t *self, opts_t *o)
 {
+    if (daemon_option(c, optarg, &self->cfg, &o->flags))
+        return;
     switch (c) {
-    case 'a':
-        self->cfg.append = optarg;
-        break;
-    case 'p':
-        self->cfg.publish = optarg;
-        break;
-    case 'r':
-        self->cfg.replay = optarg;
-        break;
     case 'q':
         self->cfg.reminders = optarg;
-        break;
-    case 'D':
-        self->cfg.data = optarg;
         break;
     case 'f':
         o->config = optarg;
@@ -93,12 +84,6 @@ static void s_option(int c, rem_t *self, opts_t *o)
         break;
     case 'R':
         o->rebuild = 1;
-        break;
-    case 'n':
-        o->check = 1;
-        break;
-    case 'v':
-        o->verbose = 1;
         break;
     case 'h':
     default:
@@ -175,10 +160,10 @@ int main(int argc, char **argv)
     rem_t self = {0};
     opts_t o = {0};
     s_parse(argc, argv, &self, &o);
-    log_init("opcat-reminderd", o.verbose);
+    log_init("opcat-reminderd", o.flags.verbose);
     s_settings(&self, &o);
     daemon_log_start("opcat-reminderd", NULL);
-    if (o.check)
+    if (o.flags.check)
         return s_check(&self);
 
     volatile sig_atomic_t *stop = daemon_signals();

@@ -55,7 +55,7 @@ static void s_usage(FILE *out)
 
 typedef struct {
     cfg_t cfg;
-    int check, verbose;
+    daemon_flags_t flags;
     int64_t max_message;
 } options_t;
 
@@ -68,9 +68,27 @@ static int64_t s_bytes(const char *text)
     return n;
 }
 
+/*  The store's own options (the shared ones are daemon_option's). */
+static void s_option(options_t *o, int c)
+{
+    switch (c) {
+    case 'm':
+        o->max_message = s_bytes(optarg);
+        break;
+    case 'P':
+        o->cfg.public_publish = optarg;
+        break;
+    case 'R':
+        o->cfg.public_replay = optarg;
+        break;
+    case 'h':
+    default:
+        daemon_usage_exit(c, s_usage);
+    }
+}
+
 static void s_parse(int argc, char **argv, options_t *o)
 {
-    cfg_t *cfg = &o->cfg;
     static const struct option longopts[] = {
         {"append", required_argument, NULL, 'a'},
         {"publish", required_argument, NULL, 'p'},
@@ -85,40 +103,10 @@ static void s_parse(int argc, char **argv, options_t *o)
         {NULL, 0, NULL, 0}};
     int c;
     while ((c = getopt_long(argc, argv, "a:p:r:D:m:nvh", longopts, NULL)) != -1)
-        switch (c) {
-        case 'a':
-            cfg->append = optarg;
-            break;
-        case 'p':
-            cfg->publish = optarg;
-            break;
-        case 'r':
-            cfg->replay = optarg;
-            break;
-        case 'D':
-            cfg->data = optarg;
-            break;
-        case 'm':
-            o->max_message = s_bytes(optarg);
-            break;
-        case 'P':
-            cfg->public_publish = optarg;
-            break;
-        case 'R':
-            cfg->public_replay = optarg;
-            break;
-        case 'n':
-            o->check = 1;
-            break;
-        case 'v':
-            o->verbose = 1;
-            break;
-        case 'h':
-        default:
-            daemon_usage_exit(c, s_usage);
-        }
+        if (!daemon_option(c, optarg, &o->cfg, &o->flags))
+            s_option(o, c);
     daemon_no_operands("opcat-stored", argc, argv, s_usage);
-    cfg_fill(cfg);
+    cfg_fill(&o->cfg);
     if (!o->max_message) {
         const char *env = getenv("OPCAT_MAX_MESSAGE");
         o->max_message = env && *env ? s_bytes(env) : BUS_MAX_MESSAGE_DEFAULT;
@@ -239,14 +227,14 @@ int main(int argc, char **argv)
 {
     options_t o = {0};
     s_parse(argc, argv, &o);
-    log_init("opcat-stored", o.verbose);
+    log_init("opcat-stored", o.flags.verbose);
 
     volatile sig_atomic_t *stop = daemon_signals();
 
     evs_t self = {0};
     daemon_log_start("opcat-stored", NULL);
     s_open_store(&self, &o.cfg);
-    if (o.check) {
+    if (o.flags.check) {
         log_info("settings and store are fine");
         store_destroy(&self.store);
         codes_destroy(&self.codes);

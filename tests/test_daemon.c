@@ -1,0 +1,65 @@
+/*  Unit tests of common/daemon: the shared options and the stop flag. */
+#include "test_common.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <string.h>
+
+#include "daemon.h"
+
+static void test_shared_options_fill_cfg_and_flags(void **state)
+{
+    (void)state;
+    cfg_t cfg = {0};
+    daemon_flags_t flags = {0};
+    assert_true(daemon_option('a', "ipc://a", &cfg, &flags));
+    assert_true(daemon_option('p', "ipc://p", &cfg, &flags));
+    assert_true(daemon_option('r', "ipc://r", &cfg, &flags));
+    assert_true(daemon_option('D', "/tmp/d", &cfg, &flags));
+    assert_string_equal(cfg.append, "ipc://a");
+    assert_string_equal(cfg.publish, "ipc://p");
+    assert_string_equal(cfg.replay, "ipc://r");
+    assert_string_equal(cfg.data, "/tmp/d");
+    assert_int_equal(flags.check, 0);
+    assert_true(daemon_option('n', NULL, &cfg, &flags));
+    assert_true(daemon_option('v', NULL, &cfg, &flags));
+    assert_int_equal(flags.check, 1);
+    assert_int_equal(flags.verbose, 1);
+}
+
+static void test_a_daemons_own_options_are_left_to_it(void **state)
+{
+    (void)state;
+    cfg_t cfg = {0}, untouched = {0};
+    daemon_flags_t flags = {0};
+    /* -q and -s name different endpoints in different daemons; -R is
+       --rebuild in one and --public-replay in another; -h and '?' end
+       the daemon's own switch */
+    const int own[] = {'q', 's', 'R', 'm', 'h', '?', 0};
+    for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
+        assert_false(daemon_option(own[i], "x", &cfg, &flags));
+    assert_memory_equal(&cfg, &untouched, sizeof cfg);
+    assert_int_equal(flags.check + flags.verbose, 0);
+}
+
+static void test_sigterm_sets_the_stop_flag_and_sigpipe_is_ignored(void **state)
+{
+    (void)state;
+    volatile sig_atomic_t *stop = daemon_signals();
+    assert_int_equal(*stop, 0);
+    assert_int_equal(raise(SIGPIPE), 0); /* would end the process if not */
+    assert_int_equal(*stop, 0);
+    assert_int_equal(raise(SIGTERM), 0);
+    assert_int_equal(*stop, 1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_shared_options_fill_cfg_and_flags),
+        cmocka_unit_test(test_a_daemons_own_options_are_left_to_it),
+        cmocka_unit_test(
+            test_sigterm_sets_the_stop_flag_and_sigpipe_is_ignored),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
