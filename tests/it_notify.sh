@@ -213,6 +213,15 @@ out=$(ctl notifications --retry "$(row R1 email due | jq -r .id)" 2>&1) && fail 
 echo "$out" | grep -q 'delivered already' || fail "--retry of a delivered one: $out"
 ctl --timeout 500 ping --service notify >/dev/null || fail "notifyd stopped answering after bad requests"
 
+# a refusal for good (HTTP 4xx, SMTP 5xx) is not tried again: one attempt
+# and failed, though 3 are allowed; --retry still resends it once fixed
+mode "$HTTP" broken reject
+ctl notifications --retry "$(row R3 webhook due | jq -r .id)" >/dev/null || fail "--retry R3"
+wait_for ntf_settled 6
+expect_eq "$(row R3 webhook due | jq -r '[.status, .attempts, .last_error] | join(" ")')" \
+    "failed 1 HTTP 400" "R3's webhook refused with 400"
+grep -q "HTTP 400; refused, not tried again" "$NTF_LOG" || fail "the log does not say the refusal is final"
+
 mode "$HTTP" broken ok
 out=$(ctl notifications --retry all) || fail "--retry all"
 expect_eq "$out" "1 made pending again: $(row R3 webhook due | jq -r .id)" "--retry all"

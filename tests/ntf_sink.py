@@ -11,8 +11,9 @@ flaky) or the local part of the SMTP recipient (flaky@example.org ->
 flaky).  DIR/NAME.mode says how to answer, read at each attempt:
 
     absent or "ok"   accept
-    "fail"           refuse (HTTP 500; SMTP 451 to RCPT TO)
-    N (a number)     refuse the next N attempts, then accept
+    "fail"           refuse for now (HTTP 500; SMTP 451 to RCPT TO)
+    "reject"         refuse for good (HTTP 400; SMTP 550 to RCPT TO)
+    N (a number)     refuse the next N attempts for now, then accept
 
 Every attempt is a line of DIR/attempts.jsonl: {"t": seconds, "name",
 "ok", "id"} (id: the Idempotency-Key or X-Opcat-Reminder-Id when known).
@@ -43,24 +44,23 @@ def append(name, record):
 
 
 def decide(name):
-    """True to accept this attempt of NAME, False to refuse it."""
+    """"ok" to accept this attempt of NAME, "fail" or "reject" to refuse
+    it for now or for good."""
     path = os.path.join(DIR, re.sub(r"[^A-Za-z0-9_.-]", "_", name) + ".mode")
     with LOCK:
         try:
             with open(path, encoding="utf-8") as f:
                 mode = f.read().strip()
         except FileNotFoundError:
-            return True
-        if mode in ("", "ok"):
-            return True
-        if mode == "fail":
-            return False
+            return "ok"
+        if mode in ("", "ok", "fail", "reject"):
+            return mode or "ok"
         left = int(mode)
         if left <= 0:
-            return True
+            return "ok"
         with open(path, "w", encoding="utf-8") as f:
             f.write(str(left - 1))
-        return False
+        return "fail"
 
 
 def attempt(name, ok, ident):
@@ -76,14 +76,15 @@ class HttpHandler(http.server.BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length).decode("utf-8", "replace")
         name = self.path.rstrip("/").rsplit("/", 1)[-1]
-        ok = decide(name)
+        mode = decide(name)
+        ok = mode == "ok"
         attempt(name, ok, self.headers.get("Idempotency-Key"))
         if ok:
             headers = {k.lower(): v for k, v in self.headers.items()}
             append("received.jsonl", {"name": name, "path": self.path,
                                       "headers": headers, "body": body})
         answer = b'{"ok":true}' if ok else b'{"error":"sink told to fail"}'
-        self.send_response(200 if ok else 500)
+        self.send_response({"ok": 200, "fail": 500, "reject": 400}[mode])
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(answer)))
         self.end_headers()
@@ -126,12 +127,16 @@ class SmtpHandler(socketserver.StreamRequestHandler):
             elif line.upper().startswith("RCPT TO:"):
                 address = line[8:].strip().split(" ")[0].strip("<>")
                 name = address.split("@", 1)[0]
-                if decide(name):
+                mode = decide(name)
+                if mode == "ok":
                     rcpt.append(address)
                     self.reply("250 OK")
-                else:
+                elif mode == "fail":
                     attempt(name, False, None)
                     self.reply("451 4.3.0 sink told to fail, try later")
+                else:
+                    attempt(name, False, None)
+                    self.reply("550 5.1.1 sink told to reject: no such user")
             elif verb == "DATA":
                 if not rcpt:
                     self.reply("503 5.5.1 no valid recipients")

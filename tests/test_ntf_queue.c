@@ -210,7 +210,7 @@ static void test_attempts_backoff_failed_retry(void **state)
     s_add(f, &d);
 
     /* attempt 1 fails at T0+5: next at T0+5+200 */
-    ntf_delivery_attempted(&d, &f->settings, false, "HTTP 500", T0 + 5);
+    ntf_delivery_attempted(&d, &f->settings, NTF_RETRY, "HTTP 500", T0 + 5);
     s_save(f, &d);
     read_t got = s_read(f, T0 + 204, 7, 0);
     assert_string_equal(got.ids, "");
@@ -221,12 +221,12 @@ static void test_attempts_backoff_failed_retry(void **state)
     assert_string_equal(s_read(f, T0 + 205, 0, 0).ids, "7-0");
 
     /* attempt 2 at T0+300: next 400 ms later */
-    ntf_delivery_attempted(&d, &f->settings, false, "HTTP 502", T0 + 300);
+    ntf_delivery_attempted(&d, &f->settings, NTF_RETRY, "HTTP 502", T0 + 300);
     s_save(f, &d);
     assert_int_equal(s_read(f, T0, 0, 0).next, T0 + 700);
 
     /* attempt 3 of 3: failed, out of the due index, error kept */
-    ntf_delivery_attempted(&d, &f->settings, false, "timeout", T0 + 800);
+    ntf_delivery_attempted(&d, &f->settings, NTF_RETRY, "timeout", T0 + 800);
     s_save(f, &d);
     got = s_read(f, T0 + 100000, 7, 0);
     assert_string_equal(got.ids, "");
@@ -246,7 +246,7 @@ static void test_attempts_backoff_failed_retry(void **state)
     assert_int_equal(got.got.status, NTF_PENDING);
 
     /* delivered on the next attempt; then nothing to retry */
-    ntf_delivery_attempted(&d, &f->settings, true, NULL, T0 + 5100);
+    ntf_delivery_attempted(&d, &f->settings, NTF_SENT, NULL, T0 + 5100);
     s_save(f, &d);
     got = s_read(f, T0 + 100000, 7, 0);
     assert_string_equal(got.ids, "");
@@ -257,6 +257,50 @@ static void test_attempts_backoff_failed_retry(void **state)
     assert_false(ntf_delivery_retry(&d, T0 + 6000));
 }
 
+/*  Which failures are worth another attempt. */
+static void test_outcome_of_a_transfer(void **state)
+{
+    (void)state;
+    /* webhooks: the HTTP status decides; no status is a network failure */
+    assert_int_equal(ntf_outcome(NTF_WEBHOOK, true, 204), NTF_SENT);
+    assert_int_equal(ntf_outcome(NTF_WEBHOOK, true, 500), NTF_RETRY);
+    assert_int_equal(ntf_outcome(NTF_WEBHOOK, true, 503), NTF_RETRY);
+    assert_int_equal(ntf_outcome(NTF_WEBHOOK, true, 429), NTF_RETRY);
+    assert_int_equal(ntf_outcome(NTF_WEBHOOK, true, 408), NTF_RETRY);
+    assert_int_equal(ntf_outcome(NTF_WEBHOOK, true, 400), NTF_REFUSED);
+    assert_int_equal(ntf_outcome(NTF_WEBHOOK, true, 404), NTF_REFUSED);
+    assert_int_equal(ntf_outcome(NTF_WEBHOOK, true, 410), NTF_REFUSED);
+    assert_int_equal(ntf_outcome(NTF_WEBHOOK, true, 301), NTF_REFUSED);
+    assert_int_equal(ntf_outcome(NTF_WEBHOOK, false, 0), NTF_RETRY);
+    /* e-mail: libcurl fails the transfer on a refusal; 5xx is final */
+    assert_int_equal(ntf_outcome(NTF_EMAIL, true, 250), NTF_SENT);
+    assert_int_equal(ntf_outcome(NTF_EMAIL, false, 451), NTF_RETRY);
+    assert_int_equal(ntf_outcome(NTF_EMAIL, false, 421), NTF_RETRY);
+    assert_int_equal(ntf_outcome(NTF_EMAIL, false, 550), NTF_REFUSED);
+    assert_int_equal(ntf_outcome(NTF_EMAIL, false, 0), NTF_RETRY);
+}
+
+/*  A refusal fails the delivery at its first attempt; --retry still
+    makes it pending again (the address may have been fixed). */
+static void test_refused_fails_at_once(void **state)
+{
+    fixture_t *f = *state;
+    ntf_reminder_t r = s_reminder(8, "R8");
+    ntf_delivery_t d;
+    ntf_delivery_init(&d, &r, 0, NTF_WEBHOOK, "http://h/gone", T0);
+    s_add(f, &d);
+    ntf_delivery_attempted(&d, &f->settings, NTF_REFUSED, "HTTP 410", T0 + 5);
+    s_save(f, &d);
+    read_t got = s_read(f, T0 + 100000, 8, 0);
+    assert_string_equal(got.ids, "");
+    assert_int_equal(got.got.status, NTF_FAILED);
+    assert_int_equal(got.got.attempts, 1);
+    assert_string_equal(got.got.last_error, "HTTP 410");
+    assert_true(ntf_delivery_retry(&d, T0 + 200));
+    s_save(f, &d);
+    assert_string_equal(s_read(f, T0 + 200, 8, 0).ids, "8-0");
+}
+
 static void test_describe(void **state)
 {
     (void)state;
@@ -265,7 +309,7 @@ static void test_describe(void **state)
     ntf_delivery_init(&d, &r, 2, NTF_EMAIL, "per@example.pe", T0);
     ntf_settings_t s = {
         .retry_base_ms = 1000, .retry_max_ms = 9000, .max_attempts = 1};
-    ntf_delivery_attempted(&d, &s, false, "SMTP 451: later", T0 + 1500);
+    ntf_delivery_attempted(&d, &s, NTF_RETRY, "SMTP 451: later", T0 + 1500);
     json_t *o = ntf_delivery_describe(&d);
     char *text = json_dumps(o, JSON_SORT_KEYS | JSON_COMPACT);
     assert_non_null(strstr(text, "\"id\":\"351-2\""));
@@ -376,7 +420,7 @@ static void test_webhook_body(void **state)
     /* the same bytes on every attempt */
     ntf_settings_t s = {
         .retry_base_ms = 1, .retry_max_ms = 1, .max_attempts = 5};
-    ntf_delivery_attempted(&d, &s, false, "x", T0 + 1);
+    ntf_delivery_attempted(&d, &s, NTF_RETRY, "x", T0 + 1);
     char *again = ntf_message_webhook(&d);
     assert_string_equal(text, again);
     free(again);
@@ -392,6 +436,9 @@ int main(void)
                                         s_teardown),
         cmocka_unit_test_setup_teardown(test_attempts_backoff_failed_retry,
                                         s_setup, s_teardown),
+        cmocka_unit_test(test_outcome_of_a_transfer),
+        cmocka_unit_test_setup_teardown(test_refused_fails_at_once, s_setup,
+                                        s_teardown),
         cmocka_unit_test(test_describe),
         cmocka_unit_test(test_from_event),
         cmocka_unit_test(test_mail),

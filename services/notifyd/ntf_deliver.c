@@ -122,7 +122,7 @@ static int s_record_txn(void *arg, MDB_txn *txn)
             return rc;
         if (d->status != NTF_PENDING)
             continue;
-        ntf_delivery_attempted(d, s, r->ok, r->error, r->ended_ms);
+        ntf_delivery_attempted(d, s, r->outcome, r->error, r->ended_ms);
         if ((rc = ntf_queue_save(w->kv, txn, d)))
             return rc;
         w->saved[i] = true;
@@ -149,16 +149,18 @@ static void s_log_attempt(ntf_t *self, const ntf_delivery_t *d,
     s_log_dest(d, dest, sizeof dest);
     const char *channel = ntf_channel_name(d->channel);
     const ntf_reminder_t *m = &d->reminder;
-    if (r->ok) {
+    if (r->outcome == NTF_SENT) {
         self->delivered++;
         log_info("delivery %s delivered: %s to %s, reminder %s (%s %s), "
                  "attempt %d",
                  id, channel, dest, m->id, m->rule, m->subject, d->attempts);
     } else if (d->status == NTF_FAILED) {
         self->given_up++;
-        log_warnx("delivery %s failed: %s to %s, attempt %d of %d: %s; "
-                  "given up (opcatctl notifications --failed)",
-                  id, channel, dest, d->attempts, s->max_attempts, r->error);
+        log_warnx("delivery %s failed: %s to %s, attempt %d of %d: %s; %s "
+                  "(opcatctl notifications --failed)",
+                  id, channel, dest, d->attempts, s->max_attempts, r->error,
+                  r->outcome == NTF_REFUSED ? "refused, not tried again"
+                                            : "given up");
     } else {
         self->failed++;
         log_info("delivery %s attempt %d of %d failed: %s to %s: %s; next "

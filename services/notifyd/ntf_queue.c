@@ -99,19 +99,34 @@ void ntf_delivery_init(ntf_delivery_t *d, const ntf_reminder_t *r,
     d->next_ms = now_ms;
 }
 
-void ntf_delivery_attempted(ntf_delivery_t *d, const ntf_settings_t *s, bool ok,
-                            const char *error, int64_t now_ms)
+ntf_outcome_t ntf_outcome(ntf_channel_t channel, bool transferred, long status)
+{
+    if (channel == NTF_EMAIL) {
+        if (transferred)
+            return NTF_SENT;
+        return status >= 500 && status < 600 ? NTF_REFUSED : NTF_RETRY;
+    }
+    if (transferred && status >= 200 && status < 300)
+        return NTF_SENT;
+    if (status == 408 || status == 425 || status == 429)
+        return NTF_RETRY; /* timeout, too early, too many: asked to wait */
+    return status >= 300 && status < 500 ? NTF_REFUSED : NTF_RETRY;
+}
+
+void ntf_delivery_attempted(ntf_delivery_t *d, const ntf_settings_t *s,
+                            ntf_outcome_t outcome, const char *error,
+                            int64_t now_ms)
 {
     d->attempts++;
     d->last_ms = now_ms;
-    if (ok) {
+    if (outcome == NTF_SENT) {
         d->status = NTF_DELIVERED;
         d->finished_ms = now_ms;
         d->last_error[0] = '\0';
         return;
     }
     COPY(d->last_error, error ? error : "failed");
-    if (d->attempts >= s->max_attempts) {
+    if (outcome == NTF_REFUSED || d->attempts >= s->max_attempts) {
         d->status = NTF_FAILED;
         d->finished_ms = now_ms;
         return;

@@ -97,11 +97,27 @@ void ntf_delivery_init(ntf_delivery_t *d, const ntf_reminder_t *r,
                        unsigned index, ntf_channel_t channel,
                        const char *destination, int64_t now_ms);
 
-/*  Records an attempt that ended at 'now_ms': delivered if 'ok', else
-    pending again after the back-off, or failed once 'max_attempts'
-    attempts were made.  'error' (may be NULL if ok) is kept. */
-void ntf_delivery_attempted(ntf_delivery_t *d, const ntf_settings_t *s, bool ok,
-                            const char *error, int64_t now_ms);
+/*  How an attempt ended. */
+typedef enum {
+    NTF_SENT,    /* the server took it */
+    NTF_RETRY,   /* a failure that may pass: no connection, a timeout,
+                    HTTP 5xx, 408, 425 or 429, SMTP 4xx */
+    NTF_REFUSED, /* a refusal that will not pass by itself: any other
+                    HTTP 3xx/4xx, SMTP 5xx (a bad address, a gone hook) */
+} ntf_outcome_t;
+
+/*  The outcome of a transfer on 'channel' that libcurl ended without an
+    error ('transferred') or with one, the server's last reply code being
+    'status' (0 if none came). */
+ntf_outcome_t ntf_outcome(ntf_channel_t channel, bool transferred, long status);
+
+/*  Records an attempt that ended at 'now_ms': delivered if NTF_SENT;
+    failed at once if NTF_REFUSED, or once 'max_attempts' attempts were
+    made; else pending again after the back-off.  'error' (may be NULL if
+    sent) is kept. */
+void ntf_delivery_attempted(ntf_delivery_t *d, const ntf_settings_t *s,
+                            ntf_outcome_t outcome, const char *error,
+                            int64_t now_ms);
 
 /*  Makes a failed (or pending) delivery pending again, due at 'now_ms',
     with no attempt counted.  Returns false if it was delivered. */

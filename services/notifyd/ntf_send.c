@@ -221,8 +221,8 @@ static void s_outcome(transfer_t *t, CURLcode code, ntf_result_t *r)
     const char *detail =
         *t->curl_error ? t->curl_error : curl_easy_strerror(code);
     bool email = t->delivery.channel == NTF_EMAIL;
-    r->ok = code == CURLE_OK && (email || (status >= 200 && status < 300));
-    if (r->ok)
+    r->outcome = ntf_outcome(t->delivery.channel, code == CURLE_OK, status);
+    if (r->outcome == NTF_SENT)
         r->error[0] = '\0';
     else if (code == CURLE_OK)
         snprintf(r->error, sizeof r->error, "HTTP %ld", status);
@@ -240,7 +240,7 @@ static void s_finish(ntf_sender_t *self, transfer_t *t, CURLcode code,
     r->delivery = t->delivery;
     r->ended_ms = ntf_now_ms();
     if (t->ended) {
-        r->ok = false;
+        r->outcome = NTF_RETRY;
         snprintf(r->error, sizeof r->error, "%s", t->error);
     } else {
         s_outcome(t, code, r);

@@ -25,7 +25,7 @@ typedef struct ntf_sender ntf_sender_t;
 /*  The end of one attempt. */
 typedef struct {
     ntf_delivery_t delivery; /* as it was when the attempt started */
-    bool ok;
+    ntf_outcome_t outcome;
     char error[NTF_ERROR_MAX]; /* why not, e.g. "HTTP 500", "SMTP 451: ..." */
     int64_t ended_ms;
 } ntf_result_t;
