@@ -1,0 +1,171 @@
+/*  report_int: what the three files of the report renderer share.
+
+    Design: one render_t carries the output buffer, the stats object and
+    the first error.  Every helper checks 'failed' first and does nothing
+    once a helper has failed, so each section is written as straight-line
+    prose; report_render() looks at 'failed' once at the end.  Each
+    section has an English and a Chinese function, because the two
+    languages order a sentence differently; the shared helpers (names,
+    lists, numbers, money, dates) take the language from render_t.
+
+    The renderer is three files:
+      report.c           the API of report.h: the renderer and its State
+                         names, and report_render() with the period's
+                         dates;
+      report_put.c       the primitives: output, errors, the stats object,
+                         names, lists, numbers, money and dates;
+      report_sections.c  the sections, each an English and a Chinese
+                         function, in the order of the report.
+    Only these three include this header: render_t and the functions below
+    are not part of the module's API, which stays the four functions of
+    report.h. */
+#ifndef OPCAT_REPORT_INT_H
+#define OPCAT_REPORT_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "report.h"
+
+/*  One rendering: the output so far, the input and the first error. */
+typedef struct {
+    const report_t *report;
+    const json_t *stats;
+    bool zh;          /* Chinese, else English */
+    char *data;       /* the Markdown written so far, NUL-terminated */
+    size_t len;       /* bytes in 'data' */
+    size_t cap;       /* bytes allocated for 'data' */
+    err_t *err;       /* where the first failure goes; may be NULL */
+    bool failed;      /* a helper failed: everything else is skipped */
+    bool full_year;   /* the period is 1 January to 31 December */
+    int32_t as_of;    /* stats.as_of */
+    int32_t from, to; /* stats.period */
+} render_t;
+
+/*  A count in figures with thousands separators ("1,234"); use it as
+    render_num(n).text within one expression (the temporary lives that
+    long). */
+typedef struct {
+    char text[32];
+} num_t;
+
+/* ------------------------------------------------------------------ */
+/*  report.c: State names. */
+
+/*  True if 'text' is an ISO 3166-1 alpha-3 code: three capital letters. */
+bool report_is_code(const char *text);
+
+/*  Writes to 'out' ('size' bytes, truncated to fit) the English name of
+    State 'code' as UN texts write it, without an article: ISO's
+    "Palestine, State of" is "State of Palestine", "Congo, The Democratic
+    Republic of the" "Democratic Republic of the Congo", "Bolivia,
+    Plurinational State of" "Bolivia (Plurinational State of)".  A code
+    the ISO list lacks is written as it is. */
+void report_name_en(const report_t *self, const char *code, char *out,
+                    size_t size);
+
+/* ------------------------------------------------------------------ */
+/*  report_put.c: output, errors and the stats object.  Every function
+    does nothing (and reads as 0 or NULL) once 'r' has failed. */
+
+/*  Records the first failure: fills 'r->err' with 'code', 'field' (may
+    be NULL) and the printf-style message, and sets 'r->failed'. */
+void render_fail(render_t *r, int code, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/*  Appends the printf-style text to the output, growing the buffer as
+    needed; fails with OPCAT_ENOMEM. */
+void render_put(render_t *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/*  The member at dotted 'path' (e.g. "fund.grants_in_period.count"), of
+    type 'type'; NULL and a failure if it is missing or of another type.
+    Borrowed from the stats object. */
+const json_t *render_get(render_t *r, const char *path, json_type type);
+
+/*  A count (a whole number >= 0) at 'path'; 0 after a failure. */
+long long render_count(render_t *r, const char *path);
+
+/*  A count inside the object 'obj' (a missing key, or a NULL 'obj', is
+    0); 'path' names 'obj' in the failure if the member is not a count. */
+long long render_member_count(render_t *r, const json_t *obj, const char *path,
+                              const char *key);
+
+/*  The list of State codes at 'path'; NULL and a failure if it is not a
+    list of alpha-3 codes. */
+const json_t *render_states(render_t *r, const char *path);
+
+/* ------------------------------------------------------------------ */
+/*  report_put.c: names, lists, numbers, money and dates, each written in
+    the rendering's language. */
+
+/*  Writes the States of 'list' in the order of their English names,
+    joined as the language joins a series: "A, B and C", "A、B和C", or
+    with 'all_commas' "A、B、C" (as the seed writes some lists).  Fails if
+    a State has no Chinese name. */
+void render_put_states(render_t *r, const json_t *list, bool all_commas);
+
+/*  'n' in figures with thousands separators (see num_t). */
+num_t render_num(long long n);
+
+/*  Writes a count: figures with separators ("1,234"); in English, one to
+    nine in words when 'words' (UN style, "six visits"). */
+void render_put_count(render_t *r, long long n, bool words);
+
+/*  Writes "N thing"/"N things" in English. */
+void render_put_things(render_t *r, long long n, bool words, const char *one,
+                       const char *many);
+
+/*  Writes the sums of the object 'path' {"USD": "...", ...}, US dollars
+    first, then by currency code: "$423,926 and €210,000",
+    "423,926美元和210,000欧元".  Returns the number of currencies.  Fails
+    unless 'path' maps currency codes to amounts ("423926.00", at most two
+    decimals). */
+size_t render_put_sums(render_t *r, const char *path);
+
+/*  Writes the period: "1 January to 31 December 2025",
+    "2025年1月1日至12月31日". */
+void render_put_period(render_t *r);
+
+/*  "In 2025"/"2025年" for a calendar-year period, else "During the
+    reporting period"/"在本报告所述期间".  'lead': at a sentence's start. */
+void render_put_when(render_t *r, bool lead);
+
+/*  "As at 31 December 2025"/"截至2025年12月31日"; 'lead': at a
+    sentence's start ("as at" otherwise). */
+void render_put_as_at(render_t *r, bool lead);
+
+/* ------------------------------------------------------------------ */
+/*  report_sections.c: the sections, in the order report_render() calls
+    them.  Each reads its keys of the contract first, then writes its
+    prose in the rendering's language. */
+
+/*  The title, the reporting period, the as-at date, and the headings of
+    chapter II and section II.A. */
+void render_title(render_t *r);
+
+/*  Section II.A: States parties and signatories, the States that joined
+    in the period, and the two tables by regional group. */
+void render_parties(render_t *r);
+
+/*  Section II.D: the Special Fund's grants and contributions.  Fails if
+    grants were awarded but their total is empty. */
+void render_fund(render_t *r);
+
+/*  Section III.A: visits conducted and postponed, interviews and the
+    places of deprivation of liberty visited. */
+void render_visits(render_t *r);
+
+/*  Section III.B: visit reports transmitted and published. */
+void render_reports(render_t *r);
+
+/*  Section III.C: replies to visit reports and follow-up dialogues with
+    States parties and national preventive mechanisms. */
+void render_replies(render_t *r);
+
+/*  Section IV.A: national preventive mechanisms designated in the period
+    and the article 17 list. */
+void render_npm(render_t *r);
+
+#endif
