@@ -144,6 +144,10 @@ int bench_catchup(const bench_opts_t *o);
     stops early after 'seconds'. */
 int bench_lmdb(const bench_opts_t *o);
 
+/*  The disk's sync latency: up to 'events' (default 2,000) 4 KiB pwrite +
+    fdatasync in 'dir', for at most 'seconds'; quantiles. */
+int bench_fsync(const bench_opts_t *o);
+
 /*  Raw libzmq DEALER/ROUTER over tcp loopback, 'threads' x 'window'. */
 int bench_zmq(const bench_opts_t *o);
 

@@ -36,6 +36,7 @@ static void s_usage(FILE *out)
             "seconds\n"
             "  redis    XADD to 127.0.0.1:-P: -c connections x -w pipelined, "
             "-s seconds\n"
+            "  fsync    -n (2000) 4 KiB pwrite + fdatasync in -D, each timed\n"
             "options:\n"
             "  -a EP -p EP -r EP  the store's APPEND, PUBLISH, REPLAY "
             "[$OPCAT_APPEND, ...]\n"
@@ -156,7 +157,8 @@ static const command_t s_commands[] = {
     {"e2e", bench_e2e},         {"e2e-max", bench_e2e_max},
     {"replay", bench_replay},   {"query", bench_query},
     {"catchup", bench_catchup}, {"lmdb", bench_lmdb},
-    {"zmq", bench_zmq},         {"redis", bench_redis}};
+    {"zmq", bench_zmq},         {"redis", bench_redis},
+    {"fsync", bench_fsync}};
 
 int main(int argc, char **argv)
 {
