@@ -9,16 +9,24 @@
                        started at checkpoint FROM, has applied HEAD and is
                        idle, then prints the time it took, events/s and
                        the RSS of process PID
+      raw N            the floor under catch-up: the keys the service
+                       writes for N such reports (a fact, a deadline and
+                       a by_day entry each), put straight into a fresh
+                       LMDB environment with the service's settings, in
+                       transactions of 16,384 like its catch-up; no
+                       decoding, no lookups, no staging
       scan DAY...      opens the service's state (OPCAT_DATA/reminders;
                        the daemon stopped) and times finding what is due on
                        each DAY through the by_day index, then a walk of
                        the whole index for comparison
 
     Not a test: it prints figures for docs/REMINDERS.md. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zmq.h>
 
@@ -29,6 +37,7 @@
 #include "query.h"
 
 #define LOAD_BATCH 1000
+#define RAW_BATCH 16384
 #define LOAD_WINDOW 8
 
 static double s_now(void)
@@ -174,6 +183,62 @@ static int s_wait(void *zmq, const cfg_t *cfg, unsigned long long from,
     return 0;
 }
 
+typedef struct {
+    kv_t *kv;
+    unsigned long first, count;
+} raw_arg_t;
+
+/*  One transaction of 'raw': report B<i>'s fact, its NPM reply deadline
+    and its by_day entry, keyed and sized as proj.c keys them. */
+static int s_raw_txn(void *arg, MDB_txn *txn)
+{
+    raw_arg_t *a = arg;
+    uint8_t key[64], value[36] = {0};
+    int rc = 0;
+    for (unsigned long i = a->first; !rc && i < a->first + a->count; i++) {
+        int len = snprintf((char *)key + 5, sizeof key - 5, "B%lu", i);
+        uint32_t day =
+            (uint32_t)(date_from_ymd(2030, 7, 1) + (int32_t)(i % 3650)) ^
+            0x80000000u;
+        key[4] = 'R';
+        MDB_val k = {1 + (size_t)len, key + 4}, v = {36, value};
+        rc = mdb_put(txn, kv_dbi(a->kv, 0), &k, &v, 0);
+        key[4] = (uint8_t)REM_RULE_NPM_REPLY;
+        v.mv_size = 20;
+        rc = rc ? rc : mdb_put(txn, kv_dbi(a->kv, 1), &k, &v, 0);
+        key[0] = (uint8_t)(day >> 24), key[1] = (uint8_t)(day >> 16);
+        key[2] = (uint8_t)(day >> 8), key[3] = (uint8_t)day;
+        k = (MDB_val){5 + (size_t)len, key}, v = (MDB_val){0, value};
+        rc = rc ? rc : mdb_put(txn, kv_dbi(a->kv, 2), &k, &v, 0);
+    }
+    return rc;
+}
+
+static int s_raw(const cfg_t *cfg, unsigned long n)
+{
+    static const char *const dbs[] = {"facts", "deadlines", "by_day"};
+    char dir[4096];
+    err_t err;
+    snprintf(dir, sizeof dir, "%s/raw-reference", cfg->data);
+    if (mkdir(dir, 0755) && errno != EEXIST)
+        return fprintf(stderr, "bench: %s: %s\n", dir, strerror(errno)), 1;
+    kv_t *kv = kv_open(dir, dbs, NULL, 3, &err);
+    if (!kv)
+        return fprintf(stderr, "bench: %s\n", err.message), 1;
+    double t0 = s_now();
+    raw_arg_t a = {kv, 0, 0};
+    for (; a.first < n; a.first += a.count) {
+        a.count = n - a.first < RAW_BATCH ? n - a.first : RAW_BATCH;
+        if (kv_write(kv, s_raw_txn, &a, &err))
+            return fprintf(stderr, "bench: %s\n", err.message), 1;
+    }
+    double dt = s_now() - t0;
+    printf("raw LMDB, the same keys: %lu reports in %.2f s (%.0f events/s)\n",
+           n, dt, (double)n / dt);
+    kv_destroy(&kv);
+    return 0;
+}
+
 static int s_count(void *arg, MDB_txn *txn, const rem_deadline_t *d)
 {
     (void)txn, (void)d;
@@ -231,6 +296,8 @@ int main(int argc, char **argv)
     cfg_fill(&cfg);
     if (argc >= 2 && strcmp(argv[1], "scan") == 0)
         return s_scan(&cfg, argc - 2, argv + 2);
+    if (argc == 3 && strcmp(argv[1], "raw") == 0)
+        return s_raw(&cfg, strtoul(argv[2], NULL, 10));
     void *zmq = zmq_ctx_new();
     int rc = 1;
     if (argc == 4 && strcmp(argv[1], "load") == 0)
@@ -243,7 +310,7 @@ int main(int argc, char **argv)
                     strtoull(argv[3], NULL, 10), argv[4]);
     else
         fprintf(stderr, "usage: opcat-bench-reminders load N FIRST | replay "
-                        "| wait FROM HEAD PID | scan DAY...\n");
+                        "| wait FROM HEAD PID | raw N | scan DAY...\n");
     zmq_ctx_term(zmq);
     return rc;
 }
