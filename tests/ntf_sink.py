@@ -2,9 +2,16 @@
 """ntf_sink.py: an SMTP or HTTP sink for tests/it_notify.sh.
 
     ntf_sink.py smtp|http DIR
+    ntf_sink.py smtps|https DIR CERT KEY
+    ntf_sink.py smtp+starttls DIR CERT KEY
 
 Listens on 127.0.0.1 on a free port and writes the port to DIR/port.
-Standard library only.
+smtps and https speak TLS from the first byte with the certificate CERT
+and its key KEY (PEM files); a client that refuses the certificate never
+gets to a request, so its attempt is not in attempts.jsonl.
+smtp+starttls speaks plain SMTP, offers STARTTLS and refuses MAIL before
+the client has switched to TLS (530), as a submission server on port 587
+does.  Standard library only.
 
 Each request has a NAME: the HTTP path's last segment (/hook/flaky ->
 flaky) or the local part of the SMTP recipient (flaky@example.org ->
@@ -22,19 +29,21 @@ Every accepted message is a line of DIR/received.jsonl: for HTTP {"name",
 "mail_from", "rcpt", "data"} (data with the dot-stuffing undone).
 
 SMTP: the subset a client needs: 220 greeting, EHLO/HELO, MAIL FROM,
-RCPT TO, DATA ... ".", RSET, NOOP, QUIT.
+RCPT TO, DATA ... ".", RSET, NOOP, QUIT, and STARTTLS when offered.
 """
 import http.server
 import json
 import os
 import re
 import socketserver
+import ssl
 import sys
 import threading
 import time
 
 LOCK = threading.Lock()
 DIR = "."
+STARTTLS = None  # the server's ssl.SSLContext when it offers STARTTLS
 
 
 def append(name, record):
@@ -107,7 +116,18 @@ class SmtpHandler(socketserver.StreamRequestHandler):
                 return "\r\n".join(lines) + "\r\n"
             lines.append(line[1:] if line.startswith(".") else line)
 
+    def start_tls(self):
+        """Switches the connection to TLS (RFC 3207) and forgets the
+        session's state, as the client must say EHLO again."""
+        self.reply("220 2.0.0 ready to start TLS")
+        self.connection = STARTTLS.wrap_socket(self.connection,
+                                               server_side=True)
+        self.rfile = self.connection.makefile("rb")
+        self.wfile = self.connection.makefile("wb")
+        self.tls = True
+
     def handle(self):
+        self.tls = False
         self.reply("220 localhost ntf_sink ESMTP")
         mail_from, rcpt = None, []
         while True:
@@ -116,8 +136,15 @@ class SmtpHandler(socketserver.StreamRequestHandler):
                 return
             line = raw.decode("utf-8", "replace").rstrip("\r\n")
             verb = line[:4].upper()
-            if verb == "EHLO":
-                self.reply("250-localhost\r\n250-8BITMIME\r\n250 SIZE 1000000")
+            if STARTTLS and line.upper() == "STARTTLS" and not self.tls:
+                self.start_tls()
+                mail_from, rcpt = None, []
+            elif STARTTLS and not self.tls and verb in ("MAIL", "RCPT", "DATA"):
+                self.reply("530 5.7.0 must issue a STARTTLS command first")
+            elif verb == "EHLO":
+                offer = "250-STARTTLS\r\n" if STARTTLS and not self.tls else ""
+                self.reply("250-localhost\r\n" + offer +
+                           "250-8BITMIME\r\n250 SIZE 1000000")
             elif verb == "HELO":
                 self.reply("250 localhost")
             elif line.upper().startswith("MAIL FROM:"):
@@ -170,13 +197,26 @@ class Server(socketserver.ThreadingMixIn, socketserver.TCPServer):
 
 
 def main():
-    global DIR
-    if len(sys.argv) != 3 or sys.argv[1] not in ("smtp", "http"):
-        sys.exit("usage: ntf_sink.py smtp|http DIR")
+    global DIR, STARTTLS
+    kind = sys.argv[1] if len(sys.argv) > 1 else ""
+    tls = kind in ("smtps", "https", "smtp+starttls")
+    if len(sys.argv) != (5 if tls else 3) or kind not in (
+            "smtp", "http", "smtps", "https", "smtp+starttls"):
+        sys.exit("usage: ntf_sink.py smtp|http DIR | "
+                 "smtps|https|smtp+starttls DIR CERT KEY")
     DIR = sys.argv[2]
     os.makedirs(DIR, exist_ok=True)
-    handler = SmtpHandler if sys.argv[1] == "smtp" else HttpHandler
+    handler = SmtpHandler if kind.startswith("smtp") else HttpHandler
     server = Server(("127.0.0.1", 0), handler)
+    if tls:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(sys.argv[3], sys.argv[4])
+    if kind == "smtp+starttls":
+        STARTTLS = context
+    elif tls:
+        # the handshake happens on accept; one that fails raises OSError
+        # there, which socketserver drops, and the sink goes on
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     tmp = os.path.join(DIR, "port.tmp")
     with open(tmp, "w", encoding="utf-8") as f:
         f.write(str(server.server_address[1]))

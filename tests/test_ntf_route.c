@@ -153,6 +153,11 @@ static void test_settings(void **state)
     assert_int_equal(s->max_attempts, 3);
     assert_int_equal(s->timeout_ms, 2000);
     assert_int_equal(s->max_age_days, 0);
+    assert_null(s->tls_ca_file); /* the system's certificates */
+    ntf_config_destroy(&c);
+    /* a private CA: any readable file is taken (curl reads the PEM) */
+    c = s_config("{\"tls\": {\"ca_file\": \"/dev/null\"}}");
+    assert_string_equal(ntf_config_settings_const(c)->tls_ca_file, "/dev/null");
     ntf_config_destroy(&c);
 }
 
@@ -212,6 +217,10 @@ static void test_errors_name_the_member(void **state)
     s_expect("{\"retry\": {\"max_attempts\": 0}}", "retry.max_attempts");
     s_expect("{\"retry\": {\"base_ms\": \"fast\"}}", "retry.base_ms");
     s_expect("{\"timeout_ms\": 5}", "timeout_ms");
+    s_expect("{\"tls\": {\"ca_file\": \"/nonexistent/ca.pem\"}}",
+             "tls.ca_file");
+    s_expect("{\"tls\": {\"ca_file\": 7}}", "tls.ca_file");
+    s_expect("{\"tls\": {\"verify\": false}}", "tls");
     s_expect("{\"max_age_days\": -1}", "max_age_days");
     s_expect("{\"routes\": {}}", "routes");
     s_expect("[]", "config");

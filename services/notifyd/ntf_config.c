@@ -5,9 +5,11 @@
 #include "ntf_config.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "agg_regions.h"
 
@@ -247,13 +249,15 @@ static int s_number(const parse_t *p, const json_t *obj, const char *key,
     return OPCAT_OK;
 }
 
-/*  A string member of "smtp", kept in self->strings. */
-static int s_smtp_string(ntf_config_t *self, const parse_t *p,
-                         const json_t *smtp, const char *key, const char **out)
+/*  A string member 'key' of the object 'section' (named 'name'), kept in
+    self->strings. */
+static int s_section_string(ntf_config_t *self, const parse_t *p,
+                            const char *name, const json_t *section,
+                            const char *key, const char **out)
 {
-    const json_t *v = json_object_get(smtp, key);
+    const json_t *v = json_object_get(section, key);
     char where[ERR_FIELD_MAX];
-    snprintf(where, sizeof where, "smtp.%s", key);
+    snprintf(where, sizeof where, "%s.%s", name, key);
     if (!v)
         return OPCAT_OK;
     const char *s = json_string_value(v);
@@ -288,13 +292,15 @@ static int s_smtp(ntf_config_t *self, const parse_t *p, const json_t *smtp)
                            "password, starttls)",
                            where);
     }
-    int rc = s_smtp_string(self, p, smtp, "url", &s->smtp_url);
+    int rc = s_section_string(self, p, "smtp", smtp, "url", &s->smtp_url);
     if (!rc)
-        rc = s_smtp_string(self, p, smtp, "from", &s->smtp_from);
+        rc = s_section_string(self, p, "smtp", smtp, "from", &s->smtp_from);
     if (!rc)
-        rc = s_smtp_string(self, p, smtp, "username", &s->smtp_username);
+        rc = s_section_string(self, p, "smtp", smtp, "username",
+                              &s->smtp_username);
     if (!rc)
-        rc = s_smtp_string(self, p, smtp, "password", &s->smtp_password);
+        rc = s_section_string(self, p, "smtp", smtp, "password",
+                              &s->smtp_password);
     if (rc)
         return rc;
     const json_t *tls = json_object_get(smtp, "starttls");
@@ -310,6 +316,25 @@ static int s_smtp(ntf_config_t *self, const parse_t *p, const json_t *smtp)
         return err_set(p->err, OPCAT_EINVAL, "smtp.from",
                        "smtp.from: must be an e-mail address local@domain");
     return OPCAT_OK;
+}
+
+/*  "tls": {"ca_file": PATH}: the certificates (PEM) that HTTPS hooks and
+    SMTP over TLS are checked against instead of the system's; for a
+    private CA.  Verification itself cannot be turned off. */
+static int s_tls(ntf_config_t *self, const parse_t *p, const json_t *tls)
+{
+    if (!tls)
+        return OPCAT_OK;
+    if (!json_is_object(tls) ||
+        json_object_size(tls) != (json_object_get(tls, "ca_file") ? 1 : 0))
+        return err_set(p->err, OPCAT_EINVAL, "tls",
+                       "tls: must be an object whose only member is ca_file");
+    const char **ca = &self->settings.tls_ca_file;
+    int rc = s_section_string(self, p, "tls", tls, "ca_file", ca);
+    if (!rc && *ca && access(*ca, R_OK) != 0)
+        rc = err_set(p->err, OPCAT_EINVAL, "tls.ca_file",
+                     "tls.ca_file: cannot read %s: %s", *ca, strerror(errno));
+    return rc;
 }
 
 static int s_retry(ntf_config_t *self, const parse_t *p, const json_t *root)
@@ -343,7 +368,7 @@ static int s_retry(ntf_config_t *self, const parse_t *p, const json_t *root)
 static int s_top_members(const parse_t *p, const json_t *root)
 {
     static const char known[] =
-        " smtp email webhook retry timeout_ms max_age_days ";
+        " smtp tls email webhook retry timeout_ms max_age_days ";
     const char *key;
     const json_t *value;
     json_object_foreach((json_t *)root, key, value)
@@ -352,8 +377,8 @@ static int s_top_members(const parse_t *p, const json_t *root)
         snprintf(word, sizeof word, " %.30s ", key);
         if (!strstr(known, word) || strchr(key, ' '))
             return err_set(p->err, OPCAT_EINVAL, key,
-                           "%.30s: unknown member (smtp, email, webhook, "
-                           "retry, timeout_ms, max_age_days)",
+                           "%.30s: unknown member (smtp, tls, email, "
+                           "webhook, retry, timeout_ms, max_age_days)",
                            key);
     }
     return OPCAT_OK;
@@ -394,6 +419,8 @@ ntf_config_t *ntf_config_parse(const json_t *root,
     }
     if (!rc)
         rc = s_smtp(self, &p, json_object_get(root, "smtp"));
+    if (!rc)
+        rc = s_tls(self, &p, json_object_get(root, "tls"));
     if (!rc)
         rc = s_retry(self, &p, root);
     if (!rc)

@@ -6,6 +6,7 @@
                    "from": "opcat@example.org",
                    "username": "...", "password": "...",
                    "starttls": true},
+       "tls":     {"ca_file": "/etc/opcat/ca.pem"},
        "email":   {"states":  {"PER": ["npm@example.pe"]},
                    "regions": {"weog": "weog@example.org"},
                    "rules":   {"art12.": ["replies@example.org"]},
@@ -60,11 +61,12 @@ typedef struct {
     const char *smtp_username;
     const char *smtp_password;
     bool smtp_starttls;
-    int64_t retry_base_ms; /* delay after the first failed attempt */
-    int64_t retry_max_ms;  /* no delay is longer */
-    int max_attempts;      /* then the delivery is failed */
-    int timeout_ms;        /* of one attempt, connecting included */
-    int max_age_days;      /* older reminders are not sent; 0: any age */
+    const char *tls_ca_file; /* PEM certificates to trust; NULL: system's */
+    int64_t retry_base_ms;   /* delay after the first failed attempt */
+    int64_t retry_max_ms;    /* no delay is longer */
+    int max_attempts;        /* then the delivery is failed */
+    int timeout_ms;          /* of one attempt, connecting included */
+    int max_age_days;        /* older reminders are not sent; 0: any age */
 } ntf_settings_t;
 
 typedef struct ntf_config ntf_config_t;

@@ -164,6 +164,8 @@ static const char *s_setup(ntf_sender_t *self, transfer_t *t)
     curl_easy_setopt(e, CURLOPT_PRIVATE, t);
     curl_easy_setopt(e, CURLOPT_USERAGENT,
                      "opcat-notifyd/" OPCAT_VERSION_STRING);
+    if (s->tls_ca_file)
+        curl_easy_setopt(e, CURLOPT_CAINFO, s->tls_ca_file);
     const char *why = t->delivery.channel == NTF_EMAIL ? s_setup_mail(s, t)
                                                        : s_setup_webhook(t);
     if (!why && curl_multi_add_handle(self->multi, e) != CURLM_OK)
