@@ -68,8 +68,8 @@ start_store
 echo '{"type":"report.transmitted","occurred_on":"2025-01-15","state":"PER","report_id":"R1","recipient":"state"}' |
     ctl import - >/dev/null || fail "import"
 OPCAT_NOW=2025-07-15 start rem opcat-reminderd
-wait_for ctl --timeout 500 ping --service reminders --caught-up
-wait_for test "$(ctl reminders --issued --json | grep -c .)" -ge 1
+issued_any() { [ "$(ctl --timeout 500 reminders --issued --json | grep -c .)" -ge 1 ]; }
+wait_for issued_any
 ID=$(ctl --timeout 10000 tail --from 1 --until-head --topic reminder.issued --json |
     jq -r 'select(.subject == "R1" and .stage == "due") | .id')
 [ -n "$ID" ] || fail "no due reminder for R1"
