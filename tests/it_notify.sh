@@ -166,7 +166,7 @@ done
 # FRA reached through its region (data/regions.tsv: weog)
 r=$(received "$SMTP" weog)
 expect_eq "$(echo "$r" | grep -c .)" 1 "mails to weog@"
-echo "$r" | jq -r .data | grep -qF "X-Opcat-Reminder-Id: $ID2" || fail "weog@ did not get R2: $r"
+grep -qF "X-Opcat-Reminder-Id: $ID2" <(jq -r .data <<<"$r") || fail "weog@ did not get R2: $r"
 [ -z "$(received "$SMTP" flakymail | jq -r .data | grep -F "$ID1")" ] || fail "R1 went to KAZ's address"
 
 # ------------------------------------------------ 2. fails twice, then accepts
@@ -185,7 +185,7 @@ echo "  flaky hook: attempts ${g1} ms and ${g2} ms apart"
 
 r=$(received "$SMTP" flakymail)
 expect_eq "$(echo "$r" | grep -c .)" 1 "mails to flakymail@"
-echo "$r" | jq -r .data | grep -qF "X-Opcat-Reminder-Id: $ID3" || fail "flakymail@ did not get R3: $r"
+grep -qF "X-Opcat-Reminder-Id: $ID3" <(jq -r .data <<<"$r") || fail "flakymail@ did not get R3: $r"
 expect_eq "$(jq -r 'select(.name == "flakymail") | .ok' "$SMTP/attempts.jsonl" | tr '\n' ' ')" \
     "false false true " "flaky SMTP server attempts"
 expect_eq "$(row R3 email due | jq -r '[.status, .attempts] | join(" ")')" "delivered 3" "R3's mail record"
@@ -195,7 +195,7 @@ expect_eq "$(ctl notifications --failed --json | grep -c .)" 1 "failed deliverie
 f=$(ctl notifications --failed --json)
 expect_eq "$(echo "$f" | jq -r '[.subject, .channel, .destination, .attempts, .last_error] | join(" ")')" \
     "R3 webhook $HOOK/broken 3 HTTP 500" "the failed record"
-ctl notifications --failed | grep -q "HTTP 500" || fail "the table shows the last error"
+grep -q "HTTP 500" <(ctl notifications --failed) || fail "the table shows the last error"
 expect_eq "$(jq -r 'select(.name == "broken") | .ok' "$HTTP/attempts.jsonl" | grep -c false)" 3 "attempts at the broken hook"
 [ ! -s "$HTTP/received.jsonl" ] || [ -z "$(received "$HTTP" broken)" ] || fail "the broken hook accepted something"
 expect_eq "$(ctl notifications --delivered --json | grep -c .)" 5 "delivered deliveries"

@@ -109,7 +109,7 @@ wait_for ntf_settled 2
 expect_eq "$(ctl notifications --delivered --json | grep -c .)" 2 "delivered with the CA"
 expect_eq "$(jq -r '.headers["idempotency-key"]' "$HTTPS/received.jsonl")" "$ID" \
     "the HTTPS hook got the reminder"
-jq -r .data "$SMTPS/received.jsonl" | grep -qF "X-Opcat-Reminder-Id: $ID" ||
+grep -qF "X-Opcat-Reminder-Id: $ID" <(jq -r .data "$SMTPS/received.jsonl") ||
     fail "the SMTPS sink did not get the reminder: $(cat "$SMTPS/received.jsonl")"
 
 # ------------------------------------------------ 3. STARTTLS required
@@ -134,7 +134,7 @@ out=$(ctl notifications --retry all) || fail "--retry all (STARTTLS)"
 grep -q "^1 made pending again" <<<"$out" || fail "--retry all (STARTTLS): $out"
 wait_for ntf_settled 4
 expect_eq "$(ctl notifications --delivered --json | grep -c .)" 4 "delivered after STARTTLS"
-jq -r .data "$SUBMIT/received.jsonl" | grep -qF "X-Opcat-Reminder-Id: $ID2" ||
+grep -qF "X-Opcat-Reminder-Id: $ID2" <(jq -r .data "$SUBMIT/received.jsonl") ||
     fail "the STARTTLS server did not get R2's mail: $(cat "$SUBMIT/received.jsonl" 2>&1)"
 stop "$ntf_PID"
 stop "$rem_PID"

@@ -127,7 +127,7 @@ cat >"$T/aus-ext.jsonl" <<'JSON'
 JSON
 import "$T/aus-ext.jsonl"
 settle
-ctl reminders --json --state AUS | grep -q '"due_on":"2024-01-20"' ||
+grep -q '"due_on":"2024-01-20"' <(ctl reminders --json --state AUS) ||
     fail "AUS with the 2-year extension: due 2024-01-20"
 stop_rem
 stop "$store_PID"
