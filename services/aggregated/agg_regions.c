@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "log.h"
+
 typedef struct {
     char code[4];
     char *name;
@@ -142,8 +144,9 @@ int agg_regions_count(const agg_regions_t *self)
     return self->count;
 }
 
-char *agg_regions_path(const char *flag, const char *argv0,
-                       const char *source_default)
+/*  The file agg_regions_find loads: a new string, NULL on out of memory. */
+static char *s_path(const char *flag, const char *argv0,
+                    const char *source_default)
 {
     const char *env = getenv("OPCAT_REGIONS");
     if (flag)
@@ -165,4 +168,20 @@ char *agg_regions_path(const char *flag, const char *argv0,
         }
     }
     return strdup(source_default);
+}
+
+agg_regions_t *agg_regions_find(const char *flag, const char *argv0,
+                                const char *source_default, err_t *err)
+{
+    char *path = s_path(flag, argv0, source_default);
+    if (!path) {
+        err_set(err, OPCAT_ENOMEM, "", "out of memory");
+        return NULL;
+    }
+    agg_regions_t *regions = agg_regions_new(path, err);
+    if (regions)
+        log_info("regions: %d States from %s", agg_regions_count(regions),
+                 path);
+    free(path);
+    return regions;
 }

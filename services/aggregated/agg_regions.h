@@ -36,12 +36,12 @@ const char *agg_regions_state_name(const agg_regions_t *self, const char *code);
 /*  How many States the file lists. */
 int agg_regions_count(const agg_regions_t *self);
 
-/*  Chooses the file to load: 'flag' (--regions) if set, else
-    $OPCAT_REGIONS, else <dir of 'argv0'>/../share/opcat/regions.tsv if it
-    exists, else 'source_default' (the checkout's data/regions.tsv, fixed
-    at build time).  Returns a new string (the caller frees it) or NULL on
-    out of memory. */
-char *agg_regions_path(const char *flag, const char *argv0,
-                       const char *source_default);
+/*  What a daemon loads: 'flag' (--regions) if set, else $OPCAT_REGIONS,
+    else <dir of 'argv0'>/../share/opcat/regions.tsv if it exists, else
+    'source_default' (the checkout's data/regions.tsv, fixed at build
+    time).  Logs how many States came from which file.  NULL and 'err' on
+    failure. */
+agg_regions_t *agg_regions_find(const char *flag, const char *argv0,
+                                const char *source_default, err_t *err);
 
 #endif

@@ -204,14 +204,10 @@ static void s_settings(ntf_t *self, const opts_t *o)
 static agg_regions_t *s_load_regions(const opts_t *o, const char *argv0)
 {
     err_t err;
-    char *path = agg_regions_path(o->regions, argv0, NTF_SOURCE_REGIONS);
-    if (!path)
-        fatalx("out of memory");
-    agg_regions_t *regions = agg_regions_new(path, &err);
+    agg_regions_t *regions =
+        agg_regions_find(o->regions, argv0, NTF_SOURCE_REGIONS, &err);
     if (!regions)
         fatalx("%s (routes by region need it)", err.message);
-    log_info("regions: %d States from %s", agg_regions_count(regions), path);
-    free(path);
     return regions;
 }
 
