@@ -190,8 +190,8 @@ char *report_render(const report_t *self, const json_t *stats, const char *lang,
     render_replies(&r);
     render_npm(&r);
     if (r.failed) {
-        free(r.data);
+        textbuf_free(&r.out);
         return NULL;
     }
-    return r.data;
+    return textbuf_take(&r.out, NULL);
 }

@@ -27,15 +27,14 @@
 #include <stdint.h>
 
 #include "report.h"
+#include "textbuf.h"
 
 /*  One rendering: the output so far, the input and the first error. */
 typedef struct {
     const report_t *report;
     const json_t *stats;
     bool zh;          /* Chinese, else English */
-    char *data;       /* the Markdown written so far, NUL-terminated */
-    size_t len;       /* bytes in 'data' */
-    size_t cap;       /* bytes allocated for 'data' */
+    textbuf_t out;    /* the Markdown written so far */
     err_t *err;       /* where the first failure goes; may be NULL */
     bool failed;      /* a helper failed: everything else is skipped */
     bool full_year;   /* the period is 1 January to 31 December */

@@ -66,27 +66,10 @@ void render_put(render_t *r, const char *fmt, ...)
         return;
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    textbuf_vprintf(&r->out, fmt, ap);
     va_end(ap);
-    size_t need = r->len + (size_t)n + 1;
-    if (n >= 0 && need > r->cap) {
-        size_t cap = r->cap ? r->cap : 4096;
-        while (cap < need)
-            cap *= 2;
-        char *bigger = realloc(r->data, cap);
-        if (!bigger)
-            n = -1;
-        else
-            r->data = bigger, r->cap = cap;
-    }
-    if (n < 0) {
+    if (r->out.failed)
         render_fail(r, OPCAT_ENOMEM, NULL, "out of memory");
-        return;
-    }
-    va_start(ap, fmt);
-    vsnprintf(r->data + r->len, r->cap - r->len, fmt, ap);
-    va_end(ap);
-    r->len += (size_t)n;
 }
 
 static const char *s_type_name(json_type type)

@@ -11,7 +11,6 @@
     notifier is optional) does not hold the scrape up.  The store does not
    expose its duplicate and refusal counts (it logs them at shutdown), so they
    are not here. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,50 +18,15 @@
 #include "client.h"
 #include "gw.h"
 #include "query.h"
+#include "textbuf.h"
 
 #define PROBE_TIMEOUT_MS 1000
 #define CONSUMERS 3
 
-/*  A growing text buffer. */
-typedef struct {
-    char *text;
-    size_t len, cap;
-    bool failed;
-} text_t;
-
-static void s_printf(text_t *t, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void s_printf(text_t *t, const char *fmt, ...)
-{
-    for (int tries = 0; tries < 2 && !t->failed; tries++) {
-        va_list ap;
-        va_start(ap, fmt);
-        int n = vsnprintf(t->text ? t->text + t->len : NULL,
-                          t->text ? t->cap - t->len : 0, fmt, ap);
-        va_end(ap);
-        if (n < 0) {
-            t->failed = true;
-            return;
-        }
-        if (t->text && t->len + (size_t)n < t->cap) {
-            t->len += (size_t)n;
-            return;
-        }
-        size_t cap = (t->cap ? t->cap : 4096) + (size_t)n + 1;
-        char *text = realloc(t->text, cap * 2);
-        if (!text)
-            t->failed = true;
-        t->text = text ? text : t->text;
-        t->cap = cap * 2;
-    }
-}
-
-/*  Writes the HELP and TYPE lines of a metric. */
-static void s_meta(text_t *t, const char *name, const char *type,
+static void s_meta(textbuf_t *t, const char *name, const char *type,
                    const char *help)
 {
-    s_printf(t, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+    textbuf_printf(t, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
 static json_int_t s_int(const json_t *object, const char *key)
@@ -105,27 +69,27 @@ static void s_probe(gw_t *gw, probe_t *p)
     p->ntf = s_ask(gw, gw->options.cfg.notify, "service");
 }
 
-static void s_store(const probe_t *p, text_t *t)
+static void s_store(const probe_t *p, textbuf_t *t)
 {
     s_meta(t, "opcat_up", "gauge",
            "1 when the service answered the gateway just now.");
-    s_printf(t, "opcat_up{service=\"store\"} %d\n", p->store_up);
-    s_printf(t, "opcat_up{service=\"aggregated\"} %d\n", p->agg != NULL);
-    s_printf(t, "opcat_up{service=\"reminderd\"} %d\n", p->rem != NULL);
-    s_printf(t, "opcat_up{service=\"notifyd\"} %d\n", p->ntf != NULL);
+    textbuf_printf(t, "opcat_up{service=\"store\"} %d\n", p->store_up);
+    textbuf_printf(t, "opcat_up{service=\"aggregated\"} %d\n", p->agg != NULL);
+    textbuf_printf(t, "opcat_up{service=\"reminderd\"} %d\n", p->rem != NULL);
+    textbuf_printf(t, "opcat_up{service=\"notifyd\"} %d\n", p->ntf != NULL);
     if (!p->store_up)
         return;
     s_meta(t, "opcat_store_head", "gauge",
            "Last committed sequence of the event store.");
-    s_printf(t, "opcat_store_head %llu\n", (unsigned long long)p->head);
+    textbuf_printf(t, "opcat_store_head %llu\n", (unsigned long long)p->head);
     s_meta(t, "opcat_store_events_appended_total", "counter",
            "Events ever appended to the store (sequences are dense from 1).");
-    s_printf(t, "opcat_store_events_appended_total %llu\n",
-             (unsigned long long)p->head);
+    textbuf_printf(t, "opcat_store_events_appended_total %llu\n",
+                   (unsigned long long)p->head);
 }
 
 /*  One family of consumer metrics, one line per consumer that answered. */
-static void s_family(text_t *t, const probe_t *p, const char *key,
+static void s_family(textbuf_t *t, const probe_t *p, const char *key,
                      const char *name, const char *type, const char *help)
 {
     const json_t *answers[CONSUMERS] = {p->agg, p->rem, p->ntf};
@@ -135,14 +99,15 @@ static void s_family(text_t *t, const probe_t *p, const char *key,
     for (int i = 0; i < CONSUMERS; i++)
         if (answers[i]) {
             const json_t *v = json_object_get(answers[i], key);
-            s_printf(t, "%s{service=\"%s\"} %lld\n", name, services[i],
-                     json_is_boolean(v) ? (long long)json_is_true(v)
-                                        : (long long)json_integer_value(v));
+            textbuf_printf(t, "%s{service=\"%s\"} %lld\n", name, services[i],
+                           json_is_boolean(v)
+                               ? (long long)json_is_true(v)
+                               : (long long)json_integer_value(v));
         }
 }
 
 /*  The notifier's deliveries by state, and its failed attempts. */
-static void s_notifier(const probe_t *p, text_t *t)
+static void s_notifier(const probe_t *p, textbuf_t *t)
 {
     static const char *const states[] = {"pending", "failed", "delivered"};
     if (!p->ntf)
@@ -150,15 +115,15 @@ static void s_notifier(const probe_t *p, text_t *t)
     s_meta(t, "opcat_notifyd_deliveries", "gauge",
            "Reminder deliveries (one per reminder and destination) by state.");
     for (size_t i = 0; i < 3; i++)
-        s_printf(t, "opcat_notifyd_deliveries{state=\"%s\"} %lld\n", states[i],
-                 (long long)s_int(p->ntf, states[i]));
+        textbuf_printf(t, "opcat_notifyd_deliveries{state=\"%s\"} %lld\n",
+                       states[i], (long long)s_int(p->ntf, states[i]));
     s_meta(t, "opcat_notifyd_attempts_failed_total", "counter",
            "Delivery attempts that failed this run (each is retried).");
-    s_printf(t, "opcat_notifyd_attempts_failed_total %lld\n",
-             (long long)s_int(p->ntf, "attempts_failed"));
+    textbuf_printf(t, "opcat_notifyd_attempts_failed_total %lld\n",
+                   (long long)s_int(p->ntf, "attempts_failed"));
 }
 
-static void s_consumers(const probe_t *p, text_t *t)
+static void s_consumers(const probe_t *p, textbuf_t *t)
 {
     s_family(t, p, "position", "opcat_consumer_position", "gauge",
              "Last sequence the consumer applied (its checkpoint).");
@@ -178,13 +143,13 @@ static void s_consumers(const probe_t *p, text_t *t)
         char name[64];
         snprintf(name, sizeof name, "opcat_reminderd_%s_total", counters[i][0]);
         s_meta(t, name, "counter", counters[i][1]);
-        s_printf(t, "%s %lld\n", name,
-                 (long long)s_int(p->rem, counters[i][0]));
+        textbuf_printf(t, "%s %lld\n", name,
+                       (long long)s_int(p->rem, counters[i][0]));
     }
     s_notifier(p, t);
 }
 
-static void s_gateway(gw_t *gw, text_t *t)
+static void s_gateway(gw_t *gw, textbuf_t *t)
 {
     gw_counters_t *c = &gw->counters;
     static const char *const classes[] = {"other", "",    "2xx",
@@ -193,21 +158,21 @@ static void s_gateway(gw_t *gw, text_t *t)
            "HTTP requests answered, by status class.");
     for (int i = 0; i < 6; i++)
         if (i != 1)
-            s_printf(t, "opcat_gateway_requests_total{code=\"%s\"} %llu\n",
-                     classes[i],
-                     (unsigned long long)atomic_load(&c->requests[i]));
+            textbuf_printf(
+                t, "opcat_gateway_requests_total{code=\"%s\"} %llu\n",
+                classes[i], (unsigned long long)atomic_load(&c->requests[i]));
     s_meta(t, "opcat_gateway_streams_open", "gauge",
            "Server-Sent Events streams open now.");
-    s_printf(t, "opcat_gateway_streams_open %llu\n",
-             (unsigned long long)atomic_load(&c->streams_open));
+    textbuf_printf(t, "opcat_gateway_streams_open %llu\n",
+                   (unsigned long long)atomic_load(&c->streams_open));
     s_meta(t, "opcat_gateway_streams_opened_total", "counter",
            "Server-Sent Events streams opened.");
-    s_printf(t, "opcat_gateway_streams_opened_total %llu\n",
-             (unsigned long long)atomic_load(&c->streams_opened));
+    textbuf_printf(t, "opcat_gateway_streams_opened_total %llu\n",
+                   (unsigned long long)atomic_load(&c->streams_opened));
     s_meta(t, "opcat_gateway_stream_events_total", "counter",
            "Events sent on every stream.");
-    s_printf(t, "opcat_gateway_stream_events_total %llu\n",
-             (unsigned long long)atomic_load(&c->stream_events));
+    textbuf_printf(t, "opcat_gateway_stream_events_total %llu\n",
+                   (unsigned long long)atomic_load(&c->stream_events));
 }
 
 enum MHD_Result gw_metrics(const gw_request_t *req)
@@ -219,7 +184,7 @@ enum MHD_Result gw_metrics(const gw_request_t *req)
                               "%.64s: /metrics takes no "
                               "parameter",
                               bad);
-    text_t t = {0};
+    textbuf_t t = {0};
     probe_t p = {0};
     s_probe(req->gw, &p);
     s_store(&p, &t);
@@ -228,12 +193,12 @@ enum MHD_Result gw_metrics(const gw_request_t *req)
     json_decref(p.agg);
     json_decref(p.rem);
     json_decref(p.ntf);
-    if (t.failed) {
-        free(t.text);
+    size_t len;
+    char *text = textbuf_take(&t, &len);
+    if (!text)
         return gw_reply_error(req, 500, NULL, "out of memory");
-    }
     enum MHD_Result rc = gw_reply_text(
-        req, 200, "text/plain; version=0.0.4; charset=utf-8", t.text, t.len);
-    free(t.text);
+        req, 200, "text/plain; version=0.0.4; charset=utf-8", text, len);
+    free(text);
     return rc;
 }

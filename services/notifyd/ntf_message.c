@@ -2,12 +2,12 @@
 #include "ntf_message.h"
 
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "textbuf.h"
 #include "version.h"
 
 /*  What each rule of DOMAIN.md is about, for the mail's body. */
@@ -47,41 +47,8 @@ void ntf_message_token(const char *in, char *out, size_t cap)
         out[n] = '\0';
 }
 
-/*  A growing text buffer; 'failed' once an allocation failed. */
-typedef struct {
-    char *text;
-    size_t len, cap;
-    int failed;
-} buf_t;
-
-static void s_put(buf_t *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void s_put(buf_t *b, const char *fmt, ...)
-{
-    va_list ap;
-    for (int pass = 0; pass < 2 && !b->failed; pass++) {
-        va_start(ap, fmt);
-        int n = vsnprintf(b->text + b->len, b->cap - b->len, fmt, ap);
-        va_end(ap);
-        if (n < 0) {
-            b->failed = 1;
-        } else if ((size_t)n < b->cap - b->len) {
-            b->len += (size_t)n;
-            return;
-        } else {
-            size_t cap = b->cap * 2 + (size_t)n + 1;
-            char *bigger = realloc(b->text, cap);
-            if (!bigger)
-                b->failed = 1;
-            b->text = bigger ? bigger : b->text;
-            b->cap = bigger ? cap : b->cap;
-        }
-    }
-}
-
-static void s_mail_headers(buf_t *b, const ntf_delivery_t *d, const char *from,
-                           int64_t now_ms)
+static void s_mail_headers(textbuf_t *b, const ntf_delivery_t *d,
+                           const char *from, int64_t now_ms)
 {
     const ntf_reminder_t *r = &d->reminder;
     char date[64], token[EVENT_ID_MAX + 1], subject[EVENT_ID_MAX + 1];
@@ -101,51 +68,47 @@ static void s_mail_headers(buf_t *b, const ntf_delivery_t *d, const char *from,
     ntf_message_token(r->state, state, sizeof state);
     ntf_message_token(r->due_on, due, sizeof due);
     ntf_delivery_id(d, id);
-    s_put(b, "Date: %s\r\nFrom: <%s>\r\nTo: <%s>\r\n", date, from,
-          d->destination);
-    s_put(b, "Subject: [OPCAT] %s: %s %s%s%s%s, due %s\r\n", stage, rule,
-          subject, *state ? " (" : "", state, *state ? ")" : "", due);
-    s_put(b, "Message-ID: <%s@opcat-notifyd>\r\n", token);
-    s_put(b, "X-Opcat-Reminder-Id: %s\r\nX-Opcat-Delivery-Id: %s\r\n", token,
-          id);
-    s_put(b, "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8"
-             "\r\nContent-Transfer-Encoding: 8bit\r\n"
-             "Auto-Submitted: auto-generated\r\n\r\n");
+    textbuf_printf(b, "Date: %s\r\nFrom: <%s>\r\nTo: <%s>\r\n", date, from,
+                   d->destination);
+    textbuf_printf(b, "Subject: [OPCAT] %s: %s %s%s%s%s, due %s\r\n", stage,
+                   rule, subject, *state ? " (" : "", state, *state ? ")" : "",
+                   due);
+    textbuf_printf(b, "Message-ID: <%s@opcat-notifyd>\r\n", token);
+    textbuf_printf(b, "X-Opcat-Reminder-Id: %s\r\nX-Opcat-Delivery-Id: %s\r\n",
+                   token, id);
+    textbuf_printf(
+        b, "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8"
+           "\r\nContent-Transfer-Encoding: 8bit\r\n"
+           "Auto-Submitted: auto-generated\r\n\r\n");
 }
 
-static void s_mail_body(buf_t *b, const ntf_delivery_t *d)
+static void s_mail_body(textbuf_t *b, const ntf_delivery_t *d)
 {
     const ntf_reminder_t *r = &d->reminder;
     const char *about = s_rule_text(r->rule);
-    s_put(b, "OPCAT reminder, issued %s by opcat-reminderd.\r\n\r\n",
-          r->issued_on);
-    s_put(b, "Rule:     %s\r\n", r->rule);
+    textbuf_printf(b, "OPCAT reminder, issued %s by opcat-reminderd.\r\n\r\n",
+                   r->issued_on);
+    textbuf_printf(b, "Rule:     %s\r\n", r->rule);
     if (about)
-        s_put(b, "          %s\r\n", about);
-    s_put(b, "Stage:    %s\r\nSubject:  %s\r\nState:    %s\r\n", r->stage,
-          r->subject, *r->state ? r->state : "-");
-    s_put(b, "Due on:   %s\r\n\r\n", r->due_on);
-    s_put(b,
-          "Reminder id %s (event %llu in the store).  The same id means "
-          "the same\r\nreminder: delivery is at least once, so a copy may "
-          "arrive twice.\r\n-- \r\nopcat-notifyd %s\r\n",
-          r->id, (unsigned long long)r->sequence, OPCAT_VERSION_STRING);
+        textbuf_printf(b, "          %s\r\n", about);
+    textbuf_printf(b, "Stage:    %s\r\nSubject:  %s\r\nState:    %s\r\n",
+                   r->stage, r->subject, *r->state ? r->state : "-");
+    textbuf_printf(b, "Due on:   %s\r\n\r\n", r->due_on);
+    textbuf_printf(
+        b,
+        "Reminder id %s (event %llu in the store).  The same id means "
+        "the same\r\nreminder: delivery is at least once, so a copy may "
+        "arrive twice.\r\n-- \r\nopcat-notifyd %s\r\n",
+        r->id, (unsigned long long)r->sequence, OPCAT_VERSION_STRING);
 }
 
 char *ntf_message_mail(const ntf_delivery_t *d, const char *from,
                        int64_t now_ms, size_t *len)
 {
-    buf_t b = {.text = malloc(1024), .cap = 1024};
-    b.failed = !b.text;
+    textbuf_t b = {0};
     s_mail_headers(&b, d, from, now_ms);
     s_mail_body(&b, d);
-    if (b.failed) {
-        free(b.text);
-        return NULL;
-    }
-    if (len)
-        *len = b.len;
-    return b.text;
+    return textbuf_take(&b, len);
 }
 
 char *ntf_message_webhook(const ntf_delivery_t *d)
