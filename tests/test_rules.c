@@ -398,6 +398,75 @@ static void test_index_moves(void **state)
     assert_int_equal(s_due_on(f, "2026-12-31"), 1); /* publication only */
 }
 
+typedef struct {
+    fixture_t *f;
+    size_t max, merged;
+} merge_arg_t;
+
+static int s_merge_some(void *arg, MDB_txn *txn)
+{
+    merge_arg_t *a = arg;
+    return rem_proj_merge(a->f->kv, txn, a->max, &a->merged);
+}
+
+static int s_staged_txn(void *arg, MDB_txn *txn)
+{
+    void **a = arg;
+    *(size_t *)a[1] = rem_proj_staged(((fixture_t *)a[0])->kv, txn);
+    return 0;
+}
+
+static size_t s_staged(fixture_t *f)
+{
+    size_t n = 0;
+    err_t err;
+    assert_int_equal(kv_read(f->kv, s_staged_txn, (void *[]){f, &n}, &err), 0);
+    return n;
+}
+
+/*  Twenty reports to States, ten of them answered in the same
+    transaction (their index entry is staged, then staged for removal),
+    merged in chunks of 7: the chunks that split a put from its removal
+    and the last, partial one must leave the same index as one merge. */
+static void test_merge_in_chunks(void **state)
+{
+    fixture_t *f = *state;
+    char text[40][256];
+    const char *lines[40];
+    size_t n = 0;
+    for (int i = 0; i < 20; i++) {
+        snprintf(text[n], sizeof text[n],
+                 "{\"type\":\"report.transmitted\",\"occurred_on\":"
+                 "\"2025-%02d-%02d\",\"state\":\"PER\",\"report_id\":"
+                 "\"R%d\",\"recipient\":\"state\"}",
+                 1 + i % 12, 1 + (i * 7) % 28, i);
+        lines[n] = text[n], n++;
+        if (i % 2)
+            continue;
+        snprintf(text[n], sizeof text[n],
+                 "{\"type\":\"reply.received\",\"occurred_on\":"
+                 "\"2025-12-31\",\"state\":\"PER\",\"report_id\":\"R%d\"}",
+                 i);
+        lines[n] = text[n], n++;
+    }
+    s_apply(f, lines, n);
+    size_t staged = s_staged(f), total = 0;
+    assert_true(staged >= 50); /* 40 puts, 10 removals, moves */
+    err_t err;
+    merge_arg_t a = {f, 7, 7};
+    while (a.merged == 7) {
+        assert_int_equal(kv_write(f->kv, s_merge_some, &a, &err), 0);
+        total += a.merged;
+    }
+    assert_int_equal(total, staged);
+    assert_int_equal(s_staged(f), 0);
+    /* ten open replies and twenty publications, each once */
+    assert_int_equal(s_due_on(f, "2040-01-01"), 30);
+    /* due by 2026-03-01 (upcoming 30 days before the due day): the ten
+       open replies and the publications of reports sent before ~April */
+    assert_int_equal(s_due_on(f, "2026-03-01"), 14);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -415,6 +484,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_backdated_reply, s_setup,
                                         s_teardown),
         cmocka_unit_test_setup_teardown(test_index_moves, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_merge_in_chunks, s_setup,
+                                        s_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,6 +2,7 @@
 #include "proj.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "date.h"
@@ -119,30 +120,129 @@ static int s_index(const ctx_t *c, int32_t day, rem_rule_t rule,
     return rc;
 }
 
+/*  One staged change read for a merge: where its by_day key lies in the
+    chunk's byte buffer, whether it puts or removes, and its place in the
+    staging order (the tie-break that keeps a sort stable). */
+typedef struct {
+    uint32_t at, order;
+    uint16_t len;
+    uint8_t put;
+} change_t;
+
+/*  A chunk of staged changes, copied out of LMDB so they can be sorted. */
+typedef struct {
+    change_t *changes;
+    uint8_t *bytes;
+    size_t count, used;
+} chunk_t;
+
+static int s_change_cmp(const void *a, const void *b, void *bytes)
+{
+    const change_t *x = a, *y = b;
+    const uint8_t *base = bytes;
+    size_t n = x->len < y->len ? x->len : y->len;
+    int c = memcmp(base + x->at, base + y->at, n);
+    if (c || x->len != y->len)
+        return c ? c : x->len < y->len ? -1 : 1;
+    return x->order < y->order ? -1 : 1;
+}
+
+/*  Copies the first 'max' staged changes (or all) into 'chunk'. */
+static int s_chunk_read(MDB_txn *txn, MDB_dbi staged, size_t max,
+                        chunk_t *chunk)
+{
+    MDB_stat st;
+    int rc = mdb_stat(txn, staged, &st);
+    size_t n = rc ? 0 : st.ms_entries < max ? st.ms_entries : max;
+    if (rc || !n)
+        return rc;
+    chunk->changes = malloc(n * sizeof *chunk->changes);
+    chunk->bytes = malloc(n * KEY_MAX);
+    if (!chunk->changes || !chunk->bytes)
+        return OPCAT_ENOMEM;
+    MDB_cursor *cur;
+    MDB_val k, v;
+    if ((rc = mdb_cursor_open(txn, staged, &cur)))
+        return rc;
+    for (int op = MDB_FIRST; chunk->count < n; op = MDB_NEXT) {
+        if ((rc = mdb_cursor_get(cur, &k, &v, op)))
+            break;
+        size_t len = v.mv_size - 1;
+        if (v.mv_size < 2 || len > KEY_MAX) {
+            rc = MDB_CORRUPTED; /* not written by s_index() */
+            break;
+        }
+        memcpy(chunk->bytes + chunk->used, (uint8_t *)v.mv_data + 1, len);
+        chunk->changes[chunk->count] =
+            (change_t){(uint32_t)chunk->used, (uint32_t)chunk->count,
+                       (uint16_t)len, ((const uint8_t *)v.mv_data)[0]};
+        chunk->used += len, chunk->count++;
+    }
+    mdb_cursor_close(cur);
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+/*  Applies a sorted chunk to by_day: for each key only its last change
+    counts (a put and a removal each leave the same state whatever came
+    before them), and the keys go in in key order. */
+static int s_chunk_apply(MDB_txn *txn, MDB_dbi by_day, const chunk_t *chunk)
+{
+    MDB_cursor *cur;
+    MDB_val empty = {0, ""};
+    int rc = mdb_cursor_open(txn, by_day, &cur);
+    if (rc)
+        return rc;
+    for (size_t i = 0; !rc && i < chunk->count; i++) {
+        const change_t *c = &chunk->changes[i];
+        if (i + 1 < chunk->count && c[1].len == c->len &&
+            !memcmp(chunk->bytes + c[1].at, chunk->bytes + c->at, c->len))
+            continue; /* a later change of the same key follows */
+        MDB_val key = {c->len, chunk->bytes + c->at};
+        if (c->put)
+            rc = mdb_cursor_put(cur, &key, &empty, 0);
+        else if (!(rc = mdb_cursor_get(cur, &key, NULL, MDB_SET)))
+            rc = mdb_cursor_del(cur, 0);
+        else if (rc == MDB_NOTFOUND)
+            rc = 0;
+    }
+    mdb_cursor_close(cur);
+    return rc;
+}
+
+/*  Removes the first 'n' staged changes (all of them: one drop). */
+static int s_staged_remove(MDB_txn *txn, MDB_dbi staged, size_t n)
+{
+    MDB_stat st;
+    int rc = mdb_stat(txn, staged, &st);
+    if (!rc && n >= st.ms_entries)
+        return mdb_drop(txn, staged, 0);
+    MDB_cursor *cur;
+    MDB_val k, v;
+    if (rc || (rc = mdb_cursor_open(txn, staged, &cur)))
+        return rc;
+    for (size_t i = 0; !rc && i < n; i++)
+        if (!(rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST)))
+            rc = mdb_cursor_del(cur, 0);
+    mdb_cursor_close(cur);
+    return rc;
+}
+
 int rem_proj_merge(const kv_t *kv, MDB_txn *txn, size_t max, size_t *merged)
 {
     MDB_dbi staged = kv_dbi(kv, REM_DB_STAGED);
-    MDB_dbi by_day = kv_dbi(kv, REM_DB_BY_DAY);
-    MDB_cursor *cur;
-    MDB_val k, v, empty = {0, ""};
-    size_t n = 0;
-    int rc = mdb_cursor_open(txn, staged, &cur);
-    for (int op = MDB_FIRST; !rc && n < max; op = MDB_NEXT, n++) {
-        if ((rc = mdb_cursor_get(cur, &k, &v, op)))
-            break;
-        MDB_val key = {v.mv_size - 1, (uint8_t *)v.mv_data + 1};
-        if (((const uint8_t *)v.mv_data)[0])
-            rc = mdb_put(txn, by_day, &key, &empty, 0);
-        else if ((rc = mdb_del(txn, by_day, &key, NULL)) == MDB_NOTFOUND)
-            rc = 0;
-        if (!rc)
-            rc = mdb_cursor_del(cur, 0);
+    chunk_t chunk = {0};
+    int rc = s_chunk_read(txn, staged, max, &chunk);
+    if (!rc && chunk.count) {
+        qsort_r(chunk.changes, chunk.count, sizeof *chunk.changes, s_change_cmp,
+                chunk.bytes);
+        rc = s_chunk_apply(txn, kv_dbi(kv, REM_DB_BY_DAY), &chunk);
     }
-    mdb_cursor_close(cur);
-    if (rc == MDB_NOTFOUND)
-        rc = 0;
+    if (!rc && chunk.count)
+        rc = s_staged_remove(txn, staged, chunk.count);
     if (merged)
-        *merged = n;
+        *merged = rc ? 0 : chunk.count;
+    free(chunk.changes);
+    free(chunk.bytes);
     return rc;
 }
 

@@ -106,10 +106,13 @@ int rem_proj_advance(const kv_t *kv, const rem_config_t *cfg, MDB_txn *txn,
 bool rem_proj_has_fired(const kv_t *kv, MDB_txn *txn, rem_rule_t rule,
                         const char *subject, rem_stage_t stage, int32_t day);
 
-/*  Applies up to 'max' staged index changes to by_day, oldest first,
-    and removes them from 'staged'.  '*merged' (may be NULL) gets how many
-    there were.  A bounded 'max' bounds the transaction's dirty pages, so
-    the heap does not grow with a long catch-up. */
+/*  Applies the oldest 'max' staged index changes to by_day and removes
+    them from 'staged'.  They are sorted by key first (a copy of the
+    chunk, freed on return) and only each key's last change is applied:
+    the inserts then walk by_day in key order, each page touched once,
+    and a deadline opened and closed within the chunk costs nothing.  '*merged'
+   (may be NULL) gets how many there were.  A bounded 'max' bounds the
+   transaction's dirty pages, so the heap does not grow with a long catch-up. */
 int rem_proj_merge(const kv_t *kv, MDB_txn *txn, size_t max, size_t *merged);
 
 /*  How many index changes are staged, not yet merged. */
