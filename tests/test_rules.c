@@ -425,12 +425,10 @@ static size_t s_staged(fixture_t *f)
 }
 
 /*  Twenty reports to States, ten of them answered in the same
-    transaction (their index entry is staged, then staged for removal),
-    merged in chunks of 7: the chunks that split a put from its removal
-    and the last, partial one must leave the same index as one merge. */
-static void test_merge_in_chunks(void **state)
+    transaction: their index entry is staged, then staged for removal.
+    Returns how many changes are staged. */
+static size_t s_stage_twenty(fixture_t *f)
 {
-    fixture_t *f = *state;
     char text[40][256];
     const char *lines[40];
     size_t n = 0;
@@ -450,8 +448,28 @@ static void test_merge_in_chunks(void **state)
         lines[n] = text[n], n++;
     }
     s_apply(f, lines, n);
-    size_t staged = s_staged(f), total = 0;
-    assert_true(staged >= 50); /* 40 puts, 10 removals, moves */
+    size_t staged = s_staged(f);
+    assert_true(staged >= 50); /* 40 puts, 10 removals */
+    return staged;
+}
+
+/*  What the index of s_stage_twenty() holds once merged. */
+static void s_assert_twenty_merged(fixture_t *f)
+{
+    assert_int_equal(s_staged(f), 0);
+    /* ten open replies and twenty publications, each once */
+    assert_int_equal(s_due_on(f, "2040-01-01"), 30);
+    /* due by 2026-03-01 (upcoming 30 days before the due day): the ten
+       open replies and the publications of reports sent before ~April */
+    assert_int_equal(s_due_on(f, "2026-03-01"), 14);
+}
+
+/*  Merged in chunks of 7: chunks that split a put from its removal and
+    the last, partial one leave the index one merge would. */
+static void test_merge_in_chunks(void **state)
+{
+    fixture_t *f = *state;
+    size_t staged = s_stage_twenty(f), total = 0;
     err_t err;
     merge_arg_t a = {f, 7, 7};
     while (a.merged == 7) {
@@ -459,12 +477,53 @@ static void test_merge_in_chunks(void **state)
         total += a.merged;
     }
     assert_int_equal(total, staged);
-    assert_int_equal(s_staged(f), 0);
-    /* ten open replies and twenty publications, each once */
-    assert_int_equal(s_due_on(f, "2040-01-01"), 30);
-    /* due by 2026-03-01 (upcoming 30 days before the due day): the ten
-       open replies and the publications of reports sent before ~April */
-    assert_int_equal(s_due_on(f, "2026-03-01"), 14);
+    s_assert_twenty_merged(f);
+}
+
+typedef struct {
+    fixture_t *f;
+    rem_chunk_t *chunk;
+    size_t from;
+} slice_arg_t;
+
+static int s_read_chunk(void *arg, MDB_txn *txn)
+{
+    slice_arg_t *a = arg;
+    return rem_proj_chunk_read(a->f->kv, txn, 1000, &a->chunk);
+}
+
+static int s_apply_slice(void *arg, MDB_txn *txn)
+{
+    slice_arg_t *a = arg;
+    return rem_proj_chunk_apply(a->f->kv, txn, a->chunk, a->from, 3);
+}
+
+static int s_chunk_done(void *arg, MDB_txn *txn)
+{
+    slice_arg_t *a = arg;
+    return rem_proj_chunk_done(a->f->kv, txn, a->chunk);
+}
+
+/*  One chunk applied in slices of 3, a transaction each, the first
+    slices twice (as after a crash before the chunk was done). */
+static void test_merge_in_slices(void **state)
+{
+    fixture_t *f = *state;
+    size_t staged = s_stage_twenty(f);
+    err_t err;
+    slice_arg_t a = {f, NULL, 0};
+    assert_int_equal(kv_read(f->kv, s_read_chunk, &a, &err), 0);
+    assert_int_equal(rem_chunk_staged(a.chunk), staged);
+    /* one change per key: the replied reports' puts are gone */
+    assert_int_equal(rem_chunk_count(a.chunk), staged - 10);
+    for (a.from = 0; a.from < 9; a.from += 3)
+        assert_int_equal(kv_write(f->kv, s_apply_slice, &a, &err), 0);
+    for (a.from = 0; a.from < rem_chunk_count(a.chunk); a.from += 3)
+        assert_int_equal(kv_write(f->kv, s_apply_slice, &a, &err), 0);
+    assert_int_equal(kv_write(f->kv, s_chunk_done, &a, &err), 0);
+    rem_chunk_destroy(&a.chunk);
+    assert_null(a.chunk);
+    s_assert_twenty_merged(f);
 }
 
 int main(void)
@@ -485,6 +544,8 @@ int main(void)
                                         s_teardown),
         cmocka_unit_test_setup_teardown(test_index_moves, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_merge_in_chunks, s_setup,
+                                        s_teardown),
+        cmocka_unit_test_setup_teardown(test_merge_in_slices, s_setup,
                                         s_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -19,6 +19,7 @@
     fires, so a deadline first seen past several stages issues one
     reminder, for the stage it is in today. */
 #include <stdio.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -200,10 +201,45 @@ static int s_count_staged(void *arg, MDB_txn *txn)
     return 0;
 }
 
-static int s_merge(void *arg, MDB_txn *txn)
+typedef struct {
+    kv_t *kv;
+    rem_chunk_t *chunk;
+    size_t from;
+} merge_t;
+
+static int s_chunk_read(void *arg, MDB_txn *txn)
 {
-    void **a = arg;
-    return rem_proj_merge(a[0], txn, REM_MERGE_CHUNK, a[1]);
+    merge_t *m = arg;
+    rem_chunk_destroy(&m->chunk); /* kv_read may call again */
+    return rem_proj_chunk_read(m->kv, txn, REM_MERGE_CHUNK, &m->chunk);
+}
+
+static int s_chunk_apply(void *arg, MDB_txn *txn)
+{
+    merge_t *m = arg;
+    return rem_proj_chunk_apply(m->kv, txn, m->chunk, m->from, REM_MERGE_SLICE);
+}
+
+static int s_chunk_done(void *arg, MDB_txn *txn)
+{
+    merge_t *m = arg;
+    return rem_proj_chunk_done(m->kv, txn, m->chunk);
+}
+
+/*  Merges one chunk of staged changes, a slice per transaction (proj.h
+    says why).  '*taken' gets the staged entries it took (0: none). */
+static int s_merge_chunk(kv_t *kv, size_t *taken, err_t *err)
+{
+    merge_t m = {kv, NULL, 0};
+    int rc = kv_read(kv, s_chunk_read, &m, err);
+    size_t count = rem_chunk_count(m.chunk);
+    for (; !rc && m.from < count; m.from += REM_MERGE_SLICE)
+        rc = kv_write(kv, s_chunk_apply, &m, err);
+    if (!rc && m.chunk)
+        rc = kv_write(kv, s_chunk_done, &m, err);
+    *taken = rc ? 0 : rem_chunk_staged(m.chunk);
+    rem_chunk_destroy(&m.chunk);
+    return rc;
 }
 
 /*  Merges the staged index changes if there are at least 'min' (and
@@ -216,10 +252,13 @@ static int s_merge_staged(kv_t *kv, size_t min)
     int rc = kv_read(kv, s_count_staged, a, &err);
     if (rc || !n || n < min)
         return rc;
-    for (size_t done = REM_MERGE_CHUNK; !rc && done == REM_MERGE_CHUNK;)
-        if ((rc = kv_write(kv, s_merge, (void *[]){kv, &done}, &err)))
+    for (size_t taken = REM_MERGE_CHUNK; !rc && taken == REM_MERGE_CHUNK;)
+        if ((rc = s_merge_chunk(kv, &taken, &err)))
             log_warnx("firing: merging the index: %s", err.message);
     log_debug("index: %zu staged changes merged", n);
+    /* the chunks' copies were freed; give their pages back, or the heap
+       keeps the high-water mark of the largest merge */
+    malloc_trim(0);
     return rc;
 }
 

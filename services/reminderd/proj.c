@@ -122,19 +122,20 @@ static int s_index(const ctx_t *c, int32_t day, rem_rule_t rule,
 
 /*  One staged change read for a merge: where its by_day key lies in the
     chunk's byte buffer, whether it puts or removes, and its place in the
-    staging order (the tie-break that keeps a sort stable). */
+    staging order (the tie-break that keeps the sort stable). */
 typedef struct {
     uint32_t at, order;
     uint16_t len;
     uint8_t put;
 } change_t;
 
-/*  A chunk of staged changes, copied out of LMDB so they can be sorted. */
-typedef struct {
-    change_t *changes;
-    uint8_t *bytes;
-    size_t count, used;
-} chunk_t;
+struct rem_chunk {
+    change_t *changes; /* sorted by key, one per key */
+    uint8_t *bytes;    /* the keys */
+    size_t count;      /* changes */
+    size_t staged;     /* the staged entries they were read from */
+    size_t used;       /* bytes */
+};
 
 static int s_change_cmp(const void *a, const void *b, void *bytes)
 {
@@ -147,24 +148,18 @@ static int s_change_cmp(const void *a, const void *b, void *bytes)
     return x->order < y->order ? -1 : 1;
 }
 
-/*  Copies the first 'max' staged changes (or all) into 'chunk'. */
-static int s_chunk_read(MDB_txn *txn, MDB_dbi staged, size_t max,
-                        chunk_t *chunk)
+/*  Copies the first 'n' staged changes into 'chunk' (allocated). */
+static int s_chunk_copy(MDB_txn *txn, MDB_dbi staged, size_t n,
+                        rem_chunk_t *chunk)
 {
-    MDB_stat st;
-    int rc = mdb_stat(txn, staged, &st);
-    size_t n = rc ? 0 : st.ms_entries < max ? st.ms_entries : max;
-    if (rc || !n)
-        return rc;
     chunk->changes = malloc(n * sizeof *chunk->changes);
     chunk->bytes = malloc(n * KEY_MAX);
     if (!chunk->changes || !chunk->bytes)
         return OPCAT_ENOMEM;
-    MDB_cursor *cur;
+    MDB_cursor *cur = NULL;
     MDB_val k, v;
-    if ((rc = mdb_cursor_open(txn, staged, &cur)))
-        return rc;
-    for (int op = MDB_FIRST; chunk->count < n; op = MDB_NEXT) {
+    int rc = mdb_cursor_open(txn, staged, &cur);
+    for (int op = MDB_FIRST; !rc && chunk->count < n; op = MDB_NEXT) {
         if ((rc = mdb_cursor_get(cur, &k, &v, op)))
             break;
         size_t len = v.mv_size - 1;
@@ -178,25 +173,72 @@ static int s_chunk_read(MDB_txn *txn, MDB_dbi staged, size_t max,
                        (uint16_t)len, ((const uint8_t *)v.mv_data)[0]};
         chunk->used += len, chunk->count++;
     }
-    mdb_cursor_close(cur);
+    if (cur)
+        mdb_cursor_close(cur);
     return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
-/*  Applies a sorted chunk to by_day: for each key only its last change
-    counts (a put and a removal each leave the same state whatever came
-    before them), and the keys go in in key order. */
-static int s_chunk_apply(MDB_txn *txn, MDB_dbi by_day, const chunk_t *chunk)
+/*  Sorts the chunk by key and keeps each key's last change only: a put
+    and a removal each leave the same state whatever came before them. */
+static void s_chunk_sort(rem_chunk_t *chunk)
 {
-    MDB_cursor *cur;
-    MDB_val empty = {0, ""};
-    int rc = mdb_cursor_open(txn, by_day, &cur);
-    if (rc)
-        return rc;
-    for (size_t i = 0; !rc && i < chunk->count; i++) {
+    qsort_r(chunk->changes, chunk->count, sizeof *chunk->changes, s_change_cmp,
+            chunk->bytes);
+    size_t kept = 0;
+    for (size_t i = 0; i < chunk->count; i++) {
         const change_t *c = &chunk->changes[i];
         if (i + 1 < chunk->count && c[1].len == c->len &&
             !memcmp(chunk->bytes + c[1].at, chunk->bytes + c->at, c->len))
             continue; /* a later change of the same key follows */
+        chunk->changes[kept++] = *c;
+    }
+    chunk->count = kept;
+}
+
+int rem_proj_chunk_read(const kv_t *kv, MDB_txn *txn, size_t max,
+                        rem_chunk_t **out)
+{
+    MDB_dbi staged = kv_dbi(kv, REM_DB_STAGED);
+    MDB_stat st;
+    *out = NULL;
+    int rc = mdb_stat(txn, staged, &st);
+    size_t n = rc ? 0 : st.ms_entries < max ? st.ms_entries : max;
+    if (rc || !n)
+        return rc;
+    rem_chunk_t *chunk = calloc(1, sizeof *chunk);
+    if (!chunk)
+        return OPCAT_ENOMEM;
+    if ((rc = s_chunk_copy(txn, staged, n, chunk))) {
+        rem_chunk_destroy(&chunk);
+        return rc;
+    }
+    chunk->staged = chunk->count;
+    s_chunk_sort(chunk);
+    *out = chunk;
+    return 0;
+}
+
+size_t rem_chunk_count(const rem_chunk_t *chunk)
+{
+    return chunk ? chunk->count : 0;
+}
+
+size_t rem_chunk_staged(const rem_chunk_t *chunk)
+{
+    return chunk ? chunk->staged : 0;
+}
+
+int rem_proj_chunk_apply(const kv_t *kv, MDB_txn *txn, const rem_chunk_t *chunk,
+                         size_t from, size_t count)
+{
+    MDB_cursor *cur;
+    MDB_val empty = {0, ""};
+    int rc = mdb_cursor_open(txn, kv_dbi(kv, REM_DB_BY_DAY), &cur);
+    if (rc)
+        return rc;
+    size_t end = from + count < chunk->count ? from + count : chunk->count;
+    for (size_t i = from; !rc && i < end; i++) {
+        const change_t *c = &chunk->changes[i];
         MDB_val key = {c->len, chunk->bytes + c->at};
         if (c->put)
             rc = mdb_cursor_put(cur, &key, &empty, 0);
@@ -209,40 +251,45 @@ static int s_chunk_apply(MDB_txn *txn, MDB_dbi by_day, const chunk_t *chunk)
     return rc;
 }
 
-/*  Removes the first 'n' staged changes (all of them: one drop). */
-static int s_staged_remove(MDB_txn *txn, MDB_dbi staged, size_t n)
+int rem_proj_chunk_done(const kv_t *kv, MDB_txn *txn, const rem_chunk_t *chunk)
 {
+    MDB_dbi staged = kv_dbi(kv, REM_DB_STAGED);
     MDB_stat st;
     int rc = mdb_stat(txn, staged, &st);
-    if (!rc && n >= st.ms_entries)
-        return mdb_drop(txn, staged, 0);
+    if (!rc && chunk->staged >= st.ms_entries)
+        return mdb_drop(txn, staged, 0); /* all of it: one drop */
     MDB_cursor *cur;
     MDB_val k, v;
     if (rc || (rc = mdb_cursor_open(txn, staged, &cur)))
         return rc;
-    for (size_t i = 0; !rc && i < n; i++)
+    for (size_t i = 0; !rc && i < chunk->staged; i++)
         if (!(rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST)))
             rc = mdb_cursor_del(cur, 0);
     mdb_cursor_close(cur);
     return rc;
 }
 
+void rem_chunk_destroy(rem_chunk_t **chunk)
+{
+    if (!chunk || !*chunk)
+        return;
+    free((*chunk)->changes);
+    free((*chunk)->bytes);
+    free(*chunk);
+    *chunk = NULL;
+}
+
 int rem_proj_merge(const kv_t *kv, MDB_txn *txn, size_t max, size_t *merged)
 {
-    MDB_dbi staged = kv_dbi(kv, REM_DB_STAGED);
-    chunk_t chunk = {0};
-    int rc = s_chunk_read(txn, staged, max, &chunk);
-    if (!rc && chunk.count) {
-        qsort_r(chunk.changes, chunk.count, sizeof *chunk.changes, s_change_cmp,
-                chunk.bytes);
-        rc = s_chunk_apply(txn, kv_dbi(kv, REM_DB_BY_DAY), &chunk);
-    }
-    if (!rc && chunk.count)
-        rc = s_staged_remove(txn, staged, chunk.count);
+    rem_chunk_t *chunk = NULL;
+    int rc = rem_proj_chunk_read(kv, txn, max, &chunk);
+    if (!rc && chunk)
+        rc = rem_proj_chunk_apply(kv, txn, chunk, 0, chunk->count);
+    if (!rc && chunk)
+        rc = rem_proj_chunk_done(kv, txn, chunk);
     if (merged)
-        *merged = rc ? 0 : chunk.count;
-    free(chunk.changes);
-    free(chunk.bytes);
+        *merged = rc ? 0 : rem_chunk_staged(chunk);
+    rem_chunk_destroy(&chunk);
     return rc;
 }
 

@@ -107,13 +107,42 @@ bool rem_proj_has_fired(const kv_t *kv, MDB_txn *txn, rem_rule_t rule,
                         const char *subject, rem_stage_t stage, int32_t day);
 
 /*  Applies the oldest 'max' staged index changes to by_day and removes
-    them from 'staged'.  They are sorted by key first (a copy of the
-    chunk, freed on return) and only each key's last change is applied:
-    the inserts then walk by_day in key order, each page touched once,
-    and a deadline opened and closed within the chunk costs nothing.  '*merged'
-   (may be NULL) gets how many there were.  A bounded 'max' bounds the
-   transaction's dirty pages, so the heap does not grow with a long catch-up. */
+    them from 'staged', in this one transaction: rem_proj_chunk_read(),
+    _apply() of all of it, _done().  '*merged' (may be NULL) gets how
+    many staged changes it took. */
 int rem_proj_merge(const kv_t *kv, MDB_txn *txn, size_t max, size_t *merged);
+
+/*  A chunk of staged index changes copied out of LMDB (on the heap),
+    sorted by key, each key's last change only: a put and a removal each
+    leave the same state whatever came before them, so a deadline opened
+    and closed within the chunk costs nothing.  Applied in key order, the
+    chunk walks by_day from its first page to its last; applied in
+    slices, one transaction each, a transaction dirties only the pages
+    of its slice's key range, which bounds LMDB's heap of dirty pages
+    whatever the size of the index.  Applying a change twice does no
+    harm, so a crash between slices is mended by merging again. */
+typedef struct rem_chunk rem_chunk_t;
+
+/*  Reads the oldest 'max' staged changes; '*chunk' is NULL if there are
+    none.  Destroy it with rem_chunk_destroy(). */
+int rem_proj_chunk_read(const kv_t *kv, MDB_txn *txn, size_t max,
+                        rem_chunk_t **chunk);
+
+/*  The changes to apply (distinct keys), and the staged entries they
+    were read from. */
+size_t rem_chunk_count(const rem_chunk_t *chunk);
+size_t rem_chunk_staged(const rem_chunk_t *chunk);
+
+/*  Applies changes [from, from + count) of the chunk to by_day. */
+int rem_proj_chunk_apply(const kv_t *kv, MDB_txn *txn, const rem_chunk_t *chunk,
+                         size_t from, size_t count);
+
+/*  Removes the staged entries the chunk was read from (the oldest ones;
+    staging only appends, so they are still the oldest). */
+int rem_proj_chunk_done(const kv_t *kv, MDB_txn *txn, const rem_chunk_t *chunk);
+
+/*  Frees the chunk and sets '*chunk' to NULL (NULL-safe). */
+void rem_chunk_destroy(rem_chunk_t **chunk);
 
 /*  How many index changes are staged, not yet merged. */
 size_t rem_proj_staged(const kv_t *kv, MDB_txn *txn);

@@ -20,8 +20,12 @@
 /*  Staged index changes merged during a catch-up at the most (proj.h);
     when caught up, they are merged whatever their number. */
 #define REM_MERGE_AT 1000000
-/*  Staged index changes merged in one write transaction at the most. */
+/*  Staged index changes read, sorted and merged together at the most
+    (their copy on the heap: ~4 MiB), */
 #define REM_MERGE_CHUNK 100000
+/*  ... in write transactions of this many changes each, which bounds the
+    dirty pages LMDB keeps on the heap (proj.h). */
+#define REM_MERGE_SLICE 4096
 /*  How long to wait for the store's acknowledgement of a firing. */
 #define REM_APPEND_TIMEOUT_MS 5000
 
