@@ -347,9 +347,9 @@ static int s_put_deadline(const ctx_t *c, rem_rule_t rule, const char *subject,
     return s_set_deadline(c, rule, subject, &rec);
 }
 
-/*  Reads the facts of (kind, id) into 'f' (all REM_NEVER if none, and
-    then c->new_subject is set). */
-static void s_get_fact(ctx_t *c, char kind, const char *id, fact_t *f)
+/*  Reads the facts of (kind, id) into 'f' (all REM_NEVER if none).
+    Returns whether the subject had any. */
+static bool s_get_fact(const ctx_t *c, char kind, const char *id, fact_t *f)
 {
     uint8_t key[KEY_MAX];
     size_t len = strnlen(id, EVENT_ID_MAX);
@@ -359,12 +359,11 @@ static void s_get_fact(ctx_t *c, char kind, const char *id, fact_t *f)
     if (mdb_get(c->txn, kv_dbi(c->kv, REM_DB_FACTS), &k, &v) == 0 &&
         v.mv_size == sizeof *f) {
         memcpy(f, v.mv_data, sizeof *f);
-        c->new_subject = false;
-        return;
+        return true;
     }
-    c->new_subject = true;
     memset(f, 0, sizeof *f);
     f->opened = f->start = f->closed = f->published = REM_NEVER;
+    return false;
 }
 
 static int s_set_fact(const ctx_t *c, char kind, const char *id,
@@ -426,7 +425,7 @@ static int s_on_report(ctx_t *c, const event_t *e, int32_t day)
     switch (e->body_case) {
     case OPCAT__V1__ENVELOPE__BODY_REPORT_TRANSMITTED:
         id = e->report_transmitted->report_id;
-        s_get_fact(c, 'R', id, &f);
+        c->new_subject = !s_get_fact(c, 'R', id, &f);
         if (f.opened != REM_NEVER)
             return 0; /* the first transmission counts */
         f.opened = day;
@@ -436,12 +435,12 @@ static int s_on_report(ctx_t *c, const event_t *e, int32_t day)
         break;
     case OPCAT__V1__ENVELOPE__BODY_REPLY_RECEIVED:
         id = e->reply_received->report_id;
-        s_get_fact(c, 'R', id, &f);
+        c->new_subject = !s_get_fact(c, 'R', id, &f);
         f.closed = s_min(f.closed, day);
         break;
     default: /* report.published */
         id = e->report_published->report_id;
-        s_get_fact(c, 'R', id, &f);
+        c->new_subject = !s_get_fact(c, 'R', id, &f);
         f.published = s_min(f.published, day);
     }
     int rc = s_set_fact(c, 'R', id, &f);
@@ -452,7 +451,7 @@ static int s_on_report(ctx_t *c, const event_t *e, int32_t day)
 static int s_on_state(ctx_t *c, const event_t *e, int32_t day)
 {
     fact_t f;
-    s_get_fact(c, 'S', e->state, &f);
+    c->new_subject = !s_get_fact(c, 'S', e->state, &f);
     s_copy_state(f.state, e->state);
     if (e->body_case == OPCAT__V1__ENVELOPE__BODY_STATE_RATIFIED) {
         f.opened = s_min(f.opened, day);
@@ -477,7 +476,7 @@ static int s_on_visit(ctx_t *c, const event_t *e, int32_t day)
     fact_t f;
     if (e->body_case == OPCAT__V1__ENVELOPE__BODY_VISIT_PLANNED) {
         id = e->visit_planned->visit_id;
-        s_get_fact(c, 'V', id, &f);
+        c->new_subject = !s_get_fact(c, 'V', id, &f);
         int32_t start;
         if (f.opened == REM_NEVER)
             f.opened = day;
@@ -488,7 +487,7 @@ static int s_on_visit(ctx_t *c, const event_t *e, int32_t day)
         id = e->body_case == OPCAT__V1__ENVELOPE__BODY_VISIT_COMPLETED
                  ? e->visit_completed->visit_id
                  : e->visit_postponed->visit_id;
-        s_get_fact(c, 'V', id, &f);
+        c->new_subject = !s_get_fact(c, 'V', id, &f);
         f.closed = s_min(f.closed, day);
     }
     int rc = s_set_fact(c, 'V', id, &f);
