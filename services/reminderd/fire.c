@@ -18,8 +18,8 @@
     Why history does not flood: only the CURRENT occurrence of a deadline
     fires, so a deadline first seen past several stages issues one
     reminder, for the stage it is in today. */
-#include <stdio.h>
 #include <malloc.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

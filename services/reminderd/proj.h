@@ -118,9 +118,10 @@ int rem_proj_merge(const kv_t *kv, MDB_txn *txn, size_t max, size_t *merged);
     and closed within the chunk costs nothing.  Applied in key order, the
     chunk walks by_day from its first page to its last; applied in
     slices, one transaction each, a transaction dirties only the pages
-    of its slice's key range, which bounds LMDB's heap of dirty pages
-    whatever the size of the index.  Applying a change twice does no
-    harm, so a crash between slices is mended by merging again. */
+    of its slice's key range (about slice/chunk of the index) instead of
+    most of the index, and LMDB's heap of dirty pages, which keeps the
+    largest transaction's worth, stays small.  Applying a change twice
+    does no harm, so a crash between slices is mended by merging again. */
 typedef struct rem_chunk rem_chunk_t;
 
 /*  Reads the oldest 'max' staged changes; '*chunk' is NULL if there are
