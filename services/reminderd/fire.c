@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "date.h"
 #include "log.h"
@@ -252,10 +253,19 @@ static int s_merge_staged(kv_t *kv, size_t min)
     int rc = kv_read(kv, s_count_staged, a, &err);
     if (rc || !n || n < min)
         return rc;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     for (size_t taken = REM_MERGE_CHUNK; !rc && taken == REM_MERGE_CHUNK;)
         if ((rc = s_merge_chunk(kv, &taken, &err)))
             log_warnx("firing: merging the index: %s", err.message);
-    log_debug("index: %zu staged changes merged", n);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
+                (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+    /* a long merge delays the firing: say so where operators look */
+    if (!rc && n >= REM_MERGE_CHUNK)
+        log_info("index: %zu staged changes merged in %.0f ms", n, ms);
+    else if (!rc)
+        log_debug("index: %zu staged changes merged in %.1f ms", n, ms);
     /* the chunks' copies were freed; give their pages back, or the heap
        keeps the high-water mark of the largest merge */
     malloc_trim(0);
