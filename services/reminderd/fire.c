@@ -268,7 +268,8 @@ static int s_merge_staged(kv_t *kv, size_t min)
         log_debug("index: %zu staged changes merged in %.1f ms", n, ms);
     /* the chunks' copies were freed; give their pages back, or the heap
        keeps the high-water mark of the largest merge */
-    malloc_trim(0);
+    if (n >= REM_MERGE_SLICE)
+        malloc_trim(0);
     return rc;
 }
 
