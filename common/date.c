@@ -107,3 +107,17 @@ int32_t date_today(void)
         return day;
     return (int32_t)(time(NULL) / 86400);
 }
+
+void date_key_put(uint8_t out[4], int32_t day)
+{
+    uint32_t v = (uint32_t)day ^ 0x80000000u;
+    out[0] = (uint8_t)(v >> 24), out[1] = (uint8_t)(v >> 16);
+    out[2] = (uint8_t)(v >> 8), out[3] = (uint8_t)v;
+}
+
+int32_t date_key_get(const uint8_t in[4])
+{
+    uint32_t v = (uint32_t)in[0] << 24 | (uint32_t)in[1] << 16 |
+                 (uint32_t)in[2] << 8 | in[3];
+    return (int32_t)(v ^ 0x80000000u);
+}

@@ -35,4 +35,9 @@ int32_t date_today(void);
 /*  Whether 'year' is a Gregorian leap year. */
 bool date_is_leap(int year);
 
+/*  A day as a 4-byte key whose byte order is date order (the day number
+    plus 2^31, big-endian), for LMDB keys that must sort by date. */
+void date_key_put(uint8_t out[4], int32_t day);
+int32_t date_key_get(const uint8_t in[4]);
+
 #endif

@@ -176,10 +176,10 @@ static void test_day_keys_sort(void **state)
                       date_from_ymd(2999, 12, 31)};
     for (size_t i = 0; i + 1 < sizeof days / sizeof days[0]; i++) {
         uint8_t a[4], b[4];
-        agg_tab_put_day(a, days[i]);
-        agg_tab_put_day(b, days[i + 1]);
+        date_key_put(a, days[i]);
+        date_key_put(b, days[i + 1]);
         assert_true(memcmp(a, b, 4) < 0);
-        assert_int_equal(agg_tab_get_day(a), days[i]);
+        assert_int_equal(date_key_get(a), days[i]);
     }
 }
 

@@ -71,6 +71,23 @@ static void test_today_honours_opcat_now(void **state)
     unsetenv("OPCAT_NOW");
 }
 
+/*  Day keys sort as the days do, across the epoch, and read back. */
+static void test_day_keys_sort_by_date(void **state)
+{
+    (void)state;
+    const int32_t days[] = {
+        date_from_ymd(1900, 1, 1), -1, 0, 1, date_from_ymd(2025, 12, 31),
+        date_from_ymd(2026, 1, 1)};
+    uint8_t prev[4], key[4];
+    for (size_t i = 0; i < sizeof days / sizeof days[0]; i++) {
+        date_key_put(key, days[i]);
+        assert_int_equal(date_key_get(key), days[i]);
+        if (i)
+            assert_true(memcmp(prev, key, 4) < 0);
+        memcpy(prev, key, 4);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -78,6 +95,7 @@ int main(void)
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_add_months_clamps_to_month_end),
         cmocka_unit_test(test_today_honours_opcat_now),
+        cmocka_unit_test(test_day_keys_sort_by_date),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -55,7 +55,7 @@ static int s_state_fact(agg_tx_t *tx, const event_t *e, int32_t day)
 static void s_dated_key(uint8_t key[15], const event_t *e, int32_t day)
 {
     memcpy(key, e->state, 3);
-    agg_tab_put_day(key + 3, day);
+    date_key_put(key + 3, day);
     be64_put(key + 7, e->sequence);
 }
 
@@ -94,7 +94,7 @@ static int s_art17(agg_tx_t *tx, const event_t *e, int32_t day)
 {
     uint8_t key[8];
     memcpy(key, e->state, 3);
-    agg_tab_put_day(key + 3, day);
+    date_key_put(key + 3, day);
     key[7] = e->body_case == OPCAT__V1__ENVELOPE__BODY_ART17_LISTED
                  ? AGG_ART17_LISTED
                  : AGG_ART17_DELISTED;
@@ -336,8 +336,8 @@ static int s_summary(agg_tx_t *tx, const event_t *e)
     if (b->grants && validate_parse_amount(b->grant_amount, &rec.grant_cents))
         snprintf(rec.currency, sizeof rec.currency, "%s", b->grant_currency);
     uint8_t key[16];
-    agg_tab_put_day(key, from);
-    agg_tab_put_day(key + 4, to);
+    date_key_put(key, from);
+    date_key_put(key + 4, to);
     be64_put(key + 8, e->sequence);
     int rc = agg_tab_put(tx, AGG_DB_SUMMARY, key, sizeof key, &rec, sizeof rec);
     if (!rc && rec.currency[0]) {

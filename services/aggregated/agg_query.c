@@ -111,7 +111,7 @@ static int s_npm_body(agg_tx_t *tx, const request_t *r, json_t *npm)
 {
     uint8_t start[7];
     memcpy(start, r->state, 3);
-    agg_tab_put_day(start + 3, INT32_MIN);
+    date_key_put(start + 3, INT32_MIN);
     MDB_val key = {sizeof start, start}, val;
     MDB_cursor *cur;
     int rc = mdb_cursor_open(tx->txn, tx->dbi[AGG_DB_NPM], &cur);
@@ -122,7 +122,7 @@ static int s_npm_body(agg_tx_t *tx, const request_t *r, json_t *npm)
         const uint8_t *k = key.mv_data;
         const char *v = val.mv_data;
         if (key.mv_size != 15 || memcmp(k, r->state, 3) != 0 ||
-            agg_tab_get_day(k + 3) > r->as_of)
+            date_key_get(k + 3) > r->as_of)
             break;
         if (val.mv_size < 3 || v[val.mv_size - 1] != '\0')
             continue;
@@ -267,16 +267,16 @@ static int s_dialogues(agg_tx_t *tx, const request_t *r, json_t *out)
         json_object_set_new(out, i == 0 ? "state" : "npm", dates);
         uint8_t k[8] = {(uint8_t)kinds[i]};
         memcpy(k + 1, r->state, 3);
-        agg_tab_put_day(k + 4, INT32_MIN);
+        date_key_put(k + 4, INT32_MIN);
         MDB_val key = {8, k}, val;
         rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
         for (; rc == 0; rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) {
             const uint8_t *f = key.mv_data;
             if (key.mv_size != 8 || memcmp(f, k, 4) != 0 ||
-                agg_tab_get_day(f + 4) > r->as_of)
+                date_key_get(f + 4) > r->as_of)
                 break;
             json_array_append_new(
-                dates, s_date_or_null(agg_tab_get_day(f + 4), r->as_of));
+                dates, s_date_or_null(date_key_get(f + 4), r->as_of));
         }
         rc = rc == MDB_NOTFOUND ? 0 : rc;
     }

@@ -139,7 +139,7 @@ static void s_add_amount(summaries_t *s, const char *code, int64_t cents)
 static void s_summaries(build_t *b)
 {
     uint8_t start[16] = {0};
-    agg_tab_put_day(start, b->from);
+    date_key_put(start, b->from);
     MDB_val key = {sizeof start, start}, val;
     MDB_cursor *cur;
     if ((b->rc = mdb_cursor_open(b->tx->txn, b->tx->dbi[AGG_DB_SUMMARY], &cur)))
@@ -148,9 +148,9 @@ static void s_summaries(build_t *b)
     for (; rc == 0; rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) {
         const uint8_t *k = key.mv_data;
         agg_summary_rec_t rec;
-        if (agg_tab_get_day(k) > b->as_of)
+        if (date_key_get(k) > b->as_of)
             break;
-        if (agg_tab_get_day(k + 4) > b->as_of || val.mv_size != sizeof rec)
+        if (date_key_get(k + 4) > b->as_of || val.mv_size != sizeof rec)
             continue;
         memcpy(&rec, val.mv_data, sizeof rec);
         for (int i = 0; i < AGG_PLACE_CATEGORIES; i++)
@@ -238,7 +238,7 @@ int agg_stats_npm_due(agg_tx_t *tx, const char *state, int32_t ratified_on,
 {
     uint8_t start[7];
     memcpy(start, state, 3);
-    agg_tab_put_day(start + 3, INT32_MIN);
+    date_key_put(start + 3, INT32_MIN);
     MDB_val key = {sizeof start, start}, val;
     MDB_cursor *cur;
     int total = 0;
@@ -249,7 +249,7 @@ int agg_stats_npm_due(agg_tx_t *tx, const char *state, int32_t ratified_on,
     for (; rc == 0; rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) {
         const uint8_t *k = key.mv_data, *v = val.mv_data;
         if (key.mv_size != 15 || memcmp(k, state, 3) != 0 ||
-            agg_tab_get_day(k + 3) > as_of)
+            date_key_get(k + 3) > as_of)
             break;
         if (val.mv_size == 2 && v[0] == 4)
             total += v[1];
@@ -266,7 +266,7 @@ int agg_stats_art17_listed(agg_tx_t *tx, const char *state, int32_t as_of,
 {
     uint8_t probe[8];
     memcpy(probe, state, 3);
-    agg_tab_put_day(probe + 3, as_of == INT32_MAX ? as_of : as_of + 1);
+    date_key_put(probe + 3, as_of == INT32_MAX ? as_of : as_of + 1);
     probe[7] = 0;
     MDB_val key = {sizeof probe, probe}, val;
     MDB_cursor *cur;
@@ -277,7 +277,7 @@ int agg_stats_art17_listed(agg_tx_t *tx, const char *state, int32_t as_of,
     rc = mdb_cursor_get(cur, &key, &val, rc == 0 ? MDB_PREV : MDB_LAST);
     const uint8_t *k = key.mv_data;
     *listed = rc == 0 && key.mv_size == 8 && memcmp(k, state, 3) == 0 &&
-              agg_tab_get_day(k + 3) <= as_of && k[7] == AGG_ART17_LISTED;
+              date_key_get(k + 3) <= as_of && k[7] == AGG_ART17_LISTED;
     mdb_cursor_close(cur);
     return rc == MDB_NOTFOUND ? 0 : rc;
 }

@@ -67,16 +67,6 @@ static uint32_t s_get_be32(const uint8_t in[4])
            (uint32_t)in[2] << 8 | in[3];
 }
 
-void agg_tab_put_day(uint8_t out[4], int32_t day)
-{
-    s_put_be32(out, (uint32_t)day ^ 0x80000000u);
-}
-
-int32_t agg_tab_get_day(const uint8_t in[4])
-{
-    return (int32_t)(s_get_be32(in) ^ 0x80000000u);
-}
-
 /*  The bucket of 'day' at 'level' (0 year, 1 month, 2 day). */
 static uint32_t s_bucket(int level, int32_t day)
 {
@@ -214,7 +204,7 @@ static void s_set_key(uint8_t key[SET_KEY_LEN], char kind, const char *state,
 {
     key[0] = (uint8_t)kind;
     memcpy(key + 1, state, 3);
-    agg_tab_put_day(key + 4, day);
+    date_key_put(key + 4, day);
 }
 
 /*  Adds 'delta' to the SETS count under key 'k'. */
@@ -287,7 +277,7 @@ int agg_tab_set_states(agg_tx_t *tx, char kind, int32_t from, int32_t to,
             memcpy(state, k + 1, 3); /* a later State: seek its 'from' */
             continue;
         }
-        if (agg_tab_get_day(k + 4) <= to) {
+        if (date_key_get(k + 4) <= to) {
             char code[4] = {(char)state[0], (char)state[1], (char)state[2], 0};
             json_array_append_new(array, json_string(code));
         }

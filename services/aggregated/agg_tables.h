@@ -154,12 +154,6 @@ typedef struct {
     agg_delta_t *delta;
 } agg_tx_t;
 
-/*  Writes the day key of 'day' into 'out' (4 bytes). */
-void agg_tab_put_day(uint8_t out[4], int32_t day);
-
-/*  Reads a day key. */
-int32_t agg_tab_get_day(const uint8_t in[4]);
-
 /*  Adds 'delta' to the counter ('tag', 'sub' (3 bytes, NULL: zeros)) on
     'day'.  Returns 0 or an LMDB code. */
 int agg_tab_sum_add(agg_tx_t *tx, char tag, const char *sub, int32_t day,

@@ -197,17 +197,13 @@ static int s_raw_txn(void *arg, MDB_txn *txn)
     int rc = 0;
     for (unsigned long i = a->first; !rc && i < a->first + a->count; i++) {
         int len = snprintf((char *)key + 5, sizeof key - 5, "B%lu", i);
-        uint32_t day =
-            (uint32_t)(date_from_ymd(2030, 7, 1) + (int32_t)(i % 3650)) ^
-            0x80000000u;
         key[4] = 'R';
         MDB_val k = {1 + (size_t)len, key + 4}, v = {36, value};
         rc = mdb_put(txn, kv_dbi(a->kv, 0), &k, &v, 0);
         key[4] = (uint8_t)REM_RULE_NPM_REPLY;
         v.mv_size = 20;
         rc = rc ? rc : mdb_put(txn, kv_dbi(a->kv, 1), &k, &v, 0);
-        key[0] = (uint8_t)(day >> 24), key[1] = (uint8_t)(day >> 16);
-        key[2] = (uint8_t)(day >> 8), key[3] = (uint8_t)day;
+        date_key_put(key, date_from_ymd(2030, 7, 1) + (int32_t)(i % 3650));
         k = (MDB_val){5 + (size_t)len, key}, v = (MDB_val){0, value};
         rc = rc ? rc : mdb_put(txn, kv_dbi(a->kv, 2), &k, &v, 0);
     }

@@ -54,20 +54,6 @@ const char *const *rem_proj_dbs(void)
     return s_dbs;
 }
 
-static void s_put_day(uint8_t out[4], int32_t day)
-{
-    uint32_t v = (uint32_t)day ^ 0x80000000u;
-    out[0] = (uint8_t)(v >> 24), out[1] = (uint8_t)(v >> 16);
-    out[2] = (uint8_t)(v >> 8), out[3] = (uint8_t)v;
-}
-
-static int32_t s_get_day(const uint8_t in[4])
-{
-    uint32_t v = (uint32_t)in[0] << 24 | (uint32_t)in[1] << 16 |
-                 (uint32_t)in[2] << 8 | in[3];
-    return (int32_t)(v ^ 0x80000000u);
-}
-
 static size_t s_deadline_key(uint8_t *key, rem_rule_t rule, const char *subject)
 {
     size_t len = strnlen(subject, EVENT_ID_MAX);
@@ -82,7 +68,7 @@ static size_t s_fired_key(uint8_t *key, rem_rule_t rule, const char *subject,
     size_t len = s_deadline_key(key, rule, subject);
     key[len++] = 0;
     key[len++] = (uint8_t)stage;
-    s_put_day(key + len, day);
+    date_key_put(key + len, day);
     return len + 4;
 }
 
@@ -100,7 +86,7 @@ static int s_index(const ctx_t *c, int32_t day, rem_rule_t rule,
 {
     uint8_t op[1 + KEY_MAX], num[8] = {0};
     op[0] = put;
-    s_put_day(op + 1, day);
+    date_key_put(op + 1, day);
     size_t len = 1 + 4 + s_deadline_key(op + 5, rule, subject);
     MDB_dbi dbi = kv_dbi(c->kv, REM_DB_STAGED);
     MDB_cursor *cur;
@@ -603,7 +589,7 @@ int rem_proj_due(const kv_t *kv, MDB_txn *txn, int32_t day, size_t max,
         if ((rc = mdb_cursor_get(cur, &k, &v, op)))
             break;
         if (k.mv_size < 6 || k.mv_size > 5 + EVENT_ID_MAX ||
-            s_get_day(k.mv_data) > day)
+            date_key_get(k.mv_data) > day)
             break;
         rem_deadline_t d;
         deadline_rec_t rec;
@@ -659,7 +645,7 @@ static bool s_fired_from(rem_fired_t *f, const MDB_val *k, const MDB_val *v)
     memcpy(f->subject, p + 1, len);
     f->subject[len] = '\0';
     f->stage = (rem_stage_t)p[len + 2];
-    f->day = s_get_day(p + len + 3);
+    f->day = date_key_get(p + len + 3);
     f->issued_on = rec.issued_on, f->due = rec.due;
     memcpy(f->state, rec.state, 4);
     f->state[3] = '\0';
