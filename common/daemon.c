@@ -1,6 +1,8 @@
 /*  daemon: signals, usage and the start line (see daemon.h). */
 #include "daemon.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <zmq.h>
@@ -66,6 +68,34 @@ void daemon_no_operands(const char *name, int argc, char **argv,
     fprintf(stderr, "%s: unexpected argument: %s\n", name, argv[optind]);
     usage(stderr);
     exit(1);
+}
+
+int daemon_parse_number(const char *flag, const char *text, long long min,
+                        long long max, long long *value, err_t *err)
+{
+    char *end;
+    errno = 0;
+    long long n = strtoll(text, &end, 10);
+    /* strtoll would skip leading blanks; a value is its digits only */
+    bool digits = isdigit((unsigned char)text[0]) ||
+                  (text[0] == '-' && isdigit((unsigned char)text[1]));
+    if (!digits || *end || errno || n < min || n > max)
+        return err_set(err, OPCAT_EINVAL, flag,
+                       "%s: \"%.40s\" must be a whole number from %lld to "
+                       "%lld",
+                       flag, text, min, max);
+    *value = n;
+    return OPCAT_OK;
+}
+
+long long daemon_number(const char *flag, const char *text, long long min,
+                        long long max)
+{
+    err_t err;
+    long long n = 0;
+    if (daemon_parse_number(flag, text, min, max, &n, &err))
+        fatalx("%s", err.message);
+    return n;
 }
 
 void daemon_log_start(const char *name, const char *with)

@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "cfg.h"
+#include "err.h"
 
 /*  Installs the handlers and returns the stop flag (0 until a signal). */
 volatile sig_atomic_t *daemon_signals(void);
@@ -39,6 +40,17 @@ _Noreturn void daemon_usage_exit(int option, void (*usage)(FILE *out));
     (argv[optind..]): no daemon takes any. */
 void daemon_no_operands(const char *name, int argc, char **argv,
                         void (*usage)(FILE *out));
+
+/*  Parses 'text', the value of option 'flag' (as typed: "--timeout"), as
+    a whole number in [min, max].  Returns OPCAT_OK with '*value' set, or
+    OPCAT_EINVAL with 'err' naming the flag and the range. */
+int daemon_parse_number(const char *flag, const char *text, long long min,
+                        long long max, long long *value, err_t *err);
+
+/*  The same for a daemon's command line: exits 1 with the message when
+    the value is not a number in range. */
+long long daemon_number(const char *flag, const char *text, long long min,
+                        long long max);
 
 /*  Logs "NAME VERSION starting (libzmq X.Y.Z[, WITH])". */
 void daemon_log_start(const char *name, const char *with);

@@ -42,6 +42,32 @@ static void test_a_daemons_own_options_are_left_to_it(void **state)
     assert_int_equal(flags.check + flags.verbose, 0);
 }
 
+static void
+test_numbers_in_range_pass_and_others_name_flag_and_range(void **state)
+{
+    (void)state;
+    err_t err;
+    long long n = -1;
+    assert_int_equal(daemon_parse_number("--batch", "0", 0, 100, &n, &err),
+                     OPCAT_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(daemon_parse_number("--batch", "100", 0, 100, &n, &err),
+                     OPCAT_OK);
+    assert_int_equal(n, 100);
+    const char *bad[] = {
+        "", "101", "-1", "12x", "x", " 5", "99999999999999999999"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        n = 7;
+        assert_int_equal(
+            daemon_parse_number("--batch", bad[i], 0, 100, &n, &err),
+            OPCAT_EINVAL);
+        assert_int_equal(n, 7); /* untouched */
+        assert_non_null(strstr(err.message, "--batch: \""));
+        assert_non_null(
+            strstr(err.message, "must be a whole number from 0 to 100"));
+    }
+}
+
 static void test_sigterm_sets_the_stop_flag_and_sigpipe_is_ignored(void **state)
 {
     (void)state;
@@ -58,6 +84,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_shared_options_fill_cfg_and_flags),
         cmocka_unit_test(test_a_daemons_own_options_are_left_to_it),
+        cmocka_unit_test(
+            test_numbers_in_range_pass_and_others_name_flag_and_range),
         cmocka_unit_test(
             test_sigterm_sets_the_stop_flag_and_sigpipe_is_ignored),
     };

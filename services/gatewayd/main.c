@@ -54,17 +54,6 @@ static void s_usage(FILE *out)
         "it.\n");
 }
 
-/*  Parses a whole number in [min, max] for option 'name', or exits. */
-static long s_number(const char *name, const char *text, long min, long max)
-{
-    char *end;
-    long n = strtol(text, &end, 10);
-    if (!*text || *end || n < min || n > max)
-        fatalx("--%s: \"%s\" must be a number from %ld to %ld", name, text, min,
-               max);
-    return n;
-}
-
 static void s_option(gw_options_t *o, daemon_flags_t *flags, int c)
 {
     if (daemon_option(c, optarg, &o->cfg, flags))
@@ -86,11 +75,11 @@ static void s_option(gw_options_t *o, daemon_flags_t *flags, int c)
         o->cfg.reminders = optarg;
         break;
     case 't':
-        o->timeout_ms = (int)s_number("timeout", optarg, 10, 600000);
+        o->timeout_ms = (int)daemon_number("--timeout", optarg, 10, 600000);
         break;
     case 'c':
         o->max_connections =
-            (unsigned)s_number("max-connections", optarg, 2, 10000);
+            (unsigned)daemon_number("--max-connections", optarg, 2, 10000);
         break;
     case 'h':
     default:

@@ -146,18 +146,6 @@ static void s_parse(int argc, char **argv, ntf_t *self, opts_t *o)
     o->config = cfg_pick(o->config, "OPCAT_NOTIFY_CONFIG", NULL);
 }
 
-/*  A whole-number flag in [min, max], or exit naming it. */
-static long long s_number(const char *value, const char *flag, long long min,
-                          long long max)
-{
-    char *end;
-    long long n = strtoll(value, &end, 10);
-    if (!*value || *end || n < min || n > max)
-        fatalx("%s: \"%s\" must be a whole number from %lld to %lld", flag,
-               value, min, max);
-    return n;
-}
-
 static bool s_is_state(void *arg, const char *code)
 {
     return codes_is_state(arg, code);
@@ -187,16 +175,19 @@ static void s_settings(ntf_t *self, const opts_t *o)
     ntf_settings_t *s = ntf_config_settings(self->config);
     if (o->retry_base)
         s->retry_base_ms =
-            s_number(o->retry_base, "--retry-base-ms", 1, 86400000);
+            daemon_number("--retry-base-ms", o->retry_base, 1, 86400000);
     if (o->retry_max)
         s->retry_max_ms =
-            s_number(o->retry_max, "--retry-max-ms", 1, 7LL * 86400000);
+            daemon_number("--retry-max-ms", o->retry_max, 1, 7LL * 86400000);
     if (o->attempts)
-        s->max_attempts = (int)s_number(o->attempts, "--max-attempts", 1, 1000);
+        s->max_attempts =
+            (int)daemon_number("--max-attempts", o->attempts, 1, 1000);
     if (o->timeout)
-        s->timeout_ms = (int)s_number(o->timeout, "--timeout-ms", 100, 600000);
+        s->timeout_ms =
+            (int)daemon_number("--timeout-ms", o->timeout, 100, 600000);
     if (o->max_age)
-        s->max_age_days = (int)s_number(o->max_age, "--max-age-days", 0, 36500);
+        s->max_age_days =
+            (int)daemon_number("--max-age-days", o->max_age, 0, 36500);
     if (o->now && !date_parse(o->now, &self->now))
         fatalx("--now: \"%s\" is not a date YYYY-MM-DD", o->now);
 }
