@@ -17,6 +17,10 @@ struct kv {
     MDB_dbi meta;
     size_t count;
     size_t map_size;
+    /* what kv_reopen() needs to open it again */
+    char *dir;
+    char *names[KV_MAX_DBS];
+    unsigned flags[KV_MAX_DBS];
 };
 
 int kv_error(err_t *err, int rc, const char *what)
@@ -41,15 +45,14 @@ int kv_error(err_t *err, int rc, const char *what)
     return err_set(err, code, "", "%s: %s", what, mdb_strerror(rc));
 }
 
-static int s_open_dbs(kv_t *self, const char *const *names,
-                      const unsigned *flags, err_t *err)
+static int s_open_dbs(kv_t *self, err_t *err)
 {
     MDB_txn *txn;
     int rc = mdb_txn_begin(self->env, NULL, 0, &txn);
     if (rc)
         return kv_error(err, rc, "begin");
     for (size_t i = 0; i < self->count && !rc; i++)
-        rc = mdb_dbi_open(txn, names[i], MDB_CREATE | (flags ? flags[i] : 0),
+        rc = mdb_dbi_open(txn, self->names[i], MDB_CREATE | self->flags[i],
                           &self->dbis[i]);
     if (!rc)
         rc = mdb_dbi_open(txn, "meta", MDB_CREATE, &self->meta);
@@ -59,6 +62,52 @@ static int s_open_dbs(kv_t *self, const char *const *names,
     }
     rc = mdb_txn_commit(txn);
     return rc ? kv_error(err, rc, "commit") : OPCAT_OK;
+}
+
+/*  Creates and opens the environment and its databases as remembered in
+    'self' (at self->map_size when set). */
+static int s_open_env(kv_t *self, err_t *err)
+{
+    int rc = mdb_env_create(&self->env);
+    if (rc)
+        return kv_error(err, rc, "create environment");
+    mdb_env_set_maxdbs(self->env, KV_MAX_DBS + 1);
+    mdb_env_set_mapsize(self->env,
+                        self->map_size ? self->map_size : KV_INITIAL_MAP);
+    /* MDB_NOMETASYNC: one fsync per commit instead of two.  A system crash
+       may then undo the last commit (LMDB keeps the file consistent: ACI,
+       not D).  That is safe here and only here: a consumer's state is a
+       projection of the store, and an undone commit moves its checkpoint
+       back with it, so the events are simply applied again; a reminder
+       fired again gets the same derived id and the store answers
+       duplicate.  The store itself keeps full durability. */
+    rc = mdb_env_open(self->env, self->dir, MDB_NOTLS | MDB_NOMETASYNC, 0644);
+    if (!rc) {
+        MDB_envinfo info;
+        mdb_env_info(self->env, &info);
+        self->map_size = info.me_mapsize;
+        if (s_open_dbs(self, err) == OPCAT_OK)
+            return OPCAT_OK;
+    } else {
+        kv_error(err, rc, self->dir);
+    }
+    mdb_env_close(self->env);
+    self->env = NULL;
+    return err->code;
+}
+
+/*  Keeps copies of what s_open_env() needs. */
+static int s_remember(kv_t *self, const char *dir, const char *const *names,
+                      const unsigned *flags, err_t *err)
+{
+    if (!(self->dir = strdup(dir)))
+        return err_set(err, OPCAT_ENOMEM, "", "out of memory");
+    for (size_t i = 0; i < self->count; i++) {
+        if (!(self->names[i] = strdup(names[i])))
+            return err_set(err, OPCAT_ENOMEM, "", "out of memory");
+        self->flags[i] = flags ? flags[i] : 0;
+    }
+    return OPCAT_OK;
 }
 
 kv_t *kv_open(const char *dir, const char *const *names, const unsigned *flags,
@@ -76,42 +125,29 @@ kv_t *kv_open(const char *dir, const char *const *names, const unsigned *flags,
         return NULL;
     }
     self->count = count;
-    int rc = mdb_env_create(&self->env);
-    if (rc) {
-        kv_error(err, rc, "create environment");
-        free(self);
-        return NULL;
-    }
-    mdb_env_set_maxdbs(self->env, KV_MAX_DBS + 1);
-    mdb_env_set_mapsize(self->env, KV_INITIAL_MAP);
-    /* MDB_NOMETASYNC: one fsync per commit instead of two.  A system crash
-       may then undo the last commit (LMDB keeps the file consistent: ACI,
-       not D).  That is safe here and only here: a consumer's state is a
-       projection of the store, and an undone commit moves its checkpoint
-       back with it, so the events are simply applied again; a reminder
-       fired again gets the same derived id and the store answers
-       duplicate.  The store itself keeps full durability. */
-    rc = mdb_env_open(self->env, dir, MDB_NOTLS | MDB_NOMETASYNC, 0644);
-    if (rc) {
-        kv_error(err, rc, dir);
-        kv_destroy(&self);
-        return NULL;
-    }
-    MDB_envinfo info;
-    mdb_env_info(self->env, &info);
-    self->map_size = info.me_mapsize;
-    if (s_open_dbs(self, names, flags, err))
+    if (s_remember(self, dir, names, flags, err) || s_open_env(self, err))
         kv_destroy(&self);
     return self;
+}
+
+int kv_reopen(kv_t *self, err_t *err)
+{
+    mdb_env_close(self->env);
+    self->env = NULL;
+    return s_open_env(self, err);
 }
 
 void kv_destroy(kv_t **self_p)
 {
     if (!self_p || !*self_p)
         return;
-    if ((*self_p)->env)
-        mdb_env_close((*self_p)->env);
-    free(*self_p);
+    kv_t *self = *self_p;
+    if (self->env)
+        mdb_env_close(self->env);
+    free(self->dir);
+    for (size_t i = 0; i < self->count; i++)
+        free(self->names[i]);
+    free(self);
     *self_p = NULL;
 }
 
@@ -132,8 +168,18 @@ static int s_grow(kv_t *self)
     return rc;
 }
 
+/*  An error when a failed kv_reopen() left the environment closed. */
+static int s_closed(const kv_t *self, err_t *err)
+{
+    return self->env ? OPCAT_OK
+                     : err_set(err, OPCAT_EIO, "", "%s: environment closed",
+                               self->dir);
+}
+
 int kv_write(kv_t *self, kv_txn_fn fn, void *arg, err_t *err)
 {
+    if (s_closed(self, err))
+        return err->code;
     for (;;) {
         MDB_txn *txn;
         int rc = mdb_txn_begin(self->env, NULL, 0, &txn);
@@ -152,6 +198,8 @@ int kv_write(kv_t *self, kv_txn_fn fn, void *arg, err_t *err)
 
 int kv_read(kv_t *self, kv_txn_fn fn, void *arg, err_t *err)
 {
+    if (s_closed(self, err))
+        return err->code;
     MDB_txn *txn;
     int rc = mdb_txn_begin(self->env, NULL, MDB_RDONLY, &txn);
     if (rc == MDB_MAP_RESIZED) {

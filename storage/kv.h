@@ -28,6 +28,15 @@ typedef struct kv kv_t;
 kv_t *kv_open(const char *dir, const char *const *names, const unsigned *flags,
               size_t count, err_t *err);
 
+/*  Closes the environment and opens it again, as kv_open() did.
+    LMDB keeps the pages a write transaction dirtied in a pool it reuses
+    and frees only when the environment closes, so after big transactions
+    (a catch-up) the pool holds their size; this gives it back.  No
+    transaction may be open.  On failure (logged by the caller) the
+    environment is closed and every other call fails until a reopen
+    succeeds. */
+int kv_reopen(kv_t *self, err_t *err);
+
 /*  Closes the environment; '*self' becomes NULL.  NULL allowed. */
 void kv_destroy(kv_t **self);
 

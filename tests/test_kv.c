@@ -1,0 +1,193 @@
+/*  Unit tests of storage/kv: a consumer's environment.
+
+    - records and the checkpoint written in one transaction survive a
+      close and a kv_reopen(), under the same database handles;
+    - a write bigger than the initial map grows it and commits;
+    - a failed transaction leaves nothing;
+    - a reopen that fails leaves every call failing with a message, and
+      a later reopen recovers;
+    - kv_clear empties every database and the checkpoint. */
+#include "test_common.h"
+
+#include <string.h>
+#include <unistd.h>
+
+#include "kv.h"
+
+static const char *const s_names[] = {"alpha", "beta"};
+
+typedef struct {
+    kv_t *kv;
+    char dir[64];
+} fixture_t;
+
+static int s_setup(void **state)
+{
+    fixture_t *f = calloc(1, sizeof *f);
+    err_t err;
+    snprintf(f->dir, sizeof f->dir, "/tmp/test-kv.XXXXXX");
+    assert_non_null(mkdtemp(f->dir));
+    f->kv = kv_open(f->dir, s_names, NULL, 2, &err);
+    assert_non_null(f->kv);
+    *state = f;
+    return 0;
+}
+
+static int s_teardown(void **state)
+{
+    fixture_t *f = *state;
+    kv_destroy(&f->kv);
+    char cmd[200];
+    snprintf(cmd, sizeof cmd, "rm -rf %s %s.moved", f->dir, f->dir);
+    int rc = system(cmd);
+    free(f);
+    return rc == 0 ? 0 : -1;
+}
+
+typedef struct {
+    kv_t *kv;
+    uint32_t count;    /* records to put in "beta" */
+    size_t value_size; /* bytes each */
+    uint64_t checkpoint;
+    int fail; /* non-zero: abort with this after the puts */
+} put_t;
+
+static int s_put(void *arg, MDB_txn *txn)
+{
+    put_t *p = arg;
+    char *value = calloc(1, p->value_size + 1);
+    int rc = 0;
+    for (uint32_t i = 0; i < p->count && !rc; i++) {
+        memset(value, 'a' + (int)(i % 26), p->value_size);
+        MDB_val k = {sizeof i, &i}, v = {p->value_size, value};
+        rc = mdb_put(txn, kv_dbi(p->kv, 1), &k, &v, 0);
+    }
+    free(value);
+    if (!rc)
+        rc = kv_set_checkpoint(p->kv, txn, p->checkpoint);
+    return rc ? rc : p->fail;
+}
+
+typedef struct {
+    kv_t *kv;
+    size_t entries;
+    uint64_t checkpoint;
+} count_t;
+
+static int s_count(void *arg, MDB_txn *txn)
+{
+    count_t *c = arg;
+    MDB_stat st;
+    int rc = mdb_stat(txn, kv_dbi(c->kv, 1), &st);
+    c->entries = rc ? 0 : st.ms_entries;
+    c->checkpoint = kv_checkpoint(c->kv, txn);
+    return rc;
+}
+
+static count_t s_read(kv_t *kv)
+{
+    count_t c = {kv, 0, 0};
+    err_t err;
+    CHECK(kv_read(kv, s_count, &c, &err), &err);
+    return c;
+}
+
+static void test_records_survive_a_reopen(void **state)
+{
+    fixture_t *f = *state;
+    err_t err;
+    put_t p = {f->kv, 1000, 100, 1000, 0};
+    CHECK(kv_write(f->kv, s_put, &p, &err), &err);
+    MDB_dbi before = kv_dbi(f->kv, 1);
+    CHECK(kv_reopen(f->kv, &err), &err);
+    assert_int_equal(kv_dbi(f->kv, 1), before);
+    count_t c = s_read(f->kv);
+    assert_int_equal(c.entries, 1000);
+    assert_int_equal(c.checkpoint, 1000);
+    uint64_t checkpoint = 0;
+    CHECK(kv_load_checkpoint(f->kv, &checkpoint, &err), &err);
+    assert_int_equal(checkpoint, 1000);
+    /* and it takes writes again */
+    p.count = 2000;
+    p.checkpoint = 3000;
+    CHECK(kv_write(f->kv, s_put, &p, &err), &err);
+    assert_int_equal(s_read(f->kv).entries, 2000);
+}
+
+static void test_a_write_bigger_than_the_map_grows_it(void **state)
+{
+    fixture_t *f = *state;
+    err_t err;
+    /* 48 MiB of values in one transaction: more than the 32 MiB map */
+    put_t p = {f->kv, 12288, 4096, 7, 0};
+    CHECK(kv_write(f->kv, s_put, &p, &err), &err);
+    count_t c = s_read(f->kv);
+    assert_int_equal(c.entries, 12288);
+    assert_int_equal(c.checkpoint, 7);
+    CHECK(kv_reopen(f->kv, &err), &err); /* at the grown size */
+    assert_int_equal(s_read(f->kv).entries, 12288);
+}
+
+static void test_a_failed_transaction_leaves_nothing(void **state)
+{
+    fixture_t *f = *state;
+    err_t err;
+    put_t p = {f->kv, 10, 10, 99, OPCAT_EINVAL};
+    assert_int_equal(kv_write(f->kv, s_put, &p, &err), OPCAT_EINVAL);
+    count_t c = s_read(f->kv);
+    assert_int_equal(c.entries, 0);
+    assert_int_equal(c.checkpoint, 0);
+}
+
+static void test_a_failed_reopen_fails_calls_until_one_succeeds(void **state)
+{
+    fixture_t *f = *state;
+    err_t err;
+    put_t p = {f->kv, 5, 10, 5, 0};
+    CHECK(kv_write(f->kv, s_put, &p, &err), &err);
+    char moved[80];
+    snprintf(moved, sizeof moved, "%s.moved", f->dir);
+    assert_int_equal(rename(f->dir, moved), 0);
+    FILE *file = fopen(f->dir, "w"); /* a file where the directory was */
+    assert_non_null(file);
+    fclose(file);
+    assert_int_not_equal(kv_reopen(f->kv, &err), 0);
+    count_t c = {f->kv, 0, 0};
+    assert_int_equal(kv_read(f->kv, s_count, &c, &err), OPCAT_EIO);
+    assert_non_null(strstr(err.message, "environment closed"));
+    assert_int_equal(kv_write(f->kv, s_put, &p, &err), OPCAT_EIO);
+    assert_int_equal(unlink(f->dir), 0);
+    assert_int_equal(rename(moved, f->dir), 0);
+    CHECK(kv_reopen(f->kv, &err), &err);
+    assert_int_equal(s_read(f->kv).entries, 5);
+}
+
+static void test_clear_empties_everything(void **state)
+{
+    fixture_t *f = *state;
+    err_t err;
+    put_t p = {f->kv, 50, 10, 50, 0};
+    CHECK(kv_write(f->kv, s_put, &p, &err), &err);
+    CHECK(kv_clear(f->kv, &err), &err);
+    count_t c = s_read(f->kv);
+    assert_int_equal(c.entries, 0);
+    assert_int_equal(c.checkpoint, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_records_survive_a_reopen, s_setup,
+                                        s_teardown),
+        cmocka_unit_test_setup_teardown(
+            test_a_write_bigger_than_the_map_grows_it, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(
+            test_a_failed_transaction_leaves_nothing, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(
+            test_a_failed_reopen_fails_calls_until_one_succeeds, s_setup,
+            s_teardown),
+        cmocka_unit_test_setup_teardown(test_clear_empties_everything, s_setup,
+                                        s_teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
