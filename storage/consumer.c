@@ -2,17 +2,27 @@
 #include "consumer.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <zmq.h>
 
 #include "auth.h"
 #include "bus.h"
 #include "follow.h"
+#include "gather.h"
 #include "log.h"
 #include "query.h"
 
 #define TICK_MAX_MS 1000
+/* gathered catch-up events commit at the latest this long after the first
+   was held, even when the store is slow to send the next page */
+#define GATHER_MAX_MS 500
+/* a transaction of more than this many events is a catch-up's (live
+   batches are smaller): once caught up after one, the memory it took is
+   given back (s_release_when_caught_up) */
+#define BIG_BATCH 4096
 
 struct consumer {
     const consumer_spec_t *spec;
@@ -24,6 +34,9 @@ struct consumer {
     uint64_t position;
     uint64_t applied;
     bool reported_caught_up;
+    gather_t *gather; /* catch-up pages held for one transaction, or NULL */
+    int64_t gathered_since_ms;
+    bool big_batches; /* applied since the last release */
 };
 
 typedef struct {
@@ -59,9 +72,17 @@ static int s_apply_batch(void *arg, MDB_txn *txn)
                                   b->events[b->count - 1].sequence);
 }
 
-static int s_on_events(void *arg, const follow_event_t *events, size_t count)
+static int64_t s_now_ms(void)
 {
-    consumer_t *self = arg;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*  Applies 'events' and moves the checkpoint in one transaction. */
+static int s_commit(consumer_t *self, const follow_event_t *events,
+                    size_t count)
+{
     batch_t b = {self, events, count};
     err_t err;
     int rc = kv_write(self->kv, s_apply_batch, &b, &err);
@@ -73,7 +94,85 @@ static int s_on_events(void *arg, const follow_event_t *events, size_t count)
     }
     self->position = events[count - 1].sequence;
     self->applied += count;
+    if (count > BIG_BATCH)
+        self->big_batches = true;
     return 0;
+}
+
+/*  Commits the gathered events, if any.  On failure they stay held (the
+    checkpoint did not move) and the next call tries again. */
+static int s_flush(consumer_t *self)
+{
+    gather_t *g = self->gather;
+    if (!g || !gather_count(g))
+        return 0;
+    int rc = s_commit(self, gather_events(g), gather_count(g));
+    if (rc)
+        return rc;
+    gather_clear(g);
+    return 0;
+}
+
+/*  The follower's callback.  Without a gather each delivered batch
+    commits; with one, batches are held until catch_up_batch events or
+    the end of the catch-up (s_flush_when_due).  Returning non-zero
+    refuses the batch: the follower offers it again. */
+static int s_on_events(void *arg, const follow_event_t *events, size_t count)
+{
+    consumer_t *self = arg;
+    gather_t *g = self->gather;
+    if (!g)
+        return s_commit(self, events, count);
+    int rc = 0;
+    if (gather_count(g) + count > self->spec->catch_up_batch &&
+        (rc = s_flush(self)))
+        return rc;
+    if (!gather_count(g))
+        self->gathered_since_ms = s_now_ms();
+    if (gather_add(g, events, count) == OPCAT_OK)
+        return 0;
+    /* out of memory: commit what is held, then these on their own */
+    rc = s_flush(self);
+    return rc ? rc : s_commit(self, events, count);
+}
+
+/*  After the follower ran: commit what is gathered once caught up, full,
+    or held too long. */
+static void s_flush_when_due(consumer_t *self)
+{
+    gather_t *g = self->gather;
+    if (!g || !gather_count(g))
+        return;
+    if (follow_caught_up(self->follow) ||
+        gather_count(g) >= self->spec->catch_up_batch ||
+        s_now_ms() - self->gathered_since_ms >= GATHER_MAX_MS)
+        s_flush(self);
+}
+
+/*  After a catch-up, gives back the memory its big transactions took:
+    the gathered copies, LMDB's pool of dirty pages (freed only when the
+    environment closes, so it is reopened) and what the service's batch
+    buffers freed (glibc keeps freed memory otherwise).  Without this the
+    heap would keep the size of the largest catch-up transaction, which
+    grows with the projection; live batches need little. */
+static void s_release_when_caught_up(consumer_t *self)
+{
+    if (!self->big_batches || !follow_caught_up(self->follow) ||
+        (self->gather && gather_count(self->gather)))
+        return;
+    err_t err;
+    if (self->gather)
+        gather_shrink(self->gather, 0);
+    if (kv_reopen(self->kv, &err)) {
+        /* the environment is closed: every write fails and is retried;
+           the next loop tries the reopen again */
+        log_warnx("%s: reopening the state after the catch-up: %s",
+                  self->spec->name, err.message);
+        return;
+    }
+    self->big_batches = false;
+    malloc_trim(0);
+    log_debug("%s: catch-up memory given back", self->spec->name);
 }
 
 static json_t *s_query(void *arg, const json_t *request, err_t *err)
@@ -123,6 +222,10 @@ static int s_open(consumer_t *self, const cfg_t *cfg, bool rebuild)
     log_info("%s: state in %s%s, checkpoint %llu", self->spec->name, dir,
              rebuild ? " (rebuilt: emptied)" : "",
              (unsigned long long)self->position);
+    if (self->spec->catch_up_batch && !(self->gather = gather_new())) {
+        log_warnx("%s: out of memory", self->spec->name);
+        return OPCAT_ENOMEM;
+    }
     self->zmq = zmq_ctx_new();
     if (s_open_query(self, &err)) {
         log_warnx("%s: %s", self->spec->name, err.message);
@@ -142,6 +245,7 @@ static int s_open(consumer_t *self, const cfg_t *cfg, bool rebuild)
 
 static void s_close(consumer_t *self)
 {
+    gather_destroy(&self->gather);
     follow_destroy(&self->follow);
     bus_close(&self->query);
     auth_destroy(&self->auth);
@@ -188,10 +292,13 @@ static void s_loop(consumer_t *self, volatile sig_atomic_t *stop)
         if (zap_at >= 0 && (items[zap_at].revents & ZMQ_POLLIN))
             auth_handle(self->auth);
         follow_handle(self->follow, items, s_on_events, self);
+        s_flush_when_due(self);
+        s_release_when_caught_up(self);
         s_note_progress(self);
         if (query_at >= 0 && (items[query_at].revents & ZMQ_POLLIN))
             query_serve(self->query, 64, s_query, self);
-        timeout = TICK_MAX_MS;
+        timeout = self->gather && gather_count(self->gather) ? GATHER_MAX_MS
+                                                             : TICK_MAX_MS;
         if (self->spec->tick) {
             int want = self->spec->tick(self->spec->arg, self);
             if (want >= 0 && want < timeout)
@@ -207,6 +314,7 @@ int consumer_run(const consumer_spec_t *spec, const cfg_t *cfg, bool rebuild,
     int rc = s_open(&self, cfg, rebuild);
     if (!rc) {
         s_loop(&self, stop);
+        s_flush(&self); /* what was received commits before the stop */
         log_info("%s: stopping at checkpoint %llu (%llu events applied, "
                  "%llu holes filled)",
                  spec->name, (unsigned long long)self.position,

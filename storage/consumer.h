@@ -7,7 +7,9 @@
     through REPLAY, live from PUBLISH, holes filled), apply each batch of
     events and move the checkpoint in ONE write transaction, answer
     queries on a ROUTER (query.h), and call a timer.  All in one zmq_poll
-    loop, until the stop flag is set.
+    loop, until the stop flag is set.  Once caught up after big catch-up
+    transactions it gives their memory back (the environment is reopened
+    to free LMDB's pool of dirty pages).
 
     Because the batch and the checkpoint commit together, a crash at any
     point loses nothing and applies nothing twice: on restart the consumer
@@ -36,6 +38,13 @@ typedef struct {
     const unsigned *db_flags; /* mdb_dbi_open flags per database, or NULL */
     size_t db_count;
     const char *query_endpoint; /* ROUTER for queries, or NULL */
+    /*  Catch-up only: gather replay pages until this many events and apply
+        them in one transaction (0: one transaction per delivered page, at
+        most the store's 16,384).  Bigger transactions write each page a
+        projection touches once for more events; the gathered events are
+        copied and held until they commit.  Live events and the end of a
+        catch-up commit at once. */
+    size_t catch_up_batch;
 
     /*  Applies one event inside the batch's write transaction.  Returns 0,
         or an LMDB/OPCAT code that aborts the batch (it is offered again). */
