@@ -142,10 +142,12 @@ answers "$T/restart.jsonl"
 same "$T/first.jsonl" "$T/restart.jsonl" "restart"
 
 # --- 3. kill -9 in the middle of a catch-up ------------------------------
+# Two replay pages per transaction: the catch-up gathers pages and commits
+# several times (the default's 262,144 events would be one commit here).
 killed=0
 for attempt in 1 2 3 4 5; do
     stop "$agg_PID"
-    start agg opcat-aggregated --rebuild
+    start agg opcat-aggregated --rebuild --catch-up-batch 32768
     for _ in $(seq 400); do
         st=$(stats_status 2>/dev/null || true)
         pos=$(sed -n 's/.*"position":\([0-9]*\).*/\1/p' <<<"$st")
@@ -188,10 +190,12 @@ check_expected
 answers "$T/shuffled-answers.jsonl"
 same "$T/first.jsonl" "$T/shuffled-answers.jsonl" "shuffled import"
 
-# --- 6. bad parameters name the field; SIGTERM exits 0 -------------------
+# --- 6. bad parameters and options name the field; SIGTERM exits 0 -------
 out=$(ctl stats --as-of 2025-02-30 2>&1) && fail "a bad date was accepted"
 grep -q "as_of: not a real date" <<<"$out" || fail "bad as_of: $out"
 out=$(ctl state pe 2>&1) && fail "a bad state was accepted"
 grep -q "state:" <<<"$out" || fail "bad state: $out"
+out=$("$OPCAT_BIN/opcat-aggregated" --catch-up-batch 12x 2>&1) && fail "a bad --catch-up-batch was accepted"
+grep -q -- '--catch-up-batch: "12x" must be a whole number from 0 to' <<<"$out" || fail "bad --catch-up-batch: $out"
 stop "$agg_PID"
 echo "it_stats: ok"

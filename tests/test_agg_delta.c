@@ -7,6 +7,8 @@
     - more distinct keys than the first allocation (the index is rebuilt
       as it grows) lose nothing;
     - drain empties the buffer, also when the callback stops it;
+    - shrink gives the memory of an empty, big buffer back, and the
+      buffer works again after it;
     - an over-long key is refused. */
 #include "test_common.h"
 
@@ -97,6 +99,17 @@ static int s_total(void *arg, int db, const uint8_t *key, size_t len,
     return 0;
 }
 
+/*  Counts keys and sums, whatever their length. */
+static int s_total_any(void *arg, int db, const uint8_t *key, size_t len,
+                       int64_t sum)
+{
+    totals_t *t = arg;
+    (void)db, (void)key, (void)len;
+    t->keys++;
+    t->total += sum;
+    return 0;
+}
+
 static void test_growth(void **state)
 {
     (void)state;
@@ -114,6 +127,30 @@ static void test_growth(void **state)
     assert_int_equal(t.keys, KEYS);
     assert_int_equal(t.total, 3 * KEYS);
     assert_true(t.ordered);
+    agg_delta_destroy(&d);
+}
+
+static void test_shrink_gives_back_only_an_empty_big_buffer(void **state)
+{
+    (void)state;
+    agg_delta_t *d = agg_delta_new();
+    assert_false(agg_delta_shrink(d, 0)); /* nothing allocated yet */
+    for (uint32_t i = 0; i < 10000; i++)
+        assert_int_equal(agg_delta_add(d, 1, &i, sizeof i, 1), 0);
+    assert_false(agg_delta_shrink(d, 4096)); /* holds keys */
+    totals_t t = {.ordered = 1};
+    assert_int_equal(agg_delta_drain(d, s_total_any, &t), 0);
+    assert_int_equal(t.keys, 10000);
+    assert_false(agg_delta_shrink(d, 1 << 20)); /* not bigger than that */
+    assert_true(agg_delta_shrink(d, 4096));
+    assert_false(agg_delta_shrink(d, 0)); /* already given back */
+    /* and it works again from nothing */
+    assert_int_equal(agg_delta_add(d, 1, "ab", 2, 2), 0);
+    assert_int_equal(agg_delta_add(d, 1, "ab", 2, 3), 0);
+    seen_t seen = {0};
+    assert_int_equal(agg_delta_drain(d, s_record, &seen), 0);
+    assert_int_equal(seen.n, 1);
+    assert_int_equal(seen.sum[0], 5);
     agg_delta_destroy(&d);
 }
 
@@ -140,6 +177,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_combines_and_orders),
         cmocka_unit_test(test_growth),
+        cmocka_unit_test(test_shrink_gives_back_only_an_empty_big_buffer),
         cmocka_unit_test(test_stop_and_refuse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -53,6 +53,18 @@ void agg_delta_reset(agg_delta_t *self)
     self->added = 0;
 }
 
+bool agg_delta_shrink(agg_delta_t *self, size_t keep)
+{
+    if (self->count || self->capacity <= keep)
+        return false;
+    free(self->entries);
+    free(self->slots);
+    self->entries = NULL;
+    self->slots = NULL;
+    self->capacity = self->nslots = 0;
+    return true;
+}
+
 size_t agg_delta_count(const agg_delta_t *self)
 {
     return self->added;

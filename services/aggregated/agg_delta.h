@@ -17,6 +17,7 @@
 #ifndef OPCAT_AGG_DELTA_H
 #define OPCAT_AGG_DELTA_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,6 +33,11 @@ void agg_delta_destroy(agg_delta_t **self);
 /*  Forgets every addition (a batch starts, or was abandoned).  Keeps the
     memory for the next batch. */
 void agg_delta_reset(agg_delta_t *self);
+
+/*  Gives the memory back when it has room for more than 'keep' keys and
+    holds none (after a catch-up's big batches; live batches are small).
+    Returns whether it did. */
+bool agg_delta_shrink(agg_delta_t *self, size_t keep);
 
 /*  Records 'delta' to key 'key' ('len' <= AGG_DELTA_KEY_MAX bytes) of
     database number 'db'.  Returns 0, or OPCAT_ENOMEM / OPCAT_EINVAL. */

@@ -49,7 +49,11 @@ int agg_query_apply(void *arg, consumer_t *consumer, MDB_txn *txn,
 /*  consumer_spec_t.batch_begin: empties the delta buffer. */
 int agg_query_batch_begin(void *arg, consumer_t *consumer, MDB_txn *txn);
 
-/*  consumer_spec_t.batch_end: writes the batch's counters (agg_tab_flush). */
+/*  Keys the delta buffer keeps room for once caught up (agg_delta_shrink). */
+#define AGG_DELTA_KEEP 65536
+
+/*  consumer_spec_t.batch_end: writes the batch's counters (agg_tab_flush);
+    once caught up, gives back the room a catch-up's batches took. */
 int agg_query_batch_end(void *arg, consumer_t *consumer, MDB_txn *txn);
 
 /*  Fills the database handles of 'tx' from 'kv' for transaction 'txn'
