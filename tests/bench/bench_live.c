@@ -309,17 +309,25 @@ int bench_catchup(const bench_opts_t *o)
     uint64_t t0 = bench_now_ns(), pos = 0;
     uint64_t limit = t0 + (uint64_t)(o->seconds * 1e9);
     void *ctx = zmq_ctx_new(), *sock = s_dealer(ctx, o->query_ep);
-    long rss_at = -1, anon_at = -1;
+    long rss_at = -1, anon_at = -1, peak_at = -1, anon_peak = -1;
     while (pos < o->events && bench_now_ns() < limit) {
         struct timespec ts = {0, 20000000};
         nanosleep(&ts, NULL);
         pos = s_position(sock);
+        /* the heap's highest sample (the kernel keeps no RssAnon peak) */
+        long anon = o->pid ? bench_status_kib(o->pid, "RssAnon") : -1;
+        if (anon > anon_peak)
+            anon_peak = anon;
         if (rss_at < 0 && o->rss_at && pos >= o->rss_at && o->pid) {
             rss_at = bench_status_kib(o->pid, "VmHWM");
             anon_at = bench_status_kib(o->pid, "RssAnon");
+            peak_at = anon_peak;
         }
     }
     double secs = (double)(bench_now_ns() - t0) / 1e9;
+    /* once caught up, a consumer gives back what its catch-up took */
+    struct timespec settle = {0, 300000000};
+    nanosleep(&settle, NULL);
     long rss_end = o->pid ? bench_status_kib(o->pid, "VmHWM") : -1;
     long anon_end = o->pid ? bench_status_kib(o->pid, "RssAnon") : -1;
     zmq_close(sock);
@@ -327,9 +335,9 @@ int bench_catchup(const bench_opts_t *o)
     bench_print("catchup",
                 "events=%llu position=%llu secs=%.2f rate=%.0f "
                 "rss_at=%llu rss_at_kib=%ld rss_end_kib=%ld anon_at_kib=%ld "
-                "anon_end_kib=%ld",
+                "anon_end_kib=%ld anon_peak_at_kib=%ld anon_peak_end_kib=%ld",
                 (unsigned long long)o->events, (unsigned long long)pos, secs,
                 (double)pos / secs, (unsigned long long)o->rss_at, rss_at,
-                rss_end, anon_at, anon_end);
+                rss_end, anon_at, anon_end, peak_at, anon_peak);
     return pos >= o->events ? 0 : -1;
 }
