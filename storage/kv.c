@@ -176,10 +176,26 @@ static int s_closed(const kv_t *self, err_t *err)
                                self->dir);
 }
 
+/*  Grows the map while more than half of it is in use.  A transaction
+    that fills the map is aborted and redone whole in a bigger one, and a
+    consumer's catch-up transaction holds tens of thousands of events:
+    growing ahead saves most of those redos. */
+static void s_grow_ahead(kv_t *self)
+{
+    MDB_envinfo info;
+    MDB_stat st;
+    if (mdb_env_info(self->env, &info) || mdb_env_stat(self->env, &st))
+        return;
+    size_t used = ((size_t)info.me_last_pgno + 1) * st.ms_psize;
+    while (used > self->map_size / 2 && s_grow(self) == 0)
+        ;
+}
+
 int kv_write(kv_t *self, kv_txn_fn fn, void *arg, err_t *err)
 {
     if (s_closed(self, err))
         return err->code;
+    s_grow_ahead(self);
     for (;;) {
         MDB_txn *txn;
         int rc = mdb_txn_begin(self->env, NULL, 0, &txn);
