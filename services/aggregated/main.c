@@ -15,17 +15,6 @@
 #include "agg_regions.h"
 #include "agg_tables.h"
 
-/*  A catch-up commits once per this many events: a transaction writes
-    each page the projection touches once, so bigger ones write less per
-    event (docs/AGGREGATES.md, fifth session: 65,536 events per
-    transaction caught up 1.1-1.5x faster than one replay page of
-    16,384).  The gathered events and LMDB's dirty pages are held in
-    memory meanwhile (a peak of ~86 MiB at 1M events of the all-types
-    mix against ~52 MiB), and given back once caught up. */
-#define AGG_CATCH_UP_BATCH 65536
-#define AGG_CATCH_UP_BATCH_TEXT "65536"
-#define AGG_CATCH_UP_BATCH_MAX 4194304
-
 #ifndef AGG_SOURCE_REGIONS
 #define AGG_SOURCE_REGIONS "data/regions.tsv"
 #endif
@@ -65,7 +54,7 @@ static void s_usage(FILE *out)
         "  -B, --catch-up-batch N  events per transaction while catching "
         "up\n"
         "                     (0: one per replay page of at most 16384) "
-        "[" AGG_CATCH_UP_BATCH_TEXT "]\n"
+        "[" CONSUMER_CATCH_UP_BATCH_TEXT "]\n"
         "  -n, --check        check the settings and the regions file, "
         "then exit\n"
         "  -v, --verbose      log debug lines\n"
@@ -90,7 +79,7 @@ static void s_option(options_t *o, int c)
         break;
     case 'B':
         o->catch_up_batch = daemon_number("--catch-up-batch", optarg, 0,
-                                          AGG_CATCH_UP_BATCH_MAX);
+                                          CONSUMER_CATCH_UP_BATCH_MAX);
         break;
     case 'h':
     default:
@@ -132,7 +121,7 @@ static agg_regions_t *s_load_regions(const options_t *o, const char *argv0)
 
 int main(int argc, char **argv)
 {
-    options_t o = {.catch_up_batch = AGG_CATCH_UP_BATCH};
+    options_t o = {.catch_up_batch = CONSUMER_CATCH_UP_BATCH};
     s_parse(argc, argv, &o);
     log_init("opcat-aggregated", o.flags.verbose);
 

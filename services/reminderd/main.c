@@ -21,7 +21,7 @@ static void s_usage(FILE *out)
         "usage: opcat-reminderd [-hnv] [-a EP] [-p EP] [-r EP] [-q EP] "
         "[-D DIR] [-f FILE]\n"
         "                       [-o KEY=VALUE]... [--now YYYY-MM-DD] "
-        "[--rebuild]\n"
+        "[--rebuild] [-B N]\n"
         "The OPCAT reminder service: follows the store, keeps every treaty\n"
         "deadline in LMDB and issues reminder.issued events when they fall "
         "due.\n\n"
@@ -46,6 +46,10 @@ static void s_usage(FILE *out)
         "date]\n"
         "      --rebuild       empty the state and rebuild it from "
         "sequence 1\n"
+        "  -B, --catch-up-batch N  events per transaction while catching "
+        "up\n"
+        "                      (0: one per replay page of at most 16384) "
+        "[" CONSUMER_CATCH_UP_BATCH_TEXT "]\n"
         "  -n, --check         check the settings and the state, then exit\n"
         "  -v, --verbose       log debug lines\n"
         "  -h, --help          this help\n"
@@ -61,6 +65,7 @@ typedef struct {
     const char *now;
     daemon_flags_t flags;
     int rebuild;
+    long long catch_up_batch;
 } opts_t;
 
 static void s_option(int c, rem_t *self, opts_t *o)
@@ -85,6 +90,10 @@ static void s_option(int c, rem_t *self, opts_t *o)
     case 'R':
         o->rebuild = 1;
         break;
+    case 'B':
+        o->catch_up_batch = daemon_number("--catch-up-batch", optarg, 0,
+                                          CONSUMER_CATCH_UP_BATCH_MAX);
+        break;
     case 'h':
     default:
         daemon_usage_exit(c, s_usage);
@@ -103,13 +112,14 @@ static void s_parse(int argc, char **argv, rem_t *self, opts_t *o)
         {"set", required_argument, NULL, 'o'},
         {"now", required_argument, NULL, 'N'},
         {"rebuild", no_argument, NULL, 'R'},
+        {"catch-up-batch", required_argument, NULL, 'B'},
         {"check", no_argument, NULL, 'n'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     int c;
-    while ((c = getopt_long(argc, argv, "a:p:r:q:D:f:o:nvh", longopts, NULL)) !=
-           -1)
+    while ((c = getopt_long(argc, argv, "a:p:r:q:D:f:o:B:nvh", longopts,
+                            NULL)) != -1)
         s_option(c, self, o);
     daemon_no_operands("opcat-reminderd", argc, argv, s_usage);
     cfg_fill(&self->cfg);
@@ -158,7 +168,7 @@ static int s_check(const rem_t *self)
 int main(int argc, char **argv)
 {
     rem_t self = {0};
-    opts_t o = {0};
+    opts_t o = {.catch_up_batch = CONSUMER_CATCH_UP_BATCH};
     s_parse(argc, argv, &self, &o);
     log_init("opcat-reminderd", o.flags.verbose);
     s_settings(&self, &o);
@@ -182,6 +192,7 @@ int main(int argc, char **argv)
                             .apply = rem_apply,
                             .query = rem_query,
                             .tick = rem_fire_tick,
+                            .catch_up_batch = (size_t)o.catch_up_batch,
                             .arg = &self};
     if (!(self.zmq = zmq_ctx_new()))
         fatalx("zmq_ctx_new: %s", zmq_strerror(zmq_errno()));
