@@ -33,8 +33,8 @@ typedef struct consumer consumer_t;
     (--catch-up-batch), and the most it accepts.  A transaction writes each
     page the projection touches once, so bigger ones write less per event:
     65,536 caught up 1.1-1.5x faster than one replay page of 16,384 in the
-    aggregation service and 1.35x in the reminder service on issue 7's mix
-    (docs/AGGREGATES.md, docs/REMINDERS.md, fifth session); the gathered
+    aggregation service and 1.1-1.4x in the reminder service on issue 7's
+    mix (docs/AGGREGATES.md, docs/REMINDERS.md, fifth session); the gathered
     events and LMDB's dirty pages are held meanwhile (a peak of tens of MiB)
     and given back once caught up. */
 #define CONSUMER_CATCH_UP_BATCH 65536
