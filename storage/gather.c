@@ -88,8 +88,10 @@ size_t gather_count(const gather_t *self)
 
 const follow_event_t *gather_events(gather_t *self)
 {
+    /* no bytes buffer when every event held is empty */
     for (size_t i = 0; i < self->count; i++)
-        self->events[i].data = self->bytes + self->offsets[i];
+        self->events[i].data =
+            self->bytes ? self->bytes + self->offsets[i] : NULL;
     return self->events;
 }
 

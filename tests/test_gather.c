@@ -87,6 +87,12 @@ static void test_an_empty_event_is_kept(void **state)
     assert_memory_equal(held[1].data, "ab", 2);
     gather_destroy(&g);
     gather_destroy(&g); /* NULL allowed */
+    /* only empty events: nothing to copy, nothing allocated for bytes */
+    g = gather_new();
+    assert_int_equal(gather_add(g, events, 1), OPCAT_OK);
+    assert_int_equal(gather_count(g), 1);
+    assert_int_equal(gather_events(g)[0].len, 0);
+    gather_destroy(&g);
 }
 
 int main(void)
