@@ -171,11 +171,12 @@ kill_when() {
 # The daemon may be frozen holding one of LMDB's inter-process locks (the
 # lock file's while it opens its environment, the reader table's while it
 # begins a read): mdb_dump then waits for it forever.  It is given half a
-# second; a read that times out counts as nothing committed yet, and the
-# loop below lets the daemon run again.
+# second, then SIGKILL (mdb_dump catches SIGTERM and goes on waiting); a
+# read that times out counts as nothing committed yet, and the loop below
+# lets the daemon run again.
 committed() {
     local hex
-    hex=$(timeout 0.5 mdb_dump -s meta "$OPCAT_DATA/reminders" 2>/dev/null |
+    hex=$(timeout -s KILL 0.5 mdb_dump -s meta "$OPCAT_DATA/reminders" 2>/dev/null |
         awk 'found { print $1; exit } $1 == "636865636b706f696e74" { found = 1 }' || true)
     echo $((16#${hex:-0}))
 }
