@@ -151,8 +151,9 @@ static void s_flush_when_due(consumer_t *self)
 
 /*  After a catch-up, gives back the memory its big transactions took:
     the gathered copies, LMDB's pool of dirty pages (freed only when the
-    environment closes, so it is reopened) and what the service's batch
-    buffers freed (glibc keeps freed memory otherwise).  Without this the
+    environment closes, so it is reopened), the service's batch buffers
+    (spec->release) and what all of them freed (glibc keeps freed memory
+    otherwise).  Without this the
     heap would keep the size of the largest catch-up transaction, which
     grows with the projection; live batches need little. */
 static void s_release_when_caught_up(consumer_t *self)
@@ -171,6 +172,8 @@ static void s_release_when_caught_up(consumer_t *self)
         return;
     }
     self->big_batches = false;
+    if (self->spec->release)
+        self->spec->release(self->spec->arg, self);
     malloc_trim(0);
     log_debug("%s: catch-up memory given back", self->spec->name);
 }

@@ -69,6 +69,10 @@ typedef struct {
         batch_end.  A failed batch is offered again from batch_begin. */
     int (*batch_begin)(void *arg, consumer_t *consumer, MDB_txn *txn);
     int (*batch_end)(void *arg, consumer_t *consumer, MDB_txn *txn);
+    /*  Called once caught up after catch-up transactions, before the
+        consumer trims the heap: gives back buffers sized for those
+        batches (live batches are small).  May be NULL. */
+    void (*release)(void *arg, consumer_t *consumer);
     /*  Answers one query (query.h); may be NULL. */
     json_t *(*query)(void *arg, consumer_t *consumer, const json_t *request,
                      err_t *err);

@@ -50,11 +50,15 @@ int agg_query_batch_end(void *arg, consumer_t *consumer, MDB_txn *txn)
     agg_tx_t tx;
     agg_query_tx(consumer_kv(consumer), txn, &tx);
     tx.delta = service->delta;
-    int rc = agg_tab_flush(&tx);
-    /* the last batch of a catch-up: live batches need a small buffer */
-    if (!rc && service->delta && consumer_caught_up(consumer))
+    return agg_tab_flush(&tx);
+}
+
+void agg_query_release(void *arg, consumer_t *consumer)
+{
+    (void)consumer;
+    agg_service_t *service = arg;
+    if (service->delta)
         agg_delta_shrink(service->delta, AGG_DELTA_KEEP);
-    return rc;
 }
 
 static json_t *s_date_or_null(int32_t day, int32_t as_of)

@@ -52,9 +52,12 @@ int agg_query_batch_begin(void *arg, consumer_t *consumer, MDB_txn *txn);
 /*  Keys the delta buffer keeps room for once caught up (agg_delta_shrink). */
 #define AGG_DELTA_KEEP 65536
 
-/*  consumer_spec_t.batch_end: writes the batch's counters (agg_tab_flush);
-    once caught up, gives back the room a catch-up's batches took. */
+/*  consumer_spec_t.batch_end: writes the batch's counters (agg_tab_flush). */
 int agg_query_batch_end(void *arg, consumer_t *consumer, MDB_txn *txn);
+
+/*  consumer_spec_t.release: gives back the room a catch-up's batches took
+    in the delta buffer. */
+void agg_query_release(void *arg, consumer_t *consumer);
 
 /*  Fills the database handles of 'tx' from 'kv' for transaction 'txn'
     (writing through: no delta buffer). */

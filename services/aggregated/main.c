@@ -148,6 +148,7 @@ int main(int argc, char **argv)
                             .apply = agg_query_apply,
                             .batch_begin = agg_query_batch_begin,
                             .batch_end = agg_query_batch_end,
+                            .release = agg_query_release,
                             .query = agg_query_answer,
                             .catch_up_batch = (size_t)o.catch_up_batch,
                             .arg = &service};
