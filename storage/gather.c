@@ -1,4 +1,4 @@
-/*  gather: copied events, one byte buffer and one index. */
+/*  gather: copied events, one byte buffer and one array. */
 #include "gather.h"
 
 #include <stdint.h>
@@ -7,11 +7,13 @@
 
 #include "err.h"
 
+/*  The events' bytes lie back to back in the order added, so each one's
+    place follows from the lengths before it: gather_events() sets the
+    pointers once the buffer has stopped moving. */
 struct gather {
-    uint8_t *bytes; /* the events' bytes, back to back */
+    uint8_t *bytes;
     size_t used, capacity;
     follow_event_t *events; /* data is set by gather_events() */
-    size_t *offsets;        /* where each event's bytes start */
     size_t count, slots;
 };
 
@@ -26,7 +28,6 @@ void gather_destroy(gather_t **self_p)
         return;
     free((*self_p)->bytes);
     free((*self_p)->events);
-    free((*self_p)->offsets);
     free(*self_p);
     *self_p = NULL;
 }
@@ -47,31 +48,17 @@ static int s_reserve(void **buffer, size_t *capacity, size_t need, size_t size)
     return OPCAT_OK;
 }
 
-/*  Room for 'count' more events of 'bytes' bytes in all. */
-static int s_make_room(gather_t *self, size_t count, size_t bytes)
-{
-    /* events and offsets grow alike; 'slots' moves once both have */
-    size_t slots = self->slots;
-    if (s_reserve((void **)&self->bytes, &self->capacity, self->used + bytes,
-                  1) ||
-        s_reserve((void **)&self->events, &slots, self->count + count,
-                  sizeof *self->events) ||
-        s_reserve((void **)&self->offsets, &self->slots, self->count + count,
-                  sizeof *self->offsets))
-        return OPCAT_ENOMEM;
-    return OPCAT_OK;
-}
-
 int gather_add(gather_t *self, const follow_event_t *events, size_t count)
 {
     size_t bytes = 0;
     for (size_t i = 0; i < count; i++)
         bytes += events[i].len;
-    if (s_make_room(self, count, bytes))
+    if (s_reserve((void **)&self->bytes, &self->capacity, self->used + bytes,
+                  1) ||
+        s_reserve((void **)&self->events, &self->slots, self->count + count,
+                  sizeof *self->events))
         return OPCAT_ENOMEM;
     for (size_t i = 0; i < count; i++) {
-        /* an offset, not a pointer: the buffer may move as it grows */
-        self->offsets[self->count] = self->used;
         self->events[self->count++] =
             (follow_event_t){events[i].sequence, NULL, events[i].len};
         if (events[i].len)
@@ -88,10 +75,12 @@ size_t gather_count(const gather_t *self)
 
 const follow_event_t *gather_events(gather_t *self)
 {
-    /* no bytes buffer when every event held is empty */
-    for (size_t i = 0; i < self->count; i++)
-        self->events[i].data =
-            self->bytes ? self->bytes + self->offsets[i] : NULL;
+    size_t at = 0;
+    for (size_t i = 0; i < self->count; i++) {
+        /* no bytes buffer when every event held is empty */
+        self->events[i].data = self->bytes ? self->bytes + at : NULL;
+        at += self->events[i].len;
+    }
     return self->events;
 }
 
@@ -107,10 +96,8 @@ bool gather_shrink(gather_t *self, size_t keep)
         return false;
     free(self->bytes);
     free(self->events);
-    free(self->offsets);
     self->bytes = NULL;
     self->events = NULL;
-    self->offsets = NULL;
     self->capacity = self->slots = 0;
     return true;
 }
