@@ -10,12 +10,12 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "be64.h"
 #include "bus.h"
 #include "client.h"
 #include "log.h"
+#include "monotime.h"
 
 #define PAGE_EVENTS 16384 /* a consumer commits once per page */
 #define LIVE_BATCH 4096
@@ -34,13 +34,6 @@ struct follow {
     follow_event_t *batch;
     zmq_msg_t *live; /* [LIVE_BATCH] live envelopes kept for a batch */
 };
-
-static int64_t s_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static int s_subscribe(follow_t *self, const char *replay_ep,
                        const char *publish_ep, void *ctx, err_t *err)
@@ -70,7 +63,7 @@ static int s_request(follow_t *self)
         self->inflight_id = 0;
         return rc;
     }
-    self->inflight_since_ms = s_now_ms();
+    self->inflight_since_ms = monotime_ms();
     return 0;
 }
 
@@ -254,7 +247,8 @@ int follow_handle(follow_t *self, const zmq_pollitem_t items[2], follow_fn fn,
        replay will fill; reading them keeps the SUB queue short. */
     if (!rc && (items[0].revents & ZMQ_POLLIN))
         rc = s_on_live(self, fn, arg);
-    if (self->inflight_id && s_now_ms() - self->inflight_since_ms > RESEND_MS) {
+    if (self->inflight_id &&
+        monotime_ms() - self->inflight_since_ms > RESEND_MS) {
         log_warnx("follow: no answer from REPLAY; asking again");
         self->inflight_id = 0;
     }

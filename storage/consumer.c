@@ -5,7 +5,6 @@
 #include <malloc.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <zmq.h>
 
 #include "auth.h"
@@ -13,6 +12,7 @@
 #include "follow.h"
 #include "gather.h"
 #include "log.h"
+#include "monotime.h"
 #include "query.h"
 
 #define TICK_MAX_MS 1000
@@ -72,13 +72,6 @@ static int s_apply_batch(void *arg, MDB_txn *txn)
                                   b->events[b->count - 1].sequence);
 }
 
-static int64_t s_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*  Applies 'events' and moves the checkpoint in one transaction. */
 static int s_commit(consumer_t *self, const follow_event_t *events,
                     size_t count)
@@ -128,7 +121,7 @@ static int s_on_events(void *arg, const follow_event_t *events, size_t count)
         (rc = s_flush(self)))
         return rc;
     if (!gather_count(g))
-        self->gathered_since_ms = s_now_ms();
+        self->gathered_since_ms = monotime_ms();
     if (gather_add(g, events, count) == OPCAT_OK)
         return 0;
     /* out of memory: commit what is held, then these on their own */
@@ -145,7 +138,7 @@ static void s_flush_when_due(consumer_t *self)
         return;
     if (follow_caught_up(self->follow) ||
         gather_count(g) >= self->spec->catch_up_batch ||
-        s_now_ms() - self->gathered_since_ms >= GATHER_MAX_MS)
+        monotime_ms() - self->gathered_since_ms >= GATHER_MAX_MS)
         s_flush(self);
 }
 

@@ -14,20 +14,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <zmq.h>
 
 #include "cfg.h"
 #include "client.h"
 #include "date.h"
+#include "monotime.h"
 #include "query.h"
-
-static double s_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static int s_replay(const cfg_t *cfg, void *ctx)
 {
@@ -40,7 +33,7 @@ static int s_replay(const cfg_t *cfg, void *ctx)
         return 1;
     }
     client_page_t page = {0};
-    double t0 = s_now();
+    double t0 = monotime_s();
     while (next <= head) {
         if (client_fetch(client, next, 0, 4096, NULL, 10000, &page, &err)) {
             fprintf(stderr, "replay: %s\n", err.message);
@@ -52,7 +45,7 @@ static int s_replay(const cfg_t *cfg, void *ctx)
         next += page.count;
         client_page_clear(&page);
     }
-    double secs = s_now() - t0;
+    double secs = monotime_s() - t0;
     printf("store replay: %llu events in %.2f s = %.0f events/s\n",
            (unsigned long long)count, secs, (double)count / secs);
     client_page_release(&page);
@@ -89,12 +82,12 @@ static int s_query(const cfg_t *cfg, void *ctx, int n, const char *op)
     for (int i = 0; i < n && ms; i++) {
         json_t *req = s_request(op, &seed), *reply = NULL;
         err_t err;
-        double t0 = s_now();
+        double t0 = monotime_s();
         if (query_call(ctx, cfg->stats, req, 10000, &reply, &err)) {
             fprintf(stderr, "query: %s\n", err.message);
             failures++;
         }
-        ms[i] = (s_now() - t0) * 1000;
+        ms[i] = (monotime_s() - t0) * 1000;
         json_decref(req);
         json_decref(reply);
     }

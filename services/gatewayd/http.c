@@ -5,13 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <zmq.h>
 
 #include "bus.h"
 #include "date.h"
 #include "gw.h"
 #include "log.h"
+#include "monotime.h"
 #include "query.h"
 
 /* --------------------------------------------------------------- replies */
@@ -161,13 +161,6 @@ bool gw_topic_ok(const char *topic)
     return true;
 }
 
-static int64_t s_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*  Parses one reply frame into 'replies'; a service's error reply
     becomes 'err'. */
 static int s_take_reply(zmq_msg_t *frame, json_t *replies, err_t *err)
@@ -203,10 +196,10 @@ static int s_exchange(gw_t *gw, void *socket, const json_t *requests,
         if (rc < 0)
             return err_set(err, OPCAT_EIO, "", "send failed");
     }
-    int64_t deadline = s_now_ms() + gw->options.timeout_ms;
+    int64_t deadline = monotime_ms() + gw->options.timeout_ms;
     zmq_pollitem_t item = {socket, 0, ZMQ_POLLIN, 0};
     while (json_array_size(replies) < n) {
-        int64_t left = deadline - s_now_ms();
+        int64_t left = deadline - monotime_ms();
         if (left <= 0 || zmq_poll(&item, 1, (long)left) <= 0)
             return err_set(err, OPCAT_ETIMEDOUT, "", "no answer within %d ms",
                            gw->options.timeout_ms);

@@ -18,12 +18,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "event.h"
 #include "follow.h"
 #include "gw.h"
 #include "log.h"
+#include "monotime.h"
 
 #define POLL_MS 250
 #define KEEPALIVE_MS 15000
@@ -38,13 +38,6 @@ typedef struct {
     size_t len, off, cap;  /* bytes in buf, bytes sent, allocated */
     int64_t last_write_ms; /* when text was last handed to the server */
 } stream_t;
-
-static int64_t s_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /*  Appends 'len' bytes of 'text' to the stream's buffer. */
 static int s_append(stream_t *self, const char *text, size_t len)
@@ -118,14 +111,14 @@ static ssize_t s_read(void *cls, uint64_t pos, char *buf, size_t max)
             return MHD_CONTENT_READER_END_WITH_ERROR;
         follow_handle(self->follow, self->items, s_on_events, self);
         if (self->off == self->len &&
-            s_now_ms() - self->last_write_ms >= KEEPALIVE_MS &&
+            monotime_ms() - self->last_write_ms >= KEEPALIVE_MS &&
             s_append(self, ": keepalive\n\n", 13))
             return MHD_CONTENT_READER_END_WITH_ERROR;
     }
     size_t n = self->len - self->off < max ? self->len - self->off : max;
     memcpy(buf, self->buf + self->off, n);
     self->off += n;
-    self->last_write_ms = s_now_ms();
+    self->last_write_ms = monotime_ms();
     return (ssize_t)n;
 }
 
@@ -182,7 +175,7 @@ static stream_t *s_new(gw_t *gw, const char *topic, uint64_t after, err_t *err)
         return NULL;
     }
     follow_poll_items(self->follow, self->items);
-    self->last_write_ms = s_now_ms();
+    self->last_write_ms = monotime_ms();
     return self;
 }
 

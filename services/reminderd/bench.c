@@ -25,7 +25,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zmq.h>
@@ -33,19 +32,13 @@
 #include "cfg.h"
 #include "client.h"
 #include "date.h"
+#include "monotime.h"
 #include "proj.h"
 #include "query.h"
 
 #define LOAD_BATCH 1000
 #define RAW_BATCH 16384
 #define LOAD_WINDOW 8
-
-static double s_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static event_t *s_report(unsigned long i)
 {
@@ -91,7 +84,7 @@ static int s_load(void *zmq, const cfg_t *cfg, unsigned long n,
         return fprintf(stderr, "bench: %s\n", err.message), 1;
     event_t *batch[LOAD_BATCH];
     int inflight = 0;
-    double t0 = s_now();
+    double t0 = monotime_s();
     for (unsigned long i = 0; i < n; i += LOAD_BATCH) {
         size_t count = n - i < LOAD_BATCH ? n - i : LOAD_BATCH;
         for (size_t k = 0; k < count; k++)
@@ -106,7 +99,7 @@ static int s_load(void *zmq, const cfg_t *cfg, unsigned long n,
     }
     while (inflight--)
         s_ack(client);
-    double dt = s_now() - t0;
+    double dt = monotime_s() - t0;
     printf("load: %lu events appended in %.2f s (%.0f events/s)\n", n, dt,
            (double)n / dt);
     client_destroy(&client);
@@ -121,7 +114,7 @@ static int s_replay(void *zmq, const cfg_t *cfg)
     uint64_t head = 0, from = 1, events = 0;
     if (!client || client_head(client, 5000, &head, &err))
         return fprintf(stderr, "bench: %s\n", err.message), 1;
-    double t0 = s_now();
+    double t0 = monotime_s();
     while (from <= head) {
         if (client_fetch(client, from, 0, 4096, NULL, 30000, &page, &err))
             return fprintf(stderr, "bench: %s\n", err.message), 1;
@@ -130,7 +123,7 @@ static int s_replay(void *zmq, const cfg_t *cfg)
         if (!page.count)
             break;
     }
-    double dt = s_now() - t0;
+    double dt = monotime_s() - t0;
     printf("store replay: %llu events in %.2f s (%.0f events/s)\n",
            (unsigned long long)events, dt, (double)events / dt);
     client_page_release(&page);
@@ -160,7 +153,7 @@ static void s_print_rss(const char *pid)
 static int s_wait(void *zmq, const cfg_t *cfg, unsigned long long from,
                   unsigned long long head, const char *pid)
 {
-    double t0 = s_now();
+    double t0 = monotime_s();
     json_t *req = json_pack("{s:s}", "op", "service");
     json_int_t position = 0;
     for (;;) {
@@ -176,7 +169,7 @@ static int s_wait(void *zmq, const cfg_t *cfg, unsigned long long from,
         usleep(20000);
     }
     json_decref(req);
-    double dt = s_now() - t0;
+    double dt = monotime_s() - t0;
     printf("catch-up: %llu events applied in %.2f s (%.0f events/s)\n",
            head - from, dt, (double)(head - from) / dt);
     s_print_rss(pid);
@@ -221,14 +214,14 @@ static int s_raw(const cfg_t *cfg, unsigned long n)
     kv_t *kv = kv_open(dir, dbs, NULL, 3, &err);
     if (!kv)
         return fprintf(stderr, "bench: %s\n", err.message), 1;
-    double t0 = s_now();
+    double t0 = monotime_s();
     raw_arg_t a = {kv, 0, 0};
     for (; a.first < n; a.first += a.count) {
         a.count = n - a.first < RAW_BATCH ? n - a.first : RAW_BATCH;
         if (kv_write(kv, s_raw_txn, &a, &err))
             return fprintf(stderr, "bench: %s\n", err.message), 1;
     }
-    double dt = s_now() - t0;
+    double dt = monotime_s() - t0;
     printf("raw LMDB, the same keys: %lu reports in %.2f s (%.0f events/s)\n",
            n, dt, (double)n / dt);
     kv_destroy(&kv);
@@ -271,10 +264,10 @@ static int s_scan(const cfg_t *cfg, int argc, char **argv)
             return fprintf(stderr, "bench: bad day %s\n", argv[i]), 1;
         double best = 1e9, first = 0;
         for (int round = 0; round < 5; round++) {
-            double t0 = s_now();
+            double t0 = monotime_s();
             if (kv_read(kv, s_scan_txn, &a, &err))
                 return fprintf(stderr, "bench: %s\n", err.message), 1;
-            double dt = (s_now() - t0) * 1000;
+            double dt = (monotime_s() - t0) * 1000;
             first = round ? first : dt;
             best = dt < best ? dt : best;
         }

@@ -22,10 +22,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "date.h"
 #include "log.h"
+#include "monotime.h"
 #include "proj.h"
 #include "rem.h"
 
@@ -253,14 +253,11 @@ static int s_merge_staged(kv_t *kv, size_t min)
     int rc = kv_read(kv, s_count_staged, a, &err);
     if (rc || !n || n < min)
         return rc;
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    double t0 = monotime_s();
     for (size_t taken = REM_MERGE_CHUNK; !rc && taken == REM_MERGE_CHUNK;)
         if ((rc = s_merge_chunk(kv, &taken, &err)))
             log_warnx("firing: merging the index: %s", err.message);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
-                (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+    double ms = (monotime_s() - t0) * 1e3;
     /* a long merge delays the firing: say so where operators look */
     if (!rc && n >= REM_MERGE_CHUNK)
         log_info("index: %zu staged changes merged in %.0f ms", n, ms);
