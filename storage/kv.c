@@ -17,6 +17,7 @@ struct kv {
     MDB_dbi meta;
     size_t count;
     size_t map_size;
+    size_t page_size; /* LMDB's, read once at open */
     /* what kv_reopen() needs to open it again */
     char *dir;
     char *names[KV_MAX_DBS];
@@ -84,8 +85,11 @@ static int s_open_env(kv_t *self, err_t *err)
     rc = mdb_env_open(self->env, self->dir, MDB_NOTLS | MDB_NOMETASYNC, 0644);
     if (!rc) {
         MDB_envinfo info;
+        MDB_stat st;
         mdb_env_info(self->env, &info);
+        mdb_env_stat(self->env, &st);
         self->map_size = info.me_mapsize;
+        self->page_size = st.ms_psize;
         if (s_open_dbs(self, err) == OPCAT_OK)
             return OPCAT_OK;
     } else {
@@ -183,10 +187,9 @@ static int s_closed(const kv_t *self, err_t *err)
 static void s_grow_ahead(kv_t *self)
 {
     MDB_envinfo info;
-    MDB_stat st;
-    if (mdb_env_info(self->env, &info) || mdb_env_stat(self->env, &st))
+    if (mdb_env_info(self->env, &info))
         return;
-    size_t used = ((size_t)info.me_last_pgno + 1) * st.ms_psize;
+    size_t used = ((size_t)info.me_last_pgno + 1) * self->page_size;
     while (used > self->map_size / 2 && s_grow(self) == 0)
         ;
 }
