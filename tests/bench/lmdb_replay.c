@@ -22,7 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
+
+#include "monotime.h"
 
 #define MAX_DBS 64
 
@@ -63,34 +64,46 @@ static uint8_t *s_load(const char *path, size_t *size)
     return buf;
 }
 
-/*  Advances past one record; returns its type. */
-static int s_next_record(reader_t *r)
+/*  One recorded operation (lmdb_capture.c's format), pointing into the
+    loaded capture. */
+typedef struct {
+    int type;
+    uint32_t dbi, flags;
+    MDB_val name, key, val;
+} record_t;
+
+/*  Decodes the record at 'r' into 'rec' and advances past it. */
+static void s_read(reader_t *r, record_t *rec)
 {
-    int type = *r->p++;
-    switch (type) {
+    memset(rec, 0, sizeof *rec);
+    rec->type = *r->p++;
+    switch (rec->type) {
     case 'O': {
-        r->p += 8;
+        rec->dbi = s_u32(r);
+        rec->flags = s_u32(r);
         uint16_t len;
         memcpy(&len, r->p, sizeof len);
-        r->p += sizeof len + len;
+        r->p += sizeof len;
+        rec->name = (MDB_val){len, (void *)r->p};
+        r->p += len;
         break;
     }
     case 'G':
-        r->p += 4;
-        s_val(r);
+        rec->dbi = s_u32(r);
+        rec->key = s_val(r);
         break;
     case 'P':
-        r->p += 8;
-        s_val(r);
-        s_val(r);
+        rec->dbi = s_u32(r);
+        rec->flags = s_u32(r);
+        rec->key = s_val(r);
+        rec->val = s_val(r);
         break;
     case 'D':
-        r->p += 4;
-        s_val(r);
-        s_val(r);
+        rec->dbi = s_u32(r);
+        rec->key = s_val(r);
+        rec->val = s_val(r);
         break;
     }
-    return type;
 }
 
 /*  Copies the records of 'buf' to a new buffer without those of the
@@ -102,21 +115,22 @@ static size_t s_drop_aborted(uint8_t *buf, size_t size, unsigned long *dropped)
     reader_t r = {buf, buf + size};
     while (r.p < r.end) {
         const uint8_t *start = r.p;
-        int type;
+        record_t rec;
         do
-            type = s_next_record(&r);
-        while (r.p < r.end && type != 'C' && type != 'A');
-        if (type != 'A') {
+            s_read(&r, &rec);
+        while (r.p < r.end && rec.type != 'C' && rec.type != 'A');
+        if (rec.type != 'A') {
             memcpy(o, start, (size_t)(r.p - start));
             o += r.p - start;
             continue;
         }
         (*dropped)++;
         for (reader_t seg = {start, r.p}; seg.p < seg.end;) {
-            const uint8_t *rec = seg.p;
-            if (s_next_record(&seg) == 'O') {
-                memcpy(o, rec, (size_t)(seg.p - rec));
-                o += seg.p - rec;
+            const uint8_t *at = seg.p;
+            s_read(&seg, &rec);
+            if (rec.type == 'O') {
+                memcpy(o, at, (size_t)(seg.p - at));
+                o += seg.p - at;
             }
         }
     }
@@ -124,13 +138,6 @@ static size_t s_drop_aborted(uint8_t *buf, size_t size, unsigned long *dropped)
     memcpy(buf, out, kept);
     free(out);
     return kept;
-}
-
-static double s_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 typedef struct {
@@ -167,59 +174,67 @@ static void s_maybe_commit(replay_t *r)
     r->commits++;
 }
 
-static void s_open_dbi(replay_t *r, reader_t *in)
+static void s_open_dbi(replay_t *r, const record_t *rec)
 {
-    uint32_t dbi = s_u32(in), flags = s_u32(in);
-    uint16_t len;
-    memcpy(&len, in->p, sizeof len);
-    in->p += sizeof len;
     char name[256];
-    snprintf(name, sizeof name, "%.*s", (int)len, (const char *)in->p);
-    in->p += len;
-    if (dbi >= MAX_DBS)
+    snprintf(name, sizeof name, "%.*s", (int)rec->name.mv_size,
+             (const char *)rec->name.mv_data);
+    if (rec->dbi >= MAX_DBS)
         return;
     s_begin(r);
-    s_check(mdb_dbi_open(r->txn, len ? name : NULL, flags | MDB_CREATE,
-                         &r->map[dbi]),
+    s_check(mdb_dbi_open(r->txn, rec->name.mv_size ? name : NULL,
+                         rec->flags | MDB_CREATE, &r->map[rec->dbi]),
             "dbi_open");
+}
+
+/*  Runs one record.  Returns 0, or -1 for an unknown type. */
+static int s_apply(replay_t *r, record_t *rec)
+{
+    MDB_val found;
+    MDB_dbi dbi = rec->dbi < MAX_DBS ? r->map[rec->dbi] : 0;
+    switch (rec->type) {
+    case 'O':
+        s_open_dbi(r, rec);
+        return 0;
+    case 'G':
+        s_begin(r);
+        s_check(mdb_get(r->txn, dbi, &rec->key, &found), "get");
+        r->gets++;
+        return 0;
+    case 'P':
+        s_begin(r);
+        s_check(mdb_put(r->txn, dbi, &rec->key, &rec->val, rec->flags), "put");
+        r->puts++;
+        s_maybe_commit(r);
+        return 0;
+    case 'D':
+        s_begin(r);
+        s_check(mdb_del(r->txn, dbi, &rec->key,
+                        rec->val.mv_size ? &rec->val : NULL),
+                "del");
+        r->dels++;
+        s_maybe_commit(r);
+        return 0;
+    case 'C':
+        if (r->every)
+            return 0; /* commits come from OPS_PER_COMMIT instead */
+        if (r->txn)
+            s_check(mdb_txn_commit(r->txn), "commit");
+        r->txn = NULL;
+        r->commits++;
+        return 0;
+    }
+    return -1;
 }
 
 static void s_run(replay_t *r, reader_t *in)
 {
     while (in->p < in->end) {
-        int type = *in->p++;
-        if (type == 'O') {
-            s_open_dbi(r, in);
-        } else if (type == 'G') {
-            uint32_t dbi = s_u32(in);
-            MDB_val k = s_val(in), v;
-            s_begin(r);
-            s_check(mdb_get(r->txn, r->map[dbi], &k, &v), "get");
-            r->gets++;
-        } else if (type == 'P') {
-            uint32_t dbi = s_u32(in), flags = s_u32(in);
-            MDB_val k = s_val(in), v = s_val(in);
-            s_begin(r);
-            s_check(mdb_put(r->txn, r->map[dbi], &k, &v, flags), "put");
-            r->puts++;
-            s_maybe_commit(r);
-        } else if (type == 'D') {
-            uint32_t dbi = s_u32(in);
-            MDB_val k = s_val(in), v = s_val(in);
-            s_begin(r);
-            s_check(mdb_del(r->txn, r->map[dbi], &k, v.mv_size ? &v : NULL),
-                    "del");
-            r->dels++;
-            s_maybe_commit(r);
-        } else if (type == 'C') {
-            if (r->txn && !r->every)
-                s_check(mdb_txn_commit(r->txn), "commit");
-            if (!r->every) {
-                r->txn = NULL;
-                r->commits++;
-            }
-        } else {
-            fprintf(stderr, "opcat-lmdb-replay: bad record type %d\n", type);
+        record_t rec;
+        s_read(in, &rec);
+        if (s_apply(r, &rec)) {
+            fprintf(stderr, "opcat-lmdb-replay: bad record type %d\n",
+                    rec.type);
             exit(1);
         }
     }
@@ -255,9 +270,9 @@ int main(int argc, char **argv)
     unsigned long dropped = 0;
     size = s_drop_aborted(buf, size, &dropped);
     reader_t in = {buf, buf + size};
-    double t0 = s_now();
+    double t0 = monotime_s();
     s_run(&r, &in);
-    double secs = s_now() - t0;
+    double secs = monotime_s() - t0;
     double events = atof(argv[3]);
     printf("lmdb alone: %lu puts, %lu dels, %lu gets in %lu commits "
            "(%lu aborted transactions left out) in %.2f s = %.0f events/s "
