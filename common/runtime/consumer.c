@@ -12,6 +12,7 @@
 #include "follow.h"
 #include "gather.h"
 #include "log.h"
+#include "loop.h"
 #include "monotime.h"
 #include "query.h"
 
@@ -37,6 +38,10 @@ struct consumer {
     gather_t *gather; /* catch-up pages held for one transaction, or NULL */
     int64_t gathered_since_ms;
     bool big_batches; /* applied since the last release */
+    loop_t *loop;
+    zmq_pollitem_t follow_items[2]; /* the follower's sockets, as polled */
+    uint64_t tick_timer;
+    uint64_t applied_at_tick; /* 'applied' when the tick last ran */
 };
 
 typedef struct {
@@ -223,6 +228,10 @@ static int s_open(consumer_t *self, const cfg_t *cfg, bool rebuild)
         return OPCAT_ENOMEM;
     }
     self->zmq = zmq_ctx_new();
+    if (!(self->loop = loop_new())) {
+        log_warnx("%s: out of memory", self->spec->name);
+        return OPCAT_ENOMEM;
+    }
     if (s_open_query(self, &err)) {
         log_warnx("%s: %s", self->spec->name, err.message);
         return err.code;
@@ -245,6 +254,7 @@ static void s_close(consumer_t *self)
     follow_destroy(&self->follow);
     bus_close(&self->query);
     auth_destroy(&self->auth);
+    loop_destroy(&self->loop);
     if (self->zmq)
         zmq_ctx_term(self->zmq);
     kv_destroy(&self->kv);
@@ -260,47 +270,107 @@ static void s_note_progress(consumer_t *self)
     self->reported_caught_up = caught_up;
 }
 
-static void s_loop(consumer_t *self, volatile sig_atomic_t *stop)
+static void s_on_zap(loop_t *loop, void *socket, int fd, short revents,
+                     void *arg)
 {
-    /* follow's two sockets, then the query ROUTER and the ZAP handler when
-       there are (a NULL socket would make zmq_poll watch fd 0) */
-    zmq_pollitem_t items[4];
-    int nitems = 2, query_at = -1, zap_at = -1;
-    follow_poll_items(self->follow, items);
-    if (self->query) {
-        query_at = nitems;
-        items[nitems++] = (zmq_pollitem_t){self->query, 0, ZMQ_POLLIN, 0};
+    (void)loop, (void)socket, (void)fd, (void)revents;
+    consumer_t *self = arg;
+    auth_handle(self->auth);
+}
+
+/*  The follower's sockets: what zmq_poll reported is kept for
+    follow_handle(), which takes both at once (s_after_wakeup). */
+static void s_on_follow(loop_t *loop, void *socket, int fd, short revents,
+                        void *arg)
+{
+    (void)loop, (void)fd;
+    consumer_t *self = arg;
+    for (int i = 0; i < 2; i++)
+        if (self->follow_items[i].socket == socket)
+            self->follow_items[i].revents = revents;
+}
+
+static void s_on_query(loop_t *loop, void *socket, int fd, short revents,
+                       void *arg)
+{
+    (void)loop, (void)socket, (void)fd, (void)revents;
+    consumer_t *self = arg;
+    query_serve(self->query, 64, s_query, self);
+}
+
+/*  Every wake-up: deliver what the follower has, commit what is due, give
+    memory back once caught up, and run the tick soon after new events. */
+static void s_after_wakeup(loop_t *loop, void *arg)
+{
+    consumer_t *self = arg;
+    follow_handle(self->follow, self->follow_items, s_on_events, self);
+    self->follow_items[0].revents = self->follow_items[1].revents = 0;
+    s_flush_when_due(self);
+    s_release_when_caught_up(self);
+    s_note_progress(self);
+    if (self->applied != self->applied_at_tick) {
+        self->applied_at_tick = self->applied;
+        loop_timer_at(loop, self->tick_timer, 0);
     }
-    if (auth_socket(self->auth)) {
-        zap_at = nitems;
-        items[nitems++] =
-            (zmq_pollitem_t){auth_socket(self->auth), 0, ZMQ_POLLIN, 0};
+}
+
+/*  The housekeeping timer: wakes the loop at least every TICK_MAX_MS
+    (follow_handle resends unanswered requests), or GATHER_MAX_MS while
+    catch-up events are held, and runs the daemon's tick. */
+static int64_t s_on_tick(loop_t *loop, uint64_t id, void *arg)
+{
+    (void)loop, (void)id;
+    consumer_t *self = arg;
+    int64_t next = self->gather && gather_count(self->gather) ? GATHER_MAX_MS
+                                                              : TICK_MAX_MS;
+    if (self->spec->tick) {
+        int want = self->spec->tick(self->spec->arg, self);
+        if (want >= 0 && want < next)
+            next = want;
     }
-    int timeout = 0;
-    while (!*stop) {
-        if (zmq_poll(items, nitems, timeout) < 0) {
-            if (zmq_errno() == EINTR)
-                continue;
-            log_warnx("%s: zmq_poll: %s", self->spec->name,
-                      zmq_strerror(zmq_errno()));
-            break;
-        }
-        if (zap_at >= 0 && (items[zap_at].revents & ZMQ_POLLIN))
-            auth_handle(self->auth);
-        follow_handle(self->follow, items, s_on_events, self);
-        s_flush_when_due(self);
-        s_release_when_caught_up(self);
-        s_note_progress(self);
-        if (query_at >= 0 && (items[query_at].revents & ZMQ_POLLIN))
-            query_serve(self->query, 64, s_query, self);
-        timeout = self->gather && gather_count(self->gather) ? GATHER_MAX_MS
-                                                             : TICK_MAX_MS;
-        if (self->spec->tick) {
-            int want = self->spec->tick(self->spec->arg, self);
-            if (want >= 0 && want < timeout)
-                timeout = want;
-        }
+    return next;
+}
+
+/*  Puts the consumer's sockets and timer in the loop. */
+static int s_register(consumer_t *self)
+{
+    loop_t *loop = self->loop;
+    int rc = OPCAT_OK;
+    /* the ZAP handler first: a CURVE peer's handshake waits on it */
+    if (auth_socket(self->auth))
+        rc = loop_add_socket(loop, auth_socket(self->auth), ZMQ_POLLIN,
+                             s_on_zap, self);
+    follow_poll_items(self->follow, self->follow_items);
+    for (int i = 0; i < 2 && !rc; i++)
+        rc = loop_add_socket(loop, self->follow_items[i].socket, ZMQ_POLLIN,
+                             s_on_follow, self);
+    if (!rc && self->query)
+        rc = loop_add_socket(loop, self->query, ZMQ_POLLIN, s_on_query, self);
+    if (!rc)
+        rc = loop_add_after(loop, s_after_wakeup, self);
+    if (!rc && !(self->tick_timer = loop_add_timer(loop, 0, s_on_tick, self)))
+        rc = OPCAT_ENOMEM;
+    return rc;
+}
+
+/*  Registers the consumer's own sockets, lets the daemon add its own
+    (spec->start) and runs the loop until the stop flag. */
+static int s_run(consumer_t *self, volatile sig_atomic_t *stop)
+{
+    const consumer_spec_t *spec = self->spec;
+    err_t err;
+    int rc = s_register(self);
+    if (rc) {
+        log_warnx("%s: out of memory", spec->name);
+        return rc;
     }
+    if (spec->start && (rc = spec->start(spec->arg, self, self->loop)))
+        return rc; /* the daemon said why */
+    if ((rc = loop_run(self->loop, stop, &err)))
+        log_warnx("%s: %s", spec->name, err.message);
+    if (spec->stop)
+        spec->stop(spec->arg, self, self->loop);
+    return rc;
 }
 
 int consumer_run(const consumer_spec_t *spec, const cfg_t *cfg, bool rebuild,
@@ -309,7 +379,7 @@ int consumer_run(const consumer_spec_t *spec, const cfg_t *cfg, bool rebuild,
     consumer_t self = {.spec = spec};
     int rc = s_open(&self, cfg, rebuild);
     if (!rc) {
-        s_loop(&self, stop);
+        rc = s_run(&self, stop);
         s_flush(&self); /* what was received commits before the stop */
         log_info("%s: stopping at checkpoint %llu (%llu events applied, "
                  "%llu holes filled)",
@@ -319,6 +389,21 @@ int consumer_run(const consumer_spec_t *spec, const cfg_t *cfg, bool rebuild,
     }
     s_close(&self);
     return rc;
+}
+
+void *consumer_zmq(consumer_t *self)
+{
+    return self->zmq;
+}
+
+loop_t *consumer_loop(consumer_t *self)
+{
+    return self->loop;
+}
+
+void consumer_tick_soon(consumer_t *self)
+{
+    loop_timer_at(self->loop, self->tick_timer, 0);
 }
 
 kv_t *consumer_kv(consumer_t *self)

@@ -7,9 +7,10 @@
     through REPLAY, live from PUBLISH, holes filled), apply each batch of
     events and move the checkpoint in ONE write transaction, answer
     queries on a ROUTER (query.h), and call a timer.  All in one zmq_poll
-    loop, until the stop flag is set.  Once caught up after big catch-up
-    transactions it gives their memory back (the environment is reopened
-    to free LMDB's pool of dirty pages).
+    loop (loop.h), until the stop flag is set; the daemon adds its own
+    sockets, descriptors and timers to the same loop (spec->start).  Once caught
+   up after big catch-up transactions it gives their memory back (the
+   environment is reopened to free LMDB's pool of dirty pages).
 
     Because the batch and the checkpoint commit together, a crash at any
     point loses nothing and applies nothing twice: on restart the consumer
@@ -26,6 +27,7 @@
 #include "err.h"
 #include "event.h"
 #include "kv.h"
+#include "loop.h"
 
 typedef struct consumer consumer_t;
 
@@ -33,8 +35,9 @@ typedef struct consumer consumer_t;
     (--catch-up-batch), and the most it accepts.  A transaction writes each
     page the projection touches once, so bigger ones write less per event:
     65,536 caught up 1.1-1.5x faster than one replay page of 16,384 in the
-    aggregation service and 1.1-1.4x in the reminder service on issue 7's
-    mix (docs/AGGREGATES.md, docs/REMINDERS.md, fifth session); the gathered
+    aggregation service and 1.1-1.4x in the reminder service on
+    scripts/bench's mix (docs/AGGREGATES.md, docs/REMINDERS.md, runs of
+    2026-11-27); the gathered
     events and LMDB's dirty pages are held meanwhile (a peak of tens of MiB)
     and given back once caught up. */
 #define CONSUMER_CATCH_UP_BATCH 65536
@@ -76,9 +79,18 @@ typedef struct {
     /*  Answers one query (query.h); may be NULL. */
     json_t *(*query)(void *arg, consumer_t *consumer, const json_t *request,
                      err_t *err);
-    /*  Called at least every 'tick_ms' and after each applied batch; may be
-        NULL.  Returns how many ms until it wants to be called again. */
+    /*  Called at least once a second and soon after each applied batch;
+        may be NULL.  Returns how many ms until it wants to be called
+        again (0: at the next wake-up). */
     int (*tick)(void *arg, consumer_t *consumer);
+    /*  Called once the consumer's own sockets are in 'loop', before it
+        runs: the daemon adds its sockets (in consumer_zmq()'s context),
+        descriptors and timers.  Returns 0, or a code that ends the run
+        (log why first).  May be NULL. */
+    int (*start)(void *arg, consumer_t *consumer, loop_t *loop);
+    /*  Called when the loop has ended, before the context is terminated:
+        the daemon closes what it added.  May be NULL. */
+    void (*stop)(void *arg, consumer_t *consumer, loop_t *loop);
     void *arg;
 } consumer_spec_t;
 
@@ -87,6 +99,16 @@ typedef struct {
     negative code if it could not start (logged). */
 int consumer_run(const consumer_spec_t *spec, const cfg_t *cfg, bool rebuild,
                  volatile sig_atomic_t *stop);
+
+/*  The ZeroMQ context every socket of the daemon shares (valid from
+    spec->start until spec->stop returns). */
+void *consumer_zmq(consumer_t *self);
+
+/*  The loop (valid from spec->start until spec->stop returns). */
+loop_t *consumer_loop(consumer_t *self);
+
+/*  Runs spec->tick at the next wake-up (e.g. when an awaited answer came). */
+void consumer_tick_soon(consumer_t *self);
 
 /*  The consumer's environment (for reads in queries and ticks). */
 kv_t *consumer_kv(consumer_t *self);
