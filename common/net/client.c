@@ -42,6 +42,11 @@ void client_destroy(client_t **self_p)
     *self_p = NULL;
 }
 
+void *client_append_socket(client_t *self)
+{
+    return self->append;
+}
+
 void *client_replay_socket(client_t *self)
 {
     return self->replay;

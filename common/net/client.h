@@ -69,6 +69,11 @@ void client_page_release(client_page_t *page);
 /*  Asks the store for its head (last committed sequence). */
 int client_head(client_t *self, int timeout_ms, uint64_t *head, err_t *err);
 
+/*  The APPEND socket (DEALER) for a caller that polls it itself: when it
+    is readable, client_append_recv() with a timeout of 0 takes the
+    reply. */
+void *client_append_socket(client_t *self);
+
 /*  The REPLAY socket (DEALER) for a caller that polls it itself. */
 void *client_replay_socket(client_t *self);
 

@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zmq.h>
 
 #include "date.h"
 #include "log.h"
@@ -30,7 +31,7 @@
 #include "rem.h"
 
 /*  What one scan found: reminders to fire and deadlines to move on. */
-typedef struct {
+typedef struct scan {
     const rem_t *self;
     const kv_t *kv;
     int32_t today;
@@ -38,6 +39,10 @@ typedef struct {
     bool to_fire[REM_FIRE_BATCH];
     bool done[REM_FIRE_BATCH]; /* acknowledged, or to move on without */
     size_t count, nfire;
+    size_t map[REM_FIRE_BATCH]; /* request's i-th event: items[map[i]] */
+    size_t nsent;               /* events in the request in flight */
+    consumer_t *consumer;
+    uint64_t position; /* the consumer's when the scan ran */
 } scan_t;
 
 int32_t rem_today(const rem_t *self)
@@ -115,13 +120,13 @@ static void s_log_result(rem_t *self, const rem_fired_t *f,
              rem_stage_name(f->stage), due, (unsigned long long)r->sequence);
 }
 
-/*  Reads the store's answer to our request and notes each result. */
-static int s_ack(rem_t *self, scan_t *s, size_t *map, size_t n)
+/*  Reads the store's answer to the request in flight (the APPEND socket
+    is readable) and notes each result. */
+static int s_ack(rem_t *self, scan_t *s, const size_t *map, size_t n)
 {
     Opcat__V1__AppendReply *reply = NULL;
     err_t err;
-    int rc =
-        client_append_recv(self->client, REM_APPEND_TIMEOUT_MS, &reply, &err);
+    int rc = client_append_recv(self->client, 0, &reply, &err);
     if (!rc && (reply->code || reply->n_results != n))
         rc = err_set(&err, OPCAT_EPROTO, "", "store: %s",
                      reply->code ? reply->message : "wrong result count");
@@ -149,31 +154,64 @@ static int s_ack(rem_t *self, scan_t *s, size_t *map, size_t n)
     return rc;
 }
 
-/*  Appends the reminders of 's' in one request and waits for the ack. */
-static int s_append(rem_t *self, scan_t *s)
+static void s_on_reply(loop_t *loop, void *socket, int fd, short revents,
+                       void *arg);
+
+/*  The APPEND client, connected on first use and polled by the loop. */
+static int s_client(rem_t *self, consumer_t *consumer, err_t *err)
+{
+    if (self->client)
+        return OPCAT_OK;
+    self->client =
+        client_new(consumer_zmq(consumer), self->cfg.append, NULL, err);
+    if (!self->client)
+        return err->code;
+    if (loop_add_socket(consumer_loop(consumer),
+                        client_append_socket(self->client), ZMQ_POLLIN,
+                        s_on_reply, self)) {
+        client_destroy(&self->client);
+        return err_set(err, OPCAT_ENOMEM, "", "out of memory");
+    }
+    return OPCAT_OK;
+}
+
+/*  Closes the APPEND client: after a failure, so that a late answer to
+    a request given up cannot be taken for the next one's. */
+static void s_drop_client(rem_t *self, consumer_t *consumer)
+{
+    if (!self->client)
+        return;
+    loop_remove_socket(consumer_loop(consumer),
+                       client_append_socket(self->client));
+    client_destroy(&self->client);
+}
+
+/*  Sends the reminders of 's' in one request; the answer comes to
+    s_on_reply.  '*sent' gets how many were sent (0: none to send). */
+static int s_append(rem_t *self, consumer_t *consumer, scan_t *s, size_t *sent)
 {
     event_t *events[REM_FIRE_BATCH];
-    size_t map[REM_FIRE_BATCH], n = 0;
+    size_t n = 0;
     err_t err;
-    int rc = OPCAT_OK;
-    if (!self->client &&
-        !(self->client = client_new(self->zmq, self->cfg.append, NULL, &err)))
-        return err.code;
+    int rc = s_client(self, consumer, &err);
+    if (rc) {
+        log_warnx("firing: %s", err.message);
+        return rc;
+    }
     for (size_t i = 0; i < s->count && !rc; i++) {
         if (!s->to_fire[i])
             continue;
         if (!(events[n] = s_event(&s->items[i])))
             rc = OPCAT_ENOMEM;
         else
-            map[n++] = i;
+            s->map[n++] = i;
     }
     if (!rc && n &&
         (rc = client_append_send(self->client, events, n, false, NULL, &err)))
         log_warnx("firing: %s", err.message);
-    if (!rc && n)
-        rc = s_ack(self, s, map, n);
     for (size_t i = 0; i < n; i++)
         event_free(&events[i]);
+    *sent = rc ? 0 : n;
     return rc;
 }
 
@@ -270,26 +308,99 @@ static int s_merge_staged(kv_t *kv, size_t min)
     return rc;
 }
 
-/*  One round: scan, append, record.  Returns 0 if the round was whole
-    and there may be more (call again), 1 if all of today is done, or a
-    negative code (retry later). */
+/*  Records what the round 's' handled and ends it: 'rc' is how the
+    append went (0, or a negative code).  Returns 0 if there may be more
+    today (run again), 1 if all of today is done, or a negative code. */
+static int s_round_end(rem_t *self, scan_t *s, int rc)
+{
+    err_t err;
+    int recorded =
+        s->count ? kv_write(consumer_kv(s->consumer), s_record, s, &err) : 0;
+    /* what the store acknowledged is recorded even if the rest failed */
+    if (recorded)
+        log_warnx("firing: recording: %s", err.message);
+    if (!rc)
+        rc = recorded ? recorded : s->count == REM_FIRE_BATCH ? 0 : 1;
+    if (rc < 0)
+        self->failures++;
+    else if (rc == 1)
+        self->done_day = s->today, self->done_at = s->position;
+    return rc;
+}
+
+/*  Ends the round in flight: frees it and lets the tick run again (now,
+    or after a pause when the round failed). */
+static void s_round_done(rem_t *self, consumer_t *consumer, int rc)
+{
+    loop_remove_timer(consumer_loop(consumer), self->ack_timer);
+    self->ack_timer = 0;
+    free(self->pending);
+    self->pending = NULL;
+    if (rc < 0) {
+        s_drop_client(self, consumer);
+        self->retry_at = monotime_ms() + REM_RETRY_MS;
+    }
+    consumer_tick_soon(consumer);
+}
+
+static void s_on_reply(loop_t *loop, void *socket, int fd, short revents,
+                       void *arg)
+{
+    (void)loop, (void)socket, (void)fd, (void)revents;
+    rem_t *self = arg;
+    scan_t *s = self->pending;
+    if (!s) {
+        /* an answer with no request in flight: one given up on */
+        Opcat__V1__AppendReply *late = NULL;
+        err_t err;
+        if (!client_append_recv(self->client, 0, &late, &err))
+            opcat__v1__append_reply__free_unpacked(late, NULL);
+        return;
+    }
+    int rc = s_ack(self, s, s->map, s->nsent);
+    s_round_done(self, s->consumer, s_round_end(self, s, rc));
+}
+
+static int64_t s_on_ack_timeout(loop_t *loop, uint64_t id, void *arg)
+{
+    (void)loop, (void)id;
+    rem_t *self = arg;
+    scan_t *s = self->pending;
+    log_warnx("firing: no answer from the store's APPEND endpoint in %d ms; "
+              "will retry",
+              REM_APPEND_TIMEOUT_MS);
+    s_round_done(self, s->consumer, s_round_end(self, s, OPCAT_ETIMEDOUT));
+    return LOOP_TIMER_DONE;
+}
+
+/*  Starts a round: merge, scan, and either send what fires (the round
+    stays in flight until the answer) or record at once.  Returns 0 if
+    there may be more today, 1 if all of today is done, 2 if a request is
+    in flight, or a negative code. */
 static int s_round(rem_t *self, consumer_t *consumer, int32_t today)
 {
     kv_t *kv = consumer_kv(consumer);
     scan_t *s = calloc(1, sizeof *s);
     if (!s)
         return OPCAT_ENOMEM;
-    s->self = self, s->kv = kv, s->today = today;
+    *s = (scan_t){.self = self,
+                  .kv = kv,
+                  .today = today,
+                  .consumer = consumer,
+                  .position = consumer_position(consumer)};
     err_t err;
     int rc = s_merge_staged(kv, 1);
     if (!rc)
         rc = kv_read(kv, s_scan, s, &err);
-    int sent = !rc && s->nfire ? s_append(self, s) : 0;
-    /* what the store acknowledged is recorded even if the rest failed */
-    if (!rc && s->count && (rc = kv_write(kv, s_record, s, &err)))
-        log_warnx("firing: recording: %s", err.message);
-    if (!rc)
-        rc = sent ? sent : s->count == REM_FIRE_BATCH ? 0 : 1;
+    if (!rc && s->nfire && !(rc = s_append(self, consumer, s, &s->nsent)) &&
+        s->nsent) {
+        self->pending = s;
+        self->ack_timer =
+            loop_add_timer(consumer_loop(consumer), REM_APPEND_TIMEOUT_MS,
+                           s_on_ack_timeout, self);
+        return 2;
+    }
+    rc = rc ? s_round_end(self, s, rc) : s_round_end(self, s, 0);
     free(s);
     return rc;
 }
@@ -301,24 +412,28 @@ int rem_fire_tick(void *arg, consumer_t *consumer)
         s_merge_staged(consumer_kv(consumer), REM_MERGE_AT);
         return 1000;
     }
+    if (self->pending)
+        return 1000; /* the answer or its timeout calls the tick again */
+    int64_t wait = self->retry_at - monotime_ms();
+    if (wait > 0)
+        return (int)wait;
     int32_t today = rem_today(self);
-    uint64_t position = consumer_position(consumer);
-    if (today == self->done_day && position == self->done_at)
+    if (today == self->done_day && consumer_position(consumer) == self->done_at)
         return 1000;
     int rc = s_round(self, consumer, today);
     if (rc < 0) {
-        self->failures++;
-        client_destroy(&self->client); /* a late ack must not confuse us */
-        return 2000;
+        s_drop_client(self, consumer);
+        self->retry_at = monotime_ms() + REM_RETRY_MS;
+        return REM_RETRY_MS;
     }
-    if (rc == 0)
-        return 0;
-    self->done_day = today;
-    self->done_at = position;
-    return 1000;
+    return rc == 0 ? 0 : 1000;
 }
 
-void rem_fire_fini(rem_t *self)
+void rem_fire_stop(void *arg, consumer_t *consumer, loop_t *loop)
 {
-    client_destroy(&self->client);
+    (void)loop;
+    rem_t *self = arg;
+    free(self->pending); /* unanswered: fired again after the restart */
+    self->pending = NULL;
+    s_drop_client(self, consumer);
 }

@@ -192,18 +192,15 @@ int main(int argc, char **argv)
                             .apply = rem_apply,
                             .query = rem_query,
                             .tick = rem_fire_tick,
+                            .stop = rem_fire_stop,
                             .catch_up_batch = (size_t)o.catch_up_batch,
                             .arg = &self};
-    if (!(self.zmq = zmq_ctx_new()))
-        fatalx("zmq_ctx_new: %s", zmq_strerror(zmq_errno()));
     int rc = consumer_run(&spec, &self.cfg, o.rebuild, stop);
     log_info(
         "reminders this run: %llu issued, %llu already in the store, "
         "%llu refused, %llu failed rounds",
         (unsigned long long)self.fired, (unsigned long long)self.duplicates,
         (unsigned long long)self.refused, (unsigned long long)self.failures);
-    rem_fire_fini(&self);
-    zmq_ctx_term(self.zmq);
     log_info("terminated");
     return rc ? 1 : 0;
 }

@@ -27,20 +27,24 @@
 /*  ... in write transactions of this many changes each, which bounds the
     dirty pages LMDB keeps on the heap (proj.h). */
 #define REM_MERGE_SLICE 4096
-/*  How long to wait for the store's acknowledgement of a firing. */
+/*  How long to wait for the store's acknowledgement of a firing, and
+    how long to wait before the next round after a failed one. */
 #define REM_APPEND_TIMEOUT_MS 5000
+#define REM_RETRY_MS 2000
 
 /*  The daemon's context. */
 typedef struct {
     cfg_t cfg;
     rem_config_t rules;
-    int32_t now;      /* --now: a fixed today, or 0 for date_today() */
-    void *zmq;        /* a context of our own for 'client': the
-                         consumer terms its own before we could close */
-    client_t *client; /* APPEND client, opened on first firing */
-    int32_t done_day; /* the day whose due reminders were all handled */
-    uint64_t done_at; /* the consumer position when that was so */
-    uint64_t fired;   /* reminders appended and stored this run */
+    int32_t now;          /* --now: a fixed today, or 0 for date_today() */
+    client_t *client;     /* APPEND client, opened on first firing, in the
+                             consumer's context and loop */
+    struct scan *pending; /* the round whose APPEND awaits its answer */
+    uint64_t ack_timer;   /* gives up on that answer */
+    int64_t retry_at;     /* monotime_ms() before which no round starts */
+    int32_t done_day;     /* the day whose due reminders were all handled */
+    uint64_t done_at;     /* the consumer position when that was so */
+    uint64_t fired;       /* reminders appended and stored this run */
     uint64_t duplicates, refused, failures;
 } rem_t;
 
@@ -50,12 +54,16 @@ int rem_apply(void *arg, consumer_t *consumer, MDB_txn *txn,
 
 /*  consumer_spec_t.tick: once caught up with the store, issues the
     reminders due today (reminder.issued through APPEND, acknowledged
-    before they are recorded as fired).  Returns the ms until it wants to
-    run again. */
+    before they are recorded as fired).  The request does not block the
+    loop: its answer arrives on the APPEND socket, which the loop polls,
+    or is given up after REM_APPEND_TIMEOUT_MS.  Returns the ms until it
+    wants to run again. */
 int rem_fire_tick(void *arg, consumer_t *consumer);
 
-/*  Releases what firing holds (the APPEND client). */
-void rem_fire_fini(rem_t *self);
+/*  consumer_spec_t.stop: closes the APPEND client.  A round still in
+    flight is dropped; its reminders fire again after the restart (the
+    store answers "duplicate" for any it had stored). */
+void rem_fire_stop(void *arg, consumer_t *consumer, loop_t *loop);
 
 /*  The day the service considers today. */
 int32_t rem_today(const rem_t *self);

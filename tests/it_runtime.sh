@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Integration: the daemons' loops wait for nothing.
+#   1. opcat-reminderd fires through an APPEND endpoint that never answers
+#      (a second store, frozen with SIGSTOP): its loop keeps answering
+#      queries while the request is unanswered, gives it up after its
+#      timeout, and fires once that store answers again.
+source "$(dirname "$0")/lib.sh"
+
+# ------------------------------- 1. reminderd's APPEND does not block it
+start_store
+cat >"$T/r.jsonl" <<'JSON'
+{"type":"report.transmitted","occurred_on":"2025-01-15","state":"PER","report_id":"R1","recipient":"state"}
+JSON
+ctl import "$T/r.jsonl" >/dev/null || fail "import"
+
+# the second store: only its APPEND endpoint is used, by reminderd
+mkdir -p "$T/mute"
+mute() {
+    OPCAT_APPEND="ipc://$T/sock/mute-append" OPCAT_PUBLISH="ipc://$T/sock/mute-publish" \
+    OPCAT_REPLAY="ipc://$T/sock/mute-replay" OPCAT_PUBLIC="ipc://$T/sock/mute-public" \
+    OPCAT_PUBLIC_REPLAY="ipc://$T/sock/mute-public-replay" OPCAT_DATA="$T/mute" "$@"
+}
+mute start mute opcat-stored
+mute wait_for ctl --timeout 500 ping
+kill -STOP "$mute_PID"
+AT_EXIT+=("kill -CONT $mute_PID")
+
+# today the reply (due 2025-07-15) is overdue: one reminder to fire
+OPCAT_NOW=2025-08-01 OPCAT_APPEND="ipc://$T/sock/mute-append" \
+    start rem opcat-reminderd
+unanswered() { grep -q "no answer from the store's APPEND endpoint" "$T/rem.log"; }
+wait_for unanswered
+
+# for the next 8 s (more than one unanswered request and its retry), every
+# status query is answered at once
+slowest=0
+end=$((SECONDS + 8))
+n=0
+while [ $SECONDS -lt $end ]; do
+    t0=$(date +%s%N)
+    ctl --timeout 1000 ping --service reminders >/dev/null ||
+        fail "reminderd did not answer a status query within 1 s while its APPEND was unanswered"
+    ms=$((($(date +%s%N) - t0) / 1000000))
+    [ $ms -gt $slowest ] && slowest=$ms
+    n=$((n + 1))
+done
+rounds=$(grep -c "no answer from the store's APPEND endpoint" "$T/rem.log")
+[ "$rounds" -ge 2 ] || fail "expected at least 2 unanswered rounds, saw $rounds"
+figure it_runtime "reminderd status queries answered while APPEND hung" "$n, slowest ${slowest} ms"
+
+# the mute store answers again: the reminder is fired into it, once
+kill -CONT "$mute_PID"
+in_mute() { mute ctl --timeout 2000 tail --from 1 --until-head --topic reminder.issued --json; }
+fired() { [ "$(in_mute | grep -c '"subject":"R1"')" = 1 ]; }
+wait_for fired
+echo "PASS: reminderd's loop answers while its APPEND is unanswered ($n queries, slowest ${slowest} ms)"
