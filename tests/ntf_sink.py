@@ -21,6 +21,7 @@ flaky).  DIR/NAME.mode says how to answer, read at each attempt:
     "fail"           refuse for now (HTTP 500; SMTP 451 to RCPT TO)
     "reject"         refuse for good (HTTP 400; SMTP 550 to RCPT TO)
     N (a number)     refuse the next N attempts for now, then accept
+    "slow S"         accept, answering after S seconds (HTTP only)
 
 Every attempt is a line of DIR/attempts.jsonl: {"t": seconds, "name",
 "ok", "id"} (id: the Idempotency-Key or X-Opcat-Reminder-Id when known).
@@ -62,7 +63,7 @@ def decide(name):
                 mode = f.read().strip()
         except FileNotFoundError:
             return "ok"
-        if mode in ("", "ok", "fail", "reject"):
+        if mode in ("", "ok", "fail", "reject") or mode.startswith("slow "):
             return mode or "ok"
         left = int(mode)
         if left <= 0:
@@ -86,8 +87,13 @@ class HttpHandler(http.server.BaseHTTPRequestHandler):
         body = self.rfile.read(length).decode("utf-8", "replace")
         name = self.path.rstrip("/").rsplit("/", 1)[-1]
         mode = decide(name)
+        if mode.startswith("slow "):
+            attempt(name, True, self.headers.get("Idempotency-Key"))
+            time.sleep(float(mode.split()[1]))
+            mode = "ok"
+        else:
+            attempt(name, mode == "ok", self.headers.get("Idempotency-Key"))
         ok = mode == "ok"
-        attempt(name, ok, self.headers.get("Idempotency-Key"))
         if ok:
             headers = {k.lower(): v for k, v in self.headers.items()}
             append("received.jsonl", {"name": name, "path": self.path,

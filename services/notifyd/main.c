@@ -260,13 +260,11 @@ static int s_run(ntf_t *self, bool rebuild, volatile sig_atomic_t *stop)
                             .apply = ntf_apply,
                             .query = ntf_query,
                             .tick = ntf_tick,
+                            .start = ntf_start,
+                            .stop = ntf_stop,
                             .arg = self};
     int rc = consumer_run(&spec, &self->cfg, rebuild, stop);
-    size_t abandoned = ntf_sender_count(self->sender);
-    if (abandoned)
-        log_info("%zu attempts in flight abandoned: they stay pending",
-                 abandoned);
-    ntf_sender_destroy(&self->sender);
+    ntf_sender_destroy(&self->sender); /* if the run never started */
     log_info(
         "this run: %llu deliveries queued, %llu delivered, %llu failed "
         "attempts, %llu given up, %llu reminders too old to send",

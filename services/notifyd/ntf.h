@@ -18,10 +18,6 @@
 #include "ntf_config.h"
 #include "ntf_send.h"
 
-/*  The longest the tick lets zmq_poll sleep while transfers run: curl
-    is driven from the tick, so this is its reaction time. */
-#define NTF_POLL_MS 10
-
 /*  The daemon's context. */
 typedef struct {
     cfg_t cfg;
@@ -41,6 +37,13 @@ int ntf_apply(void *arg, consumer_t *consumer, MDB_txn *txn,
 /*  consumer_spec_t.tick: records the attempts that ended, starts those
     now due.  Returns the ms until it wants to run again. */
 int ntf_tick(void *arg, consumer_t *consumer);
+
+/*  consumer_spec_t.start: curl's sockets and timer join the loop. */
+int ntf_start(void *arg, consumer_t *consumer, loop_t *loop);
+
+/*  consumer_spec_t.stop: abandons the attempts in flight (they stay
+    pending) and frees the sender while the loop still exists. */
+void ntf_stop(void *arg, consumer_t *consumer, loop_t *loop);
 
 /*  consumer_spec_t.query: "deliveries", "retry" and "service"
     (docs/NOTIFY.md). */

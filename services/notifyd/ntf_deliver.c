@@ -247,23 +247,20 @@ static int s_read_next(void *arg, MDB_txn *txn)
     return 0;
 }
 
-/*  How long the loop may sleep: briefly while transfers run (curl is
-    driven from here), else until the next delivery is due. */
+/*  How long the tick may wait: until the next delivery is due (a
+    transfer that ends calls it sooner: s_transfer_ended). */
 static int s_wait_ms(ntf_t *self, kv_t *kv)
 {
-    if (ntf_sender_count(self->sender)) {
-        long t = ntf_sender_timeout(self->sender);
-        return t >= 0 && t < NTF_POLL_MS ? (int)t : NTF_POLL_MS;
-    }
     next_t n = {kv, INT64_MAX};
     err_t err;
     if (kv_read(kv, s_read_next, &n, &err) || n.at == INT64_MAX)
         return 1000;
     int64_t wait = n.at - ntf_now_ms();
-    /* due already yet nothing runs: it fell due since the scan, or its
-       record is unreadable; look again soon, but never spin */
+    /* due already: in flight (its end calls the tick), or, when nothing
+       runs, it fell due since the scan or its record is unreadable; look
+       again soon, but never spin */
     if (wait <= 0)
-        return 50;
+        return ntf_sender_count(self->sender) ? 1000 : 50;
     return wait > 1000 ? 1000 : (int)wait;
 }
 
@@ -275,4 +272,30 @@ int ntf_tick(void *arg, consumer_t *consumer)
     s_start_due(self, kv);
     s_collect(self, kv);
     return s_wait_ms(self, kv);
+}
+
+static void s_transfer_ended(void *arg)
+{
+    consumer_tick_soon(arg);
+}
+
+int ntf_start(void *arg, consumer_t *consumer, loop_t *loop)
+{
+    ntf_t *self = arg;
+    if (ntf_sender_attach(self->sender, loop, s_transfer_ended, consumer)) {
+        log_warnx("libcurl refused its socket callbacks");
+        return OPCAT_EIO;
+    }
+    return OPCAT_OK;
+}
+
+void ntf_stop(void *arg, consumer_t *consumer, loop_t *loop)
+{
+    (void)consumer, (void)loop;
+    ntf_t *self = arg;
+    size_t abandoned = ntf_sender_count(self->sender);
+    if (abandoned)
+        log_info("%zu attempts in flight abandoned: they stay pending",
+                 abandoned);
+    ntf_sender_destroy(&self->sender); /* its sockets leave the loop */
 }

@@ -3,6 +3,7 @@
 
 #include <curl/curl.h>
 #include <stdio.h>
+#include <zmq.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,6 +29,11 @@ struct ntf_sender {
     const ntf_settings_t *settings;
     CURLM *multi;
     transfer_t slots[NTF_MAX_IN_FLIGHT];
+    loop_t *loop;   /* attached: curl's sockets and timer are here */
+    uint64_t timer; /* the loop timer curl asked for, or 0 */
+    int running;    /* transfers curl reported running */
+    void (*ended)(void *arg);
+    void *ended_arg;
 };
 
 ntf_sender_t *ntf_sender_new(const ntf_settings_t *settings, err_t *err)
@@ -65,6 +71,88 @@ void ntf_sender_destroy(ntf_sender_t **self_p)
     curl_multi_cleanup(self->multi);
     free(self);
     *self_p = NULL;
+}
+
+/*  After curl acted: tells the owner when a transfer ended. */
+static void s_after_action(ntf_sender_t *self, int running)
+{
+    bool ended = running < self->running;
+    self->running = running;
+    if (ended && self->ended)
+        self->ended(self->ended_arg);
+}
+
+static void s_on_socket(loop_t *loop, void *socket, int fd, short revents,
+                        void *arg)
+{
+    (void)loop, (void)socket;
+    ntf_sender_t *self = arg;
+    int mask = (revents & ZMQ_POLLIN ? CURL_CSELECT_IN : 0) |
+               (revents & ZMQ_POLLOUT ? CURL_CSELECT_OUT : 0) |
+               (revents & ZMQ_POLLERR ? CURL_CSELECT_ERR : 0);
+    int running = 0;
+    curl_multi_socket_action(self->multi, fd, mask, &running);
+    s_after_action(self, running);
+}
+
+static int64_t s_on_timer(loop_t *loop, uint64_t id, void *arg)
+{
+    (void)loop, (void)id;
+    ntf_sender_t *self = arg;
+    self->timer = 0; /* curl may ask for a new one while acting */
+    int running = 0;
+    curl_multi_socket_action(self->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+    s_after_action(self, running);
+    return LOOP_TIMER_DONE;
+}
+
+/*  CURLMOPT_SOCKETFUNCTION: curl says which events it waits for on 's'. */
+static int s_socket_fn(CURL *easy, curl_socket_t s, int what, void *arg,
+                       void *known)
+{
+    (void)easy;
+    ntf_sender_t *self = arg;
+    if (what == CURL_POLL_REMOVE) {
+        loop_remove_fd(self->loop, s);
+        return 0;
+    }
+    short events = (what & CURL_POLL_IN ? ZMQ_POLLIN : 0) |
+                   (what & CURL_POLL_OUT ? ZMQ_POLLOUT : 0);
+    if (known)
+        return loop_set_fd_events(self->loop, s, events) ? -1 : 0;
+    if (loop_add_fd(self->loop, s, events, s_on_socket, self))
+        return -1;
+    curl_multi_assign(self->multi, s, self); /* 'known' from now on */
+    return 0;
+}
+
+/*  CURLMOPT_TIMERFUNCTION: curl wants to act in 'ms' (-1: never). */
+static int s_timer_fn(CURLM *multi, long ms, void *arg)
+{
+    (void)multi;
+    ntf_sender_t *self = arg;
+    if (ms < 0) {
+        loop_remove_timer(self->loop, self->timer);
+        self->timer = 0;
+    } else if (!self->timer || loop_timer_at(self->loop, self->timer, ms)) {
+        self->timer = loop_add_timer(self->loop, ms, s_on_timer, self);
+    }
+    return self->timer || ms < 0 ? 0 : -1;
+}
+
+int ntf_sender_attach(ntf_sender_t *self, loop_t *loop,
+                      void (*ended)(void *arg), void *arg)
+{
+    self->loop = loop;
+    self->ended = ended;
+    self->ended_arg = arg;
+    CURLM *m = self->multi;
+    if (curl_multi_setopt(m, CURLMOPT_SOCKETFUNCTION, s_socket_fn) ||
+        curl_multi_setopt(m, CURLMOPT_SOCKETDATA, self) ||
+        curl_multi_setopt(m, CURLMOPT_TIMERFUNCTION, s_timer_fn) ||
+        curl_multi_setopt(m, CURLMOPT_TIMERDATA, self))
+        return OPCAT_EIO;
+    return OPCAT_OK;
 }
 
 /*  CURLOPT_READFUNCTION: the mail, in pieces. */
@@ -170,6 +258,8 @@ static const char *s_setup(ntf_sender_t *self, transfer_t *t)
                                                        : s_setup_webhook(t);
     if (!why && curl_multi_add_handle(self->multi, e) != CURLM_OK)
         why = "curl_multi_add_handle failed";
+    if (!why)
+        self->running++; /* until curl_multi_socket_action counts it */
     return why;
 }
 
@@ -256,8 +346,7 @@ size_t ntf_sender_poll(ntf_sender_t *self, ntf_result_t *out, size_t max)
     for (size_t i = 0; i < NTF_MAX_IN_FLIGHT && n < max; i++)
         if (self->slots[i].used && self->slots[i].ended)
             s_finish(self, &self->slots[i], CURLE_OK, &out[n++]);
-    int running = 0, left = 0;
-    curl_multi_perform(self->multi, &running);
+    int left = 0;
     CURLMsg *msg;
     while (n < max && (msg = curl_multi_info_read(self->multi, &left))) {
         if (msg->msg != CURLMSG_DONE)
@@ -269,13 +358,4 @@ size_t ntf_sender_poll(ntf_sender_t *self, ntf_result_t *out, size_t max)
             s_finish(self, t, code, &out[n++]);
     }
     return n;
-}
-
-long ntf_sender_timeout(ntf_sender_t *self)
-{
-    if (!ntf_sender_count(self))
-        return -1;
-    long ms = -1;
-    curl_multi_timeout(self->multi, &ms);
-    return ms;
 }
