@@ -1,4 +1,4 @@
-/*  test_client: the REPLAY page of common/client.h against a fake store
+/*  test_client: the REPLAY page of common/net/client.h against a fake store
     (a ROUTER on an ipc:// endpoint in a temp dir, answered by hand).
 
     - the client asks for the packed form;

@@ -1,4 +1,4 @@
-/*  Unit tests of common/daemon: the shared options and the stop flag. */
+/*  Unit tests of common/base/daemon: the shared options and the stop flag. */
 #include "test_common.h"
 
 #include <getopt.h>

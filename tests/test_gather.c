@@ -1,4 +1,4 @@
-/*  Unit tests of storage/gather: copies kept in order across growth. */
+/*  Unit tests of common/runtime/gather: copies kept in order across growth. */
 #include "test_common.h"
 
 #include <stdio.h>

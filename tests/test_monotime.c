@@ -1,4 +1,4 @@
-/*  Unit tests of common/monotime: it moves forward, and its two units
+/*  Unit tests of common/base/monotime: it moves forward, and its two units
     agree. */
 #include "test_common.h"
 

@@ -1,4 +1,4 @@
-/*  test_report: the annual report renderer (services/ctl/report.c).
+/*  test_report: the annual report renderer (common/report/report.c).
 
     Renders tests/fixtures/stats-2025.json (the stats contract filled with
     the seed report's 2025 figures) in English and Chinese and checks the

@@ -1,4 +1,4 @@
-/*  Unit tests of common/textbuf: appends, growth, hand-over. */
+/*  Unit tests of common/base/textbuf: appends, growth, hand-over. */
 #include "test_common.h"
 
 #include <string.h>

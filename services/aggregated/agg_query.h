@@ -1,6 +1,6 @@
 /*  query: the aggregation service's answers on OPCAT_STATS (query.h).
 
-    Operations (JSON requests, common/query.h):
+    Operations (JSON requests, common/net/query.h):
 
       {"op":"stats", "as_of":D, "from":D}   the DOMAIN.md stats object;
                                             from defaults to 1 January of

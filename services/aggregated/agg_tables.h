@@ -6,7 +6,7 @@
     depend only on the SET of events applied, not on the order in which
     they were recorded.
 
-    Dates are day numbers (common/date.h) written big-endian with the sign
+    Dates are day numbers (common/base/date.h) written big-endian with the sign
     bit flipped, so that byte order is date order:
 
       day key  = be32(day + 2^31)

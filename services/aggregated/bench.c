@@ -10,7 +10,7 @@
       opcat-bench-aggregated rss PID         prints VmRSS, RssAnon, RssFile
                                              of process PID in MiB
 
-    Endpoints come from the OPCAT_* variables (common/cfg.h). */
+    Endpoints come from the OPCAT_* variables (common/base/cfg.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

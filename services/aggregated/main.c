@@ -1,5 +1,5 @@
 /*  opcat-aggregated: the aggregation service.  CLI and signals; the loop
-    is storage/consumer.h's, the projection project.c's, the answers
+    is common/runtime/consumer.h's, the projection project.c's, the answers
     query.c's and stats.c's. */
 #include <getopt.h>
 #include <signal.h>

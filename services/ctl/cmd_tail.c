@@ -1,5 +1,5 @@
 /*  opcatctl tail: catch up through REPLAY, then live from PUBLISH, with no
-    gap and no duplicate at the switch-over (common/follow.h). */
+    gap and no duplicate at the switch-over (common/net/follow.h). */
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /*  opcat-notifyd: reminders delivered by e-mail and webhook.
 
     main.c holds the CLI, the settings and the consumer spec (the one
-    zmq_poll loop is storage/consumer.c's); ntf_config.c the routes;
+    zmq_poll loop is common/runtime/consumer.c's); ntf_config.c the routes;
     ntf_queue.c the deliveries in LMDB; ntf_message.c what is sent;
     ntf_send.c the libcurl transfers; ntf_deliver.c the consumer's apply
     (enqueue) and tick (send, record); ntf_query.c the OPCAT_NOTIFY

@@ -1,7 +1,7 @@
 /*  opcat-reminderd: the treaty's deadlines as durable timers.
 
     main.c holds the CLI, the settings and the consumer spec (the one
-    zmq_poll loop is storage/consumer.c's); rules.c the deadline
+    zmq_poll loop is common/runtime/consumer.c's); rules.c the deadline
     arithmetic; proj.c the LMDB projection; fire.c the daily firing;
     query.c the OPCAT_REMINDERS answers.  All share one rem_t context. */
 #ifndef OPCAT_REM_H

@@ -1,6 +1,6 @@
 /*  bench_store: the pipeline's own figures, through its real endpoints.
 
-    Appends go through common/client.c, as any publisher's would: one
+    Appends go through common/net/client.c, as any publisher's would: one
     event per AppendRequest, 'window' requests in flight per publisher,
     the ack latency measured from send to reply.  A request counts only
     when its reply says STORED (committed durably before the reply). */
@@ -247,7 +247,7 @@ int bench_replay(const bench_opts_t *o)
     uint64_t head = 0, events = 0, bytes = 0;
     int rc = c ? client_head(c, BENCH_REPLY_TIMEOUT_MS, &head, &err) : -1;
     uint64_t t0 = bench_now_ns();
-    /* pages as large as the consumers ask (common/follow.c), unless -b */
+    /* pages as large as the consumers ask (common/net/follow.c), unless -b */
     uint32_t page_events = o->batch > 1 ? (uint32_t)o->batch : 16384;
     if (!rc)
         rc = s_replay_all(c, o->window, page_events, head, &events, &bytes);
