@@ -121,9 +121,9 @@ art17=$(jq '[.states[] | select(.npm.on_art17_list)] | length' <<<"$states")
 expect_eq "$art17" "$(jq '.npm.art17_list | length' <<<"$stats")" "art. 17 list"
 
 one=$(ok "/api/states/PER?as_of=2025-12-31")
-same_json "$(jq 'del(.summary, .reminders_open, .reminders_error)' <<<"$one")" \
+same_json "$(jq 'del(.summary, .reminders_open, .encouragements_open, .reminders_error)' <<<"$one")" \
     "$(ctl state PER --as-of 2025-12-31 --json |
-        jq 'del(.reminders_open, .reminders_error)')" "State PER"
+        jq 'del(.reminders_open, .encouragements_open, .reminders_error)')" "State PER"
 jq -e '.summary.state == "PER" and (.reminders_open | type == "array")' \
     <<<"$one" >/dev/null || fail "PER: no summary or deadlines: $one"
 

@@ -75,7 +75,7 @@ start_rem 2025-07-15
 expect_eq "$(issued | grep -c '"stage":"due","state":"PER","subject":"R1"')" 1 "due issued"
 stop_rem
 start_rem 2025-07-16
-expect_eq "$(issued | grep -c '"issued_on":"2025-07-16","rule":"art12.state_reply","stage":"overdue"')" 1 "overdue issued"
+expect_eq "$(issued | grep -c '"issued_on":"2025-07-16","kind":"obligation","rule":"art12.state_reply","stage":"overdue"')" 1 "overdue issued"
 stop_rem
 start_rem 2025-08-01
 expect_eq "$(issued | count)" 3 "nothing between overdue occurrences"
@@ -114,13 +114,29 @@ row=$(ctl reminders --json --state AUS)
 echo "$row" | grep -q '"due_on":"2022-01-20"' ||
     fail "AUS: entry into force 2018-01-20 + 1 + 3 years = 2022-01-20: $row"
 # R3 is years past due on both rules: one reminder each, the current stage
-# (publication: cycle 4, due 2025-01-10, overdue since)
+# (publication, an encouragement: the yearly reminder of 2025-01-10)
 expect_eq "$(issued | grep -c '"subject":"R3"')" 2 "history does not flood"
-grep -q '"due_on":"2025-01-10","issued_on":"2025-10-14","rule":"art16.publication","stage":"overdue","state":"MEX"' <(issued) ||
-    fail "R3 publication: cycle 5 (due 2025-01-10), overdue: $(issued | grep R3)"
-# the visit (start 2025-12-01) is due 2025-11-01; upcoming since 10-02
-grep -q '"due_on":"2025-11-01".*"stage":"upcoming".*"subject":"V1"' <(issued) ||
-    fail "visit V1 upcoming: $(issued | grep V1)"
+grep -q '"due_on":"2025-01-10","issued_on":"2025-10-14","kind":"encouragement","rule":"art16.publication","stage":"reminder","state":"MEX"' <(issued) ||
+    fail "R3 publication: the reminder of 2025-01-10: $(issued | grep R3)"
+# an encouragement is never overdue, has no days late, is listed apart
+for d in 2021-01-09 2021-01-10 2021-01-11 2025-10-14; do
+    rows=$(ctl reminders --json --as-of "$d" --state MEX --rule art16)
+    expect_eq "$(grep -c '"kind":"encouragement"' <<<"$rows")" 1 "MEX encouragement as of $d"
+    if grep -q '"overdue"\|days_late' <<<"$rows"; then fail "art16 overdue or late as of $d: $rows"; fi
+done
+grep -q '"due_on":"2021-01-10".*"stage":"reminder"' <(ctl reminders --json --as-of 2021-01-10 --state MEX --rule art16) ||
+    fail "first publication reminder on 2021-01-10"
+grep -q '"stage":"pending"' <(ctl reminders --json --as-of 2021-01-09 --state MEX --rule art16) ||
+    fail "no publication reminder the day before the first"
+# the visit (start 2025-12-01) is a notice: upcoming from 2025-11-01,
+# starting on 2025-12-01, never overdue, even during or after the visit
+expect_eq "$(issued | grep -c '"subject":"V1"')" 0 "visit V1: nothing before 2025-11-01"
+for d in 2025-10-31:pending 2025-11-01:upcoming 2025-11-30:upcoming 2025-12-01:starting 2025-12-02:starting 2026-03-01:starting; do
+    row=$(ctl reminders --json --as-of "${d%%:*}" --state BRA)
+    grep -q '"due_on":"2025-12-01","kind":"notice",.*"stage":"'"${d##*:}"'"' <<<"$row" ||
+        fail "visit V1 as of ${d%%:*}: expected ${d##*:}: $row"
+    if grep -q days_late <<<"$row"; then fail "a notice has days late: $row"; fi
+done
 # the declaration's extension, recorded after the reminder fired, moves it
 cat >"$T/aus-ext.jsonl" <<'JSON'
 {"type":"state.declared_art24","occurred_on":"2020-12-01","state":"AUS","part":"IV","years":2,"extension":true}
@@ -129,6 +145,11 @@ import "$T/aus-ext.jsonl"
 settle
 grep -q '"due_on":"2024-01-20"' <(ctl reminders --json --state AUS) ||
     fail "AUS with the 2-year extension: due 2024-01-20"
+# as of a day before the extension, the deadline it had then
+grep -q '"days_late":0,"due_on":"2022-01-20"' <(ctl reminders --json --state AUS --as-of 2020-11-30) ||
+    fail "AUS as of 2020-11-30: due 2022-01-20: $(ctl reminders --json --state AUS --as-of 2020-11-30)"
+grep -q '"due_on":"2024-01-20"' <(ctl reminders --json --state AUS --as-of 2020-12-01) ||
+    fail "AUS as of 2020-12-01 (the extension's day): due 2024-01-20"
 stop_rem
 stop "$store_PID"
 

@@ -54,31 +54,6 @@ static void test_reply_month_end(void **state)
     CHECK_DAY(rem_reply_due(&cfg, D("1999-08-31")), "2000-02-29");
 }
 
-static void test_entry_into_force(void **state)
-{
-    (void)state;
-    rem_config_t cfg = s_cfg();
-    CHECK_DAY(rem_entry_into_force(&cfg, D("2025-01-01")), "2025-01-31");
-    CHECK_DAY(rem_entry_into_force(&cfg, D("2024-02-01")), "2024-03-02");
-    CHECK_DAY(rem_entry_into_force(&cfg, D("2023-02-01")), "2023-03-03");
-    CHECK_DAY(rem_entry_into_force(&cfg, D("2025-12-15")), "2026-01-14");
-}
-
-static void test_designation_art24(void **state)
-{
-    (void)state;
-    rem_config_t cfg = s_cfg();
-    /* Germany: ratified 2008-12-04, in force 2009-01-03 */
-    CHECK_DAY(rem_designation_due(&cfg, D("2008-12-04"), 0), "2010-01-03");
-    /* Romania: Part IV postponed 3 years, then extended by 2 */
-    CHECK_DAY(rem_designation_due(&cfg, D("2009-07-02"), 0), "2010-08-01");
-    CHECK_DAY(rem_designation_due(&cfg, D("2009-07-02"), 3), "2013-08-01");
-    CHECK_DAY(rem_designation_due(&cfg, D("2009-07-02"), 5), "2015-08-01");
-    /* in force on 29 February: one year later is 28 February */
-    CHECK_DAY(rem_designation_due(&cfg, D("2024-01-30"), 0), "2025-02-28");
-    CHECK_DAY(rem_designation_due(&cfg, D("2024-01-30"), 3), "2028-02-29");
-}
-
 static void test_publication_and_visit(void **state)
 {
     (void)state;
@@ -87,7 +62,8 @@ static void test_publication_and_visit(void **state)
     CHECK_DAY(rem_publication_due(&cfg, D("2024-02-29"), 1), "2026-02-28");
     CHECK_DAY(rem_publication_due(&cfg, D("2024-02-29"), 4), "2029-02-28");
     CHECK_DAY(rem_publication_due(&cfg, D("2024-02-29"), 3), "2028-02-29");
-    CHECK_DAY(rem_visit_due(&cfg, D("2026-03-10")), "2026-02-08");
+    /* a visit notice is due on the visit's first day */
+    CHECK_DAY(rem_visit_due(&cfg, D("2026-03-10")), "2026-03-10");
 }
 
 /*  Asserts the occurrence of a deadline at 'day'. */
@@ -125,23 +101,82 @@ static void test_stages(void **state)
              "2026-01-12");
 }
 
-static void test_publication_cycles(void **state)
+/*  art16.publication is an encouragement: one stage, "reminder", on the
+    first anniversary and every year after; never overdue. */
+static void test_encouragement_stages(void **state)
 {
     (void)state;
     rem_rule_t r = REM_RULE_PUBLICATION;
     const char *o = "2024-01-10", *u = "2025-01-10";
-    /* cycle 0 overdue: 01-11, 04-11, 07-10, 10-08; cycle 1 upcoming on
-       2025-12-11 (due 2026-01-10) cuts the next overdue (2026-01-06) */
-    s_expect(r, o, u, "2025-10-08", REM_STAGE_OVERDUE, "2025-10-08",
-             "2025-12-11");
-    s_expect(r, o, u, "2025-12-11", REM_STAGE_UPCOMING, "2025-12-11",
+    assert_int_equal(rem_rule_kind(r), REM_KIND_ENCOURAGEMENT);
+    s_expect(r, o, u, "2024-12-11", REM_STAGE_PENDING, NULL, "2025-01-10");
+    s_expect(r, o, u, "2025-01-09", REM_STAGE_PENDING, NULL, "2025-01-10");
+    s_expect(r, o, u, "2025-01-10", REM_STAGE_REMINDER, "2025-01-10",
              "2026-01-10");
-    s_expect(r, o, u, "2026-01-10", REM_STAGE_DUE, "2026-01-10", "2026-01-11");
+    s_expect(r, o, u, "2025-01-11", REM_STAGE_REMINDER, "2025-01-10",
+             "2026-01-10");
+    s_expect(r, o, u, "2026-01-09", REM_STAGE_REMINDER, "2025-01-10",
+             "2026-01-10");
+    s_expect(r, o, u, "2026-01-10", REM_STAGE_REMINDER, "2026-01-10",
+             "2027-01-10");
     rem_config_t cfg = s_cfg();
-    rem_occurrence_t occ = rem_stage_at(&cfg, r, D(o), D(u), D("2027-03-01"));
-    CHECK_DAY(occ.due, "2027-01-10");
-    assert_int_equal(occ.stage, REM_STAGE_OVERDUE);
-    CHECK_DAY(occ.day, "2027-01-11");
+    for (int32_t day = D("2024-01-10"); day < D("2034-01-10"); day++) {
+        rem_occurrence_t occ = rem_stage_at(&cfg, r, D(o), D(u), day);
+        assert_int_not_equal(occ.stage, REM_STAGE_OVERDUE);
+        assert_int_not_equal(occ.stage, REM_STAGE_DUE);
+        assert_int_not_equal(occ.stage, REM_STAGE_UPCOMING);
+    }
+    /* transmitted on 29 February: the reminders fall on 28 February,
+       and on the 29th in a leap year */
+    s_expect(r, "2024-02-29", "2025-02-28", "2028-03-01", REM_STAGE_REMINDER,
+             "2028-02-29", "2029-02-28");
+}
+
+/*  visit.upcoming is a notice: upcoming 30 days before the start,
+    starting on it, never overdue, even during the visit or after it. */
+static void test_notice_stages(void **state)
+{
+    (void)state;
+    rem_rule_t r = REM_RULE_VISIT;
+    const char *o = "2025-11-01", *u = "2026-03-10";
+    assert_int_equal(rem_rule_kind(r), REM_KIND_NOTICE);
+    s_expect(r, o, u, "2026-02-07", REM_STAGE_PENDING, NULL, "2026-02-08");
+    s_expect(r, o, u, "2026-02-08", REM_STAGE_UPCOMING, "2026-02-08",
+             "2026-03-10");
+    s_expect(r, o, u, "2026-02-09", REM_STAGE_UPCOMING, "2026-02-08",
+             "2026-03-10");
+    s_expect(r, o, u, "2026-03-09", REM_STAGE_UPCOMING, "2026-02-08",
+             "2026-03-10");
+    rem_config_t cfg = s_cfg();
+    for (const char *const *d =
+             (const char *const[]){"2026-03-10", "2026-03-11", "2026-06-30",
+                                   NULL};
+         *d; d++) {
+        rem_occurrence_t occ = rem_stage_at(&cfg, r, D(o), D(u), D(*d));
+        assert_int_equal(occ.stage, REM_STAGE_STARTING);
+        CHECK_DAY(occ.day, "2026-03-10");
+        assert_int_equal(rem_next_after(&cfg, r, D(o), D(u), D(*d)), REM_NEVER);
+    }
+}
+
+/*  art17.npm_designation is an obligation: the stages around its due
+    day, the due day itself included. */
+static void test_designation_stages(void **state)
+{
+    (void)state;
+    rem_rule_t r = REM_RULE_NPM_DESIGNATION;
+    const char *o = "2003-12-10", *u = "2007-06-22"; /* GBR */
+    assert_int_equal(rem_rule_kind(r), REM_KIND_OBLIGATION);
+    s_expect(r, o, u, "2007-05-22", REM_STAGE_PENDING, NULL, "2007-05-23");
+    s_expect(r, o, u, "2007-05-23", REM_STAGE_UPCOMING, "2007-05-23",
+             "2007-06-22");
+    s_expect(r, o, u, "2007-06-21", REM_STAGE_UPCOMING, "2007-05-23",
+             "2007-06-22");
+    s_expect(r, o, u, "2007-06-22", REM_STAGE_DUE, "2007-06-22", "2007-06-23");
+    s_expect(r, o, u, "2007-06-23", REM_STAGE_OVERDUE, "2007-06-23",
+             "2007-09-21");
+    s_expect(r, o, u, "2007-09-21", REM_STAGE_OVERDUE, "2007-09-21",
+             "2007-12-20");
 }
 
 static void test_occurrence_day(void **state)
@@ -149,13 +184,26 @@ static void test_occurrence_day(void **state)
     (void)state;
     rem_config_t cfg = s_cfg();
     int32_t u = D("2025-07-15");
-    CHECK_DAY(rem_occurrence_day(&cfg, REM_STAGE_UPCOMING, u, D("2025-06-20")),
+    rem_rule_t r = REM_RULE_STATE_REPLY;
+    CHECK_DAY(
+        rem_occurrence_day(&cfg, r, REM_STAGE_UPCOMING, u, D("2025-06-20")),
+        "2025-06-15");
+    CHECK_DAY(rem_occurrence_day(&cfg, r, REM_STAGE_DUE, u, u), "2025-07-15");
+    CHECK_DAY(
+        rem_occurrence_day(&cfg, r, REM_STAGE_OVERDUE, u, D("2025-10-20")),
+        "2025-10-14");
+    CHECK_DAY(
+        rem_occurrence_day(&cfg, r, REM_STAGE_OVERDUE, u, D("2025-07-16")),
+        "2025-07-16");
+    CHECK_DAY(rem_occurrence_day(&cfg, REM_RULE_PUBLICATION, REM_STAGE_REMINDER,
+                                 u, D("2025-08-01")),
+              "2025-07-15");
+    CHECK_DAY(rem_occurrence_day(&cfg, REM_RULE_VISIT, REM_STAGE_UPCOMING, u,
+                                 D("2025-06-20")),
               "2025-06-15");
-    CHECK_DAY(rem_occurrence_day(&cfg, REM_STAGE_DUE, u, u), "2025-07-15");
-    CHECK_DAY(rem_occurrence_day(&cfg, REM_STAGE_OVERDUE, u, D("2025-10-20")),
-              "2025-10-14");
-    CHECK_DAY(rem_occurrence_day(&cfg, REM_STAGE_OVERDUE, u, D("2025-07-16")),
-              "2025-07-16");
+    CHECK_DAY(rem_occurrence_day(&cfg, REM_RULE_VISIT, REM_STAGE_STARTING, u,
+                                 D("2025-07-20")),
+              "2025-07-15");
 }
 
 static void test_config(void **state)
@@ -177,13 +225,20 @@ static void test_config(void **state)
     int fd = mkstemp(path);
     assert_true(fd >= 0);
     const char text[] = "# offsets\noverdue_every_days = 30  # monthly\n\n"
-                        "entry_into_force_days=0\n";
+                        "visit_notice_days=7\n";
     assert_int_equal(write(fd, text, sizeof text - 1), (int)sizeof text - 1);
     close(fd);
     assert_int_equal(rem_config_load(&cfg, path, &err), 0);
     assert_int_equal(cfg.overdue_every_days, 30);
-    CHECK_DAY(rem_entry_into_force(&cfg, D("2025-01-01")), "2025-01-01");
+    assert_int_equal(cfg.visit_notice_days, 7);
     unlink(path);
+    /* the treaty's dates are not offsets: refused, naming the article */
+    assert_int_equal(rem_config_set(&cfg, "entry_into_force_days=0", &err),
+                     OPCAT_EINVAL);
+    assert_string_equal(err.field, "entry_into_force_days");
+    assert_non_null(strstr(err.message, "art. 28"));
+    assert_int_equal(rem_config_set(&cfg, "designation_months=6", &err),
+                     OPCAT_EINVAL);
 }
 
 static void test_names(void **state)
@@ -315,6 +370,39 @@ static void test_art24_any_order(void **state)
     s_listing(f, &l);
     assert_string_equal(l.text,
                         "art17.npm_designation ROU 2015-08-01 2014-06-30;");
+}
+
+typedef struct {
+    fixture_t *f;
+    int32_t as_of, due;
+} npm_due_arg_t;
+
+static int s_npm_due_txn(void *arg, MDB_txn *txn)
+{
+    npm_due_arg_t *a = arg;
+    a->due = rem_proj_npm_due(a->f->kv, txn, "ROU", REM_NEVER, a->as_of);
+    return 0;
+}
+
+static int32_t s_npm_due(fixture_t *f, const char *as_of)
+{
+    err_t err;
+    npm_due_arg_t a = {f, D(as_of), 0};
+    assert_int_equal(kv_read(f->kv, s_npm_due_txn, &a, &err), 0);
+    return a.due;
+}
+
+/*  The deadline as known on a past day counts only the declarations made
+    by then: the extension of 2013-01-09 moves it from that day on. */
+static void test_art24_as_of(void **state)
+{
+    fixture_t *f = *state;
+    const char *const lines[] = {ART24_EXT, RATIFIED, ART24};
+    s_apply(f, lines, 3);
+    CHECK_DAY(s_npm_due(f, "2009-07-01"), "2010-08-01");
+    CHECK_DAY(s_npm_due(f, "2009-07-02"), "2013-08-01");
+    CHECK_DAY(s_npm_due(f, "2013-01-08"), "2013-08-01");
+    CHECK_DAY(s_npm_due(f, "2013-01-09"), "2015-08-01");
 }
 
 #define TRANSMITTED                                                            \
@@ -459,9 +547,11 @@ static void s_assert_twenty_merged(fixture_t *f)
     assert_int_equal(s_staged(f), 0);
     /* ten open replies and twenty publications, each once */
     assert_int_equal(s_due_on(f, "2040-01-01"), 30);
-    /* due by 2026-03-01 (upcoming 30 days before the due day): the ten
-       open replies and the publications of reports sent before ~April */
-    assert_int_equal(s_due_on(f, "2026-03-01"), 14);
+    /* due by 2026-03-01: the eight open replies due by 2026-03-31
+       (upcoming 30 days before the due day) and the publication
+       reminders of the four reports sent by 2025-03-01 (an
+       encouragement has no upcoming stage: first on its day) */
+    assert_int_equal(s_due_on(f, "2026-03-01"), 12);
 }
 
 /*  Merged in chunks of 7: chunks that split a put from its removal and
@@ -530,14 +620,15 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_reply_month_end),
-        cmocka_unit_test(test_entry_into_force),
-        cmocka_unit_test(test_designation_art24),
         cmocka_unit_test(test_publication_and_visit),
         cmocka_unit_test(test_stages),
-        cmocka_unit_test(test_publication_cycles),
+        cmocka_unit_test(test_encouragement_stages),
+        cmocka_unit_test(test_notice_stages),
+        cmocka_unit_test(test_designation_stages),
         cmocka_unit_test(test_occurrence_day),
         cmocka_unit_test(test_config),
         cmocka_unit_test(test_names),
+        cmocka_unit_test_setup_teardown(test_art24_as_of, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_art24_any_order, s_setup,
                                         s_teardown),
         cmocka_unit_test_setup_teardown(test_backdated_reply, s_setup,

@@ -126,7 +126,7 @@ static void test_each_rule_refuses(void **state)
          "implementation_year", "2000-2999"},
         {EV("reminder.issued", "\"rule\":\"r\",\"subject\":\"s\","
                                "\"due_on\":\"2025-06-01\",\"stage\":\"late\""),
-         "stage", "upcoming, due or overdue"},
+         "stage", "upcoming, due, overdue, reminder or starting"},
         {EV("reminder.issued", "\"rule\":\"r\",\"subject\":\"s\","
                                "\"stage\":\"due\""),
          "due_on", "required"},

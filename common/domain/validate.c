@@ -214,7 +214,11 @@ static const char *const s_visit_kinds[] = {
 static const char *const s_recipients[] = {"state", "npm", NULL};
 static const char *const s_models[] = {"nhri",     "ombudsman", "specialized",
                                        "multiple", "other",     NULL};
-static const char *const s_stages[] = {"upcoming", "due", "overdue", NULL};
+/*  Every rule kind's stages (DOMAIN.md "Reminder rules"): an obligation's
+    upcoming, due and overdue; an encouragement's reminder; a notice's
+    upcoming and starting. */
+static const char *const s_stages[] = {"upcoming", "due",      "overdue",
+                                       "reminder", "starting", NULL};
 
 static int s_art24(const Opcat__V1__StateDeclaredArt24 *b, err_t *err)
 {
@@ -311,8 +315,8 @@ static int s_reminder(const Opcat__V1__ReminderIssued *b, err_t *err)
     if (!rc)
         rc = s_date("due_on", b->due_on, true, err);
     if (!rc)
-        rc = s_enum("stage", b->stage, s_stages, "upcoming, due or overdue",
-                    err);
+        rc = s_enum("stage", b->stage, s_stages,
+                    "upcoming, due, overdue, reminder or starting", err);
     return rc;
 }
 

@@ -64,7 +64,8 @@ static int s_art24(agg_tx_t *tx, const event_t *e, int32_t day)
     uint8_t key[15];
     s_dated_key(key, e, day);
     const Opcat__V1__StateDeclaredArt24 *b = e->state_declared_art24;
-    uint8_t val[2] = {strcmp(b->part, "IV") == 0 ? 4 : 3, (uint8_t)b->years};
+    uint8_t val[3] = {strcmp(b->part, "IV") == 0 ? 4 : 3, (uint8_t)b->years,
+                      b->extension ? 1 : 0};
     return agg_tab_put(tx, AGG_DB_ART24, key, sizeof key, val, sizeof val);
 }
 

@@ -151,8 +151,7 @@ static int s_state_npm(agg_tx_t *tx, const request_t *r,
     bool listed = false;
     int rc = 0;
     if (rec->ratified_on <= r->as_of)
-        rc = agg_stats_npm_due(tx, r->state, rec->ratified_on, r->as_of, &due,
-                               &years);
+        rc = agg_stats_npm_due(tx, r->state, rec, r->as_of, &due, &years);
     if (!rc)
         rc = agg_stats_art17_listed(tx, r->state, r->as_of, &listed);
     if (rc)
@@ -328,7 +327,8 @@ static int s_state(agg_tx_t *tx, request_t *r)
                               : json_null());
     json_object_set_new(
         out, "entry_into_force",
-        party ? s_date_or_null(rec.ratified_on + 30, AGG_NEVER - 1)
+        party ? s_date_or_null(oblig_entry_into_force(rec.ratified_on),
+                               AGG_NEVER - 1)
               : json_null());
     if ((rc = s_state_npm(tx, r, &rec, out)))
         return rc;
@@ -367,7 +367,7 @@ static int s_art17_row(agg_tx_t *tx, request_t *r, const char *code,
     int rc = s_state_rec(tx, &one, &rec);
     int32_t due = AGG_NEVER;
     if (!rc && rec.ratified_on <= r->as_of)
-        rc = agg_stats_npm_due(tx, code, rec.ratified_on, r->as_of, &due, NULL);
+        rc = agg_stats_npm_due(tx, code, &rec, r->as_of, &due, NULL);
     const char *name = agg_regions_state_name(r->regions, code);
     json_array_append_new(
         rows,

@@ -233,32 +233,47 @@ static void s_reports(build_t *b, json_t *out)
 
 /* ------------------------------------------------------------------ NPM */
 
-int agg_stats_npm_due(agg_tx_t *tx, const char *state, int32_t ratified_on,
-                      int32_t as_of, int32_t *due, int *years)
+int agg_stats_oblig_facts(agg_tx_t *tx, const char *state,
+                          const agg_state_rec_t *rec, oblig_facts_t *facts)
 {
     uint8_t start[7];
     memcpy(start, state, 3);
     date_key_put(start + 3, INT32_MIN);
     MDB_val key = {sizeof start, start}, val;
     MDB_cursor *cur;
-    int total = 0;
+    oblig_facts_init(facts);
+    if (rec->ratified_on != AGG_NEVER)
+        oblig_note_deposit(facts, rec->ratified_on);
+    if (rec->designated_on != AGG_NEVER)
+        oblig_note_designation(facts, rec->designated_on);
     int rc = mdb_cursor_open(tx->txn, tx->dbi[AGG_DB_ART24], &cur);
     if (rc)
         return rc;
     rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
     for (; rc == 0; rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) {
         const uint8_t *k = key.mv_data, *v = val.mv_data;
-        if (key.mv_size != 15 || memcmp(k, state, 3) != 0 ||
-            date_key_get(k + 3) > as_of)
+        if (key.mv_size != 15 || memcmp(k, state, 3) != 0)
             break;
-        if (val.mv_size == 2 && v[0] == 4)
-            total += v[1];
+        /* a 2-byte value predates the extension flag: an initial one */
+        if (val.mv_size >= 2)
+            oblig_note_art24(facts, v[0] == 4 ? "IV" : "III", v[1],
+                             val.mv_size > 2 && v[2], date_key_get(k + 3));
     }
     mdb_cursor_close(cur);
-    if (years)
-        *years = total;
-    *due = date_add_months(ratified_on + 30, 12 * (1 + total));
     return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+int agg_stats_npm_due(agg_tx_t *tx, const char *state,
+                      const agg_state_rec_t *rec, int32_t as_of, int32_t *due,
+                      int *years)
+{
+    oblig_facts_t facts;
+    int rc = agg_stats_oblig_facts(tx, state, rec, &facts);
+    if (years)
+        *years = oblig_art24_years(&facts, as_of);
+    int32_t d = oblig_npm_due(&facts, as_of);
+    *due = d == OBLIG_NEVER ? AGG_NEVER : d;
+    return rc;
 }
 
 int agg_stats_art17_listed(agg_tx_t *tx, const char *state, int32_t as_of,
@@ -323,15 +338,13 @@ int agg_stats_art17_overdue(agg_tx_t *tx, int32_t as_of, json_t *array)
             continue;
         memcpy(code, key.mv_data, 3);
         memcpy(&rec, val.mv_data, sizeof rec);
-        int32_t due;
-        if (rec.ratified_on > as_of || rec.designated_on <= as_of)
-            continue;
-        int r = agg_stats_npm_due(tx, code, rec.ratified_on, as_of, &due, NULL);
+        oblig_facts_t facts;
+        int r = agg_stats_oblig_facts(tx, code, &rec, &facts);
         if (r) {
             rc = r;
             break;
         }
-        if (due < as_of)
+        if (oblig_npm_overdue(&facts, as_of))
             json_array_append_new(array, json_string(code));
     }
     mdb_cursor_close(cur);

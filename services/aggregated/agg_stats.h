@@ -13,6 +13,7 @@
 
 #include "agg_regions.h"
 #include "agg_tables.h"
+#include "obligation.h"
 
 /*  The earliest day any counter is read from (1900-01-01). */
 #define AGG_FIRST_DAY (-25567)
@@ -22,12 +23,19 @@
 json_t *agg_stats_build(agg_tx_t *tx, const agg_regions_t *regions,
                         int32_t as_of, int32_t from, int *rc);
 
-/*  The NPM designation deadline of a State that became a party on
-    'ratified_on': entry into force (+30 days) + 1 year + the years of
-    every art. 24 Part IV declaration made on or before 'as_of'.
+/*  The facts common/domain/obligation.h computes from, for 'state' whose
+    record is 'rec': its first instrument and designation, and its art. 24
+    declarations, each with its own date.  Returns 0 or an LMDB code. */
+int agg_stats_oblig_facts(agg_tx_t *tx, const char *state,
+                          const agg_state_rec_t *rec, oblig_facts_t *facts);
+
+/*  The NPM designation deadline of 'state' as known on 'as_of'
+    (oblig_npm_due(): entry into force + 1 year + the art. 24 Part IV
+    years declared on or before 'as_of'); AGG_NEVER if not a party.
     '*years' gets those years (may be NULL).  Returns 0 or an LMDB code. */
-int agg_stats_npm_due(agg_tx_t *tx, const char *state, int32_t ratified_on,
-                      int32_t as_of, int32_t *due, int *years);
+int agg_stats_npm_due(agg_tx_t *tx, const char *state,
+                      const agg_state_rec_t *rec, int32_t as_of, int32_t *due,
+                      int *years);
 
 /*  Whether 'state' is on the SPT's art. 17 list as of 'as_of' (its last
     listed/delisted event on or before that day is a listing).  Returns 0

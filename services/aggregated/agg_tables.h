@@ -18,7 +18,7 @@
       AGG_DB_SUMS     tag(1) sub(3) level(1) bkt(4)  -> int64 (native)
       AGG_DB_SETS     kind(1) state(3) day(4)        -> uint32 (native)
       AGG_DB_ART17    state(3) day(4) kind(1)        -> 1 byte
-      AGG_DB_ART24    state(3) day(4) seq(8)         -> years (1 byte)
+      AGG_DB_ART24    state(3) day(4) seq(8)         -> part years ext
       AGG_DB_VISITS   state(3) visit_id              -> agg_visit_rec_t
       AGG_DB_BYSTATE  state(3) report_id             -> 1 byte
       AGG_DB_NPM      state(3) day(4) seq(8)         -> model NUL body

@@ -16,7 +16,12 @@ static const char s_usage[] =
     "Lists every deadline open as of a day (default: the service's "
     "today):\n"
     "rule, State, subject (report id, visit id or State), opened, due day,\n"
-    "stage as of that day (pending, upcoming, due, overdue) and days late.\n"
+    "stage as of that day and, for an obligation, days late.  Obligations\n"
+    "(replies: SPT practice under art. 12(d), para 28; NPM designation:\n"
+    "art. 17) are pending, upcoming, due or overdue; visit notices are\n"
+    "upcoming or starting, never overdue.  Encouragements to publish a\n"
+    "report (art. 16(2); the treaty sets no deadline, para 27) are listed\n"
+    "apart: one reminder a year, never overdue.\n"
     "  --as-of D       the day to look from\n"
     "  --state XXX     only this State (ISO 3166-1 alpha-3)\n"
     "  --rule PREFIX   only rules starting so (e.g. art12, art17.)\n"
@@ -97,12 +102,17 @@ static const char *const s_members[] = {"reminders", "issued", "due"};
 
 static void s_print_row(const json_t *row, list_t list)
 {
-    if (list == LIST_OPEN)
-        printf(
-            "%-21s %-5s %-22s %-10s  %-10s  %-8s  %5lld\n", s_str(row, "rule"),
-            s_str(row, "state"), s_str(row, "subject"), s_str(row, "opened_on"),
-            s_str(row, "due_on"), s_str(row, "stage"),
-            (long long)json_integer_value(json_object_get(row, "days_late")));
+    const json_t *late = json_object_get(row, "days_late");
+    if (list == LIST_OPEN && json_is_integer(late))
+        printf("%-21s %-5s %-22s %-10s  %-10s  %-8s  %5lld\n",
+               s_str(row, "rule"), s_str(row, "state"), s_str(row, "subject"),
+               s_str(row, "opened_on"), s_str(row, "due_on"),
+               s_str(row, "stage"), (long long)json_integer_value(late));
+    else if (list == LIST_OPEN) /* a notice or an encouragement: never late */
+        printf("%-21s %-5s %-22s %-10s  %-10s  %-8s  %5s\n", s_str(row, "rule"),
+               s_str(row, "state"), s_str(row, "subject"),
+               s_str(row, "opened_on"), s_str(row, "due_on"),
+               s_str(row, "stage"), "-");
     else
         printf("%-10s  %-21s %-5s %-22s %-8s  %s\n",
                s_str(row, list == LIST_DUE ? "next_on" : "issued_on"),
@@ -121,24 +131,49 @@ static void s_print_header(list_t list)
                "STAGE", "DUE");
 }
 
+/*  Prints 'rows', a table's lines or JSON lines. */
+static void s_print_rows(const ctl_t *ctl, const json_t *rows, list_t list)
+{
+    size_t i;
+    const json_t *row;
+    json_array_foreach(rows, i, row)
+    {
+        if (!ctl->json)
+            s_print_row(row, list);
+        else
+            ctl_print_json(row, JSON_COMPACT | JSON_SORT_KEYS);
+    }
+}
+
+/*  The encouragements, apart from the obligations and notices: a table
+    of their own under a heading (JSON lines: after them, each row with
+    its "kind"). */
+static void s_print_encouragements(const ctl_t *ctl, const json_t *reply)
+{
+    const json_t *rows = json_object_get(reply, "encouragements");
+    if (!ctl->json && json_array_size(rows)) {
+        printf("\nEncouragements (no treaty deadline: publication is at the "
+               "State's request, art. 16(2), para 27)\n");
+        s_print_header(LIST_OPEN);
+    }
+    s_print_rows(ctl, rows, LIST_OPEN);
+}
+
 static void s_print(const ctl_t *ctl, const json_t *reply, list_t list)
 {
     const json_t *rows = json_object_get(reply, s_members[list]);
     if (!ctl->json)
         s_print_header(list);
-    size_t i;
-    const json_t *row;
-    json_array_foreach(rows, i, row)
-    {
-        if (!ctl->json) {
-            s_print_row(row, list);
-            continue;
-        }
-        ctl_print_json(row, JSON_COMPACT | JSON_SORT_KEYS);
-    }
+    s_print_rows(ctl, rows, list);
+    if (list == LIST_OPEN)
+        s_print_encouragements(ctl, reply);
     if (!ctl->json && list == LIST_OPEN)
-        printf("%zu open as of %s\n", json_array_size(rows),
-               s_str(reply, "as_of"));
+        printf("%zu open as of %s (%zu obligations and notices, %zu "
+               "encouragements)\n",
+               json_array_size(rows) +
+                   json_array_size(json_object_get(reply, "encouragements")),
+               s_str(reply, "as_of"), json_array_size(rows),
+               json_array_size(json_object_get(reply, "encouragements")));
     if (!ctl->json && list == LIST_DUE)
         printf("%zu due to be looked at on %s\n", json_array_size(rows),
                s_str(reply, "as_of"));

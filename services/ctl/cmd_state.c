@@ -30,7 +30,9 @@ static int s_option(void *arg, int c, const char *value)
     return 0;
 }
 
-/*  Adds "reminders_open" (the list) or "reminders_note" to 'state'. */
+/*  Adds "reminders_open" (obligations and notices) and
+    "encouragements_open" (art. 16 publication, listed apart), or
+    "reminders_note", to 'state'. */
 static void s_reminders(ctl_t *ctl, const char *code, const char *as_of,
                         json_t *state)
 {
@@ -45,9 +47,14 @@ static void s_reminders(ctl_t *ctl, const char *code, const char *as_of,
         query_call(ctl->zmq, ctl->cfg.reminders, req, timeout, &reply, &err);
     json_decref(req);
     json_t *list = rc ? NULL : json_object_get(reply, "reminders");
-    if (json_is_array(list))
+    json_t *encouragements =
+        rc ? NULL : json_object_get(reply, "encouragements");
+    if (json_is_array(list)) {
         json_object_set(state, "reminders_open", list);
-    else
+        json_object_set(state, "encouragements_open",
+                        json_is_array(encouragements) ? encouragements
+                                                      : json_array());
+    } else
         json_object_set_new(
             state, "reminders_note",
             json_sprintf("reminders omitted: the reminder service at %s did "
@@ -99,7 +106,8 @@ static void s_print_lists(const json_t *s)
                s_str(v, "planned_on"), s_str(v, "start"),
                s_str(v, "postponed_on"), s_str(v, "completed_on"));
     }
-    printf("  reports\n");
+    printf("  reports           (reply due: six months after transmission, "
+           "SPT practice under art. 12(d), para 28)\n");
     json_array_foreach(json_object_get(s, "reports"), i, v)
     {
         printf("    %-24s to %-5s transmitted %s, reply due %s, received %s%s, "
@@ -118,6 +126,18 @@ static void s_print_lists(const json_t *s)
            json_array_size(json_object_get(d, "npm")));
 }
 
+/*  One open deadline: rule, subject, due day, stage and, for an
+    obligation, days late. */
+static void s_print_reminder(const json_t *v)
+{
+    const json_t *late = json_object_get(v, "days_late");
+    printf("    %-21s %-22s due %s  %s", s_str(v, "rule"), s_str(v, "subject"),
+           s_str(v, "due_on"), s_str(v, "stage"));
+    if (json_integer_value(late) > 0)
+        printf(", %lld days late", (long long)json_integer_value(late));
+    printf("\n");
+}
+
 static void s_print_reminders(const json_t *s)
 {
     const json_t *list = json_object_get(s, "reminders_open");
@@ -128,11 +148,12 @@ static void s_print_reminders(const json_t *s)
     printf("  reminders open    %zu\n", json_array_size(list));
     size_t i;
     const json_t *v;
-    json_array_foreach(list, i, v)
-    {
-        printf("    %-21s %-22s due %s  %s\n", s_str(v, "rule"),
-               s_str(v, "subject"), s_str(v, "due_on"), s_str(v, "stage"));
-    }
+    json_array_foreach(list, i, v) s_print_reminder(v);
+    list = json_object_get(s, "encouragements_open");
+    printf("  encouragements    %zu (publication: no treaty deadline, "
+           "art. 16(2), para 27)\n",
+           json_array_size(list));
+    json_array_foreach(list, i, v) s_print_reminder(v);
 }
 
 int cmd_state(ctl_t *ctl, int argc, char **argv)

@@ -292,6 +292,8 @@ static void s_add_reminders(gw_t *gw, const char *code, const char *as_of,
                  &reply, &err) == 0) {
         json_object_set(state, "reminders_open",
                         json_object_get(reply, "reminders"));
+        json_object_set(state, "encouragements_open",
+                        json_object_get(reply, "encouragements"));
         json_decref(reply);
     } else
         json_object_set_new(state, "reminders_error", json_string(err.message));

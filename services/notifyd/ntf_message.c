@@ -15,15 +15,17 @@ static const struct {
     const char *rule, *text;
 } s_rules[] = {
     {"art12.state_reply",
-     "the State's written reply to a visit report, due six months after "
-     "its transmission (OPCAT art. 12(d))"},
-    {"art12.npm_reply", "the NPM's reply to a report the SPT sent it"},
+     "the State's written reply to a visit report, asked for within six "
+     "months of its transmission (the SPT's practice under OPCAT art. "
+     "12(d), para 28 of its annual report; the treaty sets no period)"},
+    {"art12.npm_reply", "the NPM's reply to a report the SPT sent it, "
+                        "asked for within six months (SPT practice)"},
     {"art17.npm_designation",
      "the designation of a National Preventive Mechanism, due one year "
      "after entry into force (OPCAT art. 17)"},
     {"art16.publication",
      "the publication of a visit report, which only the State can request "
-     "(OPCAT art. 16)"},
+     "(OPCAT art. 16(2)): no deadline, the SPT encourages it (para 27)"},
     {"visit.upcoming", "an SPT visit about to start"},
 };
 

@@ -39,9 +39,10 @@ static void s_usage(FILE *out)
         "  -o, --set KEY=VALUE one offset (after --config); keys:\n"
         "        reply_months=6 publication_months=12 "
         "publication_every_months=12\n"
-        "        entry_into_force_days=30 designation_months=12 "
-        "visit_notice_days=30\n"
-        "        upcoming_days=30 overdue_every_days=90\n"
+        "        visit_notice_days=30 upcoming_days=30 "
+        "overdue_every_days=90\n"
+        "        (entry into force and the NPM deadline are the treaty's:\n"
+        "        art. 28, art. 17 and art. 24, not settings)\n"
         "      --now DATE      a fixed today [$OPCAT_NOW, else the UTC "
         "date]\n"
         "      --rebuild       empty the state and rebuild it from "
@@ -139,12 +140,11 @@ static void s_settings(rem_t *self, const opts_t *o)
         fatalx("--now: \"%s\" is not a date YYYY-MM-DD", o->now);
     const rem_config_t *r = &self->rules;
     log_debug("offsets: reply %d months, publication %d then every %d "
-              "months, entry into force %d days, designation %d months, "
-              "visit notice %d days, upcoming %d days, overdue every %d days",
+              "months, visit notice %d days, upcoming %d days, overdue "
+              "every %d days",
               r->reply_months, r->publication_months,
-              r->publication_every_months, r->entry_into_force_days,
-              r->designation_months, r->visit_notice_days, r->upcoming_days,
-              r->overdue_every_days);
+              r->publication_every_months, r->visit_notice_days,
+              r->upcoming_days, r->overdue_every_days);
 }
 
 /*  -n: opens the state, prints what it holds, exits. */

@@ -1,11 +1,13 @@
 /*  proj: facts, deadlines, the by-day index and what fired, in LMDB. */
 #include "proj.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "date.h"
+#include "obligation.h"
 
 static const char *const s_dbs[REM_DB_COUNT] = {"facts", "deadlines", "by_day",
                                                 "fired", "staged"};
@@ -23,7 +25,12 @@ typedef struct {
     char state[4];
     uint8_t recipient; /* R: 1 state, 2 npm */
     uint8_t unused[3];
+    int32_t art24_base_on, art24_ext_on; /* S: their days (REM_NEVER: none) */
 } fact_t;
+
+/*  The size of a fact before the art. 24 days were kept: such a record
+    is read with its declarations dated on the ratification. */
+#define FACT_V1_SIZE offsetof(fact_t, art24_base_on)
 
 /*  A deadlines value. */
 typedef struct {
@@ -325,7 +332,7 @@ static int s_put_deadline(const ctx_t *c, rem_rule_t rule, const char *subject,
             rc = s_index(c, old.next, rule, subject, false);
     }
     if (!rc && open && rec.next == REM_NEVER) {
-        rec.next = rem_first_day(c->cfg, due);
+        rec.next = rem_first_day(c->cfg, rule, due);
         rc = s_index(c, rec.next, rule, subject, true);
     }
     if (rc || (have && memcmp(&old, &rec, sizeof rec) == 0))
@@ -342,14 +349,19 @@ static bool s_get_fact(const ctx_t *c, char kind, const char *id, fact_t *f)
     key[0] = (uint8_t)kind;
     memcpy(key + 1, id, len);
     MDB_val k = {1 + len, key}, v;
-    if (mdb_get(c->txn, kv_dbi(c->kv, REM_DB_FACTS), &k, &v) == 0 &&
-        v.mv_size == sizeof *f) {
-        memcpy(f, v.mv_data, sizeof *f);
-        return true;
-    }
+    bool found = mdb_get(c->txn, kv_dbi(c->kv, REM_DB_FACTS), &k, &v) == 0 &&
+                 (v.mv_size == sizeof *f || v.mv_size == FACT_V1_SIZE);
     memset(f, 0, sizeof *f);
     f->opened = f->start = f->closed = f->published = REM_NEVER;
-    return false;
+    f->art24_base_on = f->art24_ext_on = REM_NEVER;
+    if (!found)
+        return false;
+    memcpy(f, v.mv_data, v.mv_size);
+    if (v.mv_size == FACT_V1_SIZE) {
+        f->art24_base_on = f->art24_base ? f->opened : REM_NEVER;
+        f->art24_ext_on = f->art24_ext ? f->opened : REM_NEVER;
+    }
+    return true;
 }
 
 static int s_set_fact(const ctx_t *c, char kind, const char *id,
@@ -385,12 +397,28 @@ static int s_sync_report(const ctx_t *c, const char *id, const fact_t *f)
     return rc;
 }
 
+/*  The State facts common/domain/obligation.h computes from. */
+static oblig_facts_t s_oblig(const fact_t *f)
+{
+    oblig_facts_t o;
+    oblig_facts_init(&o);
+    o.deposited = f->opened;
+    o.designated = f->closed;
+    o.part4 = (oblig_decl_t){f->art24_base_on, f->art24_base};
+    o.part4_ext = (oblig_decl_t){f->art24_ext_on, f->art24_ext};
+    return o;
+}
+
+/*  The deadline kept (and indexed for firing) counts every declaration
+    recorded: a declaration is recorded on or after its date, so at the
+    firing day, today, every one recorded has been made.  Views of a past
+    day recompute it with rem_proj_npm_due(). */
 static int s_sync_state(const ctx_t *c, const char *id, const fact_t *f)
 {
     if (f->opened == REM_NEVER)
         return 0;
-    int32_t due =
-        rem_designation_due(c->cfg, f->opened, f->art24_base + f->art24_ext);
+    oblig_facts_t o = s_oblig(f);
+    int32_t due = oblig_npm_due(&o, OBLIG_NEVER - 1);
     return s_put_deadline(c, REM_RULE_NPM_DESIGNATION, id, id, f->opened, due,
                           f->closed);
 }
@@ -446,10 +474,11 @@ static int s_on_state(ctx_t *c, const event_t *e, int32_t day)
     } else {
         const Opcat__V1__StateDeclaredArt24 *b = e->state_declared_art24;
         if (strcmp(b->part, "IV") != 0)
-            return 0; /* Part III (visits) moves no deadline here */
-        int32_t *years = b->extension ? &f.art24_ext : &f.art24_base;
-        if ((int32_t)b->years > *years)
-            *years = (int32_t)b->years;
+            return 0; /* Part III (visits) moves no deadline */
+        oblig_facts_t o = s_oblig(&f);
+        oblig_note_art24(&o, b->part, (int)b->years, b->extension, day);
+        f.art24_base = o.part4.years, f.art24_base_on = o.part4.on;
+        f.art24_ext = o.part4_ext.years, f.art24_ext_on = o.part4_ext.on;
     }
     int rc = s_set_fact(c, 'S', e->state, &f);
     return rc ? rc : s_sync_state(c, e->state, &f);
@@ -491,7 +520,7 @@ static int s_on_reminder(const ctx_t *c, const event_t *e, int32_t day)
                      .issued_on = day};
     if (rule < 0 || stage < 0 || !date_parse(b->due_on, &f.due))
         return 0; /* not one of ours */
-    f.day = rem_occurrence_day(c->cfg, f.stage, f.due, day);
+    f.day = rem_occurrence_day(c->cfg, f.rule, f.stage, f.due, day);
     snprintf(f.subject, sizeof f.subject, "%s", b->subject);
     s_copy_state(f.state, e->state);
     return rem_proj_mark_fired(c->kv, c->cfg, c->txn, &f);
@@ -522,6 +551,17 @@ int rem_proj_apply(const kv_t *kv, const rem_config_t *cfg, MDB_txn *txn,
     default:
         return 0;
     }
+}
+
+int32_t rem_proj_npm_due(const kv_t *kv, MDB_txn *txn, const char *state,
+                         int32_t due, int32_t as_of)
+{
+    ctx_t c = {kv, NULL, txn, false};
+    fact_t f;
+    if (!s_get_fact(&c, 'S', state, &f) || f.opened == REM_NEVER)
+        return due;
+    oblig_facts_t o = s_oblig(&f);
+    return oblig_npm_due(&o, as_of);
 }
 
 int rem_proj_advance(const kv_t *kv, const rem_config_t *cfg, MDB_txn *txn,

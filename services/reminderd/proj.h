@@ -102,6 +102,13 @@ int rem_proj_mark_fired(const kv_t *kv, const rem_config_t *cfg, MDB_txn *txn,
 int rem_proj_advance(const kv_t *kv, const rem_config_t *cfg, MDB_txn *txn,
                      rem_rule_t rule, const char *subject, int32_t day);
 
+/*  The NPM designation deadline of 'state' as known on 'as_of'
+    (common/domain/obligation.h: art. 24 declarations count from their own
+    dates); 'due', the deadline as stored, if the State's facts are
+    missing. */
+int32_t rem_proj_npm_due(const kv_t *kv, MDB_txn *txn, const char *state,
+                         int32_t due, int32_t as_of);
+
 /*  Whether (rule, subject, stage, day) has fired. */
 bool rem_proj_has_fired(const kv_t *kv, MDB_txn *txn, rem_rule_t rule,
                         const char *subject, rem_stage_t stage, int32_t day);

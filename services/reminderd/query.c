@@ -3,8 +3,18 @@
       {"op": "reminders", "as_of": "YYYY-MM-DD", "state": "PER",
        "rule": "art12", "limit": N}
         -> {"as_of": D, "count": n, "truncated": false, "reminders": [
-              {"rule", "state", "subject", "opened_on", "due_on", "stage",
-               "days_late"}, ...]}            sorted by due_on, rule, subject
+              {"rule", "kind", "state", "subject", "opened_on", "due_on",
+               "stage", "days_late"}, ...],
+            "encouragements": [{"rule", "kind", "state", "subject",
+               "opened_on", "due_on", "stage"}, ...]}
+                                            each sorted by due_on, rule,
+                                            subject
+           "reminders" holds the obligations (kind "obligation", with
+           days_late) and the notices (kind "notice", never late);
+           "encouragements" the art. 16 publication reminders (kind
+           "encouragement"), listed apart because the treaty sets no
+           deadline for them: no days_late.  count covers both lists,
+           limit both together.
 
       {"op": "issued", "state": ..., "rule": ..., "limit": N}
         -> {"count": n, "truncated": false, "issued": [
@@ -48,6 +58,7 @@ typedef struct {
     const char *rule;  /* prefix, NULL: any */
     size_t limit;
     json_t *list;
+    json_t *encouragements; /* "reminders": the encouragement kind */
     bool truncated;
     size_t pending; /* "due": staged index changes */
 } filter_t;
@@ -94,32 +105,54 @@ static json_t *s_day(int32_t day)
     return json_string(text);
 }
 
-/*  Adds 'item' to the list, or notes that the limit was reached. */
-static int s_add(filter_t *f, json_t *item)
+/*  Adds 'item' to 'list' (the answer's or its encouragements), or notes
+    that the limit, over both lists, was reached. */
+static int s_add_to(filter_t *f, json_t *list, json_t *item)
 {
-    if (json_array_size(f->list) >= f->limit) {
+    if (json_array_size(f->list) + json_array_size(f->encouragements) >=
+        f->limit) {
         f->truncated = true;
         json_decref(item);
         return 0;
     }
-    return item && json_array_append_new(f->list, item) == 0 ? 0 : OPCAT_ENOMEM;
+    return item && json_array_append_new(list, item) == 0 ? 0 : OPCAT_ENOMEM;
+}
+
+static int s_add(filter_t *f, json_t *item)
+{
+    return s_add_to(f, f->list, item);
+}
+
+/*  The due day of 'd' as known on 'as_of': an NPM deadline moves with
+    the art. 24 declarations made by then (common/domain/obligation.h). */
+static int32_t s_due_as_of(const filter_t *f, MDB_txn *txn,
+                           const rem_deadline_t *d)
+{
+    if (d->rule != REM_RULE_NPM_DESIGNATION)
+        return d->due;
+    return rem_proj_npm_due(f->kv, txn, d->state, d->due, f->as_of);
 }
 
 static int s_on_deadline(void *arg, MDB_txn *txn, const rem_deadline_t *d)
 {
-    (void)txn;
     filter_t *f = arg;
     if (d->opened > f->as_of || d->closed <= f->as_of ||
         !s_match(f, d->rule, d->state))
         return 0;
-    rem_occurrence_t occ =
-        rem_stage_at(&f->self->rules, d->rule, d->opened, d->due, f->as_of);
+    rem_kind_t kind = rem_rule_kind(d->rule);
+    rem_occurrence_t occ = rem_stage_at(&f->self->rules, d->rule, d->opened,
+                                        s_due_as_of(f, txn, d), f->as_of);
     json_t *item = json_pack(
-        "{s:s,s:s,s:s,s:o,s:o,s:s,s:i}", "rule", rem_rule_name(d->rule),
-        "state", d->state, "subject", d->subject, "opened_on", s_day(d->opened),
-        "due_on", s_day(occ.due), "stage", rem_stage_name(occ.stage),
-        "days_late", (json_int_t)(f->as_of > occ.due ? f->as_of - occ.due : 0));
-    return s_add(f, item);
+        "{s:s,s:s,s:s,s:s,s:o,s:o,s:s}", "rule", rem_rule_name(d->rule), "kind",
+        rem_kind_name(kind), "state", d->state, "subject", d->subject,
+        "opened_on", s_day(d->opened), "due_on", s_day(occ.due), "stage",
+        rem_stage_name(occ.stage));
+    if (item && kind == REM_KIND_OBLIGATION)
+        json_object_set_new(
+            item, "days_late",
+            json_integer(f->as_of > occ.due ? f->as_of - occ.due : 0));
+    return s_add_to(
+        f, kind == REM_KIND_ENCOURAGEMENT ? f->encouragements : f->list, item);
 }
 
 static int s_on_fired(void *arg, const rem_fired_t *r)
@@ -128,9 +161,10 @@ static int s_on_fired(void *arg, const rem_fired_t *r)
     if (!s_match(f, r->rule, r->state))
         return 0;
     json_t *item = json_pack(
-        "{s:s,s:s,s:s,s:s,s:o,s:o}", "rule", rem_rule_name(r->rule), "state",
-        r->state, "subject", r->subject, "stage", rem_stage_name(r->stage),
-        "due_on", s_day(r->due), "issued_on", s_day(r->issued_on));
+        "{s:s,s:s,s:s,s:s,s:s,s:o,s:o}", "rule", rem_rule_name(r->rule), "kind",
+        rem_kind_name(rem_rule_kind(r->rule)), "state", r->state, "subject",
+        r->subject, "stage", rem_stage_name(r->stage), "due_on", s_day(r->due),
+        "issued_on", s_day(r->issued_on));
     return s_add(f, item);
 }
 
@@ -146,11 +180,12 @@ static int s_on_due(void *arg, MDB_txn *txn, const rem_deadline_t *d)
     filter_t *f = arg;
     rem_occurrence_t occ =
         rem_stage_at(&f->self->rules, d->rule, d->opened, d->due, f->as_of);
-    return s_add(f,
-                 json_pack("{s:s,s:s,s:s,s:o,s:o,s:s}", "rule",
-                           rem_rule_name(d->rule), "state", d->state, "subject",
-                           d->subject, "due_on", s_day(occ.due), "next_on",
-                           s_day(d->next), "stage", rem_stage_name(occ.stage)));
+    return s_add(f, json_pack("{s:s,s:s,s:s,s:s,s:o,s:o,s:s}", "rule",
+                              rem_rule_name(d->rule), "kind",
+                              rem_kind_name(rem_rule_kind(d->rule)), "state",
+                              d->state, "subject", d->subject, "due_on",
+                              s_day(occ.due), "next_on", s_day(d->next),
+                              "stage", rem_stage_name(occ.stage)));
 }
 
 /*  The "due" answer: one more than the limit is read, to tell whether
@@ -265,23 +300,35 @@ json_t *rem_query(void *arg, consumer_t *consumer, const json_t *request,
         return NULL;
     }
     filter_t f = {.self = arg, .kv = consumer_kv(consumer)};
-    if (s_parse(&f, request, err) || !(f.list = json_array()))
+    if (s_parse(&f, request, err) || !(f.list = json_array()) ||
+        (!issued && !(f.encouragements = json_array()))) {
+        json_decref(f.list);
         return NULL;
+    }
     int rc = kv_read(consumer_kv(consumer),
                      issued ? s_read_fired : s_read_deadlines, &f, err);
     if (!rc)
         rc = s_sort(f.list, issued ? s_by_issued : s_by_due);
-    if (rc) {
+    if (!rc && !issued)
+        rc = s_sort(f.encouragements, s_by_due);
+    json_t *reply =
+        rc ? NULL
+           : json_pack("{s:i,s:b}", "count",
+                       (json_int_t)(json_array_size(f.list) +
+                                    json_array_size(f.encouragements)),
+                       "truncated", f.truncated);
+    if (!reply) {
         json_decref(f.list);
+        json_decref(f.encouragements);
         if (!err->code)
-            err_set(err, rc, "", "reading the reminders failed");
+            err_set(err, rc ? rc : OPCAT_ENOMEM, "",
+                    "reading the reminders failed");
         return NULL;
     }
-    json_t *reply =
-        json_pack("{s:i,s:b}", "count", (json_int_t)json_array_size(f.list),
-                  "truncated", f.truncated);
-    if (!issued)
+    if (!issued) {
         json_object_set_new(reply, "as_of", s_day(f.as_of));
+        json_object_set_new(reply, "encouragements", f.encouragements);
+    }
     json_object_set_new(reply, issued ? "issued" : "reminders", f.list);
     return reply;
 }

@@ -1,6 +1,7 @@
 /*  rules: DOMAIN.md's reminder rules as day arithmetic. */
 #include "rules.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stddef.h>
@@ -15,7 +16,20 @@ static const char *const s_rule_names[REM_RULE_COUNT] = {
     "art16.publication", "visit.upcoming"};
 
 static const char *const s_stage_names[] = {"pending", "upcoming", "due",
-                                            "overdue"};
+                                            "overdue", "reminder", "starting"};
+
+static const rem_kind_t s_rule_kinds[REM_RULE_COUNT] = {
+    REM_KIND_OBLIGATION, REM_KIND_OBLIGATION, REM_KIND_OBLIGATION,
+    REM_KIND_ENCOURAGEMENT, REM_KIND_NOTICE};
+
+static const char *const s_kind_names[] = {"obligation", "encouragement",
+                                           "notice"};
+
+/*  Settings that were offsets once and are the treaty's now: a config
+    naming one is refused with the article that fixes it. */
+static const char *const s_treaty_fixed[][2] = {
+    {"entry_into_force_days", "art. 28 (common/domain/obligation.h)"},
+    {"designation_months", "art. 17 (common/domain/obligation.h)"}};
 
 /*  One configurable offset: its name, where it lives and its range. */
 typedef struct {
@@ -29,9 +43,6 @@ static const option_t s_options[] = {
     {"publication_months", offsetof(rem_config_t, publication_months), 1, 120},
     {"publication_every_months",
      offsetof(rem_config_t, publication_every_months), 1, 120},
-    {"entry_into_force_days", offsetof(rem_config_t, entry_into_force_days), 0,
-     3650},
-    {"designation_months", offsetof(rem_config_t, designation_months), 1, 120},
     {"visit_notice_days", offsetof(rem_config_t, visit_notice_days), 0, 3650},
     {"upcoming_days", offsetof(rem_config_t, upcoming_days), 1, 3650},
     {"overdue_every_days", offsetof(rem_config_t, overdue_every_days), 1,
@@ -43,8 +54,6 @@ void rem_config_defaults(rem_config_t *cfg)
     *cfg = (rem_config_t){.reply_months = 6,
                           .publication_months = 12,
                           .publication_every_months = 12,
-                          .entry_into_force_days = 30,
-                          .designation_months = 12,
                           .visit_notice_days = 30,
                           .upcoming_days = 30,
                           .overdue_every_days = 90};
@@ -86,6 +95,12 @@ int rem_config_set(rem_config_t *cfg, const char *assignment, err_t *err)
         *(int *)((char *)cfg + s_options[i].offset) = (int)n;
         return OPCAT_OK;
     }
+    for (size_t i = 0; i < sizeof s_treaty_fixed / sizeof s_treaty_fixed[0];
+         i++)
+        if (strcmp(key, s_treaty_fixed[i][0]) == 0)
+            return err_set(err, OPCAT_EINVAL, key,
+                           "%s: not a setting: fixed by %s", key,
+                           s_treaty_fixed[i][1]);
     return err_set(err, OPCAT_EINVAL, key, "%s: unknown setting", key);
 }
 
@@ -128,14 +143,25 @@ int rem_rule_parse(const char *name)
     return -1;
 }
 
+rem_kind_t rem_rule_kind(rem_rule_t rule)
+{
+    assert((unsigned)rule < REM_RULE_COUNT);
+    return s_rule_kinds[rule];
+}
+
+const char *rem_kind_name(rem_kind_t kind)
+{
+    return (unsigned)kind <= REM_KIND_NOTICE ? s_kind_names[kind] : "?";
+}
+
 const char *rem_stage_name(rem_stage_t stage)
 {
-    return (unsigned)stage <= REM_STAGE_OVERDUE ? s_stage_names[stage] : "?";
+    return (unsigned)stage <= REM_STAGE_STARTING ? s_stage_names[stage] : "?";
 }
 
 int rem_stage_parse(const char *name)
 {
-    for (int i = REM_STAGE_UPCOMING; i <= REM_STAGE_OVERDUE; i++)
+    for (int i = REM_STAGE_UPCOMING; i <= REM_STAGE_STARTING; i++)
         if (name && strcmp(name, s_stage_names[i]) == 0)
             return i;
     return -1;
@@ -144,18 +170,6 @@ int rem_stage_parse(const char *name)
 int32_t rem_reply_due(const rem_config_t *cfg, int32_t transmitted)
 {
     return date_add_months(transmitted, cfg->reply_months);
-}
-
-int32_t rem_entry_into_force(const rem_config_t *cfg, int32_t ratified)
-{
-    return ratified + cfg->entry_into_force_days;
-}
-
-int32_t rem_designation_due(const rem_config_t *cfg, int32_t ratified,
-                            int art24_years)
-{
-    int32_t eif = rem_entry_into_force(cfg, ratified);
-    return date_add_months(eif, cfg->designation_months + 12 * art24_years);
 }
 
 int32_t rem_publication_due(const rem_config_t *cfg, int32_t transmitted,
@@ -168,80 +182,118 @@ int32_t rem_publication_due(const rem_config_t *cfg, int32_t transmitted,
 
 int32_t rem_visit_due(const rem_config_t *cfg, int32_t start)
 {
-    return start - cfg->visit_notice_days;
+    (void)cfg;
+    return start;
 }
 
-int32_t rem_first_day(const rem_config_t *cfg, int32_t due)
+int32_t rem_first_day(const rem_config_t *cfg, rem_rule_t rule, int32_t due)
 {
-    return due - cfg->upcoming_days;
+    switch (rem_rule_kind(rule)) {
+    case REM_KIND_ENCOURAGEMENT:
+        return due;
+    case REM_KIND_NOTICE:
+        return due - cfg->visit_notice_days;
+    default:
+        return due - cfg->upcoming_days;
+    }
 }
 
-/*  The due day of cycle 'k' (REM_NEVER past the last cycle). */
-static int32_t s_cycle_due(const rem_config_t *cfg, rem_rule_t rule,
-                           int32_t opened, int32_t due, int k)
-{
-    if (rule == REM_RULE_PUBLICATION)
-        return k == 0 ? due : rem_publication_due(cfg, opened, k);
-    return k == 0 ? due : REM_NEVER;
-}
-
-/*  Finds the occurrence at 'day' and the day the next cycle's upcoming
-    stage starts (REM_NEVER if there is no next cycle). */
-static rem_occurrence_t s_locate(const rem_config_t *cfg, rem_rule_t rule,
-                                 int32_t opened, int32_t due, int32_t day,
-                                 int32_t *next_cycle)
+/*  An obligation at 'day': upcoming, due, then overdue every N days. */
+static rem_occurrence_t s_obligation_at(const rem_config_t *cfg, int32_t due,
+                                        int32_t day)
 {
     int up = cfg->upcoming_days, every = cfg->overdue_every_days;
-    int32_t u = due, next = s_cycle_due(cfg, rule, opened, due, 1);
-    *next_cycle = next == REM_NEVER ? REM_NEVER : next - up;
-    if (day < u - up)
-        return (rem_occurrence_t){REM_STAGE_PENDING, REM_NEVER, u};
-    for (int k = 1; *next_cycle <= day; k++) {
-        u = next;
-        next = s_cycle_due(cfg, rule, opened, due, k + 1);
-        *next_cycle = next == REM_NEVER ? REM_NEVER : next - up;
-    }
-    if (day < u)
-        return (rem_occurrence_t){REM_STAGE_UPCOMING, u - up, u};
-    if (day == u)
-        return (rem_occurrence_t){REM_STAGE_DUE, u, u};
-    int32_t n = (day - u - 1) / every;
-    return (rem_occurrence_t){REM_STAGE_OVERDUE, u + 1 + n * every, u};
+    if (day < due - up)
+        return (rem_occurrence_t){REM_STAGE_PENDING, REM_NEVER, due};
+    if (day < due)
+        return (rem_occurrence_t){REM_STAGE_UPCOMING, due - up, due};
+    if (day == due)
+        return (rem_occurrence_t){REM_STAGE_DUE, due, due};
+    int32_t n = (day - due - 1) / every;
+    return (rem_occurrence_t){REM_STAGE_OVERDUE, due + 1 + n * every, due};
+}
+
+/*  The encouragement's reminder cycle in force on 'day' (-1 before the
+    first), from the first reminder on 'due' of a report transmitted on
+    'opened'. */
+static int s_cycle_at(const rem_config_t *cfg, int32_t opened, int32_t due,
+                      int32_t day)
+{
+    if (day < due)
+        return -1;
+    int k = 0;
+    while (rem_publication_due(cfg, opened, k + 1) <= day)
+        k++;
+    return k;
+}
+
+/*  An encouragement at 'day': the latest yearly reminder, never late. */
+static rem_occurrence_t s_encouragement_at(const rem_config_t *cfg,
+                                           int32_t opened, int32_t due,
+                                           int32_t day)
+{
+    int k = s_cycle_at(cfg, opened, due, day);
+    if (k < 0)
+        return (rem_occurrence_t){REM_STAGE_PENDING, REM_NEVER, due};
+    int32_t on = k ? rem_publication_due(cfg, opened, k) : due;
+    return (rem_occurrence_t){REM_STAGE_REMINDER, on, on};
+}
+
+/*  A notice at 'day': upcoming before the start, starting from it on. */
+static rem_occurrence_t s_notice_at(const rem_config_t *cfg, int32_t start,
+                                    int32_t day)
+{
+    int32_t notice = start - cfg->visit_notice_days;
+    if (day < notice)
+        return (rem_occurrence_t){REM_STAGE_PENDING, REM_NEVER, start};
+    if (day < start)
+        return (rem_occurrence_t){REM_STAGE_UPCOMING, notice, start};
+    return (rem_occurrence_t){REM_STAGE_STARTING, start, start};
 }
 
 rem_occurrence_t rem_stage_at(const rem_config_t *cfg, rem_rule_t rule,
                               int32_t opened, int32_t due, int32_t day)
 {
-    int32_t next_cycle;
-    return s_locate(cfg, rule, opened, due, day, &next_cycle);
+    switch (rem_rule_kind(rule)) {
+    case REM_KIND_ENCOURAGEMENT:
+        return s_encouragement_at(cfg, opened, due, day);
+    case REM_KIND_NOTICE:
+        return s_notice_at(cfg, due, day);
+    default:
+        return s_obligation_at(cfg, due, day);
+    }
 }
 
 int32_t rem_next_after(const rem_config_t *cfg, rem_rule_t rule, int32_t opened,
                        int32_t due, int32_t day)
 {
-    int32_t next_cycle, next;
-    rem_occurrence_t occ = s_locate(cfg, rule, opened, due, day, &next_cycle);
+    rem_occurrence_t occ = rem_stage_at(cfg, rule, opened, due, day);
     switch (occ.stage) {
     case REM_STAGE_PENDING:
-        return rem_first_day(cfg, due);
+        return rem_first_day(cfg, rule, due);
     case REM_STAGE_UPCOMING:
-        next = occ.due;
-        break;
+        return occ.due;
     case REM_STAGE_DUE:
-        next = occ.due + 1;
-        break;
-    default:
-        next = occ.day + cfg->overdue_every_days;
+        return occ.due + 1;
+    case REM_STAGE_OVERDUE:
+        return occ.day + cfg->overdue_every_days;
+    case REM_STAGE_REMINDER:
+        return rem_publication_due(cfg, opened,
+                                   s_cycle_at(cfg, opened, due, day) + 1);
+    default: /* starting: the last of a notice */
+        return REM_NEVER;
     }
-    return next < next_cycle ? next : next_cycle;
 }
 
-int32_t rem_occurrence_day(const rem_config_t *cfg, rem_stage_t stage,
-                           int32_t due, int32_t issued_on)
+int32_t rem_occurrence_day(const rem_config_t *cfg, rem_rule_t rule,
+                           rem_stage_t stage, int32_t due, int32_t issued_on)
 {
     switch (stage) {
     case REM_STAGE_UPCOMING:
-        return due - cfg->upcoming_days;
+        return rem_first_day(cfg, rule, due);
+    case REM_STAGE_REMINDER:
+    case REM_STAGE_STARTING:
+        return due;
     case REM_STAGE_DUE:
         return due;
     case REM_STAGE_OVERDUE:

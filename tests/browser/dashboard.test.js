@@ -106,6 +106,15 @@ async function checkState(page) {
   }
   const deadlines = await page.locator('#state-reminders li').count();
   assert.ok(deadlines >= 1, 'no open deadline shown for PER');
+  // encouragements to publish: apart from the obligations, never overdue
+  const obligations = await page.textContent('#state-reminders');
+  assert.ok(!obligations.includes('Publication'), 'publication among the obligations: ' + obligations);
+  const encouragements = await page.textContent('#state-encouragements');
+  assert.ok((per.encouragements_open || []).length >= 1, 'PER has no encouragement open');
+  for (const m of per.encouragements_open) {
+    assert.ok(encouragements.includes(m.subject), 'encouragement ' + m.subject + ' not shown');
+  }
+  assert.ok(!/overdue|late/.test(encouragements), 'an encouragement shown late: ' + encouragements);
   await page.locator('#state').screenshot({ path: path.join(OUT, 'state.png') });
   step('State PER: ' + per.reports.length + ' reports, ' + deadlines + ' deadlines shown');
 }

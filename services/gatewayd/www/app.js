@@ -16,10 +16,10 @@ const REGIONS_SHORT = {
   latin_america_caribbean: 'Latin America, Caribbean', weog: 'Western Europe, other',
 };
 const RULES = {
-  'art12.state_reply': 'Reply to a visit report (art. 12(d))',
-  'art12.npm_reply': 'NPM reply to a report (art. 12(d))',
+  'art12.state_reply': 'Reply to a visit report (six months: SPT practice under art. 12(d))',
+  'art12.npm_reply': 'NPM reply to a report (six months: SPT practice under art. 12(d))',
   'art17.npm_designation': 'NPM designation (art. 17)',
-  'art16.publication': 'Publication of a report (art. 16)',
+  'art16.publication': 'Publication of a report encouraged (art. 16(2))',
   'visit.upcoming': 'Upcoming visit',
 };
 const PLACES = {
@@ -368,6 +368,12 @@ function renderState(s) {
   }
   if (s.reminders_error) rem.append(el('li', null, 'Deadlines unavailable: ' + s.reminders_error));
   else if (!rem.children.length) rem.append(el('li', null, 'None.'));
+  const enc = clear($('state-encouragements'));
+  for (const m of s.encouragements_open || []) {
+    enc.append(el('li', null, m.due_on + ' — ' + (RULES[m.rule] || m.rule) + ', ' + m.subject + ' ',
+      tag(m.stage, m.stage === 'pending' ? 'none' : 'soon')));
+  }
+  if (!s.reminders_error && !enc.children.length) enc.append(el('li', null, 'None.'));
 }
 
 async function openState(code, scroll = true) {
@@ -447,6 +453,11 @@ function renderReminders() {
     el('td', null, tag(m.stage, m.stage === 'due' ? 'late' : m.stage === 'upcoming' ? 'soon' : 'none'))));
   fillList($('overdue-body'), overdue, (m) => reminderRow(m,
     el('td', { class: 'num' }, String(m.days_late))));
+  // encouragements: listed apart, never overdue (no treaty deadline)
+  const encouragements = (answer.encouragements || [])
+    .filter((m) => (!rule || m.rule === rule) && m.stage !== 'pending');
+  fillList($('encouragements-body'), encouragements, (m) => reminderRow(m,
+    el('td', null, tag(m.stage, 'soon'))));
 }
 
 async function loadReminders() {
