@@ -1,6 +1,8 @@
 /*  kv: consumer state environments. */
 #include "kv.h"
 
+#include <assert.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -238,6 +240,27 @@ uint64_t kv_checkpoint(const kv_t *self, MDB_txn *txn)
     if (mdb_get(txn, self->meta, &key, &val) || val.mv_size != 8)
         return 0;
     return be64_get(val.mv_data);
+}
+
+int kv_each(MDB_txn *txn, MDB_dbi dbi, const MDB_val *from, const void *prefix,
+            size_t len, kv_record_fn fn, void *arg)
+{
+    assert(fn && (prefix || !len));
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(txn, dbi, &cur);
+    if (rc)
+        return rc;
+    MDB_val k = from ? *from : (MDB_val){len, (void *)prefix}, v;
+    MDB_cursor_op op = from || len ? MDB_SET_RANGE : MDB_FIRST;
+    for (rc = mdb_cursor_get(cur, &k, &v, op); !rc;
+         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        if (k.mv_size < len || memcmp(k.mv_data, prefix, len) != 0)
+            break;
+        if ((rc = fn(arg, &k, &v)))
+            break;
+    }
+    mdb_cursor_close(cur);
+    return rc == MDB_NOTFOUND || rc == KV_STOP ? 0 : rc;
 }
 
 int kv_set_checkpoint(const kv_t *self, MDB_txn *txn, uint64_t sequence)

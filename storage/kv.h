@@ -68,6 +68,22 @@ int kv_load_checkpoint(kv_t *self, uint64_t *sequence, err_t *err);
 /*  Empties every database, checkpoint included (for --rebuild). */
 int kv_clear(kv_t *self, err_t *err);
 
+/*  Called with one record of a scan (kv_each); 'key' and 'value' are
+    valid until it returns.  Returns 0 to go on, KV_STOP to end the scan
+    without an error, or any other code to end it with that code. */
+typedef int (*kv_record_fn)(void *arg, const MDB_val *key,
+                            const MDB_val *value);
+#define KV_STOP 1
+
+/*  Calls 'fn' with the records of 'dbi' in key order, from the first key
+    at or after 'from' (NULL: from the first key), for as long as their
+    keys start with the 'len' bytes of 'prefix' (len 0: every key).  The
+    one loop over an LMDB cursor that every scan uses: the cursor is
+    opened and always closed here.  Returns 0 when the records ran out or
+    'fn' said KV_STOP, fn's code, or an LMDB code. */
+int kv_each(MDB_txn *txn, MDB_dbi dbi, const MDB_val *from, const void *prefix,
+            size_t len, kv_record_fn fn, void *arg);
+
 /*  Translates an LMDB return code into an OPCAT_E* code with a message
     naming 'what'.  Negative OPCAT codes pass through. */
 int kv_error(err_t *err, int rc, const char *what);

@@ -6,7 +6,9 @@
     - a failed transaction leaves nothing;
     - a reopen that fails leaves every call failing with a message, and
       a later reopen recovers;
-    - kv_clear empties every database and the checkpoint. */
+    - kv_clear empties every database and the checkpoint;
+    - kv_each scans in key order from a key, within a prefix, stops on
+      KV_STOP and hands back a callback's error. */
 #include "test_common.h"
 
 #include <string.h>
@@ -174,6 +176,72 @@ static void test_clear_empties_everything(void **state)
     assert_int_equal(c.checkpoint, 0);
 }
 
+/*  Puts keys "a1" "a2" "b1" "b2" "b3" "c1" in "alpha". */
+static int s_put_keys(void *arg, MDB_txn *txn)
+{
+    kv_t *kv = arg;
+    const char *keys[] = {"b2", "a1", "c1", "b1", "a2", "b3"};
+    int rc = 0;
+    for (size_t i = 0; i < 6 && !rc; i++) {
+        MDB_val k = {2, (void *)keys[i]}, v = {1, "x"};
+        rc = mdb_put(txn, kv_dbi(kv, 0), &k, &v, 0);
+    }
+    return rc;
+}
+
+typedef struct {
+    kv_t *kv;
+    const char *prefix;
+    const char *from;
+    int stop_after; /* 0: never; else KV_STOP after that many */
+    int fail_at;    /* 0: never; else OPCAT_EIO at that record */
+    char seen[32];
+    int n, rc;
+} scan_t;
+
+static int s_record(void *arg, const MDB_val *k, const MDB_val *v)
+{
+    scan_t *s = arg;
+    assert_int_equal(v->mv_size, 1);
+    memcpy(s->seen + 2 * s->n, k->mv_data, 2);
+    s->n++;
+    if (s->fail_at && s->n == s->fail_at)
+        return OPCAT_EIO;
+    return s->stop_after && s->n == s->stop_after ? KV_STOP : 0;
+}
+
+static int s_scan(void *arg, MDB_txn *txn)
+{
+    scan_t *s = arg;
+    MDB_val from = {s->from ? strlen(s->from) : 0, (void *)s->from};
+    s->rc = kv_each(txn, kv_dbi(s->kv, 0), s->from ? &from : NULL, s->prefix,
+                    s->prefix ? strlen(s->prefix) : 0, s_record, s);
+    return 0;
+}
+
+static void s_expect(kv_t *kv, scan_t s, const char *seen, int rc)
+{
+    err_t err;
+    s.kv = kv;
+    CHECK(kv_read(kv, s_scan, &s, &err), &err);
+    assert_string_equal(s.seen, seen);
+    assert_int_equal(s.rc, rc);
+}
+
+static void test_each_scans_in_key_order_within_a_prefix(void **state)
+{
+    fixture_t *f = *state;
+    err_t err;
+    CHECK(kv_write(f->kv, s_put_keys, f->kv, &err), &err);
+    s_expect(f->kv, (scan_t){0}, "a1a2b1b2b3c1", 0);
+    s_expect(f->kv, (scan_t){.prefix = "b"}, "b1b2b3", 0);
+    s_expect(f->kv, (scan_t){.prefix = "b", .from = "b2"}, "b2b3", 0);
+    s_expect(f->kv, (scan_t){.from = "b25"}, "b3c1", 0);
+    s_expect(f->kv, (scan_t){.prefix = "d"}, "", 0);
+    s_expect(f->kv, (scan_t){.prefix = "a", .stop_after = 1}, "a1", 0);
+    s_expect(f->kv, (scan_t){.fail_at = 3}, "a1a2b1", OPCAT_EIO);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -186,6 +254,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(
             test_a_failed_reopen_fails_calls_until_one_succeeds, s_setup,
             s_teardown),
+        cmocka_unit_test_setup_teardown(
+            test_each_scans_in_key_order_within_a_prefix, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_clear_empties_everything, s_setup,
                                         s_teardown),
     };

@@ -295,24 +295,32 @@ static int s_due_one(const kv_t *kv, MDB_txn *txn, const uint8_t *key,
     return rc ? rc : fn(arg, txn, &d);
 }
 
+typedef struct {
+    const kv_t *kv;
+    MDB_txn *txn;
+    int64_t now_ms;
+    size_t left;
+    ntf_delivery_fn fn;
+    void *arg;
+} due_scan_t;
+
+static int s_due_record(void *arg, const MDB_val *k, const MDB_val *v)
+{
+    (void)v;
+    due_scan_t *s = arg;
+    if (!s->left || k->mv_size != DUE_LEN ||
+        (int64_t)be64_get(k->mv_data) > s->now_ms)
+        return KV_STOP;
+    s->left--;
+    return s_due_one(s->kv, s->txn, k->mv_data, s->fn, s->arg);
+}
+
 int ntf_queue_due(const kv_t *kv, MDB_txn *txn, int64_t now_ms, size_t max,
                   ntf_delivery_fn fn, void *arg)
 {
-    MDB_cursor *cur;
-    int rc = mdb_cursor_open(txn, kv_dbi(kv, NTF_DB_DUE), &cur);
-    if (rc)
-        return rc;
-    MDB_val k, v;
-    size_t n = 0;
-    for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); !rc && n < max;
-         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT), n++) {
-        if (k.mv_size != DUE_LEN || (int64_t)be64_get(k.mv_data) > now_ms)
-            break;
-        if ((rc = s_due_one(kv, txn, k.mv_data, fn, arg)))
-            break;
-    }
-    mdb_cursor_close(cur);
-    return rc == MDB_NOTFOUND ? 0 : rc;
+    due_scan_t s = {kv, txn, now_ms, max, fn, arg};
+    return kv_each(txn, kv_dbi(kv, NTF_DB_DUE), NULL, NULL, 0, s_due_record,
+                   &s);
 }
 
 int64_t ntf_queue_next_due(const kv_t *kv, MDB_txn *txn)
@@ -328,25 +336,28 @@ int64_t ntf_queue_next_due(const kv_t *kv, MDB_txn *txn)
     return at;
 }
 
+typedef struct {
+    MDB_txn *txn;
+    ntf_delivery_fn fn;
+    void *arg;
+} each_scan_t;
+
+static int s_each_record(void *arg, const MDB_val *k, const MDB_val *v)
+{
+    each_scan_t *s = arg;
+    const uint8_t *key = k->mv_data;
+    ntf_delivery_t d;
+    if (k->mv_size != KEY_LEN ||
+        s_decode(v, be64_get(key), (unsigned)key[8] << 8 | key[9], &d))
+        return 0; /* not a delivery record: skip it */
+    return s->fn(s->arg, s->txn, &d);
+}
+
 int ntf_queue_each(const kv_t *kv, MDB_txn *txn, ntf_delivery_fn fn, void *arg)
 {
-    MDB_cursor *cur;
-    int rc = mdb_cursor_open(txn, kv_dbi(kv, NTF_DB_DELIVERIES), &cur);
-    if (rc)
-        return rc;
-    MDB_val k, v;
-    for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); !rc;
-         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        const uint8_t *key = k.mv_data;
-        ntf_delivery_t d;
-        if (k.mv_size != KEY_LEN ||
-            s_decode(&v, be64_get(key), (unsigned)key[8] << 8 | key[9], &d))
-            continue;
-        if ((rc = fn(arg, txn, &d)))
-            break;
-    }
-    mdb_cursor_close(cur);
-    return rc == MDB_NOTFOUND ? 0 : rc;
+    each_scan_t s = {txn, fn, arg};
+    return kv_each(txn, kv_dbi(kv, NTF_DB_DELIVERIES), NULL, NULL, 0,
+                   s_each_record, &s);
 }
 
 static int s_count(void *arg, MDB_txn *txn, const ntf_delivery_t *d)
