@@ -75,7 +75,7 @@ static void s_states(build_t *b, json_t *out)
                 continue;
             memcpy(code, key.mv_data, 3);
             memcpy(&rec, val.mv_data, sizeof rec);
-            int r = agg_regions_of(b->regions, code);
+            int r = agg_regions_at(b->regions, code, b->as_of);
             r = r < 0 ? AGG_REGION_COUNT : r;
             if (rec.ratified_on <= b->as_of) {
                 nparties++;
