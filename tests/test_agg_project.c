@@ -457,6 +457,43 @@ static void test_precision_and_coverage(void **state)
     s_env_close(&env);
 }
 
+/*  On the embedded dataset: the seven reports whose transmission date the
+    seed does not give ("not after 2024-12-31") are not 2024's; KAZ's reply
+    is not overdue from that placeholder (replies are recorded from 2025
+    only); TCD's signature date is not printed as a fact. */
+static void test_embedded_guesses(void **state)
+{
+    fixture_t *f = *state;
+    env_t env;
+    s_env_open(&env, false);
+    s_apply_all(&env, &f->data, NULL);
+    json_t *r = s_small(f, &env, "2024-12-31", NULL);
+    s_expect(r, "reports.transmitted_in_period", "[]");
+    s_expect(r, "reports.transmitted_total", "89");
+    assert_true(s_in_list(r, "incomplete", "reports.transmitted_in_period"));
+    assert_true(
+        s_in_list(r, "incomplete", "followup_dialogues_in_period.state"));
+    json_decref(r);
+    r = s_small(f, &env, "2026-06-30", NULL);
+    s_expect(r, "replies.overdue", "[]");
+    assert_true(s_in_list(r, "incomplete", "replies.overdue"));
+    json_decref(r);
+    r = s_query(&env, f,
+                "{\"op\":\"state\",\"state\":\"KAZ\","
+                "\"as_of\":\"2026-06-30\"}");
+    const json_t *kaz = json_array_get(json_object_get(r, "reports"), 0);
+    s_expect(kaz, "report_id", "\"KAZ-2023-ROSP\"");
+    s_expect(kaz, "reply_overdue", "false");
+    s_expect(kaz, "reply_status", "\"unknown\"");
+    json_decref(r);
+    r = s_query(&env, f,
+                "{\"op\":\"state\",\"state\":\"TCD\","
+                "\"as_of\":\"2025-12-31\"}");
+    s_expect(r, "signed_on_precision", "\"not_after\"");
+    json_decref(r);
+    s_env_close(&env);
+}
+
 static void test_state_and_art17(void **state)
 {
     fixture_t *f = *state;
@@ -565,6 +602,7 @@ int main(void)
         cmocka_unit_test(test_conventions),
         cmocka_unit_test(test_reply_overdue),
         cmocka_unit_test(test_precision_and_coverage),
+        cmocka_unit_test(test_embedded_guesses),
         cmocka_unit_test(test_state_and_art17),
         cmocka_unit_test(test_no_content),
         cmocka_unit_test(test_bad_parameters),
