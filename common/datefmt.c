@@ -58,9 +58,20 @@ int32_t datefmt_earliest(int32_t day, int precision)
 
 #define DAY_MAX 32 /* bytes of a day's text: "30 September 2999" */
 
+int datefmt_precision_of(int32_t earliest, int32_t latest)
+{
+    if (earliest == DATEFMT_UNBOUNDED)
+        return DATEFMT_NOT_AFTER;
+    if (earliest == latest)
+        return DATEFMT_DAY;
+    if (earliest == datefmt_earliest(latest, DATEFMT_MONTH) &&
+        latest == datefmt_latest(latest, DATEFMT_MONTH))
+        return DATEFMT_MONTH;
+    return DATEFMT_YEAR;
+}
+
 /*  The day itself, in 'style'. */
-static void s_day(int y, int m, int d, datefmt_style_t style,
-                  char out[DAY_MAX])
+static void s_day(int y, int m, int d, datefmt_style_t style, char out[DAY_MAX])
 {
     if (style == DATEFMT_EN)
         snprintf(out, DAY_MAX, "%d %s %d", d, s_month_en[m - 1], y);

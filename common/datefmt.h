@@ -46,6 +46,11 @@ int32_t datefmt_latest(int32_t day, int precision);
     not_after, else 'day' itself. */
 int32_t datefmt_earliest(int32_t day, int precision);
 
+/*  The precision of a date whose possible days are 'earliest'..'latest'
+    (as datefmt_earliest() and datefmt_latest() give them): the inverse of
+    those two, for records that keep a date as its two bounds. */
+int datefmt_precision_of(int32_t earliest, int32_t latest);
+
 /*  Writes 'day' at 'precision' in 'style' into 'out':
         day        2024-05-03       3 May 2024           2024年5月3日
         month      2024-05          May 2024             2024年5月
