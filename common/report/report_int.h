@@ -95,6 +95,11 @@ long long render_member_count(render_t *r, const json_t *obj, const char *path,
     list of alpha-3 codes. */
 const json_t *render_states(render_t *r, const char *path);
 
+/*  Whether the stats mark the figure at 'path' incomplete (its top-level
+    "incomplete" list): the report then says it is not recorded instead of
+    printing a count. */
+bool render_incomplete(render_t *r, const char *path);
+
 /* ------------------------------------------------------------------ */
 /*  report_put.c: names, lists, numbers, money and dates, each written in
     the rendering's language. */

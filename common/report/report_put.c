@@ -156,6 +156,19 @@ const json_t *render_states(render_t *r, const char *path)
     return list;
 }
 
+bool render_incomplete(render_t *r, const char *path)
+{
+    size_t i;
+    const json_t *item;
+    json_array_foreach(json_object_get(r->stats, "incomplete"), i, item)
+    {
+        const char *text = json_string_value(item);
+        if (text && strcmp(text, path) == 0)
+            return true;
+    }
+    return false;
+}
+
 /* ------------------------------------------------------------------ */
 /*  Names, lists, numbers, money and dates. */
 
