@@ -8,6 +8,7 @@
     replay request is in flight at a time. */
 #include "follow.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,8 +18,7 @@
 #include "log.h"
 #include "monotime.h"
 
-#define PAGE_EVENTS 16384 /* a consumer commits once per page */
-#define LIVE_BATCH 4096
+#define LIVE_BATCH 4096 /* live events in one batch, at most */
 #define RESEND_MS 3000
 #define HEARTBEAT_TOPIC "!head"
 
@@ -28,19 +28,22 @@ struct follow {
     char *prefix;
     uint64_t position, known_head, holes;
     bool was_caught_up;   /* reached the head once: replays now fill holes */
+    uint32_t page_events; /* asked of REPLAY at once */
+    size_t live_batch;    /* live events in one batch */
     uint64_t inflight_id; /* 0: no replay request in flight */
     int64_t inflight_since_ms;
     client_page_t page;
     follow_event_t *batch;
-    zmq_msg_t *live; /* [LIVE_BATCH] live envelopes kept for a batch */
+    zmq_msg_t *live; /* [live_batch] live envelopes kept for a batch */
 };
 
 static int s_subscribe(follow_t *self, const char *replay_ep,
-                       const char *publish_ep, void *ctx, err_t *err)
+                       const char *publish_ep, void *ctx, int hwm, err_t *err)
 {
     if (!(self->sub = bus_socket(ctx, ZMQ_SUB, publish_ep, false, err)))
         return err->code;
-    int hwm = 100000;
+    /* libzmq applies a changed high-water mark to the pipe already
+       connected too */
     zmq_setsockopt(self->sub, ZMQ_RCVHWM, &hwm, sizeof hwm);
     zmq_setsockopt(self->sub, ZMQ_SUBSCRIBE, self->prefix,
                    strlen(self->prefix));
@@ -56,8 +59,9 @@ static int s_request(follow_t *self)
     err_t err;
     if (self->inflight_id)
         return 0;
-    int rc = client_fetch_send(self->client, self->position + 1, 0, PAGE_EVENTS,
-                               self->prefix, &self->inflight_id, &err);
+    int rc = client_fetch_send(self->client, self->position + 1, 0,
+                               self->page_events, self->prefix,
+                               &self->inflight_id, &err);
     if (rc) {
         log_warnx("follow: replay request: %s", err.message);
         self->inflight_id = 0;
@@ -70,17 +74,30 @@ static int s_request(follow_t *self)
 follow_t *follow_new(void *ctx, const char *replay_ep, const char *publish_ep,
                      const char *prefix, uint64_t after, err_t *err)
 {
+    follow_limits_t limits = {FOLLOW_PAGE_EVENTS, FOLLOW_LIVE_HWM};
+    return follow_new_limited(ctx, replay_ep, publish_ep, prefix, after,
+                              &limits, err);
+}
+
+follow_t *follow_new_limited(void *ctx, const char *replay_ep,
+                             const char *publish_ep, const char *prefix,
+                             uint64_t after, const follow_limits_t *limits,
+                             err_t *err)
+{
+    assert(limits->page_events > 0 && limits->live_hwm > 0);
     follow_t *self = calloc(1, sizeof *self);
+    size_t page = limits->page_events;
+    size_t live = page < LIVE_BATCH ? page : LIVE_BATCH;
     if (!self || !(self->prefix = strdup(prefix ? prefix : "")) ||
-        !(self->batch =
-              calloc(PAGE_EVENTS > LIVE_BATCH ? PAGE_EVENTS : LIVE_BATCH,
-                     sizeof *self->batch)) ||
-        !(self->live = calloc(LIVE_BATCH, sizeof *self->live))) {
+        !(self->batch = calloc(page, sizeof *self->batch)) ||
+        !(self->live = calloc(live, sizeof *self->live))) {
         err_set(err, OPCAT_ENOMEM, "", "out of memory");
         follow_destroy(&self);
         return NULL;
     }
-    if (s_subscribe(self, replay_ep, publish_ep, ctx, err)) {
+    self->page_events = limits->page_events;
+    self->live_batch = live;
+    if (s_subscribe(self, replay_ep, publish_ep, ctx, limits->live_hwm, err)) {
         follow_destroy(&self);
         return NULL;
     }
@@ -220,7 +237,7 @@ static int s_on_live(follow_t *self, follow_fn fn, void *arg)
         self->batch[n] =
             (follow_event_t){expected, zmq_msg_data(&self->live[n]),
                              zmq_msg_size(&self->live[n])};
-        if (++n == LIVE_BATCH)
+        if (++n == self->live_batch)
             break;
     }
     int rc = n ? fn(arg, self->batch, n) : 0;
