@@ -213,7 +213,7 @@ static int s_head(gw_t *gw, uint64_t *head, err_t *err)
 
 static stream_t *s_new(gw_t *gw, const char *topic, uint64_t after, err_t *err)
 {
-    follow_limits_t limits = {PAGE_EVENTS, LIVE_HWM};
+    follow_limits_t limits = {PAGE_EVENTS, LIVE_HWM, NULL};
     stream_t *self = calloc(1, sizeof *self);
     if (!self) {
         err_set(err, OPCAT_ENOMEM, NULL, "out of memory");
