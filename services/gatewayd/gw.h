@@ -34,8 +34,9 @@
 
     Files: main.c (CLI, signals, start and stop), http.c (the server, the
     routing, replies and parameters), api.c (stats, reminders, events,
-    report, health), states.c (the States table and one State), stream.c
+    report), states.c (the States table and one State), stream.c
     (SSE), metrics.c (Prometheus text), static.c (the dashboard's files),
+    health.c (/healthz from a probing thread),
     guard.c (connections, limits, the reaper), uri.c (the raw request
     line: encodings and repeated parameters). */
 #ifndef OPCAT_GW_H
@@ -61,6 +62,8 @@
 #define GW_HEADER_TIMEOUT_DEFAULT 10 /* s for a request's headers */
 #define GW_STALL_TIMEOUT_DEFAULT 10  /* s a stream may wait for its client */
 #define GW_RETRY_AFTER_S 5           /* Retry-After of a 503 "busy" */
+/* replay requests of all streams in flight at once (follow.h's gate) */
+#define GW_STREAM_REPLAYS_MAX 8
 /* seconds before an idle connection is closed (streams keep alive) */
 #define GW_IDLE_TIMEOUT_S 60
 #define GW_EVENTS_LIMIT_DEFAULT 100 /* events in one /api/events page */
@@ -98,6 +101,7 @@ typedef struct {
 } gw_counters_t;
 
 typedef struct gw_guard gw_guard_t;
+typedef struct gw_health gw_health_t;
 typedef struct gw_conn gw_conn_t;
 
 /*  The gateway: settings, shared read-only state and the HTTP server. */
@@ -107,9 +111,11 @@ typedef struct gw {
     codes_t *codes;   /* ISO 3166-1 list, read-only */
     report_t *report; /* the annual report renderer, read-only */
     struct MHD_Daemon *daemon;
-    gw_guard_t *guard;    /* connections and their limits */
-    atomic_bool stopping; /* set before the server stops: streams end */
-    uint16_t port;        /* the port bound */
+    gw_guard_t *guard;           /* connections and their limits */
+    gw_health_t *health;         /* the services as last probed */
+    struct follow_gate *replays; /* streams' replay requests in flight */
+    atomic_bool stopping;        /* set before the server stops: streams end */
+    uint16_t port;               /* the port bound */
     gw_counters_t counters;
 } gw_t;
 
@@ -227,6 +233,19 @@ void gw_guard_done(gw_guard_t *self, struct MHD_Connection *conn);
     it is asked again. */
 void gw_guard_handed(gw_conn_t *conn, bool handed);
 
+/* ----------------------------------------------------------- health.c */
+
+/*  Starts probing the store and the services of 'gw' in a thread of its
+    own.  NULL with 'err' on failure. */
+gw_health_t *gw_health_new(gw_t *gw, err_t *err);
+
+/*  Stops the probing and frees it; '*self' becomes NULL.  NULL allowed. */
+void gw_health_destroy(gw_health_t **self);
+
+/*  GET /healthz: whether the store and the services answered the last
+    probe (200 ok, 503 degraded), and how long ago. */
+enum MHD_Result gw_api_health(const gw_request_t *req);
+
 /* -------------------------------------------------------------- uri.c */
 
 /*  Checks the raw request target 'uri' (as received, before decoding):
@@ -251,9 +270,6 @@ enum MHD_Result gw_api_events(const gw_request_t *req);
 
 /*  GET /api/report?as_of=D&from=D&lang=en|zh: the Markdown figures. */
 enum MHD_Result gw_api_report(const gw_request_t *req);
-
-/*  GET /healthz: whether the store and the services answer. */
-enum MHD_Result gw_api_health(const gw_request_t *req);
 
 /* ----------------------------------------------------------- states.c */
 

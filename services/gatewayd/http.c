@@ -9,6 +9,7 @@
 
 #include "bus.h"
 #include "date.h"
+#include "follow.h"
 #include "gw.h"
 #include "log.h"
 #include "monotime.h"
@@ -400,7 +401,8 @@ static void s_mhd_log(void *arg, const char *fmt, va_list ap)
     char line[512];
     vsnprintf(line, sizeof line, fmt, ap);
     line[strcspn(line, "\n")] = '\0';
-    if (strstr(line, "no longer available")) /* a client went away */
+    if (strstr(line, "no longer available") ||       /* a client went away */
+        strstr(line, "closed when reading request")) /* or was closed */
         log_debug("http: %s", line);
     else
         log_warnx("http: %s", line);
@@ -444,8 +446,11 @@ static int s_start(gw_t *self, err_t *err)
     struct sockaddr_storage addr;
     if (s_address(self->options.http, &addr, err))
         return err->code;
+    /* poll(), not select(): descriptors past FD_SETSIZE (1024) are the
+       norm with hundreds of streams, each with its ZeroMQ sockets */
     unsigned flags = MHD_USE_THREAD_PER_CONNECTION |
-                     MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+                     MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
+                     MHD_USE_ERROR_LOG;
     if (addr.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     /* libmicrohttpd's own limits, beyond which it closes connections
@@ -494,7 +499,12 @@ gw_t *gw_new(const gw_options_t *options, err_t *err)
     /* a stream holds two sockets (SUB and REPLAY), a query one more */
     zmq_ctx_set(self->zmq, ZMQ_MAX_SOCKETS,
                 (int)(2 * options->max_connections + 3 * GW_RESERVED + 64));
-    if (!(self->guard = gw_guard_new(self, err)) || s_start(self, err))
+    if (!(self->replays = follow_gate_new(GW_STREAM_REPLAYS_MAX))) {
+        err_set(err, OPCAT_ENOMEM, NULL, "out of memory");
+        goto fail;
+    }
+    if (!(self->guard = gw_guard_new(self, err)) ||
+        !(self->health = gw_health_new(self, err)) || s_start(self, err))
         goto fail;
     return self;
 fail:
@@ -511,6 +521,11 @@ void gw_destroy(gw_t **self_p)
     if (self->daemon)
         MHD_stop_daemon(self->daemon);
     gw_guard_destroy(&self->guard);
+    /* a probe under way gives up at once (ETERM), not after --timeout */
+    if (self->zmq)
+        zmq_ctx_shutdown(self->zmq);
+    gw_health_destroy(&self->health);
+    follow_gate_destroy(&self->replays); /* every stream has ended */
     if (self->zmq)
         zmq_ctx_term(self->zmq);
     report_destroy(&self->report);

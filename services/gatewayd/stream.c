@@ -14,7 +14,10 @@
     What a stream holds is bounded, so that the gateway's memory is
     bounded by the number of streams: the follower asks REPLAY for pages
     of PAGE_EVENTS events and queues at most LIVE_HWM live messages (past
-    it ZeroMQ drops them and the follower fills the hole through REPLAY);
+    it ZeroMQ drops them and the follower fills the hole through REPLAY),
+    and all streams together have at most GW_STREAM_REPLAYS_MAX replay
+    requests in flight, so that they leave the store's REPLAY time for
+    its other clients (/healthz, /api/events);
     a batch is formatted only once the previous text has been handed to
     the server, and is refused while BUFFER_MAX bytes wait.  A client
     that stops reading leaves that backlog where it is: the guard closes
@@ -213,7 +216,7 @@ static int s_head(gw_t *gw, uint64_t *head, err_t *err)
 
 static stream_t *s_new(gw_t *gw, const char *topic, uint64_t after, err_t *err)
 {
-    follow_limits_t limits = {PAGE_EVENTS, LIVE_HWM, NULL};
+    follow_limits_t limits = {PAGE_EVENTS, LIVE_HWM, gw->replays};
     stream_t *self = calloc(1, sizeof *self);
     if (!self) {
         err_set(err, OPCAT_ENOMEM, NULL, "out of memory");
