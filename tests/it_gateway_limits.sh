@@ -61,6 +61,7 @@ bad '/api/reminders?ru%ffle=x' 'ru%ffle'
 bad '/app.js%00.html' path
 bad '/api/stats%00' path
 bad '/%ff' path
+bad "/api/stats?$(seq -s '&' -f 'p%g=1' 33)" p33
 good '/api/reminders?rule=%C3%A9'
 good '/app.js'
 good '/api/reminders?state=PER&rule=npm'
