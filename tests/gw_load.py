@@ -322,9 +322,9 @@ async def load(args):
     ntasks = [asyncio.create_task(nonreader(args, nsrc[i % 10], stop_reading,
                                             nr[i])) for i in range(args.stalled)]
     closed = []
-    slow = [asyncio.create_task(slowloris(args, s, stop, closed))
-            for s in sources("127.0.0.70", args.slow // 20 or 1)
-            for _ in range(20)]
+    ssrc = sources("127.0.0.70", 10)
+    slow = [asyncio.create_task(slowloris(args, ssrc[i % 10], stop, closed))
+            for i in range(args.slow)]
     await asyncio.sleep(0.5)
     open(args.ready, "w").close()
     t0 = time.monotonic()
