@@ -142,8 +142,12 @@ static void s_print_reminders(const json_t *s)
     const json_t *v;
     json_array_foreach(list, i, v)
     {
-        printf("    %-21s %-22s due %s  %s\n", s_str(v, "rule"),
-               s_str(v, "subject"), s_str(v, "due_on"), s_str(v, "stage"));
+        printf("    %-21s %-22s due %s%s  %s\n", s_str(v, "rule"),
+               s_str(v, "subject"), s_str(v, "due_on"),
+               json_is_true(json_object_get(v, "due_upper_bound"))
+                   ? " at the latest"
+                   : "",
+               s_str(v, "stage"));
     }
 }
 
