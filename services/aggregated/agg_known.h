@@ -26,6 +26,9 @@
 #include "agg_tables.h"
 #include "event.h"
 
+/*  The VAGUE kind of art17.listed and art17.delisted (no SETS kind). */
+#define AGG_VAGUE_ART17 'L'
+
 /*  No coverage event names the type: its facts are complete. */
 #define AGG_COVER_ALL INT32_MIN
 

@@ -499,6 +499,7 @@ static void s_npm(build_t *b, json_t *out)
                                   AGG_SET_DESIGNATED, "npm.designated");
     /* the lists as of a day hold every fact before it */
     s_coverage(b, "npm.art17_list", "art17.", true);
+    s_vague(b, "npm.art17_list", AGG_VAGUE_ART17, INT32_MIN, NULL);
     s_coverage(b, "npm.art17_overdue_computed", "npm.designated", true);
     json_t *list = json_array(), *overdue = json_array();
     if (!b->rc)
