@@ -38,6 +38,7 @@ typedef struct {
     bool to_fire[REM_FIRE_BATCH];
     bool done[REM_FIRE_BATCH]; /* acknowledged, or to move on without */
     size_t count, nfire;
+    bool coverage; /* a dataset.coverage was applied: look for unknowns */
 } scan_t;
 
 int32_t rem_today(const rem_t *self)
@@ -70,7 +71,7 @@ static int s_on_due(void *arg, MDB_txn *txn, const rem_deadline_t *d)
     bool fire = occ.stage != REM_STAGE_PENDING &&
                 !rem_proj_has_fired(s->kv, txn, d->rule, d->subject, occ.stage,
                                     occ.day) &&
-                !rem_proj_unknown(s->kv, txn, d);
+                !(s->coverage && rem_proj_unknown(s->kv, txn, d));
     s->to_fire[s->count] = fire;
     s->done[s->count] = !fire;
     s->nfire += fire;
@@ -81,6 +82,7 @@ static int s_on_due(void *arg, MDB_txn *txn, const rem_deadline_t *d)
 static int s_scan(void *arg, MDB_txn *txn)
 {
     scan_t *s = arg;
+    s->coverage = rem_proj_any_coverage(s->kv, txn);
     return rem_proj_due(s->kv, txn, s->today, REM_FIRE_BATCH, s_on_due, s,
                         NULL);
 }

@@ -571,6 +571,19 @@ bool rem_proj_unknown(const kv_t *kv, MDB_txn *txn, const rem_deadline_t *d)
     return unknown;
 }
 
+bool rem_proj_any_coverage(const kv_t *kv, MDB_txn *txn)
+{
+    uint8_t start[1] = {'C'};
+    MDB_val k = {1, start}, v;
+    MDB_cursor *cur;
+    if (mdb_cursor_open(txn, kv_dbi(kv, REM_DB_FACTS), &cur))
+        return false;
+    bool any = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE) == 0 &&
+               k.mv_size >= 2 && ((const uint8_t *)k.mv_data)[0] == 'C';
+    mdb_cursor_close(cur);
+    return any;
+}
+
 int rem_proj_apply(const kv_t *kv, const rem_config_t *cfg, MDB_txn *txn,
                    const event_t *e)
 {

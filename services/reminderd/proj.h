@@ -102,6 +102,10 @@ int rem_proj_apply(const kv_t *kv, const rem_config_t *cfg, MDB_txn *txn,
     deadline never fires, and is listed as "unknown", never "overdue". */
 bool rem_proj_unknown(const kv_t *kv, MDB_txn *txn, const rem_deadline_t *d);
 
+/*  Whether any dataset.coverage event was applied: without one no
+    deadline is unknown, and scans skip rem_proj_unknown(). */
+bool rem_proj_any_coverage(const kv_t *kv, MDB_txn *txn);
+
 /*  Records that 'fired' was issued (idempotent: the first record stays)
     and moves its deadline's next day past 'fired->issued_on'. */
 int rem_proj_mark_fired(const kv_t *kv, const rem_config_t *cfg, MDB_txn *txn,

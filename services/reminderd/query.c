@@ -54,6 +54,7 @@ typedef struct {
     json_t *list;
     bool truncated;
     size_t pending; /* "due": staged index changes */
+    bool coverage;  /* a dataset.coverage was applied: look for unknowns */
 } filter_t;
 
 static int s_parse(filter_t *f, const json_t *req, err_t *err)
@@ -132,7 +133,7 @@ static int s_on_deadline(void *arg, MDB_txn *txn, const rem_deadline_t *d)
         rem_stage_at(&f->self->rules, d->rule, d->opened, d->due, f->as_of);
     /* a deadline whose closing fact could be unrecorded is "unknown",
        never overdue, and has no days late */
-    bool unknown = rem_proj_unknown(f->kv, txn, d);
+    bool unknown = f->coverage && rem_proj_unknown(f->kv, txn, d);
     json_t *item = json_pack(
         "{s:s,s:s,s:s,s:o,s:o,s:s,s:i}", "rule", rem_rule_name(d->rule),
         "state", d->state, "subject", d->subject, "opened_on", s_day(d->opened),
@@ -159,6 +160,7 @@ static int s_on_fired(void *arg, const rem_fired_t *r)
 static int s_read_deadlines(void *arg, MDB_txn *txn)
 {
     filter_t *f = arg;
+    f->coverage = rem_proj_any_coverage(f->kv, txn);
     return rem_proj_each_deadline(f->kv, txn, s_on_deadline, f);
 }
 
