@@ -423,6 +423,19 @@ static void test_precision_and_coverage(void **state)
                 "\"as_of\":\"2025-12-31\"}");
     assert_null(json_object_get(r, "signed_on_precision"));
     json_decref(r);
+    /* GHA listed "in 2025": on the list by the year's end, maybe not
+       on 30 June */
+    r = s_small(f, &env, "2025-06-30", NULL);
+    s_expect(r, "npm.art17_list", "[]");
+    assert_true(s_in_list(r, "incomplete", "npm.art17_list"));
+    json_decref(r);
+    r = s_query(&env, f, "{\"op\":\"art17\",\"as_of\":\"2025-06-30\"}");
+    s_expect(r, "incomplete", "[\"art17_list\"]");
+    json_decref(r);
+    r = s_query(&env, f, "{\"op\":\"art17\",\"as_of\":\"2025-12-31\"}");
+    s_expect(r, "art17_list", "[\"GHA\"]");
+    assert_null(json_object_get(r, "incomplete"));
+    json_decref(r);
     /* replies recorded only from 2025: KAZ's and PER's may have come
        before; GEO's report was transmitted inside coverage */
     err_t err;

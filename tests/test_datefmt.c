@@ -26,6 +26,8 @@ static void test_names(void **state)
     assert_null(datefmt_precision_name(-1));
     assert_int_equal(datefmt_precision_parse("Month"), -1);
     assert_int_equal(datefmt_precision_parse(NULL), -1);
+    assert_string_equal(datefmt_month_en(5), "May");
+    assert_string_equal(datefmt_month_en(12), "December");
     assert_false(datefmt_is_imprecise(DATEFMT_DAY));
     assert_true(datefmt_is_imprecise(DATEFMT_NOT_AFTER));
 }

@@ -14,6 +14,11 @@ static const char *const s_month_en[] = {
     "January", "February", "March",     "April",   "May",      "June",
     "July",    "August",   "September", "October", "November", "December"};
 
+const char *datefmt_month_en(int month)
+{
+    return s_month_en[(month - 1) % 12];
+}
+
 const char *datefmt_precision_name(int precision)
 {
     return precision >= 0 && precision < PRECISIONS ? s_names[precision] : NULL;

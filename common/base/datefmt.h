@@ -29,6 +29,9 @@ enum {
     Chinese "2024年5月3日" (the report). */
 typedef enum { DATEFMT_ISO, DATEFMT_EN, DATEFMT_ZH } datefmt_style_t;
 
+/*  The English name of month 'month' (1-12), e.g. "May". */
+const char *datefmt_month_en(int month);
+
 /*  "day", "month", "year" or "not_after"; NULL for any other number. */
 const char *datefmt_precision_name(int precision);
 

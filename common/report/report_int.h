@@ -95,6 +95,11 @@ long long render_member_count(render_t *r, const json_t *obj, const char *path,
     list of alpha-3 codes. */
 const json_t *render_states(render_t *r, const char *path);
 
+/*  Writes 'day' at 'precision' (datefmt.h): "31 December 2025", "May
+    2024", "2024", "by 31 December 2024"; in Chinese "2025年12月31日",
+    "2024年5月", "2024年", "不晚于2024年12月31日". */
+void render_put_date(render_t *r, int32_t day, int precision);
+
 /*  Whether the stats mark the figure at 'path' incomplete (its top-level
     "incomplete" list): the report then says it is not recorded instead of
     printing a count. */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "datefmt.h"
 #include "report_int.h"
 
 #define NAME_MAX_LEN 160
@@ -25,10 +26,6 @@ static const char *const s_with_article[] = {
     "ARE", "BHS", "CAF", "COD", "COG", "COM", "DOM", "GBR", "GMB",
     "KOR", "LAO", "MDA", "MDV", "MHL", "NER", "NLD", "PHL", "PRK",
     "PSE", "RUS", "SDN", "SLB", "SYR", "TZA", "USA"};
-
-static const char *const s_month_en[] = {
-    "January", "February", "March",     "April",   "May",      "June",
-    "July",    "August",   "September", "October", "November", "December"};
 
 static const char *const s_small_en[] = {"no",    "one",  "two", "three",
                                          "four",  "five", "six", "seven",
@@ -331,12 +328,14 @@ size_t render_put_sums(render_t *r, const char *path)
 /*  Writes 'day': "31 December 2025" or "2025年12月31日". */
 static void s_put_date(render_t *r, int32_t day)
 {
-    int y, m, d;
-    date_to_ymd(day, &y, &m, &d);
-    if (r->zh)
-        render_put(r, "%d年%d月%d日", y, m, d);
-    else
-        render_put(r, "%d %s %d", d, s_month_en[m - 1], y);
+    render_put_date(r, day, DATEFMT_DAY);
+}
+
+void render_put_date(render_t *r, int32_t day, int precision)
+{
+    char text[DATEFMT_MAX];
+    datefmt_format(day, precision, r->zh ? DATEFMT_ZH : DATEFMT_EN, text);
+    render_put(r, "%s", text);
 }
 
 void render_put_period(render_t *r)
@@ -351,8 +350,8 @@ void render_put_period(render_t *r)
     } else if (r->zh) {
         render_put(r, "%d年%d月%d日至%d月%d日", y1, m1, d1, m2, d2);
     } else {
-        render_put(r, "%d %s to %d %s %d", d1, s_month_en[m1 - 1], d2,
-                   s_month_en[m2 - 1], y2);
+        render_put(r, "%d %s to %d %s %d", d1, datefmt_month_en(m1), d2,
+                   datefmt_month_en(m2), y2);
     }
 }
 

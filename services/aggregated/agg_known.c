@@ -167,3 +167,19 @@ int agg_known_vague_in(agg_tx_t *tx, char kind, int32_t from, int32_t to,
     mdb_cursor_close(cur);
     return rc == MDB_NOTFOUND ? 0 : rc;
 }
+
+int agg_known_vague_any(agg_tx_t *tx, char kind, bool *any)
+{
+    uint8_t start[1] = {(uint8_t)kind};
+    MDB_val key = {1, start}, val;
+    MDB_cursor *cur;
+    *any = false;
+    int rc = mdb_cursor_open(tx->txn, tx->dbi[AGG_DB_VAGUE], &cur);
+    if (rc)
+        return rc;
+    rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+    *any = rc == 0 && key.mv_size == VAGUE_KEY_LEN &&
+           ((const uint8_t *)key.mv_data)[0] == (uint8_t)kind;
+    mdb_cursor_close(cur);
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}

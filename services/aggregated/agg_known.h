@@ -26,6 +26,9 @@
 #include "agg_tables.h"
 #include "event.h"
 
+/*  The VAGUE kind of art17.listed and art17.delisted (no SETS kind). */
+#define AGG_VAGUE_ART17 'L'
+
 /*  No coverage event names the type: its facts are complete. */
 #define AGG_COVER_ALL INT32_MIN
 
@@ -60,6 +63,10 @@ int agg_known_covered(agg_tx_t *tx, const char *type, int32_t from, int32_t to,
     code. */
 int agg_known_vague_in(agg_tx_t *tx, char kind, int32_t from, int32_t to,
                        json_t *sorted, bool *partial);
+
+/*  '*any' = whether a vague fact of 'kind' is recorded at all.  Returns 0
+    or an LMDB code. */
+int agg_known_vague_any(agg_tx_t *tx, char kind, bool *any);
 
 /*  Inserts 'code' into the sorted array 'sorted' unless it is there. */
 void agg_known_insert(json_t *sorted, const char *code);

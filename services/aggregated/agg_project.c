@@ -129,7 +129,13 @@ static int s_art17(agg_tx_t *tx, const event_t *e, int32_t day)
     key[7] = e->body_case == OPCAT__V1__ENVELOPE__BODY_ART17_LISTED
                  ? AGG_ART17_LISTED
                  : AGG_ART17_DELISTED;
-    return s_mark(tx, AGG_DB_ART17, key, sizeof key);
+    int rc = s_mark(tx, AGG_DB_ART17, key, sizeof key);
+    /* a listing or delisting whose day is not known takes effect on its
+       latest day; VAGUE tells the lists it may have come earlier */
+    if (!rc && s_from(e, day) != day)
+        rc = agg_known_vague_add(tx, AGG_VAGUE_ART17, e->state, day,
+                                 s_from(e, day), 1);
+    return rc;
 }
 
 /* ---------------------------------------------------------------- visits */

@@ -413,17 +413,21 @@ static int s_art17_row(agg_tx_t *tx, request_t *r, const char *code,
     if (!rc && rec.ratified_on <= r->as_of)
         rc = agg_stats_npm_due(tx, code, &rec, r->as_of, &due, NULL);
     const char *name = agg_regions_state_name(r->regions, code);
-    json_array_append_new(
-        rows,
-        json_pack("{s:s,s:o,s:b,s:b,s:o,s:o,s:o,s:s?}", "state", code, "name",
+    json_t *row =
+        json_pack("{s:s,s:o,s:b,s:b,s:o,s:s?}", "state", code, "name",
                   name ? json_string(name) : json_null(), "on_spt_list", listed,
-                  "overdue_computed", computed, "party_since",
-                  s_date_or_null(rec.ratified_on, r->as_of), "npm_due",
-                  s_date_or_null(due, AGG_NEVER - 1), "designated_on",
-                  s_date_or_null(rec.designated_on, r->as_of), "difference",
+                  "overdue_computed", computed, "npm_due",
+                  s_date_or_null(due, AGG_NEVER - 1), "difference",
                   listed == computed ? NULL
                   : listed           ? "spt_list_only"
-                                     : "computed_only"));
+                                     : "computed_only");
+    s_set_date(row, "party_since", rec.ratified_on, rec.ratified_from,
+               r->as_of);
+    s_set_date(row, "designated_on", rec.designated_on, rec.designated_from,
+               r->as_of);
+    if (due != AGG_NEVER && rec.ratified_from != rec.ratified_on)
+        json_object_set_new(row, "npm_due_upper_bound", json_true());
+    json_array_append_new(rows, row);
     return rc;
 }
 
@@ -439,6 +443,13 @@ static int s_art17(agg_tx_t *tx, request_t *r)
     int rc = agg_stats_art17_list(tx, r->as_of, list);
     if (!rc)
         rc = agg_stats_art17_overdue(tx, r->as_of, computed);
+    bool partial = false;
+    if (!rc)
+        rc = agg_known_vague_in(tx, AGG_VAGUE_ART17, INT32_MIN, r->as_of, NULL,
+                                &partial);
+    if (!rc && partial) /* a listing may or may not be in force that day */
+        json_object_set_new(r->reply, "incomplete",
+                            json_pack("[s]", "art17_list"));
     size_t i = 0, j = 0;
     while (!rc &&
            (i < json_array_size(list) || j < json_array_size(computed))) {

@@ -322,18 +322,24 @@ static json_t *s_overdue(build_t *b)
 {
     json_t *array = json_array();
     char sub[3] = {0, 0, 0};
-    bool found = true, unsure = false;
+    bool found = true, unsure = false, vague = false;
     int32_t cover = AGG_COVER_ALL;
     if (!b->rc)
         b->rc = agg_known_cover_from(b->tx, "reply.received", &cover);
+    if (!b->rc)
+        b->rc = agg_known_vague_any(b->tx, AGG_SET_RECEIVED, &vague);
+    /* with every reply recorded, each to the day, the counter is exact:
+       the per-report look (a read per report of the State) is skipped */
+    bool exact = cover == AGG_COVER_ALL && !vague;
     while (!b->rc && found) {
         b->rc = agg_tab_sum_next_sub(b->tx, AGG_SUM_OVERDUE, sub, &found);
         if (b->rc || !found)
             break;
         if (s_sum(b, AGG_SUM_OVERDUE, sub, AGG_FIRST_DAY, b->as_of) > 0) {
             char code[4] = {sub[0], sub[1], sub[2], 0};
-            bool sure = false;
-            s_state_overdue(b, code, cover, &sure, &unsure);
+            bool sure = exact;
+            if (!exact)
+                s_state_overdue(b, code, cover, &sure, &unsure);
             if (sure)
                 json_array_append_new(array, json_string(code));
         }
@@ -512,6 +518,7 @@ static void s_npm(build_t *b, json_t *out)
                                   AGG_SET_DESIGNATED, "npm.designated");
     /* the lists as of a day hold every fact before it */
     s_coverage(b, "npm.art17_list", "art17.", true);
+    s_vague(b, "npm.art17_list", AGG_VAGUE_ART17, INT32_MIN, NULL);
     s_coverage(b, "npm.art17_overdue_computed", "npm.designated", true);
     json_t *list = json_array(), *overdue = json_array();
     if (!b->rc)

@@ -100,19 +100,32 @@ typedef enum { LIST_OPEN, LIST_ISSUED, LIST_DUE } list_t;
 
 static const char *const s_members[] = {"reminders", "issued", "due"};
 
+/*  One open deadline: its opening day at its precision, its due day as
+    an upper bound ("by ...") when computed from an imprecise day, and no
+    days late for a notice, an encouragement or a deadline whose status
+    is unknown. */
+static void s_print_open(const json_t *row)
+{
+    char opened[DATEFMT_MAX], due[DATEFMT_MAX], late[24] = "-";
+    ctl_date(row, "opened_on", opened);
+    snprintf(due, sizeof due, "%s%s",
+             json_is_true(json_object_get(row, "due_upper_bound")) ? "by " : "",
+             s_str(row, "due_on"));
+    /* a notice or an encouragement is never late (no days_late); an
+       unknown deadline's lateness is not known */
+    const json_t *days = json_object_get(row, "days_late");
+    if (json_is_integer(days) && strcmp(s_str(row, "stage"), "unknown") != 0)
+        snprintf(late, sizeof late, "%lld",
+                 (long long)json_integer_value(days));
+    printf("%-21s %-5s %-22s %-10s  %-10s  %-8s  %5s\n", s_str(row, "rule"),
+           s_str(row, "state"), s_str(row, "subject"), opened, due,
+           s_str(row, "stage"), late);
+}
+
 static void s_print_row(const json_t *row, list_t list)
 {
-    const json_t *late = json_object_get(row, "days_late");
-    if (list == LIST_OPEN && json_is_integer(late))
-        printf("%-21s %-5s %-22s %-10s  %-10s  %-8s  %5lld\n",
-               s_str(row, "rule"), s_str(row, "state"), s_str(row, "subject"),
-               s_str(row, "opened_on"), s_str(row, "due_on"),
-               s_str(row, "stage"), (long long)json_integer_value(late));
-    else if (list == LIST_OPEN) /* a notice or an encouragement: never late */
-        printf("%-21s %-5s %-22s %-10s  %-10s  %-8s  %5s\n", s_str(row, "rule"),
-               s_str(row, "state"), s_str(row, "subject"),
-               s_str(row, "opened_on"), s_str(row, "due_on"),
-               s_str(row, "stage"), "-");
+    if (list == LIST_OPEN)
+        s_print_open(row);
     else
         printf("%-10s  %-21s %-5s %-22s %-8s  %s\n",
                s_str(row, list == LIST_DUE ? "next_on" : "issued_on"),

@@ -143,9 +143,13 @@ static void s_print_lists(const json_t *s)
 static void s_print_reminder(const json_t *v)
 {
     const json_t *late = json_object_get(v, "days_late");
-    printf("    %-21s %-22s due %s  %s", s_str(v, "rule"), s_str(v, "subject"),
-           s_str(v, "due_on"), s_str(v, "stage"));
-    if (json_integer_value(late) > 0)
+    printf("    %-21s %-22s due %s%s  %s", s_str(v, "rule"),
+           s_str(v, "subject"), s_str(v, "due_on"),
+           json_is_true(json_object_get(v, "due_upper_bound"))
+               ? " at the latest"
+               : "",
+           s_str(v, "stage"));
+    if (json_integer_value(late) > 0 && strcmp(s_str(v, "stage"), "unknown"))
         printf(", %lld days late", (long long)json_integer_value(late));
     printf("\n");
 }

@@ -280,6 +280,12 @@ int cmd_stats(ctl_t *ctl, int argc, char **argv)
     return 0;
 }
 
+static const char *s_str_or_dash(const json_t *obj, const char *key)
+{
+    const char *v = json_string_value(json_object_get(obj, key));
+    return v && *v ? v : "-";
+}
+
 static void s_print_art17(const json_t *r)
 {
     printf("Art. 17 as of %s: %zu on the SPT's list, %zu overdue by the "
@@ -287,6 +293,9 @@ static void s_print_art17(const json_t *r)
            json_string_value(json_object_get(r, "as_of")),
            json_array_size(json_object_get(r, "art17_list")),
            json_array_size(json_object_get(r, "art17_overdue_computed")));
+    if (json_array_size(json_object_get(r, "incomplete")))
+        printf("The SPT's list on this day is not fully recorded: a listing "
+               "or delisting date is not known to the day.\n\n");
     printf("  %-5s %-34s %-8s %-8s %-10s  %s\n", "STATE", "NAME", "SPT",
            "COMPUTED", "NPM DUE", "DIFFERENCE");
     size_t i;
@@ -296,14 +305,19 @@ static void s_print_art17(const json_t *r)
         const char *diff =
             json_string_value(json_object_get(row, "difference"));
         const char *name = json_string_value(json_object_get(row, "name"));
-        const char *due = json_string_value(json_object_get(row, "npm_due"));
+        char due[DATEFMT_MAX];
+        snprintf(due, sizeof due, "%s%s",
+                 json_is_true(json_object_get(row, "npm_due_upper_bound"))
+                     ? "by "
+                     : "",
+                 s_str_or_dash(row, "npm_due"));
         printf(
             "%c %-5s %-34.34s %-8s %-8s %-10s  %s\n", diff ? '*' : ' ',
             json_string_value(json_object_get(row, "state")), name ? name : "-",
             json_is_true(json_object_get(row, "on_spt_list")) ? "listed" : "-",
             json_is_true(json_object_get(row, "overdue_computed")) ? "overdue"
                                                                    : "-",
-            due ? due : "-",
+            due,
             !diff ? ""
             : strcmp(diff, "spt_list_only") == 0
                 ? "on the SPT's list only"

@@ -43,6 +43,7 @@ typedef struct scan {
     size_t nsent;               /* events in the request in flight */
     consumer_t *consumer;
     uint64_t position; /* the consumer's when the scan ran */
+    bool coverage;     /* a dataset.coverage was applied: look for unknowns */
 } scan_t;
 
 int32_t rem_today(const rem_t *self)
@@ -70,9 +71,12 @@ static int s_on_due(void *arg, MDB_txn *txn, const rem_deadline_t *d)
                        .issued_on = s->today};
     memcpy(f->subject, d->subject, sizeof f->subject);
     memcpy(f->state, d->state, sizeof f->state);
+    /* an unknown deadline (its closing fact could be unrecorded) never
+       fires: it moves on past each occurrence silently */
     bool fire = occ.stage != REM_STAGE_PENDING &&
                 !rem_proj_has_fired(s->kv, txn, d->rule, d->subject, occ.stage,
-                                    occ.day);
+                                    occ.day) &&
+                !(s->coverage && rem_proj_unknown(s->kv, txn, d));
     s->to_fire[s->count] = fire;
     s->done[s->count] = !fire;
     s->nfire += fire;
@@ -83,6 +87,7 @@ static int s_on_due(void *arg, MDB_txn *txn, const rem_deadline_t *d)
 static int s_scan(void *arg, MDB_txn *txn)
 {
     scan_t *s = arg;
+    s->coverage = rem_proj_any_coverage(s->kv, txn);
     return rem_proj_due(s->kv, txn, s->today, REM_FIRE_BATCH, s_on_due, s,
                         NULL);
 }

@@ -4,9 +4,10 @@
        "rule": "art12", "limit": N}
         -> {"as_of": D, "count": n, "truncated": false, "reminders": [
               {"rule", "kind", "state", "subject", "opened_on", "due_on",
-               "stage", "days_late"}, ...],
+               "stage", "days_late"[, "opened_on_precision",
+               "due_upper_bound"]}, ...],
             "encouragements": [{"rule", "kind", "state", "subject",
-               "opened_on", "due_on", "stage"}, ...]}
+               "opened_on", "due_on", "stage"[, ...]}, ...]}
                                             each sorted by due_on, rule,
                                             subject
            "reminders" holds the obligations (kind "obligation", with
@@ -14,7 +15,9 @@
            "encouragements" the art. 16 publication reminders (kind
            "encouragement"), listed apart because the treaty sets no
            deadline for them: no days_late.  count covers both lists,
-           limit both together.
+           limit both together.  An obligation's stage is "unknown"
+           (days_late 0) when a dataset.coverage event says the facts
+           closing it are recorded only from after it opened.
 
       {"op": "issued", "state": ..., "rule": ..., "limit": N}
         -> {"count": n, "truncated": false, "issued": [
@@ -44,6 +47,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "datefmt.h"
 #include "proj.h"
 #include "rem.h"
 
@@ -61,6 +65,7 @@ typedef struct {
     json_t *encouragements; /* "reminders": the encouragement kind */
     bool truncated;
     size_t pending; /* "due": staged index changes */
+    bool coverage;  /* a dataset.coverage was applied: look for unknowns */
 } filter_t;
 
 static int s_parse(filter_t *f, const json_t *req, err_t *err)
@@ -133,6 +138,19 @@ static int32_t s_due_as_of(const filter_t *f, MDB_txn *txn,
     return rem_proj_npm_due(f->kv, txn, d->state, d->due, f->as_of);
 }
 
+/*  Adds to 'item' what says how well the deadline is known: the opening
+    day's precision and "due_upper_bound" when that day is not known
+    (the due day was computed from its latest possible day). */
+static void s_precision(json_t *item, const rem_deadline_t *d)
+{
+    if (d->opened_from == d->opened || d->opened_from == REM_NEVER)
+        return;
+    json_object_set_new(item, "opened_on_precision",
+                        json_string(datefmt_precision_name(
+                            datefmt_precision_of(d->opened_from, d->opened))));
+    json_object_set_new(item, "due_upper_bound", json_true());
+}
+
 static int s_on_deadline(void *arg, MDB_txn *txn, const rem_deadline_t *d)
 {
     filter_t *f = arg;
@@ -142,15 +160,22 @@ static int s_on_deadline(void *arg, MDB_txn *txn, const rem_deadline_t *d)
     rem_kind_t kind = rem_rule_kind(d->rule);
     rem_occurrence_t occ = rem_stage_at(&f->self->rules, d->rule, d->opened,
                                         s_due_as_of(f, txn, d), f->as_of);
+    /* an obligation whose closing fact could be unrecorded is "unknown",
+       never overdue, and has no days late */
+    bool unknown = kind == REM_KIND_OBLIGATION && f->coverage &&
+                   rem_proj_unknown(f->kv, txn, d);
     json_t *item = json_pack(
         "{s:s,s:s,s:s,s:s,s:o,s:o,s:s}", "rule", rem_rule_name(d->rule), "kind",
         rem_kind_name(kind), "state", d->state, "subject", d->subject,
         "opened_on", s_day(d->opened), "due_on", s_day(occ.due), "stage",
-        rem_stage_name(occ.stage));
+        unknown ? "unknown" : rem_stage_name(occ.stage));
     if (item && kind == REM_KIND_OBLIGATION)
-        json_object_set_new(
-            item, "days_late",
-            json_integer(f->as_of > occ.due ? f->as_of - occ.due : 0));
+        json_object_set_new(item, "days_late",
+                            json_integer(!unknown && f->as_of > occ.due
+                                             ? f->as_of - occ.due
+                                             : 0));
+    if (item)
+        s_precision(item, d);
     return s_add_to(
         f, kind == REM_KIND_ENCOURAGEMENT ? f->encouragements : f->list, item);
 }
@@ -171,6 +196,7 @@ static int s_on_fired(void *arg, const rem_fired_t *r)
 static int s_read_deadlines(void *arg, MDB_txn *txn)
 {
     filter_t *f = arg;
+    f->coverage = rem_proj_any_coverage(f->kv, txn);
     return rem_proj_each_deadline(f->kv, txn, s_on_deadline, f);
 }
 
