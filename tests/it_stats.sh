@@ -12,7 +12,7 @@
 #        - on a fresh store holding the same events imported in shuffled
 #          order (cross-reference targets first, users after, each group
 #          shuffled: occurred_on order differs from recorded order).
-# Filler events (visit.planned for ISL, changing none of the answers)
+# Filler events (npm.changed for ISL, changing none of the answers)
 # make the catch-up long enough to be interrupted.
 source "$(dirname "$0")/lib.sh"
 
@@ -68,6 +68,15 @@ want = json.load(open(sys.argv[1]))
 got = json.load(open(sys.argv[2]))
 omitted = {o["key"] for o in want.pop("_omitted", [])}
 bad = []
+def lookup(obj, path):
+    for part in path.split("."):
+        obj = obj.get(part) if isinstance(obj, dict) else None
+    return obj
+# "about N" (the seed's 约有N个): the figure rounds to N at the nearest ten
+for a in want.pop("_about", []):
+    g = lookup(got, a["key"])
+    if not isinstance(g, int) or round(g, -1) != a["value"]:
+        bad.append(f"{a['key']}: expected about {a['value']}, got {g!r}")
 def walk(w, g, path):
     if path in omitted:
         return
@@ -94,8 +103,8 @@ make_filler() {
 import random, sys
 random.seed(4)
 for i in range(int(sys.argv[1])):
-    print('{"type":"visit.planned","occurred_on":"%04d-%02d-%02d",'
-          '"state":"ISL","visit_id":"filler-%d","kind":"regular"}'
+    print('{"type":"npm.changed","occurred_on":"%04d-%02d-%02d",'
+          '"state":"ISL","body":"filler-%d","model":"other"}'
           % (random.randint(2008, 2024), random.randint(1, 12),
              random.randint(1, 28), i))
 EOF
