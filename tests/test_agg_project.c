@@ -40,6 +40,7 @@ typedef struct {
 
 typedef struct {
     agg_regions_t *regions;
+    names_t *names;
     events_t data;  /* the embedded dataset */
     events_t small; /* the hand-written scenario */
 } fixture_t;
@@ -125,7 +126,7 @@ static json_t *s_query(const env_t *env, const fixture_t *f, const char *req)
     json_t *request = json_loads(req, 0, &jerr);
     assert_non_null(request);
     err_t err;
-    json_t *reply = agg_query_run(env->kv, f->regions, request, &err);
+    json_t *reply = agg_query_run(env->kv, f->regions, f->names, request, &err);
     if (!reply)
         fail_msg("%s: %s", req, err.message);
     json_decref(request);
@@ -140,6 +141,9 @@ static int s_setup(void **state)
     f->regions = agg_regions_new(
         test_source_path("data/regions.tsv", path, sizeof path), &err);
     assert_non_null(f->regions);
+    f->names = names_new(
+        test_source_path("data/state-names.tsv", path, sizeof path), &err);
+    assert_non_null(f->names);
     s_load_lines(&f->data,
                  test_source_path("data/states.jsonl", path, sizeof path));
     s_load_lines(&f->data, test_source_path("data/npm-designations.jsonl", path,
@@ -160,6 +164,7 @@ static int s_teardown(void **state)
     for (size_t i = 0; i < f->small.count; i++)
         event_free(&f->small.events[i]);
     agg_regions_destroy(&f->regions);
+    names_destroy(&f->names);
     free(f);
     return 0;
 }
@@ -437,7 +442,7 @@ static void s_expect_error(const env_t *env, const fixture_t *f,
     json_t *request = json_loads(req, 0, &jerr);
     err_t err;
     err_clear(&err);
-    json_t *reply = agg_query_run(env->kv, f->regions, request, &err);
+    json_t *reply = agg_query_run(env->kv, f->regions, f->names, request, &err);
     assert_null(reply);
     assert_int_equal(err.code, OPCAT_EINVAL);
     assert_string_equal(err.field, field);
@@ -459,6 +464,38 @@ static void test_bad_parameters(void **state)
                    "from");
     s_expect_error(&env, f, "{\"op\":\"state\",\"state\":\"pe\"}", "state");
     s_expect_error(&env, f, "{\"op\":\"nope\"}", "op");
+    s_env_close(&env);
+}
+
+/*  The answers name the States as the UN does (data/state-names.tsv),
+    not as ISO 3166-1 does ("Congo, The Democratic Republic of the"). */
+static void test_state_names(void **state)
+{
+    fixture_t *f = *state;
+    env_t env;
+    s_env_open(&env, 0);
+    s_apply_all(&env, &f->data, NULL);
+    static const char *const cases[][2] = {
+        {"COD", "Democratic Republic of the Congo"},
+        {"GBR", "United Kingdom of Great Britain and Northern Ireland"},
+        {"BOL", "Bolivia (Plurinational State of)"}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char request[128];
+        snprintf(request, sizeof request,
+                 "{\"op\":\"state\",\"state\":\"%s\","
+                 "\"as_of\":\"2025-12-31\"}",
+                 cases[i][0]);
+        json_t *got = s_query(&env, f, request);
+        assert_string_equal(json_string_value(json_object_get(got, "name")),
+                            cases[i][1]);
+        json_decref(got);
+    }
+    json_t *art17 =
+        s_query(&env, f, "{\"op\":\"art17\",\"as_of\":\"2025-12-31\"}");
+    char *text = json_dumps(art17, 0);
+    assert_non_null(strstr(text, "\"State of Palestine\""));
+    free(text);
+    json_decref(art17);
     s_env_close(&env);
 }
 
@@ -496,6 +533,7 @@ int main(void)
         cmocka_unit_test(test_no_content),
         cmocka_unit_test(test_bad_parameters),
         cmocka_unit_test(test_regions),
+        cmocka_unit_test(test_state_names),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }

@@ -15,12 +15,12 @@
 
 #include <cmocka.h>
 
-#include "codes.h"
+#include "names.h"
 #include "report.h"
 
-/*  What every test gets: the code lists, a renderer and the fixture. */
+/*  What every test gets: the names, a renderer and the fixture. */
 typedef struct {
-    codes_t *codes;
+    names_t *names;
     report_t *report;
     json_t *stats;
 } fixture_t;
@@ -44,10 +44,10 @@ static int s_setup(void **state)
     err_t err;
     fixture_t *f = calloc(1, sizeof *f);
     assert_non_null(f);
-    f->codes = codes_new(NULL, &err);
-    CHECK(f->codes, &err);
-    snprintf(path, sizeof path, "%s/data", s_source_dir());
-    f->report = report_new(f->codes, path, &err);
+    snprintf(path, sizeof path, "%s/data/" NAMES_FILE, s_source_dir());
+    f->names = names_new(path, &err);
+    CHECK(f->names, &err);
+    f->report = report_new(f->names, &err);
     CHECK(f->report, &err);
     snprintf(path, sizeof path, "%s/tests/fixtures/stats-2025.json",
              s_source_dir());
@@ -64,7 +64,7 @@ static int s_teardown(void **state)
     fixture_t *f = *state;
     report_destroy(&f->report);
     assert_null(f->report);
-    codes_destroy(&f->codes);
+    names_destroy(&f->names);
     json_decref(f->stats);
     free(f);
     return 0;
@@ -312,44 +312,45 @@ static void test_broken_stats(void **state)
     assert_int_equal(err.code, OPCAT_EINVAL);
 }
 
-/*  Every UN member State and Palestine has a Chinese name. */
-static void test_names_zh(void **state)
+/*  Names as the UN writes them, in both languages. */
+static void test_names(void **state)
 {
     fixture_t *f = *state;
-    assert_string_equal(report_state_name_zh(f->report, "PER"), "秘鲁");
-    assert_string_equal(report_state_name_zh(f->report, "KAZ"), "哈萨克斯坦");
-    assert_null(report_state_name_zh(f->report, "XXX"));
-    char path[4096], line[256];
-    snprintf(path, sizeof path, "%s/data/regions.tsv", s_source_dir());
-    FILE *in = fopen(path, "r");
-    assert_non_null(in);
-    int seen = 0;
-    while (fgets(line, sizeof line, in)) {
-        line[strcspn(line, "\t\n")] = '\0';
-        if (strlen(line) != 3 || strcmp(line, "alpha3") == 0)
-            continue;
-        if (!report_state_name_zh(f->report, line))
-            fail_msg("no Chinese name for %s", line);
-        seen++;
-    }
-    fclose(in);
-    assert_int_equal(seen, 194);
+    assert_string_equal(report_state_name(f->report, "PER", "zh"), "秘鲁");
+    assert_string_equal(report_state_name(f->report, "SWZ", "zh"),
+                        "埃斯瓦蒂尼");
+    assert_string_equal(report_state_name(f->report, "GBR", "en"),
+                        "United Kingdom of Great Britain and Northern Ireland");
+    assert_null(report_state_name(f->report, "XXX", "en"));
+    json_t *stats = json_deep_copy(f->stats);
+    s_set(json_object_get(stats, "npm"), NULL, "designated_in_period",
+          json_pack("[s,s]", "GBR", "SWZ"));
+    char *en = s_render(f, stats, "en");
+    s_expect(en,
+             "from Eswatini and the United Kingdom of Great Britain and "
+             "Northern Ireland.",
+             NULL);
+    char *zh = s_render(f, stats, "zh");
+    s_expect(zh, "接受并感谢埃斯瓦蒂尼和大不列颠及北爱尔兰联合王国", NULL);
+    free(en);
+    free(zh);
+    /* a State the table lacks is refused, naming the field */
+    s_set(json_object_get(stats, "npm"), NULL, "designated_in_period",
+          json_pack("[s]", "XKX"));
+    err_t err;
+    assert_null(report_render(f->report, stats, "zh", &err));
+    assert_string_equal(err.field, "state");
+    json_decref(stats);
 }
 
-/*  Without the table, English works and Chinese is refused. */
-static void test_no_share(void **state)
+/*  Without a table of names there is no renderer. */
+static void test_no_names(void **state)
 {
-    fixture_t *f = *state;
+    (void)state;
     err_t err;
-    report_t *bare = report_new(f->codes, NULL, &err);
-    CHECK(bare, &err);
-    char *en = report_render(bare, f->stats, "en", &err);
-    CHECK(en, &err);
-    assert_null(report_render(bare, f->stats, "zh", &err));
+    assert_null(report_new(NULL, &err));
     assert_int_equal(err.code, OPCAT_EINVAL);
-    free(en);
-    report_destroy(&bare);
-    assert_null(report_new(f->codes, "/nonexistent", &err));
+    assert_null(names_find("/nonexistent", NULL, &err));
     assert_int_equal(err.code, OPCAT_EIO);
 }
 
@@ -361,8 +362,8 @@ int main(void)
         cmocka_unit_test(test_figures_follow_input),
         cmocka_unit_test(test_partial_period),
         cmocka_unit_test(test_broken_stats),
-        cmocka_unit_test(test_names_zh),
-        cmocka_unit_test(test_no_share),
+        cmocka_unit_test(test_names),
+        cmocka_unit_test(test_no_names),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }

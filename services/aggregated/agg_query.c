@@ -11,6 +11,7 @@
 typedef struct {
     kv_t *kv;
     const agg_regions_t *regions;
+    const names_t *names;
     const char *op;
     int32_t as_of, from;
     char state[4];
@@ -306,7 +307,7 @@ static int s_state(agg_tx_t *tx, request_t *r)
     int rc = s_state_rec(tx, r, &rec);
     if (rc)
         return rc;
-    const char *name = agg_regions_state_name(r->regions, r->state);
+    const char *name = names_en(r->names, r->state);
     bool party = rec.ratified_on <= r->as_of;
     json_t *out = r->reply = json_object();
     json_object_set_new(out, "state", json_string(r->state));
@@ -368,7 +369,7 @@ static int s_art17_row(agg_tx_t *tx, request_t *r, const char *code,
     int32_t due = AGG_NEVER;
     if (!rc && rec.ratified_on <= r->as_of)
         rc = agg_stats_npm_due(tx, code, rec.ratified_on, r->as_of, &due, NULL);
-    const char *name = agg_regions_state_name(r->regions, code);
+    const char *name = names_en(r->names, code);
     json_array_append_new(
         rows,
         json_pack("{s:s,s:o,s:b,s:b,s:o,s:o,s:o,s:s?}", "state", code, "name",
@@ -431,9 +432,9 @@ static int s_read(void *arg, MDB_txn *txn)
 }
 
 json_t *agg_query_run(kv_t *kv, const agg_regions_t *regions,
-                      const json_t *request, err_t *err)
+                      const names_t *names, const json_t *request, err_t *err)
 {
-    request_t r = {.regions = regions};
+    request_t r = {.regions = regions, .names = names};
     r.op = json_string_value(json_object_get(request, "op"));
     if (!r.op || (strcmp(r.op, "stats") != 0 && strcmp(r.op, "state") != 0 &&
                   strcmp(r.op, "art17") != 0)) {
@@ -457,5 +458,6 @@ json_t *agg_query_answer(void *arg, consumer_t *consumer, const json_t *request,
                          err_t *err)
 {
     const agg_service_t *service = arg;
-    return agg_query_run(consumer_kv(consumer), service->regions, request, err);
+    return agg_query_run(consumer_kv(consumer), service->regions,
+                         service->names, request, err);
 }

@@ -9,7 +9,7 @@
     lists, numbers, money, dates) take the language from render_t.
 
     The renderer is three files:
-      report.c           the API of report.h: the renderer and its State
+      report.c           the API of report.h: the renderer, its State
                          names, and report_render() with the period's
                          dates;
       report_put.c       the primitives: output, errors, the stats object,
@@ -55,14 +55,9 @@ typedef struct {
 /*  True if 'text' is an ISO 3166-1 alpha-3 code: three capital letters. */
 bool report_is_code(const char *text);
 
-/*  Writes to 'out' ('size' bytes, truncated to fit) the English name of
-    State 'code' as UN texts write it, without an article: ISO's
-    "Palestine, State of" is "State of Palestine", "Congo, The Democratic
-    Republic of the" "Democratic Republic of the Congo", "Bolivia,
-    Plurinational State of" "Bolivia (Plurinational State of)".  A code
-    the ISO list lacks is written as it is. */
-void report_name_en(const report_t *self, const char *code, char *out,
-                    size_t size);
+/*  The English name of State 'code' (names.h), or 'code' itself if the
+    table lacks it. */
+const char *report_name_en(const report_t *self, const char *code);
 
 /* ------------------------------------------------------------------ */
 /*  report_put.c: output, errors and the stats object.  Every function

@@ -22,9 +22,9 @@ typedef struct {
 
 /*  Names the UN writes with "the" in running English text. */
 static const char *const s_with_article[] = {
-    "ARE", "BHS", "CAF", "COD", "COG", "COM", "DOM", "GBR", "GMB",
-    "KOR", "LAO", "MDA", "MDV", "MHL", "NER", "NLD", "PHL", "PRK",
-    "PSE", "RUS", "SDN", "SLB", "SYR", "TZA", "USA"};
+    "ARE", "BHS", "CAF", "COD", "COG", "COM", "DOM", "GBR",
+    "GMB", "KOR", "LAO", "MDA", "MDV", "MHL", "NER", "PHL",
+    "PRK", "PSE", "RUS", "SDN", "SLB", "SYR", "TZA", "USA"};
 
 static const char *const s_month_en[] = {
     "January", "February", "March",     "April",   "May",      "June",
@@ -167,20 +167,19 @@ static bool s_takes_article(const char *code)
     return false;
 }
 
-/*  Writes the name of 'code' in the rendering's language. */
+/*  Writes the name of 'code' in the rendering's language; fails if the
+    table of names lacks it. */
 static void s_put_name(render_t *r, const char *code)
 {
-    if (r->zh) {
-        const char *name = report_state_name_zh(r->report, code);
-        if (!name)
-            render_fail(r, OPCAT_EINVAL, "state",
-                        "no Chinese name for %s in " REPORT_NAMES_ZH, code);
-        render_put(r, "%s", name ? name : code);
-        return;
-    }
-    char name[NAME_MAX_LEN];
-    report_name_en(r->report, code, name, sizeof name);
-    render_put(r, "%s%s", s_takes_article(code) ? "the " : "", name);
+    const char *name = report_state_name(r->report, code, r->zh ? "zh" : "en");
+    if (!name)
+        render_fail(r, OPCAT_EINVAL, "state",
+                    "no %s name for %s in " NAMES_FILE,
+                    r->zh ? "Chinese" : "English", code);
+    else if (!r->zh && s_takes_article(code))
+        render_put(r, "the %s", name);
+    else
+        render_put(r, "%s", name);
 }
 
 static int s_item_cmp(const void *a, const void *b)
@@ -198,8 +197,8 @@ void render_put_states(render_t *r, const json_t *list, bool all_commas)
     }
     for (size_t i = 0; i < n; i++) {
         items[i].code = json_string_value(json_array_get(list, i));
-        report_name_en(r->report, items[i].code, items[i].key,
-                       sizeof items[i].key);
+        snprintf(items[i].key, sizeof items[i].key, "%s",
+                 report_name_en(r->report, items[i].code));
     }
     qsort(items, n, sizeof *items, s_item_cmp);
     for (size_t i = 0; i < n; i++) {
