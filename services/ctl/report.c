@@ -106,11 +106,13 @@ char *report_render(const report_t *self, const json_t *stats, const char *lang,
     s_dates(&r);
     render_title(&r);
     render_parties(&r);
+    render_sessions(&r);
     render_fund(&r);
     render_visits(&r);
     render_reports(&r);
     render_replies(&r);
     render_npm(&r);
+    render_plan(&r);
     if (r.failed) {
         textbuf_free(&r.out);
         return NULL;

@@ -1,17 +1,21 @@
 /*  report: the annual report's figures as Markdown, from a stats answer.
 
     A pure renderer: it turns the aggregation service's stats object (the
-    stats contract of DOMAIN.md, as returned by the "stats" query on
-    OPCAT_STATS) into the sentences of the SPT annual report's sections
-    II.A, II.D, III.A, III.B, III.C and IV.A, in English (the style of
-    the SPT's English annual reports) or Chinese (the wording of the seed
-    report, shared/seed/spt-annual-report-19.zh.txt).  It computes no
-    figure itself beyond sums of the contract's counts; it reads no
-    events, opens no socket and writes no file.
+    stats contract of DOMAIN.md and docs/AGGREGATES.md, as returned by the
+    "stats" query on OPCAT_STATS) into the SPT annual report's title,
+    introduction and sections II.A, II.B, II.D, III.A, III.B, III.C, IV.A
+    and VI.B, in English (the style of the SPT's English annual reports)
+    or Chinese (the wording of the seed report,
+    shared/seed/spt-annual-report-19.zh.txt, word for word where it can).
+    It computes no figure itself beyond sums of the contract's counts and
+    the rounding of "some 80" mechanisms; it reads no events, opens no
+    socket and writes no file.  Any period renders: the report's number,
+    dates and the year of the plan of work follow it.
 
-    Where the seed states something the contract cannot give (accession
-    and visit dates, donors, persons interviewed, document symbols,
-    "unchanged"), the sentence leaves it out rather than invent it.
+    Where the seed states something the contract cannot give (document
+    symbols, "unchanged", the reasons for a postponement), the sentence
+    leaves it out rather than invent it; a figure given as "more than N"
+    is written so.
 
     State names: the United Nations' short names in each language, from
     the table of common/names.h (data/state-names.tsv); "the" before the

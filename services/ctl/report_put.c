@@ -3,6 +3,7 @@
     Output and the first error, the stats object read by dotted path, and
     the pieces every section writes in the rendering's language: State
     names and lists, counts, sums of money, dates and the period. */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -263,9 +264,8 @@ static void s_put_amount(render_t *r, const char *path, const char *amount)
         render_put(r, ".%s%s", cents + 1, ncents == 1 ? "0" : "");
 }
 
-/*  Writes one sum of money: "$423,926", "CHF 10,000", "423,926美元". */
-static void s_put_money(render_t *r, const char *path, const char *currency,
-                        const json_t *amount)
+void render_put_money(render_t *r, const char *path, const char *currency,
+                      const json_t *amount)
 {
     const char *text = json_string_value(amount);
     if (!text || !report_is_code(currency)) {
@@ -308,14 +308,13 @@ size_t render_put_sums(render_t *r, const char *path)
     for (i = 0; i < n; i++) {
         if (i > 0)
             render_put(r, "%s", r->zh ? "和" : " and ");
-        s_put_money(r, path, keys[i], json_object_get(sums, keys[i]));
+        render_put_money(r, path, keys[i], json_object_get(sums, keys[i]));
     }
     free(keys);
     return n;
 }
 
-/*  Writes 'day': "31 December 2025" or "2025年12月31日". */
-static void s_put_date(render_t *r, int32_t day)
+void render_put_date(render_t *r, int32_t day)
 {
     int y, m, d;
     date_to_ymd(day, &y, &m, &d);
@@ -331,9 +330,9 @@ void render_put_period(render_t *r)
     date_to_ymd(r->from, &y1, &m1, &d1);
     date_to_ymd(r->to, &y2, &m2, &d2);
     if (y1 != y2) {
-        s_put_date(r, r->from);
+        render_put_date(r, r->from);
         render_put(r, "%s", r->zh ? "至" : " to ");
-        s_put_date(r, r->to);
+        render_put_date(r, r->to);
     } else if (r->zh) {
         render_put(r, "%d年%d月%d日至%d月%d日", y1, m1, d1, m2, d2);
     } else {
@@ -359,7 +358,7 @@ void render_put_when(render_t *r, bool lead)
 void render_put_as_at(render_t *r, bool lead)
 {
     render_put(r, "%s", r->zh ? "截至" : lead ? "As at " : "as at ");
-    s_put_date(r, r->as_of);
+    render_put_date(r, r->as_of);
 }
 
 void render_put_things(render_t *r, long long n, bool words, const char *one,
@@ -367,4 +366,150 @@ void render_put_things(render_t *r, long long n, bool words, const char *one,
 {
     render_put_count(r, n, words);
     render_put(r, " %s", n == 1 ? one : many);
+}
+
+/* ------------------------------------------------------------------ */
+/*  Ranges of days, ordinals, items and figures not recorded. */
+
+void render_put_range(render_t *r, int32_t from, int32_t to, bool year)
+{
+    int y1, m1, d1, y2, m2, d2;
+    date_to_ymd(from, &y1, &m1, &d1);
+    date_to_ymd(to, &y2, &m2, &d2);
+    if (y1 != y2) {
+        render_put_date(r, from);
+        render_put(r, "%s", r->zh ? "至" : "–");
+        render_put_date(r, to);
+        return;
+    }
+    if (r->zh) {
+        if (year)
+            render_put(r, "%d年", y1);
+        render_put(r, "%d月%d日至", m1, d1);
+        if (m2 != m1)
+            render_put(r, "%d月", m2);
+        render_put(r, "%d日", d2);
+        return;
+    }
+    if (m1 == m2)
+        render_put(r, "%d–%d %s", d1, d2, s_month_en[m2 - 1]);
+    else
+        render_put(r, "%d %s–%d %s", d1, s_month_en[m1 - 1], d2,
+                   s_month_en[m2 - 1]);
+    if (year)
+        render_put(r, " %d", y2);
+}
+
+void render_put_ordinal(render_t *r, long long n, bool capital)
+{
+    static const char *const units[] = {
+        "",          "first",     "second",      "third",      "fourth",
+        "fifth",     "sixth",     "seventh",     "eighth",     "ninth",
+        "tenth",     "eleventh",  "twelfth",     "thirteenth", "fourteenth",
+        "fifteenth", "sixteenth", "seventeenth", "eighteenth", "nineteenth"};
+    static const char *const tens[] = {"",      "",     "twent", "thirt",
+                                       "fort",  "fift", "sixt",  "sevent",
+                                       "eight", "ninet"};
+    static const char *const digits_zh[] = {"",   "一", "二", "三", "四",
+                                            "五", "六", "七", "八", "九"};
+    char text[48];
+    if (n < 1 || n > 99)
+        snprintf(text, sizeof text, r->zh ? "第%lld" : "%lldth", n);
+    else if (r->zh)
+        snprintf(text, sizeof text, "第%s%s%s",
+                 n >= 20 ? digits_zh[n / 10] : "", n >= 10 ? "十" : "",
+                 digits_zh[n % 10]);
+    else if (n < 20)
+        snprintf(text, sizeof text, "%s", units[n]);
+    else if (n % 10 == 0)
+        snprintf(text, sizeof text, "%sieth", tens[n / 10]);
+    else
+        snprintf(text, sizeof text, "%sy-%s", tens[n / 10], units[n % 10]);
+    if (capital && !r->zh)
+        text[0] = (char)toupper((unsigned char)text[0]);
+    render_put(r, "%s", text);
+}
+
+const json_t *render_items(render_t *r, const char *path)
+{
+    const json_t *list = render_get(r, path, JSON_ARRAY);
+    size_t i;
+    const json_t *item;
+    json_array_foreach(list, i, item)
+    {
+        if (!json_is_object(item)) {
+            render_fail(r, OPCAT_EINVAL, path,
+                        "stats: \"%s\" item %zu is not an object", path, i);
+            return NULL;
+        }
+    }
+    return list;
+}
+
+int32_t render_item_date(render_t *r, const json_t *item, const char *path,
+                         const char *key, bool optional)
+{
+    const json_t *node = json_object_get(item, key);
+    int32_t day = 0;
+    if (optional && (!node || json_is_null(node)))
+        return INT32_MIN;
+    if (!json_is_string(node) || !date_parse(json_string_value(node), &day))
+        render_fail(r, OPCAT_EINVAL, path,
+                    "stats: \"%s\": \"%s\" is not a YYYY-MM-DD date", path,
+                    key);
+    return day;
+}
+
+const char *render_item_code(render_t *r, const json_t *item, const char *path)
+{
+    const char *code = json_string_value(json_object_get(item, "state"));
+    if (!code || !report_is_code(code)) {
+        render_fail(r, OPCAT_EINVAL, path,
+                    "stats: \"%s\": an item's \"state\" is not a State code",
+                    path);
+        return NULL;
+    }
+    return code;
+}
+
+void render_put_state(render_t *r, const char *code)
+{
+    s_put_name(r, code);
+}
+
+bool render_incomplete(render_t *r, const char *path)
+{
+    const json_t *list = json_object_get(r->stats, "incomplete");
+    size_t i;
+    const json_t *item;
+    json_array_foreach(list, i, item)
+    {
+        const char *key = json_string_value(item);
+        size_t n = key ? strlen(key) : 0;
+        if (n && strncmp(path, key, n) == 0 && (!path[n] || path[n] == '.'))
+            return true;
+    }
+    return false;
+}
+
+bool render_not_recorded(render_t *r, const char *path, const char *what_en,
+                         const char *what_zh, bool as_at)
+{
+    if (!render_incomplete(r, path))
+        return false;
+    if (r->zh) {
+        if (as_at)
+            render_put_as_at(r, true);
+        else
+            render_put_when(r, true);
+        render_put(r, "，%s未记录。\n\n", what_zh);
+        return true;
+    }
+    render_put(r, "The %s ", what_en);
+    if (as_at)
+        render_put_as_at(r, false);
+    else
+        render_put_when(r, false);
+    render_put(r, " is not recorded.\n\n");
+    return true;
 }
