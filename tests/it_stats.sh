@@ -98,6 +98,29 @@ EOF
     fi
 }
 
+# check_report: the report through the daemons holds the seed's own
+# sentences (shared/seed/spt-annual-report-19.zh.txt), word for word.
+check_report() {
+    ctl report --as-of 2025-12-31 --lang zh >"$T/report-zh.md"
+    local want
+    while IFS= read -r want; do
+        grep -qF -- "$want" "$T/report-zh.md" ||
+            fail "report --lang zh lacks the seed's \"$want\""
+    done <<'EOF'
+孟加拉国于2025年7月17日加入《任择议定书》，哥伦比亚于2025年11月10日加入。
+第五十五届会议(2025年1月27日至2月7日)和第五十六届会议(2025年11月10日至14日)
+小组委员会非常感谢亚美尼亚(5,000美元)和沙特阿拉伯(50,000美元)首次向特别基金捐款，并感谢奥地利(81,871美元)、丹麦(141,000美元)、德国(200,000欧元)、西班牙(10,000欧元)和瑞士(120,000美元)的持续支持。
+秘鲁(6月15日至21日)、塞尔维亚(6月15日至21日)、新西兰(9月13日至25日)、莫桑比克(10月18日至30日)。
+在这些查访期间，小组委员会与900多人进行了550多次单独和集体访谈
+小组委员会查访了100多个剥夺自由场所：29所监狱、7个女子拘留设施、35个警察局、13个儿童拘留中心、1个精神病和医疗保健机构、5个无证移民拘留中心、3个戒毒所、4个法院拘留所、5个老年人社会护理设施。
+迄今为止，全球约有80个国家防范机制在开展工作。
+将于2026年对布隆迪、法国和墨西哥进行被推迟的查访。小组委员会还宣布了对巴拉圭、卢旺达和斯里兰卡进行查访的新计划，这些查访也将于2026年进行。
+EOF
+    ctl report --as-of 2025-12-31 --lang en >"$T/report-en.md"
+    grep -qF 'Saudi Arabia ($50,000) for their first contributions' \
+        "$T/report-en.md" || fail "report --lang en lacks the donors"
+}
+
 make_filler() {
     python3 - "$FILLER" >"$T/filler.jsonl" <<'EOF'
 import random, sys
@@ -136,6 +159,7 @@ while read -r f; do ctl import "$DATA/$f" >/dev/null; done <"$DATA/manifest"
 start agg opcat-aggregated
 wait_caught_up
 check_expected
+check_report
 answers "$T/first.jsonl"
 [ "$(wc -l <"$T/first.jsonl")" -eq 13 ] || fail "expected 13 answers"
 

@@ -369,8 +369,17 @@ static void test_other_year(void **state)
                     "end", "2018-01-03"));
     s_set(stats, "visits", "postponed_in_period", json_array());
     s_set(stats, "reports", "published_in_period", json_pack("[s]", "HRV"));
+    s_set(stats, "states_parties", "joined_in_period_on",
+          json_pack("[{s:s,s:s,s:s},{s:s,s:s,s:s},{s:s,s:s,s:s}]", "state",
+                    "MDG", "on", "2017-09-21", "instrument", "ratification",
+                    "state", "LKA", "on", "2017-12-05", "instrument",
+                    "accession", "state", "AUS", "on", "2017-12-21",
+                    "instrument", "ratification"));
     char *en = s_render(f, stats, "en");
     s_expect(en, "# Eleventh annual report of the Subcommittee",
+             "Madagascar ratified the Optional Protocol on 21 September 2017, "
+             "Sri Lanka acceded to it on 5 December 2017 and Australia "
+             "ratified it on 21 December 2017.",
              "from 1 January to 31 December 2017.",
              "In 2017, the Subcommittee held one session in Geneva: its "
              "thirty-first session (13–17 February 2017).",

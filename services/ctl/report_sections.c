@@ -180,7 +180,7 @@ static void s_put_joined(render_t *r, const json_t *joined_on)
                              "on", NULL, false, &n);
     for (size_t i = 0; items && i < n; i++) {
         const char *verb = s_verb(r, items[i].item);
-        bool same = i > 0 && strcmp(verb, s_verb(r, items[0].item)) == 0;
+        bool same = i > 0 && strcmp(verb, s_verb(r, items[i - 1].item)) == 0;
         if (r->zh) {
             render_put(r, "%s", i ? "，" : "");
             render_put_state(r, items[i].code);
