@@ -5,6 +5,7 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define TYPE_NAME_MAX 40
 
@@ -34,7 +35,8 @@ static const char *const s_type_names[] = {
     "reply.received",  "reply.published",    "followup.dialogue",
     "npm.designated",  "npm.changed",        "art17.listed",
     "art17.delisted",  "fund.contribution",  "fund.grant",
-    "baseline",        "reminder.issued",    "period.summary"};
+    "baseline",        "reminder.issued",    "period.summary",
+    "dataset.coverage"};
 
 #define FIRST_CASE OPCAT__V1__ENVELOPE__BODY_STATE_SIGNED
 #define TYPE_COUNT (sizeof s_type_names / sizeof s_type_names[0])
@@ -129,12 +131,103 @@ static int s_set_uint(void *slot, const ProtobufCFieldDescriptor *field,
     return OPCAT_OK;
 }
 
+/*  The JSON name of an enum value: its proto name without the prefix made of
+    the field's name ("PRECISION_NOT_AFTER" of field precision ->
+    "not_after"), lower case.  NULL if the value does not follow that
+    convention or does not fit. */
+static const char *s_enum_json_name(const ProtobufCFieldDescriptor *field,
+                                    const ProtobufCEnumValue *value, char *out,
+                                    size_t size)
+{
+    size_t plen = strlen(field->name);
+    const char *name = value->name;
+    if (strncasecmp(name, field->name, plen) != 0 || name[plen] != '_' ||
+        strlen(name + plen + 1) >= size)
+        return NULL;
+    size_t i = 0;
+    for (const char *p = name + plen + 1; *p; p++)
+        out[i++] = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+    out[i] = '\0';
+    return out;
+}
+
+/*  Writes "a, b or c" (the JSON names of an enum's values) into 'out'. */
+static void s_enum_choices(const ProtobufCFieldDescriptor *field, char *out,
+                           size_t size)
+{
+    const ProtobufCEnumDescriptor *d = field->descriptor;
+    size_t used = 0;
+    out[0] = '\0';
+    for (unsigned i = 0; i < d->n_values && used < size; i++) {
+        char name[32];
+        if (!s_enum_json_name(field, &d->values[i], name, sizeof name))
+            continue;
+        const char *sep = i == 0 ? "" : i + 1 == d->n_values ? " or " : ", ";
+        used += (size_t)snprintf(out + used, size - used, "%s%s", sep, name);
+    }
+}
+
+static int s_set_enum(void *slot, const ProtobufCFieldDescriptor *field,
+                      const json_t *value, const char *path, err_t *err)
+{
+    const ProtobufCEnumDescriptor *d = field->descriptor;
+    const char *text = json_is_string(value) ? json_string_value(value) : "";
+    for (unsigned i = 0; i < d->n_values; i++) {
+        char name[32];
+        if (s_enum_json_name(field, &d->values[i], name, sizeof name) &&
+            strcmp(name, text) == 0) {
+            *(int *)slot = d->values[i].value;
+            return OPCAT_OK;
+        }
+    }
+    char choices[160];
+    s_enum_choices(field, choices, sizeof choices);
+    return err_set(err, OPCAT_EINVAL, path,
+                   "%s: \"%.20s\" is not allowed; must be %s", path, text,
+                   choices);
+}
+
+/*  A repeated string field from a JSON array of strings. */
+static int s_set_strings(ProtobufCMessage *msg,
+                         const ProtobufCFieldDescriptor *field,
+                         const json_t *value, const char *path, err_t *err)
+{
+    if (field->type != PROTOBUF_C_TYPE_STRING || !json_is_array(value))
+        return err_set(err, OPCAT_EINVAL, path,
+                       "%s: must be an array of strings", path);
+    size_t n = json_array_size(value);
+    char ***items = (char ***)((char *)msg + field->offset);
+    size_t *count = (size_t *)((char *)msg + field->quantifier_offset);
+    if (*count || n > EVENT_LIST_MAX)
+        return err_set(err, OPCAT_EINVAL, path,
+                       "%s: must hold at most %d strings", path,
+                       EVENT_LIST_MAX);
+    if (n == 0)
+        return OPCAT_OK;
+    if (!(*items = calloc(n, sizeof **items)))
+        return err_set(err, OPCAT_ENOMEM, path, "out of memory");
+    for (; *count < n; (*count)++) {
+        const json_t *item = json_array_get(value, *count);
+        if (!json_is_string(item) ||
+            strlen(json_string_value(item)) != json_string_length(item))
+            return err_set(err, OPCAT_EINVAL, path,
+                           "%s: must be an array of strings without NUL", path);
+        if (event_set_string(&(*items)[*count], json_string_value(item)))
+            return err_set(err, OPCAT_ENOMEM, path, "out of memory");
+    }
+    return OPCAT_OK;
+}
+
 static int s_set_field(ProtobufCMessage *msg,
                        const ProtobufCFieldDescriptor *field,
                        const json_t *value, const char *path, err_t *err)
 {
     void *slot = (char *)msg + field->offset;
+    if (field->label == PROTOBUF_C_LABEL_REPEATED)
+        return s_set_strings(msg, field, value, path, err);
     switch (field->type) {
+    case PROTOBUF_C_TYPE_ENUM:
+        return s_set_enum(slot, field, value, path, err);
     case PROTOBUF_C_TYPE_STRING:
         if (!json_is_string(value))
             return err_set(err, OPCAT_EINVAL, path, "%s: must be a string",
@@ -172,8 +265,8 @@ static int s_set_field(ProtobufCMessage *msg,
 /*  The envelope's own keys; everything else belongs to the body. */
 static int s_is_common_key(const char *key)
 {
-    static const char *const keys[] = {"id",    "type",   "occurred_on",
-                                       "state", "source", "note"};
+    static const char *const keys[] = {"id",     "type", "occurred_on", "state",
+                                       "source", "note", "precision"};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         if (strcmp(key, keys[i]) == 0)
             return 1;
@@ -237,8 +330,8 @@ static int s_fill_body(event_t *event, ProtobufCMessage *body,
 
 static int s_fill_common(event_t *event, const json_t *object, err_t *err)
 {
-    static const char *const keys[] = {"id", "occurred_on", "state", "source",
-                                       "note"};
+    static const char *const keys[] = {"id",     "occurred_on", "state",
+                                       "source", "note",        "precision"};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         const json_t *value = json_object_get(object, keys[i]);
         if (!value)
@@ -294,6 +387,34 @@ static int s_is_confidential(const ProtobufCFieldDescriptor *field)
     return strcmp(field->name, "content") == 0;
 }
 
+/*  The JSON value of an enum field: its name, or the bare number for a value
+    this build does not know (validation refuses those). */
+static json_t *s_dump_enum(const ProtobufCFieldDescriptor *field, int number)
+{
+    const ProtobufCEnumValue *v =
+        protobuf_c_enum_descriptor_get_value(field->descriptor, number);
+    char name[32];
+    if (v && s_enum_json_name(field, v, name, sizeof name))
+        return json_string(name);
+    return json_integer(number);
+}
+
+static json_t *s_dump_strings(const ProtobufCMessage *msg,
+                              const ProtobufCFieldDescriptor *field)
+{
+    size_t n = *(const size_t *)((const char *)msg + field->quantifier_offset);
+    char *const *items = *(char **const *)((const char *)msg + field->offset);
+    if (n == 0 || field->type != PROTOBUF_C_TYPE_STRING)
+        return NULL;
+    json_t *array = json_array();
+    for (size_t i = 0; array && i < n; i++)
+        if (json_array_append_new(array, json_string(items[i]))) {
+            json_decref(array);
+            return NULL;
+        }
+    return array;
+}
+
 /*  Adds the non-empty fields of 'msg' to 'object'. 'all' keeps zeros. */
 static int s_dump_message(const ProtobufCMessage *msg, json_t *object,
                           unsigned flags, int all)
@@ -305,7 +426,17 @@ static int s_dump_message(const ProtobufCMessage *msg, json_t *object,
         json_t *value = NULL;
         if ((flags & EVENT_JSON_PUBLIC) && s_is_confidential(field))
             continue;
+        if (field->label == PROTOBUF_C_LABEL_REPEATED) {
+            value = s_dump_strings(msg, field);
+            if (value && json_object_set_new(object, field->name, value))
+                return -1;
+            continue;
+        }
         switch (field->type) {
+        case PROTOBUF_C_TYPE_ENUM:
+            if (*(const int *)slot || all)
+                value = s_dump_enum(field, *(const int *)slot);
+            break;
         case PROTOBUF_C_TYPE_STRING: {
             const char *s = *(char *const *)slot;
             if (s && (*s || all))
@@ -376,6 +507,12 @@ static int s_dump_common(const event_t *event, json_t *object, unsigned flags)
         if (strings[i].value && *strings[i].value)
             rc |= json_object_set_new(object, strings[i].key,
                                       json_string(strings[i].value));
+    if (event->precision != OPCAT__V1__PRECISION__PRECISION_DAY)
+        rc |= json_object_set_new(
+            object, "precision",
+            s_dump_enum(protobuf_c_message_descriptor_get_field_by_name(
+                            &opcat__v1__envelope__descriptor, "precision"),
+                        (int)event->precision));
     return rc;
 }
 

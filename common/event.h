@@ -24,6 +24,7 @@ typedef Opcat__V1__Envelope event_t;
 
 #define EVENT_ID_MAX 64     /* bytes of an id, printable ASCII */
 #define EVENT_TOPIC_MAX 128 /* bytes of "type/STATE" and its NUL */
+#define EVENT_LIST_MAX 64   /* strings in a list field (coverage `types`) */
 
 /*  Flags of event_to_json(). */
 enum {

@@ -169,6 +169,7 @@ bool validate_requires_state(body_case_t body_case)
     case OPCAT__V1__ENVELOPE__BODY_FUND_CONTRIBUTION:
     case OPCAT__V1__ENVELOPE__BODY_REMINDER_ISSUED:
     case OPCAT__V1__ENVELOPE__BODY_PERIOD_SUMMARY:
+    case OPCAT__V1__ENVELOPE__BODY_DATASET_COVERAGE:
         return false;
     default:
         return true;
@@ -191,6 +192,12 @@ static int s_common(const codes_t *codes, const event_t *e, err_t *err)
         rc = s_text("source", e->source, VALIDATE_TEXT_MAX, false, err);
     if (!rc)
         rc = s_text("note", e->note, VALIDATE_NOTE_MAX, false, err);
+    if (!rc && !protobuf_c_enum_descriptor_get_value(
+                   &opcat__v1__precision__descriptor, (int)e->precision))
+        rc = err_set(err, OPCAT_EINVAL, "precision",
+                     "precision: %d is not allowed; must be day, month, year "
+                     "or not_after",
+                     (int)e->precision);
     if (rc)
         return rc;
     if (e->state && *e->state) {
@@ -369,6 +376,44 @@ static int s_summary(const codes_t *codes, const Opcat__V1__PeriodSummary *b,
     return OPCAT_OK;
 }
 
+/*  Whether 'entry' names a known type, or is a prefix ending in '.' of at
+    least one ("report." covers report.transmitted and report.published). */
+static bool s_type_or_prefix(const char *entry)
+{
+    size_t len = strlen(entry);
+    if (len == 0)
+        return false;
+    if (entry[len - 1] != '.')
+        return event_type_case(entry) != OPCAT__V1__ENVELOPE__BODY__NOT_SET;
+    for (int c = OPCAT__V1__ENVELOPE__BODY_STATE_SIGNED;; c++) {
+        const char *name = event_type_name((body_case_t)c);
+        if (!name)
+            return false;
+        if (strncmp(name, entry, len) == 0)
+            return true;
+    }
+}
+
+static int s_coverage(const event_t *e, err_t *err)
+{
+    const Opcat__V1__DatasetCoverage *b = e->dataset_coverage;
+    if (b->n_types == 0)
+        return err_set(err, OPCAT_EINVAL, "types",
+                       "types: is required (a list of event types or "
+                       "prefixes ending in \".\")");
+    for (size_t i = 0; i < b->n_types; i++)
+        if (!s_type_or_prefix(b->types[i]))
+            return err_set(err, OPCAT_EINVAL, "types",
+                           "types: \"%.40s\" is neither an event type nor a "
+                           "prefix of one ending in \".\" (e.g. \"report.\")",
+                           b->types[i]);
+    if (e->state && *e->state)
+        return err_set(err, OPCAT_EINVAL, "state",
+                       "state: must be empty for dataset.coverage (coverage "
+                       "holds for every State)");
+    return s_date("from", b->from, true, err);
+}
+
 static int s_npm(const Opcat__V1__NpmDesignated *b, err_t *err)
 {
     int rc = s_text("body", b->body, VALIDATE_TEXT_MAX, true, err);
@@ -430,6 +475,8 @@ static int s_body(const codes_t *codes, const event_t *e, err_t *err)
         return s_reminder(e->reminder_issued, err);
     case OPCAT__V1__ENVELOPE__BODY_PERIOD_SUMMARY:
         return s_summary(codes, e->period_summary, err);
+    case OPCAT__V1__ENVELOPE__BODY_DATASET_COVERAGE:
+        return s_coverage(e, err);
     default: /* signed, art17.*, baseline: nothing beyond the common rules */
         return OPCAT_OK;
     }

@@ -129,6 +129,23 @@ import "$T/aus-ext.jsonl"
 settle
 grep -q '"due_on":"2024-01-20"' <(ctl reminders --json --state AUS) ||
     fail "AUS with the 2-year extension: due 2024-01-20"
+# a report transmitted on a day not known ("not after 2024-12-31"), and
+# replies recorded only from 2025: its reply, like R3's (2020), could have
+# come unrecorded. Both are "unknown": listed, never overdue, never fired.
+cat >"$T/known.jsonl" <<'JSON'
+{"type":"report.transmitted","occurred_on":"2024-12-31","precision":"not_after","state":"KAZ","report_id":"K1","recipient":"state"}
+{"type":"dataset.coverage","occurred_on":"2025-12-31","types":["reply."],"from":"2025-01-01"}
+JSON
+import "$T/known.jsonl"
+settle
+expect_eq "$(issued --rule art12 | grep -c '"subject":"K1"')" 0 "an unknown reply deadline fires nothing"
+row=$(ctl reminders --json --state KAZ --rule art12)
+echo "$row" | grep -q '"days_late":0.*"due_on":"2025-06-30".*"due_upper_bound":true.*"opened_on_precision":"not_after".*"stage":"unknown"' ||
+    fail "K1 reply should be unknown, due 2025-06-30 at the latest: $row"
+ctl reminders --state KAZ --rule art12 | grep -q 'K1 *by 2024-12-31  by 2025-06-30  unknown *-$' ||
+    fail "K1 in the table: $(ctl reminders --state KAZ --rule art12)"
+ctl reminders --json --state MEX --rule art12 | grep -q '"stage":"unknown"' ||
+    fail "R3 (2020) is unknown once replies are covered from 2025 only"
 stop_rem
 stop "$store_PID"
 

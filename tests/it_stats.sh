@@ -160,6 +160,21 @@ start agg opcat-aggregated
 wait_caught_up
 check_expected
 check_report
+# what the dataset does not know is not printed as a fact: the seven
+# reports transmitted "not after 2024-12-31" are not 2024's, dialogues
+# before 2025 are not recorded, TCD's signature date is a bound
+out=$(ctl report --as-of 2024-12-31 --lang en)
+grep -q "the reports transmitted during the reporting period are not recorded" <<<"$out" ||
+    fail "report 2024: the 2024 transmissions should be not recorded: $out"
+grep -q "No follow-up dialogue" <<<"$out" && fail "report 2024 states that no dialogue took place"
+grep -q "seven transmitted" <<<"$out" && fail "report 2024 counts seven placeholder transmissions"
+ctl stats --as-of 2024-12-31 | grep -q '^Follow-up dialogues, States      -   not recorded$' ||
+    fail "stats 2024: dialogues are not recorded: $(ctl stats --as-of 2024-12-31)"
+ctl state TCD --as-of 2025-12-31 | grep -q '^  signed            by 2024-06-30$' ||
+    fail "state TCD: the signature date is a bound: $(ctl state TCD --as-of 2025-12-31)"
+ctl state KAZ --as-of 2026-06-30 | grep -q 'KAZ-2023-ROSP .*transmitted by 2024-12-31, reply due 2025-06-30 at the latest, received - (not known whether answered)' ||
+    fail "state KAZ: $(ctl state KAZ --as-of 2026-06-30)"
+ctl state KAZ --as-of 2026-06-30 | grep -q OVERDUE && fail "state KAZ: a placeholder date made a reply overdue"
 answers "$T/first.jsonl"
 [ "$(wc -l <"$T/first.jsonl")" -eq 13 ] || fail "expected 13 answers"
 

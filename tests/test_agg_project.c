@@ -390,6 +390,152 @@ static void test_reply_overdue(void **state)
     s_env_close(&env);
 }
 
+/*  Whether the array at 'key' of 'root' holds the string 'value'. */
+static bool s_in_list(const json_t *root, const char *key, const char *value)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(root, key), i, v)
+    {
+        if (strcmp(json_string_value(v), value) == 0)
+            return true;
+    }
+    return false;
+}
+
+/*  Dates not known to the day and coverage (tests/fixtures/agg-known.jsonl):
+    a placeholder date is never counted as a fact of a period it may lie
+    outside; a reply that could have come before coverage is not overdue;
+    without coverage, the log is complete. */
+static void test_precision_and_coverage(void **state)
+{
+    fixture_t *f = *state;
+    char path[4096];
+    events_t known = {.count = 0};
+    s_load_lines(&known, test_source_path("tests/fixtures/agg-known.jsonl",
+                                          path, sizeof path));
+    env_t env;
+    s_env_open(&env, false);
+    s_apply_all(&env, &known, NULL);
+    /* 2024: KAZ's and HRV's "2024-12-31" are "not after": not in 2024 */
+    json_t *r = s_small(f, &env, "2024-12-31", NULL);
+    s_expect(r, "reports.transmitted_in_period", "[\"PER\"]");
+    s_expect(r, "reports.transmitted_total", "13");
+    s_expect(r, "visits.completed_in_period", "[\"BEN\"]");
+    assert_false(s_in_list(r, "incomplete", "reports.transmitted_total"));
+    assert_true(s_in_list(r, "incomplete", "reports.transmitted_in_period"));
+    json_decref(r);
+    /* a period inside the month the visit may lie in: unsure */
+    r = s_small(f, &env, "2024-05-10", "2024-05-01");
+    s_expect(r, "visits.completed_in_period", "[]");
+    assert_true(s_in_list(r, "incomplete", "visits.completed_in_period"));
+    assert_true(s_in_list(r, "incomplete", "visits.places_in_period"));
+    assert_true(s_in_list(r, "incomplete", "reports.transmitted_total"));
+    assert_true(s_in_list(r, "incomplete", "signatories.total"));
+    json_decref(r);
+    /* ALB "2025" lies in 2025 whatever its day; KAZ's could be any day
+       before 2025, so its reply may be overdue (the log is complete) */
+    r = s_small(f, &env, "2025-12-31", NULL);
+    s_expect(r, "reports.transmitted_in_period", "[\"ALB\",\"GEO\"]");
+    s_expect(r, "reports.transmitted_total", "15");
+    s_expect(r, "replies.overdue", "[\"GEO\",\"KAZ\",\"PER\"]");
+    assert_null(json_object_get(r, "incomplete"));
+    json_decref(r);
+    r = s_query(&env, f,
+                "{\"op\":\"state\",\"state\":\"TCD\","
+                "\"as_of\":\"2025-12-31\"}");
+    s_expect(r, "signed_on", "\"2024-06-30\"");
+    s_expect(r, "signed_on_precision", "\"not_after\"");
+    json_decref(r);
+    r = s_query(&env, f,
+                "{\"op\":\"state\",\"state\":\"GEO\","
+                "\"as_of\":\"2025-12-31\"}");
+    assert_null(json_object_get(r, "signed_on_precision"));
+    json_decref(r);
+    /* GHA listed "in 2025": on the list by the year's end, maybe not
+       on 30 June */
+    r = s_small(f, &env, "2025-06-30", NULL);
+    s_expect(r, "npm.art17_list", "[]");
+    assert_true(s_in_list(r, "incomplete", "npm.art17_list"));
+    json_decref(r);
+    r = s_query(&env, f, "{\"op\":\"art17\",\"as_of\":\"2025-06-30\"}");
+    s_expect(r, "incomplete", "[\"art17_list\"]");
+    json_decref(r);
+    r = s_query(&env, f, "{\"op\":\"art17\",\"as_of\":\"2025-12-31\"}");
+    s_expect(r, "art17_list", "[\"GHA\"]");
+    assert_null(json_object_get(r, "incomplete"));
+    json_decref(r);
+    /* replies recorded only from 2025: KAZ's and PER's may have come
+       before; GEO's report was transmitted inside coverage */
+    err_t err;
+    const char *cover = "{\"type\":\"dataset.coverage\",\"occurred_on\":"
+                        "\"2025-12-31\",\"types\":[\"reply.\"],"
+                        "\"from\":\"2025-01-01\"}";
+    events_t more = {.count = 1};
+    more.events[0] = event_from_text(cover, strlen(cover), &err);
+    assert_non_null(more.events[0]);
+    more.events[0]->sequence = 100;
+    s_apply_all(&env, &more, NULL);
+    r = s_small(f, &env, "2025-12-31", NULL);
+    s_expect(r, "replies.overdue", "[\"GEO\"]");
+    assert_true(s_in_list(r, "incomplete", "replies.overdue"));
+    assert_false(s_in_list(r, "incomplete", "replies.received_in_period"));
+    json_decref(r);
+    r = s_small(f, &env, "2024-12-31", NULL);
+    assert_true(s_in_list(r, "incomplete", "replies.received_in_period"));
+    json_decref(r);
+    r = s_query(&env, f,
+                "{\"op\":\"state\",\"state\":\"KAZ\","
+                "\"as_of\":\"2025-12-31\"}");
+    const json_t *kaz = json_array_get(json_object_get(r, "reports"), 0);
+    s_expect(kaz, "reply_status", "\"unknown\"");
+    s_expect(kaz, "reply_overdue", "false");
+    s_expect(kaz, "transmitted_on_precision", "\"not_after\"");
+    s_expect(kaz, "reply_due_upper_bound", "true");
+    json_decref(r);
+    event_free(&more.events[0]);
+    for (size_t i = 0; i < known.count; i++)
+        event_free(&known.events[i]);
+    s_env_close(&env);
+}
+
+/*  On the embedded dataset: the seven reports whose transmission date the
+    seed does not give ("not after 2024-12-31") are not 2024's; KAZ's reply
+    is not overdue from that placeholder (replies are recorded from 2025
+    only); TCD's signature date is not printed as a fact. */
+static void test_embedded_guesses(void **state)
+{
+    fixture_t *f = *state;
+    env_t env;
+    s_env_open(&env, false);
+    s_apply_all(&env, &f->data, NULL);
+    json_t *r = s_small(f, &env, "2024-12-31", NULL);
+    s_expect(r, "reports.transmitted_in_period", "[]");
+    s_expect(r, "reports.transmitted_total", "89");
+    assert_true(s_in_list(r, "incomplete", "reports.transmitted_in_period"));
+    assert_true(
+        s_in_list(r, "incomplete", "followup_dialogues_in_period.state"));
+    json_decref(r);
+    r = s_small(f, &env, "2026-06-30", NULL);
+    s_expect(r, "replies.overdue", "[]");
+    assert_true(s_in_list(r, "incomplete", "replies.overdue"));
+    json_decref(r);
+    r = s_query(&env, f,
+                "{\"op\":\"state\",\"state\":\"KAZ\","
+                "\"as_of\":\"2026-06-30\"}");
+    const json_t *kaz = json_array_get(json_object_get(r, "reports"), 0);
+    s_expect(kaz, "report_id", "\"KAZ-2023-ROSP\"");
+    s_expect(kaz, "reply_overdue", "false");
+    s_expect(kaz, "reply_status", "\"unknown\"");
+    json_decref(r);
+    r = s_query(&env, f,
+                "{\"op\":\"state\",\"state\":\"TCD\","
+                "\"as_of\":\"2025-12-31\"}");
+    s_expect(r, "signed_on_precision", "\"not_after\"");
+    json_decref(r);
+    s_env_close(&env);
+}
+
 static void test_state_and_art17(void **state)
 {
     fixture_t *f = *state;
@@ -529,6 +675,8 @@ int main(void)
         cmocka_unit_test(test_order_independent),
         cmocka_unit_test(test_conventions),
         cmocka_unit_test(test_reply_overdue),
+        cmocka_unit_test(test_precision_and_coverage),
+        cmocka_unit_test(test_embedded_guesses),
         cmocka_unit_test(test_state_and_art17),
         cmocka_unit_test(test_no_content),
         cmocka_unit_test(test_bad_parameters),

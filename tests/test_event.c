@@ -75,6 +75,16 @@ static void test_shape_errors_name_the_field(void **state)
         {"{\"type\":\"state.signed\",\"note\":\"a\\u0000b\"}", "",
          "not valid JSON"},
         {"{\"type\":\"state.signed\"", "", "not valid JSON"},
+        {"{\"type\":\"state.signed\",\"precision\":\"week\"}", "precision",
+         "\"week\" is not allowed; must be day, month, year or not_after"},
+        {"{\"type\":\"state.signed\",\"precision\":\"MONTH\"}", "precision",
+         "must be day, month, year or not_after"},
+        {"{\"type\":\"state.signed\",\"precision\":1}", "precision",
+         "must be day, month"},
+        {"{\"type\":\"dataset.coverage\",\"types\":\"visit.\"}", "types",
+         "array of strings"},
+        {"{\"type\":\"dataset.coverage\",\"types\":[\"visit.\",3]}", "types",
+         "array of strings"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         err_t err;
@@ -114,6 +124,48 @@ static void test_derived_id_depends_on_content_only(void **state)
     a->sequence = 99, a->recorded_at = 12345;
     CHECK(event_derive_id(a, idc), &err);
     assert_string_equal(ida, idc);
+    event_free(&a), event_free(&b), event_free(&c);
+}
+
+/*  precision is written only when it is not the default (day), so an event
+    without it keeps its JSON form and derived id; with it, the id changes. */
+static void test_precision_default_and_id(void **state)
+{
+    (void)state;
+    err_t err;
+    event_t *a = s_parse("{\"type\":\"state.signed\",\"state\":\"TCD\","
+                         "\"occurred_on\":\"2026-12-31\"}",
+                         &err);
+    event_t *b =
+        s_parse("{\"type\":\"state.signed\",\"state\":\"TCD\","
+                "\"occurred_on\":\"2026-12-31\",\"precision\":\"day\"}",
+                &err);
+    event_t *c = s_parse("{\"type\":\"state.signed\",\"state\":\"TCD\","
+                         "\"occurred_on\":\"2026-12-31\","
+                         "\"precision\":\"not_after\"}",
+                         &err);
+    assert_non_null(a), assert_non_null(b), assert_non_null(c);
+    assert_int_equal(b->precision, OPCAT__V1__PRECISION__PRECISION_DAY);
+    assert_int_equal(c->precision, OPCAT__V1__PRECISION__PRECISION_NOT_AFTER);
+    char ida[EVENT_ID_MAX + 1], idb[EVENT_ID_MAX + 1], idc[EVENT_ID_MAX + 1];
+    CHECK(event_derive_id(a, ida), &err);
+    CHECK(event_derive_id(b, idb), &err);
+    CHECK(event_derive_id(c, idc), &err);
+    assert_string_equal(ida, idb);
+    assert_string_not_equal(ida, idc);
+    json_t *out = event_to_json(b, 0);
+    assert_null(json_object_get(out, "precision"));
+    json_decref(out);
+    out = event_to_json(c, 0);
+    assert_string_equal(json_string_value(json_object_get(out, "precision")),
+                        "not_after");
+    json_decref(out);
+    /* a protobuf peer may send a number this build does not know: it shows
+       as a number, never as a guessed name */
+    c->precision = (Opcat__V1__Precision)9;
+    out = event_to_json(c, 0);
+    assert_int_equal(json_integer_value(json_object_get(out, "precision")), 9);
+    json_decref(out);
     event_free(&a), event_free(&b), event_free(&c);
 }
 
@@ -189,6 +241,7 @@ int main(void)
         cmocka_unit_test(test_round_trip_every_type),
         cmocka_unit_test(test_shape_errors_name_the_field),
         cmocka_unit_test(test_derived_id_depends_on_content_only),
+        cmocka_unit_test(test_precision_default_and_id),
         cmocka_unit_test(test_topic_and_public_form),
         cmocka_unit_test(test_redact_keeps_existence_only),
         cmocka_unit_test(test_garbage_bytes_do_not_unpack),

@@ -401,7 +401,7 @@ static void test_other_year(void **state)
 }
 
 /*  A figure the stats mark incomplete is "not recorded", not a count. */
-static void test_not_recorded(void **state)
+static void test_not_recorded_counts(void **state)
 {
     fixture_t *f = *state;
     json_t *stats = json_deep_copy(f->stats);
@@ -413,8 +413,8 @@ static void test_not_recorded(void **state)
                     "npm.designated_total"));
     char *en = s_render(f, stats, "en");
     s_expect(en, "The number of sessions held in 2010 is not recorded.",
-             "The number of visit reports transmitted as at 31 December 2010 "
-             "is not recorded.",
+             "The number of visit reports transmitted to States parties as at "
+             "31 December 2010 is not recorded.",
              "The number of national preventive mechanisms designated as at "
              "31 December 2010 is not recorded.",
              NULL);
@@ -422,10 +422,59 @@ static void test_not_recorded(void **state)
     assert_null(strstr(en, "some 80"));
     char *zh = s_render(f, stats, "zh");
     s_expect(zh, "2010年，小组委员会举行的届会未记录。",
-             "截至2010年12月31日，小组委员会向缔约国转交的查访报告数目未记录。",
-             NULL);
+             "截至2010年12月31日向缔约国转交的查访报告数量没有记录。", NULL);
     free(en);
     free(zh);
+    json_decref(stats);
+}
+
+/*  A figure the stats mark incomplete is "not recorded", never a count:
+    the reports and dialogues of a year the dataset does not cover. */
+static void test_not_recorded(void **state)
+{
+    fixture_t *f = *state;
+    json_t *stats = json_deep_copy(f->stats);
+    s_set(stats, NULL, "as_of", json_string("2024-12-31"));
+    s_set(stats, NULL, "period",
+          json_pack("{s:s,s:s}", "from", "2024-01-01", "to", "2024-12-31"));
+    s_set(stats, "reports", "transmitted_total", json_integer(89));
+    s_set(stats, "reports", "transmitted_in_period", json_array());
+    s_set(stats, "replies", "received_in_period", json_array());
+    s_set(stats, "followup_dialogues_in_period", "state", json_array());
+    s_set(stats, NULL, "incomplete",
+          json_pack("[s,s,s]", "followup_dialogues_in_period.state",
+                    "replies.received_in_period",
+                    "reports.transmitted_in_period"));
+    char *en = s_render(f, stats, "en");
+    s_expect(en,
+             "had transmitted 89 visit reports to States parties; the "
+             "reports transmitted during the reporting period are not "
+             "recorded.",
+             "The replies received during the reporting period are not "
+             "recorded.",
+             "Follow-up dialogues with States parties held in 2024 are not "
+             "recorded.",
+             NULL);
+    assert_null(strstr(en, "No follow-up dialogue"));
+    assert_null(strstr(en, "received no replies"));
+    char *zh = s_render(f, stats, "zh");
+    s_expect(zh,
+             "转交了89份查访报告；本报告所述期间转交的查访报告没有完整记录。",
+             "小组委员会收到的答复没有记录。",
+             "2024年，与缔约国举行的后续对话没有记录。", NULL);
+    assert_null(strstr(zh, "未与缔约国举行后续对话"));
+    free(en);
+    free(zh);
+    /* the whole total unknown */
+    s_set(stats, NULL, "incomplete",
+          json_pack("[s]", "reports.transmitted_total"));
+    en = s_render(f, stats, "en");
+    s_expect(en,
+             "The number of visit reports transmitted to States parties "
+             "as at 31 December 2024 is not recorded.",
+             NULL);
+    assert_null(strstr(en, "89"));
+    free(en);
     json_decref(stats);
 }
 
@@ -514,6 +563,7 @@ int main(void)
         cmocka_unit_test(test_figures_follow_input),
         cmocka_unit_test(test_partial_period),
         cmocka_unit_test(test_other_year),
+        cmocka_unit_test(test_not_recorded_counts),
         cmocka_unit_test(test_not_recorded),
         cmocka_unit_test(test_broken_stats),
         cmocka_unit_test(test_names),

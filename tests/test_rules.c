@@ -344,6 +344,75 @@ static void test_backdated_reply(void **state)
                                 "art16.publication PER-1 2026-08-31 open;");
 }
 
+/*  Lists "rule subject [unknown] [upper-bound];" for every deadline. */
+typedef struct {
+    fixture_t *f;
+    listing_t l;
+} known_t;
+
+static int s_known_one(void *arg, MDB_txn *txn, const rem_deadline_t *d)
+{
+    known_t *k = arg;
+    size_t len = strlen(k->l.text);
+    snprintf(k->l.text + len, sizeof k->l.text - len, "%s %s%s%s;",
+             rem_rule_name(d->rule), d->subject,
+             rem_proj_unknown(k->f->kv, txn, d) ? " unknown" : "",
+             d->opened_from != d->opened ? " upper-bound" : "");
+    return 0;
+}
+
+static int s_known_txn(void *arg, MDB_txn *txn)
+{
+    known_t *k = arg;
+    return rem_proj_each_deadline(k->f->kv, txn, s_known_one, k);
+}
+
+static const char *s_known(fixture_t *f, known_t *k)
+{
+    err_t err;
+    k->f = f;
+    k->l.text[0] = '\0';
+    assert_int_equal(kv_read(f->kv, s_known_txn, k, &err), 0);
+    return k->l.text;
+}
+
+#define KAZ_NOT_AFTER                                                          \
+    "{\"type\":\"report.transmitted\",\"occurred_on\":\"2024-12-31\","         \
+    "\"precision\":\"not_after\",\"state\":\"KAZ\",\"report_id\":\"KAZ-1\","   \
+    "\"recipient\":\"state\"}"
+#define GEO_2025                                                               \
+    "{\"type\":\"report.transmitted\",\"occurred_on\":\"2025-02-10\","         \
+    "\"state\":\"GEO\",\"report_id\":\"GEO-1\",\"recipient\":\"state\"}"
+#define REPLIES_FROM_2025                                                      \
+    "{\"type\":\"dataset.coverage\",\"occurred_on\":\"2025-12-31\","           \
+    "\"types\":[\"reply.\"],\"from\":\"2025-01-01\"}"
+
+/*  A reply deadline opened by a report whose transmission day is not known
+    is an upper bound; with replies recorded only from 2025 it is unknown
+    (the reply could have come before), whatever order the events came in.
+    A report transmitted inside coverage stays an obligation. */
+static void test_unknown_deadlines(void **state)
+{
+    fixture_t *f = *state;
+    const char *const lines[] = {KAZ_NOT_AFTER, GEO_2025, REPLIES_FROM_2025};
+    known_t k;
+    s_apply(f, lines, 2);
+    assert_string_equal(s_known(f, &k), "art12.state_reply GEO-1;"
+                                        "art12.state_reply KAZ-1 upper-bound;"
+                                        "art16.publication GEO-1;"
+                                        "art16.publication KAZ-1 upper-bound;");
+    s_apply(f, lines + 2, 1);
+    const char *want = "art12.state_reply GEO-1;"
+                       "art12.state_reply KAZ-1 unknown upper-bound;"
+                       "art16.publication GEO-1;"
+                       "art16.publication KAZ-1 upper-bound;";
+    assert_string_equal(s_known(f, &k), want);
+    kv_clear(f->kv, NULL);
+    const char *const backward[] = {REPLIES_FROM_2025, GEO_2025, KAZ_NOT_AFTER};
+    s_apply(f, backward, 3);
+    assert_string_equal(s_known(f, &k), want);
+}
+
 static int s_count_due(void *arg, MDB_txn *txn, const rem_deadline_t *d)
 {
     (void)txn;
@@ -538,6 +607,8 @@ int main(void)
         cmocka_unit_test(test_occurrence_day),
         cmocka_unit_test(test_config),
         cmocka_unit_test(test_names),
+        cmocka_unit_test_setup_teardown(test_unknown_deadlines, s_setup,
+                                        s_teardown),
         cmocka_unit_test_setup_teardown(test_art24_any_order, s_setup,
                                         s_teardown),
         cmocka_unit_test_setup_teardown(test_backdated_reply, s_setup,

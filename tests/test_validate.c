@@ -152,6 +152,26 @@ static void test_each_rule_refuses(void **state)
          "grant_states_named", "alpha-3"},
         {EV("state.signed", "\"state\":\"PER\",\"note\":\"\\udc00\""), "",
          "not valid JSON"},
+        {EV("state.signed", "\"state\":\"PER\",\"precision\":\"decade\""),
+         "precision", "must be day, month, year or not_after"},
+        {EV("dataset.coverage", "\"from\":\"2020-01-01\""), "types",
+         "required"},
+        {EV("dataset.coverage", "\"types\":[],\"from\":\"2020-01-01\""),
+         "types", "required"},
+        {EV("dataset.coverage",
+            "\"types\":[\"visit\"],\"from\":\"2020-01-01\""),
+         "types", "neither an event type nor a prefix"},
+        {EV("dataset.coverage",
+            "\"types\":[\"nope.\"],\"from\":\"2020-01-01\""),
+         "types", "neither an event type nor a prefix"},
+        {EV("dataset.coverage", "\"types\":[\"visit.\"]"), "from", "required"},
+        {EV("dataset.coverage",
+            "\"types\":[\"visit.\"],\"from\":\"2020-02-30\""),
+         "from", "not a real date"},
+        {EV("dataset.coverage",
+            "\"types\":[\"visit.\"],\"from\":\"2020-01-01\","
+            "\"state\":\"PER\""),
+         "state", "must be empty"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         err_t err;
@@ -197,6 +217,23 @@ static void test_note_limit_and_utf8(void **state)
     assert_false(validate_utf8("\xed\xa0\x80", 3)); /* surrogate */
 }
 
+/*  A protobuf peer can send a precision number that has no name. */
+static void test_unknown_precision_number(void **state)
+{
+    (void)state;
+    err_t err;
+    const char *json = EV("state.signed", "\"state\":\"PER\","
+                                          "\"precision\":\"year\"");
+    event_t *e = event_from_text(json, strlen(json), &err);
+    assert_non_null(e);
+    CHECK(validate_event(s_codes, e, &err), &err);
+    e->precision = (Opcat__V1__Precision)4;
+    assert_int_equal(validate_event(s_codes, e, &err), OPCAT_EINVAL);
+    assert_string_equal(err.field, "precision");
+    assert_non_null(strstr(err.message, "day, month, year or not_after"));
+    event_free(&e);
+}
+
 static void test_parse_amount(void **state)
 {
     (void)state;
@@ -219,6 +256,7 @@ int main(void)
         cmocka_unit_test(test_fixture_events_are_valid),
         cmocka_unit_test(test_each_rule_refuses),
         cmocka_unit_test(test_note_limit_and_utf8),
+        cmocka_unit_test(test_unknown_precision_number),
         cmocka_unit_test(test_parse_amount),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);

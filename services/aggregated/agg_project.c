@@ -6,9 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agg_known.h"
 #include "agg_stats.h"
 #include "be64.h"
 #include "date.h"
+#include "datefmt.h"
 #include "err.h"
 #include "validate.h"
 
@@ -17,6 +19,33 @@ typedef Opcat__V1__Envelope__BodyCase body_case_t;
 static int32_t s_min(int32_t a, int32_t b)
 {
     return a < b ? a : b;
+}
+
+/*  The earliest day the event's date may stand for; 'day' is its latest. */
+static int32_t s_from(const event_t *e, int32_t day)
+{
+    return datefmt_earliest(day, (int)e->precision);
+}
+
+/*  Keeps in (*on, *from) the first of two dates, each a latest day and an
+    earliest; on a tie, the better known (the later earliest day). */
+static void s_keep_first(int32_t *on, int32_t *from, int32_t day,
+                         int32_t day_from)
+{
+    if (day < *on || (day == *on && day_from > *from)) {
+        *on = day;
+        *from = day_from;
+    }
+}
+
+/*  Counts the event in SETS when its day is known, else in VAGUE. */
+static int s_set_add(agg_tx_t *tx, const event_t *e, char kind, int32_t day,
+                     int32_t delta)
+{
+    int32_t from = s_from(e, day);
+    if (from == day)
+        return agg_tab_set_add(tx, kind, e->state, day, delta);
+    return agg_known_vague_add(tx, kind, e->state, day, from, delta);
 }
 
 static int s_mark(agg_tx_t *tx, int db, const uint8_t *key, size_t len)
@@ -28,25 +57,26 @@ static int s_mark(agg_tx_t *tx, int db, const uint8_t *key, size_t len)
 /*  Keeps the first date of a State fact (signed, ratified, designated). */
 static int s_state_fact(agg_tx_t *tx, const event_t *e, int32_t day)
 {
-    agg_state_rec_t rec = {AGG_NEVER, AGG_NEVER, AGG_NEVER, 0};
+    agg_state_rec_t rec = AGG_STATE_REC_NONE;
     int rc = agg_tab_get(tx, AGG_DB_STATES, e->state, 3, &rec, sizeof rec);
     if (rc && rc != MDB_NOTFOUND)
         return rc;
     agg_state_rec_t old = rec;
+    int32_t from = s_from(e, day);
     switch (e->body_case) {
     case OPCAT__V1__ENVELOPE__BODY_STATE_SIGNED:
-        rec.signed_on = s_min(rec.signed_on, day);
+        s_keep_first(&rec.signed_on, &rec.signed_from, day, from);
         break;
     case OPCAT__V1__ENVELOPE__BODY_STATE_RATIFIED: {
         char inst = e->state_ratified->instrument[0];
         if (day < rec.ratified_on ||
             (day == rec.ratified_on && inst < rec.instrument))
             rec.instrument = inst;
-        rec.ratified_on = s_min(rec.ratified_on, day);
+        s_keep_first(&rec.ratified_on, &rec.ratified_from, day, from);
         break;
     }
     default: /* npm.designated */
-        rec.designated_on = s_min(rec.designated_on, day);
+        s_keep_first(&rec.designated_on, &rec.designated_from, day, from);
         break;
     }
     if (rc == 0 && memcmp(&old, &rec, sizeof rec) == 0)
@@ -89,7 +119,7 @@ static int s_npm(agg_tx_t *tx, const event_t *e, int32_t day)
     int rc = agg_tab_put(tx, AGG_DB_NPM, key, sizeof key, val, (size_t)n + 1);
     if (rc || e->body_case != OPCAT__V1__ENVELOPE__BODY_NPM_DESIGNATED)
         return rc;
-    rc = agg_tab_set_add(tx, AGG_SET_DESIGNATED, e->state, day, 1);
+    rc = s_set_add(tx, e, AGG_SET_DESIGNATED, day, 1);
     return rc ? rc : s_state_fact(tx, e, day);
 }
 
@@ -101,7 +131,13 @@ static int s_art17(agg_tx_t *tx, const event_t *e, int32_t day)
     key[7] = e->body_case == OPCAT__V1__ENVELOPE__BODY_ART17_LISTED
                  ? AGG_ART17_LISTED
                  : AGG_ART17_DELISTED;
-    return s_mark(tx, AGG_DB_ART17, key, sizeof key);
+    int rc = s_mark(tx, AGG_DB_ART17, key, sizeof key);
+    /* a listing or delisting whose day is not known takes effect on its
+       latest day; VAGUE tells the lists it may have come earlier */
+    if (!rc && s_from(e, day) != day)
+        rc = agg_known_vague_add(tx, AGG_VAGUE_ART17, e->state, day,
+                                 s_from(e, day), 1);
+    return rc;
 }
 
 /* ---------------------------------------------------------------- visits */
@@ -150,7 +186,7 @@ static int s_visit_counts(agg_tx_t *tx, const event_t *e, int32_t day)
     const Opcat__V1__VisitCompleted *b = e->visit_completed;
     uint32_t places[AGG_PLACE_CATEGORIES];
     agg_tab_places(b->places, places);
-    int rc = agg_tab_set_add(tx, AGG_SET_COMPLETED, e->state, day, 1);
+    int rc = s_set_add(tx, e, AGG_SET_COMPLETED, day, 1);
     for (int i = 0; i < AGG_PLACE_CATEGORIES && !rc; i++) {
         char sub[3] = {(char)i, 0, 0};
         if (places[i])
@@ -183,7 +219,7 @@ static int s_visit(agg_tx_t *tx, const event_t *e, int32_t day)
     if (rc)
         return rc;
     if (e->body_case == OPCAT__V1__ENVELOPE__BODY_VISIT_POSTPONED)
-        return agg_tab_set_add(tx, AGG_SET_POSTPONED, e->state, day, 1);
+        return s_set_add(tx, e, AGG_SET_POSTPONED, day, 1);
     if (e->body_case == OPCAT__V1__ENVELOPE__BODY_VISIT_COMPLETED)
         return s_visit_counts(tx, e, day);
     return 0;
@@ -198,21 +234,26 @@ static int s_report_effects(agg_tx_t *tx, const agg_report_rec_t *r, int sign)
     if (r->recipient != 's' || r->transmitted_on == AGG_NEVER)
         return 0;
     const struct {
-        int32_t day;
+        int32_t day, from;
         char tag;
-    } steps[] = {{r->transmitted_on, AGG_SUM_TRANSMITTED},
-                 {r->published_on, AGG_SUM_PUBLISHED},
-                 {r->received_on, AGG_SUM_RECEIVED},
-                 {r->reply_published_on, AGG_SUM_REPLY_PUB}};
+    } steps[] = {
+        {r->transmitted_on, r->transmitted_from, AGG_SUM_TRANSMITTED},
+        {r->published_on, r->published_from, AGG_SUM_PUBLISHED},
+        {r->received_on, r->received_from, AGG_SUM_RECEIVED},
+        {r->reply_published_on, r->reply_published_from, AGG_SUM_REPLY_PUB}};
     int rc = 0;
     for (size_t i = 0; i < sizeof steps / sizeof steps[0] && !rc; i++) {
         if (steps[i].day == AGG_NEVER)
             continue;
-        /* SUMS tags and SETS kinds share their letters */
+        /* SUMS tags and SETS kinds share their letters; a step whose day
+           is not known counts on its latest day and lists in VAGUE */
         rc = agg_tab_sum_add(tx, steps[i].tag, NULL, steps[i].day, sign);
-        if (!rc)
+        if (!rc && steps[i].from == steps[i].day)
             rc =
                 agg_tab_set_add(tx, steps[i].tag, r->state, steps[i].day, sign);
+        else if (!rc)
+            rc = agg_known_vague_add(tx, steps[i].tag, r->state, steps[i].day,
+                                     steps[i].from, sign);
     }
     /* overdue on the days [deadline + 1, first reply) */
     int32_t late = date_add_months(r->transmitted_on, 6) + 1;
@@ -226,32 +267,37 @@ static int s_report_effects(agg_tx_t *tx, const agg_report_rec_t *r, int sign)
 }
 
 /*  Keeps the first (date, symbol) of a step. */
-static void s_first(int32_t *on, char *symbol, int32_t day, const char *sym)
+static void s_first(int32_t *on, int32_t *from, char *symbol, int32_t day,
+                    int32_t day_from, const char *sym)
 {
-    if (day < *on || (day == *on && strcmp(sym, symbol) < 0)) {
+    if (day < *on || (day == *on && day_from > *from) ||
+        (day == *on && day_from == *from && strcmp(sym, symbol) < 0)) {
         *on = day;
+        *from = day_from;
         snprintf(symbol, AGG_ID_MAX + 1, "%s", sym);
     }
 }
 
 static void s_report_merge(agg_report_rec_t *r, const event_t *e, int32_t day)
 {
+    int32_t from = s_from(e, day);
     switch (e->body_case) {
     case OPCAT__V1__ENVELOPE__BODY_REPORT_TRANSMITTED:
         r->recipient = e->report_transmitted->recipient[0] == 'n' ? 'n' : 's';
-        r->transmitted_on = s_min(r->transmitted_on, day);
+        s_keep_first(&r->transmitted_on, &r->transmitted_from, day, from);
         snprintf(r->visit_id, sizeof r->visit_id, "%s",
                  e->report_transmitted->visit_id);
         break;
     case OPCAT__V1__ENVELOPE__BODY_REPORT_PUBLISHED:
-        s_first(&r->published_on, r->symbol, day, e->report_published->symbol);
+        s_first(&r->published_on, &r->published_from, r->symbol, day, from,
+                e->report_published->symbol);
         break;
     case OPCAT__V1__ENVELOPE__BODY_REPLY_RECEIVED:
-        r->received_on = s_min(r->received_on, day);
+        s_keep_first(&r->received_on, &r->received_from, day, from);
         break;
     default: /* reply.published */
-        s_first(&r->reply_published_on, r->reply_symbol, day,
-                e->reply_published->symbol);
+        s_first(&r->reply_published_on, &r->reply_published_from,
+                r->reply_symbol, day, from, e->reply_published->symbol);
         break;
     }
 }
@@ -279,6 +325,8 @@ static int s_report(agg_tx_t *tx, const event_t *e, int32_t day)
     memcpy(old.state, e->state, 3);
     old.transmitted_on = old.published_on = old.received_on =
         old.reply_published_on = AGG_NEVER;
+    old.transmitted_from = old.published_from = old.received_from =
+        old.reply_published_from = AGG_NEVER;
     int rc = agg_tab_get(tx, AGG_DB_REPORTS, id, id_len, &old, sizeof old);
     if (rc && rc != MDB_NOTFOUND)
         return rc;
@@ -315,6 +363,18 @@ static int s_money(agg_tx_t *tx, char tag, const char *amount,
     return rc ? rc : agg_tab_sum_add(tx, tag, currency, day, cents);
 }
 
+/*  A contribution whose day is not known is also noted in VAGUE, so that
+    a period it may or may not lie in is known to be incomplete. */
+static int s_contribution(agg_tx_t *tx, const event_t *e, int32_t day)
+{
+    int rc = s_money(tx, AGG_SUM_CONTRIB, e->fund_contribution->amount,
+                     e->fund_contribution->currency, day);
+    if (!rc && s_from(e, day) != day)
+        rc = agg_known_vague_add(tx, AGG_SUM_CONTRIB, e->state, day,
+                                 s_from(e, day), 1);
+    return rc;
+}
+
 static int s_grant(agg_tx_t *tx, const event_t *e, int32_t day)
 {
     const Opcat__V1__FundGrant *b = e->fund_grant;
@@ -322,7 +382,10 @@ static int s_grant(agg_tx_t *tx, const event_t *e, int32_t day)
     if (!rc)
         rc = s_money(tx, AGG_SUM_GRANT_AMOUNT, b->amount, b->currency, day);
     if (!rc && e->state[0])
-        rc = agg_tab_set_add(tx, AGG_SET_GRANT, e->state, day, 1);
+        rc = s_set_add(tx, e, AGG_SET_GRANT, day, 1);
+    else if (!rc && s_from(e, day) != day)
+        rc = agg_known_vague_add(tx, AGG_SET_GRANT, NULL, day, s_from(e, day),
+                                 1);
     return rc;
 }
 
@@ -387,7 +450,7 @@ static int s_session(agg_tx_t *tx, const event_t *e, int32_t day)
                             b->place));
 }
 
-static int s_contribution(agg_tx_t *tx, const event_t *e, int32_t day)
+static int s_donor(agg_tx_t *tx, const event_t *e, int32_t day)
 {
     const Opcat__V1__FundContribution *b = e->fund_contribution;
     int64_t cents;
@@ -419,7 +482,7 @@ static int s_baseline(agg_tx_t *tx, const event_t *e, int32_t day)
         if (counts[i].n)
             rc = agg_tab_sum_add(tx, counts[i].tag, NULL, day,
                                  (int64_t)counts[i].n);
-    return rc;
+    return rc ? rc : agg_known_baseline(tx, day);
 }
 
 /*  Whether the event needs a State code and lacks one. */
@@ -433,14 +496,17 @@ int agg_proj_apply(agg_tx_t *tx, const event_t *e)
     int32_t day;
     if (!e->occurred_on || !date_parse(e->occurred_on, &day))
         return 0;
+    /* where a computation needs one day, it takes the latest possible */
+    day = datefmt_latest(day, (int)e->precision);
     switch (e->body_case) {
     case OPCAT__V1__ENVELOPE__BODY_FUND_CONTRIBUTION: {
-        int rc = s_money(tx, AGG_SUM_CONTRIB, e->fund_contribution->amount,
-                         e->fund_contribution->currency, day);
-        return rc ? rc : s_contribution(tx, e, day);
+        int rc = s_contribution(tx, e, day);
+        return rc ? rc : s_donor(tx, e, day);
     }
     case OPCAT__V1__ENVELOPE__BODY_SESSION_HELD:
         return s_session(tx, e, day);
+    case OPCAT__V1__ENVELOPE__BODY_DATASET_COVERAGE:
+        return agg_known_coverage(tx, e);
     case OPCAT__V1__ENVELOPE__BODY_FUND_GRANT:
         return s_grant(tx, e, day);
     case OPCAT__V1__ENVELOPE__BODY_BASELINE:
@@ -468,11 +534,11 @@ int agg_proj_apply(agg_tx_t *tx, const event_t *e)
     case OPCAT__V1__ENVELOPE__BODY_REPLY_PUBLISHED:
         return s_report(tx, e, day);
     case OPCAT__V1__ENVELOPE__BODY_FOLLOWUP_DIALOGUE:
-        return agg_tab_set_add(tx,
-                               strcmp(e->followup_dialogue->with, "npm") == 0
-                                   ? AGG_SET_DIALOGUE_N
-                                   : AGG_SET_DIALOGUE,
-                               e->state, day, 1);
+        return s_set_add(tx, e,
+                         strcmp(e->followup_dialogue->with, "npm") == 0
+                             ? AGG_SET_DIALOGUE_N
+                             : AGG_SET_DIALOGUE,
+                         day, 1);
     case OPCAT__V1__ENVELOPE__BODY_NPM_DESIGNATED:
     case OPCAT__V1__ENVELOPE__BODY_NPM_CHANGED:
         return s_npm(tx, e, day);

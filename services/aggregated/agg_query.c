@@ -4,7 +4,9 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "agg_known.h"
 #include "date.h"
+#include "datefmt.h"
 #include "agg_project.h"
 #include "agg_stats.h"
 
@@ -69,6 +71,22 @@ static json_t *s_date_or_null(int32_t day, int32_t as_of)
     char text[DATE_TEXT_LEN];
     date_format(day, text);
     return json_string(text);
+}
+
+/*  Sets 'key' to the date 'on' (or null, as s_date_or_null) and, when it
+    is not known to the day ('from', its earliest, differs), 'key' +
+    "_precision" beside it: "month", "year" or "not_after". */
+static void s_set_date(json_t *out, const char *key, int32_t on, int32_t from,
+                       int32_t as_of)
+{
+    json_object_set_new(out, key, s_date_or_null(on, as_of));
+    if (on == AGG_NEVER || on > as_of || from == on)
+        return;
+    char name[64];
+    snprintf(name, sizeof name, "%s_precision", key);
+    json_object_set_new(
+        out, name,
+        json_string(datefmt_precision_name(datefmt_precision_of(from, on))));
 }
 
 /* ------------------------------------------------------------ parameters */
@@ -164,8 +182,10 @@ static int s_state_npm(agg_tx_t *tx, const request_t *r,
     json_object_set_new(npm, "due",
                         due == AGG_NEVER ? json_null() : json_string(text));
     json_object_set_new(npm, "art24_part_iv_years", json_integer(years));
-    json_object_set_new(npm, "designated_on",
-                        s_date_or_null(rec->designated_on, r->as_of));
+    s_set_date(npm, "designated_on", rec->designated_on, rec->designated_from,
+               r->as_of);
+    if (rec->ratified_from != rec->ratified_on && due != AGG_NEVER)
+        json_object_set_new(npm, "due_upper_bound", json_true());
     json_object_set_new(
         npm, "overdue",
         json_boolean(due < r->as_of && rec->designated_on > r->as_of));
@@ -229,23 +249,45 @@ static int s_visit_row(agg_tx_t *tx, const request_t *r, const MDB_val *key,
     return 0;
 }
 
+/*  The reply's status on 'as_of': "received", "pending" (not yet due),
+    "overdue", or "unknown" when its reply could have come unrecorded
+    (before the coverage 'cover' of reply.received) or on a day not known. */
+static const char *s_reply_status(const agg_report_rec_t *p, int32_t cover,
+                                  int32_t as_of)
+{
+    if (p->received_on <= as_of)
+        return "received";
+    if (p->received_from <= as_of)
+        return "unknown";
+    if (date_add_months(p->transmitted_on, 6) >= as_of)
+        return "pending";
+    if (cover != AGG_COVER_ALL && cover > p->transmitted_from)
+        return "unknown";
+    return "overdue";
+}
+
 static json_t *s_report_json(const char *id, const agg_report_rec_t *p,
-                             int32_t as_of)
+                             int32_t cover, int32_t as_of)
 {
     int32_t due = date_add_months(p->transmitted_on, 6);
     char text[DATE_TEXT_LEN];
     date_format(due, text);
-    bool answered = p->received_on <= as_of;
-    return json_pack(
-        "{s:s,s:s,s:o,s:s,s:o,s:b,s:o,s:s,s:o,s:s}", "report_id", id,
-        "recipient", p->recipient == 'n' ? "npm" : "state", "transmitted_on",
-        s_date_or_null(p->transmitted_on, as_of), "reply_due", text,
-        "reply_received_on", s_date_or_null(p->received_on, as_of),
-        "reply_overdue", !answered && due < as_of, "published_on",
-        s_date_or_null(p->published_on, as_of), "symbol",
+    const char *status = s_reply_status(p, cover, as_of);
+    json_t *out = json_pack(
+        "{s:s,s:s,s:s,s:b,s:s,s:o,s:s,s:o,s:s}", "report_id", id, "recipient",
+        p->recipient == 'n' ? "npm" : "state", "reply_due", text,
+        "reply_overdue", strcmp(status, "overdue") == 0, "reply_status", status,
+        "published_on", s_date_or_null(p->published_on, as_of), "symbol",
         p->published_on <= as_of ? p->symbol : "", "reply_published_on",
         s_date_or_null(p->reply_published_on, as_of), "reply_symbol",
         p->reply_published_on <= as_of ? p->reply_symbol : "");
+    s_set_date(out, "transmitted_on", p->transmitted_on, p->transmitted_from,
+               as_of);
+    s_set_date(out, "reply_received_on", p->received_on, p->received_from,
+               as_of);
+    if (p->transmitted_from != p->transmitted_on)
+        json_object_set_new(out, "reply_due_upper_bound", json_true());
+    return out;
 }
 
 static int s_report_row(agg_tx_t *tx, const request_t *r, const MDB_val *key,
@@ -260,8 +302,11 @@ static int s_report_row(agg_tx_t *tx, const request_t *r, const MDB_val *key,
     int rc = agg_tab_get(tx, AGG_DB_REPORTS, id, len, &p, sizeof p);
     if (rc == MDB_NOTFOUND)
         return 0;
+    int32_t cover = AGG_COVER_ALL;
+    if (!rc)
+        rc = agg_known_cover_from(tx, "reply.received", &cover);
     if (!rc && p.transmitted_on <= r->as_of)
-        json_array_append_new(out, s_report_json(id, &p, r->as_of));
+        json_array_append_new(out, s_report_json(id, &p, cover, r->as_of));
     return rc;
 }
 
@@ -296,7 +341,7 @@ static int s_dialogues(agg_tx_t *tx, const request_t *r, json_t *out)
 
 static int s_state_rec(agg_tx_t *tx, const request_t *r, agg_state_rec_t *rec)
 {
-    *rec = (agg_state_rec_t){AGG_NEVER, AGG_NEVER, AGG_NEVER, 0};
+    *rec = AGG_STATE_REC_NONE;
     int rc = agg_tab_get(tx, AGG_DB_STATES, r->state, 3, rec, sizeof *rec);
     return rc == MDB_NOTFOUND ? 0 : rc;
 }
@@ -320,10 +365,9 @@ static int s_state(agg_tx_t *tx, request_t *r)
                         json_string(party                       ? "party"
                                     : rec.signed_on <= r->as_of ? "signatory"
                                                                 : "none"));
-    json_object_set_new(out, "signed_on",
-                        s_date_or_null(rec.signed_on, r->as_of));
-    json_object_set_new(out, "party_since",
-                        s_date_or_null(rec.ratified_on, r->as_of));
+    s_set_date(out, "signed_on", rec.signed_on, rec.signed_from, r->as_of);
+    s_set_date(out, "party_since", rec.ratified_on, rec.ratified_from,
+               r->as_of);
     json_object_set_new(out, "instrument",
                         party ? json_string(s_instrument(rec.instrument))
                               : json_null());
@@ -370,17 +414,21 @@ static int s_art17_row(agg_tx_t *tx, request_t *r, const char *code,
     if (!rc && rec.ratified_on <= r->as_of)
         rc = agg_stats_npm_due(tx, code, rec.ratified_on, r->as_of, &due, NULL);
     const char *name = names_en(r->names, code);
-    json_array_append_new(
-        rows,
-        json_pack("{s:s,s:o,s:b,s:b,s:o,s:o,s:o,s:s?}", "state", code, "name",
+    json_t *row =
+        json_pack("{s:s,s:o,s:b,s:b,s:o,s:s?}", "state", code, "name",
                   name ? json_string(name) : json_null(), "on_spt_list", listed,
-                  "overdue_computed", computed, "party_since",
-                  s_date_or_null(rec.ratified_on, r->as_of), "npm_due",
-                  s_date_or_null(due, AGG_NEVER - 1), "designated_on",
-                  s_date_or_null(rec.designated_on, r->as_of), "difference",
+                  "overdue_computed", computed, "npm_due",
+                  s_date_or_null(due, AGG_NEVER - 1), "difference",
                   listed == computed ? NULL
                   : listed           ? "spt_list_only"
-                                     : "computed_only"));
+                                     : "computed_only");
+    s_set_date(row, "party_since", rec.ratified_on, rec.ratified_from,
+               r->as_of);
+    s_set_date(row, "designated_on", rec.designated_on, rec.designated_from,
+               r->as_of);
+    if (due != AGG_NEVER && rec.ratified_from != rec.ratified_on)
+        json_object_set_new(row, "npm_due_upper_bound", json_true());
+    json_array_append_new(rows, row);
     return rc;
 }
 
@@ -396,6 +444,13 @@ static int s_art17(agg_tx_t *tx, request_t *r)
     int rc = agg_stats_art17_list(tx, r->as_of, list);
     if (!rc)
         rc = agg_stats_art17_overdue(tx, r->as_of, computed);
+    bool partial = false;
+    if (!rc)
+        rc = agg_known_vague_in(tx, AGG_VAGUE_ART17, INT32_MIN, r->as_of, NULL,
+                                &partial);
+    if (!rc && partial) /* a listing may or may not be in force that day */
+        json_object_set_new(r->reply, "incomplete",
+                            json_pack("[s]", "art17_list"));
     size_t i = 0, j = 0;
     while (!rc &&
            (i < json_array_size(list) || j < json_array_size(computed))) {

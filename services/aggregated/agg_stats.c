@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agg_known.h"
 #include "date.h"
 #include "err.h"
 
@@ -36,7 +37,42 @@ typedef struct {
     int rc;
     summaries_t sum;
     json_int_t npm_total; /* parties with an NPM designated by as_of */
+    json_t *incomplete;   /* key paths of the figures marked incomplete */
 } build_t;
+
+/*  Marks the figure at 'path' incomplete (once). */
+static void s_incomplete(build_t *b, const char *path)
+{
+    agg_known_insert(b->incomplete, path);
+}
+
+/*  Marks 'path' incomplete unless every fact of 'type' is recorded for
+    the figure: from the period's start, or ('cumulative') since the
+    beginning, a baseline standing for what came before coverage. */
+static void s_coverage(build_t *b, const char *path, const char *type,
+                       bool cumulative)
+{
+    bool covered = true;
+    if (!b->rc)
+        b->rc = agg_known_covered(b->tx, type, b->from, b->as_of, cumulative,
+                                  &covered);
+    if (!covered)
+        s_incomplete(b, path);
+}
+
+/*  Lists in 'sorted' the vague facts of 'kind' that surely lie in the
+    period ('from' INT32_MIN: up to the as-of day, for a total) and marks
+    'path' incomplete if one may or may not. */
+static void s_vague(build_t *b, const char *path, char kind, int32_t from,
+                    json_t *sorted)
+{
+    bool partial = false;
+    if (!b->rc)
+        b->rc =
+            agg_known_vague_in(b->tx, kind, from, b->as_of, sorted, &partial);
+    if (partial)
+        s_incomplete(b, path);
+}
 
 void agg_stats_amount(int64_t cents, char out[32])
 {
@@ -68,6 +104,26 @@ static const char *s_instrument(char c)
     return c == 'a' ? "accession" : c == 's' ? "succession" : "ratification";
 }
 
+/*  Marks the State figures incomplete where this State's dates may or
+    may not lie before the as-of day or in the period. */
+static void s_state_known(build_t *b, const agg_state_rec_t *rec)
+{
+    bool party_unsure =
+        rec->ratified_from <= b->as_of && rec->ratified_on > b->as_of;
+    if (party_unsure) {
+        s_incomplete(b, "states_parties.total");
+        s_incomplete(b, "signatories.total");
+    }
+    if (rec->ratified_on <= b->as_of && rec->ratified_on >= b->from &&
+        rec->ratified_from < b->from)
+        s_incomplete(b, "states_parties.joined_in_period");
+    if (party_unsure && rec->ratified_from >= b->from)
+        s_incomplete(b, "states_parties.joined_in_period");
+    if (rec->ratified_on > b->as_of && rec->signed_from <= b->as_of &&
+        rec->signed_on > b->as_of)
+        s_incomplete(b, "signatories.total");
+}
+
 static void s_states(build_t *b, json_t *out)
 {
     uint32_t parties[AGG_REGION_COUNT + 1] = {0},
@@ -89,11 +145,12 @@ static void s_states(build_t *b, json_t *out)
             memcpy(&rec, val.mv_data, sizeof rec);
             int r = agg_regions_of(b->regions, code);
             r = r < 0 ? AGG_REGION_COUNT : r;
+            s_state_known(b, &rec);
             if (rec.ratified_on <= b->as_of) {
                 nparties++;
                 parties[r]++;
                 b->npm_total += rec.designated_on <= b->as_of;
-                if (rec.ratified_on >= b->from) {
+                if (rec.ratified_from >= b->from) {
                     json_array_append_new(joined, json_string(code));
                     json_array_append_new(
                         joined_on,
@@ -129,6 +186,18 @@ static json_t *s_set(build_t *b, char kind)
     json_t *array = json_array();
     if (!b->rc)
         b->rc = agg_tab_set_states(b->tx, kind, b->from, b->as_of, array);
+    return array;
+}
+
+/*  s_set() for the figure at 'path', counting facts of 'type': with the
+    vague facts that surely lie in the period, and marked incomplete where
+    one may or may not, or where coverage starts after the period's. */
+static json_t *s_figure(build_t *b, const char *path, char kind,
+                        const char *type)
+{
+    json_t *array = s_set(b, kind);
+    s_vague(b, path, kind, b->from, array);
+    s_coverage(b, path, type, false);
     return array;
 }
 
@@ -241,6 +310,19 @@ static void s_visit_records(build_t *b, json_t *dates, json_t *planned)
     mdb_cursor_close(cur);
 }
 
+/*  Whether 'path' is marked incomplete. */
+static bool s_marked(build_t *b, const char *path)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(b->incomplete, i, v)
+    {
+        if (strcmp(json_string_value(v), path) == 0)
+            return true;
+    }
+    return false;
+}
+
 static void s_visits(build_t *b, json_t *out)
 {
     json_t *places = json_object();
@@ -265,11 +347,22 @@ static void s_visits(build_t *b, json_t *out)
     for (size_t i = 0; b->sum.more_than && i < 3; i++)
         json_array_append_new(more_than, json_string(bounds[i]));
     s_visit_records(b, dates, planned);
+    json_t *completed = s_figure(b, "visits.completed_in_period",
+                                 AGG_SET_COMPLETED, "visit.completed");
+    if (s_marked(b, "visits.completed_in_period")) {
+        /* the places, interviews and dates of the same visits */
+        s_incomplete(b, "visits.places_in_period");
+        s_incomplete(b, "visits.interviews_in_period");
+        s_incomplete(b, "visits.persons_interviewed_in_period");
+        s_incomplete(b, "visits.places_total_in_period");
+        s_incomplete(b, "visits.completed_dates_in_period");
+    }
     json_object_set_new(
         out, "visits",
         json_pack("{s:o,s:o,s:o,s:I,s:I,s:I,s:o,s:o,s:o}",
-                  "completed_in_period", s_set(b, AGG_SET_COMPLETED),
-                  "postponed_in_period", s_set(b, AGG_SET_POSTPONED),
+                  "completed_in_period", completed, "postponed_in_period",
+                  s_figure(b, "visits.postponed_in_period", AGG_SET_POSTPONED,
+                           "visit.postponed"),
                   "places_in_period", places, "interviews_in_period",
                   (json_int_t)interviews, "persons_interviewed_in_period",
                   (json_int_t)persons, "places_total_in_period",
@@ -307,46 +400,110 @@ static json_t *s_items(build_t *b, char kind)
 
 /* ------------------------------------------------------ reports, replies */
 
+/*  Whether the State 'code' has a report whose reply is surely overdue on
+    the as-of day ('*sure'), and whether one may be ('*unsure'): the reply
+    could lie before the coverage of reply.received, or on a day not known.
+    The counter (SUM 'O') already says that one is overdue if every reply
+    was recorded; this looks at that State's reports only. */
+static void s_state_overdue(build_t *b, const char *code, int32_t cover,
+                            bool *sure, bool *unsure)
+{
+    MDB_val key = {3, (void *)code}, val;
+    MDB_cursor *cur;
+    if ((b->rc = mdb_cursor_open(b->tx->txn, b->tx->dbi[AGG_DB_BYSTATE], &cur)))
+        return;
+    int rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+    for (; rc == 0; rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) {
+        agg_report_rec_t p;
+        if (key.mv_size < 4 || memcmp(key.mv_data, code, 3) != 0)
+            break;
+        rc = agg_tab_get(b->tx, AGG_DB_REPORTS, (const char *)key.mv_data + 3,
+                         key.mv_size - 3, &p, sizeof p);
+        if (rc == MDB_NOTFOUND)
+            continue;
+        if (rc)
+            break;
+        if (p.recipient != 's' || p.transmitted_on == AGG_NEVER ||
+            date_add_months(p.transmitted_on, 6) >= b->as_of ||
+            p.received_from <= b->as_of)
+            continue;
+        bool covered = cover == AGG_COVER_ALL || cover <= p.transmitted_from;
+        if (covered && p.received_on > b->as_of)
+            *sure = true;
+        else
+            *unsure = true;
+    }
+    mdb_cursor_close(cur);
+    b->rc = rc == MDB_NOTFOUND ? 0 : rc;
+}
+
 /*  The States with a report to them overdue for a reply on 'as_of'. */
 static json_t *s_overdue(build_t *b)
 {
     json_t *array = json_array();
     char sub[3] = {0, 0, 0};
-    bool found = true;
+    bool found = true, unsure = false;
+    int32_t cover = AGG_COVER_ALL;
+    if (!b->rc)
+        b->rc = agg_known_cover_from(b->tx, "reply.received", &cover);
     while (!b->rc && found) {
         b->rc = agg_tab_sum_next_sub(b->tx, AGG_SUM_OVERDUE, sub, &found);
         if (b->rc || !found)
             break;
         if (s_sum(b, AGG_SUM_OVERDUE, sub, AGG_FIRST_DAY, b->as_of) > 0) {
             char code[4] = {sub[0], sub[1], sub[2], 0};
-            json_array_append_new(array, json_string(code));
+            bool sure = false;
+            s_state_overdue(b, code, cover, &sure, &unsure);
+            if (sure)
+                json_array_append_new(array, json_string(code));
         }
     }
+    if (unsure)
+        s_incomplete(b, "replies.overdue");
     return array;
+}
+
+/*  A cumulative total of 'type' (SUM and VAGUE 'tag') up to as-of. */
+static int64_t s_total(build_t *b, const char *path, char tag, const char *type)
+{
+    s_vague(b, path, tag, INT32_MIN, NULL);
+    s_coverage(b, path, type, true);
+    return s_sum(b, tag, NULL, AGG_FIRST_DAY, b->as_of);
 }
 
 static void s_reports(build_t *b, json_t *out)
 {
-    int64_t transmitted =
-        s_sum(b, AGG_SUM_TRANSMITTED, NULL, AGG_FIRST_DAY, b->as_of);
-    int64_t published =
-        s_sum(b, AGG_SUM_PUBLISHED, NULL, AGG_FIRST_DAY, b->as_of);
+    int64_t transmitted = s_total(b, "reports.transmitted_total",
+                                  AGG_SUM_TRANSMITTED, "report.transmitted");
+    int64_t published = s_total(b, "reports.published_total", AGG_SUM_PUBLISHED,
+                                "report.published");
     json_object_set_new(
         out, "reports",
         json_pack("{s:I,s:o,s:I,s:o}", "transmitted_total",
                   (json_int_t)transmitted, "transmitted_in_period",
-                  s_set(b, AGG_SET_TRANSMITTED), "published_total",
-                  (json_int_t)published, "published_in_period",
-                  s_set(b, AGG_SET_PUBLISHED)));
+                  s_figure(b, "reports.transmitted_in_period",
+                           AGG_SET_TRANSMITTED, "report.transmitted"),
+                  "published_total", (json_int_t)published,
+                  "published_in_period",
+                  s_figure(b, "reports.published_in_period", AGG_SET_PUBLISHED,
+                           "report.published")));
     json_object_set_new(
         out, "replies",
         json_pack("{s:o,s:o,s:o}", "received_in_period",
-                  s_set(b, AGG_SET_RECEIVED), "published_in_period",
-                  s_set(b, AGG_SET_REPLY_PUB), "overdue", s_overdue(b)));
-    json_object_set_new(out, "followup_dialogues_in_period",
-                        json_pack("{s:o,s:o}", "state",
-                                  s_set(b, AGG_SET_DIALOGUE), "npm",
-                                  s_set(b, AGG_SET_DIALOGUE_N)));
+                  s_figure(b, "replies.received_in_period", AGG_SET_RECEIVED,
+                           "reply.received"),
+                  "published_in_period",
+                  s_figure(b, "replies.published_in_period", AGG_SET_REPLY_PUB,
+                           "reply.published"),
+                  "overdue", s_overdue(b)));
+    json_object_set_new(
+        out, "followup_dialogues_in_period",
+        json_pack("{s:o,s:o}", "state",
+                  s_figure(b, "followup_dialogues_in_period.state",
+                           AGG_SET_DIALOGUE, "followup.dialogue"),
+                  "npm",
+                  s_figure(b, "followup_dialogues_in_period.npm",
+                           AGG_SET_DIALOGUE_N, "followup.dialogue")));
 }
 
 /* ------------------------------------------------------------------ NPM */
@@ -458,7 +615,12 @@ int agg_stats_art17_overdue(agg_tx_t *tx, int32_t as_of, json_t *array)
 
 static void s_npm(build_t *b, json_t *out)
 {
-    json_t *designated = s_set(b, AGG_SET_DESIGNATED);
+    json_t *designated = s_figure(b, "npm.designated_in_period",
+                                  AGG_SET_DESIGNATED, "npm.designated");
+    /* the lists as of a day hold every fact before it */
+    s_coverage(b, "npm.art17_list", "art17.", true);
+    s_vague(b, "npm.art17_list", AGG_VAGUE_ART17, INT32_MIN, NULL);
+    s_coverage(b, "npm.art17_overdue_computed", "npm.designated", true);
     json_t *list = json_array(), *overdue = json_array();
     if (!b->rc)
         b->rc = agg_stats_art17_list(b->tx, b->as_of, list);
@@ -549,7 +711,10 @@ static void s_fund(build_t *b, json_t *out)
     s_amounts(b, AGG_SUM_CONTRIB, &contributions);
     int64_t count = s_sum(b, AGG_SUM_GRANTS, NULL, b->from, b->as_of) +
                     (int64_t)b->sum.grants;
-    json_t *states = s_set(b, AGG_SET_GRANT);
+    json_t *states =
+        s_figure(b, "fund.grants_in_period", AGG_SET_GRANT, "fund.grant");
+    s_vague(b, "fund.contributions_in_period", AGG_SUM_CONTRIB, b->from, NULL);
+    s_coverage(b, "fund.contributions_in_period", "fund.contribution", false);
     json_int_t nstates =
         (json_int_t)(json_array_size(states) + b->sum.grant_states);
     json_array_extend(states, b->sum.named);
@@ -568,7 +733,11 @@ static void s_fund(build_t *b, json_t *out)
 json_t *agg_stats_build(agg_tx_t *tx, const agg_regions_t *regions,
                         int32_t as_of, int32_t from, int *rc)
 {
-    build_t b = {.tx = tx, .regions = regions, .as_of = as_of, .from = from};
+    build_t b = {.tx = tx,
+                 .regions = regions,
+                 .as_of = as_of,
+                 .from = from,
+                 .incomplete = json_array()};
     b.sum.named = json_array();
     json_t *out = json_object();
     json_object_set_new(out, "as_of", s_date(as_of));
@@ -584,6 +753,12 @@ json_t *agg_stats_build(agg_tx_t *tx, const agg_regions_t *regions,
     json_object_set_new(out, "sessions_in_period",
                         s_items(&b, AGG_ITEM_SESSION));
     json_decref(b.sum.named);
+    s_coverage(&b, "states_parties.total", "state.ratified", true);
+    s_coverage(&b, "signatories.total", "state.signed", true);
+    if (json_array_size(b.incomplete))
+        json_object_set_new(out, "incomplete", b.incomplete);
+    else
+        json_decref(b.incomplete);
     if (b.rc) {
         json_decref(out);
         *rc = b.rc;

@@ -25,6 +25,11 @@
       AGG_DB_NAMES    kind(1) currency(3)            -> 1 byte
       AGG_DB_SUMMARY  from(4) to(4) seq(8)           -> agg_summary_rec_t
       AGG_DB_ITEMS    kind(1) day(4) sub(8) seq(8)   -> JSON object (text)
+      AGG_DB_VAGUE, AGG_DB_COVER: see agg_known.h
+
+    A date not known to the day (DOMAIN.md, `precision`) is kept as its
+    latest possible day, where a computation needs one, and its earliest
+    (the *_from fields; DATEFMT_UNBOUNDED for "not after").
 
     SUMS are bucketed counters: every add writes three keys, one per level
     (year, month, day), so that the sum over any range of days reads at
@@ -60,6 +65,8 @@ enum {
     AGG_DB_NPM,
     AGG_DB_NAMES,
     AGG_DB_SUMMARY,
+    AGG_DB_VAGUE,
+    AGG_DB_COVER,
     AGG_DB_ITEMS,
     AGG_DB_COUNT
 };
@@ -116,13 +123,20 @@ enum {
 /*  ART17 kinds: on the same day, delisted sorts after listed and wins. */
 enum { AGG_ART17_LISTED = 1, AGG_ART17_DELISTED = 2 };
 
-/*  One State's facts: the earliest date of each (AGG_NEVER: none). */
+/*  One State's facts: the earliest date of each (AGG_NEVER: none), as its
+    latest possible day, and the earliest day that date may stand for. */
 typedef struct {
     int32_t signed_on;
     int32_t ratified_on;
     int32_t designated_on; /* first npm.designated */
     char instrument;       /* 'r'atification, 'a'ccession, 's'uccession */
+    int32_t signed_from, ratified_from, designated_from;
 } agg_state_rec_t;
+
+/*  A State record with no facts. */
+#define AGG_STATE_REC_NONE                                                     \
+    ((agg_state_rec_t){AGG_NEVER, AGG_NEVER, AGG_NEVER, 0, AGG_NEVER,          \
+                       AGG_NEVER, AGG_NEVER})
 
 /*  One report: who it went to and the first date of each step. */
 typedef struct {
@@ -132,6 +146,9 @@ typedef struct {
     char visit_id[AGG_ID_MAX + 1];
     char symbol[AGG_ID_MAX + 1];       /* of the first publication */
     char reply_symbol[AGG_ID_MAX + 1]; /* of the reply's */
+    /* the earliest day each date may stand for (= the date if exact) */
+    int32_t transmitted_from, published_from, received_from,
+        reply_published_from;
 } agg_report_rec_t;
 
 /*  One visit: the first date of each step. */

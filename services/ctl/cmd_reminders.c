@@ -95,14 +95,29 @@ typedef enum { LIST_OPEN, LIST_ISSUED, LIST_DUE } list_t;
 
 static const char *const s_members[] = {"reminders", "issued", "due"};
 
+/*  One open deadline: its opening day at its precision, its due day as
+    an upper bound ("by ...") when computed from an imprecise day, and no
+    days late when its status is unknown. */
+static void s_print_open(const json_t *row)
+{
+    char opened[DATEFMT_MAX], due[DATEFMT_MAX], late[24] = "-";
+    ctl_date(row, "opened_on", opened);
+    snprintf(due, sizeof due, "%s%s",
+             json_is_true(json_object_get(row, "due_upper_bound")) ? "by " : "",
+             s_str(row, "due_on"));
+    if (strcmp(s_str(row, "stage"), "unknown") != 0)
+        snprintf(
+            late, sizeof late, "%lld",
+            (long long)json_integer_value(json_object_get(row, "days_late")));
+    printf("%-21s %-5s %-22s %-10s  %-10s  %-8s  %5s\n", s_str(row, "rule"),
+           s_str(row, "state"), s_str(row, "subject"), opened, due,
+           s_str(row, "stage"), late);
+}
+
 static void s_print_row(const json_t *row, list_t list)
 {
     if (list == LIST_OPEN)
-        printf(
-            "%-21s %-5s %-22s %-10s  %-10s  %-8s  %5lld\n", s_str(row, "rule"),
-            s_str(row, "state"), s_str(row, "subject"), s_str(row, "opened_on"),
-            s_str(row, "due_on"), s_str(row, "stage"),
-            (long long)json_integer_value(json_object_get(row, "days_late")));
+        s_print_open(row);
     else
         printf("%-10s  %-21s %-5s %-22s %-8s  %s\n",
                s_str(row, list == LIST_DUE ? "next_on" : "issued_on"),

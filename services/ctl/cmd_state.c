@@ -66,20 +66,25 @@ static const char *s_str(const json_t *obj, const char *key)
 static void s_print_head(const json_t *s)
 {
     const json_t *npm = json_object_get(s, "npm");
+    char d1[DATEFMT_MAX], d2[DATEFMT_MAX];
     printf("%s  %s  (%s)  as of %s\n", s_str(s, "state"), s_str(s, "name"),
            s_str(s, "region"), s_str(s, "as_of"));
     printf("  status            %s\n", s_str(s, "status"));
-    printf("  signed            %s\n", s_str(s, "signed_on"));
+    printf("  signed            %s\n", ctl_date(s, "signed_on", d1));
     printf("  party since       %s (%s), in force %s\n",
-           s_str(s, "party_since"), s_str(s, "instrument"),
+           ctl_date(s, "party_since", d1), s_str(s, "instrument"),
            s_str(s, "entry_into_force"));
-    printf("  NPM due           %s (art. 24 Part IV: %lld years)%s\n",
+    printf("  NPM due           %s%s (art. 24 Part IV: %lld years)%s\n",
            s_str(npm, "due"),
+           json_is_true(json_object_get(npm, "due_upper_bound"))
+               ? " at the latest"
+               : "",
            (long long)json_integer_value(
                json_object_get(npm, "art24_part_iv_years")),
            json_is_true(json_object_get(npm, "overdue")) ? "  OVERDUE" : "");
-    printf("  NPM designated    %s  %s%s%s\n", s_str(npm, "designated_on"),
-           s_str(npm, "body"), json_object_get(npm, "model") ? ", " : "",
+    printf("  NPM designated    %s  %s%s%s\n",
+           ctl_date(npm, "designated_on", d2), s_str(npm, "body"),
+           json_object_get(npm, "model") ? ", " : "",
            json_object_get(npm, "model") ? s_str(npm, "model") : "");
     printf("  art. 17 list      %s\n",
            json_is_true(json_object_get(npm, "on_art17_list")) ? "listed"
@@ -102,13 +107,20 @@ static void s_print_lists(const json_t *s)
     printf("  reports\n");
     json_array_foreach(json_object_get(s, "reports"), i, v)
     {
-        printf("    %-24s to %-5s transmitted %s, reply due %s, received %s%s, "
-               "published %s %s, reply published %s %s\n",
+        char sent[DATEFMT_MAX], got[DATEFMT_MAX];
+        const char *status = s_str(v, "reply_status");
+        printf("    %-24s to %-5s transmitted %s, reply due %s%s, received "
+               "%s%s, published %s %s, reply published %s %s\n",
                s_str(v, "report_id"), s_str(v, "recipient"),
-               s_str(v, "transmitted_on"), s_str(v, "reply_due"),
-               s_str(v, "reply_received_on"),
+               ctl_date(v, "transmitted_on", sent), s_str(v, "reply_due"),
+               json_is_true(json_object_get(v, "reply_due_upper_bound"))
+                   ? " at the latest"
+                   : "",
+               ctl_date(v, "reply_received_on", got),
                json_is_true(json_object_get(v, "reply_overdue")) ? " OVERDUE"
-                                                                 : "",
+               : strcmp(status, "unknown") == 0 ? " (not known whether "
+                                                  "answered)"
+                                                : "",
                s_str(v, "published_on"), s_str(v, "symbol"),
                s_str(v, "reply_published_on"), s_str(v, "reply_symbol"));
     }
@@ -130,8 +142,12 @@ static void s_print_reminders(const json_t *s)
     const json_t *v;
     json_array_foreach(list, i, v)
     {
-        printf("    %-21s %-22s due %s  %s\n", s_str(v, "rule"),
-               s_str(v, "subject"), s_str(v, "due_on"), s_str(v, "stage"));
+        printf("    %-21s %-22s due %s%s  %s\n", s_str(v, "rule"),
+               s_str(v, "subject"), s_str(v, "due_on"),
+               json_is_true(json_object_get(v, "due_upper_bound"))
+                   ? " at the latest"
+                   : "",
+               s_str(v, "stage"));
     }
 }
 

@@ -5,6 +5,7 @@
     the service answers it.  art17 prints the SPT's art. 17 list beside
     the list computed from the NPM deadlines, differences marked. */
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,28 +121,69 @@ static long long s_size(const json_t *root, const char *a, const char *b)
     return (long long)json_array_size(s_get(root, a, b));
 }
 
+/*  Whether the figure at "a.b" ('b' NULL: "a") is marked incomplete. */
+static bool s_incomplete(const json_t *r, const char *a, const char *b)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s%s%s", a, b ? "." : "", b ? b : "");
+    size_t i;
+    const json_t *v;
+    json_array_foreach(json_object_get(r, "incomplete"), i, v)
+    {
+        if (strcmp(json_string_value(v), path) == 0)
+            return true;
+    }
+    return false;
+}
+
+/*  A line for the list at "a.b": its size and codes, or, when the figure
+    is incomplete, "not recorded" and the States recorded. */
+static void s_fig(const json_t *r, const char *label, const char *a,
+                  const char *b)
+{
+    if (!s_incomplete(r, a, b)) {
+        s_line(label, s_size(r, a, b), s_get(r, a, b));
+        return;
+    }
+    printf("%-28s %5s   not recorded", label, "-");
+    if (json_array_size(s_get(r, a, b))) {
+        fputs(" (recorded: ", stdout);
+        s_codes(s_get(r, a, b));
+        putchar(')');
+    }
+    putchar('\n');
+}
+
+/*  A number, or "not recorded" when the figure is incomplete. */
+static void s_count(const json_t *r, const char *label, long long n,
+                    const char *a, const char *b)
+{
+    if (s_incomplete(r, a, b))
+        printf("%-28s %5s   not recorded", label, "-");
+    else
+        printf("%-28s %5lld", label, n);
+}
+
 static void s_print_parties(const json_t *r)
 {
-    printf("%-28s %5lld   ", "States parties",
-           s_int(r, "states_parties", "total"));
+    s_count(r, "States parties", s_int(r, "states_parties", "total"),
+            "states_parties", "total");
+    fputs("   ", stdout);
     s_pairs(s_get(r, "states_parties", "by_region"));
     putchar('\n');
-    s_line("  joined in the period",
-           s_size(r, "states_parties", "joined_in_period"),
-           s_get(r, "states_parties", "joined_in_period"));
-    printf("%-28s %5lld   ", "Signatories", s_int(r, "signatories", "total"));
+    s_fig(r, "  joined in the period", "states_parties", "joined_in_period");
+    s_count(r, "Signatories", s_int(r, "signatories", "total"), "signatories",
+            "total");
+    fputs("   ", stdout);
     s_pairs(s_get(r, "signatories", "by_region"));
     putchar('\n');
-    s_line("  signatories", s_size(r, "signatories", "states"),
-           s_get(r, "signatories", "states"));
+    s_fig(r, "  signatories", "signatories", "states");
 }
 
 static void s_print_visits(const json_t *r)
 {
-    s_line("Visits completed", s_size(r, "visits", "completed_in_period"),
-           s_get(r, "visits", "completed_in_period"));
-    s_line("Visits postponed", s_size(r, "visits", "postponed_in_period"),
-           s_get(r, "visits", "postponed_in_period"));
+    s_fig(r, "Visits completed", "visits", "completed_in_period");
+    s_fig(r, "Visits postponed", "visits", "postponed_in_period");
     long long places = 0;
     const char *k;
     const json_t *v;
@@ -149,44 +191,47 @@ static void s_print_visits(const json_t *r)
     {
         places += (long long)json_integer_value(v);
     }
-    printf("%-28s %5lld   ", "Places visited", places);
+    s_count(r, "Places visited", places, "visits", "places_in_period");
+    fputs("   ", stdout);
     s_pairs(s_get(r, "visits", "places_in_period"));
-    printf("\n%-28s %5lld\n", "Interviews",
-           s_int(r, "visits", "interviews_in_period"));
+    putchar('\n');
+    s_count(r, "Interviews", s_int(r, "visits", "interviews_in_period"),
+            "visits", "interviews_in_period");
+    putchar('\n');
 }
 
 static void s_print_reports(const json_t *r)
 {
-    printf("%-28s %5lld   in the period: ", "Reports transmitted (total)",
-           s_int(r, "reports", "transmitted_total"));
+    s_count(r, "Reports transmitted (total)",
+            s_int(r, "reports", "transmitted_total"), "reports",
+            "transmitted_total");
+    fputs("   in the period: ", stdout);
+    if (s_incomplete(r, "reports", "transmitted_in_period"))
+        fputs("not recorded; recorded: ", stdout);
     s_codes(s_get(r, "reports", "transmitted_in_period"));
-    printf("\n%-28s %5lld   in the period: ", "Reports published (total)",
-           s_int(r, "reports", "published_total"));
+    putchar('\n');
+    s_count(r, "Reports published (total)",
+            s_int(r, "reports", "published_total"), "reports",
+            "published_total");
+    fputs("   in the period: ", stdout);
+    if (s_incomplete(r, "reports", "published_in_period"))
+        fputs("not recorded; recorded: ", stdout);
     s_codes(s_get(r, "reports", "published_in_period"));
     putchar('\n');
-    s_line("Replies received", s_size(r, "replies", "received_in_period"),
-           s_get(r, "replies", "received_in_period"));
-    s_line("Replies published", s_size(r, "replies", "published_in_period"),
-           s_get(r, "replies", "published_in_period"));
-    s_line("Replies overdue (as of)", s_size(r, "replies", "overdue"),
-           s_get(r, "replies", "overdue"));
-    s_line("Follow-up dialogues, States",
-           s_size(r, "followup_dialogues_in_period", "state"),
-           s_get(r, "followup_dialogues_in_period", "state"));
-    s_line("Follow-up dialogues, NPMs",
-           s_size(r, "followup_dialogues_in_period", "npm"),
-           s_get(r, "followup_dialogues_in_period", "npm"));
+    s_fig(r, "Replies received", "replies", "received_in_period");
+    s_fig(r, "Replies published", "replies", "published_in_period");
+    s_fig(r, "Replies overdue (as of)", "replies", "overdue");
+    s_fig(r, "Follow-up dialogues, States", "followup_dialogues_in_period",
+          "state");
+    s_fig(r, "Follow-up dialogues, NPMs", "followup_dialogues_in_period",
+          "npm");
 }
 
 static void s_print_npm_fund(const json_t *r)
 {
-    s_line("NPMs designated", s_size(r, "npm", "designated_in_period"),
-           s_get(r, "npm", "designated_in_period"));
-    s_line("Art. 17 list (SPT)", s_size(r, "npm", "art17_list"),
-           s_get(r, "npm", "art17_list"));
-    s_line("Art. 17 overdue (computed)",
-           s_size(r, "npm", "art17_overdue_computed"),
-           s_get(r, "npm", "art17_overdue_computed"));
+    s_fig(r, "NPMs designated", "npm", "designated_in_period");
+    s_fig(r, "Art. 17 list (SPT)", "npm", "art17_list");
+    s_fig(r, "Art. 17 overdue (computed)", "npm", "art17_overdue_computed");
     const json_t *grants = s_get(r, "fund", "grants_in_period");
     printf("%-28s %5lld   to %lld States: ", "Special Fund grants",
            s_int(grants, "count", NULL), s_int(grants, "states", NULL));
@@ -235,6 +280,12 @@ int cmd_stats(ctl_t *ctl, int argc, char **argv)
     return 0;
 }
 
+static const char *s_str_or_dash(const json_t *obj, const char *key)
+{
+    const char *v = json_string_value(json_object_get(obj, key));
+    return v && *v ? v : "-";
+}
+
 static void s_print_art17(const json_t *r)
 {
     printf("Art. 17 as of %s: %zu on the SPT's list, %zu overdue by the "
@@ -242,6 +293,9 @@ static void s_print_art17(const json_t *r)
            json_string_value(json_object_get(r, "as_of")),
            json_array_size(json_object_get(r, "art17_list")),
            json_array_size(json_object_get(r, "art17_overdue_computed")));
+    if (json_array_size(json_object_get(r, "incomplete")))
+        printf("The SPT's list on this day is not fully recorded: a listing "
+               "or delisting date is not known to the day.\n\n");
     printf("  %-5s %-34s %-8s %-8s %-10s  %s\n", "STATE", "NAME", "SPT",
            "COMPUTED", "NPM DUE", "DIFFERENCE");
     size_t i;
@@ -251,14 +305,19 @@ static void s_print_art17(const json_t *r)
         const char *diff =
             json_string_value(json_object_get(row, "difference"));
         const char *name = json_string_value(json_object_get(row, "name"));
-        const char *due = json_string_value(json_object_get(row, "npm_due"));
+        char due[DATEFMT_MAX];
+        snprintf(due, sizeof due, "%s%s",
+                 json_is_true(json_object_get(row, "npm_due_upper_bound"))
+                     ? "by "
+                     : "",
+                 s_str_or_dash(row, "npm_due"));
         printf(
             "%c %-5s %-34.34s %-8s %-8s %-10s  %s\n", diff ? '*' : ' ',
             json_string_value(json_object_get(row, "state")), name ? name : "-",
             json_is_true(json_object_get(row, "on_spt_list")) ? "listed" : "-",
             json_is_true(json_object_get(row, "overdue_computed")) ? "overdue"
                                                                    : "-",
-            due ? due : "-",
+            due,
             !diff ? ""
             : strcmp(diff, "spt_list_only") == 0
                 ? "on the SPT's list only"

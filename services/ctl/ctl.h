@@ -9,6 +9,7 @@
 
 #include "cfg.h"
 #include "codes.h"
+#include "datefmt.h"
 
 /*  What every command gets: settings and a ZeroMQ context. */
 typedef struct {
@@ -56,6 +57,11 @@ json_t *ctl_query(ctl_t *ctl, const char *endpoint, json_t *request,
 /*  Prints 'value' as JSON on one line of its own, dumped with 'flags'
     (jansson's: JSON_COMPACT, JSON_INDENT(2), JSON_SORT_KEYS...). */
 void ctl_print_json(const json_t *value, size_t flags);
+
+/*  The date at 'key' of 'obj' at its precision (the 'key'_precision
+    beside it, day when absent): "2024-05-03", "2024-05", "2024",
+    "by 2024-12-31"; "-" when there is none.  Returns 'out'. */
+const char *ctl_date(const json_t *obj, const char *key, char out[DATEFMT_MAX]);
 
 /*  Prints one event ('data' packed) as a table row or a JSON line. */
 void ctl_print_event(const ctl_t *ctl, const unsigned char *data,

@@ -6,6 +6,7 @@
 #include <zmq.h>
 
 #include "ctl.h"
+#include "date.h"
 #include "event.h"
 #include "log.h"
 #include "query.h"
@@ -175,6 +176,23 @@ json_t *ctl_query(ctl_t *ctl, const char *endpoint, json_t *request,
         return NULL;
     }
     return reply;
+}
+
+const char *ctl_date(const json_t *obj, const char *key, char out[DATEFMT_MAX])
+{
+    int32_t day;
+    const char *text = json_string_value(json_object_get(obj, key));
+    if (!text || !date_parse(text, &day)) {
+        snprintf(out, DATEFMT_MAX, "%s", text && *text ? text : "-");
+        return out;
+    }
+    char name[64];
+    snprintf(name, sizeof name, "%s_precision", key);
+    int precision =
+        datefmt_precision_parse(json_string_value(json_object_get(obj, name)));
+    datefmt_format(day, precision < 0 ? DATEFMT_DAY : precision, DATEFMT_ISO,
+                   out);
+    return out;
 }
 
 void ctl_print_json(const json_t *value, size_t flags)

@@ -90,6 +90,11 @@ long long render_member_count(render_t *r, const json_t *obj, const char *path,
     list of alpha-3 codes. */
 const json_t *render_states(render_t *r, const char *path);
 
+/*  Writes 'day' at 'precision' (datefmt.h): "31 December 2025", "May
+    2024", "2024", "by 31 December 2024"; in Chinese "2025年12月31日",
+    "2024年5月", "2024年", "不晚于2024年12月31日". */
+void render_put_date(render_t *r, int32_t day, int precision);
+
 /* ------------------------------------------------------------------ */
 /*  report_put.c: names, lists, numbers, money and dates, each written in
     the rendering's language. */
@@ -136,8 +141,8 @@ void render_put_as_at(render_t *r, bool lead);
 void render_put_money(render_t *r, const char *path, const char *currency,
                       const json_t *amount);
 
-/*  Writes 'day': "31 December 2025" or "2025年12月31日". */
-void render_put_date(render_t *r, int32_t day);
+/*  Writes 'day', known to the day: "31 December 2025", "2025年12月31日". */
+void render_put_day(render_t *r, int32_t day);
 
 /*  Writes the days 'from' to 'to' as UN texts do: "27 January–7 February
     2025", "10–14 November 2025", "2025年1月27日至2月7日",

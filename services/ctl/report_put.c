@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "datefmt.h"
 #include "report_int.h"
 
 #define NAME_MAX_LEN 160
@@ -26,10 +27,6 @@ static const char *const s_with_article[] = {
     "ARE", "BHS", "CAF", "COD", "COG", "COM", "DOM", "GBR",
     "GMB", "KOR", "LAO", "MDA", "MDV", "MHL", "NER", "PHL",
     "PRK", "PSE", "RUS", "SDN", "SLB", "SYR", "TZA", "USA"};
-
-static const char *const s_month_en[] = {
-    "January", "February", "March",     "April",   "May",      "June",
-    "July",    "August",   "September", "October", "November", "December"};
 
 static const char *const s_small_en[] = {"no",    "one",  "two", "three",
                                          "four",  "five", "six", "seven",
@@ -314,14 +311,16 @@ size_t render_put_sums(render_t *r, const char *path)
     return n;
 }
 
-void render_put_date(render_t *r, int32_t day)
+void render_put_day(render_t *r, int32_t day)
 {
-    int y, m, d;
-    date_to_ymd(day, &y, &m, &d);
-    if (r->zh)
-        render_put(r, "%d年%d月%d日", y, m, d);
-    else
-        render_put(r, "%d %s %d", d, s_month_en[m - 1], y);
+    render_put_date(r, day, DATEFMT_DAY);
+}
+
+void render_put_date(render_t *r, int32_t day, int precision)
+{
+    char text[DATEFMT_MAX];
+    datefmt_format(day, precision, r->zh ? DATEFMT_ZH : DATEFMT_EN, text);
+    render_put(r, "%s", text);
 }
 
 void render_put_period(render_t *r)
@@ -330,14 +329,14 @@ void render_put_period(render_t *r)
     date_to_ymd(r->from, &y1, &m1, &d1);
     date_to_ymd(r->to, &y2, &m2, &d2);
     if (y1 != y2) {
-        render_put_date(r, r->from);
+        render_put_day(r, r->from);
         render_put(r, "%s", r->zh ? "至" : " to ");
-        render_put_date(r, r->to);
+        render_put_day(r, r->to);
     } else if (r->zh) {
         render_put(r, "%d年%d月%d日至%d月%d日", y1, m1, d1, m2, d2);
     } else {
-        render_put(r, "%d %s to %d %s %d", d1, s_month_en[m1 - 1], d2,
-                   s_month_en[m2 - 1], y2);
+        render_put(r, "%d %s to %d %s %d", d1, datefmt_month_en(m1), d2,
+                   datefmt_month_en(m2), y2);
     }
 }
 
@@ -358,7 +357,7 @@ void render_put_when(render_t *r, bool lead)
 void render_put_as_at(render_t *r, bool lead)
 {
     render_put(r, "%s", r->zh ? "截至" : lead ? "As at " : "as at ");
-    render_put_date(r, r->as_of);
+    render_put_day(r, r->as_of);
 }
 
 void render_put_things(render_t *r, long long n, bool words, const char *one,
@@ -377,9 +376,9 @@ void render_put_range(render_t *r, int32_t from, int32_t to, bool year)
     date_to_ymd(from, &y1, &m1, &d1);
     date_to_ymd(to, &y2, &m2, &d2);
     if (y1 != y2) {
-        render_put_date(r, from);
+        render_put_day(r, from);
         render_put(r, "%s", r->zh ? "至" : "–");
-        render_put_date(r, to);
+        render_put_day(r, to);
         return;
     }
     if (r->zh) {
@@ -392,10 +391,10 @@ void render_put_range(render_t *r, int32_t from, int32_t to, bool year)
         return;
     }
     if (m1 == m2)
-        render_put(r, "%d–%d %s", d1, d2, s_month_en[m2 - 1]);
+        render_put(r, "%d–%d %s", d1, d2, datefmt_month_en(m2));
     else
-        render_put(r, "%d %s–%d %s", d1, s_month_en[m1 - 1], d2,
-                   s_month_en[m2 - 1]);
+        render_put(r, "%d %s–%d %s", d1, datefmt_month_en(m1), d2,
+                   datefmt_month_en(m2));
     if (year)
         render_put(r, " %d", y2);
 }

@@ -185,7 +185,7 @@ static void s_put_joined(render_t *r, const json_t *joined_on)
             render_put(r, "%s", i ? "，" : "");
             render_put_state(r, items[i].code);
             render_put(r, "于");
-            render_put_date(r, items[i].day);
+            render_put_day(r, items[i].day);
             render_put(r, "%s%s", verb, i ? "" : "《任择议定书》");
             if (i + 1 == n)
                 render_put(r, "。");
@@ -199,7 +199,7 @@ static void s_put_joined(render_t *r, const json_t *joined_on)
         else if (!same)
             render_put(r, " %s it", verb);
         render_put(r, " on ");
-        render_put_date(r, items[i].day);
+        render_put_day(r, items[i].day);
         if (i + 1 == n)
             render_put(r, ".");
     }
@@ -802,14 +802,17 @@ static void s_reports_zh(render_t *r, long long sent, const json_t *sent_now,
                          long long published, const json_t *published_now)
 {
     render_put(r, "### B. 查访报告\n\n");
-    if (render_not_recorded(r, "reports.transmitted_total",
-                            "number of visit reports transmitted",
-                            "小组委员会向缔约国转交的查访报告数目", true))
+    if (render_incomplete(r, "reports.transmitted_total")) {
+        render_put_as_at(r, true);
+        render_put(r, "向缔约国转交的查访报告数量没有记录。\n\n");
         return;
+    }
     render_put_as_at(r, true);
     render_put(r, "，小组委员会向缔约国转交了%s份查访报告",
                render_num(sent).text);
-    if (json_array_size(sent_now)) {
+    if (render_incomplete(r, "reports.transmitted_in_period")) {
+        render_put(r, "；本报告所述期间转交的查访报告没有完整记录");
+    } else if (json_array_size(sent_now)) {
         render_put(r, "，其中包括在报告所述期间向");
         render_put_states(r, sent_now, false);
         render_put(r, "转交的%s份查访报告",
@@ -837,15 +840,21 @@ static void s_reports_en(render_t *r, long long sent, const json_t *sent_now,
                          long long published, const json_t *published_now)
 {
     render_put(r, "### B. Visit reports\n\n");
-    if (render_not_recorded(r, "reports.transmitted_total",
-                            "number of visit reports transmitted",
-                            "小组委员会向缔约国转交的查访报告数目", true))
+    if (render_incomplete(r, "reports.transmitted_total")) {
+        render_put(r, "The number of visit reports transmitted to States "
+                      "parties ");
+        render_put_as_at(r, false);
+        render_put(r, " is not recorded.\n\n");
         return;
+    }
     render_put_as_at(r, true);
     render_put(r, ", the Subcommittee had transmitted ");
     render_put_things(r, sent, true, "visit report", "visit reports");
     render_put(r, " to States parties");
-    if (json_array_size(sent_now)) {
+    if (render_incomplete(r, "reports.transmitted_in_period")) {
+        render_put(r, "; the reports transmitted during the reporting period "
+                      "are not recorded");
+    } else if (json_array_size(sent_now)) {
         render_put(r, ", including ");
         render_put_count(r, (long long)json_array_size(sent_now), true);
         render_put(r, " transmitted during the reporting period, to ");
@@ -905,13 +914,11 @@ static void s_replies_zh(render_t *r, const json_t *in, const json_t *out,
                          const json_t *state, const json_t *npm)
 {
     size_t n = json_array_size(in);
-    render_put(r, "### C. 各国对查访报告的回应和后续对话\n\n");
-    if (render_not_recorded(r, "replies.received_in_period",
-                            "replies to visit reports received",
-                            "小组委员会收到的答复", false))
-        return;
-    render_put(r, "在本报告所述期间，小组委员会");
-    if (n) {
+    render_put(r, "### C. 各国对查访报告的回应和后续对话\n\n在本报告所述期间，"
+                  "小组委员会");
+    if (render_incomplete(r, "replies.received_in_period")) {
+        render_put(r, "收到的答复没有记录。");
+    } else if (n) {
         render_put(r, "收到了");
         render_put_states(r, in, false);
         if (n <= 10)
@@ -929,7 +936,9 @@ static void s_replies_zh(render_t *r, const json_t *in, const json_t *out,
     render_put(r, "\n\n");
     render_put_when(r, true);
     render_put(r, "，");
-    if (json_array_size(state)) {
+    if (render_incomplete(r, "followup_dialogues_in_period.state")) {
+        render_put(r, "与缔约国举行的后续对话没有记录。\n\n");
+    } else if (json_array_size(state)) {
         render_put(r, "与");
         render_put_states(r, state, false);
         render_put(r, "举行了后续对话。\n\n");
@@ -949,17 +958,19 @@ static void s_replies_en(render_t *r, const json_t *in, const json_t *out,
 {
     size_t n = json_array_size(in);
     render_put(r, "### C. Replies to visit reports and follow-up dialogue\n\n");
-    if (render_not_recorded(r, "replies.received_in_period",
-                            "number of replies to visit reports received",
-                            "小组委员会收到的答复", false))
-        return;
-    render_put(r, "During the reporting period, the Subcommittee received ");
-    render_put_things(r, (long long)n, true, "reply", "replies");
-    if (n) {
-        render_put(r, ", from ");
-        render_put_states(r, in, false);
+    if (render_incomplete(r, "replies.received_in_period")) {
+        render_put(r, "The replies received during the reporting period are "
+                      "not recorded.");
+    } else {
+        render_put(r, "During the reporting period, the Subcommittee "
+                      "received ");
+        render_put_things(r, (long long)n, true, "reply", "replies");
+        if (n) {
+            render_put(r, ", from ");
+            render_put_states(r, in, false);
+        }
+        render_put(r, ".");
     }
-    render_put(r, ".");
     if (json_array_size(out)) {
         render_put(r, " At the request of the States parties concerned, the "
                       "replies of ");
@@ -967,7 +978,11 @@ static void s_replies_en(render_t *r, const json_t *in, const json_t *out,
         render_put(r, " were made public.");
     }
     render_put(r, "\n\n");
-    if (json_array_size(state)) {
+    if (render_incomplete(r, "followup_dialogues_in_period.state")) {
+        render_put(r, "Follow-up dialogues with States parties held ");
+        render_put_when(r, false);
+        render_put(r, " are not recorded");
+    } else if (json_array_size(state)) {
         render_put_when(r, true);
         render_put(r, ", follow-up dialogues were held with ");
         render_put_states(r, state, false);

@@ -65,9 +65,12 @@ static int s_on_due(void *arg, MDB_txn *txn, const rem_deadline_t *d)
                        .issued_on = s->today};
     memcpy(f->subject, d->subject, sizeof f->subject);
     memcpy(f->state, d->state, sizeof f->state);
+    /* an unknown deadline (its closing fact could be unrecorded) never
+       fires: it moves on past each occurrence silently */
     bool fire = occ.stage != REM_STAGE_PENDING &&
                 !rem_proj_has_fired(s->kv, txn, d->rule, d->subject, occ.stage,
-                                    occ.day);
+                                    occ.day) &&
+                !rem_proj_unknown(s->kv, txn, d);
     s->to_fire[s->count] = fire;
     s->done[s->count] = !fire;
     s->nfire += fire;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "datefmt.h"
 
 static const char *const s_dbs[REM_DB_COUNT] = {"facts", "deadlines", "by_day",
                                                 "fired", "staged"};
@@ -23,12 +24,14 @@ typedef struct {
     char state[4];
     uint8_t recipient; /* R: 1 state, 2 npm */
     uint8_t unused[3];
+    int32_t opened_from; /* the earliest day 'opened' may stand for */
 } fact_t;
 
 /*  A deadlines value. */
 typedef struct {
     int32_t opened, due, closed, next;
     char state[4];
+    int32_t opened_from; /* the earliest day 'opened' may stand for */
 } deadline_rec_t;
 
 /*  A fired value. */
@@ -310,10 +313,11 @@ static int s_set_deadline(const ctx_t *c, rem_rule_t rule, const char *subject,
     in step: a closed deadline leaves the index; a new due day puts it
     back at its first occurrence; an unchanged one stays where it is. */
 static int s_put_deadline(const ctx_t *c, rem_rule_t rule, const char *subject,
-                          const char *state, int32_t opened, int32_t due,
-                          int32_t closed)
+                          const fact_t *f, int32_t due, int32_t closed)
 {
-    deadline_rec_t old, rec = {opened, due, closed, REM_NEVER, {0}};
+    const char *state = f->state;
+    deadline_rec_t old,
+        rec = {f->opened, due, closed, REM_NEVER, {0}, f->opened_from};
     s_copy_state(rec.state, state);
     bool have = !c->new_subject && s_get_deadline(c, rule, subject, &old);
     bool open = closed == REM_NEVER;
@@ -349,6 +353,7 @@ static bool s_get_fact(const ctx_t *c, char kind, const char *id, fact_t *f)
     }
     memset(f, 0, sizeof *f);
     f->opened = f->start = f->closed = f->published = REM_NEVER;
+    f->opened_from = REM_NEVER;
     return false;
 }
 
@@ -376,10 +381,10 @@ static int s_sync_report(const ctx_t *c, const char *id, const fact_t *f)
         return 0; /* a closing fact seen first: wait for the opening */
     rem_rule_t rule =
         f->recipient == 2 ? REM_RULE_NPM_REPLY : REM_RULE_STATE_REPLY;
-    int rc = s_put_deadline(c, rule, id, f->state, f->opened,
-                            rem_reply_due(c->cfg, f->opened), f->closed);
+    int rc = s_put_deadline(c, rule, id, f, rem_reply_due(c->cfg, f->opened),
+                            f->closed);
     if (!rc && f->recipient == 1)
-        rc = s_put_deadline(c, REM_RULE_PUBLICATION, id, f->state, f->opened,
+        rc = s_put_deadline(c, REM_RULE_PUBLICATION, id, f,
                             rem_publication_due(c->cfg, f->opened, 0),
                             f->published);
     return rc;
@@ -391,15 +396,14 @@ static int s_sync_state(const ctx_t *c, const char *id, const fact_t *f)
         return 0;
     int32_t due =
         rem_designation_due(c->cfg, f->opened, f->art24_base + f->art24_ext);
-    return s_put_deadline(c, REM_RULE_NPM_DESIGNATION, id, id, f->opened, due,
-                          f->closed);
+    return s_put_deadline(c, REM_RULE_NPM_DESIGNATION, id, f, due, f->closed);
 }
 
 static int s_sync_visit(const ctx_t *c, const char *id, const fact_t *f)
 {
     if (f->opened == REM_NEVER || f->start == REM_NEVER)
         return 0;
-    return s_put_deadline(c, REM_RULE_VISIT, id, f->state, f->opened,
+    return s_put_deadline(c, REM_RULE_VISIT, id, f,
                           rem_visit_due(c->cfg, f->start), f->closed);
 }
 
@@ -415,6 +419,7 @@ static int s_on_report(ctx_t *c, const event_t *e, int32_t day)
         if (f.opened != REM_NEVER)
             return 0; /* the first transmission counts */
         f.opened = day;
+        f.opened_from = datefmt_earliest(day, (int)e->precision);
         f.recipient =
             strcmp(e->report_transmitted->recipient, "npm") == 0 ? 2 : 1;
         s_copy_state(f.state, e->state);
@@ -440,6 +445,9 @@ static int s_on_state(ctx_t *c, const event_t *e, int32_t day)
     c->new_subject = !s_get_fact(c, 'S', e->state, &f);
     s_copy_state(f.state, e->state);
     if (e->body_case == OPCAT__V1__ENVELOPE__BODY_STATE_RATIFIED) {
+        int32_t from = datefmt_earliest(day, (int)e->precision);
+        if (day < f.opened || (day == f.opened && from > f.opened_from))
+            f.opened_from = from;
         f.opened = s_min(f.opened, day);
     } else if (e->body_case == OPCAT__V1__ENVELOPE__BODY_NPM_DESIGNATED) {
         f.closed = s_min(f.closed, day);
@@ -465,7 +473,7 @@ static int s_on_visit(ctx_t *c, const event_t *e, int32_t day)
         c->new_subject = !s_get_fact(c, 'V', id, &f);
         int32_t start;
         if (f.opened == REM_NEVER)
-            f.opened = day;
+            f.opened = f.opened_from = day;
         if (date_parse(e->visit_planned->start, &start))
             f.start = start; /* a later plan moves the visit */
         s_copy_state(f.state, e->state);
@@ -497,6 +505,72 @@ static int s_on_reminder(const ctx_t *c, const event_t *e, int32_t day)
     return rem_proj_mark_fired(c->kv, c->cfg, c->txn, &f);
 }
 
+/*  A dataset.coverage event: per type prefix, the earliest `from` given,
+    as a fact of kind 'C'. */
+static int s_on_coverage(const ctx_t *c, const event_t *e)
+{
+    const Opcat__V1__DatasetCoverage *b = e->dataset_coverage;
+    int32_t from;
+    if (!date_parse(b->from, &from))
+        return 0;
+    for (size_t i = 0; i < b->n_types; i++) {
+        fact_t f;
+        if (s_get_fact(c, 'C', b->types[i], &f) && f.opened <= from)
+            continue;
+        f.opened = from;
+        int rc = s_set_fact(c, 'C', b->types[i], &f);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/*  The event type whose fact closes a deadline of 'rule'. */
+static const char *s_closing_type(rem_rule_t rule)
+{
+    switch (rule) {
+    case REM_RULE_NPM_DESIGNATION:
+        return "npm.designated";
+    case REM_RULE_PUBLICATION:
+        return "report.published";
+    case REM_RULE_VISIT:
+        return "visit.completed";
+    default:
+        return "reply.received";
+    }
+}
+
+/*  Whether a coverage prefix (fact key 'C' + prefix) matches 'type'. */
+static bool s_prefix_of(const uint8_t *prefix, size_t len, const char *type)
+{
+    return len <= strlen(type) && memcmp(prefix, type, len) == 0 &&
+           (type[len] == '\0' || prefix[len - 1] == '.');
+}
+
+bool rem_proj_unknown(const kv_t *kv, MDB_txn *txn, const rem_deadline_t *d)
+{
+    const char *type = s_closing_type(d->rule);
+    uint8_t start[1] = {'C'};
+    MDB_val k = {1, start}, v;
+    MDB_cursor *cur;
+    bool unknown = false;
+    if (mdb_cursor_open(txn, kv_dbi(kv, REM_DB_FACTS), &cur))
+        return false;
+    int rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+    for (; rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        const uint8_t *key = k.mv_data;
+        fact_t f;
+        if (k.mv_size < 2 || key[0] != 'C')
+            break;
+        if (v.mv_size != sizeof f || !s_prefix_of(key + 1, k.mv_size - 1, type))
+            continue;
+        memcpy(&f, v.mv_data, sizeof f);
+        unknown |= f.opened > d->opened_from;
+    }
+    mdb_cursor_close(cur);
+    return unknown;
+}
+
 int rem_proj_apply(const kv_t *kv, const rem_config_t *cfg, MDB_txn *txn,
                    const event_t *e)
 {
@@ -504,7 +578,11 @@ int rem_proj_apply(const kv_t *kv, const rem_config_t *cfg, MDB_txn *txn,
     int32_t day;
     if (!date_parse(e->occurred_on, &day))
         return 0; /* the store validated it; nothing to do if not */
+    /* where a computation needs one day, it takes the latest possible */
+    day = datefmt_latest(day, (int)e->precision);
     switch (e->body_case) {
+    case OPCAT__V1__ENVELOPE__BODY_DATASET_COVERAGE:
+        return s_on_coverage(&c, e);
     case OPCAT__V1__ENVELOPE__BODY_REPORT_TRANSMITTED:
     case OPCAT__V1__ENVELOPE__BODY_REPLY_RECEIVED:
     case OPCAT__V1__ENVELOPE__BODY_REPORT_PUBLISHED:
@@ -575,6 +653,7 @@ static void s_deadline_from(rem_deadline_t *d, const MDB_val *k,
     d->state[3] = '\0';
     d->opened = rec->opened, d->due = rec->due;
     d->closed = rec->closed, d->next = rec->next;
+    d->opened_from = rec->opened_from;
 }
 
 int rem_proj_due(const kv_t *kv, MDB_txn *txn, int32_t day, size_t max,

@@ -8,7 +8,8 @@
       fired      rule(1) subj 0 stage(1) day(4) -> issued   what has fired
       staged     n(8)                -> op(1) by_day key    pending index ops
 
-    'kind' is 'R' (report_id), 'V' (visit_id) or 'S' (State code).  A day
+    'kind' is 'R' (report_id), 'V' (visit_id), 'S' (State code) or 'C'
+    (a dataset.coverage type prefix; 'opened' holds its `from`).  A day
     in a key is the day number plus 2^31, big-endian, so that LMDB's byte
     order is date order.  Values are fixed-size records of int32 days
     (REM_NEVER: none) and a State code.
@@ -68,6 +69,9 @@ typedef struct {
     int32_t due;    /* first due day (cycle 0) */
     int32_t closed; /* the day of the closing event, or REM_NEVER */
     int32_t next;   /* its day in by_day, or REM_NEVER if not there */
+    /* the earliest day 'opened' may stand for: 'opened' itself when the
+       opening event's day is known, else the due day is an upper bound */
+    int32_t opened_from;
 } rem_deadline_t;
 
 /*  One reminder that fired. */
@@ -91,6 +95,12 @@ typedef int (*rem_fired_fn)(void *arg, const rem_fired_t *fired);
     rest are ignored).  'kv' and 'cfg' are borrowed. */
 int rem_proj_apply(const kv_t *kv, const rem_config_t *cfg, MDB_txn *txn,
                    const event_t *event);
+
+/*  Whether deadline 'd' is unknown: a dataset.coverage event says the
+    facts that close it are recorded only from a day after the earliest
+    it may have opened on, so its closing fact could be missing.  Such a
+    deadline never fires, and is listed as "unknown", never "overdue". */
+bool rem_proj_unknown(const kv_t *kv, MDB_txn *txn, const rem_deadline_t *d);
 
 /*  Records that 'fired' was issued (idempotent: the first record stays)
     and moves its deadline's next day past 'fired->issued_on'. */

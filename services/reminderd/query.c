@@ -4,7 +4,10 @@
        "rule": "art12", "limit": N}
         -> {"as_of": D, "count": n, "truncated": false, "reminders": [
               {"rule", "state", "subject", "opened_on", "due_on", "stage",
-               "days_late"}, ...]}            sorted by due_on, rule, subject
+               "days_late"[, "opened_on_precision", "due_upper_bound"]}, ...]}
+                                            sorted by due_on, rule, subject
+           stage "unknown" (days_late 0): a dataset.coverage event says
+           the facts closing it are recorded only from after it opened
 
       {"op": "issued", "state": ..., "rule": ..., "limit": N}
         -> {"count": n, "truncated": false, "issued": [
@@ -34,6 +37,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "datefmt.h"
 #include "proj.h"
 #include "rem.h"
 
@@ -105,20 +109,38 @@ static int s_add(filter_t *f, json_t *item)
     return item && json_array_append_new(f->list, item) == 0 ? 0 : OPCAT_ENOMEM;
 }
 
+/*  Adds to 'item' what says how well the deadline is known: the opening
+    day's precision and "due_upper_bound" when that day is not known
+    (the due day was computed from its latest possible day). */
+static void s_precision(json_t *item, const rem_deadline_t *d)
+{
+    if (d->opened_from == d->opened || d->opened_from == REM_NEVER)
+        return;
+    json_object_set_new(item, "opened_on_precision",
+                        json_string(datefmt_precision_name(
+                            datefmt_precision_of(d->opened_from, d->opened))));
+    json_object_set_new(item, "due_upper_bound", json_true());
+}
+
 static int s_on_deadline(void *arg, MDB_txn *txn, const rem_deadline_t *d)
 {
-    (void)txn;
     filter_t *f = arg;
     if (d->opened > f->as_of || d->closed <= f->as_of ||
         !s_match(f, d->rule, d->state))
         return 0;
     rem_occurrence_t occ =
         rem_stage_at(&f->self->rules, d->rule, d->opened, d->due, f->as_of);
+    /* a deadline whose closing fact could be unrecorded is "unknown",
+       never overdue, and has no days late */
+    bool unknown = rem_proj_unknown(f->kv, txn, d);
     json_t *item = json_pack(
         "{s:s,s:s,s:s,s:o,s:o,s:s,s:i}", "rule", rem_rule_name(d->rule),
         "state", d->state, "subject", d->subject, "opened_on", s_day(d->opened),
-        "due_on", s_day(occ.due), "stage", rem_stage_name(occ.stage),
-        "days_late", (json_int_t)(f->as_of > occ.due ? f->as_of - occ.due : 0));
+        "due_on", s_day(occ.due), "stage",
+        unknown ? "unknown" : rem_stage_name(occ.stage), "days_late",
+        (json_int_t)(!unknown && f->as_of > occ.due ? f->as_of - occ.due : 0));
+    if (item)
+        s_precision(item, d);
     return s_add(f, item);
 }
 
