@@ -119,6 +119,13 @@ EOF
     ctl report --as-of 2025-12-31 --lang en >"$T/report-en.md"
     grep -qF 'Saudi Arabia ($50,000) for their first contributions' \
         "$T/report-en.md" || fail "report --lang en lacks the donors"
+    # before the dataset's coverage (dataset.coverage), no count of zero
+    ctl report --as-of 2024-12-31 --lang en >"$T/report-2024.md"
+    grep -qF "The number of sessions held in 2024 is not recorded." \
+        "$T/report-2024.md" || fail "report 2024: sessions not recorded"
+    grep -qE "held no session|conducted no visit|received no contribution" \
+        "$T/report-2024.md" && fail "report 2024 counts what is not recorded"
+    return 0
 }
 
 make_filler() {

@@ -409,15 +409,20 @@ static void test_not_recorded_counts(void **state)
     s_set(stats, NULL, "period",
           json_pack("{s:s,s:s}", "from", "2010-01-01", "to", "2010-12-31"));
     s_set(stats, NULL, "incomplete",
-          json_pack("[s,s,s]", "sessions_in_period", "reports",
-                    "npm.designated_total"));
+          json_pack("[s,s,s,s,s]", "sessions_in_period", "reports",
+                    "npm.designated_total", "fund.contributions_in_period",
+                    "visits.planned_in_period"));
     char *en = s_render(f, stats, "en");
     s_expect(en, "The number of sessions held in 2010 is not recorded.",
              "The number of visit reports transmitted to States parties as at "
              "31 December 2010 is not recorded.",
              "The number of national preventive mechanisms designated as at "
              "31 December 2010 is not recorded.",
-             NULL);
+             "The amount of the contributions received by the Special Fund in "
+             "2010 is not recorded.",
+             "The announcement of visits in 2010 is not recorded.", NULL);
+    assert_null(strstr(en, "Armenia"));
+    assert_null(strstr(en, "Paraguay"));
     assert_null(strstr(en, "95 visit reports"));
     assert_null(strstr(en, "some 80"));
     char *zh = s_render(f, stats, "zh");

@@ -715,6 +715,9 @@ static void s_fund(build_t *b, json_t *out)
         s_figure(b, "fund.grants_in_period", AGG_SET_GRANT, "fund.grant");
     s_vague(b, "fund.contributions_in_period", AGG_SUM_CONTRIB, b->from, NULL);
     s_coverage(b, "fund.contributions_in_period", "fund.contribution", false);
+    s_coverage(b, "fund.contributions_by_donor_in_period", "fund.contribution",
+               false);
+    s_coverage(b, "fund.grants_in_period", "fund.grant", false);
     json_int_t nstates =
         (json_int_t)(json_array_size(states) + b->sum.grant_states);
     json_array_extend(states, b->sum.named);
@@ -752,6 +755,9 @@ json_t *agg_stats_build(agg_tx_t *tx, const agg_regions_t *regions,
     s_fund(&b, out);
     json_object_set_new(out, "sessions_in_period",
                         s_items(&b, AGG_ITEM_SESSION));
+    s_coverage(&b, "sessions_in_period", "session.held", false);
+    s_coverage(&b, "visits.planned_in_period", "visit.planned", false);
+    s_coverage(&b, "npm.designated_total", "npm.designated", true);
     json_decref(b.sum.named);
     s_coverage(&b, "states_parties.total", "state.ratified", true);
     s_coverage(&b, "signatories.total", "state.signed", true);

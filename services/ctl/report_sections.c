@@ -489,83 +489,77 @@ static void s_put_donors(render_t *r)
     free(items);
 }
 
-static void s_fund_zh(render_t *r, long long grants, long long states,
-                      const json_t *named)
+static void s_grants_zh(render_t *r, long long grants, long long states,
+                        const json_t *named)
 {
-    render_put(r, "### D. 《任择议定书》所设特别基金\n\n");
     render_put_when(r, true);
-    if (grants) {
-        render_put(r, "，共发放了总额为");
-        render_put_sums(r, "fund.grants_in_period.total");
-        render_put(r, "的赠款，以支持%s个国家的%s个防止酷刑项目。",
-                   render_num(states).text, render_num(grants).text);
-        if (json_array_size(named)) {
-            render_put(r, "%s",
-                       (long long)json_array_size(named) < states
-                           ? "其中包括"
-                           : "这些项目分别在");
-            render_put_states(r, named, false);
-            render_put(r, "%s",
-                       (long long)json_array_size(named) < states ? "的项目。"
-                                                                  : "实施。");
-        }
-    } else {
-        render_put(r, "，未发放赠款。");
+    if (!grants) {
+        render_put(r, "，未发放赠款。\n\n");
+        return;
+    }
+    render_put(r, "，共发放了总额为");
+    render_put_sums(r, "fund.grants_in_period.total");
+    render_put(r, "的赠款，以支持%s个国家的%s个防止酷刑项目。",
+               render_num(states).text, render_num(grants).text);
+    if (json_array_size(named)) {
+        bool some = (long long)json_array_size(named) < states;
+        render_put(r, "%s", some ? "其中包括" : "这些项目分别在");
+        render_put_states(r, named, false);
+        render_put(r, "%s", some ? "的项目。" : "实施。");
     }
     render_put(r, "\n\n");
-    s_put_donors(r);
-    render_put_when(r, true);
-    if (json_object_size(
-            render_get(r, "fund.contributions_in_period", JSON_OBJECT))) {
-        render_put(r, "，特别基金共收到捐款");
-        render_put_sums(r, "fund.contributions_in_period");
-        render_put(r, "。\n\n");
-    } else {
-        render_put(r, "，特别基金未收到捐款。\n\n");
-    }
 }
 
-static void s_fund_en(render_t *r, long long grants, long long states,
-                      const json_t *named)
+static void s_grants_en(render_t *r, long long grants, long long states,
+                        const json_t *named)
 {
-    render_put(r, "### D. Special Fund of the Optional Protocol\n\n");
-    if (grants) {
-        render_put_when(r, true);
-        render_put(r, ", grants totalling ");
-        render_put_sums(r, "fund.grants_in_period.total");
-        render_put(r, " were awarded to support ");
-        render_put_things(r, grants, true, "torture prevention project",
-                          "torture prevention projects");
-        render_put(r, " in ");
-        render_put_things(r, states, true, "State", "States");
-        render_put(r, ".");
-        if (json_array_size(named)) {
-            render_put(r, " %s in ",
-                       (long long)json_array_size(named) < states
-                           ? "They include projects"
-                           : "The projects are");
-            render_put_states(r, named, false);
-            render_put(r, ".");
-        }
-        render_put(r, "\n\n");
-    } else {
+    if (!grants) {
         render_put(r, "No grants were awarded ");
         render_put_when(r, false);
         render_put(r, ".\n\n");
+        return;
     }
+    render_put_when(r, true);
+    render_put(r, ", grants totalling ");
+    render_put_sums(r, "fund.grants_in_period.total");
+    render_put(r, " were awarded to support ");
+    render_put_things(r, grants, true, "torture prevention project",
+                      "torture prevention projects");
+    render_put(r, " in ");
+    render_put_things(r, states, true, "State", "States");
+    render_put(r, ".");
+    if (json_array_size(named)) {
+        render_put(r, " %s in ",
+                   (long long)json_array_size(named) < states
+                       ? "They include projects"
+                       : "The projects are");
+        render_put_states(r, named, false);
+        render_put(r, ".");
+    }
+    render_put(r, "\n\n");
+}
+
+/*  The donors, then the contributions' totals. */
+static void s_contributions(render_t *r)
+{
     s_put_donors(r);
-    if (json_object_size(
-            render_get(r, "fund.contributions_in_period", JSON_OBJECT))) {
+    bool any = json_object_size(
+        render_get(r, "fund.contributions_in_period", JSON_OBJECT));
+    if (r->zh) {
+        render_put_when(r, true);
+        render_put(r, "%s",
+                   any ? "，特别基金共收到捐款" : "，特别基金未收到捐款");
+    } else if (any) {
         render_put_when(r, true);
         render_put(r, ", the Special Fund received voluntary contributions "
                       "totalling ");
-        render_put_sums(r, "fund.contributions_in_period");
-        render_put(r, ".\n\n");
     } else {
         render_put(r, "The Special Fund received no contributions ");
         render_put_when(r, false);
-        render_put(r, ".\n\n");
     }
+    if (any)
+        render_put_sums(r, "fund.contributions_in_period");
+    render_put(r, "%s", r->zh ? "。\n\n" : ".\n\n");
 }
 
 void render_fund(render_t *r)
@@ -579,10 +573,23 @@ void render_fund(render_t *r)
                     "stats: grants were awarded but their total is empty");
     const json_t *named =
         render_states(r, "fund.grants_in_period.states_named");
-    if (r->zh)
-        s_fund_zh(r, grants, states, named);
-    else
-        s_fund_en(r, grants, states, named);
+    render_put(r, "%s",
+               r->zh ? "### D. 《任择议定书》所设特别基金\n\n"
+                     : "### D. Special Fund of the Optional "
+                       "Protocol\n\n");
+    bool known =
+        !render_not_recorded(r, "fund.grants_in_period",
+                             "amount of the grants awarded by the Special Fund",
+                             "特别基金发放的赠款", false);
+    if (known && r->zh)
+        s_grants_zh(r, grants, states, named);
+    else if (known)
+        s_grants_en(r, grants, states, named);
+    if (!render_not_recorded(
+            r, "fund.contributions_in_period",
+            "amount of the contributions received by the Special Fund",
+            "特别基金收到的捐款", false))
+        s_contributions(r);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1191,7 +1198,14 @@ void render_plan(render_t *r)
     date_to_ymd(r->to, &y, &m, &d);
     json_t *again, *fresh;
     s_split_planned(r, planned, &again, &fresh);
-    if (r->zh)
+    if (render_incomplete(r, "visits.planned_in_period")) {
+        render_put(r, "%s",
+                   r->zh ? "\n## 六. 下一年工作计划\n\n### B. 查访\n\n"
+                         : "\n## VI. Plan of work for the following "
+                           "year\n\n### B. Visits\n\n");
+        render_not_recorded(r, "visits.planned_in_period",
+                            "announcement of visits", "宣布的查访", false);
+    } else if (r->zh)
         s_plan_zh(r, planned, again, fresh, y);
     else
         s_plan_en(r, planned, again, fresh, y);
