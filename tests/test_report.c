@@ -170,7 +170,7 @@ static void test_en_sentences(void **state)
         "In 2025, the Subcommittee held two sessions in Geneva: its "
         "fifty-fifth session (27 January–7 February 2025) and its "
         "fifty-sixth session (10–14 November 2025).",
-        "They include projects in Argentina, Benin, Gabon, the Maldives, "
+        "They include projects in Argentina, Benin, Gabon, Maldives, "
         "Mauritania, Nigeria, Senegal and Togo.",
         "The Subcommittee is very grateful to Armenia ($5,000) and Saudi "
         "Arabia ($50,000) for their first contributions to the Special Fund, "

@@ -25,8 +25,8 @@ typedef struct {
 /*  Names the UN writes with "the" in running English text. */
 static const char *const s_with_article[] = {
     "ARE", "BHS", "CAF", "COD", "COG", "COM", "DOM", "GBR",
-    "GMB", "KOR", "LAO", "MDA", "MDV", "MHL", "NER", "PHL",
-    "PRK", "PSE", "RUS", "SDN", "SLB", "SYR", "TZA", "USA"};
+    "GMB", "KOR", "LAO", "MDA", "MHL", "NER", "PHL", "PRK",
+    "PSE", "RUS", "SDN", "SYR", "TZA", "USA"};
 
 static const char *const s_small_en[] = {"no",    "one",  "two", "three",
                                          "four",  "five", "six", "seven",
