@@ -645,6 +645,39 @@ static void test_state_names(void **state)
     s_env_close(&env);
 }
 
+/*  The seed's year totals (period.summary) are not split: half a year
+    lists them as incomplete, and the sessions before the dataset's
+    coverage too. */
+static void test_summary_and_coverage(void **state)
+{
+    fixture_t *f = *state;
+    env_t env;
+    s_env_open(&env, 0);
+    s_apply_all(&env, &f->data, NULL);
+    json_t *half =
+        s_query(&env, f, "{\"op\":\"stats\",\"as_of\":\"2025-06-30\"}");
+    char *text = json_dumps(json_object_get(half, "incomplete"), 0);
+    assert_non_null(strstr(text, "\"visits.places_total_in_period\""));
+    assert_non_null(strstr(text, "\"fund.grants_in_period\""));
+    free(text);
+    json_decref(half);
+    json_t *old =
+        s_query(&env, f, "{\"op\":\"stats\",\"as_of\":\"2024-12-31\"}");
+    text = json_dumps(json_object_get(old, "incomplete"), 0);
+    assert_non_null(strstr(text, "\"sessions_in_period\""));
+    assert_non_null(strstr(text, "\"visits.planned_in_period\""));
+    free(text);
+    json_decref(old);
+    json_t *year =
+        s_query(&env, f, "{\"op\":\"stats\",\"as_of\":\"2025-12-31\"}");
+    text = json_dumps(year, 0);
+    assert_null(strstr(text, "\"sessions_in_period\","));
+    assert_null(strstr(text, "\"fund.grants_in_period\""));
+    free(text);
+    json_decref(year);
+    s_env_close(&env);
+}
+
 static void test_regions(void **state)
 {
     fixture_t *f = *state;
@@ -682,6 +715,7 @@ int main(void)
         cmocka_unit_test(test_bad_parameters),
         cmocka_unit_test(test_regions),
         cmocka_unit_test(test_state_names),
+        cmocka_unit_test(test_summary_and_coverage),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }

@@ -345,6 +345,17 @@ static void test_partial_period(void **state)
     s_expect(zh, "在本报告所述期间，没有国家加入《任择议定书》。",
              "截至2025年6月30日，小组委员会与危地马拉",
              "没有缔约国被列入不遵守第17条的国家名单。", NULL);
+    /* the year's totals cannot be split: not recorded for half a year */
+    s_set(stats, NULL, "incomplete",
+          json_pack("[s,s]", "visits.interviews_in_period",
+                    "visits.places_in_period"));
+    char *half = s_render(f, stats, "en");
+    s_expect(half,
+             "The interviews conducted and the places visited during "
+             "those visits are not recorded.",
+             NULL);
+    assert_null(strstr(half, "550"));
+    free(half);
     /* an announced visit whose year the period does not tell */
     assert_null(strstr(en, "in 2026"));
     free(en);

@@ -233,23 +233,40 @@ static void s_add_named(summaries_t *sum, const char *named)
     }
 }
 
-/*  Adds up every period.summary with from..to inside the period. */
+/*  A summary that covers part of the period only: its totals cannot be
+    split, so the figures it feeds are not known for the period. */
+static void s_summary_straddles(build_t *b)
+{
+    static const char *const paths[] = {
+        "visits.places_in_period", "visits.interviews_in_period",
+        "visits.persons_interviewed_in_period", "visits.places_total_in_period",
+        "fund.grants_in_period"};
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
+        s_incomplete(b, paths[i]);
+}
+
+/*  Adds up every period.summary with from..to inside the period; one
+    that overlaps the period without lying inside it makes its figures
+    incomplete.  The table is small: one summary per year at most. */
 static void s_summaries(build_t *b)
 {
-    uint8_t start[16] = {0};
-    date_key_put(start, b->from);
-    MDB_val key = {sizeof start, start}, val;
+    MDB_val key, val;
     MDB_cursor *cur;
     if ((b->rc = mdb_cursor_open(b->tx->txn, b->tx->dbi[AGG_DB_SUMMARY], &cur)))
         return;
-    int rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+    int rc = mdb_cursor_get(cur, &key, &val, MDB_FIRST);
     for (; rc == 0; rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) {
         const uint8_t *k = key.mv_data;
         agg_summary_rec_t rec;
-        if (date_key_get(k) > b->as_of)
+        int32_t from = date_key_get(k), to = date_key_get(k + 4);
+        if (from > b->as_of)
             break;
-        if (date_key_get(k + 4) > b->as_of || val.mv_size != sizeof rec)
+        if (to < b->from || val.mv_size != sizeof rec)
             continue;
+        if (from < b->from || to > b->as_of) {
+            s_summary_straddles(b);
+            continue;
+        }
         memcpy(&rec, val.mv_data, sizeof rec);
         for (int i = 0; i < AGG_PLACE_CATEGORIES; i++)
             b->sum.places[i] += rec.places[i];

@@ -643,6 +643,8 @@ static void s_put_figure(render_t *r, const char *key, long long n)
 
 static void s_places_sentence(render_t *r)
 {
+    if (render_incomplete(r, "visits.places_in_period"))
+        return; /* said with the interviews */
     const json_t *places =
         render_get(r, "visits.places_in_period", JSON_OBJECT);
     long long counts[PLACE_COUNT];
@@ -701,6 +703,14 @@ static void s_put_visits(render_t *r, const json_t *dates)
 /*  "在这些查访期间，小组委员会与900多人进行了550多次单独和集体访谈。" */
 static void s_interviews(render_t *r, long long interviews, long long persons)
 {
+    if (render_incomplete(r, "visits.interviews_in_period")) {
+        render_put(r, "%s",
+                   r->zh ? "这些查访期间的访谈和查访的场所未记录。"
+                         : "The interviews conducted and the places "
+                           "visited during those visits are not "
+                           "recorded.");
+        return;
+    }
     if (!interviews)
         return;
     if (r->zh) {
@@ -785,6 +795,8 @@ void render_visits(render_t *r)
     render_states(r, "visits.completed_in_period");
     const json_t *done = render_items(r, "visits.completed_dates_in_period");
     const json_t *later = render_states(r, "visits.postponed_in_period");
+    if (render_incomplete(r, "visits.postponed_in_period"))
+        later = NULL; /* not all known: none named as if it were all */
     long long interviews = render_count(r, "visits.interviews_in_period");
     long long persons = render_count(r, "visits.persons_interviewed_in_period");
     render_put(r, "%s",
@@ -1048,9 +1060,8 @@ static void s_npm_total(render_t *r)
                    shown == 1 ? "mechanism is" : "mechanisms are");
 }
 
-static void s_npm_zh(render_t *r, const json_t *designated, const json_t *list)
+static void s_designated_zh(render_t *r, const json_t *designated)
 {
-    render_put(r, "## 四. 国家防范机制\n\n### A. 国家在防范机制方面的义务\n\n");
     render_put_when(r, true);
     if (json_array_size(designated)) {
         render_put(r, "，小组委员会接受并感谢");
@@ -1059,23 +1070,10 @@ static void s_npm_zh(render_t *r, const json_t *designated, const json_t *list)
     } else {
         render_put(r, "，小组委员会未收到关于建立国家防范机制的通知。\n\n");
     }
-    render_put_as_at(r, true);
-    if (json_array_size(list)) {
-        render_put(r, "，以下%s个缔约国被列入不遵守第17条的国家名单：",
-                   render_num((long long)json_array_size(list)).text);
-        render_put_states(r, list, true);
-        render_put(r, "。\n");
-    } else {
-        render_put(r, "，没有缔约国被列入不遵守第17条的国家名单。\n");
-    }
-    s_npm_total(r);
 }
 
-static void s_npm_en(render_t *r, const json_t *designated, const json_t *list)
+static void s_designated_en(render_t *r, const json_t *designated)
 {
-    render_put(r,
-               "## IV. National preventive mechanisms\n\n### A. Obligations of "
-               "States parties regarding national preventive mechanisms\n\n");
     if (json_array_size(designated)) {
         render_put_when(r, true);
         render_put(r,
@@ -1088,6 +1086,23 @@ static void s_npm_en(render_t *r, const json_t *designated, const json_t *list)
         render_put_when(r, false);
     }
     render_put(r, ".\n\n");
+}
+
+static void s_art17_zh(render_t *r, const json_t *list)
+{
+    render_put_as_at(r, true);
+    if (json_array_size(list)) {
+        render_put(r, "，以下%s个缔约国被列入不遵守第17条的国家名单：",
+                   render_num((long long)json_array_size(list)).text);
+        render_put_states(r, list, true);
+        render_put(r, "。\n");
+    } else {
+        render_put(r, "，没有缔约国被列入不遵守第17条的国家名单。\n");
+    }
+}
+
+static void s_art17_en(render_t *r, const json_t *list)
+{
     render_put_as_at(r, true);
     size_t n = json_array_size(list);
     if (n) {
@@ -1103,17 +1118,28 @@ static void s_npm_en(render_t *r, const json_t *designated, const json_t *list)
                    "compliance with article 17 of the Optional Protocol");
     }
     render_put(r, ".\n");
-    s_npm_total(r);
 }
 
 void render_npm(render_t *r)
 {
     const json_t *designated = render_states(r, "npm.designated_in_period");
     const json_t *list = render_states(r, "npm.art17_list");
-    if (r->zh)
-        s_npm_zh(r, designated, list);
-    else
-        s_npm_en(r, designated, list);
+    render_put(r, "%s",
+               r->zh ? "## 四. 国家防范机制\n\n### A. 国家在防范机制方面的义务"
+                       "\n\n"
+                     : "## IV. National preventive mechanisms\n\n### A. "
+                       "Obligations of States parties regarding national "
+                       "preventive mechanisms\n\n");
+    if (!render_not_recorded(r, "npm.designated_in_period",
+                             "notification of national preventive mechanisms",
+                             "关于建立国家防范机制的通知", false))
+        (r->zh ? s_designated_zh : s_designated_en)(r, designated);
+    if (!render_not_recorded(r, "npm.art17_list",
+                             "list of States parties not in compliance with "
+                             "article 17 of the Optional Protocol",
+                             "不遵守第17条的国家名单", true))
+        (r->zh ? s_art17_zh : s_art17_en)(r, list);
+    s_npm_total(r);
 }
 
 /* ------------------------------------------------------------------ */
