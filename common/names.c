@@ -69,7 +69,8 @@ static int s_add(names_t *self, char *line, const char *path, int lineno,
 /*  Sorts the table and refuses a code that comes twice. */
 static int s_sort(names_t *self, const char *path, err_t *err)
 {
-    qsort(self->entries, self->count, sizeof *self->entries, s_compare);
+    if (self->count)
+        qsort(self->entries, self->count, sizeof *self->entries, s_compare);
     for (size_t i = 1; i < self->count; i++)
         if (strcmp(self->entries[i - 1].code, self->entries[i].code) == 0)
             return err_set(err, OPCAT_EINVAL, "state", "%s: %s comes twice",

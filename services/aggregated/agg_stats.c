@@ -711,7 +711,8 @@ static json_t *s_sorted_unique(const json_t *codes)
     if (n && !v)
         return out;
     json_array_foreach((json_t *)codes, i, item) v[i] = json_string_value(item);
-    qsort(v, n, sizeof *v, s_code_cmp);
+    if (n)
+        qsort(v, n, sizeof *v, s_code_cmp);
     for (i = 0; i < n; i++)
         if (v[i] && (i == 0 || !v[i - 1] || strcmp(v[i - 1], v[i]) != 0))
             json_array_append_new(out, json_string(v[i]));
