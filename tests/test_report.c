@@ -408,6 +408,16 @@ static void test_other_year(void **state)
     assert_null(strstr(zh, "1国"));
     free(en);
     free(zh);
+    /* a name with "the" opening a sentence */
+    s_set(stats, "states_parties", "joined_in_period_on",
+          json_pack("[{s:s,s:s,s:s}]", "state", "PHL", "on", "2012-04-17",
+                    "instrument", "accession"));
+    en = s_render(f, stats, "en");
+    s_expect(en,
+             " The Philippines acceded to the Optional Protocol on 17 "
+             "April 2012.",
+             NULL);
+    free(en);
     json_decref(stats);
 }
 

@@ -156,8 +156,9 @@ void render_put_range(render_t *r, int32_t from, int32_t to, bool year);
 void render_put_ordinal(render_t *r, long long n, bool capital);
 
 /*  Writes the name of State 'code' in the rendering's language ("the"
-    before the English names that take it); fails if it has none. */
-void render_put_state(render_t *r, const char *code);
+    before the English names that take it, "The" at a sentence's start:
+    'lead'); fails if it has none. */
+void render_put_state(render_t *r, const char *code, bool lead);
 
 /*  The list of objects at 'path'; NULL and a failure if it is not a list
     of objects. */

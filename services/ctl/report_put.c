@@ -471,8 +471,13 @@ const char *render_item_code(render_t *r, const json_t *item, const char *path)
     return code;
 }
 
-void render_put_state(render_t *r, const char *code)
+void render_put_state(render_t *r, const char *code, bool lead)
 {
+    if (lead && !r->zh && s_takes_article(code)) {
+        const char *name = report_state_name(r->report, code, "en");
+        render_put(r, "The %s", name ? name : code);
+        return;
+    }
     s_put_name(r, code);
 }
 

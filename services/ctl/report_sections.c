@@ -183,7 +183,7 @@ static void s_put_joined(render_t *r, const json_t *joined_on)
         bool same = i > 0 && strcmp(verb, s_verb(r, items[i - 1].item)) == 0;
         if (r->zh) {
             render_put(r, "%s", i ? "，" : "");
-            render_put_state(r, items[i].code);
+            render_put_state(r, items[i].code, false);
             render_put(r, "于");
             render_put_day(r, items[i].day);
             render_put(r, "%s%s", verb, i ? "" : "《任择议定书》");
@@ -193,7 +193,7 @@ static void s_put_joined(render_t *r, const json_t *joined_on)
         }
         if (i)
             render_put(r, "%s", i + 1 == n ? " and " : ", ");
-        render_put_state(r, items[i].code);
+        render_put_state(r, items[i].code, i == 0);
         if (!i)
             render_put(r, " %s the Optional Protocol", verb);
         else if (!same)
@@ -412,7 +412,7 @@ static void s_put_donor(render_t *r, const dated_t *d)
 {
     const char *path = "fund.contributions_by_donor_in_period";
     const json_t *currency = json_object_get(d->item, "currency");
-    render_put_state(r, d->code);
+    render_put_state(r, d->code, false);
     render_put(r, "%s", r->zh ? "(" : " (");
     render_put_money(
         r, path, json_string_value(currency) ? json_string_value(currency) : "",
@@ -690,7 +690,7 @@ static void s_put_visits(render_t *r, const json_t *dates)
     for (size_t i = 0; items && i < n; i++) {
         if (i)
             render_put(r, "%s", r->zh ? "、" : i + 1 == n ? " and " : ", ");
-        render_put_state(r, items[i].code);
+        render_put_state(r, items[i].code, false);
         if (items[i].day == INT32_MAX)
             continue; /* the first day is not recorded */
         render_put(r, "%s", r->zh ? "(" : " (");
