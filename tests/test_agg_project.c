@@ -675,6 +675,17 @@ static void test_summary_and_coverage(void **state)
     assert_null(strstr(text, "\"fund.grants_in_period\""));
     free(text);
     json_decref(year);
+    /* a dialogue known to the year only is still a dialogue held */
+    json_t *aus = s_query(&env, f,
+                          "{\"op\":\"state\",\"state\":\"AUS\","
+                          "\"as_of\":\"2025-12-31\"}");
+    const json_t *vague = json_object_get(
+        json_object_get(aus, "followup_dialogues"), "state_not_to_the_day");
+    assert_int_equal(json_array_size(vague), 1);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(vague, 0), "precision")),
+                        "year");
+    json_decref(aus);
     s_env_close(&env);
 }
 

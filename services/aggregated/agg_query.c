@@ -310,7 +310,38 @@ static int s_report_row(agg_tx_t *tx, const request_t *r, const MDB_val *key,
     return rc;
 }
 
-/*  The dialogue dates (SETS 'F' and 'f') on or before as_of. */
+/*  The dialogues of 'kind' not known to the day (VAGUE) whose latest
+    possible day is on or before as_of, into 'out' as {"on", "precision"}. */
+static int s_vague_dialogues(agg_tx_t *tx, const request_t *r, char kind,
+                             json_t *out)
+{
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(tx->txn, tx->dbi[AGG_DB_VAGUE], &cur);
+    if (rc)
+        return rc;
+    uint8_t k[4] = {(uint8_t)kind};
+    memcpy(k + 1, r->state, 3);
+    MDB_val key = {sizeof k, k}, val;
+    rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+    for (; rc == 0; rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) {
+        const uint8_t *f = key.mv_data;
+        if (key.mv_size != 12 || memcmp(f, k, 4) != 0)
+            break;
+        int32_t on = date_key_get(f + 4), from = date_key_get(f + 8);
+        if (on <= r->as_of)
+            json_array_append_new(
+                out,
+                json_pack(
+                    "{s:o,s:s}", "on", s_date_or_null(on, on), "precision",
+                    datefmt_precision_name(datefmt_precision_of(from, on))));
+    }
+    mdb_cursor_close(cur);
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+/*  The dialogue dates (SETS 'F' and 'f') on or before as_of; those not
+    known to the day under "state_not_to_the_day" and
+    "npm_not_to_the_day". */
 static int s_dialogues(agg_tx_t *tx, const request_t *r, json_t *out)
 {
     static const char kinds[2] = {AGG_SET_DIALOGUE, AGG_SET_DIALOGUE_N};
@@ -333,6 +364,11 @@ static int s_dialogues(agg_tx_t *tx, const request_t *r, json_t *out)
                 dates, s_date_or_null(date_key_get(f + 4), r->as_of));
         }
         rc = rc == MDB_NOTFOUND ? 0 : rc;
+        json_t *vague = json_array();
+        json_object_set_new(
+            out, i == 0 ? "state_not_to_the_day" : "npm_not_to_the_day", vague);
+        if (!rc)
+            rc = s_vague_dialogues(tx, r, kinds[i], vague);
     }
     if (cur)
         mdb_cursor_close(cur);
