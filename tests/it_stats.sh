@@ -12,7 +12,7 @@
 #        - on a fresh store holding the same events imported in shuffled
 #          order (cross-reference targets first, users after, each group
 #          shuffled: occurred_on order differs from recorded order).
-# Filler events (visit.planned for ISL, changing none of the answers)
+# Filler events (npm.changed for ISL, changing none of the answers)
 # make the catch-up long enough to be interrupted.
 source "$(dirname "$0")/lib.sh"
 
@@ -68,6 +68,15 @@ want = json.load(open(sys.argv[1]))
 got = json.load(open(sys.argv[2]))
 omitted = {o["key"] for o in want.pop("_omitted", [])}
 bad = []
+def lookup(obj, path):
+    for part in path.split("."):
+        obj = obj.get(part) if isinstance(obj, dict) else None
+    return obj
+# "about N" (the seed's 约有N个): the figure rounds to N at the nearest ten
+for a in want.pop("_about", []):
+    g = lookup(got, a["key"])
+    if not isinstance(g, int) or round(g, -1) != a["value"]:
+        bad.append(f"{a['key']}: expected about {a['value']}, got {g!r}")
 def walk(w, g, path):
     if path in omitted:
         return
@@ -89,13 +98,43 @@ EOF
     fi
 }
 
+# check_report: the report through the daemons holds the seed's own
+# sentences (shared/seed/spt-annual-report-19.zh.txt), word for word.
+check_report() {
+    ctl report --as-of 2025-12-31 --lang zh >"$T/report-zh.md"
+    local want
+    while IFS= read -r want; do
+        grep -qF -- "$want" "$T/report-zh.md" ||
+            fail "report --lang zh lacks the seed's \"$want\""
+    done <<'EOF'
+孟加拉国于2025年7月17日加入《任择议定书》，哥伦比亚于2025年11月10日加入。
+第五十五届会议(2025年1月27日至2月7日)和第五十六届会议(2025年11月10日至14日)
+小组委员会非常感谢亚美尼亚(5,000美元)和沙特阿拉伯(50,000美元)首次向特别基金捐款，并感谢奥地利(81,871美元)、丹麦(141,000美元)、德国(200,000欧元)、西班牙(10,000欧元)和瑞士(120,000美元)的持续支持。
+秘鲁(6月15日至21日)、塞尔维亚(6月15日至21日)、新西兰(9月13日至25日)、莫桑比克(10月18日至30日)。
+在这些查访期间，小组委员会与900多人进行了550多次单独和集体访谈
+小组委员会查访了100多个剥夺自由场所：29所监狱、7个女子拘留设施、35个警察局、13个儿童拘留中心、1个精神病和医疗保健机构、5个无证移民拘留中心、3个戒毒所、4个法院拘留所、5个老年人社会护理设施。
+迄今为止，全球约有80个国家防范机制在开展工作。
+将于2026年对布隆迪、法国和墨西哥进行被推迟的查访。小组委员会还宣布了对巴拉圭、卢旺达和斯里兰卡进行查访的新计划，这些查访也将于2026年进行。
+EOF
+    ctl report --as-of 2025-12-31 --lang en >"$T/report-en.md"
+    grep -qF 'Saudi Arabia ($50,000) for their first contributions' \
+        "$T/report-en.md" || fail "report --lang en lacks the donors"
+    # before the dataset's coverage (dataset.coverage), no count of zero
+    ctl report --as-of 2024-12-31 --lang en >"$T/report-2024.md"
+    grep -qF "The number of sessions held in 2024 is not recorded." \
+        "$T/report-2024.md" || fail "report 2024: sessions not recorded"
+    grep -qE "held no session|conducted no visit|received no contribution" \
+        "$T/report-2024.md" && fail "report 2024 counts what is not recorded"
+    return 0
+}
+
 make_filler() {
     python3 - "$FILLER" >"$T/filler.jsonl" <<'EOF'
 import random, sys
 random.seed(4)
 for i in range(int(sys.argv[1])):
-    print('{"type":"visit.planned","occurred_on":"%04d-%02d-%02d",'
-          '"state":"ISL","visit_id":"filler-%d","kind":"regular"}'
+    print('{"type":"npm.changed","occurred_on":"%04d-%02d-%02d",'
+          '"state":"ISL","body":"filler-%d","model":"other"}'
           % (random.randint(2008, 2024), random.randint(1, 12),
              random.randint(1, 28), i))
 EOF
@@ -127,6 +166,7 @@ while read -r f; do ctl import "$DATA/$f" >/dev/null; done <"$DATA/manifest"
 start agg opcat-aggregated
 wait_caught_up
 check_expected
+check_report
 # what the dataset does not know is not printed as a fact: the seven
 # reports transmitted "not after 2024-12-31" are not 2024's, dialogues
 # before 2025 are not recorded, TCD's signature date is a bound

@@ -40,6 +40,7 @@ typedef struct {
 
 typedef struct {
     agg_regions_t *regions;
+    names_t *names;
     events_t data;  /* the embedded dataset */
     events_t small; /* the hand-written scenario */
 } fixture_t;
@@ -125,7 +126,7 @@ static json_t *s_query(const env_t *env, const fixture_t *f, const char *req)
     json_t *request = json_loads(req, 0, &jerr);
     assert_non_null(request);
     err_t err;
-    json_t *reply = agg_query_run(env->kv, f->regions, request, &err);
+    json_t *reply = agg_query_run(env->kv, f->regions, f->names, request, &err);
     if (!reply)
         fail_msg("%s: %s", req, err.message);
     json_decref(request);
@@ -140,6 +141,9 @@ static int s_setup(void **state)
     f->regions = agg_regions_new(
         test_source_path("data/regions.tsv", path, sizeof path), &err);
     assert_non_null(f->regions);
+    f->names = names_new(
+        test_source_path("data/state-names.tsv", path, sizeof path), &err);
+    assert_non_null(f->names);
     s_load_lines(&f->data,
                  test_source_path("data/states.jsonl", path, sizeof path));
     s_load_lines(&f->data, test_source_path("data/npm-designations.jsonl", path,
@@ -160,6 +164,7 @@ static int s_teardown(void **state)
     for (size_t i = 0; i < f->small.count; i++)
         event_free(&f->small.events[i]);
     agg_regions_destroy(&f->regions);
+    names_destroy(&f->names);
     free(f);
     return 0;
 }
@@ -183,9 +188,32 @@ static void s_expect_subset(const json_t *want, const json_t *got,
     {
         char sub[256];
         snprintf(sub, sizeof sub, "%s%s%s", path, *path ? "." : "", key);
-        if (strcmp(sub, "_omitted") == 0)
+        if (strcmp(sub, "_omitted") == 0 || strcmp(sub, "_about") == 0)
             continue;
         s_expect_subset(v, json_object_get(got, key), sub);
+    }
+}
+
+/*  Each "_about" entry of 'want' ({"key": "a.b", "value": N}: the seed's
+    "about N") holds in 'got': the count at the dotted key rounds to N at
+    the nearest ten. */
+static void s_expect_about(const json_t *want, const json_t *got)
+{
+    size_t i;
+    const json_t *about;
+    json_array_foreach(json_object_get(want, "_about"), i, about)
+    {
+        const char *key = json_string_value(json_object_get(about, "key"));
+        json_int_t value = json_integer_value(json_object_get(about, "value"));
+        char path[128];
+        snprintf(path, sizeof path, "%s", key);
+        const json_t *node = got;
+        for (char *part = strtok(path, "."); part; part = strtok(NULL, "."))
+            node = json_object_get(node, part);
+        if (!json_is_integer(node) ||
+            (json_integer_value(node) + 5) / 10 * 10 != value)
+            fail_msg("%s: expected about %lld, got %lld", key, (long long)value,
+                     node ? (long long)json_integer_value(node) : -1LL);
     }
 }
 
@@ -205,6 +233,7 @@ static void test_expected_2025(void **state)
         json_t *got =
             s_query(&env, f, "{\"op\":\"stats\",\"as_of\":\"2025-12-31\"}");
         s_expect_subset(want, got, "");
+        s_expect_about(want, got);
         json_decref(got);
         s_env_close(&env);
     }
@@ -559,7 +588,7 @@ static void s_expect_error(const env_t *env, const fixture_t *f,
     json_t *request = json_loads(req, 0, &jerr);
     err_t err;
     err_clear(&err);
-    json_t *reply = agg_query_run(env->kv, f->regions, request, &err);
+    json_t *reply = agg_query_run(env->kv, f->regions, f->names, request, &err);
     assert_null(reply);
     assert_int_equal(err.code, OPCAT_EINVAL);
     assert_string_equal(err.field, field);
@@ -581,6 +610,82 @@ static void test_bad_parameters(void **state)
                    "from");
     s_expect_error(&env, f, "{\"op\":\"state\",\"state\":\"pe\"}", "state");
     s_expect_error(&env, f, "{\"op\":\"nope\"}", "op");
+    s_env_close(&env);
+}
+
+/*  The answers name the States as the UN does (data/state-names.tsv),
+    not as ISO 3166-1 does ("Congo, The Democratic Republic of the"). */
+static void test_state_names(void **state)
+{
+    fixture_t *f = *state;
+    env_t env;
+    s_env_open(&env, 0);
+    s_apply_all(&env, &f->data, NULL);
+    static const char *const cases[][2] = {
+        {"COD", "Democratic Republic of the Congo"},
+        {"GBR", "United Kingdom of Great Britain and Northern Ireland"},
+        {"BOL", "Bolivia (Plurinational State of)"}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char request[128];
+        snprintf(request, sizeof request,
+                 "{\"op\":\"state\",\"state\":\"%s\","
+                 "\"as_of\":\"2025-12-31\"}",
+                 cases[i][0]);
+        json_t *got = s_query(&env, f, request);
+        assert_string_equal(json_string_value(json_object_get(got, "name")),
+                            cases[i][1]);
+        json_decref(got);
+    }
+    json_t *art17 =
+        s_query(&env, f, "{\"op\":\"art17\",\"as_of\":\"2025-12-31\"}");
+    char *text = json_dumps(art17, 0);
+    assert_non_null(strstr(text, "\"State of Palestine\""));
+    free(text);
+    json_decref(art17);
+    s_env_close(&env);
+}
+
+/*  The seed's year totals (period.summary) are not split: half a year
+    lists them as incomplete, and the sessions before the dataset's
+    coverage too. */
+static void test_summary_and_coverage(void **state)
+{
+    fixture_t *f = *state;
+    env_t env;
+    s_env_open(&env, 0);
+    s_apply_all(&env, &f->data, NULL);
+    json_t *half =
+        s_query(&env, f, "{\"op\":\"stats\",\"as_of\":\"2025-06-30\"}");
+    char *text = json_dumps(json_object_get(half, "incomplete"), 0);
+    assert_non_null(strstr(text, "\"visits.places_total_in_period\""));
+    assert_non_null(strstr(text, "\"fund.grants_in_period\""));
+    free(text);
+    json_decref(half);
+    json_t *old =
+        s_query(&env, f, "{\"op\":\"stats\",\"as_of\":\"2024-12-31\"}");
+    text = json_dumps(json_object_get(old, "incomplete"), 0);
+    assert_non_null(strstr(text, "\"sessions_in_period\""));
+    assert_non_null(strstr(text, "\"visits.planned_in_period\""));
+    free(text);
+    json_decref(old);
+    json_t *year =
+        s_query(&env, f, "{\"op\":\"stats\",\"as_of\":\"2025-12-31\"}");
+    text = json_dumps(year, 0);
+    assert_null(strstr(text, "\"sessions_in_period\","));
+    assert_null(strstr(text, "\"fund.grants_in_period\""));
+    free(text);
+    json_decref(year);
+    /* a dialogue known to the year only is still a dialogue held */
+    json_t *aus = s_query(&env, f,
+                          "{\"op\":\"state\",\"state\":\"AUS\","
+                          "\"as_of\":\"2025-12-31\"}");
+    const json_t *vague = json_object_get(
+        json_object_get(aus, "followup_dialogues"), "state_not_to_the_day");
+    assert_int_equal(json_array_size(vague), 1);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(vague, 0), "precision")),
+                        "year");
+    json_decref(aus);
     s_env_close(&env);
 }
 
@@ -620,6 +725,8 @@ int main(void)
         cmocka_unit_test(test_no_content),
         cmocka_unit_test(test_bad_parameters),
         cmocka_unit_test(test_regions),
+        cmocka_unit_test(test_state_names),
+        cmocka_unit_test(test_summary_and_coverage),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }

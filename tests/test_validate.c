@@ -137,6 +137,19 @@ static void test_each_rule_refuses(void **state)
                               "\"grant_amount\":\"1\",\"grant_currency\":"
                               "\"USD\""),
          "grants", ">= grant_states"},
+        {EV("period.summary", "\"from\":\"2025-01-01\",\"to\":\"2025-12-31\","
+                              "\"grants\":2,\"grant_states\":2,"
+                              "\"grant_amount\":\"1\",\"grant_currency\":"
+                              "\"USD\",\"grant_states_named\":\"ARG,BEN\""),
+         "grant_states_named", "separated by single spaces"},
+        {EV("period.summary", "\"from\":\"2025-01-01\",\"to\":\"2025-12-31\","
+                              "\"grants\":2,\"grant_states\":1,"
+                              "\"grant_amount\":\"1\",\"grant_currency\":"
+                              "\"USD\",\"grant_states_named\":\"ARG BEN\""),
+         "grant_states_named", "more States than grant_states"},
+        {EV("period.summary", "\"from\":\"2025-01-01\",\"to\":\"2025-12-31\","
+                              "\"grant_states_named\":\"XXX\""),
+         "grant_states_named", "alpha-3"},
         {EV("state.signed", "\"state\":\"PER\",\"note\":\"\\udc00\""), "",
          "not valid JSON"},
         {EV("state.signed", "\"state\":\"PER\",\"precision\":\"decade\""),

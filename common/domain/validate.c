@@ -327,6 +327,30 @@ static int s_reminder(const Opcat__V1__ReminderIssued *b, err_t *err)
     return rc;
 }
 
+/*  'list': alpha-3 codes separated by single spaces, at most 'max' of
+    them, each a State code. */
+static int s_state_list(const codes_t *codes, const char *field,
+                        const char *list, uint32_t max, err_t *err)
+{
+    uint32_t n = 0;
+    for (const char *p = list;; p += 4) {
+        char code[4] = {0};
+        size_t len = strcspn(p, " ");
+        if (len == 3)
+            memcpy(code, p, 3);
+        if (len != 3 || !codes_is_state(codes, code))
+            return err_set(err, OPCAT_EINVAL, field,
+                           "%s: \"%.20s\" is not a list of ISO 3166-1 "
+                           "alpha-3 codes separated by single spaces",
+                           field, list);
+        if (++n > max)
+            return err_set(err, OPCAT_EINVAL, field,
+                           "%s: names more States than grant_states", field);
+        if (!p[3])
+            return OPCAT_OK;
+    }
+}
+
 static int s_summary(const codes_t *codes, const Opcat__V1__PeriodSummary *b,
                      err_t *err)
 {
@@ -340,6 +364,12 @@ static int s_summary(const codes_t *codes, const Opcat__V1__PeriodSummary *b,
     date_parse(b->to, &to);
     if (to < from)
         return err_set(err, OPCAT_EINVAL, "to", "to: must not be before from");
+    if (*b->grant_states_named) {
+        int rc2 = s_state_list(codes, "grant_states_named",
+                               b->grant_states_named, b->grant_states, err);
+        if (rc2)
+            return rc2;
+    }
     if (b->grants || *b->grant_amount || *b->grant_currency) {
         if (!b->grants || b->grant_states > b->grants)
             return err_set(err, OPCAT_EINVAL, "grants",

@@ -9,7 +9,7 @@
     lists, numbers, money, dates) take the language from render_t.
 
     The renderer is three files:
-      report.c           the API of report.h: the renderer and its State
+      report.c           the API of report.h: the renderer, its State
                          names, and report_render() with the period's
                          dates;
       report_put.c       the primitives: output, errors, the stats object,
@@ -55,14 +55,9 @@ typedef struct {
 /*  True if 'text' is an ISO 3166-1 alpha-3 code: three capital letters. */
 bool report_is_code(const char *text);
 
-/*  Writes to 'out' ('size' bytes, truncated to fit) the English name of
-    State 'code' as UN texts write it, without an article: ISO's
-    "Palestine, State of" is "State of Palestine", "Congo, The Democratic
-    Republic of the" "Democratic Republic of the Congo", "Bolivia,
-    Plurinational State of" "Bolivia (Plurinational State of)".  A code
-    the ISO list lacks is written as it is. */
-void report_name_en(const report_t *self, const char *code, char *out,
-                    size_t size);
+/*  The English name of State 'code' (names.h), or 'code' itself if the
+    table lacks it. */
+const char *report_name_en(const report_t *self, const char *code);
 
 /* ------------------------------------------------------------------ */
 /*  report_put.c: output, errors and the stats object.  Every function
@@ -99,11 +94,6 @@ const json_t *render_states(render_t *r, const char *path);
     2024", "2024", "by 31 December 2024"; in Chinese "2025年12月31日",
     "2024年5月", "2024年", "不晚于2024年12月31日". */
 void render_put_date(render_t *r, int32_t day, int precision);
-
-/*  Whether the stats mark the figure at 'path' incomplete (its top-level
-    "incomplete" list): the report then says it is not recorded instead of
-    printing a count. */
-bool render_incomplete(render_t *r, const char *path);
 
 /* ------------------------------------------------------------------ */
 /*  report_put.c: names, lists, numbers, money and dates, each written in
@@ -145,12 +135,64 @@ void render_put_when(render_t *r, bool lead);
     sentence's start ("as at" otherwise). */
 void render_put_as_at(render_t *r, bool lead);
 
+/*  Writes one sum of money: "$423,926", "CHF 10,000", "423,926美元";
+    fails unless 'currency' is a code and 'amount' a decimal string
+    ('path' names the key in the failure). */
+void render_put_money(render_t *r, const char *path, const char *currency,
+                      const json_t *amount);
+
+/*  Writes 'day', known to the day: "31 December 2025", "2025年12月31日". */
+void render_put_day(render_t *r, int32_t day);
+
+/*  Writes the days 'from' to 'to' as UN texts do: "27 January–7 February
+    2025", "10–14 November 2025", "2025年1月27日至2月7日",
+    "2025年11月10日至14日"; without the year ("15–21 June", "6月15日至
+    21日") unless 'year' (the year is always written when the two days
+    are in different years). */
+void render_put_range(render_t *r, int32_t from, int32_t to, bool year);
+
+/*  Writes the ordinal 'n' (1-99 in words): "fifty-fifth", "第五十五";
+    'capital': "Nineteenth". */
+void render_put_ordinal(render_t *r, long long n, bool capital);
+
+/*  Writes the name of State 'code' in the rendering's language ("the"
+    before the English names that take it, "The" at a sentence's start:
+    'lead'); fails if it has none. */
+void render_put_state(render_t *r, const char *code, bool lead);
+
+/*  The list of objects at 'path'; NULL and a failure if it is not a list
+    of objects. */
+const json_t *render_items(render_t *r, const char *path);
+
+/*  The date at 'key' of the object 'item' of the list 'path'; with
+    'optional', a missing or null date is INT32_MIN, else a failure. */
+int32_t render_item_date(render_t *r, const json_t *item, const char *path,
+                         const char *key, bool optional);
+
+/*  The State code at "state" of the object 'item' of the list 'path';
+    NULL and a failure if it is not one. */
+const char *render_item_code(render_t *r, const json_t *item, const char *path);
+
+/*  Whether the stats mark the figure at 'path' as not known completely:
+    'path', or a key of which it is a part ("visits" for
+    "visits.completed_in_period"), is in the optional list "incomplete"
+    of the stats object (the periods before the dataset's coverage). */
+bool render_incomplete(render_t *r, const char *path);
+
+/*  If 'path' is incomplete, writes "The <what_en> in 2010 is not
+    recorded." / "2010年，<what_zh>未记录。" ('as_at': "as at <date>"
+    instead of the period) and returns true; else writes nothing and
+    returns false. */
+bool render_not_recorded(render_t *r, const char *path, const char *what_en,
+                         const char *what_zh, bool as_at);
+
 /* ------------------------------------------------------------------ */
 /*  report_sections.c: the sections, in the order report_render() calls
     them.  Each reads its keys of the contract first, then writes its
     prose in the rendering's language. */
 
-/*  The title, the reporting period, the as-at date, and the headings of
+/*  The title (with the report's number for a calendar year from 2011),
+    the introduction with the reporting period, and the headings of
     chapter II and section II.A. */
 void render_title(render_t *r);
 
@@ -158,12 +200,17 @@ void render_title(render_t *r);
     in the period, and the two tables by regional group. */
 void render_parties(render_t *r);
 
-/*  Section II.D: the Special Fund's grants and contributions.  Fails if
-    grants were awarded but their total is empty. */
+/*  Section II.B: the sessions held in the period. */
+void render_sessions(render_t *r);
+
+/*  Section II.D: the Special Fund's grants (and the States named) and
+    contributions (and the donors).  Fails if grants were awarded but
+    their total is empty. */
 void render_fund(render_t *r);
 
-/*  Section III.A: visits conducted and postponed, interviews and the
-    places of deprivation of liberty visited. */
+/*  Section III.A: visits conducted (with their dates) and postponed,
+    interviews, persons interviewed and the places of deprivation of
+    liberty visited ("more than" where the stats give lower bounds). */
 void render_visits(render_t *r);
 
 /*  Section III.B: visit reports transmitted and published. */
@@ -173,8 +220,11 @@ void render_reports(render_t *r);
     States parties and national preventive mechanisms. */
 void render_replies(render_t *r);
 
-/*  Section IV.A: national preventive mechanisms designated in the period
-    and the article 17 list. */
+/*  Section IV.A: national preventive mechanisms designated in the period,
+    the article 17 list and the number of mechanisms designated. */
 void render_npm(render_t *r);
+
+/*  Section VI.B: the visits announced and still ahead. */
+void render_plan(render_t *r);
 
 #endif

@@ -3,6 +3,7 @@
     Output and the first error, the stats object read by dotted path, and
     the pieces every section writes in the rendering's language: State
     names and lists, counts, sums of money, dates and the period. */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -23,9 +24,9 @@ typedef struct {
 
 /*  Names the UN writes with "the" in running English text. */
 static const char *const s_with_article[] = {
-    "ARE", "BHS", "CAF", "COD", "COG", "COM", "DOM", "GBR", "GMB",
-    "KOR", "LAO", "MDA", "MDV", "MHL", "NER", "NLD", "PHL", "PRK",
-    "PSE", "RUS", "SDN", "SLB", "SYR", "TZA", "USA"};
+    "ARE", "BHS", "CAF", "COD", "COG", "COM", "DOM", "GBR",
+    "GMB", "KOR", "LAO", "MDA", "MHL", "NER", "PHL", "PRK",
+    "PSE", "RUS", "SDN", "SYR", "TZA", "USA"};
 
 static const char *const s_small_en[] = {"no",    "one",  "two", "three",
                                          "four",  "five", "six", "seven",
@@ -153,19 +154,6 @@ const json_t *render_states(render_t *r, const char *path)
     return list;
 }
 
-bool render_incomplete(render_t *r, const char *path)
-{
-    size_t i;
-    const json_t *item;
-    json_array_foreach(json_object_get(r->stats, "incomplete"), i, item)
-    {
-        const char *text = json_string_value(item);
-        if (text && strcmp(text, path) == 0)
-            return true;
-    }
-    return false;
-}
-
 /* ------------------------------------------------------------------ */
 /*  Names, lists, numbers, money and dates. */
 
@@ -177,20 +165,19 @@ static bool s_takes_article(const char *code)
     return false;
 }
 
-/*  Writes the name of 'code' in the rendering's language. */
+/*  Writes the name of 'code' in the rendering's language; fails if the
+    table of names lacks it. */
 static void s_put_name(render_t *r, const char *code)
 {
-    if (r->zh) {
-        const char *name = report_state_name_zh(r->report, code);
-        if (!name)
-            render_fail(r, OPCAT_EINVAL, "state",
-                        "no Chinese name for %s in " REPORT_NAMES_ZH, code);
-        render_put(r, "%s", name ? name : code);
-        return;
-    }
-    char name[NAME_MAX_LEN];
-    report_name_en(r->report, code, name, sizeof name);
-    render_put(r, "%s%s", s_takes_article(code) ? "the " : "", name);
+    const char *name = report_state_name(r->report, code, r->zh ? "zh" : "en");
+    if (!name)
+        render_fail(r, OPCAT_EINVAL, "state",
+                    "no %s name for %s in " NAMES_FILE,
+                    r->zh ? "Chinese" : "English", code);
+    else if (!r->zh && s_takes_article(code))
+        render_put(r, "the %s", name);
+    else
+        render_put(r, "%s", name);
 }
 
 static int s_item_cmp(const void *a, const void *b)
@@ -208,8 +195,8 @@ void render_put_states(render_t *r, const json_t *list, bool all_commas)
     }
     for (size_t i = 0; i < n; i++) {
         items[i].code = json_string_value(json_array_get(list, i));
-        report_name_en(r->report, items[i].code, items[i].key,
-                       sizeof items[i].key);
+        snprintf(items[i].key, sizeof items[i].key, "%s",
+                 report_name_en(r->report, items[i].code));
     }
     qsort(items, n, sizeof *items, s_item_cmp);
     for (size_t i = 0; i < n; i++) {
@@ -274,9 +261,8 @@ static void s_put_amount(render_t *r, const char *path, const char *amount)
         render_put(r, ".%s%s", cents + 1, ncents == 1 ? "0" : "");
 }
 
-/*  Writes one sum of money: "$423,926", "CHF 10,000", "423,926美元". */
-static void s_put_money(render_t *r, const char *path, const char *currency,
-                        const json_t *amount)
+void render_put_money(render_t *r, const char *path, const char *currency,
+                      const json_t *amount)
 {
     const char *text = json_string_value(amount);
     if (!text || !report_is_code(currency)) {
@@ -319,14 +305,13 @@ size_t render_put_sums(render_t *r, const char *path)
     for (i = 0; i < n; i++) {
         if (i > 0)
             render_put(r, "%s", r->zh ? "和" : " and ");
-        s_put_money(r, path, keys[i], json_object_get(sums, keys[i]));
+        render_put_money(r, path, keys[i], json_object_get(sums, keys[i]));
     }
     free(keys);
     return n;
 }
 
-/*  Writes 'day': "31 December 2025" or "2025年12月31日". */
-static void s_put_date(render_t *r, int32_t day)
+void render_put_day(render_t *r, int32_t day)
 {
     render_put_date(r, day, DATEFMT_DAY);
 }
@@ -344,9 +329,9 @@ void render_put_period(render_t *r)
     date_to_ymd(r->from, &y1, &m1, &d1);
     date_to_ymd(r->to, &y2, &m2, &d2);
     if (y1 != y2) {
-        s_put_date(r, r->from);
+        render_put_day(r, r->from);
         render_put(r, "%s", r->zh ? "至" : " to ");
-        s_put_date(r, r->to);
+        render_put_day(r, r->to);
     } else if (r->zh) {
         render_put(r, "%d年%d月%d日至%d月%d日", y1, m1, d1, m2, d2);
     } else {
@@ -372,7 +357,7 @@ void render_put_when(render_t *r, bool lead)
 void render_put_as_at(render_t *r, bool lead)
 {
     render_put(r, "%s", r->zh ? "截至" : lead ? "As at " : "as at ");
-    s_put_date(r, r->as_of);
+    render_put_day(r, r->as_of);
 }
 
 void render_put_things(render_t *r, long long n, bool words, const char *one,
@@ -380,4 +365,155 @@ void render_put_things(render_t *r, long long n, bool words, const char *one,
 {
     render_put_count(r, n, words);
     render_put(r, " %s", n == 1 ? one : many);
+}
+
+/* ------------------------------------------------------------------ */
+/*  Ranges of days, ordinals, items and figures not recorded. */
+
+void render_put_range(render_t *r, int32_t from, int32_t to, bool year)
+{
+    int y1, m1, d1, y2, m2, d2;
+    date_to_ymd(from, &y1, &m1, &d1);
+    date_to_ymd(to, &y2, &m2, &d2);
+    if (y1 != y2) {
+        render_put_day(r, from);
+        render_put(r, "%s", r->zh ? "至" : "–");
+        render_put_day(r, to);
+        return;
+    }
+    if (r->zh) {
+        if (year)
+            render_put(r, "%d年", y1);
+        render_put(r, "%d月%d日至", m1, d1);
+        if (m2 != m1)
+            render_put(r, "%d月", m2);
+        render_put(r, "%d日", d2);
+        return;
+    }
+    if (m1 == m2)
+        render_put(r, "%d–%d %s", d1, d2, datefmt_month_en(m2));
+    else
+        render_put(r, "%d %s–%d %s", d1, datefmt_month_en(m1), d2,
+                   datefmt_month_en(m2));
+    if (year)
+        render_put(r, " %d", y2);
+}
+
+void render_put_ordinal(render_t *r, long long n, bool capital)
+{
+    static const char *const units[] = {
+        "",          "first",     "second",      "third",      "fourth",
+        "fifth",     "sixth",     "seventh",     "eighth",     "ninth",
+        "tenth",     "eleventh",  "twelfth",     "thirteenth", "fourteenth",
+        "fifteenth", "sixteenth", "seventeenth", "eighteenth", "nineteenth"};
+    static const char *const tens[] = {"",      "",     "twent", "thirt",
+                                       "fort",  "fift", "sixt",  "sevent",
+                                       "eight", "ninet"};
+    static const char *const digits_zh[] = {"",   "一", "二", "三", "四",
+                                            "五", "六", "七", "八", "九"};
+    char text[48];
+    if (n < 1 || n > 99)
+        snprintf(text, sizeof text, r->zh ? "第%lld" : "%lldth", n);
+    else if (r->zh)
+        snprintf(text, sizeof text, "第%s%s%s",
+                 n >= 20 ? digits_zh[n / 10] : "", n >= 10 ? "十" : "",
+                 digits_zh[n % 10]);
+    else if (n < 20)
+        snprintf(text, sizeof text, "%s", units[n]);
+    else if (n % 10 == 0)
+        snprintf(text, sizeof text, "%sieth", tens[n / 10]);
+    else
+        snprintf(text, sizeof text, "%sy-%s", tens[n / 10], units[n % 10]);
+    if (capital && !r->zh)
+        text[0] = (char)toupper((unsigned char)text[0]);
+    render_put(r, "%s", text);
+}
+
+const json_t *render_items(render_t *r, const char *path)
+{
+    const json_t *list = render_get(r, path, JSON_ARRAY);
+    size_t i;
+    const json_t *item;
+    json_array_foreach(list, i, item)
+    {
+        if (!json_is_object(item)) {
+            render_fail(r, OPCAT_EINVAL, path,
+                        "stats: \"%s\" item %zu is not an object", path, i);
+            return NULL;
+        }
+    }
+    return list;
+}
+
+int32_t render_item_date(render_t *r, const json_t *item, const char *path,
+                         const char *key, bool optional)
+{
+    const json_t *node = json_object_get(item, key);
+    int32_t day = 0;
+    if (optional && (!node || json_is_null(node)))
+        return INT32_MIN;
+    if (!json_is_string(node) || !date_parse(json_string_value(node), &day))
+        render_fail(r, OPCAT_EINVAL, path,
+                    "stats: \"%s\": \"%s\" is not a YYYY-MM-DD date", path,
+                    key);
+    return day;
+}
+
+const char *render_item_code(render_t *r, const json_t *item, const char *path)
+{
+    const char *code = json_string_value(json_object_get(item, "state"));
+    if (!code || !report_is_code(code)) {
+        render_fail(r, OPCAT_EINVAL, path,
+                    "stats: \"%s\": an item's \"state\" is not a State code",
+                    path);
+        return NULL;
+    }
+    return code;
+}
+
+void render_put_state(render_t *r, const char *code, bool lead)
+{
+    if (lead && !r->zh && s_takes_article(code)) {
+        const char *name = report_state_name(r->report, code, "en");
+        render_put(r, "The %s", name ? name : code);
+        return;
+    }
+    s_put_name(r, code);
+}
+
+bool render_incomplete(render_t *r, const char *path)
+{
+    const json_t *list = json_object_get(r->stats, "incomplete");
+    size_t i;
+    const json_t *item;
+    json_array_foreach(list, i, item)
+    {
+        const char *key = json_string_value(item);
+        size_t n = key ? strlen(key) : 0;
+        if (n && strncmp(path, key, n) == 0 && (!path[n] || path[n] == '.'))
+            return true;
+    }
+    return false;
+}
+
+bool render_not_recorded(render_t *r, const char *path, const char *what_en,
+                         const char *what_zh, bool as_at)
+{
+    if (!render_incomplete(r, path))
+        return false;
+    if (r->zh) {
+        if (as_at)
+            render_put_as_at(r, true);
+        else
+            render_put_when(r, true);
+        render_put(r, "，%s未记录。\n\n", what_zh);
+        return true;
+    }
+    render_put(r, "The %s ", what_en);
+    if (as_at)
+        render_put_as_at(r, false);
+    else
+        render_put_when(r, false);
+    render_put(r, " is not recorded.\n\n");
+    return true;
 }

@@ -50,26 +50,45 @@ static const struct {
 /* ------------------------------------------------------------------ */
 /*  The title and section II.A: participation in the Optional Protocol. */
 
+/*  The number of the annual report on calendar year 'y': the fifth
+    covered 2011, and each later one a calendar year; the first four
+    covered other periods.  0: no number. */
+static int s_report_number(const render_t *r)
+{
+    int y, m, d;
+    date_to_ymd(r->to, &y, &m, &d);
+    return r->full_year && y >= 2011 ? y - 2006 : 0;
+}
+
 void render_title(render_t *r)
 {
+    int number = s_report_number(r);
     if (r->zh) {
-        render_put(r, "# 防范酷刑小组委员会年度报告：数字\n\n本报告所述期间：");
+        render_put(r, "# 防范酷刑和其他残忍、不人道或有辱人格待遇或处罚"
+                      "小组委员会");
+        if (number) {
+            render_put_ordinal(r, number, false);
+            render_put(r, "次");
+        }
+        render_put(r, "年度报告\n\n## 一. 导言\n\n本报告涵盖小组委员会");
         render_put_period(r);
-        render_put(r, "。数字");
-        render_put_as_at(r, true);
-        render_put(r, "，全部根据事件存储中记录的事件计算得出。\n\n"
-                      "## 二. 组织和其他事项\n\n"
+        render_put(r, "开展的活动。\n\n## 二. 组织和其他事项\n\n"
                       "### A. 国家加入《任择议定书》制度的情况\n\n");
         return;
     }
-    render_put(r,
-               "# Annual report of the Subcommittee on Prevention of Torture: "
-               "figures\n\nReporting period: ");
+    render_put(r, "# ");
+    if (number) {
+        render_put_ordinal(r, number, true);
+        render_put(r, " annual report");
+    } else {
+        render_put(r, "Annual report");
+    }
+    render_put(r, " of the Subcommittee on Prevention of Torture and Other "
+                  "Cruel, Inhuman or Degrading Treatment or Punishment\n\n"
+                  "## I. Introduction\n\nThe present report covers the "
+                  "activities of the Subcommittee from ");
     render_put_period(r);
-    render_put(r, ". Figures ");
-    render_put_as_at(r, false);
-    render_put(r, ", every one computed from the events in the event store.\n\n"
-                  "## II. Organizational and other matters\n\n"
+    render_put(r, ".\n\n## II. Organizational and other matters\n\n"
                   "### A. Participation in the Optional Protocol system\n\n");
 }
 
@@ -90,22 +109,118 @@ static void s_region_table(render_t *r, const char *path, const char *what)
     render_put(r, "\n");
 }
 
+/*  One dated item of a list, sorted by date, then by English name. */
+typedef struct {
+    int32_t day, end;
+    const char *code;
+    const char *en; /* the English name, the sort key */
+    const json_t *item;
+} dated_t;
+
+static int s_dated_cmp(const void *a, const void *b)
+{
+    const dated_t *x = a, *y = b;
+    if (x->day != y->day)
+        return x->day < y->day ? -1 : 1;
+    return strcmp(x->en, y->en);
+}
+
+/*  The items of 'list' ('path') with their State and the date at 'key'
+    ('end' at 'end_key' if not NULL; a missing optional date sorts last),
+    sorted; '*n' gets their number.  NULL on failure or an empty list;
+    the caller frees. */
+static dated_t *s_dated(render_t *r, const json_t *list, const char *path,
+                        const char *key, const char *end_key, bool optional,
+                        size_t *n)
+{
+    *n = json_array_size(list);
+    dated_t *items = *n ? calloc(*n, sizeof *items) : NULL;
+    if (*n && !items)
+        render_fail(r, OPCAT_ENOMEM, NULL, "out of memory");
+    for (size_t i = 0; items && i < *n && !r->failed; i++) {
+        const json_t *item = json_array_get(list, i);
+        items[i].item = item;
+        items[i].code = render_item_code(r, item, path);
+        items[i].en =
+            items[i].code ? report_name_en(r->report, items[i].code) : "";
+        items[i].day = render_item_date(r, item, path, key, optional);
+        if (optional && items[i].day == INT32_MIN)
+            items[i].day = INT32_MAX;
+        if (end_key)
+            items[i].end = render_item_date(r, item, path, end_key, false);
+    }
+    if (r->failed) {
+        free(items);
+        return NULL;
+    }
+    if (items)
+        qsort(items, *n, sizeof *items, s_dated_cmp);
+    return items;
+}
+
+/*  The verb of an instrument: "acceded to", "加入". */
+static const char *s_verb(const render_t *r, const json_t *item)
+{
+    const char *inst = json_string_value(json_object_get(item, "instrument"));
+    bool accession = inst && strcmp(inst, "accession") == 0;
+    bool succession = inst && strcmp(inst, "succession") == 0;
+    if (r->zh)
+        return accession ? "加入" : succession ? "继承" : "批准";
+    return accession ? "acceded to" : succession ? "succeeded to" : "ratified";
+}
+
+/*  The States that joined in the period, each with its date, as para 2
+    of the seed: "孟加拉国于2025年7月17日加入《任择议定书》，哥伦比亚于
+    2025年11月10日加入。", "Bangladesh acceded to the Optional Protocol on
+    17 July 2025 and Colombia on 10 November 2025." */
+static void s_put_joined(render_t *r, const json_t *joined_on)
+{
+    size_t n;
+    dated_t *items = s_dated(r, joined_on, "states_parties.joined_in_period_on",
+                             "on", NULL, false, &n);
+    for (size_t i = 0; items && i < n; i++) {
+        const char *verb = s_verb(r, items[i].item);
+        bool same = i > 0 && strcmp(verb, s_verb(r, items[i - 1].item)) == 0;
+        if (r->zh) {
+            render_put(r, "%s", i ? "，" : "");
+            render_put_state(r, items[i].code, false);
+            render_put(r, "于");
+            render_put_day(r, items[i].day);
+            render_put(r, "%s%s", verb, i ? "" : "《任择议定书》");
+            if (i + 1 == n)
+                render_put(r, "。");
+            continue;
+        }
+        if (i)
+            render_put(r, "%s", i + 1 == n ? " and " : ", ");
+        render_put_state(r, items[i].code, i == 0);
+        if (!i)
+            render_put(r, " %s the Optional Protocol", verb);
+        else if (!same)
+            render_put(r, " %s it", verb);
+        render_put(r, " on ");
+        render_put_day(r, items[i].day);
+        if (i + 1 == n)
+            render_put(r, ".");
+    }
+    free(items);
+}
+
 static void s_parties_zh(render_t *r, long long parties, long long signatories,
-                         const json_t *joined, const json_t *signed_list)
+                         const json_t *joined_on, const json_t *signed_list)
 {
     render_put_as_at(r, true);
     render_put(r, "，《任择议定书》有%s个缔约国，%s个签署国。",
                render_num(parties).text, render_num(signatories).text);
     if (signatories)
         render_put(r, "[^signatories]");
-    render_put_when(r, true);
-    render_put(r, "，");
-    if (json_array_size(joined))
-        render_put_states(r, joined, false);
-    else
-        render_put(r, "没有国家");
-    render_put(
-        r, "加入《任择议定书》。\n\n各区域加入《任择议定书》的情况如下：\n\n");
+    if (json_array_size(joined_on)) {
+        s_put_joined(r, joined_on);
+    } else {
+        render_put_when(r, true);
+        render_put(r, "，没有国家加入《任择议定书》。");
+    }
+    render_put(r, "\n\n各区域加入《任择议定书》的情况如下：\n\n");
     s_region_table(r, "states_parties.by_region", "缔约国");
     if (signatories)
         render_put(r, "%s个", render_num(signatories).text);
@@ -121,7 +236,7 @@ static void s_parties_zh(render_t *r, long long parties, long long signatories,
 }
 
 static void s_parties_en(render_t *r, long long parties, long long signatories,
-                         const json_t *joined, const json_t *signed_list)
+                         const json_t *joined_on, const json_t *signed_list)
 {
     render_put_as_at(r, true);
     render_put(r, ", there %s ", parties == 1 ? "was" : "were");
@@ -129,13 +244,9 @@ static void s_parties_en(render_t *r, long long parties, long long signatories,
     render_put(r, " to the Optional Protocol and ");
     render_put_things(r, signatories, true, "signatory", "signatories");
     render_put(r, ".%s ", signatories ? "[^signatories]" : "");
-    size_t n = json_array_size(joined);
-    if (n) {
-        render_put_when(r, true);
-        render_put(r, ", ");
-        render_put_states(r, joined, false);
-        render_put(r, " became %s to the Optional Protocol.\n\n",
-                   n == 1 ? "a party" : "parties");
+    if (json_array_size(joined_on)) {
+        s_put_joined(r, joined_on);
+        render_put(r, "\n\n");
     } else {
         render_put(r, "No State became a party to the Optional Protocol ");
         render_put_when(r, false);
@@ -166,71 +277,289 @@ void render_parties(render_t *r)
 {
     long long parties = render_count(r, "states_parties.total");
     long long signatories = render_count(r, "signatories.total");
-    const json_t *joined = render_states(r, "states_parties.joined_in_period");
+    render_states(r, "states_parties.joined_in_period");
+    const json_t *joined_on =
+        render_items(r, "states_parties.joined_in_period_on");
     const json_t *signed_list = render_states(r, "signatories.states");
     if (r->zh)
-        s_parties_zh(r, parties, signatories, joined, signed_list);
+        s_parties_zh(r, parties, signatories, joined_on, signed_list);
     else
-        s_parties_en(r, parties, signatories, joined, signed_list);
+        s_parties_en(r, parties, signatories, joined_on, signed_list);
+}
+
+/* ------------------------------------------------------------------ */
+/*  Section II.B: sessions. */
+
+/*  Places of sessions the report names in Chinese. */
+static const struct {
+    const char *en, *zh;
+} s_places_of_sessions[] = {{"Geneva", "日内瓦"}, {"New York", "纽约"}};
+
+/*  The place every session of 'items' was held at, if they share one
+    the report can name in its language; else NULL. */
+static const char *s_session_place(const render_t *r, const dated_t *items,
+                                   size_t n)
+{
+    const char *place = NULL;
+    for (size_t i = 0; i < n; i++) {
+        const char *p =
+            json_string_value(json_object_get(items[i].item, "place"));
+        if (!p || !*p || (place && strcmp(place, p) != 0))
+            return NULL;
+        place = p;
+    }
+    if (!place || !r->zh)
+        return place;
+    for (size_t i = 0;
+         i < sizeof s_places_of_sessions / sizeof s_places_of_sessions[0]; i++)
+        if (strcmp(s_places_of_sessions[i].en, place) == 0)
+            return s_places_of_sessions[i].zh;
+    return NULL;
+}
+
+/*  The sessions of the list, sorted by start; a session has no State, so
+    dated_t's code is unused. */
+static dated_t *s_sessions(render_t *r, const json_t *list, size_t *n)
+{
+    *n = json_array_size(list);
+    dated_t *items = *n ? calloc(*n, sizeof *items) : NULL;
+    if (*n && !items)
+        render_fail(r, OPCAT_ENOMEM, NULL, "out of memory");
+    for (size_t i = 0; items && i < *n; i++) {
+        const json_t *item = json_array_get(list, i);
+        items[i].item = item;
+        items[i].en = "";
+        items[i].day =
+            render_item_date(r, item, "sessions_in_period", "start", false);
+        items[i].end =
+            render_item_date(r, item, "sessions_in_period", "end", false);
+        const json_t *number = json_object_get(item, "number");
+        if (!json_is_integer(number) || json_integer_value(number) < 1)
+            render_fail(r, OPCAT_EINVAL, "sessions_in_period",
+                        "stats: \"sessions_in_period\": a session's "
+                        "\"number\" is not a number >= 1");
+    }
+    if (r->failed) {
+        free(items);
+        return NULL;
+    }
+    if (items)
+        qsort(items, *n, sizeof *items, s_dated_cmp);
+    return items;
+}
+
+/*  "第五十五届会议(2025年1月27日至2月7日)", "its fifty-fifth session (27
+    January–7 February 2025)". */
+static void s_put_session(render_t *r, const dated_t *session)
+{
+    long long number =
+        json_integer_value(json_object_get(session->item, "number"));
+    if (!r->zh)
+        render_put(r, "its ");
+    render_put_ordinal(r, number, false);
+    render_put(r, "%s", r->zh ? "届会议(" : " session (");
+    render_put_range(r, session->day, session->end, true);
+    render_put(r, ")");
+}
+
+void render_sessions(render_t *r)
+{
+    const json_t *list = render_items(r, "sessions_in_period");
+    render_put(r, "%s", r->zh ? "### B. 届会\n\n" : "### B. Sessions\n\n");
+    if (render_not_recorded(r, "sessions_in_period", "number of sessions held",
+                            "小组委员会举行的届会", false))
+        return;
+    size_t n;
+    dated_t *items = s_sessions(r, list, &n);
+    const char *place = s_session_place(r, items, n);
+    render_put_when(r, true);
+    if (r->zh) {
+        render_put(r, "，小组委员会");
+        if (!n) {
+            render_put(r, "未举行届会。\n\n");
+            return;
+        }
+        if (place)
+            render_put(r, "在%s", place);
+        if (n <= 10)
+            render_put(r, "举行了%s届会议：", s_small_zh[n]);
+        else
+            render_put(r, "举行了%s届会议：", render_num((long long)n).text);
+    } else {
+        render_put(r, ", the Subcommittee held ");
+        render_put_things(r, (long long)n, true, "session", "sessions");
+        if (place)
+            render_put(r, " in %s", place);
+        render_put(r, "%s", n ? ": " : ".\n\n");
+    }
+    for (size_t i = 0; items && i < n; i++) {
+        if (i)
+            render_put(r, "%s",
+                       r->zh ? (i + 1 == n ? "和" : "、")
+                             : (i + 1 == n ? " and " : ", "));
+        s_put_session(r, &items[i]);
+    }
+    if (n)
+        render_put(r, "%s", r->zh ? "。\n\n" : ".\n\n");
+    free(items);
 }
 
 /* ------------------------------------------------------------------ */
 /*  Section II.D: the Special Fund. */
 
-static void s_fund_zh(render_t *r, long long grants, long long states)
+/*  One donor with its amount: "亚美尼亚(5,000美元)", "Armenia ($5,000)". */
+static void s_put_donor(render_t *r, const dated_t *d)
 {
-    render_put(r, "### D. 《任择议定书》所设特别基金\n\n");
-    render_put_when(r, true);
-    if (grants) {
-        render_put(r, "，共发放了总额为");
-        render_put_sums(r, "fund.grants_in_period.total");
-        render_put(r, "的赠款，以支持%s个国家的%s个防止酷刑项目。",
-                   render_num(states).text, render_num(grants).text);
-    } else {
-        render_put(r, "，未发放赠款。");
-    }
-    render_put(r, "\n\n");
-    render_put_when(r, true);
-    if (json_object_size(
-            render_get(r, "fund.contributions_in_period", JSON_OBJECT))) {
-        render_put(r, "，特别基金共收到捐款");
-        render_put_sums(r, "fund.contributions_in_period");
-        render_put(r, "。\n\n");
-    } else {
-        render_put(r, "，特别基金未收到捐款。\n\n");
-    }
+    const char *path = "fund.contributions_by_donor_in_period";
+    const json_t *currency = json_object_get(d->item, "currency");
+    render_put_state(r, d->code, false);
+    render_put(r, "%s", r->zh ? "(" : " (");
+    render_put_money(
+        r, path, json_string_value(currency) ? json_string_value(currency) : "",
+        json_object_get(d->item, "amount"));
+    render_put(r, ")");
 }
 
-static void s_fund_en(render_t *r, long long grants, long long states)
+/*  Writes the donors of 'items' whose "first" is 'first', joined. */
+static size_t s_put_donor_list(render_t *r, const dated_t *items, size_t n,
+                               bool first)
 {
-    render_put(r, "### D. Special Fund of the Optional Protocol\n\n");
-    if (grants) {
-        render_put_when(r, true);
-        render_put(r, ", grants totalling ");
-        render_put_sums(r, "fund.grants_in_period.total");
-        render_put(r, " were awarded to support ");
-        render_put_things(r, grants, true, "torture prevention project",
-                          "torture prevention projects");
-        render_put(r, " in ");
-        render_put_things(r, states, true, "State", "States");
-        render_put(r, ".\n\n");
+    size_t total = 0, done = 0;
+    for (size_t i = 0; i < n; i++)
+        total += json_is_true(json_object_get(items[i].item, "first")) == first;
+    for (size_t i = 0; i < n; i++) {
+        if (json_is_true(json_object_get(items[i].item, "first")) != first)
+            continue;
+        if (done++)
+            render_put(r, "%s",
+                       r->zh ? (done == total ? "和" : "、")
+                             : (done == total ? " and " : ", "));
+        s_put_donor(r, &items[i]);
+    }
+    return total;
+}
+
+/*  The donors, first-time donors first, as para 16 of the seed:
+    "小组委员会非常感谢亚美尼亚(5,000美元)和沙特阿拉伯(50,000美元)首次
+    向特别基金捐款，并感谢奥地利(81,871美元)……的持续支持。" */
+static void s_put_donors(render_t *r)
+{
+    const char *path = "fund.contributions_by_donor_in_period";
+    const json_t *list = render_items(r, path);
+    size_t n, firsts = 0;
+    dated_t *items = s_dated(r, list, path, "", NULL, true, &n);
+    for (size_t i = 0; items && i < n; i++)
+        firsts += json_is_true(json_object_get(items[i].item, "first"));
+    if (!items || !n) {
+        free(items);
+        return;
+    }
+    if (r->zh) {
+        render_put(r, "小组委员会非常感谢");
+        if (firsts) {
+            s_put_donor_list(r, items, n, true);
+            render_put(r, "首次向特别基金捐款");
+        }
+        if (firsts && firsts < n)
+            render_put(r, "，并感谢");
+        if (firsts < n) {
+            s_put_donor_list(r, items, n, false);
+            render_put(r, "%s", firsts ? "的持续支持" : "对特别基金的支持");
+        }
+        render_put(r, "。\n\n");
     } else {
+        render_put(r, "The Subcommittee is very grateful to ");
+        if (firsts) {
+            s_put_donor_list(r, items, n, true);
+            render_put(r, " for %s to the Special Fund",
+                       firsts == 1 ? "its first contribution"
+                                   : "their first contributions");
+        }
+        if (firsts && firsts < n)
+            render_put(r, ", and to ");
+        if (firsts < n) {
+            s_put_donor_list(r, items, n, false);
+            render_put(r, " for %s",
+                       firsts ? "their continued support"
+                              : "their contributions to the "
+                                "Special Fund");
+        }
+        render_put(r, ".\n\n");
+    }
+    free(items);
+}
+
+static void s_grants_zh(render_t *r, long long grants, long long states,
+                        const json_t *named)
+{
+    render_put_when(r, true);
+    if (!grants) {
+        render_put(r, "，未发放赠款。\n\n");
+        return;
+    }
+    render_put(r, "，共发放了总额为");
+    render_put_sums(r, "fund.grants_in_period.total");
+    render_put(r, "的赠款，以支持%s个国家的%s个防止酷刑项目。",
+               render_num(states).text, render_num(grants).text);
+    if (json_array_size(named)) {
+        bool some = (long long)json_array_size(named) < states;
+        render_put(r, "%s", some ? "其中包括" : "这些项目分别在");
+        render_put_states(r, named, false);
+        render_put(r, "%s", some ? "的项目。" : "实施。");
+    }
+    render_put(r, "\n\n");
+}
+
+static void s_grants_en(render_t *r, long long grants, long long states,
+                        const json_t *named)
+{
+    if (!grants) {
         render_put(r, "No grants were awarded ");
         render_put_when(r, false);
         render_put(r, ".\n\n");
+        return;
     }
-    if (json_object_size(
-            render_get(r, "fund.contributions_in_period", JSON_OBJECT))) {
+    render_put_when(r, true);
+    render_put(r, ", grants totalling ");
+    render_put_sums(r, "fund.grants_in_period.total");
+    render_put(r, " were awarded to support ");
+    render_put_things(r, grants, true, "torture prevention project",
+                      "torture prevention projects");
+    render_put(r, " in ");
+    render_put_things(r, states, true, "State", "States");
+    render_put(r, ".");
+    if (json_array_size(named)) {
+        render_put(r, " %s in ",
+                   (long long)json_array_size(named) < states
+                       ? "They include projects"
+                       : "The projects are");
+        render_put_states(r, named, false);
+        render_put(r, ".");
+    }
+    render_put(r, "\n\n");
+}
+
+/*  The donors, then the contributions' totals. */
+static void s_contributions(render_t *r)
+{
+    s_put_donors(r);
+    bool any = json_object_size(
+        render_get(r, "fund.contributions_in_period", JSON_OBJECT));
+    if (r->zh) {
+        render_put_when(r, true);
+        render_put(r, "%s",
+                   any ? "，特别基金共收到捐款" : "，特别基金未收到捐款");
+    } else if (any) {
         render_put_when(r, true);
         render_put(r, ", the Special Fund received voluntary contributions "
                       "totalling ");
-        render_put_sums(r, "fund.contributions_in_period");
-        render_put(r, ".\n\n");
     } else {
         render_put(r, "The Special Fund received no contributions ");
         render_put_when(r, false);
-        render_put(r, ".\n\n");
     }
+    if (any)
+        render_put_sums(r, "fund.contributions_in_period");
+    render_put(r, "%s", r->zh ? "。\n\n" : ".\n\n");
 }
 
 void render_fund(render_t *r)
@@ -242,10 +571,25 @@ void render_fund(render_t *r)
     if (grants && total && !json_object_size(total))
         render_fail(r, OPCAT_EINVAL, "fund.grants_in_period.total",
                     "stats: grants were awarded but their total is empty");
-    if (r->zh)
-        s_fund_zh(r, grants, states);
-    else
-        s_fund_en(r, grants, states);
+    const json_t *named =
+        render_states(r, "fund.grants_in_period.states_named");
+    render_put(r, "%s",
+               r->zh ? "### D. 《任择议定书》所设特别基金\n\n"
+                     : "### D. Special Fund of the Optional "
+                       "Protocol\n\n");
+    bool known =
+        !render_not_recorded(r, "fund.grants_in_period",
+                             "amount of the grants awarded by the Special Fund",
+                             "特别基金发放的赠款", false);
+    if (known && r->zh)
+        s_grants_zh(r, grants, states, named);
+    else if (known)
+        s_grants_en(r, grants, states, named);
+    if (!render_not_recorded(
+            r, "fund.contributions_in_period",
+            "amount of the contributions received by the Special Fund",
+            "特别基金收到的捐款", false))
+        s_contributions(r);
 }
 
 /* ------------------------------------------------------------------ */
@@ -273,25 +617,53 @@ static long long s_place_counts(render_t *r, const json_t *places,
     return total;
 }
 
+/*  Whether the figure 'key' of "visits" is a lower bound ("more than"). */
+static bool s_more_than(render_t *r, const char *key)
+{
+    const json_t *list = render_get(r, "visits.more_than", JSON_ARRAY);
+    size_t i;
+    const json_t *item;
+    json_array_foreach(list, i, item)
+    {
+        if (json_is_string(item) && strcmp(json_string_value(item), key) == 0)
+            return true;
+    }
+    return false;
+}
+
+/*  A figure of "visits": "550", "550多", "more than 550". */
+static void s_put_figure(render_t *r, const char *key, long long n)
+{
+    bool more = s_more_than(r, key);
+    if (r->zh)
+        render_put(r, "%s%s", render_num(n).text, more ? "多" : "");
+    else
+        render_put(r, "%s%s", more ? "more than " : "", render_num(n).text);
+}
+
 static void s_places_sentence(render_t *r)
 {
+    if (render_incomplete(r, "visits.places_in_period"))
+        return; /* said with the interviews */
     const json_t *places =
         render_get(r, "visits.places_in_period", JSON_OBJECT);
     long long counts[PLACE_COUNT];
-    long long total = s_place_counts(r, places, counts);
-    if (!total)
+    long long sum = s_place_counts(r, places, counts);
+    long long total = render_count(r, "visits.places_total_in_period");
+    if (!total && !sum)
         return;
-    if (r->zh)
-        render_put(r, "小组委员会查访了%s个剥夺自由场所：",
-                   render_num(total).text);
-    else
-        render_put(r,
-                   "The Subcommittee visited %s places of deprivation of "
-                   "liberty: ",
-                   render_num(total).text);
+    render_put(r, "%s",
+               r->zh ? "小组委员会查访了" : "The Subcommittee visited ");
+    s_put_figure(r, "places_total_in_period", total ? total : sum);
+    render_put(r, "%s",
+               r->zh ? "个剥夺自由场所"
+                     : " places of deprivation "
+                       "of liberty");
     size_t left = 0, done = 0;
     for (size_t i = 0; i < PLACE_COUNT; i++)
         left += counts[i] != 0;
+    if (left)
+        render_put(r, "%s", r->zh ? "：" : ": ");
     for (size_t i = 0; i < PLACE_COUNT; i++) {
         if (!counts[i])
             continue;
@@ -306,10 +678,67 @@ static void s_places_sentence(render_t *r)
     render_put(r, "%s", r->zh ? "。" : ".");
 }
 
-static void s_visits_zh(render_t *r, const json_t *done, const json_t *later,
-                        long long interviews)
+/*  The visits completed in the period with their dates, in date order:
+    "秘鲁(6月15日至21日)、塞尔维亚(6月15日至21日)", "Peru (15–21 June) and
+    Serbia (15–21 June)"; the year is written when the period is not one
+    calendar year. */
+static void s_put_visits(render_t *r, const json_t *dates)
 {
-    render_put(r, "## 三. 查访\n\n### A. 本报告所述期间进行的查访\n\n");
+    const char *path = "visits.completed_dates_in_period";
+    size_t n;
+    dated_t *items = s_dated(r, dates, path, "start", "end", true, &n);
+    for (size_t i = 0; items && i < n; i++) {
+        if (i)
+            render_put(r, "%s", r->zh ? "、" : i + 1 == n ? " and " : ", ");
+        render_put_state(r, items[i].code, false);
+        if (items[i].day == INT32_MAX)
+            continue; /* the first day is not recorded */
+        render_put(r, "%s", r->zh ? "(" : " (");
+        render_put_range(r, items[i].day, items[i].end, !r->full_year);
+        render_put(r, ")");
+    }
+    free(items);
+}
+
+/*  "在这些查访期间，小组委员会与900多人进行了550多次单独和集体访谈。" */
+static void s_interviews(render_t *r, long long interviews, long long persons)
+{
+    if (render_incomplete(r, "visits.interviews_in_period")) {
+        render_put(r, "%s",
+                   r->zh ? "这些查访期间的访谈和查访的场所未记录。"
+                         : "The interviews conducted and the places "
+                           "visited during those visits are not "
+                           "recorded.");
+        return;
+    }
+    if (!interviews)
+        return;
+    if (r->zh) {
+        render_put(r, "在这些查访期间，小组委员会");
+        if (persons) {
+            render_put(r, "与");
+            s_put_figure(r, "persons_interviewed_in_period", persons);
+            render_put(r, "人");
+        }
+        render_put(r, "进行了");
+        s_put_figure(r, "interviews_in_period", interviews);
+        render_put(r, "次单独和集体访谈。");
+        return;
+    }
+    render_put(r, "During those visits, the Subcommittee conducted ");
+    s_put_figure(r, "interviews_in_period", interviews);
+    render_put(r, " individual and group interviews");
+    if (persons) {
+        render_put(r, " with ");
+        s_put_figure(r, "persons_interviewed_in_period", persons);
+        render_put(r, " persons");
+    }
+    render_put(r, ". ");
+}
+
+static void s_visits_zh(render_t *r, const json_t *done, const json_t *later,
+                        long long interviews, long long persons)
+{
     if (json_array_size(later)) {
         render_put(r, "原计划对");
         render_put_states(r, later, false);
@@ -324,21 +753,16 @@ static void s_visits_zh(render_t *r, const json_t *done, const json_t *later,
     render_put(r, "根据《任择议定书》第11条和第13条规定的任务，小组委员会");
     render_put_when(r, false);
     render_put(r, "对以下国家进行了查访：");
-    render_put_states(r, done, true);
+    s_put_visits(r, done);
     render_put(r, "。\n\n");
-    if (interviews)
-        render_put(r, "在这些查访期间，小组委员会进行了%s次单独和集体访谈。",
-                   render_num(interviews).text);
+    s_interviews(r, interviews, persons);
     s_places_sentence(r);
     render_put(r, "\n\n");
 }
 
 static void s_visits_en(render_t *r, const json_t *done, const json_t *later,
-                        long long interviews)
+                        long long interviews, long long persons)
 {
-    render_put(r,
-               "## III. Visits\n\n### A. Visits conducted during the reporting "
-               "period\n\n");
     size_t n = json_array_size(later);
     if (n) {
         render_put(r, "The %s planned to ", n == 1 ? "visit" : "visits");
@@ -359,26 +783,35 @@ static void s_visits_en(render_t *r, const json_t *done, const json_t *later,
     render_put(r, " ");
     render_put_when(r, false);
     render_put(r, ", to ");
-    render_put_states(r, done, false);
+    s_put_visits(r, done);
     render_put(r, ".\n\n");
-    if (interviews)
-        render_put(r,
-                   "During those visits, the Subcommittee conducted %s "
-                   "individual and group interviews. ",
-                   render_num(interviews).text);
+    s_interviews(r, interviews, persons);
     s_places_sentence(r);
     render_put(r, "\n\n");
 }
 
 void render_visits(render_t *r)
 {
-    const json_t *done = render_states(r, "visits.completed_in_period");
+    render_states(r, "visits.completed_in_period");
+    const json_t *done = render_items(r, "visits.completed_dates_in_period");
     const json_t *later = render_states(r, "visits.postponed_in_period");
+    if (render_incomplete(r, "visits.postponed_in_period"))
+        later = NULL; /* not all known: none named as if it were all */
     long long interviews = render_count(r, "visits.interviews_in_period");
+    long long persons = render_count(r, "visits.persons_interviewed_in_period");
+    render_put(r, "%s",
+               r->zh ? "## 三. 查访\n\n### A. 本报告所述期间进行的查访"
+                       "\n\n"
+                     : "## III. Visits\n\n### A. Visits conducted "
+                       "during the reporting period\n\n");
+    if (render_not_recorded(r, "visits.completed_in_period",
+                            "number of visits conducted",
+                            "小组委员会进行的查访", false))
+        return;
     if (r->zh)
-        s_visits_zh(r, done, later, interviews);
+        s_visits_zh(r, done, later, interviews, persons);
     else
-        s_visits_en(r, done, later, interviews);
+        s_visits_en(r, done, later, interviews, persons);
 }
 
 /* ------------------------------------------------------------------ */
@@ -412,10 +845,12 @@ static void s_reports_zh(render_t *r, long long sent, const json_t *sent_now,
     render_put_as_at(r, true);
     render_put(r, "，共公布了%s份查访报告", render_num(published).text);
     if (json_array_size(published_now)) {
+        size_t n = json_array_size(published_now);
         render_put(r, "，其中包括本报告所述期间对");
         render_put_states(r, published_now, false);
-        render_put(r, "%s国的查访报告",
-                   render_num((long long)json_array_size(published_now)).text);
+        if (n > 1)
+            render_put(r, "%s国", render_num((long long)n).text);
+        render_put(r, "的查访报告");
     }
     render_put(r, "。\n\n");
 }
@@ -600,9 +1035,33 @@ void render_replies(render_t *r)
 /* ------------------------------------------------------------------ */
 /*  Section IV.A: national preventive mechanisms and the art. 17 list. */
 
-static void s_npm_zh(render_t *r, const json_t *designated, const json_t *list)
+/*  The number of mechanisms designated, as para 54 of the seed words
+    it: "迄今为止，全球约有80个国家防范机制在开展工作。"; from 20 on, the
+    count to the nearest ten, with "some"/"约". */
+static void s_npm_total(render_t *r)
 {
-    render_put(r, "## 四. 国家防范机制\n\n### A. 国家在防范机制方面的义务\n\n");
+    long long n = render_count(r, "npm.designated_total");
+    render_put(r, "\n");
+    if (render_not_recorded(r, "npm.designated_total",
+                            "number of national preventive mechanisms "
+                            "designated",
+                            "国家防范机制的数目", true))
+        return;
+    bool about = n >= 20;
+    long long shown = about ? (n + 5) / 10 * 10 : n;
+    if (r->zh)
+        render_put(r, "迄今为止，全球%s有%s个国家防范机制在开展工作。\n",
+                   about ? "约" : "", render_num(shown).text);
+    else
+        render_put(r,
+                   "To date, %s%s national preventive %s operating "
+                   "worldwide.\n",
+                   about ? "some " : "", render_num(shown).text,
+                   shown == 1 ? "mechanism is" : "mechanisms are");
+}
+
+static void s_designated_zh(render_t *r, const json_t *designated)
+{
     render_put_when(r, true);
     if (json_array_size(designated)) {
         render_put(r, "，小组委员会接受并感谢");
@@ -611,22 +1070,10 @@ static void s_npm_zh(render_t *r, const json_t *designated, const json_t *list)
     } else {
         render_put(r, "，小组委员会未收到关于建立国家防范机制的通知。\n\n");
     }
-    render_put_as_at(r, true);
-    if (json_array_size(list)) {
-        render_put(r, "，以下%s个缔约国被列入不遵守第17条的国家名单：",
-                   render_num((long long)json_array_size(list)).text);
-        render_put_states(r, list, true);
-        render_put(r, "。\n");
-    } else {
-        render_put(r, "，没有缔约国被列入不遵守第17条的国家名单。\n");
-    }
 }
 
-static void s_npm_en(render_t *r, const json_t *designated, const json_t *list)
+static void s_designated_en(render_t *r, const json_t *designated)
 {
-    render_put(r,
-               "## IV. National preventive mechanisms\n\n### A. Obligations of "
-               "States parties regarding national preventive mechanisms\n\n");
     if (json_array_size(designated)) {
         render_put_when(r, true);
         render_put(r,
@@ -639,6 +1086,23 @@ static void s_npm_en(render_t *r, const json_t *designated, const json_t *list)
         render_put_when(r, false);
     }
     render_put(r, ".\n\n");
+}
+
+static void s_art17_zh(render_t *r, const json_t *list)
+{
+    render_put_as_at(r, true);
+    if (json_array_size(list)) {
+        render_put(r, "，以下%s个缔约国被列入不遵守第17条的国家名单：",
+                   render_num((long long)json_array_size(list)).text);
+        render_put_states(r, list, true);
+        render_put(r, "。\n");
+    } else {
+        render_put(r, "，没有缔约国被列入不遵守第17条的国家名单。\n");
+    }
+}
+
+static void s_art17_en(render_t *r, const json_t *list)
+{
     render_put_as_at(r, true);
     size_t n = json_array_size(list);
     if (n) {
@@ -660,8 +1124,117 @@ void render_npm(render_t *r)
 {
     const json_t *designated = render_states(r, "npm.designated_in_period");
     const json_t *list = render_states(r, "npm.art17_list");
-    if (r->zh)
-        s_npm_zh(r, designated, list);
+    render_put(r, "%s",
+               r->zh ? "## 四. 国家防范机制\n\n### A. 国家在防范机制方面的义务"
+                       "\n\n"
+                     : "## IV. National preventive mechanisms\n\n### A. "
+                       "Obligations of States parties regarding national "
+                       "preventive mechanisms\n\n");
+    if (!render_not_recorded(r, "npm.designated_in_period",
+                             "notification of national preventive mechanisms",
+                             "关于建立国家防范机制的通知", false))
+        (r->zh ? s_designated_zh : s_designated_en)(r, designated);
+    if (!render_not_recorded(r, "npm.art17_list",
+                             "list of States parties not in compliance with "
+                             "article 17 of the Optional Protocol",
+                             "不遵守第17条的国家名单", true))
+        (r->zh ? s_art17_zh : s_art17_en)(r, list);
+    s_npm_total(r);
+}
+
+/* ------------------------------------------------------------------ */
+/*  Section VI.B: the visits announced and still ahead. */
+
+/*  Splits 'planned' into the visits postponed in the period (announced
+    again) and the new ones; the caller frees both. */
+static void s_split_planned(render_t *r, const json_t *planned, json_t **again,
+                            json_t **fresh)
+{
+    const json_t *postponed = render_states(r, "visits.postponed_in_period");
+    *again = json_array();
+    *fresh = json_array();
+    size_t i, j;
+    const json_t *code, *other;
+    json_array_foreach(planned, i, code)
+    {
+        bool was = false;
+        json_array_foreach(postponed, j, other) was |= json_equal(code, other);
+        json_array_append((was ? *again : *fresh), (json_t *)code);
+    }
+}
+
+static void s_plan_zh(render_t *r, const json_t *planned, const json_t *again,
+                      const json_t *fresh, int y)
+{
+    render_put(r, "\n## 六. 下一年工作计划\n\n### B. 查访\n\n");
+    if (json_array_size(again)) {
+        render_put(r, "小组委员会宣布，将");
+        if (r->full_year)
+            render_put(r, "于%d年", y + 1);
+        render_put(r, "对");
+        render_put_states(r, again, false);
+        render_put(r, "进行被推迟的查访。");
+    }
+    if (json_array_size(fresh)) {
+        render_put(r, "小组委员会%s宣布了对",
+                   json_array_size(again) ? "还" : "");
+        render_put_states(r, fresh, false);
+        render_put(r, "进行查访的新计划");
+        if (r->full_year)
+            render_put(r, "，这些查访%s将于%d年进行",
+                       json_array_size(again) ? "也" : "", y + 1);
+        render_put(r, "。");
+    }
+    if (!json_array_size(planned))
+        render_put(r, "小组委员会尚未宣布新的查访。");
+    render_put(r, "\n");
+}
+
+static void s_plan_en(render_t *r, const json_t *planned, const json_t *again,
+                      const json_t *fresh, int y)
+{
+    render_put(r, "\n## VI. Plan of work for the following year\n\n"
+                  "### B. Visits\n\n");
+    if (json_array_size(again)) {
+        render_put(r, "The Subcommittee announced that it would conduct "
+                      "the postponed visits to ");
+        render_put_states(r, again, false);
+        if (r->full_year)
+            render_put(r, " in %d", y + 1);
+        render_put(r, ".");
+    }
+    if (json_array_size(fresh)) {
+        render_put(r, "%s announced new visits to ",
+                   json_array_size(again) ? " It also" : "The Subcommittee");
+        render_put_states(r, fresh, false);
+        if (r->full_year)
+            render_put(r, ", %sto take place in %d",
+                       json_array_size(again) ? "likewise " : "", y + 1);
+        render_put(r, ".");
+    }
+    if (!json_array_size(planned))
+        render_put(r, "The Subcommittee had announced no further visits.");
+    render_put(r, "\n");
+}
+
+void render_plan(render_t *r)
+{
+    const json_t *planned = render_states(r, "visits.planned_in_period");
+    int y, m, d;
+    date_to_ymd(r->to, &y, &m, &d);
+    json_t *again, *fresh;
+    s_split_planned(r, planned, &again, &fresh);
+    if (render_incomplete(r, "visits.planned_in_period")) {
+        render_put(r, "%s",
+                   r->zh ? "\n## 六. 下一年工作计划\n\n### B. 查访\n\n"
+                         : "\n## VI. Plan of work for the following "
+                           "year\n\n### B. Visits\n\n");
+        render_not_recorded(r, "visits.planned_in_period",
+                            "announcement of visits", "宣布的查访", false);
+    } else if (r->zh)
+        s_plan_zh(r, planned, again, fresh, y);
     else
-        s_npm_en(r, designated, list);
+        s_plan_en(r, planned, again, fresh, y);
+    json_decref(again);
+    json_decref(fresh);
 }

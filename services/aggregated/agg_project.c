@@ -3,12 +3,15 @@
 #include "agg_project.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "agg_known.h"
+#include "agg_stats.h"
 #include "be64.h"
 #include "date.h"
 #include "datefmt.h"
+#include "err.h"
 #include "validate.h"
 
 typedef Opcat__V1__Envelope__BodyCase body_case_t;
@@ -192,6 +195,9 @@ static int s_visit_counts(agg_tx_t *tx, const event_t *e, int32_t day)
     }
     if (!rc && b->interviews)
         rc = agg_tab_sum_add(tx, AGG_SUM_INTERVIEWS, NULL, day, b->interviews);
+    if (!rc && b->persons_interviewed)
+        rc = agg_tab_sum_add(tx, AGG_SUM_PERSONS, NULL, day,
+                             b->persons_interviewed);
     return rc;
 }
 
@@ -399,6 +405,9 @@ static int s_summary(agg_tx_t *tx, const event_t *e)
     rec.grant_states = b->grant_states;
     if (b->grants && validate_parse_amount(b->grant_amount, &rec.grant_cents))
         snprintf(rec.currency, sizeof rec.currency, "%s", b->grant_currency);
+    rec.places_total = b->places_total;
+    rec.more_than = b->more_than;
+    snprintf(rec.named, sizeof rec.named, "%s", b->grant_states_named);
     uint8_t key[16];
     date_key_put(key, from);
     date_key_put(key + 4, to);
@@ -410,6 +419,53 @@ static int s_summary(agg_tx_t *tx, const event_t *e)
         rc = s_mark(tx, AGG_DB_NAMES, name, sizeof name);
     }
     return rc;
+}
+
+/*  Writes 'item' (stolen) to ITEMS under ('kind', 'day', 'sub' (8 bytes
+    that order the items of one day by content, not by arrival), the
+    event's sequence). */
+static int s_item(agg_tx_t *tx, char kind, const event_t *e, int32_t day,
+                  const uint8_t sub[8], json_t *item)
+{
+    char *text = item ? json_dumps(item, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    json_decref(item);
+    if (!text)
+        return OPCAT_ENOMEM;
+    uint8_t key[AGG_ITEM_KEY_LEN] = {(uint8_t)kind};
+    date_key_put(key + 1, day);
+    memcpy(key + 5, sub, 8);
+    be64_put(key + 13, e->sequence);
+    int rc = agg_tab_put(tx, AGG_DB_ITEMS, key, sizeof key, text, strlen(text));
+    free(text);
+    return rc;
+}
+
+static int s_session(agg_tx_t *tx, const event_t *e, int32_t day)
+{
+    const Opcat__V1__SessionHeld *b = e->session_held;
+    uint8_t sub[8] = {0};
+    be64_put(sub, b->number);
+    return s_item(tx, AGG_ITEM_SESSION, e, day, sub,
+                  json_pack("{s:i,s:s,s:s,s:s}", "number", (int)b->number,
+                            "start", b->start, "end", b->end, "place",
+                            b->place));
+}
+
+static int s_donor(agg_tx_t *tx, const event_t *e, int32_t day)
+{
+    const Opcat__V1__FundContribution *b = e->fund_contribution;
+    int64_t cents;
+    if (!e->state[0] || !validate_parse_amount(b->amount, &cents))
+        return 0; /* an anonymous contribution counts in the sums only */
+    char amount[32];
+    agg_stats_amount(cents, amount);
+    uint8_t sub[8] = {0};
+    memcpy(sub, e->state, 3);
+    memcpy(sub + 3, b->currency, strnlen(b->currency, 3));
+    return s_item(tx, AGG_ITEM_CONTRIB, e, day, sub,
+                  json_pack("{s:s,s:s,s:s,s:b}", "state", e->state, "amount",
+                            amount, "currency", b->currency, "first",
+                            b->first));
 }
 
 static int s_baseline(agg_tx_t *tx, const event_t *e, int32_t day)
@@ -444,8 +500,12 @@ int agg_proj_apply(agg_tx_t *tx, const event_t *e)
     /* where a computation needs one day, it takes the latest possible */
     day = datefmt_latest(day, (int)e->precision);
     switch (e->body_case) {
-    case OPCAT__V1__ENVELOPE__BODY_FUND_CONTRIBUTION:
-        return s_contribution(tx, e, day);
+    case OPCAT__V1__ENVELOPE__BODY_FUND_CONTRIBUTION: {
+        int rc = s_contribution(tx, e, day);
+        return rc ? rc : s_donor(tx, e, day);
+    }
+    case OPCAT__V1__ENVELOPE__BODY_SESSION_HELD:
+        return s_session(tx, e, day);
     case OPCAT__V1__ENVELOPE__BODY_DATASET_COVERAGE:
         return agg_known_coverage(tx, e);
     case OPCAT__V1__ENVELOPE__BODY_FUND_GRANT:
@@ -486,7 +546,7 @@ int agg_proj_apply(agg_tx_t *tx, const event_t *e)
     case OPCAT__V1__ENVELOPE__BODY_ART17_LISTED:
     case OPCAT__V1__ENVELOPE__BODY_ART17_DELISTED:
         return s_art17(tx, e, day);
-    default: /* session.held, reminder.issued: not counted */
+    default: /* reminder.issued: not counted */
         return 0;
     }
 }

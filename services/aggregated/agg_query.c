@@ -13,6 +13,7 @@
 typedef struct {
     kv_t *kv;
     const agg_regions_t *regions;
+    const names_t *names;
     const char *op;
     int32_t as_of, from;
     char state[4];
@@ -308,7 +309,38 @@ static int s_report_row(agg_tx_t *tx, const request_t *r, const MDB_val *key,
     return rc;
 }
 
-/*  The dialogue dates (SETS 'F' and 'f') on or before as_of. */
+/*  The dialogues of 'kind' not known to the day (VAGUE) whose latest
+    possible day is on or before as_of, into 'out' as {"on", "precision"}. */
+static int s_vague_dialogues(agg_tx_t *tx, const request_t *r, char kind,
+                             json_t *out)
+{
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(tx->txn, tx->dbi[AGG_DB_VAGUE], &cur);
+    if (rc)
+        return rc;
+    uint8_t k[4] = {(uint8_t)kind};
+    memcpy(k + 1, r->state, 3);
+    MDB_val key = {sizeof k, k}, val;
+    rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+    for (; rc == 0; rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) {
+        const uint8_t *f = key.mv_data;
+        if (key.mv_size != 12 || memcmp(f, k, 4) != 0)
+            break;
+        int32_t on = date_key_get(f + 4), from = date_key_get(f + 8);
+        if (on <= r->as_of)
+            json_array_append_new(
+                out,
+                json_pack(
+                    "{s:o,s:s}", "on", s_date_or_null(on, on), "precision",
+                    datefmt_precision_name(datefmt_precision_of(from, on))));
+    }
+    mdb_cursor_close(cur);
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+/*  The dialogue dates (SETS 'F' and 'f') on or before as_of; those not
+    known to the day under "state_not_to_the_day" and
+    "npm_not_to_the_day". */
 static int s_dialogues(agg_tx_t *tx, const request_t *r, json_t *out)
 {
     static const char kinds[2] = {AGG_SET_DIALOGUE, AGG_SET_DIALOGUE_N};
@@ -331,6 +363,11 @@ static int s_dialogues(agg_tx_t *tx, const request_t *r, json_t *out)
                 dates, s_date_or_null(date_key_get(f + 4), r->as_of));
         }
         rc = rc == MDB_NOTFOUND ? 0 : rc;
+        json_t *vague = json_array();
+        json_object_set_new(
+            out, i == 0 ? "state_not_to_the_day" : "npm_not_to_the_day", vague);
+        if (!rc)
+            rc = s_vague_dialogues(tx, r, kinds[i], vague);
     }
     if (cur)
         mdb_cursor_close(cur);
@@ -350,7 +387,7 @@ static int s_state(agg_tx_t *tx, request_t *r)
     int rc = s_state_rec(tx, r, &rec);
     if (rc)
         return rc;
-    const char *name = agg_regions_state_name(r->regions, r->state);
+    const char *name = names_en(r->names, r->state);
     bool party = rec.ratified_on <= r->as_of;
     json_t *out = r->reply = json_object();
     json_object_set_new(out, "state", json_string(r->state));
@@ -412,7 +449,7 @@ static int s_art17_row(agg_tx_t *tx, request_t *r, const char *code,
     int32_t due = AGG_NEVER;
     if (!rc && rec.ratified_on <= r->as_of)
         rc = agg_stats_npm_due(tx, code, &rec, r->as_of, &due, NULL);
-    const char *name = agg_regions_state_name(r->regions, code);
+    const char *name = names_en(r->names, code);
     json_t *row =
         json_pack("{s:s,s:o,s:b,s:b,s:o,s:s?}", "state", code, "name",
                   name ? json_string(name) : json_null(), "on_spt_list", listed,
@@ -486,9 +523,9 @@ static int s_read(void *arg, MDB_txn *txn)
 }
 
 json_t *agg_query_run(kv_t *kv, const agg_regions_t *regions,
-                      const json_t *request, err_t *err)
+                      const names_t *names, const json_t *request, err_t *err)
 {
-    request_t r = {.regions = regions};
+    request_t r = {.regions = regions, .names = names};
     r.op = json_string_value(json_object_get(request, "op"));
     if (!r.op || (strcmp(r.op, "stats") != 0 && strcmp(r.op, "state") != 0 &&
                   strcmp(r.op, "art17") != 0)) {
@@ -512,5 +549,6 @@ json_t *agg_query_answer(void *arg, consumer_t *consumer, const json_t *request,
                          err_t *err)
 {
     const agg_service_t *service = arg;
-    return agg_query_run(consumer_kv(consumer), service->regions, request, err);
+    return agg_query_run(consumer_kv(consumer), service->regions,
+                         service->names, request, err);
 }

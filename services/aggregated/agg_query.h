@@ -23,17 +23,20 @@
 #include "consumer.h"
 #include "err.h"
 #include "kv.h"
+#include "names.h"
 #include "agg_regions.h"
 #include "agg_tables.h"
 
-/*  Answers 'request' from the tables in 'kv' (one read transaction).
-    Returns a new object, or NULL with 'err' filled. */
+/*  Answers 'request' from the tables in 'kv' (one read transaction); the
+    States' "name" in the answers comes from 'names' (names.h; NULL: null
+    names).  Returns a new object, or NULL with 'err' filled. */
 json_t *agg_query_run(kv_t *kv, const agg_regions_t *regions,
-                      const json_t *request, err_t *err);
+                      const names_t *names, const json_t *request, err_t *err);
 
 /*  What the consumer callbacks below share: their 'arg'. */
 typedef struct {
     const agg_regions_t *regions;
+    const names_t *names;
     agg_delta_t *delta; /* the current batch's counter additions */
 } agg_service_t;
 

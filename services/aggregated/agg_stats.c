@@ -4,6 +4,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "agg_known.h"
@@ -20,9 +21,13 @@ typedef struct {
 /*  The period.summary figures that fall in the period, added up. */
 typedef struct {
     uint64_t places[AGG_PLACE_CATEGORIES];
-    uint64_t interviews, grants, grant_states;
+    uint64_t interviews, persons, grants, grant_states;
+    uint64_t places_stated; /* the summaries' totals of places: as stated,
+                               else their categories' sum */
+    bool more_than;         /* a summary gives "more than" figures */
     amount_t amounts[MAX_CURRENCIES];
     int currencies;
+    json_t *named; /* grant States the summaries name */
 } summaries_t;
 
 typedef struct {
@@ -31,7 +36,8 @@ typedef struct {
     int32_t as_of, from;
     int rc;
     summaries_t sum;
-    json_t *incomplete; /* key paths of the figures marked incomplete */
+    json_int_t npm_total; /* parties with an NPM designated by as_of */
+    json_t *incomplete;   /* key paths of the figures marked incomplete */
 } build_t;
 
 /*  Marks the figure at 'path' incomplete (once). */
@@ -93,6 +99,11 @@ static json_t *s_regions_object(const uint32_t counts[AGG_REGION_COUNT + 1])
     return obj;
 }
 
+static const char *s_instrument(char c)
+{
+    return c == 'a' ? "accession" : c == 's' ? "succession" : "ratification";
+}
+
 /*  Marks the State figures incomplete where this State's dates may or
     may not lie before the as-of day or in the period. */
 static void s_state_known(build_t *b, const agg_state_rec_t *rec)
@@ -118,6 +129,7 @@ static void s_states(build_t *b, json_t *out)
     uint32_t parties[AGG_REGION_COUNT + 1] = {0},
                                         signs[AGG_REGION_COUNT + 1] = {0};
     json_t *joined = json_array(), *signatories = json_array();
+    json_t *joined_on = json_array();
     uint32_t nparties = 0;
     MDB_cursor *cur;
     MDB_val key, val;
@@ -137,8 +149,15 @@ static void s_states(build_t *b, json_t *out)
             if (rec.ratified_on <= b->as_of) {
                 nparties++;
                 parties[r]++;
-                if (rec.ratified_from >= b->from)
+                b->npm_total += rec.designated_on <= b->as_of;
+                if (rec.ratified_from >= b->from) {
                     json_array_append_new(joined, json_string(code));
+                    json_array_append_new(
+                        joined_on,
+                        json_pack("{s:s,s:o,s:s}", "state", code, "on",
+                                  s_date(rec.ratified_on), "instrument",
+                                  s_instrument(rec.instrument)));
+                }
             } else if (rec.signed_on <= b->as_of) {
                 signs[r]++;
                 json_array_append_new(signatories, json_string(code));
@@ -147,10 +166,11 @@ static void s_states(build_t *b, json_t *out)
         b->rc = rc == MDB_NOTFOUND ? 0 : rc;
         mdb_cursor_close(cur);
     }
-    json_object_set_new(
-        out, "states_parties",
-        json_pack("{s:i,s:o,s:o}", "total", (json_int_t)nparties, "by_region",
-                  s_regions_object(parties), "joined_in_period", joined));
+    json_object_set_new(out, "states_parties",
+                        json_pack("{s:i,s:o,s:o,s:o}", "total",
+                                  (json_int_t)nparties, "by_region",
+                                  s_regions_object(parties), "joined_in_period",
+                                  joined, "joined_in_period_on", joined_on));
     json_object_set_new(out, "signatories",
                         json_pack("{s:i,s:o,s:o}", "total",
                                   (json_int_t)json_array_size(signatories),
@@ -204,27 +224,60 @@ static void s_add_amount(summaries_t *s, const char *code, int64_t cents)
     }
 }
 
-/*  Adds up every period.summary with from..to inside the period. */
+/*  Adds the codes of 'named' ("ARG BEN") to 'sum->named'. */
+static void s_add_named(summaries_t *sum, const char *named)
+{
+    for (const char *p = named; strlen(p) >= 3; p += 3 + (p[3] == ' ')) {
+        char code[4] = {p[0], p[1], p[2], 0};
+        json_array_append_new(sum->named, json_string(code));
+    }
+}
+
+/*  A summary that covers part of the period only: its totals cannot be
+    split, so the figures it feeds are not known for the period. */
+static void s_summary_straddles(build_t *b)
+{
+    static const char *const paths[] = {
+        "visits.places_in_period", "visits.interviews_in_period",
+        "visits.persons_interviewed_in_period", "visits.places_total_in_period",
+        "fund.grants_in_period"};
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
+        s_incomplete(b, paths[i]);
+}
+
+/*  Adds up every period.summary with from..to inside the period; one
+    that overlaps the period without lying inside it makes its figures
+    incomplete.  The table is small: one summary per year at most. */
 static void s_summaries(build_t *b)
 {
-    uint8_t start[16] = {0};
-    date_key_put(start, b->from);
-    MDB_val key = {sizeof start, start}, val;
+    MDB_val key, val;
     MDB_cursor *cur;
     if ((b->rc = mdb_cursor_open(b->tx->txn, b->tx->dbi[AGG_DB_SUMMARY], &cur)))
         return;
-    int rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+    int rc = mdb_cursor_get(cur, &key, &val, MDB_FIRST);
     for (; rc == 0; rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) {
         const uint8_t *k = key.mv_data;
         agg_summary_rec_t rec;
-        if (date_key_get(k) > b->as_of)
+        int32_t from = date_key_get(k), to = date_key_get(k + 4);
+        if (from > b->as_of)
             break;
-        if (date_key_get(k + 4) > b->as_of || val.mv_size != sizeof rec)
+        if (to < b->from || val.mv_size != sizeof rec)
             continue;
+        if (from < b->from || to > b->as_of) {
+            s_summary_straddles(b);
+            continue;
+        }
         memcpy(&rec, val.mv_data, sizeof rec);
         for (int i = 0; i < AGG_PLACE_CATEGORIES; i++)
             b->sum.places[i] += rec.places[i];
         b->sum.interviews += rec.interviews;
+        b->sum.persons += rec.persons;
+        uint64_t places = 0;
+        for (int i = 0; i < AGG_PLACE_CATEGORIES; i++)
+            places += rec.places[i];
+        b->sum.places_stated += rec.places_total ? rec.places_total : places;
+        b->sum.more_than |= rec.more_than;
+        s_add_named(&b->sum, rec.named);
         b->sum.grants += rec.grants;
         b->sum.grant_states += rec.grant_states;
         if (rec.currency[0])
@@ -235,6 +288,44 @@ static void s_summaries(build_t *b)
 }
 
 /* --------------------------------------------------------------- visits */
+
+/*  One scan of the visits table: the dates of the visits completed in
+    the period, and the States of the visits planned in the period that
+    are neither completed nor postponed at as_of (announced, still
+    ahead). */
+static void s_visit_records(build_t *b, json_t *dates, json_t *planned)
+{
+    MDB_cursor *cur;
+    MDB_val key, val;
+    if (b->rc ||
+        (b->rc = mdb_cursor_open(b->tx->txn, b->tx->dbi[AGG_DB_VISITS], &cur)))
+        return;
+    int rc = mdb_cursor_get(cur, &key, &val, MDB_FIRST);
+    for (; rc == 0; rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) {
+        agg_visit_rec_t v;
+        char code[4] = {0};
+        if (key.mv_size < 3 || val.mv_size != sizeof v)
+            continue;
+        memcpy(code, key.mv_data, 3);
+        memcpy(&v, val.mv_data, sizeof v);
+        size_t n = json_array_size(planned);
+        const char *last =
+            n ? json_string_value(json_array_get(planned, n - 1)) : "";
+        if (v.completed_on >= b->from && v.completed_on <= b->as_of)
+            json_array_append_new(
+                dates, json_pack("{s:s,s:o,s:o}", "state", code, "start",
+                                 v.completed_start == AGG_NEVER
+                                     ? json_null()
+                                     : s_date(v.completed_start),
+                                 "end", s_date(v.completed_on)));
+        else if (v.planned_on >= b->from && v.planned_on <= b->as_of &&
+                 v.completed_on > b->as_of && v.postponed_on > b->as_of &&
+                 strcmp(last, code) != 0)
+            json_array_append_new(planned, json_string(code));
+    }
+    b->rc = rc == MDB_NOTFOUND ? 0 : rc;
+    mdb_cursor_close(cur);
+}
 
 /*  Whether 'path' is marked incomplete. */
 static bool s_marked(build_t *b, const char *path)
@@ -252,30 +343,76 @@ static bool s_marked(build_t *b, const char *path)
 static void s_visits(build_t *b, json_t *out)
 {
     json_t *places = json_object();
+    int64_t itemized = 0;
     for (int i = 0; i < AGG_PLACE_CATEGORIES; i++) {
         char sub[3] = {(char)i, 0, 0};
-        int64_t n = s_sum(b, AGG_SUM_PLACES, sub, b->from, b->as_of) +
-                    (int64_t)b->sum.places[i];
+        int64_t n = s_sum(b, AGG_SUM_PLACES, sub, b->from, b->as_of);
+        itemized += n;
+        n += (int64_t)b->sum.places[i];
         if (n)
             json_object_set_new(places, agg_tab_place_name(i), json_integer(n));
     }
     int64_t interviews = s_sum(b, AGG_SUM_INTERVIEWS, NULL, b->from, b->as_of) +
                          (int64_t)b->sum.interviews;
+    int64_t persons = s_sum(b, AGG_SUM_PERSONS, NULL, b->from, b->as_of) +
+                      (int64_t)b->sum.persons;
+    json_t *more_than = json_array(), *dates = json_array(),
+           *planned = json_array();
+    static const char *const bounds[] = {"interviews_in_period",
+                                         "persons_interviewed_in_period",
+                                         "places_total_in_period"};
+    for (size_t i = 0; b->sum.more_than && i < 3; i++)
+        json_array_append_new(more_than, json_string(bounds[i]));
+    s_visit_records(b, dates, planned);
     json_t *completed = s_figure(b, "visits.completed_in_period",
                                  AGG_SET_COMPLETED, "visit.completed");
     if (s_marked(b, "visits.completed_in_period")) {
-        /* the places and interviews of the same visits */
+        /* the places, interviews and dates of the same visits */
         s_incomplete(b, "visits.places_in_period");
         s_incomplete(b, "visits.interviews_in_period");
+        s_incomplete(b, "visits.persons_interviewed_in_period");
+        s_incomplete(b, "visits.places_total_in_period");
+        s_incomplete(b, "visits.completed_dates_in_period");
     }
     json_object_set_new(
         out, "visits",
-        json_pack("{s:o,s:o,s:o,s:I}", "completed_in_period", completed,
-                  "postponed_in_period",
+        json_pack("{s:o,s:o,s:o,s:I,s:I,s:I,s:o,s:o,s:o}",
+                  "completed_in_period", completed, "postponed_in_period",
                   s_figure(b, "visits.postponed_in_period", AGG_SET_POSTPONED,
                            "visit.postponed"),
                   "places_in_period", places, "interviews_in_period",
-                  (json_int_t)interviews));
+                  (json_int_t)interviews, "persons_interviewed_in_period",
+                  (json_int_t)persons, "places_total_in_period",
+                  (json_int_t)(itemized + (int64_t)b->sum.places_stated),
+                  "more_than", more_than, "completed_dates_in_period", dates,
+                  "planned_in_period", planned));
+}
+
+/*  The ITEMS of 'kind' dated in the period, in date order: the sessions
+    held (by their last day), the contributions received. */
+static json_t *s_items(build_t *b, char kind)
+{
+    json_t *array = json_array();
+    uint8_t start[5] = {(uint8_t)kind};
+    date_key_put(start + 1, b->from);
+    MDB_val key = {sizeof start, start}, val;
+    MDB_cursor *cur;
+    if (b->rc ||
+        (b->rc = mdb_cursor_open(b->tx->txn, b->tx->dbi[AGG_DB_ITEMS], &cur)))
+        return array;
+    int rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+    for (; rc == 0; rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) {
+        const uint8_t *k = key.mv_data;
+        if (key.mv_size != AGG_ITEM_KEY_LEN || k[0] != (uint8_t)kind ||
+            date_key_get(k + 1) > b->as_of)
+            break;
+        json_t *item = json_loadb(val.mv_data, val.mv_size, 0, NULL);
+        if (item)
+            json_array_append_new(array, item);
+    }
+    b->rc = rc == MDB_NOTFOUND ? 0 : rc;
+    mdb_cursor_close(cur);
+    return array;
 }
 
 /* ------------------------------------------------------ reports, replies */
@@ -526,9 +663,10 @@ static void s_npm(build_t *b, json_t *out)
     if (!b->rc)
         b->rc = agg_stats_art17_overdue(b->tx, b->as_of, overdue);
     json_object_set_new(out, "npm",
-                        json_pack("{s:o,s:o,s:o}", "designated_in_period",
+                        json_pack("{s:o,s:o,s:o,s:I}", "designated_in_period",
                                   designated, "art17_list", list,
-                                  "art17_overdue_computed", overdue));
+                                  "art17_overdue_computed", overdue,
+                                  "designated_total", b->npm_total));
 }
 
 /* ----------------------------------------------------------------- fund */
@@ -578,6 +716,29 @@ static json_t *s_amount_object(summaries_t *acc)
     return obj;
 }
 
+static int s_code_cmp(const void *x, const void *y)
+{
+    return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/*  A new array of the strings of 'codes', sorted, each once. */
+static json_t *s_sorted_unique(const json_t *codes)
+{
+    size_t n = json_array_size(codes), i;
+    const char **v = n ? calloc(n, sizeof *v) : NULL;
+    json_t *out = json_array(), *item;
+    if (n && !v)
+        return out;
+    json_array_foreach((json_t *)codes, i, item) v[i] = json_string_value(item);
+    if (n)
+        qsort(v, n, sizeof *v, s_code_cmp);
+    for (i = 0; i < n; i++)
+        if (v[i] && (i == 0 || !v[i - 1] || strcmp(v[i - 1], v[i]) != 0))
+            json_array_append_new(out, json_string(v[i]));
+    free(v);
+    return out;
+}
+
 static void s_fund(build_t *b, json_t *out)
 {
     summaries_t grants = {0}, contributions = {0};
@@ -591,15 +752,22 @@ static void s_fund(build_t *b, json_t *out)
         s_figure(b, "fund.grants_in_period", AGG_SET_GRANT, "fund.grant");
     s_vague(b, "fund.contributions_in_period", AGG_SUM_CONTRIB, b->from, NULL);
     s_coverage(b, "fund.contributions_in_period", "fund.contribution", false);
+    s_coverage(b, "fund.contributions_by_donor_in_period", "fund.contribution",
+               false);
+    s_coverage(b, "fund.grants_in_period", "fund.grant", false);
     json_int_t nstates =
         (json_int_t)(json_array_size(states) + b->sum.grant_states);
+    json_array_extend(states, b->sum.named);
+    json_t *named = s_sorted_unique(states);
     json_decref(states);
-    json_object_set_new(out, "fund",
-                        json_pack("{s:{s:I,s:I,s:o},s:o}", "grants_in_period",
-                                  "count", (json_int_t)count, "states", nstates,
-                                  "total", s_amount_object(&grants),
-                                  "contributions_in_period",
-                                  s_amount_object(&contributions)));
+    json_object_set_new(
+        out, "fund",
+        json_pack("{s:{s:I,s:I,s:o,s:o},s:o,s:o}", "grants_in_period", "count",
+                  (json_int_t)count, "states", nstates, "total",
+                  s_amount_object(&grants), "states_named", named,
+                  "contributions_in_period", s_amount_object(&contributions),
+                  "contributions_by_donor_in_period",
+                  s_items(b, AGG_ITEM_CONTRIB)));
 }
 
 json_t *agg_stats_build(agg_tx_t *tx, const agg_regions_t *regions,
@@ -610,6 +778,7 @@ json_t *agg_stats_build(agg_tx_t *tx, const agg_regions_t *regions,
                  .as_of = as_of,
                  .from = from,
                  .incomplete = json_array()};
+    b.sum.named = json_array();
     json_t *out = json_object();
     json_object_set_new(out, "as_of", s_date(as_of));
     json_object_set_new(
@@ -621,6 +790,12 @@ json_t *agg_stats_build(agg_tx_t *tx, const agg_regions_t *regions,
     s_reports(&b, out);
     s_npm(&b, out);
     s_fund(&b, out);
+    json_object_set_new(out, "sessions_in_period",
+                        s_items(&b, AGG_ITEM_SESSION));
+    s_coverage(&b, "sessions_in_period", "session.held", false);
+    s_coverage(&b, "visits.planned_in_period", "visit.planned", false);
+    s_coverage(&b, "npm.designated_total", "npm.designated", true);
+    json_decref(b.sum.named);
     s_coverage(&b, "states_parties.total", "state.ratified", true);
     s_coverage(&b, "signatories.total", "state.signed", true);
     if (json_array_size(b.incomplete))

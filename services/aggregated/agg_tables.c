@@ -10,7 +10,7 @@
 
 static const char *const s_names[AGG_DB_COUNT] = {
     "states",  "reports", "sums",  "sets",    "art17", "art24", "visits",
-    "bystate", "npm",     "names", "summary", "vague", "cover"};
+    "bystate", "npm",     "names", "summary", "vague", "cover", "items"};
 
 static const char *const s_places[AGG_PLACE_CATEGORIES] = {
     "prison",

@@ -24,6 +24,7 @@
       AGG_DB_NPM      state(3) day(4) seq(8)         -> model NUL body
       AGG_DB_NAMES    kind(1) currency(3)            -> 1 byte
       AGG_DB_SUMMARY  from(4) to(4) seq(8)           -> agg_summary_rec_t
+      AGG_DB_ITEMS    kind(1) day(4) sub(8) seq(8)   -> JSON object (text)
       AGG_DB_VAGUE, AGG_DB_COVER: see agg_known.h
 
     A date not known to the day (DOMAIN.md, `precision`) is kept as its
@@ -66,6 +67,7 @@ enum {
     AGG_DB_SUMMARY,
     AGG_DB_VAGUE,
     AGG_DB_COVER,
+    AGG_DB_ITEMS,
     AGG_DB_COUNT
 };
 
@@ -86,6 +88,7 @@ enum {
     AGG_SUM_REPLY_PUB = 'Q',    /* replies published */
     AGG_SUM_PLACES = 'L',       /* places visited; sub[0] = category */
     AGG_SUM_INTERVIEWS = 'I',   /* interviews */
+    AGG_SUM_PERSONS = 'p',      /* persons interviewed */
     AGG_SUM_GRANTS = 'G',       /* grants (count) */
     AGG_SUM_GRANT_AMOUNT = 'g', /* grant amounts, cents; sub = currency */
     AGG_SUM_CONTRIB = 'c',      /* contributions, cents; sub = currency */
@@ -104,6 +107,17 @@ enum {
     AGG_SET_DIALOGUE_N = 'f', /* followup.dialogue with the NPM */
     AGG_SET_DESIGNATED = 'N', /* npm.designated */
     AGG_SET_GRANT = 'G'       /* fund.grant to a State */
+};
+
+#define AGG_ITEM_KEY_LEN 21
+
+/*  ITEMS kinds: facts the stats list one by one, in date order; 'sub'
+    orders one day's items (session: be64 number; contribution: state(3)
+    currency(3)). */
+enum {
+    AGG_ITEM_SESSION = 'S', /* session.held: number, start, end, place */
+    AGG_ITEM_CONTRIB = 'c'  /* fund.contribution: state, amount, currency,
+                               first */
 };
 
 /*  ART17 kinds: on the same day, delisted sorts after listed and wins. */
@@ -159,6 +173,9 @@ typedef struct {
     uint32_t interviews, persons, grants, grant_states;
     int64_t grant_cents;
     char currency[4];
+    uint32_t places_total; /* as the source states it; 0: not stated */
+    bool more_than;        /* interviews, persons, places_total: "more than" */
+    char named[128];       /* grant States named: "ARG BEN ..." (truncated) */
 } agg_summary_rec_t;
 
 /*  A read or write context: the transaction and the database handles.

@@ -18,6 +18,9 @@
 #ifndef AGG_SOURCE_REGIONS
 #define AGG_SOURCE_REGIONS "data/regions.tsv"
 #endif
+#ifndef AGG_SOURCE_SHARE
+#define AGG_SOURCE_SHARE "data"
+#endif
 
 typedef struct {
     cfg_t cfg;
@@ -49,14 +52,17 @@ static void s_usage(FILE *out)
         "                     [$OPCAT_REGIONS, else "
         "<bindir>/../share/opcat/regions.tsv,\n"
         "                     else " AGG_SOURCE_REGIONS "]\n"
+        "  States' names: state-names.tsv in $OPCAT_SHARE, else "
+        "<bindir>/../share/opcat,\n"
+        "                     else " AGG_SOURCE_SHARE "\n"
         "  -R, --rebuild      empty the projections and rebuild them from "
         "sequence 1\n"
         "  -B, --catch-up-batch N  events per transaction while catching "
         "up\n"
         "                     (0: one per replay page of at most 16384) "
         "[" CONSUMER_CATCH_UP_BATCH_TEXT "]\n"
-        "  -n, --check        check the settings and the regions file, "
-        "then exit\n"
+        "  -n, --check        check the settings, the regions and names "
+        "files, then exit\n"
         "  -v, --verbose      log debug lines\n"
         "  -h, --help         this help\n"
         "Runs in the foreground and logs to stderr; SIGTERM or SIGINT "
@@ -129,15 +135,21 @@ int main(int argc, char **argv)
 
     daemon_log_start("opcat-aggregated", NULL);
     agg_regions_t *regions = s_load_regions(&o, argv[0]);
+    err_t err;
+    names_t *names = names_find(NULL, AGG_SOURCE_SHARE, &err);
+    if (!names)
+        fatalx("%s", err.message);
     if (o.flags.check) {
-        log_info("settings and regions are fine");
+        log_info("settings, regions and names are fine");
         agg_regions_destroy(&regions);
+        names_destroy(&names);
         return 0;
     }
-    agg_service_t service = {regions, agg_delta_new()};
+    agg_service_t service = {regions, names, agg_delta_new()};
     if (!service.delta) {
         log_warnx("out of memory");
         agg_regions_destroy(&regions);
+        names_destroy(&names);
         return 1;
     }
     consumer_spec_t spec = {.name = "aggregated",
@@ -155,6 +167,7 @@ int main(int argc, char **argv)
     int rc = consumer_run(&spec, &o.cfg, o.rebuild, stop);
     agg_delta_destroy(&service.delta);
     agg_regions_destroy(&regions);
+    names_destroy(&names);
     log_info("terminated");
     return rc ? 1 : 0;
 }

@@ -1,10 +1,10 @@
 /*  opcatctl report: the annual report's figures, as Markdown.
 
     Asks the aggregation service (OPCAT_STATS, op "stats") for the stats
-    object of DOMAIN.md and renders it with report.c.  The Chinese State
-    names come from state-names-zh.tsv in the share directory: --share
-    DIR, else $OPCAT_SHARE, else the checkout's data/ (OPCAT_SHARE_DEFAULT,
-    set by CMake to the source tree's data directory). */
+    object of DOMAIN.md and renders it with report.c.  The States' names
+    come from state-names.tsv (names.h) in the share directory: --share
+    DIR, else $OPCAT_SHARE, else the installed share directory, else the
+    checkout's data/ (OPCAT_SHARE_DEFAULT, set by CMake). */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +24,7 @@ typedef struct {
     const char *as_of; /* --as-of: default today */
     const char *from;  /* --from: default 1 January of as_of's year */
     const char *lang;  /* --lang: en or zh */
-    const char *share; /* --share: directory of state-names-zh.tsv */
+    const char *share; /* --share: directory of state-names.tsv */
 } report_opts_t;
 
 static int s_option(void *arg, int option, const char *value)
@@ -77,11 +77,11 @@ int cmd_report(ctl_t *ctl, int argc, char **argv)
     static const char usage[] =
         "usage: opcatctl report [--as-of D] [--from D] [--lang en|zh] "
         "[--share DIR]\n"
-        "Prints the figures of the annual report (sections II.A, II.D, "
-        "III.A-C, IV.A)\nas Markdown, from the aggregation service's stats "
-        "for the period --from\n(default 1 January of D's year) to --as-of "
-        "(default today).\n"
-        "--share DIR holds state-names-zh.tsv [$OPCAT_SHARE, "
+        "Prints the figures of the annual report (sections II.A, II.B, "
+        "II.D, III.A-C, IV.A,\nVI.B) as Markdown, from the aggregation "
+        "service's stats for the period --from\n(default 1 January of D's "
+        "year) to --as-of (default today).\n"
+        "--share DIR holds state-names.tsv [$OPCAT_SHARE, "
         "the checkout's data/]\n";
     static const struct option longopts[] = {
         {"as-of", required_argument, NULL, 'a'},
@@ -95,7 +95,6 @@ int cmd_report(ctl_t *ctl, int argc, char **argv)
         fputs(usage, stderr);
         return 1;
     }
-    o.share = cfg_pick(o.share, "OPCAT_SHARE", OPCAT_SHARE_DEFAULT);
     err_t err;
     json_t *stats = s_fetch(ctl, &o, &err);
     if (!stats) {
@@ -103,9 +102,8 @@ int cmd_report(ctl_t *ctl, int argc, char **argv)
                 err.message);
         return 1;
     }
-    codes_t *codes = ctl_codes();
-    report_t *report =
-        report_new(codes, strcmp(o.lang, "zh") == 0 ? o.share : NULL, &err);
+    names_t *names = names_find(o.share, OPCAT_SHARE_DEFAULT, &err);
+    report_t *report = names ? report_new(names, &err) : NULL;
     char *text = report ? report_render(report, stats, o.lang, &err) : NULL;
     int status = text ? 0 : 1;
     if (text)
@@ -114,7 +112,7 @@ int cmd_report(ctl_t *ctl, int argc, char **argv)
         fprintf(stderr, "opcatctl: report: %s\n", err.message);
     free(text);
     report_destroy(&report);
-    codes_destroy(&codes);
+    names_destroy(&names);
     json_decref(stats);
     return status;
 }

@@ -134,8 +134,10 @@ static void s_print_lists(const json_t *s)
     }
     const json_t *d = json_object_get(s, "followup_dialogues");
     printf("  follow-up dialogues: %zu with the State, %zu with the NPM\n",
-           json_array_size(json_object_get(d, "state")),
-           json_array_size(json_object_get(d, "npm")));
+           json_array_size(json_object_get(d, "state")) +
+               json_array_size(json_object_get(d, "state_not_to_the_day")),
+           json_array_size(json_object_get(d, "npm")) +
+               json_array_size(json_object_get(d, "npm_not_to_the_day")));
 }
 
 /*  One open deadline: rule, subject, due day, stage and, for an

@@ -76,7 +76,7 @@ typedef struct {
     cfg_t cfg;                 /* store and service endpoints */
     const char *http;          /* listen address HOST:PORT (IPv4, or [IPv6]) */
     const char *www;           /* directory of the dashboard's files */
-    const char *share;         /* directory of state-names-zh.tsv */
+    const char *share;         /* directory of state-names.tsv */
     int timeout_ms;            /* per query to a service */
     unsigned max_connections;  /* requests answered at once */
     unsigned max_per_client;   /* of them from one client address */
@@ -109,6 +109,7 @@ typedef struct gw {
     gw_options_t options;
     void *zmq;        /* the ZeroMQ context, shared by all threads */
     codes_t *codes;   /* ISO 3166-1 list, read-only */
+    names_t *names;   /* the States' names (names.h), read-only */
     report_t *report; /* the annual report renderer, read-only */
     struct MHD_Daemon *daemon;
     gw_guard_t *guard;           /* connections and their limits */

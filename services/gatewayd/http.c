@@ -487,11 +487,9 @@ gw_t *gw_new(const gw_options_t *options, err_t *err)
     atomic_init(&self->stopping, false);
     if (!(self->codes = codes_new(NULL, err)))
         goto fail;
-    if (!(self->report = report_new(self->codes, options->share, err))) {
-        log_warnx("%s: Chinese report unavailable", err->message);
-        if (!(self->report = report_new(self->codes, NULL, err)))
-            goto fail;
-    }
+    if (!(self->names = names_find(options->share, NULL, err)) ||
+        !(self->report = report_new(self->names, err)))
+        goto fail;
     if (!(self->zmq = zmq_ctx_new())) {
         err_set(err, OPCAT_ENOMEM, NULL, "cannot create a ZeroMQ context");
         goto fail;
@@ -529,6 +527,7 @@ void gw_destroy(gw_t **self_p)
     if (self->zmq)
         zmq_ctx_term(self->zmq);
     report_destroy(&self->report);
+    names_destroy(&self->names);
     codes_destroy(&self->codes);
     free(self);
     *self_p = NULL;

@@ -35,7 +35,7 @@ static void s_usage(FILE *out)
         "]\n"
         "  -w, --www DIR         the dashboard's files [$OPCAT_WWW, "
         "the checkout's]\n"
-        "  -S, --share DIR       directory of state-names-zh.tsv "
+        "  -S, --share DIR       directory of state-names.tsv "
         "[$OPCAT_SHARE]\n"
         "  -r, --replay EP       store's public REPLAY   "
         "[$OPCAT_PUBLIC_REPLAY, " CFG_PUBLIC_REPLAY_DEFAULT "]\n"

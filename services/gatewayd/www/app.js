@@ -360,6 +360,10 @@ function timelineItems(s) {
   const d = s.followup_dialogues || {};
   for (const date of d.state || []) add(date, 'Follow-up dialogue with the State');
   for (const date of d.npm || []) add(date, 'Follow-up dialogue with the NPM');
+  for (const x of d.state_not_to_the_day || [])
+    add(x.on, 'Follow-up dialogue with the State', null, dateAt({ on: x.on, on_precision: x.precision }, 'on'));
+  for (const x of d.npm_not_to_the_day || [])
+    add(x.on, 'Follow-up dialogue with the NPM', null, dateAt({ on: x.on, on_precision: x.precision }, 'on'));
   items.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   return items;
 }
