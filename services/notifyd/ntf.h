@@ -21,6 +21,9 @@
 /*  The longest the tick lets zmq_poll sleep while transfers run: curl
     is driven from the tick, so this is its reaction time. */
 #define NTF_POLL_MS 10
+/*  The role (Envelope.written_by) the store gives the reminder service's
+    events; a reminder.issued under any other is never delivered. */
+#define NTF_REMINDER_ROLE "reminder"
 
 /*  The daemon's context. */
 typedef struct {
@@ -31,6 +34,7 @@ typedef struct {
     int32_t now; /* --now: a fixed today, or 0 for date_today() */
     /* counts of this run */
     uint64_t enqueued, too_old, delivered, retried, failed, given_up;
+    uint64_t untrusted; /* reminders not written by the reminder service */
 } ntf_t;
 
 /*  consumer_spec_t.apply: a reminder.issued becomes one pending delivery

@@ -157,7 +157,8 @@ static int s_append(rem_t *self, scan_t *s)
     err_t err;
     int rc = OPCAT_OK;
     if (!self->client &&
-        !(self->client = client_new(self->zmq, self->cfg.append, NULL, &err)))
+        !(self->client =
+              client_new(self->zmq, self->cfg.append_reminders, NULL, &err)))
         return err.code;
     for (size_t i = 0; i < s->count && !rc; i++) {
         if (!s->to_fire[i])
