@@ -38,8 +38,12 @@ grep -q "malformed frames [1-9]" "$T/store.log" || fail "malformed frames were n
 
 # the default limit (64 MiB): a 74 MB frame is answered TOO_BIG, not dropped
 start_store
-"$OPCAT_BIN/badinput" --append-frame 74000000 too-big || fail "a 74 MB request was not answered TOO_BIG"
+"$OPCAT_BIN/badinput" --append-frame 74000000 too-big | tee "$T/big74" ||
+    fail "a 74 MB request was not answered TOO_BIG"
 expect_eq "$(ctl head)" "1" "head after the 74 MB request"
+grep -q " ok " "$T/big74" || fail "74 MB: $(cat "$T/big74")"
 figure it_badinput "kinds of bad input sent, each answered with an error" "$(sed -n 's/^\([0-9]*\) passed.*/\1/p' "$T/probe")"
 figure it_badinput "events stored from bad input" 0
+figure it_badinput "requests over a limit answered TOO_BIG (APPEND 110 KB and 74 MB, REPLAY 5000 B, query over 64 KiB)" \
+    "$(($(grep -c "^APPEND: one frame of 74000000 bytes *ok" "$T/big74") + $(grep -cE '^(REPLAY: 5000-byte|query: request over 64 KiB).* ok ' "$T/probe") + 1))"
 echo "it_badinput: 1 passed, 0 failed"
