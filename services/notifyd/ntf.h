@@ -21,9 +21,6 @@
 /*  The longest the tick lets zmq_poll sleep while transfers run: curl
     is driven from the tick, so this is its reaction time. */
 #define NTF_POLL_MS 10
-/*  The role (Envelope.written_by) the store gives the reminder service's
-    events; a reminder.issued under any other is never delivered. */
-#define NTF_REMINDER_ROLE "reminder"
 
 /*  The daemon's context. */
 typedef struct {

@@ -76,7 +76,7 @@ int ntf_apply(void *arg, consumer_t *consumer, MDB_txn *txn,
         return 0;
     /* only what the store says the reminder service wrote: a reminder
        from any other writer (or from before roles) is not sent */
-    if (strcmp(event->written_by, NTF_REMINDER_ROLE) != 0) {
+    if (!ntf_reminder_trusted(event)) {
         self->untrusted++;
         log_warnx("reminder %s (seq %" PRIu64 "): written by \"%s\", not "
                   "by the reminder service; not sent",
