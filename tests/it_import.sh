@@ -15,9 +15,13 @@ grep -q "read error.*Is a directory" "$T/err" || fail "directory: $(cat "$T/err"
 echo expect_refused_ok >>"$T/checks"
 grep -q "0 events" "$T/out" && fail "directory: printed a count"
 
-# a 150 MB line under a 400 MB memory limit: refused, no crash
+# a 150 MB line under a 400 MB memory limit: refused, no crash.  (A build
+# with AddressSanitizer cannot start under such a limit of address space:
+# there the line goes without it.)
+limit=400000
+(ulimit -v $limit && "$OPCAT_BIN/opcatctl" --help >/dev/null 2>&1) || limit=unlimited
 rc=0
-(ulimit -v 400000 && head -c 150000000 /dev/zero | tr '\0' 'x' |
+(ulimit -v $limit && head -c 150000000 /dev/zero | tr '\0' 'x' |
     "$OPCAT_BIN/opcatctl" import -) 2>"$T/err" || rc=$?
 expect_eq "$rc" "1" "exit status of a 150 MB line"
 grep -q "^-:1: the line is longer than 1 MiB" "$T/err" || fail "long line: $(cat "$T/err")"
