@@ -21,7 +21,15 @@ for i in $(seq 200); do
 done >"$T/big.jsonl"
 if ctl --timeout 3000 import "$T/big.jsonl" 2>"$T/err"; then fail "an oversized request was accepted"; fi
 grep -q "over this store's limit of 65536" "$T/err" || fail "oversized request: $(cat "$T/err")"
-# over the hard limit: libzmq drops the connection; no answer, no crash
+# over the hard limit, opcatctl says so itself (it reads OPCAT_MAX_MESSAGE
+# as the store does) rather than wait for an answer that cannot come
+pad=$(printf '%0500d' 0)
+for i in $(seq 2200); do
+    echo "{\"type\":\"state.signed\",\"occurred_on\":\"2025-01-01\",\"state\":\"AGO\",\"id\":\"huge-$i\",\"source\":\"$pad\"}"
+done >"$T/huge.jsonl"
+if OPCAT_MAX_MESSAGE=65536 ctl --timeout 3000 import "$T/huge.jsonl" 2>"$T/err"; then fail "a request over the hard limit was accepted"; fi
+grep -q "over the store's hard limit of 1048576" "$T/err" || fail "over the hard limit: $(cat "$T/err")"
+# a client that does not know: libzmq drops the connection; no answer, no crash
 "$OPCAT_BIN/badinput" --append-frame 1100000 no-answer || fail "a request over the hard limit was answered"
 kill -0 "$store_PID" || fail "the store died"
 ctl import "$T/ok.jsonl" >/dev/null || fail "the store does not accept good input after bad"
