@@ -1,7 +1,9 @@
 /*  APPEND: group commit.
 
-    Every request waiting on the ROUTER when the loop wakes is gathered,
-    up to EVS_GROUP_MAX_*, and applied in one LMDB transaction; each
+    Every request waiting on the two APPEND ROUTERs (APPEND, and the
+    reminder service's own: admit.c) when the loop wakes is gathered, up
+    to EVS_GROUP_MAX_*, checked by evs_admit, and applied in one LMDB
+    transaction; each
     request is answered only after that transaction is durably committed.
     This is what makes a durable store fast: one fsync covers them all. */
 #include <stdlib.h>
@@ -228,14 +230,15 @@ static void s_free_pending(pending_t *p)
     zmq_msg_close(&p->identity);
 }
 
-/*  Gathers waiting requests into 'pending', from APPEND first, then
-    from the reminder service's endpoint; returns how many. */
+/*  Gathers waiting requests into 'pending', from the reminder service's
+    endpoint first (a trickle, never to be starved by a busy APPEND), then
+    from APPEND; returns how many. */
 static size_t s_gather(evs_t *self, pending_t *pending, store_batch_t *batches,
                        size_t *nbatches)
 {
     size_t n = 0, events = 0;
-    void *sockets[] = {self->append, self->append_reminders};
-    const char *roles[] = {EVS_ROLE_WRITER, EVS_ROLE_REMINDER};
+    void *sockets[] = {self->append_reminders, self->append};
+    const char *roles[] = {EVS_ROLE_REMINDER, EVS_ROLE_WRITER};
     *nbatches = 0;
     for (int s = 0; s < 2; s++) {
         while (n < EVS_GROUP_MAX_REQUESTS && events < EVS_GROUP_MAX_EVENTS) {
