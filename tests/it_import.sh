@@ -28,7 +28,7 @@ grep -q "^-:1: the line is longer than 1 MiB" "$T/err" || fail "long line: $(cat
 echo expect_refused_ok >>"$T/checks"
 
 # binary garbage: 20 error lines and a count of the rest
-head -c 300000 /dev/urandom >"$T/garbage"
+head -c 65536 /dev/urandom >"$T/garbage"
 if ctl import "$T/garbage" 2>"$T/err"; then fail "garbage imported"; fi
 shown=$(grep -c "^$T/garbage:[0-9]*: " "$T/err")
 expect_eq "$shown" "20" "error lines shown for binary garbage"
