@@ -323,6 +323,33 @@ static int s_put_event(group_t *g, event_t *e)
     return rc ? rc : s_put_refs(g, e);
 }
 
+/*  An id already stored is a duplicate only with the same content;
+    with other content it is a conflict (OPCAT_EDUP in 'err'), not a
+    silent drop of the new event.  Only a found id pays for reading the
+    stored envelope.  Returns 0, OPCAT_EDUP or an LMDB error. */
+static int s_check_same(group_t *g, uint64_t seq, const event_t *e, err_t *err)
+{
+    uint8_t seq_be[8];
+    be64_put(seq_be, seq);
+    MDB_val key = {8, seq_be}, val;
+    int rc = mdb_get(g->txn, g->store->log, &key, &val);
+    if (rc)
+        return rc;
+    const uint8_t *rec = val.mv_data;
+    event_t *stored =
+        val.mv_size > 1u + rec[0]
+            ? event_unpack(rec + 1 + rec[0], val.mv_size - 1 - rec[0])
+            : NULL;
+    bool same = stored && event_same_content(stored, e);
+    event_free(&stored);
+    if (same)
+        return 0;
+    return err_set(err, OPCAT_EDUP, "id",
+                   "id: \"%.64s\" already stored with different content "
+                   "(sequence %llu)",
+                   e->id, (unsigned long long)seq);
+}
+
 /*  Applies one event: rules, idempotency, append.  Returns 0 with the
     result filled for an outcome (stored, duplicate, refused), or an LMDB
     error that aborts the whole group. */
@@ -341,8 +368,11 @@ static int s_apply_event(group_t *g, event_t *e, store_result_t *res)
     MDB_val key = {strlen(e->id), e->id}, val;
     int rc = mdb_get(g->txn, g->store->ids, &key, &val);
     if (rc == 0) {
+        uint64_t seq = val.mv_size == 8 ? be64_get(val.mv_data) : 0;
+        if ((rc = s_check_same(g, seq, e, &res->error)))
+            return rc == OPCAT_EDUP ? (res->status = STORE_REFUSED, 0) : rc;
         res->status = STORE_DUPLICATE;
-        res->sequence = val.mv_size == 8 ? be64_get(val.mv_data) : 0;
+        res->sequence = seq;
         return 0;
     }
     if (rc != MDB_NOTFOUND)

@@ -49,8 +49,10 @@ typedef struct {
 /*  What happened to one event of a batch. */
 typedef enum {
     STORE_STORED = 0,
-    STORE_DUPLICATE = 1,  /* 'sequence' is the original's */
-    STORE_REFUSED = 2,    /* 'error' names the field and rule */
+    STORE_DUPLICATE = 1,  /* same id, same content: 'sequence' is the
+                             original's */
+    STORE_REFUSED = 2,    /* 'error' names the field and rule; OPCAT_EDUP:
+                             the id is stored with other content */
     STORE_NOT_STORED = 3, /* its atomic batch was refused elsewhere */
     STORE_FAILED = 4      /* the commit failed; 'error' says why */
 } store_status_t;

@@ -6,7 +6,7 @@
 # that says how to make them.  Loopback TCP only; ports picked at random.
 source "$(dirname "$0")/lib.sh"
 cd "$T"
-for k in store writer reader stranger; do ctl keygen "$k" >/dev/null; done
+for k in store writer reader reminder stranger; do ctl keygen "$k" >/dev/null; done
 [ "$(stat -c %a store.key)" = 600 ] || fail "secret key file is not 0600"
 if ctl keygen store 2>/dev/null; then fail "keygen overwrote a key"; fi
 
@@ -14,8 +14,9 @@ port=$((20000 + RANDOM % 30000))
 export OPCAT_APPEND=tcp://127.0.0.1:$port OPCAT_PUBLISH=tcp://127.0.0.1:$((port + 1))
 export OPCAT_REPLAY=tcp://127.0.0.1:$((port + 2)) OPCAT_PUBLIC=tcp://127.0.0.1:$((port + 3))
 export OPCAT_PUBLIC_REPLAY=tcp://127.0.0.1:$((port + 4))
+export OPCAT_APPEND_REMINDERS=tcp://127.0.0.1:$((port + 6))
 OPCAT_CURVE_KEY=store.key OPCAT_WRITERS=writer.pub OPCAT_READERS=reader.pub \
-    start store opcat-stored
+    OPCAT_REMINDER_KEYS=reminder.pub start store opcat-stored
 export OPCAT_CURVE_SERVER=store.pub
 
 as() { OPCAT_CURVE_CLIENT_KEY=$1.key "${@:2}"; }
@@ -31,6 +32,20 @@ if OPCAT_CURVE_SERVER= ctl --timeout 1500 head 2>/dev/null; then fail "a plain c
 fp=$(head -c 8 stranger.pub)
 grep -qF "refused CURVE key $fp" store.log || fail "no refusal with the fingerprint $fp"
 
+# reminder.* only with the reminder service's key, on its endpoint
+echo '{"type":"reminder.issued","occurred_on":"2026-03-01","state":"PER","rule":"art12.state_reply","subject":"S-1","due_on":"2026-02-28","stage":"overdue"}' >rem.jsonl
+if as writer ctl --timeout 3000 import rem.jsonl 2>err.txt; then fail "a writer key appended a reminder"; fi
+grep -q "written only by the reminder service" err.txt || fail "forged reminder: $(cat err.txt)"
+if OPCAT_APPEND=$OPCAT_APPEND_REMINDERS as writer ctl --timeout 1500 import rem.jsonl 2>/dev/null; then
+    fail "a writer key used the reminder endpoint"
+fi
+if as reminder ctl --timeout 1500 import one.jsonl 2>/dev/null; then fail "the reminder key used APPEND"; fi
+OPCAT_APPEND=$OPCAT_APPEND_REMINDERS as reminder ctl --timeout 3000 import rem.jsonl >/dev/null ||
+    fail "the reminder key could not append a reminder"
+expect_eq "$(as reader ctl get 2 --json | jq -r '[.type, .written_by] | join(" ")')" \
+    "reminder.issued reminder" "the reminder and its role"
+expect_eq "$(as reader ctl get 1 --json | jq -r .written_by)" "writer" "the writer's event's role"
+
 # the public stream: any key, and no plain client
 OPCAT_REPLAY=$OPCAT_PUBLIC_REPLAY as stranger ctl --timeout 3000 head >/dev/null ||
     fail "the public stream refused a key"
@@ -40,5 +55,5 @@ if OPCAT_APPEND=tcp://0.0.0.0:$((port + 5)) OPCAT_CURVE_KEY= "$OPCAT_BIN/opcat-s
     -D "$T/other" 2>err.log; then fail "plain bind on 0.0.0.0 accepted"; fi
 grep -q "opcatctl keygen" err.log || fail "the refusal does not say how to make keys: $(cat err.log)"
 stop "$store_PID"
-figure it_curve "keys refused (stranger, reader appending, plain client)" 3
+figure it_curve "keys refused (stranger, reader appending, plain client, writer on the reminder endpoint, reminder key on APPEND)" 5
 echo "it_curve: 1 passed, 0 failed"

@@ -138,12 +138,27 @@ ID2=$(id_of R2 due)
 ID3=$(id_of R3 due)
 [ -n "$ID1" ] && [ -n "$ID2" ] && [ -n "$ID3" ] || fail "reminder ids: '$ID1' '$ID2' '$ID3'"
 echo "reminders: R1 $ID1, R2 $ID2, R3 $ID3"
+# the store attributes them to the reminder service's role
+ctl tail --from 1 --until-head --topic reminder.issued --json |
+    jq -e -s 'length == 3 and all(.written_by == "reminder")' >/dev/null ||
+    fail "reminders not attributed to the reminder role"
+# a forged reminder for PER (routed to per@ and the default hook if it were
+# stored), through import and publish: refused, never delivered
+FORGED='{"type":"reminder.issued","occurred_on":"2025-07-15","state":"PER","rule":"art12.state_reply","subject":"FORGED","due_on":"2025-07-15","stage":"due"}'
+echo "$FORGED" >"$T/forged.jsonl"
+if ctl import "$T/forged.jsonl" 2>"$T/err"; then fail "a forged reminder was imported"; fi
+grep -q "written only by the reminder service" "$T/err" || fail "forged import: $(cat "$T/err")"
+if echo "$FORGED" | ctl publish 2>"$T/err"; then fail "a forged reminder was published"; fi
 
 # flags override the file's 60 s back-off and 8 attempts
 start_ntf 2025-07-15 --retry-base-ms 200 --max-attempts 3
 wait_for ntf_settled 6
 
 # ------------------------------------------------ 1. what arrived
+forged=$( (cat "$SMTP/received.jsonl" "$HTTP/received.jsonl" 2>/dev/null || true) | grep -c FORGED || true)
+forged=$((forged + $(ctl tail --from 1 --until-head --topic reminder.issued --json | grep -c FORGED || true)))
+expect_eq "$forged" 0 "forged reminders stored or delivered"
+figure it_notify "forged reminder.issued (import, publish) stored, mailed or webhooked" "$forged"
 r=$(received "$HTTP" ok)
 expect_eq "$(echo "$r" | grep -c .)" 1 "webhooks to the default hook"
 expect_eq "$(echo "$r" | jq -r '.headers["idempotency-key"]')" "$ID1" "Idempotency-Key of R1's webhook"

@@ -18,6 +18,8 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/opcat-test.XXXXXX")
 # sockets in a directory of their own, so that no test's file takes a name
 mkdir -p "$T/sock"
 export OPCAT_APPEND="ipc://$T/sock/append"
+# the reminder service's own APPEND: reminder.* events are written there only
+export OPCAT_APPEND_REMINDERS="ipc://$T/sock/append-reminders"
 export OPCAT_PUBLISH="ipc://$T/sock/publish"
 export OPCAT_REPLAY="ipc://$T/sock/replay"
 export OPCAT_REMINDERS="ipc://$T/sock/reminders"

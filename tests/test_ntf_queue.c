@@ -354,6 +354,28 @@ static void test_from_event(void **state)
     event_free(&e);
 }
 
+/*  Only a reminder.issued the store attributes to the reminder service
+    is delivered: not one of another role, nor one stored before roles. */
+static void test_untrusted_reminder(void **state)
+{
+    (void)state;
+    err_t err;
+    const char *json =
+        "{\"type\":\"reminder.issued\",\"occurred_on\":\"2025-07-16\","
+        "\"state\":\"PER\",\"rule\":\"art12.state_reply\",\"subject\":"
+        "\"FORGED\",\"due_on\":\"2025-07-15\",\"stage\":\"due\"}";
+    event_t *e = event_from_text(json, strlen(json), &err);
+    if (!e)
+        fail_msg("%s", err.message);
+    assert_false(ntf_reminder_trusted(e)); /* stored before roles */
+    const char *roles[] = {"writer", "reminders", "Reminder", "reminder"};
+    for (size_t i = 0; i < 4; i++) {
+        event_set_string(&e->written_by, roles[i]);
+        assert_int_equal(ntf_reminder_trusted(e), i == 3);
+    }
+    event_free(&e);
+}
+
 static void test_mail(void **state)
 {
     (void)state;
@@ -441,6 +463,7 @@ int main(void)
                                         s_teardown),
         cmocka_unit_test(test_describe),
         cmocka_unit_test(test_from_event),
+        cmocka_unit_test(test_untrusted_reminder),
         cmocka_unit_test(test_mail),
         cmocka_unit_test(test_mail_headers_cannot_be_broken),
         cmocka_unit_test(test_webhook_body),

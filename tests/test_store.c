@@ -182,6 +182,53 @@ static void test_atomic_batch_all_or_nothing(void **state)
                      OPCAT_ENOTFOUND);
 }
 
+#define SIGNED(id, day)                                                        \
+    "{\"type\":\"state.signed\",\"occurred_on\":\"2025-01-" day "\","          \
+    "\"state\":\"AGO\",\"id\":\"" id "\"}"
+
+/*  An id already stored is a duplicate only with the same content; with
+    other content it is refused, across groups, in one batch and in one
+    atomic batch (which is then not stored at all).  What the store sets
+    (sequence, recorded_at, written_by) is not content. */
+static void test_reused_id_with_other_content(void **state)
+{
+    fixture_t *f = *state;
+    const char *first[] = {SIGNED("x-1", "01"), SIGNED("x-1", "02")};
+    store_result_t *r = s_write(f, first, 2, false);
+    assert_int_equal(r[0].status, STORE_STORED);
+    assert_int_equal(r[1].status, STORE_REFUSED);
+    assert_int_equal(r[1].error.code, OPCAT_EDUP);
+    assert_string_equal(r[1].error.field, "id");
+    assert_non_null(
+        strstr(r[1].error.message, "already stored with different content"));
+    free(r);
+
+    r = s_write(f, first + 1, 1, false); /* a later group */
+    assert_int_equal(r[0].status, STORE_REFUSED);
+    assert_int_equal(r[0].error.code, OPCAT_EDUP);
+    free(r);
+
+    const char *atomic[] = {SIGNED("y-1", "01"), SIGNED("y-1", "03")};
+    r = s_write(f, atomic, 2, true);
+    assert_int_equal(r[0].status, STORE_NOT_STORED);
+    assert_int_equal(r[1].status, STORE_REFUSED);
+    free(r);
+    assert_int_equal(store_head(f->store), 1);
+
+    /* the same content with other store-set fields: a duplicate */
+    event_t *e = s_event(SIGNED("x-1", "01"));
+    e->sequence = 99;
+    e->recorded_at = 12345;
+    event_set_string(&e->written_by, "reminder");
+    store_result_t res;
+    store_batch_t batch = {&e, 1, false, &res};
+    err_t err;
+    CHECK(store_write(f->store, &batch, 1, &err), &err);
+    assert_int_equal(res.status, STORE_DUPLICATE);
+    assert_int_equal(res.sequence, 1);
+    event_free(&e);
+}
+
 typedef struct {
     uint64_t seqs[16];
     size_t n;
@@ -288,6 +335,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cross_references, s_setup,
                                         s_teardown),
         cmocka_unit_test_setup_teardown(test_atomic_batch_all_or_nothing,
+                                        s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_reused_id_with_other_content,
                                         s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_read_by_range_and_topic, s_setup,
                                         s_teardown),

@@ -234,6 +234,41 @@ static void test_unknown_precision_number(void **state)
     event_free(&e);
 }
 
+/*  A field number unknown to this build, kept aside by protobuf-c, is
+    refused wherever it is: in the envelope, in a body, in `places`. */
+static void test_unknown_fields_refused(void **state)
+{
+    (void)state;
+    const char *json =
+        "{\"type\":\"visit.completed\",\"occurred_on\":\"2025-03-01\","
+        "\"state\":\"PER\",\"visit_id\":\"V1\",\"start\":\"2025-02-20\","
+        "\"places\":{\"prison\":2}}";
+    uint8_t one = 1;
+    ProtobufCMessageUnknownField unknown = {.tag = 99,
+                                            .wire_type =
+                                                PROTOBUF_C_WIRE_TYPE_VARINT,
+                                            .len = 1,
+                                            .data = &one};
+    err_t err;
+    event_t *e = event_from_text(json, strlen(json), &err);
+    assert_non_null(e);
+    assert_int_equal(validate_event(s_codes, e, &err), OPCAT_OK);
+    ProtobufCMessage *where[] = {&e->base, &e->visit_completed->base,
+                                 &e->visit_completed->places->base};
+    const char *field[] = {"type", "visit_completed", "places"};
+    for (size_t i = 0; i < 3; i++) {
+        where[i]->n_unknown_fields = 1;
+        where[i]->unknown_fields = &unknown;
+        err_clear(&err);
+        assert_int_equal(validate_event(s_codes, e, &err), OPCAT_EINVAL);
+        assert_string_equal(err.field, field[i]);
+        assert_non_null(strstr(err.message, "field number 99 is unknown"));
+        where[i]->n_unknown_fields = 0; /* not ours to free */
+        where[i]->unknown_fields = NULL;
+    }
+    event_free(&e);
+}
+
 static void test_parse_amount(void **state)
 {
     (void)state;
@@ -258,6 +293,7 @@ int main(void)
         cmocka_unit_test(test_note_limit_and_utf8),
         cmocka_unit_test(test_unknown_precision_number),
         cmocka_unit_test(test_parse_amount),
+        cmocka_unit_test(test_unknown_fields_refused),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }

@@ -29,6 +29,9 @@ void cfg_fill(cfg_t *cfg)
     cfg->public_replay = cfg_pick(cfg->public_replay, "OPCAT_PUBLIC_REPLAY",
                                   CFG_PUBLIC_REPLAY_DEFAULT);
     cfg->notify = cfg_pick(cfg->notify, "OPCAT_NOTIFY", CFG_NOTIFY_DEFAULT);
+    cfg->append_reminders =
+        cfg_pick(cfg->append_reminders, "OPCAT_APPEND_REMINDERS",
+                 CFG_APPEND_REMINDERS_DEFAULT);
 }
 
 int cfg_mkdirs(const char *path, err_t *err)

@@ -11,6 +11,9 @@
       OPCAT_PUBLIC_REPLAY  store's public REPLAY tcp://127.0.0.1:7707
                        (the public pair carries no confidential field)
       OPCAT_NOTIFY     notifier queries          tcp://127.0.0.1:7708
+      OPCAT_APPEND_REMINDERS  the store's APPEND for the reminder service
+                       alone: reminder.* events are written there and
+                       nowhere else              tcp://127.0.0.1:7709
       OPCAT_DATA       data directory; each daemon keeps its LMDB
                        environment in its own subdirectory   ./var/data
       OPCAT_NOW        a fixed "today" (YYYY-MM-DD) for demos and tests */
@@ -27,6 +30,7 @@
 #define CFG_PUBLIC_DEFAULT "tcp://127.0.0.1:7706"
 #define CFG_PUBLIC_REPLAY_DEFAULT "tcp://127.0.0.1:7707"
 #define CFG_NOTIFY_DEFAULT "tcp://127.0.0.1:7708"
+#define CFG_APPEND_REMINDERS_DEFAULT "tcp://127.0.0.1:7709"
 #define CFG_DATA_DEFAULT "./var/data"
 
 /*  The endpoints and data directory of a process.  Strings are borrowed
@@ -41,6 +45,7 @@ typedef struct {
     const char *public_publish;
     const char *public_replay;
     const char *notify;
+    const char *append_reminders;
 } cfg_t;
 
 /*  Fills every field not already set (non-NULL) from the environment or

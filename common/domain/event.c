@@ -491,6 +491,9 @@ static int s_dump_common(const event_t *event, json_t *object, unsigned flags)
                                   json_integer((json_int_t)event->sequence));
         rc |= json_object_set_new(object, "recorded_at",
                                   json_integer(event->recorded_at));
+        if (event->written_by && *event->written_by)
+            rc |= json_object_set_new(object, "written_by",
+                                      json_string(event->written_by));
     }
     const char *name = event_type_name(event->body_case);
     rc |= json_object_set_new(object, "type",
@@ -557,6 +560,26 @@ int event_derive_id(const event_t *event, char out[EVENT_ID_MAX + 1])
     memcpy(out, "h-", 2);
     sodium_bin2hex(out + 2, EVENT_ID_MAX - 1, hash, sizeof hash);
     return OPCAT_OK;
+}
+
+/*  Packs 'e' without what the store sets at commit. */
+static uint8_t *s_pack_content(const event_t *e, size_t *len)
+{
+    event_t copy = *e; /* shallow: packing only reads */
+    copy.sequence = 0;
+    copy.recorded_at = 0;
+    copy.written_by = (char *)protobuf_c_empty_string;
+    return event_pack(&copy, len);
+}
+
+bool event_same_content(const event_t *a, const event_t *b)
+{
+    size_t alen, blen;
+    uint8_t *pa = s_pack_content(a, &alen), *pb = s_pack_content(b, &blen);
+    bool same = pa && pb && alen == blen && memcmp(pa, pb, alen) == 0;
+    free(pa);
+    free(pb);
+    return same;
 }
 
 void event_topic(const event_t *event, char out[EVENT_TOPIC_MAX])

@@ -28,7 +28,7 @@ typedef Opcat__V1__Envelope event_t;
 
 /*  Flags of event_to_json(). */
 enum {
-    EVENT_JSON_META = 1 << 0,  /* include sequence and recorded_at */
+    EVENT_JSON_META = 1 << 0,  /* include sequence, recorded_at, written_by */
     EVENT_JSON_PUBLIC = 1 << 1 /* leave out confidential fields (art. 16) */
 };
 
@@ -51,6 +51,11 @@ json_t *event_to_json(const event_t *event, unsigned flags);
     same content get the same id, so importing a file twice stores nothing
     new.  Returns 0 or OPCAT_ENOMEM. */
 int event_derive_id(const event_t *event, char out[EVENT_ID_MAX + 1]);
+
+/*  Whether 'a' and 'b' have the same content: every field but those the
+    store sets at commit (sequence, recorded_at, written_by).  Compares
+    the packed forms; false also on out of memory. */
+bool event_same_content(const event_t *a, const event_t *b);
 
 /*  Writes "type/STATE" (or "type/" when the event has no State) into
     'out'.  Subscribers filter on prefixes of it. */

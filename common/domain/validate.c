@@ -486,6 +486,37 @@ static int s_body(const codes_t *codes, const event_t *e, err_t *err)
     }
 }
 
+/*  Refuses a field number the reader does not know, anywhere in 'msg'
+    (protobuf-c keeps such fields aside in unknown_fields instead of
+    failing): PROTOCOL.md makes an event with one unknown, so refused.
+    'path' names the enclosing message ("" at the envelope). */
+static int s_no_unknown(const ProtobufCMessage *msg, const char *path,
+                        err_t *err)
+{
+    if (msg->n_unknown_fields)
+        return err_set(err, OPCAT_EINVAL, *path ? path : "type",
+                       "%s%sfield number %u is unknown to this store (an "
+                       "event with an unknown field is refused)",
+                       path, *path ? ": " : "", msg->unknown_fields[0].tag);
+    const ProtobufCMessageDescriptor *d = msg->descriptor;
+    for (unsigned i = 0; i < d->n_fields; i++) {
+        const ProtobufCFieldDescriptor *f = &d->fields[i];
+        if (f->type != PROTOBUF_C_TYPE_MESSAGE ||
+            f->label == PROTOBUF_C_LABEL_REPEATED)
+            continue;
+        /* the oneof's members share one pointer: only the set one counts */
+        if ((f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) &&
+            *(const uint32_t *)((const char *)msg + f->quantifier_offset) !=
+                f->id)
+            continue;
+        const ProtobufCMessage *sub =
+            *(ProtobufCMessage *const *)((const char *)msg + f->offset);
+        if (sub && s_no_unknown(sub, f->name, err))
+            return err->code;
+    }
+    return OPCAT_OK;
+}
+
 int validate_event(const codes_t *codes, const event_t *event, err_t *err)
 {
     /* A protobuf peer can send a case whose body pointer is NULL only if
@@ -494,6 +525,8 @@ int validate_event(const codes_t *codes, const event_t *event, err_t *err)
     if (event->body_case != OPCAT__V1__ENVELOPE__BODY__NOT_SET &&
         event->state_signed == NULL)
         return err_set(err, OPCAT_EINVAL, "type", "type: the body is missing");
-    int rc = s_common(codes, event, err);
+    int rc = s_no_unknown(&event->base, "", err);
+    if (!rc)
+        rc = s_common(codes, event, err);
     return rc ? rc : s_body(codes, event, err);
 }

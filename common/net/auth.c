@@ -28,7 +28,7 @@ struct auth {
     void *zap; /* REP, NULL in plain mode */
     char public_key[AUTH_KEY_LEN + 1];
     char secret_key[AUTH_KEY_LEN + 1];
-    allow_list_t writers, readers;
+    allow_list_t writers, readers, reminders;
 };
 
 /*  Reads up to 'n' keys (one per line) from 'path'. */
@@ -91,6 +91,8 @@ static int s_enable(auth_t *self, void *ctx, const char *key_path, err_t *err)
         rc = s_load_list(&self->writers, getenv("OPCAT_WRITERS"), err);
     if (!rc)
         rc = s_load_list(&self->readers, getenv("OPCAT_READERS"), err);
+    if (!rc)
+        rc = s_load_list(&self->reminders, getenv("OPCAT_REMINDER_KEYS"), err);
     if (rc)
         return rc;
     memcpy(self->public_key, keys[0], sizeof keys[0]);
@@ -99,8 +101,10 @@ static int s_enable(auth_t *self, void *ctx, const char *key_path, err_t *err)
     if (!self->zap || zmq_bind(self->zap, ZAP_ENDPOINT))
         return err_set(err, OPCAT_EIO, "", "ZAP handler: %s",
                        zmq_strerror(zmq_errno()));
-    log_info("CURVE on: server key %.8s..., %zu writer and %zu reader keys",
-             self->public_key, self->writers.count, self->readers.count);
+    log_info("CURVE on: server key %.8s..., %zu writer, %zu reader and %zu "
+             "reminder keys",
+             self->public_key, self->writers.count, self->readers.count,
+             self->reminders.count);
     return OPCAT_OK;
 }
 
@@ -125,6 +129,7 @@ void auth_destroy(auth_t **self_p)
     bus_close(&self->zap);
     free(self->writers.keys);
     free(self->readers.keys);
+    free(self->reminders.keys);
     free(self);
     *self_p = NULL;
 }
@@ -167,6 +172,8 @@ static const allow_list_t *s_list(const auth_t *self, const char *domain)
         return &self->writers;
     if (strcmp(domain, "reader") == 0)
         return &self->readers;
+    if (strcmp(domain, "reminder") == 0)
+        return &self->reminders;
     return NULL;
 }
 

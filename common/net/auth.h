@@ -8,6 +8,7 @@
 
       writer   APPEND                         OPCAT_WRITERS (file)
       reader   PUBLISH, REPLAY, query ends    OPCAT_READERS (file)
+      reminder the reminder service's APPEND  OPCAT_REMINDER_KEYS (file)
       public   the public stream              any key (encrypted only)
 
     An allow-list file has one Z85 public key per line, optionally followed
@@ -41,9 +42,9 @@ void auth_destroy(auth_t **self);
 bool auth_enabled(const auth_t *self);
 
 /*  Fills the CURVE part of 'options' for a server socket of 'role'
-    ("writer", "reader", "public"); in plain mode, refuses (OPCAT_EAUTH,
-    with a message saying how to make keys) an endpoint that is not local,
-    unless OPCAT_ALLOW_PLAIN=1 says the network is private. */
+    ("writer", "reader", "reminder", "public"); in plain mode, refuses
+   (OPCAT_EAUTH, with a message saying how to make keys) an endpoint that is not
+   local, unless OPCAT_ALLOW_PLAIN=1 says the network is private. */
 int auth_server_options(const auth_t *self, const char *role,
                         const char *endpoint, bus_server_options_t *options,
                         err_t *err);

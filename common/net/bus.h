@@ -19,6 +19,15 @@
 #define BUS_MAX_MESSAGE_DEFAULT ((int64_t)64 << 20) /* bytes of one frame */
 #define BUS_LINGER_MS 1000
 
+/*  Two limits guard a server socket.  A request over the daemon's own
+    limit ('limit' bytes) is read and answered with OPCAT_ETOOBIG; one over
+    BUS_HARD_LIMIT(limit) never reaches the daemon: libzmq drops the
+    sender's connection (ZMQ_MAXMSGSIZE) as the size arrives, without a
+    reply, so that what one message can cost stays bounded.  The hard
+    limit is twice the limit, and at least 1 MiB. */
+#define BUS_HARD_LIMIT(limit)                                                  \
+    ((limit) < ((int64_t)1 << 19) ? ((int64_t)1 << 20) : 2 * (int64_t)(limit))
+
 /*  A received multipart message: up to BUS_MAX_FRAMES frames. */
 typedef struct {
     zmq_msg_t frames[BUS_MAX_FRAMES];

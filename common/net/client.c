@@ -62,6 +62,17 @@ static int s_wait(void *socket, int timeout_ms)
     return rc == 0 ? OPCAT_ETIMEDOUT : OPCAT_OK;
 }
 
+/*  The store's hard limit on a request as this process's environment
+    sets it (OPCAT_MAX_MESSAGE, the variable opcat-stored reads). */
+static int64_t s_hard_limit(void)
+{
+    const char *env = getenv("OPCAT_MAX_MESSAGE");
+    char *end = NULL;
+    long long n = env && *env ? strtoll(env, &end, 10) : 0;
+    return BUS_HARD_LIMIT(end && !*end && n >= 1024 ? n
+                                                    : BUS_MAX_MESSAGE_DEFAULT);
+}
+
 int client_append_send(client_t *self, event_t *const *events, size_t count,
                        bool atomic, uint64_t *request_id, err_t *err)
 {
@@ -71,6 +82,14 @@ int client_append_send(client_t *self, event_t *const *events, size_t count,
     req.n_events = count;
     req.events = (event_t **)events;
     size_t len = opcat__v1__append_request__get_packed_size(&req);
+    /* past the hard limit libzmq would drop the connection unanswered */
+    if ((int64_t)len > s_hard_limit())
+        return err_set(err, OPCAT_ETOOBIG, "",
+                       "the request is %zu bytes, over the store's hard "
+                       "limit of %lld (twice OPCAT_MAX_MESSAGE, 64 MiB by "
+                       "default): send fewer events per request (opcatctl "
+                       "import --batch N)",
+                       len, (long long)s_hard_limit());
     zmq_msg_t msg;
     if (zmq_msg_init_size(&msg, len))
         return err_set(err, OPCAT_ENOMEM, "", "out of memory");

@@ -39,7 +39,10 @@ client_t *client_new(void *ctx, const char *append_ep, const char *replay_ep,
 void client_destroy(client_t **self);
 
 /*  Sends one AppendRequest of 'count' events (not waiting). '*request_id'
-    gets its id.  Returns 0 or an error. */
+    gets its id.  Returns 0 or an error: OPCAT_ETOOBIG, sending nothing,
+    for a request over the store's hard limit (bus.h; from
+    OPCAT_MAX_MESSAGE as opcat-stored reads it), which the store could
+    not answer. */
 int client_append_send(client_t *self, event_t *const *events, size_t count,
                        bool atomic, uint64_t *request_id, err_t *err);
 

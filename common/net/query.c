@@ -11,7 +11,7 @@
 void *query_bind_with(void *ctx, const char *endpoint,
                       bus_server_options_t options, err_t *err)
 {
-    options.max_message = QUERY_MAX_REQUEST;
+    options.max_message = BUS_HARD_LIMIT(QUERY_MAX_REQUEST);
     options.router_mandatory = true;
     return bus_server(ctx, ZMQ_ROUTER, endpoint, &options, err);
 }
@@ -25,6 +25,25 @@ json_t *query_error_reply(const err_t *err)
 {
     return json_pack("{s:{s:i,s:s,s:s}}", "error", "code", err->code, "field",
                      err->field, "message", err->message);
+}
+
+/*  The reply to a request that is not one frame of at most
+    QUERY_MAX_REQUEST bytes ('rc' from bus_recv), or NULL if it is. */
+static json_t *s_refuse_frames(int rc, const bus_message_t *msg)
+{
+    err_t err;
+    if (rc || msg->count != 2)
+        err_set(&err, OPCAT_EPROTO, "",
+                "a request is one frame: a JSON object (this one had %s)",
+                rc ? "too many frames" : "more than one frame");
+    else if (zmq_msg_size((zmq_msg_t *)&msg->frames[1]) > QUERY_MAX_REQUEST)
+        err_set(&err, OPCAT_ETOOBIG, "",
+                "a request is at most %d bytes (this one had %zu)",
+                QUERY_MAX_REQUEST, zmq_msg_size((zmq_msg_t *)&msg->frames[1]));
+    else
+        return NULL;
+    log_warnx("query: %s", err.message);
+    return query_error_reply(&err);
 }
 
 static json_t *s_answer(const zmq_msg_t *frame, query_fn fn, void *arg)
@@ -59,12 +78,13 @@ int query_serve(void *socket, int max, query_fn fn, void *arg)
         int rc = bus_recv(socket, &msg, ZMQ_DONTWAIT);
         if (rc == OPCAT_ETIMEDOUT || rc == OPCAT_EINTR)
             break;
-        if (rc || msg.count != 2) {
-            log_warnx("query: malformed request dropped");
-            bus_message_close(&msg);
-            continue;
+        if (rc && rc != OPCAT_EPROTO) {
+            log_warnx("query: receive: %s", err_strerror(rc));
+            break;
         }
-        json_t *reply = s_answer(&msg.frames[1], fn, arg);
+        json_t *reply = s_refuse_frames(rc, &msg);
+        if (!reply)
+            reply = s_answer(&msg.frames[1], fn, arg);
         char *text = json_dumps(reply, JSON_COMPACT);
         json_decref(reply);
         if (text) {

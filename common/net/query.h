@@ -14,7 +14,9 @@
 #include "bus.h"
 #include "err.h"
 
-#define QUERY_MAX_REQUEST 65536 /* bytes of a request */
+/*  Bytes of a request; a bigger one is answered with OPCAT_ETOOBIG up to
+    the hard limit of bus.h, past which libzmq drops the connection. */
+#define QUERY_MAX_REQUEST 65536
 
 /*  Answers one request.  Returns a new JSON object (the reply), or NULL
     with 'err' filled (the reply then carries the error). */

@@ -6,7 +6,9 @@
     atomic request (the store checks cross-references; if it refuses one
     event, nothing is stored), or with --batch N in atomic requests of N
     events, --window of them in flight, each acknowledged on its own. */
+#include <errno.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,13 +17,23 @@
 #include "ctl.h"
 #include "validate.h"
 
+/*  Bytes of one line at the most: an event is far smaller (a report's
+    content is at most 64 KiB), and a longer line is refused before any
+    parsing, so that a huge line cannot exhaust memory. */
+#define IMPORT_LINE_MAX (1024 * 1024)
+/*  Bad lines printed; the rest are counted. */
+#define IMPORT_ERRORS_SHOWN 20
+
 static const char s_usage[] =
     "usage: opcatctl import [--batch N] [--window W] [--acked FILE] "
     "[--json] FILE|-\n"
     "Appends the events of FILE (JSON lines; - reads stdin).  The whole\n"
     "file is checked first: any bad line is reported as FILE:LINE: field:\n"
-    "reason, and nothing is appended.  Events without an id get one derived\n"
-    "from their content, so importing a file twice stores nothing new.\n"
+    "reason, and nothing is appended (the first 20 are shown, then their\n"
+    "count).  A line is at most 1 MiB (1048576 bytes); a longer one, a NUL\n"
+    "byte or a read error is an error.  Events without an id get one derived\n"
+    "from their content, so importing a file twice stores nothing new; an id\n"
+    "already stored (or used twice in FILE) with other content is refused.\n"
     "  --batch N     send N events per atomic request instead of one request\n"
     "  --window W    requests in flight with --batch (default 16)\n"
     "  --acked FILE  append the id of each acknowledged event to FILE\n"
@@ -37,6 +49,7 @@ typedef struct {
     event_t **events;
     size_t *lines; /* line number of each event */
     size_t count, cap;
+    long bad; /* lines refused */
 } input_t;
 
 typedef struct {
@@ -79,33 +92,84 @@ static int s_push(input_t *in, event_t *e, size_t line)
     return 0;
 }
 
-/*  Parses and checks one line; prints its error.  Returns 0 if good. */
+/*  Parses and checks one line and keeps its event.  Returns 0 if good,
+    else 1 with 'err' filled. */
 static int s_check_line(input_t *in, const codes_t *codes, char *text,
-                        size_t len, size_t line)
+                        size_t len, err_t *err)
 {
-    err_t err;
-    err_clear(&err);
-    event_t *e = event_from_text(text, len, &err);
-    if (e && validate_event(codes, e, &err) == 0 && !*e->id) {
+    err_clear(err);
+    event_t *e = event_from_text(text, len, err);
+    if (e && validate_event(codes, e, err) == 0 && !*e->id) {
         char id[EVENT_ID_MAX + 1];
         if (event_derive_id(e, id) || event_set_string(&e->id, id))
-            err_set(&err, OPCAT_ENOMEM, "", "out of memory");
+            err_set(err, OPCAT_ENOMEM, "", "out of memory");
     }
-    if (err.code || !e || s_push(in, e, line)) {
-        fprintf(stderr, "%s:%zu: %s\n", in->path, line,
-                err.code ? err.message : "out of memory");
+    if (err->code || !e || s_push(in, e, 0)) {
+        if (!err->code)
+            err_set(err, OPCAT_ENOMEM, "", "out of memory");
         event_free(&e);
         return 1;
     }
     return 0;
 }
 
-static int s_blank(const char *s)
+/*  Whether the 'len' bytes at 's' are only white space (a NUL is not). */
+static int s_blank(const char *s, size_t len)
 {
-    for (; *s; s++)
-        if (*s != ' ' && *s != '\t' && *s != '\r' && *s != '\n')
+    for (size_t i = 0; i < len; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
             return 0;
     return 1;
+}
+
+/*  Reads one line of at most IMPORT_LINE_MAX bytes into 'buf' (which holds
+    IMPORT_LINE_MAX + 1).  A longer line is consumed without being kept:
+    '*too_long' is set.  Returns its length, or -1 at the end of the file
+    or on a read error (ferror tells). */
+static long s_read_line(FILE *f, char *buf, bool *too_long)
+{
+    size_t len = 0;
+    int c;
+    *too_long = false;
+    while ((c = getc_unlocked(f)) != EOF) {
+        if (len < IMPORT_LINE_MAX)
+            buf[len] = (char)c;
+        else
+            *too_long = true;
+        len++;
+        if (c == '\n')
+            break;
+    }
+    if (len == 0)
+        return -1;
+    return *too_long ? IMPORT_LINE_MAX : (long)len;
+}
+
+/*  Prints a bad line's error, or only counts it past IMPORT_ERRORS_SHOWN
+    (binary garbage would print thousands). */
+static void s_bad_line(input_t *in, size_t line, const char *message)
+{
+    if (++in->bad <= IMPORT_ERRORS_SHOWN)
+        fprintf(stderr, "%s:%zu: %s\n", in->path, line, message);
+}
+
+/*  Checks one line read by s_read_line. */
+static void s_line(input_t *in, const codes_t *codes, char *text, long len,
+                   bool too_long, size_t line)
+{
+    if (too_long) {
+        s_bad_line(in, line,
+                   "the line is longer than 1 MiB (1048576 bytes), the "
+                   "longest an event may take");
+    } else if (memchr(text, '\0', (size_t)len)) {
+        s_bad_line(in, line, "the line holds a NUL byte: not JSON text");
+    } else if (!s_blank(text, (size_t)len)) {
+        err_t err;
+        if (s_check_line(in, codes, text, (size_t)len, &err))
+            s_bad_line(in, line, err.message);
+        else
+            in->lines[in->count - 1] = line;
+    }
 }
 
 /*  Reads and checks the whole input.  Returns the number of bad lines,
@@ -113,23 +177,34 @@ static int s_blank(const char *s)
 static long s_read(input_t *in, const codes_t *codes)
 {
     FILE *f = strcmp(in->path, "-") == 0 ? stdin : fopen(in->path, "r");
-    if (!f) {
+    char *text = malloc(IMPORT_LINE_MAX + 1);
+    if (!f || !text) {
         perror(in->path);
+        free(text);
+        if (f && f != stdin)
+            fclose(f);
         return -1;
     }
-    char *text = NULL;
-    size_t cap = 0, line = 0;
-    long bad = 0;
-    ssize_t len;
-    while ((len = getline(&text, &cap, f)) >= 0) {
-        line++;
-        if (!s_blank(text))
-            bad += s_check_line(in, codes, text, (size_t)len, line);
-    }
+    size_t line = 0;
+    long len;
+    bool too_long;
+    while ((len = s_read_line(f, text, &too_long)) >= 0)
+        s_line(in, codes, text, len, too_long, ++line);
+    int read_error = ferror(f) ? errno : 0;
     free(text);
     if (f != stdin)
         fclose(f);
-    return bad;
+    if (read_error) {
+        fprintf(stderr,
+                "%s: read error after line %zu: %s; nothing was "
+                "imported\n",
+                in->path, line, strerror(read_error));
+        return -1;
+    }
+    if (in->bad > IMPORT_ERRORS_SHOWN)
+        fprintf(stderr, "%s: %ld more bad lines not shown\n", in->path,
+                in->bad - IMPORT_ERRORS_SHOWN);
+    return in->bad;
 }
 
 static void s_tally(tally_t *t, const input_t *in, size_t first,

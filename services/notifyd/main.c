@@ -267,10 +267,11 @@ static int s_run(ntf_t *self, bool rebuild, volatile sig_atomic_t *stop)
     ntf_sender_destroy(&self->sender); /* if the run never started */
     log_info(
         "this run: %llu deliveries queued, %llu delivered, %llu failed "
-        "attempts, %llu given up, %llu reminders too old to send",
+        "attempts, %llu given up, %llu reminders too old to send, %llu "
+        "not written by the reminder service (not sent)",
         (unsigned long long)self->enqueued, (unsigned long long)self->delivered,
         (unsigned long long)self->failed, (unsigned long long)self->given_up,
-        (unsigned long long)self->too_old);
+        (unsigned long long)self->too_old, (unsigned long long)self->untrusted);
     return rc;
 }
 

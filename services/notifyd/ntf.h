@@ -27,6 +27,7 @@ typedef struct {
     int32_t now; /* --now: a fixed today, or 0 for date_today() */
     /* counts of this run */
     uint64_t enqueued, too_old, delivered, retried, failed, given_up;
+    uint64_t untrusted; /* reminders not written by the reminder service */
 } ntf_t;
 
 /*  consumer_spec_t.apply: a reminder.issued becomes one pending delivery

@@ -74,6 +74,15 @@ int ntf_apply(void *arg, consumer_t *consumer, MDB_txn *txn,
     if (event->body_case != OPCAT__V1__ENVELOPE__BODY_REMINDER_ISSUED ||
         !ntf_reminder_from_event(event, &r))
         return 0;
+    /* only what the store says the reminder service wrote: a reminder
+       from any other writer (or from before roles) is not sent */
+    if (!ntf_reminder_trusted(event)) {
+        self->untrusted++;
+        log_warnx("reminder %s (seq %" PRIu64 "): written by \"%s\", not "
+                  "by the reminder service; not sent",
+                  r.id, r.sequence, event->written_by);
+        return 0;
+    }
     if (s_too_old(self, &r)) {
         self->too_old++;
         log_debug("reminder %s issued %s: older than max_age_days, not sent",

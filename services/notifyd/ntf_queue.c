@@ -44,6 +44,11 @@ int64_t ntf_now_ms(void)
 
 #define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src) ? (src) : "")
 
+bool ntf_reminder_trusted(const event_t *e)
+{
+    return e->written_by && strcmp(e->written_by, NTF_REMINDER_ROLE) == 0;
+}
+
 bool ntf_reminder_from_event(const event_t *e, ntf_reminder_t *r)
 {
     if (e->body_case != OPCAT__V1__ENVELOPE__BODY_REMINDER_ISSUED ||

@@ -69,6 +69,15 @@ typedef struct {
     type. */
 bool ntf_reminder_from_event(const event_t *event, ntf_reminder_t *r);
 
+/*  The role (Envelope.written_by) the store gives the reminder service's
+    events; a reminder.issued under any other is never delivered. */
+#define NTF_REMINDER_ROLE "reminder"
+
+/*  Whether the store attributes 'event' to the reminder service: only
+    then is a reminder delivered (any other writer's, or one stored before
+    roles existed, is not). */
+bool ntf_reminder_trusted(const event_t *event);
+
 /*  One delivery. */
 typedef struct {
     uint64_t sequence; /* with 'index', the key */

@@ -25,8 +25,10 @@ static void s_usage(FILE *out)
         "The OPCAT reminder service: follows the store, keeps every treaty\n"
         "deadline in LMDB and issues reminder.issued events when they fall "
         "due.\n\n"
-        "  -a, --append EP     store APPEND     "
-        "[$OPCAT_APPEND, " CFG_APPEND_DEFAULT "]\n"
+        "  -a, --append EP     the store's APPEND for this service "
+        "(reminder.* are\n"
+        "                      written there only) [$OPCAT_APPEND_REMINDERS, "
+        "\n                      " CFG_APPEND_REMINDERS_DEFAULT "]\n"
         "  -p, --publish EP    store PUBLISH    "
         "[$OPCAT_PUBLISH, " CFG_PUBLISH_DEFAULT "]\n"
         "  -r, --replay EP     store REPLAY     "
@@ -71,9 +73,13 @@ typedef struct {
 
 static void s_option(int c, rem_t *self, opts_t *o)
 {
-    if (daemon_option(c, optarg, &self->cfg, &o->flags))
+    /* reminders go to the store's endpoint for this service alone */
+    if (c != 'a' && daemon_option(c, optarg, &self->cfg, &o->flags))
         return;
     switch (c) {
+    case 'a':
+        self->cfg.append_reminders = optarg;
+        break;
     case 'q':
         self->cfg.reminders = optarg;
         break;

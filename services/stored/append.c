@@ -1,7 +1,9 @@
 /*  APPEND: group commit.
 
-    Every request waiting on the ROUTER when the loop wakes is gathered,
-    up to EVS_GROUP_MAX_*, and applied in one LMDB transaction; each
+    Every request waiting on the two APPEND ROUTERs (APPEND, and the
+    reminder service's own: admit.c) when the loop wakes is gathered, up
+    to EVS_GROUP_MAX_*, checked by evs_admit, and applied in one LMDB
+    transaction; each
     request is answered only after that transaction is durably committed.
     This is what makes a durable store fast: one fsync covers them all. */
 #include <stdlib.h>
@@ -12,11 +14,16 @@
 #include "log.h"
 #include "stored.h"
 
-/*  One request of the group: who sent it, and what it asked. */
+/*  One request of the group: who sent it, where, and what it asked. */
 struct evs_pending {
     zmq_msg_t identity;
+    void *socket;                      /* where it came from; the reply too */
+    const char *role;                  /* that endpoint's role (stored.h) */
     Opcat__V1__AppendRequest *request; /* NULL if malformed */
     err_t error;                       /* why it is malformed */
+    store_result_t *results;           /* one per event of the request */
+    event_t **kept;  /* events left to the store when some were refused */
+    size_t *kept_at; /* (and their places in the request); else NULL */
     store_batch_t batch;
 };
 typedef struct evs_pending pending_t;
@@ -36,7 +43,7 @@ void evs_append_fini(evs_t *self)
     self->batches = NULL;
 }
 
-static void s_reply(evs_t *self, pending_t *p, const Opcat__V1__AppendReply *r)
+static void s_reply(pending_t *p, const Opcat__V1__AppendReply *r)
 {
     size_t len = opcat__v1__append_reply__get_packed_size(r);
     uint8_t *buf = malloc(len ? len : 1);
@@ -47,7 +54,7 @@ static void s_reply(evs_t *self, pending_t *p, const Opcat__V1__AppendReply *r)
     opcat__v1__append_reply__pack(r, buf);
     const void *data[] = {zmq_msg_data(&p->identity), buf};
     size_t lens[] = {zmq_msg_size(&p->identity), len};
-    int rc = bus_send(self->append, data, lens, 2, ZMQ_DONTWAIT);
+    int rc = bus_send(p->socket, data, lens, 2, ZMQ_DONTWAIT);
     if (rc)
         log_warnx("append: could not answer a client (%s); it will see a "
                   "timeout and may resend: ids make that safe",
@@ -55,12 +62,12 @@ static void s_reply(evs_t *self, pending_t *p, const Opcat__V1__AppendReply *r)
     free(buf);
 }
 
-static void s_reply_malformed(evs_t *self, pending_t *p)
+static void s_reply_malformed(pending_t *p)
 {
     Opcat__V1__AppendReply reply = OPCAT__V1__APPEND_REPLY__INIT;
     reply.code = p->error.code;
     reply.message = p->error.message;
-    s_reply(self, p, &reply);
+    s_reply(p, &reply);
 }
 
 static void s_count(evs_t *self, const store_result_t *r)
@@ -82,7 +89,7 @@ static void s_count(evs_t *self, const store_result_t *r)
 
 static void s_reply_results(evs_t *self, pending_t *p)
 {
-    size_t n = p->batch.count;
+    size_t n = p->request->n_events;
     Opcat__V1__AppendResult *results = calloc(n ? n : 1, sizeof *results);
     Opcat__V1__AppendResult **ptrs = calloc(n ? n : 1, sizeof *ptrs);
     if (!results || !ptrs) {
@@ -91,7 +98,7 @@ static void s_reply_results(evs_t *self, pending_t *p)
         return;
     }
     for (size_t i = 0; i < n; i++) {
-        const store_result_t *r = &p->batch.results[i];
+        const store_result_t *r = &p->results[i];
         opcat__v1__append_result__init(&results[i]);
         results[i].status = (Opcat__V1__AppendResult__Status)r->status;
         results[i].sequence = r->sequence;
@@ -109,38 +116,59 @@ static void s_reply_results(evs_t *self, pending_t *p)
     reply.request_id = p->request->request_id;
     reply.n_results = n;
     reply.results = ptrs;
-    s_reply(self, p, &reply);
+    s_reply(p, &reply);
     free(ptrs);
     free(results);
 }
 
-/*  Receives one request into 'p'.  Returns 1 if one was read, 0 if none
-    is waiting. */
-static int s_read_one(evs_t *self, pending_t *p)
+/*  Reads one request's frames into 'p'; fills p->error if malformed. */
+static void s_unpack(evs_t *self, pending_t *p, int rc, bus_message_t *msg)
 {
-    bus_message_t msg;
-    memset(p, 0, sizeof *p);
-    int rc = bus_recv(self->append, &msg, ZMQ_DONTWAIT);
-    if (rc == OPCAT_ETIMEDOUT || rc == OPCAT_EINTR)
-        return 0;
-    zmq_msg_init(&p->identity);
-    if (msg.count >= 1)
-        zmq_msg_copy(&p->identity, &msg.frames[0]);
-    if (rc || msg.count != 2) {
+    zmq_msg_t *body = msg->count == 2 ? &msg->frames[1] : NULL;
+    if (rc || !body) {
         self->bad_frames++;
         err_set(&p->error, OPCAT_EPROTO, "",
                 "a request is one frame: an AppendRequest (%s)",
                 rc ? err_strerror(rc) : "wrong number of frames");
+    } else if ((int64_t)zmq_msg_size(body) > self->max_request) {
+        self->bad_frames++;
+        err_set(&p->error, OPCAT_ETOOBIG, "",
+                "the request is %zu bytes, over this store's limit of %lld "
+                "(--max-message): send the events in smaller requests "
+                "(opcatctl import --batch N)",
+                zmq_msg_size(body), (long long)self->max_request);
+    } else if (!(p->request = opcat__v1__append_request__unpack(
+                     NULL, zmq_msg_size(body), zmq_msg_data(body)))) {
+        self->bad_frames++;
+        err_set(&p->error, OPCAT_EPROTO, "",
+                "the frame is not a valid AppendRequest protobuf");
+    } else if (!(p->results =
+                     calloc(p->request->n_events ? p->request->n_events : 1,
+                            sizeof *p->results))) {
+        err_set(&p->error, OPCAT_ENOMEM, "", "out of memory");
+        opcat__v1__append_request__free_unpacked(p->request, NULL);
+        p->request = NULL;
     } else {
-        zmq_msg_t *body = &msg.frames[1];
-        p->request = opcat__v1__append_request__unpack(NULL, zmq_msg_size(body),
-                                                       zmq_msg_data(body));
-        if (!p->request) {
-            self->bad_frames++;
-            err_set(&p->error, OPCAT_EPROTO, "",
-                    "the frame is not a valid AppendRequest protobuf");
-        }
+        evs_admit(p->request, zmq_msg_data(body), zmq_msg_size(body), p->role,
+                  p->results);
     }
+}
+
+/*  Receives one request from 'socket' (of 'role') into 'p'.  Returns 1
+    if one was read, 0 if none is waiting. */
+static int s_read_one(evs_t *self, void *socket, const char *role, pending_t *p)
+{
+    bus_message_t msg;
+    memset(p, 0, sizeof *p);
+    int rc = bus_recv(socket, &msg, ZMQ_DONTWAIT);
+    if (rc == OPCAT_ETIMEDOUT || rc == OPCAT_EINTR)
+        return 0;
+    p->socket = socket;
+    p->role = role;
+    zmq_msg_init(&p->identity);
+    if (msg.count >= 1)
+        zmq_msg_copy(&p->identity, &msg.frames[0]);
+    s_unpack(self, p, rc, &msg);
     bus_message_close(&msg);
     if (rc == OPCAT_EPROTO && zmq_msg_size(&p->identity) == 0) {
         zmq_msg_close(&p->identity); /* nobody to answer */
@@ -149,45 +177,87 @@ static int s_read_one(evs_t *self, pending_t *p)
     return rc == OPCAT_EPROTO || rc == 0;
 }
 
+/*  The batch the store gets: the whole request, or, when evs_admit
+    refused some events, the others (none of an atomic request). */
 static int s_prepare_batch(pending_t *p)
 {
     store_batch_t *b = &p->batch;
-    b->events = p->request->events;
-    b->count = p->request->n_events;
+    size_t n = p->request->n_events, kept = 0;
     b->atomic = p->request->atomic;
-    b->results = calloc(b->count ? b->count : 1, sizeof *b->results);
-    return b->results ? 0 : -1;
+    for (size_t i = 0; i < n; i++)
+        kept += p->results[i].status != STORE_REFUSED;
+    if (kept == n) {
+        b->events = p->request->events;
+        b->count = n;
+        b->results = p->results;
+        return 0;
+    }
+    p->kept = calloc(n, sizeof *p->kept);
+    p->kept_at = calloc(n, sizeof *p->kept_at);
+    b->results = calloc(n, sizeof *b->results);
+    if (!p->kept || !p->kept_at || !b->results)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        if (p->results[i].status == STORE_REFUSED)
+            continue;
+        if (b->atomic && n > 1) {
+            p->results[i].status = STORE_NOT_STORED; /* with the refused */
+            continue;
+        }
+        p->kept_at[b->count] = i;
+        p->kept[b->count++] = p->request->events[i];
+    }
+    b->events = p->kept;
+    return 0;
+}
+
+/*  Copies the store's results of the kept events into the request's. */
+static void s_merge_results(pending_t *p)
+{
+    for (size_t k = 0; p->kept && k < p->batch.count; k++)
+        p->results[p->kept_at[k]] = p->batch.results[k];
 }
 
 static void s_free_pending(pending_t *p)
 {
-    free(p->batch.results);
+    if (p->batch.results != p->results)
+        free(p->batch.results);
+    free(p->results);
+    free(p->kept);
+    free(p->kept_at);
     if (p->request)
         opcat__v1__append_request__free_unpacked(p->request, NULL);
     zmq_msg_close(&p->identity);
 }
 
-/*  Gathers waiting requests into 'pending'; returns how many. */
+/*  Gathers waiting requests into 'pending', from the reminder service's
+    endpoint first (a trickle, never to be starved by a busy APPEND), then
+    from APPEND; returns how many. */
 static size_t s_gather(evs_t *self, pending_t *pending, store_batch_t *batches,
                        size_t *nbatches)
 {
     size_t n = 0, events = 0;
+    void *sockets[] = {self->append_reminders, self->append};
+    const char *roles[] = {EVS_ROLE_REMINDER, EVS_ROLE_WRITER};
     *nbatches = 0;
-    while (n < EVS_GROUP_MAX_REQUESTS && events < EVS_GROUP_MAX_EVENTS) {
-        pending_t *p = &pending[n];
-        if (!s_read_one(self, p))
-            break;
-        n++;
-        if (!p->request)
-            continue;
-        if (s_prepare_batch(p)) {
-            err_set(&p->error, OPCAT_ENOMEM, "", "out of memory");
-            opcat__v1__append_request__free_unpacked(p->request, NULL);
-            p->request = NULL;
-            continue;
+    for (int s = 0; s < 2; s++) {
+        while (n < EVS_GROUP_MAX_REQUESTS && events < EVS_GROUP_MAX_EVENTS) {
+            pending_t *p = &pending[n];
+            if (!sockets[s] || !s_read_one(self, sockets[s], roles[s], p))
+                break;
+            n++;
+            if (!p->request)
+                continue;
+            if (s_prepare_batch(p)) {
+                err_set(&p->error, OPCAT_ENOMEM, "", "out of memory");
+                opcat__v1__append_request__free_unpacked(p->request, NULL);
+                p->request = NULL;
+                continue;
+            }
+            events += p->batch.count;
+            if (p->batch.count)
+                batches[(*nbatches)++] = p->batch;
         }
-        events += p->batch.count;
-        batches[(*nbatches)++] = p->batch;
     }
     return n;
 }
@@ -205,10 +275,12 @@ void evs_append_handle(evs_t *self)
                   nbatches, err.message);
     }
     for (size_t i = 0; i < n; i++) {
-        if (pending[i].request)
+        if (pending[i].request) {
+            s_merge_results(&pending[i]);
             s_reply_results(self, &pending[i]);
-        else
-            s_reply_malformed(self, &pending[i]);
+        } else {
+            s_reply_malformed(&pending[i]);
+        }
         s_free_pending(&pending[i]);
     }
     evs_publish_new(self);

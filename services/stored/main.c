@@ -39,12 +39,20 @@ static void s_usage(FILE *out)
             "[$OPCAT_PUBLIC, " CFG_PUBLIC_DEFAULT "]\n"
             "      --public-replay EP  public REPLAY (ROUTER) "
             "[$OPCAT_PUBLIC_REPLAY, " CFG_PUBLIC_REPLAY_DEFAULT "]\n"
+            "      --append-reminders EP  the reminder service's APPEND "
+            "(ROUTER):\n"
+            "                     reminder.* events are written there only\n"
+            "                     "
+            "[$OPCAT_APPEND_REMINDERS, " CFG_APPEND_REMINDERS_DEFAULT "]\n"
             "  -D, --data DIR     data directory; the log is DIR/store  "
             "[$OPCAT_DATA, " CFG_DATA_DEFAULT "]\n"
-            "  -m, --max-message BYTES  largest request accepted; a bigger "
-            "one drops\n"
-            "                     the sender's connection [$OPCAT_MAX_MESSAGE, "
-            "67108864]\n"
+            "  -m, --max-message BYTES  largest APPEND request processed; "
+            "a bigger one\n"
+            "                     is answered TOO_BIG (-11) up to twice this "
+            "size, past\n"
+            "                     which the sender's connection is dropped "
+            "[$OPCAT_MAX_MESSAGE,\n"
+            "                     67108864]\n"
             "  -n, --check        check the settings and the store, then "
             "exit\n"
             "  -v, --verbose      log debug lines\n"
@@ -81,6 +89,9 @@ static void s_option(options_t *o, int c)
     case 'R':
         o->cfg.public_replay = optarg;
         break;
+    case 'E':
+        o->cfg.append_reminders = optarg;
+        break;
     case 'h':
     default:
         daemon_usage_exit(c, s_usage);
@@ -97,6 +108,7 @@ static void s_parse(int argc, char **argv, options_t *o)
         {"max-message", required_argument, NULL, 'm'},
         {"public", required_argument, NULL, 'P'},
         {"public-replay", required_argument, NULL, 'R'},
+        {"append-reminders", required_argument, NULL, 'E'},
         {"check", no_argument, NULL, 'n'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
@@ -145,21 +157,26 @@ static void *s_bind(evs_t *self, int type, const char *endpoint,
 static void s_open_sockets(evs_t *self, const cfg_t *cfg, int64_t max_message)
 {
     /* Replies that cannot be routed become errors we log, not silence.  A
-       peer that sends more than max_message is disconnected by libzmq
-       before the message reaches us: memory stays bounded whatever it
-       sends.  PUB drops past its high-water mark instead of blocking. */
-    bus_server_options_t append = {.max_message = max_message,
+       request over its limit is answered TOO_BIG; one over the hard limit
+       (bus.h) is cut off by libzmq before it reaches us: memory stays
+       bounded whatever a peer sends.  PUB drops past its high-water mark
+       instead of blocking. */
+    bus_server_options_t append = {.max_message = BUS_HARD_LIMIT(max_message),
                                    .router_mandatory = true,
                                    .send_hwm = REPLY_HWM};
-    bus_server_options_t replay = {.max_message = 4096,
+    bus_server_options_t replay = {.max_message =
+                                       BUS_HARD_LIMIT(EVS_REPLAY_MAX_REQUEST),
                                    .router_mandatory = true};
     bus_server_options_t publish = {.send_hwm = PUB_HWM};
     err_t err;
+    self->max_request = max_message;
     self->ctx = zmq_ctx_new();
     /* the ZAP handler must be bound before any CURVE socket accepts */
     if (!(self->auth = auth_new(self->ctx, &err)))
         fatalx("%s", err.message);
     self->append = s_bind(self, ZMQ_ROUTER, cfg->append, "writer", append);
+    self->append_reminders =
+        s_bind(self, ZMQ_ROUTER, cfg->append_reminders, "reminder", append);
     self->replay = s_bind(self, ZMQ_ROUTER, cfg->replay, "reader", replay);
     self->publish = s_bind(self, ZMQ_PUB, cfg->publish, "reader", publish);
     self->public_replay =
@@ -168,6 +185,7 @@ static void s_open_sockets(evs_t *self, const cfg_t *cfg, int64_t max_message)
         s_bind(self, ZMQ_PUB, cfg->public_publish, "public", publish);
     log_info("APPEND %s, PUBLISH %s, REPLAY %s; requests up to %lld bytes",
              cfg->append, cfg->publish, cfg->replay, (long long)max_message);
+    log_info("reminder service's APPEND %s", cfg->append_reminders);
     log_info("public (no confidential fields): PUBLISH %s, REPLAY %s",
              cfg->public_publish, cfg->public_replay);
 }
@@ -177,8 +195,9 @@ static void s_loop(evs_t *self, volatile sig_atomic_t *stop)
     zmq_pollitem_t items[] = {{self->append, 0, ZMQ_POLLIN, 0},
                               {self->replay, 0, ZMQ_POLLIN, 0},
                               {self->public_replay, 0, ZMQ_POLLIN, 0},
+                              {self->append_reminders, 0, ZMQ_POLLIN, 0},
                               {auth_socket(self->auth), 0, ZMQ_POLLIN, 0}};
-    int nitems = auth_socket(self->auth) ? 4 : 3;
+    int nitems = auth_socket(self->auth) ? 5 : 4;
     while (!*stop) {
         int rc = zmq_poll(items, nitems, HEARTBEAT_MS);
         if (rc < 0) {
@@ -186,9 +205,9 @@ static void s_loop(evs_t *self, volatile sig_atomic_t *stop)
                 continue; /* a signal: the loop condition checks the flag */
             fatalx("zmq_poll: %s", zmq_strerror(zmq_errno()));
         }
-        if (nitems == 4 && (items[3].revents & ZMQ_POLLIN))
+        if (nitems == 5 && (items[4].revents & ZMQ_POLLIN))
             auth_handle(self->auth);
-        if (items[0].revents & ZMQ_POLLIN)
+        if ((items[0].revents | items[3].revents) & ZMQ_POLLIN)
             evs_append_handle(self);
         if (items[1].revents & ZMQ_POLLIN)
             evs_replay_handle(self, self->replay, false);
@@ -210,6 +229,7 @@ static void s_shutdown(evs_t *self)
              (unsigned long long)self->failed_commits,
              (unsigned long long)self->bad_frames);
     bus_close(&self->append);
+    bus_close(&self->append_reminders);
     bus_close(&self->replay);
     bus_close(&self->public_replay);
     bus_close(&self->public_publish);

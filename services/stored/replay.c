@@ -195,11 +195,11 @@ static void s_answer(evs_t *self, zmq_msg_t *identity,
 }
 
 static void s_answer_malformed(evs_t *self, void *socket, zmq_msg_t *identity,
-                               const char *why)
+                               int code, const char *why)
 {
     Opcat__V1__ReplayReply reply = OPCAT__V1__REPLAY_REPLY__INIT;
     page_t empty = {.socket = socket};
-    reply.code = OPCAT_EPROTO;
+    reply.code = code;
     reply.message = (char *)why;
     self->bad_frames++;
     s_send_page(identity, &reply, &empty);
@@ -220,15 +220,21 @@ void evs_replay_handle(evs_t *self, void *socket, bool public_form)
             log_warnx("replay: receive: %s", zmq_strerror(zmq_errno()));
             break;
         }
+        bool big = !rc && msg.count == 2 &&
+                   zmq_msg_size(&msg.frames[1]) > EVS_REPLAY_MAX_REQUEST;
         Opcat__V1__ReplayRequest *req =
-            !rc && msg.count == 2 ? opcat__v1__replay_request__unpack(
-                                        NULL, zmq_msg_size(&msg.frames[1]),
-                                        zmq_msg_data(&msg.frames[1]))
-                                  : NULL;
+            !rc && msg.count == 2 && !big
+                ? opcat__v1__replay_request__unpack(
+                      NULL, zmq_msg_size(&msg.frames[1]),
+                      zmq_msg_data(&msg.frames[1]))
+                : NULL;
         if (req)
             s_answer(self, &msg.frames[0], req, page);
+        else if (big)
+            s_answer_malformed(self, socket, &msg.frames[0], OPCAT_ETOOBIG,
+                               "a ReplayRequest is at most 4096 bytes");
         else
-            s_answer_malformed(self, socket, &msg.frames[0],
+            s_answer_malformed(self, socket, &msg.frames[0], OPCAT_EPROTO,
                                "a request is one frame: a ReplayRequest "
                                "protobuf");
         opcat__v1__replay_request__free_unpacked(req, NULL);

@@ -19,6 +19,13 @@
 #define EVS_GROUP_MAX_REQUESTS 1024
 /*  Events in one replay page at the most (the credit's ceiling). */
 #define EVS_REPLAY_PAGE_MAX 16384
+/*  Bytes of a REPLAY request processed; a bigger one is answered TOO_BIG
+    up to the hard limit (bus.h). */
+#define EVS_REPLAY_MAX_REQUEST 4096
+/*  The roles an event is written under (Envelope.written_by): APPEND's,
+    and that of the reminder service's own endpoint (admit.c). */
+#define EVS_ROLE_WRITER "writer"
+#define EVS_ROLE_REMINDER "reminder"
 /*  The PUBLISH heartbeat's topic: frames [topic][head]. */
 #define EVS_HEARTBEAT_TOPIC "!head"
 
@@ -27,11 +34,13 @@ struct evs_page;
 
 typedef struct {
     void *ctx;
-    void *append;         /* ROUTER */
-    void *publish;        /* PUB */
-    void *replay;         /* ROUTER */
-    void *public_publish; /* PUB: events without confidential fields */
-    void *public_replay;  /* ROUTER: the same, replayed */
+    void *append;           /* ROUTER */
+    void *append_reminders; /* ROUTER: the reminder service's APPEND */
+    int64_t max_request;    /* bytes of an APPEND request processed */
+    void *publish;          /* PUB */
+    void *replay;           /* ROUTER */
+    void *public_publish;   /* PUB: events without confidential fields */
+    void *public_replay;    /* ROUTER: the same, replayed */
     store_t *store;
     codes_t *codes;
     struct auth *auth;           /* CURVE keys and ZAP handler, or plain mode */
@@ -48,6 +57,14 @@ int evs_append_init(evs_t *self);
 
 /*  Frees what evs_append_init allocated. */
 void evs_append_fini(evs_t *self);
+
+/*  Checks each event of 'request' (received as the 'len' bytes at
+    'data' on an endpoint of 'role') for what the store cannot see: a
+    string holding a NUL byte, a type the role may not write.  Marks
+    those STORE_REFUSED in 'results' (one per event, zeroed by the
+    caller) and stamps the others' written_by with 'role'. */
+void evs_admit(Opcat__V1__AppendRequest *request, const uint8_t *data,
+               size_t len, const char *role, store_result_t *results);
 
 /*  Reads every APPEND request waiting (up to the group limits), applies
     them in one durable transaction, answers each, then publishes what

@@ -5,6 +5,7 @@
 
 #include "event.h"
 #include "validate.h"
+#include "wirecheck.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -32,17 +33,27 @@ static void s_check_event(event_t *e)
     free(bytes);
 }
 
+static void s_ignore(void *arg, const char *path)
+{
+    (void)arg, (void)path;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     Opcat__V1__AppendRequest *req =
         opcat__v1__append_request__unpack(NULL, size, data);
     if (req) {
+        /* APPEND walks the bytes of what unpacked (admit.c) */
+        wirecheck_nul(&opcat__v1__append_request__descriptor, data, size,
+                      s_ignore, NULL);
         for (size_t i = 0; i < req->n_events; i++)
             s_check_event(req->events[i]);
         opcat__v1__append_request__free_unpacked(req, NULL);
     }
     event_t *e = event_unpack(data, size);
     if (e) {
+        if (!event_same_content(e, e)) /* the store's conflict check */
+            abort();
         s_check_event(e);
         event_free(&e);
     }
