@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "be64.h"
+#include "clog.h"
 #include "kv.h"
 #include "log.h"
 #include "validate.h"
@@ -21,6 +22,9 @@
 #define STORE_SCAN_MAX 65536
 /*  Free bytes under which a failed write is taken for a full disk. */
 #define STORE_LOW_SPACE ((uint64_t)8 << 20)
+/*  Events logged but not yet applied to LMDB after which a write applies
+    them (commit-log mode). */
+#define DEFAULT_APPLY_EVENTS 65536
 
 /*  What the reports index keeps of a transmitted report. */
 typedef struct {
@@ -36,6 +40,14 @@ struct store {
     size_t map_size, max_map_size;
     uint64_t head; /* last committed sequence (writer only) */
     bool read_only;
+    /* commit-log mode: what the log holds beyond LMDB's 'applied' is in
+       'txn', an open write transaction that every lookup and read of the
+       writer goes through, and is committed by store_apply */
+    clog_t *clog;
+    MDB_txn *txn;
+    uint64_t applied;
+    uint64_t apply_after; /* a write at this head applies */
+    size_t apply_events;
     char dir[4096]; /* for telling a full file system from an I/O error */
 };
 
@@ -76,6 +88,9 @@ static int s_open_dbs(store_t *self, err_t *err)
     return rc ? kv_error(err, rc, "commit") : OPCAT_OK;
 }
 
+static int s_open_clog(store_t *self, const store_options_t *options,
+                       err_t *err);
+
 store_t *store_open(const char *dir, const codes_t *codes,
                     const store_options_t *options, err_t *err)
 {
@@ -93,6 +108,9 @@ store_t *store_open(const char *dir, const codes_t *codes,
                              ? options->max_map_size
                              : DEFAULT_MAX_MAP_SIZE;
     self->read_only = options && options->read_only;
+    self->apply_events = options && options->apply_events
+                             ? options->apply_events
+                             : DEFAULT_APPLY_EVENTS;
     int rc = mdb_env_create(&self->env);
     if (rc) {
         kv_error(err, rc, "create environment");
@@ -111,7 +129,9 @@ store_t *store_open(const char *dir, const codes_t *codes,
     MDB_envinfo info;
     mdb_env_info(self->env, &info); /* an existing file may be bigger */
     self->map_size = info.me_mapsize;
-    if (s_open_dbs(self, err))
+    if (s_open_dbs(self, err) ||
+        (!self->read_only && options && options->commit_log &&
+         s_open_clog(self, options, err)))
         store_destroy(&self);
     return self;
 }
@@ -121,6 +141,13 @@ void store_destroy(store_t **self_p)
     if (!self_p || !*self_p)
         return;
     store_t *self = *self_p;
+    err_t err;
+    if (self->txn && store_apply(self, &err))
+        log_warnx("store: %s; the commit log keeps it for the next start",
+                  err.message);
+    if (self->txn)
+        mdb_txn_abort(self->txn);
+    clog_destroy(&self->clog);
     if (self->env)
         mdb_env_close(self->env);
     free(self);
@@ -128,6 +155,7 @@ void store_destroy(store_t **self_p)
 }
 
 static int s_begin_read(store_t *self, MDB_txn **txn);
+static void s_end_read(store_t *self, MDB_txn *txn);
 
 uint64_t store_head(store_t *self)
 {
@@ -137,7 +165,7 @@ uint64_t store_head(store_t *self)
     if (s_begin_read(self, &txn))
         return 0;
     uint64_t head = s_last_sequence(txn, self->log);
-    mdb_txn_abort(txn);
+    s_end_read(self, txn);
     return head;
 }
 
@@ -154,6 +182,7 @@ typedef struct {
     MDB_txn *txn;
     uint64_t next_seq;
     int64_t now_ms;
+    bool logged; /* records also go to the commit log's buffer */
 } group_t;
 
 static int s_get_report(group_t *g, const char *report_id, report_ref_t *ref)
@@ -283,7 +312,18 @@ static int s_put_refs(group_t *g, const event_t *e)
     return rc == MDB_KEYEXIST ? 0 : rc;
 }
 
-/*  Packs topic and envelope into one record and appends it to the log. */
+/*  Appends a packed record to the LMDB log. */
+static int s_put_packed(group_t *g, uint64_t seq, const uint8_t *rec,
+                        size_t len)
+{
+    uint8_t seq_key[8];
+    be64_put(seq_key, seq);
+    MDB_val key = {8, seq_key}, val = {len, (void *)rec};
+    return mdb_put(g->txn, g->store->log, &key, &val, MDB_APPEND);
+}
+
+/*  Packs topic and envelope into one record and appends it to the log
+    (and to the commit log's buffer). */
 static int s_put_record(group_t *g, const event_t *e)
 {
     char topic[EVENT_TOPIC_MAX];
@@ -302,18 +342,19 @@ static int s_put_record(group_t *g, const event_t *e)
     out[0] = (uint8_t)topic_len;
     memcpy(out + 1, topic, topic_len);
     opcat__v1__envelope__pack(e, out + 1 + topic_len);
+    if (g->logged &&
+        clog_append(g->store->clog, e->sequence, out, val.mv_size, NULL))
+        return ENOMEM;
     return 0;
 }
 
-/*  Writes the log record and every index entry of a new event. */
-static int s_put_event(group_t *g, event_t *e)
+/*  Writes every index entry of a new event. */
+static int s_put_indexes(group_t *g, const event_t *e)
 {
     uint8_t seq_be[8], state_key[11];
     be64_put(seq_be, e->sequence);
-    int rc = s_put_record(g, e);
     MDB_val id_key = {strlen(e->id), e->id}, seq_val = {8, seq_be};
-    if (!rc)
-        rc = mdb_put(g->txn, g->store->ids, &id_key, &seq_val, 0);
+    int rc = mdb_put(g->txn, g->store->ids, &id_key, &seq_val, 0);
     if (!rc && *e->state) {
         memcpy(state_key, e->state, 3);
         memcpy(state_key + 3, seq_be, 8);
@@ -321,6 +362,13 @@ static int s_put_event(group_t *g, event_t *e)
         rc = mdb_put(g->txn, g->store->by_state, &key, &empty, 0);
     }
     return rc ? rc : s_put_refs(g, e);
+}
+
+/*  Writes the log record and every index entry of a new event. */
+static int s_put_event(group_t *g, event_t *e)
+{
+    int rc = s_put_record(g, e);
+    return rc ? rc : s_put_indexes(g, e);
 }
 
 /*  Applies one event: rules, idempotency, append.  Returns 0 with the
@@ -377,6 +425,7 @@ static int s_apply_atomic(group_t *g, store_batch_t *b)
 {
     MDB_txn *parent = g->txn;
     uint64_t first_seq = g->next_seq;
+    size_t mark = g->logged ? clog_mark(g->store->clog) : 0;
     int rc = mdb_txn_begin(g->store->env, parent, 0, &g->txn);
     if (rc) {
         g->txn = parent;
@@ -390,6 +439,8 @@ static int s_apply_atomic(group_t *g, store_batch_t *b)
     if (rc || refused) {
         mdb_txn_abort(g->txn);
         g->next_seq = first_seq;
+        if (g->logged)
+            clog_rewind(g->store->clog, mark);
         if (!rc)
             s_mark_batch(b, STORE_NOT_STORED);
     } else {
@@ -467,12 +518,12 @@ static void s_write_error(store_t *self, err_t *err, int rc)
             self->dir, (unsigned long long)free_kib);
 }
 
-int store_write(store_t *self, store_batch_t *batches, size_t count, err_t *err)
+/*  Without a commit log: every group is one durable LMDB commit. */
+static int s_write_direct(store_t *self, store_batch_t *batches, size_t count,
+                          err_t *err)
 {
-    if (self->read_only)
-        return err_set(err, OPCAT_ESTATE, "", "the store is open read-only");
     for (;;) {
-        group_t g = {self, NULL, self->head + 1, s_now_ms()};
+        group_t g = {self, NULL, self->head + 1, s_now_ms(), false};
         int rc = mdb_txn_begin(self->env, NULL, 0, &g.txn);
         if (rc == 0) {
             rc = s_apply_group(&g, batches, count);
@@ -493,17 +544,193 @@ int store_write(store_t *self, store_batch_t *batches, size_t count, err_t *err)
     }
 }
 
+/* ------------------------------------------------------- the commit log */
+
+/*  Puts one record of the commit log into LMDB (recovery, or a rebuilt
+    pending transaction): the record as it was logged, and its indexes
+    from its decoded envelope. */
+static int s_reapply(void *arg, uint64_t seq, const uint8_t *rec, size_t len)
+{
+    store_t *self = arg;
+    group_t g = {self, self->txn, seq, 0, false};
+    size_t topic_len = len ? rec[0] : 0;
+    if (len < 1 + topic_len)
+        return MDB_CORRUPTED;
+    event_t *e = event_unpack(rec + 1 + topic_len, len - 1 - topic_len);
+    if (!e)
+        return MDB_CORRUPTED;
+    int rc =
+        e->sequence == seq ? s_put_packed(&g, seq, rec, len) : MDB_CORRUPTED;
+    if (!rc)
+        rc = s_put_indexes(&g, e);
+    event_free(&e);
+    return rc;
+}
+
+/*  Opens the pending transaction if none is open, with every record of
+    the commit log after LMDB's last sequence put into it again.  Returns
+    0 or an LMDB or OPCAT code. */
+static int s_pending_txn(store_t *self, err_t *err)
+{
+    while (!self->txn) {
+        int rc = mdb_txn_begin(self->env, NULL, 0, &self->txn);
+        if (rc) {
+            self->txn = NULL;
+            return rc;
+        }
+        self->applied = s_last_sequence(self->txn, self->log);
+        rc = clog_read(self->clog, self->applied, s_reapply, self, err);
+        if (rc == 0)
+            break;
+        mdb_txn_abort(self->txn);
+        self->txn = NULL;
+        if (rc != MDB_MAP_FULL || s_grow(self))
+            return rc;
+    }
+    return 0;
+}
+
+int store_apply(store_t *self, err_t *err)
+{
+    for (int attempt = 0; self->clog && self->txn; attempt++) {
+        int rc = mdb_txn_commit(self->txn);
+        self->txn = NULL;
+        if (rc == 0) {
+            self->applied = self->head;
+            self->apply_after = self->head + self->apply_events;
+            clog_release(self->clog, self->applied, NULL);
+            return OPCAT_OK;
+        }
+        /* what failed stays in the commit log: put it again, bigger */
+        if (rc != MDB_MAP_FULL || attempt > 4 || s_grow(self) ||
+            (rc = s_pending_txn(self, err))) {
+            if (rc > 0)
+                s_write_error(self, err, rc);
+            self->apply_after = self->head + self->apply_events;
+            return err->code;
+        }
+    }
+    return OPCAT_OK;
+}
+
+uint64_t store_pending(store_t *self)
+{
+    return self->clog ? self->head - self->applied : 0;
+}
+
+/*  One group in a nested transaction of the pending one: applied, its
+    records logged and synced, then kept.  Returns 0, an LMDB code (> 0)
+    with nothing kept, or an OPCAT code (< 0) with 'err' filled. */
+static int s_group_logged(store_t *self, store_batch_t *batches, size_t count,
+                          err_t *err)
+{
+    group_t g = {self, NULL, self->head + 1, s_now_ms(), true};
+    int rc = mdb_txn_begin(self->env, self->txn, 0, &g.txn);
+    if (rc)
+        return rc;
+    rc = s_apply_group(&g, batches, count);
+    if (!rc)
+        rc = clog_sync(self->clog, err);
+    if (rc) {
+        mdb_txn_abort(g.txn);
+        clog_rewind(self->clog, 0);
+        return rc;
+    }
+    /* durable now; if the parent cannot take it, rebuild it from the log */
+    if (mdb_txn_commit(g.txn)) {
+        mdb_txn_abort(self->txn);
+        self->txn = NULL;
+    }
+    self->head = g.next_seq - 1;
+    return OPCAT_OK;
+}
+
+static int s_write_logged(store_t *self, store_batch_t *batches, size_t count,
+                          err_t *err)
+{
+    for (int attempt = 0;; attempt++) {
+        int rc = s_pending_txn(self, err);
+        if (!rc)
+            rc = s_group_logged(self, batches, count, err);
+        if (!rc) {
+            if (self->head >= self->apply_after && store_apply(self, err))
+                log_warnx("store: %s; the commit log keeps it", err->message);
+            return OPCAT_OK;
+        }
+        if (rc == MDB_MAP_FULL && attempt < 4) {
+            /* the pending transaction is durable in the log: commit it,
+               or drop it, so that the map can grow; then redo the group */
+            if (self->txn && mdb_txn_commit(self->txn) == 0)
+                self->applied = self->head;
+            self->txn = NULL;
+            if (s_grow(self) == 0)
+                continue;
+        }
+        if (rc > 0 || rc == OPCAT_ENOSPC)
+            s_write_error(self, err, rc > 0 ? rc : ENOSPC);
+        s_fail_all(batches, count, err);
+        return err->code;
+    }
+}
+
+int store_write(store_t *self, store_batch_t *batches, size_t count, err_t *err)
+{
+    if (self->read_only)
+        return err_set(err, OPCAT_ESTATE, "", "the store is open read-only");
+    return self->clog ? s_write_logged(self, batches, count, err)
+                      : s_write_direct(self, batches, count, err);
+}
+
+static int s_open_clog(store_t *self, const store_options_t *options,
+                       err_t *err)
+{
+    clog_options_t copts = {options->segment_size, options->extent,
+                            options->keep_segments};
+    self->applied = self->head;
+    self->apply_after = self->head + self->apply_events;
+    if (!(self->clog = clog_open(self->dir, self->head, &copts, err)))
+        return err->code;
+    int rc = s_pending_txn(self, err);
+    if (rc)
+        return rc > 0 ? kv_error(err, rc, "commit log") : rc;
+    self->head = clog_last(self->clog);
+    if (self->head > self->applied) {
+        log_info("store: %llu events of the commit log after sequence %llu "
+                 "applied again",
+                 (unsigned long long)(self->head - self->applied),
+                 (unsigned long long)self->applied);
+        return store_apply(self, err);
+    }
+    clog_release(self->clog, self->applied, NULL);
+    return OPCAT_OK;
+}
+
 /* --------------------------------------------------------------- reading */
 
-/*  Begins a read transaction, adopting a map grown by another process. */
+/*  Begins a read transaction, adopting a map grown by another process.
+    The writer in commit-log mode reads through its pending transaction,
+    which holds what is only in the commit log too. */
 static int s_begin_read(store_t *self, MDB_txn **txn)
 {
+    if (self->clog) {
+        err_t err;
+        int rc = s_pending_txn(self, &err);
+        *txn = self->txn;
+        return rc > 0 ? rc : rc < 0 ? EIO : 0;
+    }
     int rc = mdb_txn_begin(self->env, NULL, MDB_RDONLY, txn);
     if (rc == MDB_MAP_RESIZED) {
         mdb_env_set_mapsize(self->env, 0);
         rc = mdb_txn_begin(self->env, NULL, MDB_RDONLY, txn);
     }
     return rc;
+}
+
+/*  Ends what s_begin_read began. */
+static void s_end_read(store_t *self, MDB_txn *txn)
+{
+    if (txn != self->txn)
+        mdb_txn_abort(txn);
 }
 
 static int s_read_cursor(MDB_cursor *cur, uint64_t from, uint64_t to,
@@ -554,7 +781,7 @@ int store_read(store_t *self, uint64_t from, uint64_t to, size_t max,
         rc = s_read_cursor(cur, from, to, max, prefix, fn, arg, next);
         mdb_cursor_close(cur);
     }
-    mdb_txn_abort(txn);
+    s_end_read(self, txn);
     return rc ? kv_error(err, rc, "read") : OPCAT_OK;
 }
 
@@ -604,7 +831,7 @@ int store_find_id(store_t *self, const char *id, uint64_t *sequence, err_t *err)
     rc = mdb_get(txn, self->ids, &key, &val);
     if (rc == 0 && val.mv_size == 8)
         *sequence = be64_get(val.mv_data);
-    mdb_txn_abort(txn);
+    s_end_read(self, txn);
     return rc ? kv_error(err, rc, id) : OPCAT_OK;
 }
 
@@ -628,7 +855,7 @@ int store_count_state(store_t *self, const char *state, uint64_t *count,
         }
         mdb_cursor_close(cur);
     }
-    mdb_txn_abort(txn);
+    s_end_read(self, txn);
     return rc && rc != MDB_NOTFOUND ? kv_error(err, rc, "by_state") : OPCAT_OK;
 }
 
@@ -643,6 +870,6 @@ bool store_is_npm_report(store_t *self, const char *report_id)
     if (mdb_get(txn, self->reports, &key, &val) == 0 &&
         val.mv_size == sizeof ref)
         memcpy(&ref, val.mv_data, sizeof ref);
-    mdb_txn_abort(txn);
+    s_end_read(self, txn);
     return ref.recipient == 'n';
 }
