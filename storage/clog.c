@@ -421,10 +421,10 @@ void clog_rewind(clog_t *self, size_t mark)
         self->buffered_last = s_get64(self->buf + off + 8);
 }
 
-/*  Starts a segment named by the first buffered sequence. */
+/*  Starts a segment named by the next sequence to be synced. */
 static int s_new_segment(clog_t *self, err_t *err)
 {
-    uint64_t first = s_get64(self->buf + 8);
+    uint64_t first = self->last + 1;
     char path[4200];
     s_path(self, first, path, sizeof path);
     int fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -484,31 +484,37 @@ static int s_write_all(int fd, const uint8_t *p, size_t len, size_t off)
     return 0;
 }
 
-/*  Makes room for the buffer: a new segment or a bigger file. */
-static int s_room(clog_t *self, err_t *err)
-{
-    segment_t *seg = self->nsegs ? &self->segs[self->nsegs - 1] : NULL;
-    int rc = OPCAT_OK;
-    if (!seg || self->fd < 0 ||
-        (seg->end && seg->end + self->len > self->opt.segment_size)) {
-        if ((rc = s_new_segment(self, err)))
-            return rc;
-        seg = &self->segs[self->nsegs - 1];
-    }
-    if (seg->end + self->len > seg->size)
-        rc = s_extend(self, self->len, err);
-    return rc;
-}
-
-int clog_sync(clog_t *self, err_t *err)
+/*  Makes room for 'need' bytes at the end: a new segment or a bigger
+    file. */
+static int s_room(clog_t *self, size_t need, err_t *err)
 {
     if (self->broken)
         return err_set(err, OPCAT_EIO, "",
                        "clog: an earlier write could not be undone; the "
                        "store must be restarted");
+    segment_t *seg = self->nsegs ? &self->segs[self->nsegs - 1] : NULL;
+    int rc = OPCAT_OK;
+    if (!seg || self->fd < 0 ||
+        (seg->end && seg->end + need > self->opt.segment_size)) {
+        if ((rc = s_new_segment(self, err)))
+            return rc;
+        seg = &self->segs[self->nsegs - 1];
+    }
+    if (seg->end + need > seg->size)
+        rc = s_extend(self, need, err);
+    return rc;
+}
+
+int clog_reserve(clog_t *self, size_t bytes, err_t *err)
+{
+    return s_room(self, self->len + bytes, err);
+}
+
+int clog_sync(clog_t *self, err_t *err)
+{
     if (!self->len)
-        return OPCAT_OK;
-    int rc = s_room(self, err);
+        return self->broken ? s_room(self, 0, err) : OPCAT_OK;
+    int rc = s_room(self, self->len, err);
     if (rc) {
         clog_rewind(self, 0);
         return rc;

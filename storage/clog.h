@@ -68,6 +68,12 @@ int clog_read(clog_t *self, uint64_t after, clog_record_fn fn, void *arg,
 int clog_append(clog_t *self, uint64_t seq, const uint8_t *data, size_t len,
                 err_t *err);
 
+/*  Makes sure 'bytes' more than what is buffered can be synced without
+    growing a file: a new segment, or zeros written and synced at the end
+    of the last one.  A full disk shows here (OPCAT_ENOSPC), before the
+    caller has done anything it would have to undo. */
+int clog_reserve(clog_t *self, size_t bytes, err_t *err);
+
 /*  How much is buffered: a mark for clog_rewind. */
 size_t clog_mark(const clog_t *self);
 

@@ -25,6 +25,10 @@
 /*  Events logged but not yet applied to LMDB after which a write applies
     them (commit-log mode). */
 #define DEFAULT_APPLY_EVENTS 65536
+/*  Bytes of a commit log record beyond its envelope's packed size as
+    received: frame, topic, and the id, sequence and recorded_at the store
+    may set. */
+#define STORE_RECORD_SLACK (16 + 1 + EVENT_TOPIC_MAX + EVENT_ID_MAX + 32)
 
 /*  What the reports index keeps of a transmitted report. */
 typedef struct {
@@ -618,28 +622,48 @@ uint64_t store_pending(store_t *self)
     return self->clog ? self->head - self->applied : 0;
 }
 
-/*  One group in a nested transaction of the pending one: applied, its
-    records logged and synced, then kept.  Returns 0, an LMDB code (> 0)
-    with nothing kept, or an OPCAT code (< 0) with 'err' filled. */
+/*  Drops the pending transaction: the commit log has all it held, and
+    s_pending_txn puts that in again. */
+static void s_drop_txn(store_t *self)
+{
+    if (self->txn)
+        mdb_txn_abort(self->txn);
+    self->txn = NULL;
+}
+
+/*  The most bytes the group's records can take in the commit log (the
+    store sets id, sequence and recorded_at before packing). */
+static size_t s_group_bytes(const store_batch_t *batches, size_t count)
+{
+    size_t bytes = 0;
+    for (size_t i = 0; i < count; i++)
+        for (size_t k = 0; k < batches[i].count; k++)
+            bytes +=
+                opcat__v1__envelope__get_packed_size(batches[i].events[k]) +
+                STORE_RECORD_SLACK;
+    return bytes;
+}
+
+/*  One group applied in the pending transaction, its records logged and
+    synced.  Room in the log is made first, so that a full disk refuses
+    the group before anything is applied; a failure after that (a write
+    or sync error, a full map) drops the pending transaction, which the
+    next call rebuilds from the log without the group.  Returns 0, an
+    LMDB code (> 0), or an OPCAT code (< 0) with 'err' filled. */
 static int s_group_logged(store_t *self, store_batch_t *batches, size_t count,
                           err_t *err)
 {
-    group_t g = {self, NULL, self->head + 1, s_now_ms(), true};
-    int rc = mdb_txn_begin(self->env, self->txn, 0, &g.txn);
+    int rc = clog_reserve(self->clog, s_group_bytes(batches, count), err);
     if (rc)
         return rc;
+    group_t g = {self, self->txn, self->head + 1, s_now_ms(), true};
     rc = s_apply_group(&g, batches, count);
     if (!rc)
         rc = clog_sync(self->clog, err);
     if (rc) {
-        mdb_txn_abort(g.txn);
         clog_rewind(self->clog, 0);
+        s_drop_txn(self);
         return rc;
-    }
-    /* durable now; if the parent cannot take it, rebuild it from the log */
-    if (mdb_txn_commit(g.txn)) {
-        mdb_txn_abort(self->txn);
-        self->txn = NULL;
     }
     self->head = g.next_seq - 1;
     return OPCAT_OK;
@@ -657,15 +681,10 @@ static int s_write_logged(store_t *self, store_batch_t *batches, size_t count,
                 log_warnx("store: %s; the commit log keeps it", err->message);
             return OPCAT_OK;
         }
-        if (rc == MDB_MAP_FULL && attempt < 4) {
-            /* the pending transaction is durable in the log: commit it,
-               or drop it, so that the map can grow; then redo the group */
-            if (self->txn && mdb_txn_commit(self->txn) == 0)
-                self->applied = self->head;
-            self->txn = NULL;
-            if (s_grow(self) == 0)
-                continue;
-        }
+        /* the map is full: grow it (no transaction is open now) and redo
+           the group on what the log holds */
+        if (rc == MDB_MAP_FULL && attempt < 4 && s_grow(self) == 0)
+            continue;
         if (rc > 0 || rc == OPCAT_ENOSPC)
             s_write_error(self, err, rc > 0 ? rc : ENOSPC);
         s_fail_all(batches, count, err);

@@ -19,6 +19,7 @@ typedef struct {
     char dir[256];
     codes_t *codes;
     store_t *store;
+    store_options_t options; /* what the fixture opened the store with */
 } fixture_t;
 
 static int s_setup_with(void **state, const store_options_t *options)
@@ -29,6 +30,8 @@ static int s_setup_with(void **state, const store_options_t *options)
     assert_non_null(mkdtemp(f->dir));
     f->codes = codes_new(NULL, &err);
     assert_non_null(f->codes);
+    if (options)
+        f->options = *options;
     f->store = store_open(f->dir, f->codes, options, &err);
     if (!f->store)
         fail_msg("%s", err.message);
@@ -266,7 +269,8 @@ static void test_map_grows_and_reopens(void **state)
     fixture_t *f = *state;
     err_t err;
     store_destroy(&f->store);
-    store_options_t small = {.initial_map_size = 256 * 1024};
+    store_options_t small = f->options;
+    small.initial_map_size = 256 * 1024;
     f->store = store_open(f->dir, f->codes, &small, &err);
     assert_non_null(f->store);
     size_t before = store_map_size(f->store);
@@ -306,7 +310,7 @@ static void test_map_grows_and_reopens(void **state)
 
     /* reopened, everything is still there */
     store_destroy(&f->store);
-    f->store = store_open(f->dir, f->codes, NULL, &err);
+    f->store = store_open(f->dir, f->codes, &f->options, &err);
     assert_non_null(f->store);
     assert_int_equal(store_head(f->store), N);
 }
@@ -618,6 +622,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cross_references, s_setup_applied,
                                         s_teardown),
         cmocka_unit_test_setup_teardown(test_atomic_batch_all_or_nothing,
+                                        s_setup_applied, s_teardown),
+        cmocka_unit_test_setup_teardown(test_map_grows_and_reopens,
                                         s_setup_applied, s_teardown),
         cmocka_unit_test_setup_teardown(test_logged_recovers_what_was_pending,
                                         s_setup_pending, s_teardown),
