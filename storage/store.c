@@ -13,6 +13,7 @@
 #include "clog.h"
 #include "kv.h"
 #include "log.h"
+#include "monotime.h"
 #include "validate.h"
 
 #define DEFAULT_MAP_SIZE ((size_t)64 << 20)
@@ -375,6 +376,18 @@ static int s_put_event(group_t *g, event_t *e)
     return rc ? rc : s_put_indexes(g, e);
 }
 
+/*  The one lookup of an event id for idempotency: the sequence it is
+    stored under, whether applied to LMDB or only in the commit log (the
+    group's transaction holds both).  0, MDB_NOTFOUND or an LMDB code. */
+static int s_find_id(group_t *g, const char *id, uint64_t *sequence)
+{
+    MDB_val key = {strlen(id), (void *)id}, val;
+    int rc = mdb_get(g->txn, g->store->ids, &key, &val);
+    if (rc == 0)
+        *sequence = val.mv_size == 8 ? be64_get(val.mv_data) : 0;
+    return rc;
+}
+
 /*  Applies one event: rules, idempotency, append.  Returns 0 with the
     result filled for an outcome (stored, duplicate, refused), or an LMDB
     error that aborts the whole group. */
@@ -390,11 +403,11 @@ static int s_apply_event(group_t *g, event_t *e, store_result_t *res)
         if (event_derive_id(e, id) || event_set_string(&e->id, id))
             return ENOMEM;
     }
-    MDB_val key = {strlen(e->id), e->id}, val;
-    int rc = mdb_get(g->txn, g->store->ids, &key, &val);
+    uint64_t original;
+    int rc = s_find_id(g, e->id, &original);
     if (rc == 0) {
         res->status = STORE_DUPLICATE;
-        res->sequence = val.mv_size == 8 ? be64_get(val.mv_data) : 0;
+        res->sequence = original;
         return 0;
     }
     if (rc != MDB_NOTFOUND)
@@ -597,9 +610,13 @@ static int s_pending_txn(store_t *self, err_t *err)
 int store_apply(store_t *self, err_t *err)
 {
     for (int attempt = 0; self->clog && self->txn; attempt++) {
+        double t0 = monotime_s();
         int rc = mdb_txn_commit(self->txn);
         self->txn = NULL;
         if (rc == 0) {
+            log_debug("store: %llu events applied to LMDB in %.1f ms",
+                      (unsigned long long)(self->head - self->applied),
+                      (monotime_s() - t0) * 1e3);
             self->applied = self->head;
             self->apply_after = self->head + self->apply_events;
             clog_release(self->clog, self->applied, NULL);
