@@ -222,7 +222,7 @@ static void s_drop_after(clog_t *self, size_t from)
     for (size_t i = from; i < self->nsegs; i++) {
         char path[4200];
         s_path(self, self->segs[i].first, path, sizeof path);
-        log_warnx("clog: %s follows a cut log; removed", path);
+        log_warnx("clog: %s removed", path);
         unlink(path);
     }
     self->nsegs = from;
@@ -285,6 +285,14 @@ static int s_recover(clog_t *self, uint64_t after, err_t *err)
                        " but the store holds only up to %" PRIu64
                        ": records are missing",
                        first, after);
+    if (prev < after && self->nsegs) {
+        /* the store went on without the log (opened without it): all of
+           it is applied, and new records could not follow its last one */
+        log_info("clog: the log ends at %" PRIu64
+                 ", before the store's %" PRIu64 "; its segments are removed",
+                 prev, after);
+        s_drop_after(self, 0);
+    }
     self->last = prev > after ? prev : after;
     self->buffered_last = self->last;
     return OPCAT_OK;

@@ -95,6 +95,7 @@ static int s_open_dbs(store_t *self, err_t *err)
 
 static int s_open_clog(store_t *self, const store_options_t *options,
                        err_t *err);
+static void s_drop_txn(store_t *self);
 
 store_t *store_open(const char *dir, const codes_t *codes,
                     const store_options_t *options, err_t *err)
@@ -135,8 +136,7 @@ store_t *store_open(const char *dir, const codes_t *codes,
     mdb_env_info(self->env, &info); /* an existing file may be bigger */
     self->map_size = info.me_mapsize;
     if (s_open_dbs(self, err) ||
-        (!self->read_only && options && options->commit_log &&
-         s_open_clog(self, options, err)))
+        (!self->read_only && s_open_clog(self, options, err)))
         store_destroy(&self);
     return self;
 }
@@ -717,9 +717,15 @@ int store_write(store_t *self, store_batch_t *batches, size_t count, err_t *err)
                       : s_write_direct(self, batches, count, err);
 }
 
+/*  Opens the commit log and applies what it holds beyond LMDB.  Without
+    'options->commit_log' that is all: a log left by an earlier run is
+    applied, then closed, and writes go to LMDB directly. */
 static int s_open_clog(store_t *self, const store_options_t *options,
                        err_t *err)
 {
+    store_options_t none = {0};
+    if (!options)
+        options = &none;
     clog_options_t copts = {options->segment_size, options->extent,
                             options->keep_segments};
     self->applied = self->head;
@@ -735,10 +741,15 @@ static int s_open_clog(store_t *self, const store_options_t *options,
                  "applied again",
                  (unsigned long long)(self->head - self->applied),
                  (unsigned long long)self->applied);
-        return store_apply(self, err);
+        rc = store_apply(self, err);
+    } else {
+        clog_release(self->clog, self->applied, NULL);
     }
-    clog_release(self->clog, self->applied, NULL);
-    return OPCAT_OK;
+    if (!rc && !options->commit_log) {
+        s_drop_txn(self);
+        clog_destroy(&self->clog);
+    }
+    return rc;
 }
 
 /* --------------------------------------------------------------- reading */

@@ -450,6 +450,28 @@ static void test_logged_recovers_what_was_pending(void **state)
     free(r);
 }
 
+/*  A log left by a crash is applied by a store opened without one; the
+    store goes on without it, and a later start with the log again
+    continues densely after what LMDB holds. */
+static void test_logged_and_direct_alternate(void **state)
+{
+    fixture_t *f = *state;
+    err_t err;
+    store_destroy(&f->store);
+    s_crashing_writer(f, (range_t){"alt", 0, 100});
+    f->store = store_open(f->dir, f->codes, NULL, &err); /* no log */
+    assert_non_null(f->store);
+    assert_int_equal(store_head(f->store), 100);
+    s_write_range(f->store, "alt", 100, 150, 25);
+    store_destroy(&f->store);
+    s_crashing_writer(f, (range_t){"alt", 150, 200});
+    f->store = store_open(f->dir, f->codes, &s_pending, &err);
+    assert_non_null(f->store);
+    assert_int_equal(store_head(f->store), 200);
+    s_expect_ids(f->store, "alt", 200);
+    s_expect_dense(f->store);
+}
+
 /*  Where the records of commit log segment 'path' end. */
 static size_t s_records_end(const char *path)
 {
@@ -626,6 +648,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_map_grows_and_reopens,
                                         s_setup_applied, s_teardown),
         cmocka_unit_test_setup_teardown(test_logged_recovers_what_was_pending,
+                                        s_setup_pending, s_teardown),
+        cmocka_unit_test_setup_teardown(test_logged_and_direct_alternate,
                                         s_setup_pending, s_teardown),
         cmocka_unit_test_setup_teardown(test_logged_torn_tail, s_setup_pending,
                                         s_teardown),
