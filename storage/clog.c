@@ -149,7 +149,8 @@ static int s_list(clog_t *self, err_t *err)
     closedir(d);
     if (rc)
         return err_set(err, rc, "", "out of memory");
-    qsort(self->segs, self->nsegs, sizeof *self->segs, s_cmp_seg);
+    if (self->nsegs)
+        qsort(self->segs, self->nsegs, sizeof *self->segs, s_cmp_seg);
     return OPCAT_OK;
 }
 
@@ -563,8 +564,10 @@ int clog_release(clog_t *self, uint64_t applied, err_t *err)
             break;
         }
     }
-    memmove(self->segs, self->segs + removable,
-            (self->nsegs - removable) * sizeof *self->segs);
-    self->nsegs -= removable;
+    if (removable) {
+        memmove(self->segs, self->segs + removable,
+                (self->nsegs - removable) * sizeof *self->segs);
+        self->nsegs -= removable;
+    }
     return (int)removable;
 }
