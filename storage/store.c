@@ -563,6 +563,13 @@ static int s_write_direct(store_t *self, store_batch_t *batches, size_t count,
 
 /* ------------------------------------------------------- the commit log */
 
+/*  The commit log's functions return OPCAT codes (small negatives, 'err'
+    filled); LMDB's are below -30000 and errno values positive. */
+static bool s_is_opcat(int rc)
+{
+    return rc < 0 && rc > -1000;
+}
+
 /*  Puts one record of the commit log into LMDB (recovery, or a rebuilt
     pending transaction): the record as it was logged, and its indexes
     from its decoded envelope. */
@@ -625,7 +632,7 @@ int store_apply(store_t *self, err_t *err)
         /* what failed stays in the commit log: put it again, bigger */
         if (rc != MDB_MAP_FULL || attempt > 4 || s_grow(self) ||
             (rc = s_pending_txn(self, err))) {
-            if (rc > 0)
+            if (!s_is_opcat(rc))
                 s_write_error(self, err, rc);
             self->apply_after = self->head + self->apply_events;
             return err->code;
@@ -702,8 +709,8 @@ static int s_write_logged(store_t *self, store_batch_t *batches, size_t count,
            the group on what the log holds */
         if (rc == MDB_MAP_FULL && attempt < 4 && s_grow(self) == 0)
             continue;
-        if (rc > 0 || rc == OPCAT_ENOSPC)
-            s_write_error(self, err, rc > 0 ? rc : ENOSPC);
+        if (!s_is_opcat(rc) || rc == OPCAT_ENOSPC)
+            s_write_error(self, err, rc == OPCAT_ENOSPC ? ENOSPC : rc);
         s_fail_all(batches, count, err);
         return err->code;
     }
@@ -734,7 +741,7 @@ static int s_open_clog(store_t *self, const store_options_t *options,
         return err->code;
     int rc = s_pending_txn(self, err);
     if (rc)
-        return rc > 0 ? kv_error(err, rc, "commit log") : rc;
+        return s_is_opcat(rc) ? rc : kv_error(err, rc, "commit log");
     self->head = clog_last(self->clog);
     if (self->head > self->applied) {
         log_info("store: %llu events of the commit log after sequence %llu "
@@ -763,7 +770,7 @@ static int s_begin_read(store_t *self, MDB_txn **txn)
         err_t err;
         int rc = s_pending_txn(self, &err);
         *txn = self->txn;
-        return rc > 0 ? rc : rc < 0 ? EIO : 0;
+        return s_is_opcat(rc) ? EIO : rc;
     }
     int rc = mdb_txn_begin(self->env, NULL, MDB_RDONLY, txn);
     if (rc == MDB_MAP_RESIZED) {
