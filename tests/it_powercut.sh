@@ -9,7 +9,7 @@
 source "$(dirname "$0")/lib.sh"
 ROUNDS=${ROUNDS:-20}
 CLIENTS=4
-PER_CLIENT=2000
+PER_CLIENT=1000
 SHIM="$OPCAT_BIN/libpowercut.so"
 [ -f "$SHIM" ] || fail "no $SHIM: build the tests"
 # an ASan build loads its runtime first; the shim comes after it
@@ -51,7 +51,7 @@ for round in $(seq "$ROUNDS"); do
             >/dev/null 2>>"$T/import.log" &
         pids+=($!)
     done
-    target=$((RANDOM % 7000 + 100)) head=0
+    target=$((RANDOM % 3500 + 100)) head=0
     for _ in $(seq 1000); do
         head=$(ctl --timeout 1000 head 2>/dev/null || echo 0)
         [ "$head" -ge "$target" ] && break

@@ -9,23 +9,31 @@ import sys
 
 
 def records(data):
+    """The journal's records; one the kill cut short is left out: the
+    write it announces had not started (the shim journals first)."""
     off = 0
     while off < len(data):
         kind = data[off:off + 1]
-        (plen,) = struct.unpack_from("<I", data, off + 1)
-        path = data[off + 5:off + 5 + plen].decode()
-        off += 5 + plen
-        if kind == b"S":
-            yield ("S", path, None)
-            continue
-        if kind != b"W":
+        if kind not in (b"S", b"W"):
             sys.exit(f"powercut_restore: bad record at offset {off}")
-        at, length, old_size, old_len = struct.unpack_from("<QQQQ", data, off)
+        try:
+            (plen,) = struct.unpack_from("<I", data, off + 1)
+            if off + 5 + plen > len(data):
+                return
+            path = data[off + 5:off + 5 + plen].decode()
+            off += 5 + plen
+            if kind == b"S":
+                yield ("S", path, None)
+                continue
+            at, length, old_size, old_len = struct.unpack_from(
+                "<QQQQ", data, off)
+        except struct.error:
+            return
         off += 32
         old = data[off:off + old_len]
         off += old_len
-        if len(old) != old_len:  # the journal itself was cut mid-record
-            break
+        if len(old) != old_len:
+            return
         yield ("W", path, (at, length, old_size, old))
 
 
