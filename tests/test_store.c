@@ -450,6 +450,39 @@ static void test_logged_recovers_what_was_pending(void **state)
     free(r);
 }
 
+/*  References and duplicates across writes, before and after the pending
+    events are applied: the same answers either way. */
+static void test_logged_rules_across_apply(void **state)
+{
+    fixture_t *f = *state;
+    err_t err;
+    const char *transmitted = TRANSMITTED("N1", "PER", "npm");
+    const char *reply = REPLY("N1", "PER");
+    const char *wrong = REPLY("N1", "HRV");
+    store_result_t *r = s_write(f, &transmitted, 1, false);
+    assert_int_equal(r[0].status, STORE_STORED);
+    free(r);
+    assert_int_equal(store_pending(f->store), 1);
+    assert_true(store_is_npm_report(f->store, "N1")); /* pending */
+    for (int applied = 0; applied < 2; applied++) {
+        r = s_write(f, &wrong, 1, false);
+        assert_int_equal(r[0].status, STORE_REFUSED);
+        assert_non_null(strstr(r[0].error.message, "transmitted to PER"));
+        free(r);
+        r = s_write(f, &transmitted, 1, false);
+        assert_int_equal(r[0].status, STORE_DUPLICATE);
+        assert_int_equal(r[0].sequence, 1);
+        free(r);
+        CHECK(store_apply(f->store, &err), &err);
+        assert_int_equal(store_pending(f->store), 0);
+        assert_true(store_is_npm_report(f->store, "N1")); /* applied */
+    }
+    r = s_write(f, &reply, 1, false);
+    assert_int_equal(r[0].status, STORE_STORED);
+    assert_int_equal(r[0].sequence, 2);
+    free(r);
+}
+
 /*  A log left by a crash is applied by a store opened without one; the
     store goes on without it, and a later start with the log again
     continues densely after what LMDB holds. */
@@ -648,6 +681,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_map_grows_and_reopens,
                                         s_setup_applied, s_teardown),
         cmocka_unit_test_setup_teardown(test_logged_recovers_what_was_pending,
+                                        s_setup_pending, s_teardown),
+        cmocka_unit_test_setup_teardown(test_logged_rules_across_apply,
                                         s_setup_pending, s_teardown),
         cmocka_unit_test_setup_teardown(test_logged_and_direct_alternate,
                                         s_setup_pending, s_teardown),
