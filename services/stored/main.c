@@ -13,6 +13,8 @@
 #include "stored.h"
 
 #define HEARTBEAT_MS 1000
+/*  Idle time after which what the commit log holds is applied to LMDB. */
+#define APPLY_IDLE_MS 50
 #define PUB_HWM 100000 /* messages queued per subscriber before dropping */
 /*  Replies queued per APPEND client.  A reply that finds the queue full
     is dropped (and logged): PROTOCOL.md bounds a client's requests in
@@ -53,6 +55,10 @@ static void s_usage(FILE *out)
             "                     which the sender's connection is dropped "
             "[$OPCAT_MAX_MESSAGE,\n"
             "                     67108864]\n"
+            "      --no-commit-log  acknowledge on LMDB's own commit instead "
+            "of the\n"
+            "                     commit log's sync (slower; the same "
+            "guarantee)\n"
             "  -n, --check        check the settings and the store, then "
             "exit\n"
             "  -v, --verbose      log debug lines\n"
@@ -65,6 +71,7 @@ typedef struct {
     cfg_t cfg;
     daemon_flags_t flags;
     int64_t max_message;
+    bool no_commit_log;
 } options_t;
 
 static int64_t s_bytes(const char *text)
@@ -92,6 +99,9 @@ static void s_option(options_t *o, int c)
     case 'E':
         o->cfg.append_reminders = optarg;
         break;
+    case 'L':
+        o->no_commit_log = true;
+        break;
     case 'h':
     default:
         daemon_usage_exit(c, s_usage);
@@ -109,6 +119,7 @@ static void s_parse(int argc, char **argv, options_t *o)
         {"public", required_argument, NULL, 'P'},
         {"public-replay", required_argument, NULL, 'R'},
         {"append-reminders", required_argument, NULL, 'E'},
+        {"no-commit-log", no_argument, NULL, 'L'},
         {"check", no_argument, NULL, 'n'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
@@ -125,7 +136,7 @@ static void s_parse(int argc, char **argv, options_t *o)
     }
 }
 
-static void s_open_store(evs_t *self, const cfg_t *cfg)
+static void s_open_store(evs_t *self, const cfg_t *cfg, bool commit_log)
 {
     err_t err;
     char dir[4096];
@@ -134,7 +145,8 @@ static void s_open_store(evs_t *self, const cfg_t *cfg)
         fatalx("ISO code lists: %s", err.message);
     if (cfg_mkdirs(dir, &err))
         fatalx("%s", err.message);
-    if (!(self->store = store_open(dir, self->codes, NULL, &err)))
+    store_options_t options = {.commit_log = commit_log};
+    if (!(self->store = store_open(dir, self->codes, &options, &err)))
         fatalx("cannot open the store in %s: %s", dir, err.message);
     self->published = store_head(self->store);
     log_info("store %s: head %llu, map %zu MiB", dir,
@@ -190,6 +202,18 @@ static void s_open_sockets(evs_t *self, const cfg_t *cfg, int64_t max_message)
              cfg->public_publish, cfg->public_replay);
 }
 
+/*  Applies the commit log's pending events to LMDB while idle.  Returns
+    true if that failed (it is logged; the events stay in the commit log
+    and the next try waits a heartbeat). */
+static bool s_apply(evs_t *self)
+{
+    err_t err;
+    if (store_apply(self->store, &err) == 0)
+        return false;
+    log_warnx("apply: %s; the commit log keeps the events", err.message);
+    return true;
+}
+
 static void s_loop(evs_t *self, volatile sig_atomic_t *stop)
 {
     zmq_pollitem_t items[] = {{self->append, 0, ZMQ_POLLIN, 0},
@@ -198,8 +222,11 @@ static void s_loop(evs_t *self, volatile sig_atomic_t *stop)
                               {self->append_reminders, 0, ZMQ_POLLIN, 0},
                               {auth_socket(self->auth), 0, ZMQ_POLLIN, 0}};
     int nitems = auth_socket(self->auth) ? 5 : 4;
+    bool apply_failed = false;
     while (!*stop) {
-        int rc = zmq_poll(items, nitems, HEARTBEAT_MS);
+        bool pending = store_pending(self->store) > 0 && !apply_failed;
+        int rc =
+            zmq_poll(items, nitems, pending ? APPLY_IDLE_MS : HEARTBEAT_MS);
         if (rc < 0) {
             if (zmq_errno() == EINTR)
                 continue; /* a signal: the loop condition checks the flag */
@@ -213,8 +240,10 @@ static void s_loop(evs_t *self, volatile sig_atomic_t *stop)
             evs_replay_handle(self, self->replay, false);
         if (items[2].revents & ZMQ_POLLIN)
             evs_replay_handle(self, self->public_replay, true);
-        if (rc == 0)
-            evs_publish_heartbeat(self);
+        if (rc == 0 && pending)
+            apply_failed = s_apply(self);
+        else if (rc == 0)
+            apply_failed = false, evs_publish_heartbeat(self);
     }
 }
 
@@ -253,7 +282,7 @@ int main(int argc, char **argv)
 
     evs_t self = {0};
     daemon_log_start("opcat-stored", NULL);
-    s_open_store(&self, &o.cfg);
+    s_open_store(&self, &o.cfg, !o.no_commit_log);
     if (o.flags.check) {
         log_info("settings and store are fine");
         store_destroy(&self.store);
