@@ -10,6 +10,7 @@
 #include "bus.h"
 #include "cfg.h"
 #include "log.h"
+#include "loop.h"
 #include "stored.h"
 
 #define HEARTBEAT_MS 1000
@@ -202,9 +203,8 @@ static void s_open_sockets(evs_t *self, const cfg_t *cfg, int64_t max_message)
              cfg->public_publish, cfg->public_replay);
 }
 
-/*  Applies the commit log's pending events to LMDB while idle.  Returns
-    true if that failed (it is logged; the events stay in the commit log
-    and the next try waits a heartbeat). */
+/*  Applies the commit log's pending events to LMDB.  Returns true if
+    that failed (it is logged; the events stay in the commit log). */
 static bool s_apply(evs_t *self)
 {
     err_t err;
@@ -214,37 +214,105 @@ static bool s_apply(evs_t *self)
     return true;
 }
 
+/*  What the loop's handlers share: the daemon and the wake-up's news. */
+typedef struct {
+    evs_t *evs;
+    bool append_ready; /* APPEND or the reminder endpoint is readable */
+    uint64_t apply_timer;
+} run_t;
+
+static void s_on_zap(loop_t *loop, void *socket, int fd, short revents,
+                     void *arg)
+{
+    (void)loop, (void)socket, (void)fd, (void)revents;
+    run_t *r = arg;
+    auth_handle(r->evs->auth);
+}
+
+/*  Either APPEND socket: both are read at once, after the wake-up's
+    other handlers, so that one group takes what waits on both. */
+static void s_on_append(loop_t *loop, void *socket, int fd, short revents,
+                        void *arg)
+{
+    (void)loop, (void)socket, (void)fd, (void)revents;
+    run_t *r = arg;
+    r->append_ready = true;
+}
+
+static void s_on_replay(loop_t *loop, void *socket, int fd, short revents,
+                        void *arg)
+{
+    (void)loop, (void)fd, (void)revents;
+    run_t *r = arg;
+    evs_replay_handle(r->evs, socket, socket == r->evs->public_replay);
+}
+
+/*  After each wake-up: the group commit, then the apply waits for
+    APPLY_IDLE_MS without appends. */
+static void s_after_wakeup(loop_t *loop, void *arg)
+{
+    run_t *r = arg;
+    if (!r->append_ready)
+        return;
+    r->append_ready = false;
+    evs_append_handle(r->evs);
+    loop_timer_at(loop, r->apply_timer, APPLY_IDLE_MS);
+}
+
+/*  The store's heartbeat (the head on PUBLISH): every HEARTBEAT_MS
+    whatever the traffic, so that a subscriber sees a hole at the end of
+    the stream within a second. */
+static int64_t s_on_heartbeat(loop_t *loop, uint64_t id, void *arg)
+{
+    (void)loop, (void)id;
+    run_t *r = arg;
+    evs_publish_heartbeat(r->evs);
+    return HEARTBEAT_MS;
+}
+
+/*  Applies what only the commit log holds once appends paused; after a
+    failed apply, tries again a heartbeat later. */
+static int64_t s_on_apply(loop_t *loop, uint64_t id, void *arg)
+{
+    (void)loop, (void)id;
+    run_t *r = arg;
+    if (!store_pending(r->evs->store))
+        return HEARTBEAT_MS;
+    return s_apply(r->evs) ? HEARTBEAT_MS : APPLY_IDLE_MS;
+}
+
+static int s_register(loop_t *loop, run_t *r)
+{
+    evs_t *self = r->evs;
+    int rc = OPCAT_OK;
+    if (auth_socket(self->auth))
+        rc = loop_add_socket(loop, auth_socket(self->auth), ZMQ_POLLIN,
+                             s_on_zap, r);
+    void *append[] = {self->append_reminders, self->append};
+    for (size_t i = 0; i < 2 && !rc; i++)
+        rc = loop_add_socket(loop, append[i], ZMQ_POLLIN, s_on_append, r);
+    void *replay[] = {self->replay, self->public_replay};
+    for (size_t i = 0; i < 2 && !rc; i++)
+        rc = loop_add_socket(loop, replay[i], ZMQ_POLLIN, s_on_replay, r);
+    if (!rc)
+        rc = loop_add_after(loop, s_after_wakeup, r);
+    if (!rc && (!loop_add_timer(loop, HEARTBEAT_MS, s_on_heartbeat, r) ||
+                !(r->apply_timer =
+                      loop_add_timer(loop, APPLY_IDLE_MS, s_on_apply, r))))
+        rc = OPCAT_ENOMEM;
+    return rc;
+}
+
 static void s_loop(evs_t *self, volatile sig_atomic_t *stop)
 {
-    zmq_pollitem_t items[] = {{self->append, 0, ZMQ_POLLIN, 0},
-                              {self->replay, 0, ZMQ_POLLIN, 0},
-                              {self->public_replay, 0, ZMQ_POLLIN, 0},
-                              {self->append_reminders, 0, ZMQ_POLLIN, 0},
-                              {auth_socket(self->auth), 0, ZMQ_POLLIN, 0}};
-    int nitems = auth_socket(self->auth) ? 5 : 4;
-    bool apply_failed = false;
-    while (!*stop) {
-        bool pending = store_pending(self->store) > 0 && !apply_failed;
-        int rc =
-            zmq_poll(items, nitems, pending ? APPLY_IDLE_MS : HEARTBEAT_MS);
-        if (rc < 0) {
-            if (zmq_errno() == EINTR)
-                continue; /* a signal: the loop condition checks the flag */
-            fatalx("zmq_poll: %s", zmq_strerror(zmq_errno()));
-        }
-        if (nitems == 5 && (items[4].revents & ZMQ_POLLIN))
-            auth_handle(self->auth);
-        if ((items[0].revents | items[3].revents) & ZMQ_POLLIN)
-            evs_append_handle(self);
-        if (items[1].revents & ZMQ_POLLIN)
-            evs_replay_handle(self, self->replay, false);
-        if (items[2].revents & ZMQ_POLLIN)
-            evs_replay_handle(self, self->public_replay, true);
-        if (rc == 0 && pending)
-            apply_failed = s_apply(self);
-        else if (rc == 0)
-            apply_failed = false, evs_publish_heartbeat(self);
-    }
+    run_t r = {.evs = self};
+    loop_t *loop = loop_new();
+    err_t err;
+    if (!loop || s_register(loop, &r))
+        fatalx("out of memory");
+    if (loop_run(loop, stop, &err))
+        fatalx("%s", err.message);
+    loop_destroy(&loop);
 }
 
 static void s_shutdown(evs_t *self)
