@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "failpoint.h"
 #include "log.h"
 #include "monotime.h"
 #include "proj.h"
@@ -235,7 +236,10 @@ static int s_merge_chunk(kv_t *kv, size_t *taken, err_t *err)
     int rc = kv_read(kv, s_chunk_read, &m, err);
     size_t count = rem_chunk_count(m.chunk);
     for (; !rc && m.from < count; m.from += REM_MERGE_SLICE)
-        rc = kv_write(kv, s_chunk_apply, &m, err);
+        if (!(rc = kv_write(kv, s_chunk_apply, &m, err)) &&
+            /* position: the staged changes merged so far in this chunk */
+            (rc = FAILPOINT("reminders.mid_merge", m.from + REM_MERGE_SLICE)))
+            err_set(err, rc, "", "failpoint reminders.mid_merge");
     if (!rc && m.chunk)
         rc = kv_write(kv, s_chunk_done, &m, err);
     *taken = rc ? 0 : rem_chunk_staged(m.chunk);
@@ -285,6 +289,9 @@ static int s_round(rem_t *self, consumer_t *consumer, int32_t today)
     if (!rc)
         rc = kv_read(kv, s_scan, s, &err);
     int sent = !rc && s->nfire ? s_append(self, s) : 0;
+    /* appended, not yet recorded as fired (position: how many fired) */
+    if (!rc && s->nfire)
+        rc = FAILPOINT("reminders.after_append", s->nfire);
     /* what the store acknowledged is recorded even if the rest failed */
     if (!rc && s->count && (rc = kv_write(kv, s_record, s, &err)))
         log_warnx("firing: recording: %s", err.message);
