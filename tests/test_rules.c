@@ -125,6 +125,32 @@ static void test_stages(void **state)
              "2026-01-12");
 }
 
+/*  Every stage boundary of every rule: the day before and the day of
+    each stage (upcoming 30 days before the due day, due, overdue the day
+    after, repeated 90 days later), for a deadline opened a year before
+    (so art16.publication's cycle 0 is due on the same day and cycle 1's
+    upcoming, 2026-06-15, comes after these). */
+static void test_stage_boundaries_every_rule(void **state)
+{
+    (void)state;
+    const char *o = "2024-07-15", *u = "2025-07-15";
+    for (rem_rule_t r = 0; r < REM_RULE_COUNT; r++) {
+        s_expect(r, o, u, "2025-06-14", REM_STAGE_PENDING, NULL, "2025-06-15");
+        s_expect(r, o, u, "2025-06-15", REM_STAGE_UPCOMING, "2025-06-15",
+                 "2025-07-15");
+        s_expect(r, o, u, "2025-07-14", REM_STAGE_UPCOMING, "2025-06-15",
+                 "2025-07-15");
+        s_expect(r, o, u, "2025-07-15", REM_STAGE_DUE, "2025-07-15",
+                 "2025-07-16");
+        s_expect(r, o, u, "2025-07-16", REM_STAGE_OVERDUE, "2025-07-16",
+                 "2025-10-14");
+        s_expect(r, o, u, "2025-10-13", REM_STAGE_OVERDUE, "2025-07-16",
+                 "2025-10-14");
+        s_expect(r, o, u, "2025-10-14", REM_STAGE_OVERDUE, "2025-10-14",
+                 "2026-01-12");
+    }
+}
+
 static void test_publication_cycles(void **state)
 {
     (void)state;
@@ -534,6 +560,7 @@ int main(void)
         cmocka_unit_test(test_designation_art24),
         cmocka_unit_test(test_publication_and_visit),
         cmocka_unit_test(test_stages),
+        cmocka_unit_test(test_stage_boundaries_every_rule),
         cmocka_unit_test(test_publication_cycles),
         cmocka_unit_test(test_occurrence_day),
         cmocka_unit_test(test_config),
