@@ -4,7 +4,8 @@
     Each test catches up through REPLAY, then the fake sends live messages
     as the test says: one dropped in the middle of live traffic, several
     dropped, the first ones after the catch-up dropped, one repeated, two
-    swapped, none but a heartbeat past the end.  Each asserts the exact
+    swapped, a replay page overlapping what came live, none but a
+    heartbeat past the end.  Each asserts the exact
     sequence delivered (every event once, in order, with its own bytes)
     and how many holes were filled through REPLAY. */
 #include "test_common.h"
@@ -79,6 +80,15 @@ static void s_run_until(fixture_t *f, uint64_t position)
             fake_store_serve(f->store);
         assert_int_equal(follow_handle(f->follow, items, s_on_events, f), 0);
     }
+}
+
+/*  One poll and handle of the follower, the fake not answering. */
+static void s_step(fixture_t *f)
+{
+    zmq_pollitem_t items[2];
+    follow_poll_items(f->follow, items);
+    assert_true(zmq_poll(items, 2, 50) >= 0);
+    assert_int_equal(follow_handle(f->follow, items, s_on_events, f), 0);
 }
 
 /*  Every sequence 1..n was delivered once, in order. */
@@ -196,6 +206,23 @@ static void test_out_of_order(void **state)
     s_expect_all(f, 7);
 }
 
+/*  A hole asks REPLAY from 4; before the page comes, 4 and 5 arrive live
+    after all: the page (4-6) overlaps what was delivered, and only 6 of
+    it is new. */
+static void test_replay_overlaps_live(void **state)
+{
+    fixture_t *f = *state;
+    s_add(f, 6);
+    s_publish(f, (uint64_t[]){6}, 1);
+    s_step(f); /* 6 past the position: the request from 4 is in flight */
+    assert_int_equal(follow_position(f->follow), 3);
+    s_publish(f, (uint64_t[]){4, 5}, 2);
+    s_step(f);
+    assert_int_equal(follow_position(f->follow), 5);
+    s_run_until(f, 6); /* now the page of 4-6 is answered */
+    s_expect_all(f, 6);
+}
+
 static void test_heartbeat_past_end(void **state)
 {
     fixture_t *f = *state;
@@ -219,6 +246,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_hole_at_head, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_duplicate, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_out_of_order, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_replay_overlaps_live, s_setup,
+                                        s_teardown),
         cmocka_unit_test_setup_teardown(test_heartbeat_past_end, s_setup,
                                         s_teardown),
     };
