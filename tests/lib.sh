@@ -84,6 +84,20 @@ wait_for() {
     fail "timed out waiting for: $*"
 }
 
+# free_ports N: N TCP ports on 127.0.0.1 the kernel says are free now (each
+# bound to port 0 and released), one a line.
+free_ports() {
+    python3 -c 'import socket, sys
+socks = [socket.socket() for _ in range(int(sys.argv[1]))]
+for s in socks: s.bind(("127.0.0.1", 0))
+print("\n".join(str(s.getsockname()[1]) for s in socks))' "$1"
+}
+
+# listening PID PORT: whether process PID listens on 127.0.0.1:PORT.
+listening() {
+    grep -q "pid=$1," <(ss -ltnpH "src 127.0.0.1:$2" 2>/dev/null)
+}
+
 start_store() {
     start store opcat-stored "$@"
     wait_for ctl --timeout 500 ping
