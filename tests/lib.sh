@@ -98,6 +98,26 @@ listening() {
     grep -q "pid=$1," <(ss -ltnpH "src 127.0.0.1:$2" 2>/dev/null)
 }
 
+# need_failpoints: exits 77 (skipped) unless the build compiled in the
+# fault points of common/failpoint.h (every build type but Release).
+need_failpoints() {
+    grep -q '^OPCAT_FAILPOINTS:BOOL=ON$' "$OPCAT_BIN/../CMakeCache.txt" 2>/dev/null || {
+        echo "skipped: this build has no failpoints (-DOPCAT_FAILPOINTS=ON)"
+        exit 77
+    }
+}
+
+# died_at PID POINT LOG: waits up to 60 s for PID to end; it must have been
+# killed at failpoint POINT (SIGKILL, and the point's line in LOG).
+died_at() {
+    local rc=0
+    for _ in $(seq 600); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$1" 2>/dev/null && fail "still running after 60 s: $2 never fired"
+    wait "$1" 2>/dev/null || rc=$?
+    [ "$rc" = 137 ] || fail "expected a crash at $2, the process exited $rc"
+    grep -q "failpoint: $2 at [0-9]*: crash" "$3" || fail "no crash at $2 in $3"
+}
+
 start_store() {
     start store opcat-stored "$@"
     wait_for ctl --timeout 500 ping
