@@ -118,6 +118,16 @@ died_at() {
     grep -q "failpoint: $2 at [0-9]*: crash" "$3" || fail "no crash at $2 in $3"
 }
 
+# kv_checkpoint DIR: the checkpoint committed in the consumer environment
+# DIR (mdb_dump of its meta database, big-endian), 0 if none.  Only while
+# no process holds the environment's locks (e.g. after a crash).
+kv_checkpoint() {
+    local hex
+    hex=$(mdb_dump -s meta "$1" 2>/dev/null |
+        awk 'found { print $1; exit } $1 == "636865636b706f696e74" { found = 1 }' || true)
+    echo $((16#${hex:-0}))
+}
+
 start_store() {
     start store opcat-stored "$@"
     wait_for ctl --timeout 500 ping
