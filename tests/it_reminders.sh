@@ -170,6 +170,12 @@ cp=$(checkpoint)
 expect_eq "$cp" 16384 "checkpoint after the crash mid-catch-up (of $HEAD)"
 expect_eq "$(store_reminders | count)" 0 "reminders fired before the catch-up ended"
 echo "  checkpoint after the crash mid-catch-up: $cp of $HEAD"
+# caught up, the first round merges the staged index changes: the crash
+# comes after two slices of 4,096 committed, before the rest; nothing fired
+OPCAT_FAILPOINT=reminders.mid_merge:crash@8192 OPCAT_NOW=$DAY start rem opcat-reminderd
+died_at "$rem_PID" reminders.mid_merge "$T/rem.log"
+expect_eq "$(checkpoint)" "$HEAD" "checkpoint after the crash mid-merge"
+expect_eq "$(store_reminders | count)" 0 "reminders fired before the merge ended"
 OPCAT_FAILPOINT=reminders.after_append:crash OPCAT_NOW=$DAY start rem opcat-reminderd
 died_at "$rem_PID" reminders.after_append "$T/rem.log"
 fired=$(store_reminders | count)

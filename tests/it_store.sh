@@ -79,5 +79,22 @@ expect_eq "$seqs" "$(seq -s ' ' 1 "$total") " "switch-over: every sequence once,
 # a topic filter
 ctl tail --from 1 --until-head --topic report. --json >"$T/reports"
 expect_eq "$(grep -c . "$T/reports")" "2" "topic filter"
+
+# a crash between commit and acknowledgement (failpoint store.after_commit):
+# the writer gets no answer; after a restart the event is there once and
+# sending it again is answered "duplicate"
+need_failpoints
+before=$(ctl head)
+stop "$store_PID"
+OPCAT_FAILPOINT=store.after_commit:crash@$((before + 1)) start_store
+echo '{"type":"state.signed","occurred_on":"2025-04-01","state":"AGO","id":"unacked-1"}' >"$T/unacked.jsonl"
+if ctl --timeout 3000 import "$T/unacked.jsonl" >"$T/unacked.out" 2>&1; then
+    fail "acknowledged although the store died before answering: $(cat "$T/unacked.out")"
+fi
+died_at "$store_PID" store.after_commit "$T/store.log"
+start_store
+expect_eq "$(ctl head)" $((before + 1)) "head after a crash between commit and acknowledgement"
+expect_eq "$(ctl import "$T/unacked.jsonl")" "$T/unacked.jsonl: 1 events: 0 accepted, 1 duplicate" \
+    "the unacknowledged event sent again"
 stop "$store_PID"
 echo "it_store: 1 passed, 0 failed"
