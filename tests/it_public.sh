@@ -15,8 +15,9 @@ JSON
 
 # a live subscriber on the public stream, started before the import, from
 # the head on (events before its subscription arrives come through REPLAY)
+from=$(($(ctl head) + 1)) # read before the import starts
 OPCAT_PUBLISH=$OPCAT_PUBLIC OPCAT_REPLAY=$OPCAT_PUBLIC_REPLAY \
-    ctl tail --from $(($(ctl head) + 1)) --count 4 --json --with-content >"$T/out-live" &
+    ctl tail --from "$from" --count 4 --json --with-content >"$T/out-live" &
 tail_pid=$!
 ctl import "$T/events.jsonl" >/dev/null
 wait "$tail_pid"
