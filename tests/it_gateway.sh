@@ -321,9 +321,8 @@ done
 # ------------------------------------------------- 6. stop with a stream
 curl -sN --max-time 60 "$GW/api/stream" >/dev/null &
 HOLD=$!
-sleep 0.5
-grep -qx 'opcat_gateway_streams_open [1-9][0-9]*' <(ok /metrics) ||
-    fail "the open stream is not counted"
+streams_open() { grep -qx 'opcat_gateway_streams_open [1-9][0-9]*' <(ok /metrics); }
+wait_for streams_open # fails after 20 s: the open stream is not counted
 start_s=$SECONDS
 stop "$gw_PID"
 [ $((SECONDS - start_s)) -le 10 ] || fail "stopping took $((SECONDS - start_s)) s"

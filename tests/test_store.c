@@ -263,6 +263,47 @@ static void test_reused_id_with_other_content(void **state)
     event_free(&e);
 }
 
+/*  One group commit of several batches (what the store daemon does with
+    the requests waiting at once): each batch gets its own results, an
+    atomic batch refused in the middle takes no sequence, and the head is
+    the last sequence of the group. */
+static void test_group_commit(void **state)
+{
+    fixture_t *f = *state;
+    const char *a[] = {RATIFIED, TRANSMITTED("R1", "PER", "state")};
+    const char *b[] = {REPLY("R1", "PER"), REPLY("R9", "PER")};
+    const char *c[] = {TRANSMITTED("R2", "PER", "npm")};
+    const char *const *json[] = {a, b, c};
+    size_t counts[] = {2, 2, 1};
+    event_t *events[3][2];
+    store_result_t results[3][2];
+    store_batch_t batches[3];
+    for (size_t i = 0; i < 3; i++) {
+        for (size_t k = 0; k < counts[i]; k++)
+            events[i][k] = s_event(json[i][k]);
+        batches[i] = (store_batch_t){events[i], counts[i], i == 1, results[i]};
+    }
+    err_t err;
+    CHECK(store_write(f->store, batches, 3, &err), &err);
+    assert_int_equal(results[0][0].status, STORE_STORED);
+    assert_int_equal(results[0][0].sequence, 1);
+    assert_int_equal(results[0][1].sequence, 2);
+    assert_int_equal(results[1][0].status, STORE_NOT_STORED);
+    assert_int_equal(results[1][1].status, STORE_REFUSED);
+    assert_int_equal(results[2][0].status, STORE_STORED);
+    assert_int_equal(results[2][0].sequence, 3);
+    assert_int_equal(store_head(f->store), 3);
+    for (size_t i = 0; i < 3; i++)
+        for (size_t k = 0; k < counts[i]; k++)
+            event_free(&events[i][k]);
+    /* the next group continues after it */
+    const char *d[] = {REPLY("R1", "PER")};
+    store_result_t *r = s_write(f, d, 1, false);
+    assert_int_equal(r[0].sequence, 4);
+    free(r);
+    assert_int_equal(store_head(f->store), 4);
+}
+
 typedef struct {
     uint64_t seqs[16];
     size_t n;
@@ -707,6 +748,7 @@ int main(void)
                                         s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_reused_id_with_other_content,
                                         s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_group_commit, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_read_by_range_and_topic, s_setup,
                                         s_teardown),
         cmocka_unit_test_setup_teardown(test_map_grows_and_reopens, s_setup,

@@ -9,6 +9,7 @@
 
 #include "auth.h"
 #include "bus.h"
+#include "failpoint.h"
 #include "follow.h"
 #include "gather.h"
 #include "log.h"
@@ -50,8 +51,8 @@ typedef struct {
     size_t count;
 } batch_t;
 
-/*  Applies a batch and its checkpoint in one transaction. */
-static int s_apply_batch(void *arg, MDB_txn *txn)
+/*  Applies a batch's events (batch_begin, apply each, batch_end). */
+static int s_apply_events(void *arg, MDB_txn *txn)
 {
     batch_t *b = arg;
     consumer_t *self = b->self;
@@ -72,9 +73,25 @@ static int s_apply_batch(void *arg, MDB_txn *txn)
     }
     if (!rc && spec->batch_end)
         rc = spec->batch_end(spec->arg, self, txn);
-    return rc ? rc
-              : kv_set_checkpoint(self->kv, txn,
-                                  b->events[b->count - 1].sequence);
+    return rc;
+}
+
+/*  Moves the checkpoint to the batch's last event.  The failpoint sits
+    where a crash would separate the applied events from their checkpoint
+    if they did not share a transaction. */
+static int s_apply_checkpoint(void *arg, MDB_txn *txn)
+{
+    batch_t *b = arg;
+    uint64_t last = b->events[b->count - 1].sequence;
+    int rc = FAILPOINT("consumer.after_apply", last);
+    return rc ? rc : kv_set_checkpoint(b->self->kv, txn, last);
+}
+
+/*  Applies a batch and its checkpoint in one transaction. */
+static int s_apply_batch(void *arg, MDB_txn *txn)
+{
+    int rc = s_apply_events(arg, txn);
+    return rc ? rc : s_apply_checkpoint(arg, txn);
 }
 
 /*  Applies 'events' and moves the checkpoint in one transaction. */

@@ -25,6 +25,7 @@
 #include <zmq.h>
 
 #include "date.h"
+#include "failpoint.h"
 #include "log.h"
 #include "monotime.h"
 #include "proj.h"
@@ -273,7 +274,10 @@ static int s_merge_chunk(kv_t *kv, size_t *taken, err_t *err)
     int rc = kv_read(kv, s_chunk_read, &m, err);
     size_t count = rem_chunk_count(m.chunk);
     for (; !rc && m.from < count; m.from += REM_MERGE_SLICE)
-        rc = kv_write(kv, s_chunk_apply, &m, err);
+        if (!(rc = kv_write(kv, s_chunk_apply, &m, err)) &&
+            /* position: the staged changes merged so far in this chunk */
+            (rc = FAILPOINT("reminders.mid_merge", m.from + REM_MERGE_SLICE)))
+            err_set(err, rc, "", "failpoint reminders.mid_merge");
     if (!rc && m.chunk)
         rc = kv_write(kv, s_chunk_done, &m, err);
     *taken = rc ? 0 : rem_chunk_staged(m.chunk);
@@ -358,6 +362,9 @@ static void s_on_reply(loop_t *loop, void *socket, int fd, short revents,
         return;
     }
     int rc = s_ack(self, s, s->map, s->nsent);
+    /* appended, not yet recorded as fired (position: how many fired) */
+    if (!rc)
+        rc = FAILPOINT("reminders.after_append", s->nfire);
     s_round_done(self, s->consumer, s_round_end(self, s, rc));
 }
 
