@@ -37,11 +37,9 @@ const char *agg_regions_state_name(const agg_regions_t *self, const char *code);
 int agg_regions_count(const agg_regions_t *self);
 
 /*  What a daemon loads: 'flag' (--regions) if set, else $OPCAT_REGIONS,
-    else <dir of 'argv0'>/../share/opcat/regions.tsv if it exists, else
-    'source_default' (the checkout's data/regions.tsv, fixed at build
-    time).  Logs how many States came from which file.  NULL and 'err' on
-    failure. */
-agg_regions_t *agg_regions_find(const char *flag, const char *argv0,
-                                const char *source_default, err_t *err);
+    else regions.tsv of the share directory (share.h: $OPCAT_SHARE, the
+    installed PREFIX/share/opcat, or the checkout's data/).  Logs how
+    many States came from which file.  NULL and 'err' on failure. */
+agg_regions_t *agg_regions_find(const char *flag, err_t *err);
 
 #endif

@@ -3,8 +3,8 @@
     Asks the aggregation service (OPCAT_STATS, op "stats") for the stats
     object of DOMAIN.md and renders it with report.c.  The Chinese State
     names come from state-names-zh.tsv in the share directory: --share
-    DIR, else $OPCAT_SHARE, else the checkout's data/ (OPCAT_SHARE_DEFAULT,
-    set by CMake to the source tree's data directory). */
+    DIR, else the share directory (share.h: $OPCAT_SHARE, the installed
+    PREFIX/share/opcat, else the checkout's data/). */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,10 +14,7 @@
 #include "date.h"
 #include "query.h"
 #include "report.h"
-
-#ifndef OPCAT_SHARE_DEFAULT
-#define OPCAT_SHARE_DEFAULT "data"
-#endif
+#include "share.h"
 
 /*  The command's options. */
 typedef struct {
@@ -82,7 +79,7 @@ int cmd_report(ctl_t *ctl, int argc, char **argv)
         "for the period --from\n(default 1 January of D's year) to --as-of "
         "(default today).\n"
         "--share DIR holds state-names-zh.tsv [$OPCAT_SHARE, "
-        "the checkout's data/]\n";
+        "else /usr/share/opcat or the checkout's data/]\n";
     static const struct option longopts[] = {
         {"as-of", required_argument, NULL, 'a'},
         {"from", required_argument, NULL, 'f'},
@@ -95,7 +92,6 @@ int cmd_report(ctl_t *ctl, int argc, char **argv)
         fputs(usage, stderr);
         return 1;
     }
-    o.share = cfg_pick(o.share, "OPCAT_SHARE", OPCAT_SHARE_DEFAULT);
     err_t err;
     json_t *stats = s_fetch(ctl, &o, &err);
     if (!stats) {
@@ -103,9 +99,14 @@ int cmd_report(ctl_t *ctl, int argc, char **argv)
                 err.message);
         return 1;
     }
+    char *share = o.share ? strdup(o.share) : share_path("", "data");
     codes_t *codes = ctl_codes();
     report_t *report =
-        report_new(codes, strcmp(o.lang, "zh") == 0 ? o.share : NULL, &err);
+        share
+            ? report_new(codes, strcmp(o.lang, "zh") == 0 ? share : NULL, &err)
+            : NULL;
+    if (!share)
+        err_set(&err, OPCAT_ENOMEM, NULL, "out of memory");
     char *text = report ? report_render(report, stats, o.lang, &err) : NULL;
     int status = text ? 0 : 1;
     if (text)
@@ -113,6 +114,7 @@ int cmd_report(ctl_t *ctl, int argc, char **argv)
     else
         fprintf(stderr, "opcatctl: report: %s\n", err.message);
     free(text);
+    free(share);
     report_destroy(&report);
     codes_destroy(&codes);
     json_decref(stats);
