@@ -56,6 +56,9 @@ static void s_usage(FILE *out)
         "      --max-age-days N    older reminders are not sent; 0: any "
         "[7]\n"
         "      --rebuild       empty the state and follow from sequence 1\n"
+        "  The SMTP password may also come from $OPCAT_SMTP_PASSWORD, or "
+        "from the file\n"
+        "  $OPCAT_SMTP_PASSWORD_FILE names (over the config's).\n"
         "  -n, --check         check the settings and the state, then exit\n"
         "  -v, --verbose       log debug lines\n"
         "  -h, --help          this help\n"
@@ -165,11 +168,25 @@ static ntf_config_t *s_load_config(const char *path)
     return config;
 }
 
+/*  The SMTP password from OPCAT_SMTP_PASSWORD or the file that
+    OPCAT_SMTP_PASSWORD_FILE names (a compose secret), over the config's. */
+static void s_smtp_password(ntf_config_t *config)
+{
+    err_t err;
+    char *password = NULL;
+    if (cfg_secret("OPCAT_SMTP_PASSWORD", &password, &err))
+        fatalx("%s", err.message);
+    if (password && ntf_config_set_smtp_password(config, password))
+        fatalx("out of memory");
+    free(password);
+}
+
 /*  Applies --config, then the flags that override it. */
 static void s_settings(ntf_t *self, const opts_t *o)
 {
     if (!(self->config = s_load_config(o->config)))
         fatalx("out of memory");
+    s_smtp_password(self->config);
     ntf_settings_t *s = ntf_config_settings(self->config);
     if (o->retry_base)
         s->retry_base_ms =
