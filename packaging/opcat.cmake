@@ -14,7 +14,9 @@ install(DIRECTORY ${CMAKE_SOURCE_DIR}/data/
 install(FILES ${CMAKE_SOURCE_DIR}/README.md ${CMAKE_SOURCE_DIR}/LICENSE
         DESTINATION ${OPCAT_INSTALL_DOCDIR})
 file(GLOB OPCAT_DOCS ${CMAKE_SOURCE_DIR}/docs/*.md)
-install(FILES ${OPCAT_DOCS} DESTINATION ${OPCAT_INSTALL_DOCDIR})
+if(OPCAT_DOCS) # not in a container build's context (.dockerignore)
+  install(FILES ${OPCAT_DOCS} DESTINATION ${OPCAT_INSTALL_DOCDIR})
+endif()
 # Debian's place for the license text
 install(FILES ${CMAKE_SOURCE_DIR}/LICENSE DESTINATION ${OPCAT_INSTALL_DOCDIR}
         RENAME copyright)
