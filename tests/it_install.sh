@@ -108,7 +108,9 @@ ctl report --as-of 2025-12-31 | grep -c . >"$T/report.lines"
 
 # the installed dashboard, marked, so that the page shows whose it served
 echo "<!-- installed copy -->" >>"$P/share/opcat/www/index.html"
-start_gateway
+ready gw
+NOTIFY_SOCKET=$T/sock/gw.notify start_gateway
+waited_ready gw "$LISTENER"
 grep -q "files $P/share/opcat/www" "$T/gw.log" ||
     fail "opcat-gatewayd did not serve PREFIX/share/opcat/www: $(grep files "$T/gw.log")"
 grep -q "<!-- installed copy -->" <(curl -sf "$GW/") ||
