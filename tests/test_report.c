@@ -577,7 +577,7 @@ static void test_no_names(void **state)
     err_t err;
     assert_null(report_new(NULL, &err));
     assert_int_equal(err.code, OPCAT_EINVAL);
-    assert_null(names_find("/nonexistent", NULL, &err));
+    assert_null(names_find("/nonexistent", &err));
     assert_int_equal(err.code, OPCAT_EIO);
 }
 

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "share.h"
+
 typedef struct {
     char code[4];
     char *en, *zh; /* owned */
@@ -105,36 +107,20 @@ names_t *names_new(const char *path, err_t *err)
 }
 
 /*  '<directory of the executable>/../share/opcat' into 'out', or "". */
-static void s_installed_dir(char *out, size_t size)
+names_t *names_find(const char *dir, err_t *err)
 {
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    out[0] = '\0';
-    if (n <= 0)
-        return;
-    exe[n] = '\0';
-    char *slash = strrchr(exe, '/');
-    if (slash) {
-        *slash = '\0';
-        snprintf(out, size, "%s/../share/opcat", exe);
+    char *path = NULL;
+    if (dir && asprintf(&path, "%s/%s", dir, NAMES_FILE) < 0)
+        path = NULL;
+    else if (!dir)
+        path = share_path(NAMES_FILE, "data/" NAMES_FILE);
+    if (!path) {
+        err_set(err, OPCAT_ENOMEM, "", "out of memory");
+        return NULL;
     }
-}
-
-names_t *names_find(const char *dir, const char *fallback_dir, err_t *err)
-{
-    char installed[PATH_MAX + 32], path[PATH_MAX + 64];
-    const char *env = getenv("OPCAT_SHARE");
-    if (!dir && env && *env)
-        dir = env;
-    if (!dir) {
-        s_installed_dir(installed, sizeof installed);
-        snprintf(path, sizeof path, "%s/%s", installed, NAMES_FILE);
-        dir = *installed && access(path, R_OK) == 0 ? installed
-              : fallback_dir                        ? fallback_dir
-                                                    : ".";
-    }
-    snprintf(path, sizeof path, "%s/%s", dir, NAMES_FILE);
-    return names_new(path, err);
+    names_t *names = names_new(path, err);
+    free(path);
+    return names;
 }
 
 void names_destroy(names_t **self)

@@ -7,10 +7,9 @@
     the gateway's API) reads it through this module, so that a State has
     one name per language everywhere.
 
-    Where the table is: names_find() looks, in order, at the directory
-    given, $OPCAT_SHARE, <directory of the executable>/../share/opcat
-    (where `cmake --install` puts it), then the fallback directory (the
-    checkout's data/, fixed at build time). */
+    Where the table is: names_find() looks in the directory given, else
+    in the share directory (share.h: $OPCAT_SHARE, the installed
+    PREFIX/share/opcat, or the checkout's data/). */
 #ifndef OPCAT_NAMES_H
 #define OPCAT_NAMES_H
 
@@ -28,11 +27,9 @@ typedef struct names names_t;
     OPCAT_ENOMEM. */
 names_t *names_new(const char *path, err_t *err);
 
-/*  Loads NAMES_FILE from 'dir' if given, else from $OPCAT_SHARE if set,
-    else from the installed share directory if it holds the file, else
-    from 'fallback_dir' (NULL: the current directory).  Errors as
-    names_new(). */
-names_t *names_find(const char *dir, const char *fallback_dir, err_t *err);
+/*  Loads NAMES_FILE from 'dir' if given, else from the share directory
+    (share.h).  Errors as names_new(). */
+names_t *names_find(const char *dir, err_t *err);
 
 /*  Frees '*self' and sets it to NULL; NULL is allowed. */
 void names_destroy(names_t **self);

@@ -12,6 +12,7 @@
 #include "failpoint.h"
 #include "follow.h"
 #include "gather.h"
+#include "daemon.h"
 #include "log.h"
 #include "loop.h"
 #include "monotime.h"
@@ -383,6 +384,8 @@ static int s_run(consumer_t *self, volatile sig_atomic_t *stop)
     }
     if (spec->start && (rc = spec->start(spec->arg, self, self->loop)))
         return rc; /* the daemon said why */
+    /* every socket is bound: queries are answered from here on */
+    daemon_ready();
     if ((rc = loop_run(self->loop, stop, &err)))
         log_warnx("%s: %s", spec->name, err.message);
     if (spec->stop)

@@ -3,8 +3,8 @@
     Asks the aggregation service (OPCAT_STATS, op "stats") for the stats
     object of DOMAIN.md and renders it with report.c.  The States' names
     come from state-names.tsv (names.h) in the share directory: --share
-    DIR, else $OPCAT_SHARE, else the installed share directory, else the
-    checkout's data/ (OPCAT_SHARE_DEFAULT, set by CMake). */
+    DIR, else the share directory (share.h: $OPCAT_SHARE, the installed
+    PREFIX/share/opcat, else the checkout's data/). */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,10 +14,6 @@
 #include "date.h"
 #include "query.h"
 #include "report.h"
-
-#ifndef OPCAT_SHARE_DEFAULT
-#define OPCAT_SHARE_DEFAULT "data"
-#endif
 
 /*  The command's options. */
 typedef struct {
@@ -82,7 +78,7 @@ int cmd_report(ctl_t *ctl, int argc, char **argv)
         "service's stats for the period --from\n(default 1 January of D's "
         "year) to --as-of (default today).\n"
         "--share DIR holds state-names.tsv [$OPCAT_SHARE, "
-        "the checkout's data/]\n";
+        "else /usr/share/opcat or the checkout's data/]\n";
     static const struct option longopts[] = {
         {"as-of", required_argument, NULL, 'a'},
         {"from", required_argument, NULL, 'f'},
@@ -102,7 +98,7 @@ int cmd_report(ctl_t *ctl, int argc, char **argv)
                 err.message);
         return 1;
     }
-    names_t *names = names_find(o.share, OPCAT_SHARE_DEFAULT, &err);
+    names_t *names = names_find(o.share, &err);
     report_t *report = names ? report_new(names, &err) : NULL;
     char *text = report ? report_render(report, stats, o.lang, &err) : NULL;
     int status = text ? 0 : 1;

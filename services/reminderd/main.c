@@ -18,7 +18,7 @@ static void s_usage(FILE *out)
 {
     fprintf(
         out,
-        "usage: opcat-reminderd [-hnv] [-a EP] [-p EP] [-r EP] [-q EP] "
+        "usage: opcat-reminderd [-hnvV] [-a EP] [-p EP] [-r EP] [-q EP] "
         "[-D DIR] [-f FILE]\n"
         "                       [-o KEY=VALUE]... [--now YYYY-MM-DD] "
         "[--rebuild] [-B N]\n"
@@ -56,6 +56,7 @@ static void s_usage(FILE *out)
         "  -n, --check         check the settings and the state, then exit\n"
         "  -v, --verbose       log debug lines\n"
         "  -h, --help          this help\n"
+        "  -V, --version       print the version\n"
         "Runs in the foreground and logs to stderr; SIGTERM or SIGINT stop "
         "it cleanly.\n");
 }
@@ -123,9 +124,10 @@ static void s_parse(int argc, char **argv, rem_t *self, opts_t *o)
         {"check", no_argument, NULL, 'n'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
+        DAEMON_VERSION_OPTION,
         {NULL, 0, NULL, 0}};
     int c;
-    while ((c = getopt_long(argc, argv, "a:p:r:q:D:f:o:B:nvh", longopts,
+    while ((c = getopt_long(argc, argv, "a:p:r:q:D:f:o:B:nvVh", longopts,
                             NULL)) != -1)
         s_option(c, self, o);
     daemon_no_operands("opcat-reminderd", argc, argv, s_usage);

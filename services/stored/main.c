@@ -25,7 +25,7 @@
 static void s_usage(FILE *out)
 {
     fprintf(out,
-            "usage: opcat-stored [-hnv] [-a ENDPOINT] [-p ENDPOINT] "
+            "usage: opcat-stored [-hnvV] [-a ENDPOINT] [-p ENDPOINT] "
             "[-r ENDPOINT] [-D DIR]\n"
             "The OPCAT event store: appends events durably to an LMDB log,\n"
             "publishes each committed event and replays the log on request.\n"
@@ -64,6 +64,7 @@ static void s_usage(FILE *out)
             "exit\n"
             "  -v, --verbose      log debug lines\n"
             "  -h, --help         this help\n"
+            "  -V, --version      print the version\n"
             "Runs in the foreground and logs to stderr; SIGTERM or SIGINT "
             "stop it cleanly.\n");
 }
@@ -124,9 +125,11 @@ static void s_parse(int argc, char **argv, options_t *o)
         {"check", no_argument, NULL, 'n'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
+        DAEMON_VERSION_OPTION,
         {NULL, 0, NULL, 0}};
     int c;
-    while ((c = getopt_long(argc, argv, "a:p:r:D:m:nvh", longopts, NULL)) != -1)
+    while ((c = getopt_long(argc, argv, "a:p:r:D:m:nvVh", longopts, NULL)) !=
+           -1)
         if (!daemon_option(c, optarg, &o->cfg, &o->flags))
             s_option(o, c);
     daemon_no_operands("opcat-stored", argc, argv, s_usage);
@@ -360,6 +363,7 @@ int main(int argc, char **argv)
     if (evs_append_init(&self) || evs_replay_init(&self))
         fatalx("out of memory");
     s_open_sockets(&self, &o.cfg, o.max_message);
+    daemon_ready();
     s_loop(&self, stop);
     s_shutdown(&self);
     return 0;
