@@ -18,14 +18,6 @@ export OPCAT_NOW=2026-03-01
 command -v curl >/dev/null || fail "curl is required (scripts/install-deps)"
 command -v jq >/dev/null || fail "jq is required (scripts/install-deps)"
 
-# get PATH [CURL ARGS...]: the body; the status goes to $T/status.
-get() {
-    local path=$1
-    shift
-    curl -s -o "$T/body" -w '%{http_code}' "$@" "$GW$path" >"$T/status" ||
-        fail "curl $path"
-    cat "$T/body"
-}
 status() { cat "$T/status"; }
 
 # ok PATH: the body of a 200 answer.

@@ -6,6 +6,7 @@
 #   settle             until both consumers have applied the store's head
 #   start_gateway      opcat-gatewayd on 127.0.0.1 and a free port; sets GW
 #                      (http://127.0.0.1:PORT) and gw_PID
+#   get PATH           the body of GET $GW/PATH; its status in $T/status
 
 # free_port: prints a TCP port nothing listens on (127.0.0.1).
 free_port() {
@@ -65,4 +66,13 @@ start_gateway() {
     done
     cat "$T/gw.log" >&2
     fail "opcat-gatewayd did not start"
+}
+
+# get PATH [CURL ARGS...]: the body; the status goes to $T/status.
+get() {
+    local path=$1
+    shift
+    curl -s -o "$T/body" -w '%{http_code}' "$@" "$GW$path" >"$T/status" ||
+        fail "curl $path"
+    cat "$T/body"
 }

@@ -8,6 +8,8 @@
     replay request is in flight at a time. */
 #include "follow.h"
 
+#include <assert.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,10 +19,14 @@
 #include "log.h"
 #include "monotime.h"
 
-#define PAGE_EVENTS 16384 /* a consumer commits once per page */
-#define LIVE_BATCH 4096
+#define LIVE_BATCH 4096 /* live events in one batch, at most */
 #define RESEND_MS 3000
 #define HEARTBEAT_TOPIC "!head"
+
+struct follow_gate {
+    atomic_uint in_flight;
+    unsigned max;
+};
 
 struct follow {
     client_t *client; /* REPLAY */
@@ -28,19 +34,24 @@ struct follow {
     char *prefix;
     uint64_t position, known_head, holes;
     bool was_caught_up;   /* reached the head once: replays now fill holes */
+    uint32_t page_events; /* asked of REPLAY at once */
+    follow_gate_t *gate;  /* shared bound on requests in flight, or NULL */
+    bool holds_gate;      /* the request in flight counts in the gate */
+    size_t live_batch;    /* live events in one batch */
     uint64_t inflight_id; /* 0: no replay request in flight */
     int64_t inflight_since_ms;
     client_page_t page;
     follow_event_t *batch;
-    zmq_msg_t *live; /* [LIVE_BATCH] live envelopes kept for a batch */
+    zmq_msg_t *live; /* [live_batch] live envelopes kept for a batch */
 };
 
 static int s_subscribe(follow_t *self, const char *replay_ep,
-                       const char *publish_ep, void *ctx, err_t *err)
+                       const char *publish_ep, void *ctx, int hwm, err_t *err)
 {
     if (!(self->sub = bus_socket(ctx, ZMQ_SUB, publish_ep, false, err)))
         return err->code;
-    int hwm = 100000;
+    /* libzmq applies a changed high-water mark to the pipe already
+       connected too */
     zmq_setsockopt(self->sub, ZMQ_RCVHWM, &hwm, sizeof hwm);
     zmq_setsockopt(self->sub, ZMQ_SUBSCRIBE, self->prefix,
                    strlen(self->prefix));
@@ -51,16 +62,60 @@ static int s_subscribe(follow_t *self, const char *replay_ep,
     return self->client ? OPCAT_OK : err->code;
 }
 
+follow_gate_t *follow_gate_new(unsigned max)
+{
+    assert(max > 0);
+    follow_gate_t *self = calloc(1, sizeof *self);
+    if (self) {
+        atomic_init(&self->in_flight, 0);
+        self->max = max;
+    }
+    return self;
+}
+
+void follow_gate_destroy(follow_gate_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    assert(atomic_load(&(*self_p)->in_flight) == 0);
+    free(*self_p);
+    *self_p = NULL;
+}
+
+/*  Takes a place in the gate for a request; false if it is full. */
+static bool s_gate_take(follow_t *self)
+{
+    if (!self->gate || self->holds_gate)
+        return true;
+    unsigned n = atomic_load(&self->gate->in_flight);
+    do {
+        if (n >= self->gate->max)
+            return false;
+    } while (!atomic_compare_exchange_weak(&self->gate->in_flight, &n, n + 1));
+    self->holds_gate = true;
+    return true;
+}
+
+/*  No request in flight any more: its place in the gate is given back. */
+static void s_inflight_done(follow_t *self)
+{
+    self->inflight_id = 0;
+    if (self->holds_gate)
+        atomic_fetch_sub(&self->gate->in_flight, 1);
+    self->holds_gate = false;
+}
+
 static int s_request(follow_t *self)
 {
     err_t err;
-    if (self->inflight_id)
+    if (self->inflight_id || !s_gate_take(self))
         return 0;
-    int rc = client_fetch_send(self->client, self->position + 1, 0, PAGE_EVENTS,
-                               self->prefix, &self->inflight_id, &err);
+    int rc = client_fetch_send(self->client, self->position + 1, 0,
+                               self->page_events, self->prefix,
+                               &self->inflight_id, &err);
     if (rc) {
         log_warnx("follow: replay request: %s", err.message);
-        self->inflight_id = 0;
+        s_inflight_done(self);
         return rc;
     }
     self->inflight_since_ms = monotime_ms();
@@ -70,17 +125,31 @@ static int s_request(follow_t *self)
 follow_t *follow_new(void *ctx, const char *replay_ep, const char *publish_ep,
                      const char *prefix, uint64_t after, err_t *err)
 {
+    follow_limits_t limits = {FOLLOW_PAGE_EVENTS, FOLLOW_LIVE_HWM, NULL};
+    return follow_new_limited(ctx, replay_ep, publish_ep, prefix, after,
+                              &limits, err);
+}
+
+follow_t *follow_new_limited(void *ctx, const char *replay_ep,
+                             const char *publish_ep, const char *prefix,
+                             uint64_t after, const follow_limits_t *limits,
+                             err_t *err)
+{
+    assert(limits->page_events > 0 && limits->live_hwm > 0);
     follow_t *self = calloc(1, sizeof *self);
+    size_t page = limits->page_events;
+    size_t live = page < LIVE_BATCH ? page : LIVE_BATCH;
     if (!self || !(self->prefix = strdup(prefix ? prefix : "")) ||
-        !(self->batch =
-              calloc(PAGE_EVENTS > LIVE_BATCH ? PAGE_EVENTS : LIVE_BATCH,
-                     sizeof *self->batch)) ||
-        !(self->live = calloc(LIVE_BATCH, sizeof *self->live))) {
+        !(self->batch = calloc(page, sizeof *self->batch)) ||
+        !(self->live = calloc(live, sizeof *self->live))) {
         err_set(err, OPCAT_ENOMEM, "", "out of memory");
         follow_destroy(&self);
         return NULL;
     }
-    if (s_subscribe(self, replay_ep, publish_ep, ctx, err)) {
+    self->page_events = limits->page_events;
+    self->gate = limits->gate;
+    self->live_batch = live;
+    if (s_subscribe(self, replay_ep, publish_ep, ctx, limits->live_hwm, err)) {
         follow_destroy(&self);
         return NULL;
     }
@@ -103,6 +172,7 @@ void follow_destroy(follow_t **self_p)
     if (!self_p || !*self_p)
         return;
     follow_t *self = *self_p;
+    s_inflight_done(self);
     client_page_release(&self->page);
     client_destroy(&self->client);
     bus_close(&self->sub);
@@ -166,7 +236,7 @@ static int s_on_replay(follow_t *self, follow_fn fn, void *arg)
         client_page_clear(&self->page);
         return 0; /* an answer to a request given up on */
     }
-    self->inflight_id = 0;
+    s_inflight_done(self);
     if (rc) {
         log_warnx("follow: replay: %s", err.message);
         return 0;
@@ -220,7 +290,7 @@ static int s_on_live(follow_t *self, follow_fn fn, void *arg)
         self->batch[n] =
             (follow_event_t){expected, zmq_msg_data(&self->live[n]),
                              zmq_msg_size(&self->live[n])};
-        if (++n == LIVE_BATCH)
+        if (++n == self->live_batch)
             break;
     }
     int rc = n ? fn(arg, self->batch, n) : 0;
@@ -250,7 +320,7 @@ int follow_handle(follow_t *self, const zmq_pollitem_t items[2], follow_fn fn,
     if (self->inflight_id &&
         monotime_ms() - self->inflight_since_ms > RESEND_MS) {
         log_warnx("follow: no answer from REPLAY; asking again");
-        self->inflight_id = 0;
+        s_inflight_done(self);
     }
     s_note_caught_up(self);
     if (self->position < self->known_head)

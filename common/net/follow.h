@@ -34,12 +34,48 @@ typedef struct {
     again later (e.g. the consumer's transaction failed). */
 typedef int (*follow_fn)(void *arg, const follow_event_t *events, size_t count);
 
+typedef struct follow_gate follow_gate_t;
+
+/*  What a follower holds at most, hence its memory: a replay page of
+    'page_events' events (also the most in one batch) and 'live_hwm' live
+    messages queued on its SUB (ZMQ_RCVHWM).  Past the high-water mark
+    ZeroMQ drops live messages and the follower fills the hole through
+    REPLAY, so a small mark bounds memory without losing events.
+    Followers that share a 'gate' (NULL: none) have at most its number
+    of replay requests in flight at once, however many they are: the
+    store's REPLAY serves its clients in turn, so many followers asking
+    at once would keep every other client of REPLAY waiting. */
+typedef struct {
+    uint32_t page_events;
+    int live_hwm;
+    follow_gate_t *gate; /* borrowed; outlives the followers */
+} follow_limits_t;
+
+/*  A gate for 'max' replay requests in flight at once, shared by
+    followers in any threads.  NULL if out of memory. */
+follow_gate_t *follow_gate_new(unsigned max);
+
+/*  Frees the gate (no follower uses it any more); '*self' becomes NULL.
+    NULL allowed. */
+void follow_gate_destroy(follow_gate_t **self);
+
+#define FOLLOW_PAGE_EVENTS 16384 /* a consumer commits once per page */
+#define FOLLOW_LIVE_HWM 100000
+
 /*  Creates a follower of the store at 'replay_ep' and 'publish_ep' for
     events whose topic starts with 'prefix' (NULL: all), starting after
     sequence 'after' (0: from the first event; UINT64_MAX: live only, from
     the head at start).  Returns NULL and fills 'err' on failure. */
 follow_t *follow_new(void *ctx, const char *replay_ep, const char *publish_ep,
                      const char *prefix, uint64_t after, err_t *err);
+
+/*  follow_new() within 'limits' (follow_new() uses FOLLOW_PAGE_EVENTS,
+    FOLLOW_LIVE_HWM and no gate).  A follower waiting for the gate asks
+    at its next follow_handle(). */
+follow_t *follow_new_limited(void *ctx, const char *replay_ep,
+                             const char *publish_ep, const char *prefix,
+                             uint64_t after, const follow_limits_t *limits,
+                             err_t *err);
 
 /*  Closes the follower; '*self' becomes NULL.  NULL allowed. */
 void follow_destroy(follow_t **self);

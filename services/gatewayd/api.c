@@ -1,4 +1,4 @@
-/*  api: the figures, the deadlines, the events, the report, the health. */
+/*  api: the figures, the deadlines, the events, the report. */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,7 +7,6 @@
 #include "date.h"
 #include "event.h"
 #include "gw.h"
-#include "version.h"
 
 #define EVENTS_PAGES_MAX 16 /* replay pages read for one /api/events */
 
@@ -235,42 +234,4 @@ enum MHD_Result gw_api_report(const gw_request_t *req)
                        strlen(text));
     free(text);
     return rc;
-}
-
-/* ---------------------------------------------------------------- health */
-
-/*  Whether 'endpoint' answers a status query; its answer goes in 'out'. */
-static bool s_ping(gw_t *gw, const char *endpoint, json_t *out,
-                   const char *name)
-{
-    json_t *reply;
-    err_t err;
-    bool ok = gw_query(gw, endpoint, json_pack("{s:s}", "op", "status"), &reply,
-                       &err) == 0;
-    json_object_set_new(out, name,
-                        ok ? reply : json_pack("{s:s}", "error", err.message));
-    return ok;
-}
-
-enum MHD_Result gw_api_health(const gw_request_t *req)
-{
-    gw_t *gw = req->gw;
-    err_t err;
-    uint64_t head = 0;
-    char today[DATE_TEXT_LEN];
-    date_format(date_today(), today);
-    client_t *client = client_new(gw->zmq, NULL, gw->options.cfg.replay, &err);
-    bool store =
-        client && client_head(client, gw->options.timeout_ms, &head, &err) == 0;
-    client_destroy(&client);
-    json_t *body = json_pack("{s:s,s:s,s:s}", "version", OPCAT_VERSION_STRING,
-                             "today", today, "status", "ok");
-    json_object_set_new(body, "store",
-                        store ? json_pack("{s:I}", "head", (json_int_t)head)
-                              : json_pack("{s:s}", "error", err.message));
-    bool stats = s_ping(gw, gw->options.cfg.stats, body, "stats");
-    bool reminders = s_ping(gw, gw->options.cfg.reminders, body, "reminders");
-    bool ok = store && stats && reminders;
-    json_object_set_new(body, "status", json_string(ok ? "ok" : "degraded"));
-    return gw_reply_json(req, ok ? 200 : 503, body);
 }

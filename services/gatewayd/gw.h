@@ -21,13 +21,24 @@
     start) and atomic counters.  The main thread only waits for a signal;
     there is no ZeroMQ loop to share, which is why the external-select
     mode was not chosen: it would put every stream's follower in the main
-    thread for no gain on a loopback dashboard with few clients.  The
-    number of connections (threads) is capped (--max-connections).
+    thread for no gain on a loopback dashboard with few clients.
+
+    Limits (guard.c).  The requests answered at once are capped overall
+    (--max-connections) and per client address (--max-per-client), with
+    503 and Retry-After beyond; /healthz and /metrics are answered from
+    a reserve of GW_RESERVED connections even then.  Slow request headers
+    (--header-timeout) and streams whose client stopped reading
+    (--stall-timeout) are closed by a reaper thread.  Each stream holds
+    a bounded backlog (stream.c), so memory is bounded by the number of
+    connections times that bound, plus a fixed part (docs/GATEWAY.md).
 
     Files: main.c (CLI, signals, start and stop), http.c (the server, the
     routing, replies and parameters), api.c (stats, reminders, events,
-    report, health), states.c (the States table and one State), stream.c
-    (SSE), metrics.c (Prometheus text), static.c (the dashboard's files). */
+    report), states.c (the States table and one State), stream.c
+    (SSE), metrics.c (Prometheus text), static.c (the dashboard's files),
+    health.c (/healthz from a probing thread),
+    guard.c (connections, limits, the reaper), uri.c (the raw request
+    line: encodings and repeated parameters). */
 #ifndef OPCAT_GW_H
 #define OPCAT_GW_H
 
@@ -43,8 +54,16 @@
 #include "report.h"
 
 #define GW_HTTP_DEFAULT "127.0.0.1:8080"
-#define GW_TIMEOUT_DEFAULT 5000   /* ms a service may take to answer */
-#define GW_CONNECTIONS_DEFAULT 64 /* connections (threads) at once */
+#define GW_TIMEOUT_DEFAULT 5000    /* ms a service may take to answer */
+#define GW_CONNECTIONS_DEFAULT 256 /* requests (threads) at once */
+#define GW_PER_CLIENT_DEFAULT 32   /* of them from one client address */
+/* connections above the limits for /healthz, /metrics and 503 answers */
+#define GW_RESERVED 16
+#define GW_HEADER_TIMEOUT_DEFAULT 10 /* s for a request's headers */
+#define GW_STALL_TIMEOUT_DEFAULT 10  /* s a stream may wait for its client */
+#define GW_RETRY_AFTER_S 5           /* Retry-After of a 503 "busy" */
+/* replay requests of all streams in flight at once (follow.h's gate) */
+#define GW_STREAM_REPLAYS_MAX 8
 /* seconds before an idle connection is closed (streams keep alive) */
 #define GW_IDLE_TIMEOUT_S 60
 #define GW_EVENTS_LIMIT_DEFAULT 100 /* events in one /api/events page */
@@ -54,22 +73,36 @@
 /*  Settings, fixed before the server starts.  Strings are borrowed (argv,
     the environment or defaults). */
 typedef struct {
-    cfg_t cfg;         /* store and service endpoints */
-    const char *http;  /* listen address HOST:PORT (IPv4, or [IPv6]) */
-    const char *www;   /* directory of the dashboard's files */
-    const char *share; /* directory of state-names-zh.tsv */
-    int timeout_ms;    /* per query to a service */
-    unsigned max_connections;
+    cfg_t cfg;                 /* store and service endpoints */
+    const char *http;          /* listen address HOST:PORT (IPv4, or [IPv6]) */
+    const char *www;           /* directory of the dashboard's files */
+    const char *share;         /* directory of state-names-zh.tsv */
+    int timeout_ms;            /* per query to a service */
+    unsigned max_connections;  /* requests answered at once */
+    unsigned max_per_client;   /* of them from one client address */
+    unsigned header_timeout_s; /* for a request's headers to arrive */
+    unsigned stall_timeout_s;  /* for a stream's client to take its text */
     int verbose;
 } gw_options_t;
+
+enum { GW_REFUSED_BUSY, GW_REFUSED_CLIENT, GW_REFUSED_KINDS };
 
 /*  Counters shared by every connection thread. */
 typedef struct {
     atomic_uint_fast64_t requests[6]; /* by status class: 0 other, 2xx..5xx */
+    atomic_uint_fast64_t connections_open;
+    atomic_uint_fast64_t refused[GW_REFUSED_KINDS]; /* 503s by limit */
+    atomic_uint_fast64_t closed_header_timeout;
+    atomic_uint_fast64_t closed_stalled;
+    atomic_uint_fast64_t closed_crowded; /* awaiting headers, near the limit */
     atomic_uint_fast64_t streams_opened;
     atomic_uint_fast64_t streams_open;
     atomic_uint_fast64_t stream_events; /* events sent on every stream */
 } gw_counters_t;
+
+typedef struct gw_guard gw_guard_t;
+typedef struct gw_health gw_health_t;
+typedef struct gw_conn gw_conn_t;
 
 /*  The gateway: settings, shared read-only state and the HTTP server. */
 typedef struct gw {
@@ -78,8 +111,11 @@ typedef struct gw {
     codes_t *codes;   /* ISO 3166-1 list, read-only */
     report_t *report; /* the annual report renderer, read-only */
     struct MHD_Daemon *daemon;
-    atomic_bool stopping; /* set before the server stops: streams end */
-    uint16_t port;        /* the port bound */
+    gw_guard_t *guard;           /* connections and their limits */
+    gw_health_t *health;         /* the services as last probed */
+    struct follow_gate *replays; /* streams' replay requests in flight */
+    atomic_bool stopping;        /* set before the server stops: streams end */
+    uint16_t port;               /* the port bound */
     gw_counters_t counters;
 } gw_t;
 
@@ -157,6 +193,69 @@ int gw_query(gw_t *gw, const char *endpoint, json_t *request, json_t **reply,
 int gw_query_many(gw_t *gw, const char *endpoint, const json_t *requests,
                   json_t **replies, err_t *err);
 
+/* ------------------------------------------------------------ guard.c */
+
+/*  Creates the guard of 'gw' (whose options are set) and starts its
+    reaper thread.  NULL with 'err' on failure. */
+gw_guard_t *gw_guard_new(gw_t *gw, err_t *err);
+
+/*  Stops the reaper and frees the guard; call after the server stopped.
+    '*self' becomes NULL.  NULL allowed. */
+void gw_guard_destroy(gw_guard_t **self);
+
+/*  MHD_OPTION_NOTIFY_CONNECTION callback ('cls' is the gw_t): keeps a
+    record of every connection from its start to its close. */
+void gw_guard_notify(void *cls, struct MHD_Connection *conn,
+                     void **socket_context,
+                     enum MHD_ConnectionNotificationCode code);
+
+/*  The record of 'conn', or NULL (it could not be allocated). */
+gw_conn_t *gw_guard_conn(struct MHD_Connection *conn);
+
+typedef enum {
+    GW_ADMIT_OK,     /* admitted: counts until gw_guard_done() */
+    GW_ADMIT_EXEMPT, /* /healthz or /metrics: counted nowhere */
+    GW_ADMIT_BUSY,   /* --max-connections reached */
+    GW_ADMIT_CLIENT  /* --max-per-client reached for its address */
+} gw_admit_t;
+
+/*  Called once a request's headers are in: stops its header clock and
+    admits it unless a limit is reached ('exempt': answered anyway). */
+gw_admit_t gw_guard_admit(gw_guard_t *self, struct MHD_Connection *conn,
+                          bool exempt);
+
+/*  The request on 'conn' is complete: releases its admission and starts
+    the header clock of the next request on the connection. */
+void gw_guard_done(gw_guard_t *self, struct MHD_Connection *conn);
+
+/*  A stream's reader: 'handed' true when it has handed text to the
+    server (the stall clock runs until it is asked for more), false when
+    it is asked again. */
+void gw_guard_handed(gw_conn_t *conn, bool handed);
+
+/* ----------------------------------------------------------- health.c */
+
+/*  Starts probing the store and the services of 'gw' in a thread of its
+    own.  NULL with 'err' on failure. */
+gw_health_t *gw_health_new(gw_t *gw, err_t *err);
+
+/*  Stops the probing and frees it; '*self' becomes NULL.  NULL allowed. */
+void gw_health_destroy(gw_health_t **self);
+
+/*  GET /healthz: whether the store and the services answered the last
+    probe (200 ok, 503 degraded), and how long ago. */
+enum MHD_Result gw_api_health(const gw_request_t *req);
+
+/* -------------------------------------------------------------- uri.c */
+
+/*  Checks the raw request target 'uri' (as received, before decoding):
+    every %XX escape well-formed, no NUL, UTF-8 once decoded, no
+    parameter given twice.  NULL if it is fine, else the name of what is
+    wrong ("path" or the parameter) and 'message' (ERR_MESSAGE_MAX
+    bytes) says why.  The name points into 'scratch'. */
+const char *gw_uri_check(const char *uri, char *scratch, size_t scratch_len,
+                         char *message);
+
 /* -------------------------------------------------------------- api.c */
 
 /*  GET /api/stats?as_of=D&from=D: the stats contract object. */
@@ -171,9 +270,6 @@ enum MHD_Result gw_api_events(const gw_request_t *req);
 
 /*  GET /api/report?as_of=D&from=D&lang=en|zh: the Markdown figures. */
 enum MHD_Result gw_api_report(const gw_request_t *req);
-
-/*  GET /healthz: whether the store and the services answer. */
-enum MHD_Result gw_api_health(const gw_request_t *req);
 
 /* ----------------------------------------------------------- states.c */
 

@@ -9,6 +9,7 @@
 
 #include "bus.h"
 #include "date.h"
+#include "follow.h"
 #include "gw.h"
 #include "log.h"
 #include "monotime.h"
@@ -270,6 +271,99 @@ static enum MHD_Result s_route(const gw_request_t *req)
     return gw_static(req);
 }
 
+/*  A request's own record: its raw target (for gw_uri_check) and
+    whether its headers have been examined. */
+typedef struct {
+    char *uri;
+    bool examined;
+} request_t;
+
+/*  MHD_OPTION_URI_LOG_CALLBACK: keeps the raw target; what it returns is
+    the request's first con_cls. */
+static void *s_uri_log(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    (void)cls;
+    (void)conn;
+    request_t *r = calloc(1, sizeof *r);
+    if (r && !(r->uri = strdup(uri))) {
+        free(r);
+        r = NULL;
+    }
+    return r;
+}
+
+/*  MHD_OPTION_NOTIFY_COMPLETED: the request is over. */
+static void s_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                        enum MHD_RequestTerminationCode toe)
+{
+    (void)toe;
+    gw_t *gw = cls;
+    request_t *r = *con_cls;
+    gw_guard_done(gw->guard, conn);
+    if (r)
+        free(r->uri);
+    free(r);
+    *con_cls = NULL;
+}
+
+/*  A 503 for a request beyond a limit: the client may retry later. */
+static enum MHD_Result s_busy(const gw_request_t *req, gw_admit_t verdict)
+{
+    const gw_options_t *o = &req->gw->options;
+    char message[160];
+    if (verdict == GW_ADMIT_BUSY)
+        snprintf(message, sizeof message,
+                 "busy: %u requests at once (--max-connections); retry in "
+                 "%d s",
+                 o->max_connections, GW_RETRY_AFTER_S);
+    else
+        snprintf(message, sizeof message,
+                 "busy: %u requests at once from one address "
+                 "(--max-per-client); retry in %d s",
+                 o->max_per_client, GW_RETRY_AFTER_S);
+    json_t *body = json_pack("{s:{s:s}}", "error", "message", message);
+    char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+    json_decref(body);
+    struct MHD_Response *r =
+        text ? MHD_create_response_from_buffer(strlen(text), text,
+                                               MHD_RESPMEM_MUST_FREE)
+             : NULL;
+    if (!r) {
+        free(text);
+        return MHD_NO;
+    }
+    char retry[16];
+    snprintf(retry, sizeof retry, "%d", GW_RETRY_AFTER_S);
+    MHD_add_response_header(r, "Content-Type",
+                            "application/json; charset=utf-8");
+    MHD_add_response_header(r, "Retry-After", retry);
+    MHD_add_response_header(r, "Connection", "close");
+    return gw_reply_response(req, 503, r);
+}
+
+/*  First look at a request whose headers are in: its target's encoding,
+    then the limits.  True, with the reply queued and its result in
+    '*rc', if it is answered already (400 or 503). */
+static bool s_examine(const gw_request_t *req, request_t *r,
+                      enum MHD_Result *rc)
+{
+    char scratch[80], message[ERR_MESSAGE_MAX];
+    r->examined = true;
+    const char *bad = gw_uri_check(r->uri, scratch, sizeof scratch, message);
+    bool exempt =
+        strcmp(req->url, "/healthz") == 0 || strcmp(req->url, "/metrics") == 0;
+    gw_admit_t verdict = gw_guard_admit(req->gw->guard, req->conn, exempt);
+    if (bad) {
+        *rc = gw_reply_error(req, 400, bad, "%s", message);
+        return true;
+    }
+    if (verdict == GW_ADMIT_BUSY || verdict == GW_ADMIT_CLIENT) {
+        *rc = s_busy(req, verdict);
+        return true;
+    }
+    return false;
+}
+
 static enum MHD_Result s_access(void *cls, struct MHD_Connection *conn,
                                 const char *url, const char *method,
                                 const char *version, const char *upload,
@@ -277,18 +371,23 @@ static enum MHD_Result s_access(void *cls, struct MHD_Connection *conn,
 {
     (void)version;
     (void)upload;
-    (void)con_cls;
     gw_request_t req = {cls, conn, url};
+    request_t *r = *con_cls;
+    enum MHD_Result rc;
+    if (!r)
+        return gw_reply_error(&req, 500, NULL, "out of memory");
+    if (!r->examined && s_examine(&req, r, &rc))
+        return rc;
     if (*upload_size) {
         *upload_size = 0; /* a body is read and ignored: the reply is 405 */
         return MHD_YES;
     }
     if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
-        struct MHD_Response *r =
+        struct MHD_Response *response =
             MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
-        if (r)
-            MHD_add_response_header(r, "Allow", "GET, HEAD");
-        return gw_reply_response(&req, 405, r);
+        if (response)
+            MHD_add_response_header(response, "Allow", "GET, HEAD");
+        return gw_reply_response(&req, 405, response);
     }
     log_debug("GET %s", url);
     return s_route(&req);
@@ -302,7 +401,8 @@ static void s_mhd_log(void *arg, const char *fmt, va_list ap)
     char line[512];
     vsnprintf(line, sizeof line, fmt, ap);
     line[strcspn(line, "\n")] = '\0';
-    if (strstr(line, "no longer available")) /* a client went away */
+    if (strstr(line, "no longer available") ||       /* a client went away */
+        strstr(line, "closed when reading request")) /* or was closed */
         log_debug("http: %s", line);
     else
         log_warnx("http: %s", line);
@@ -346,16 +446,27 @@ static int s_start(gw_t *self, err_t *err)
     struct sockaddr_storage addr;
     if (s_address(self->options.http, &addr, err))
         return err->code;
+    /* poll(), not select(): descriptors past FD_SETSIZE (1024) are the
+       norm with hundreds of streams, each with its ZeroMQ sockets */
     unsigned flags = MHD_USE_THREAD_PER_CONNECTION |
-                     MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+                     MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
+                     MHD_USE_ERROR_LOG;
     if (addr.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
+    /* libmicrohttpd's own limits, beyond which it closes connections
+       unanswered, are above the gateway's: room for the requests
+       admitted, as many awaiting their headers, and the reserve
+       (guard.c) */
+    const gw_options_t *o = &self->options;
     self->daemon = MHD_start_daemon(
         flags, 0, NULL, NULL, s_access, self, MHD_OPTION_EXTERNAL_LOGGER,
         s_mhd_log, NULL, MHD_OPTION_SOCK_ADDR, &addr,
-        MHD_OPTION_CONNECTION_LIMIT, self->options.max_connections,
+        MHD_OPTION_CONNECTION_LIMIT, 2 * o->max_connections + GW_RESERVED,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, 2 * o->max_per_client + GW_RESERVED,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)GW_IDLE_TIMEOUT_S,
-        MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_CONNECTION, gw_guard_notify, self,
+        MHD_OPTION_NOTIFY_COMPLETED, s_completed, self,
+        MHD_OPTION_URI_LOG_CALLBACK, s_uri_log, self, MHD_OPTION_END);
     if (!self->daemon)
         return err_set(err, OPCAT_EIO, "http", "cannot listen on %s",
                        self->options.http);
@@ -385,7 +496,15 @@ gw_t *gw_new(const gw_options_t *options, err_t *err)
         err_set(err, OPCAT_ENOMEM, NULL, "cannot create a ZeroMQ context");
         goto fail;
     }
-    if (s_start(self, err))
+    /* a stream holds two sockets (SUB and REPLAY), a query one more */
+    zmq_ctx_set(self->zmq, ZMQ_MAX_SOCKETS,
+                (int)(2 * options->max_connections + 3 * GW_RESERVED + 64));
+    if (!(self->replays = follow_gate_new(GW_STREAM_REPLAYS_MAX))) {
+        err_set(err, OPCAT_ENOMEM, NULL, "out of memory");
+        goto fail;
+    }
+    if (!(self->guard = gw_guard_new(self, err)) ||
+        !(self->health = gw_health_new(self, err)) || s_start(self, err))
         goto fail;
     return self;
 fail:
@@ -401,6 +520,12 @@ void gw_destroy(gw_t **self_p)
     atomic_store(&self->stopping, true);
     if (self->daemon)
         MHD_stop_daemon(self->daemon);
+    gw_guard_destroy(&self->guard);
+    /* a probe under way gives up at once (ETERM), not after --timeout */
+    if (self->zmq)
+        zmq_ctx_shutdown(self->zmq);
+    gw_health_destroy(&self->health);
+    follow_gate_destroy(&self->replays); /* every stream has ended */
     if (self->zmq)
         zmq_ctx_term(self->zmq);
     report_destroy(&self->report);

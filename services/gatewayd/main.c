@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "daemon.h"
 #include "gw.h"
@@ -24,7 +25,8 @@ static void s_usage(FILE *out)
     fprintf(
         out,
         "usage: opcat-gatewayd [-hnv] [-H HOST:PORT] [-w DIR] [-S DIR] "
-        "[-t MS] [-c N]\n"
+        "[-t MS] [-c N] [-C N]\n"
+        "                      [--header-timeout S] [--stall-timeout S]\n"
         "                      [-r EP] [-p EP] [-s EP] [-q EP]\n"
         "The OPCAT HTTP gateway: a read-only JSON API, a live stream of the\n"
         "public events (Server-Sent Events) and the dashboard.\n"
@@ -45,14 +47,29 @@ static void s_usage(FILE *out)
         "" CFG_REMINDERS_DEFAULT "]\n"
         "  -t, --timeout MS      how long a service may take to answer "
         "[5000]\n"
-        "  -c, --max-connections N  connections at once, streams included "
-        "[64]\n"
+        "  -c, --max-connections N  requests answered at once, streams "
+        "included\n"
+        "                        [$OPCAT_HTTP_MAX_CONNECTIONS, 256]; beyond: "
+        "503\n"
+        "  -C, --max-per-client N  of them from one client address\n"
+        "                        [$OPCAT_HTTP_MAX_PER_CLIENT, 32]; beyond: "
+        "503\n"
+        "      --header-timeout S  seconds for a request's headers to arrive\n"
+        "                        [$OPCAT_HTTP_HEADER_TIMEOUT, 10]\n"
+        "      --stall-timeout S  seconds a stream waits for its client to "
+        "read\n"
+        "                        [$OPCAT_HTTP_STALL_TIMEOUT, 10]\n"
+        "  /healthz and /metrics are answered even at the limits (16 "
+        "connections\n"
+        "  are kept for them).\n"
         "  -n, --check           check the settings, then exit\n"
         "  -v, --verbose         log every request\n"
         "  -h, --help            this help\n"
         "Runs in the foreground and logs to stderr; SIGTERM or SIGINT stop "
         "it.\n");
 }
+
+enum { OPT_HEADER_TIMEOUT = 256, OPT_STALL_TIMEOUT };
 
 static void s_option(gw_options_t *o, daemon_flags_t *flags, int c)
 {
@@ -79,12 +96,35 @@ static void s_option(gw_options_t *o, daemon_flags_t *flags, int c)
         break;
     case 'c':
         o->max_connections =
-            (unsigned)daemon_number("--max-connections", optarg, 2, 10000);
+            (unsigned)daemon_number("--max-connections", optarg, 1, 10000);
+        break;
+    case 'C':
+        o->max_per_client =
+            (unsigned)daemon_number("--max-per-client", optarg, 1, 10000);
+        break;
+    case OPT_HEADER_TIMEOUT:
+        o->header_timeout_s =
+            (unsigned)daemon_number("--header-timeout", optarg, 1, 3600);
+        break;
+    case OPT_STALL_TIMEOUT:
+        o->stall_timeout_s =
+            (unsigned)daemon_number("--stall-timeout", optarg, 1, 3600);
         break;
     case 'h':
     default:
         daemon_usage_exit(c, s_usage);
     }
+}
+
+/*  A limit from its flag (already in '*value'), else the variable
+    'env', else 'dflt'. */
+static void s_limit(unsigned *value, const char *env, long long max,
+                    unsigned dflt)
+{
+    const char *text = getenv(env);
+    if (*value)
+        return;
+    *value = text && *text ? (unsigned)daemon_number(env, text, 1, max) : dflt;
 }
 
 static void s_parse(int argc, char **argv, gw_options_t *o,
@@ -100,14 +140,16 @@ static void s_parse(int argc, char **argv, gw_options_t *o,
         {"reminders", required_argument, NULL, 'q'},
         {"timeout", required_argument, NULL, 't'},
         {"max-connections", required_argument, NULL, 'c'},
+        {"max-per-client", required_argument, NULL, 'C'},
+        {"header-timeout", required_argument, NULL, OPT_HEADER_TIMEOUT},
+        {"stall-timeout", required_argument, NULL, OPT_STALL_TIMEOUT},
         {"check", no_argument, NULL, 'n'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     int c;
-    *o = (gw_options_t){.timeout_ms = GW_TIMEOUT_DEFAULT,
-                        .max_connections = GW_CONNECTIONS_DEFAULT};
-    while ((c = getopt_long(argc, argv, "H:w:S:r:p:s:q:t:c:nvh", longopts,
+    *o = (gw_options_t){.timeout_ms = GW_TIMEOUT_DEFAULT};
+    while ((c = getopt_long(argc, argv, "H:w:S:r:p:s:q:t:c:C:nvh", longopts,
                             NULL)) != -1)
         s_option(o, flags, c);
     daemon_no_operands("opcat-gatewayd", argc, argv, s_usage);
@@ -122,6 +164,34 @@ static void s_parse(int argc, char **argv, gw_options_t *o,
     o->http = cfg_pick(o->http, "OPCAT_HTTP", GW_HTTP_DEFAULT);
     o->www = cfg_pick(o->www, "OPCAT_WWW", GW_WWW_DEFAULT);
     o->share = cfg_pick(o->share, "OPCAT_SHARE", GW_SHARE_DEFAULT);
+    s_limit(&o->max_connections, "OPCAT_HTTP_MAX_CONNECTIONS", 10000,
+            GW_CONNECTIONS_DEFAULT);
+    s_limit(&o->max_per_client, "OPCAT_HTTP_MAX_PER_CLIENT", 10000,
+            GW_PER_CLIENT_DEFAULT);
+    s_limit(&o->header_timeout_s, "OPCAT_HTTP_HEADER_TIMEOUT", 3600,
+            GW_HEADER_TIMEOUT_DEFAULT);
+    s_limit(&o->stall_timeout_s, "OPCAT_HTTP_STALL_TIMEOUT", 3600,
+            GW_STALL_TIMEOUT_DEFAULT);
+}
+
+/*  Raises the soft limit of open files as far as needed for every
+    connection (its socket, a stream's two ZeroMQ sockets and their
+    pipes), within the hard limit; says so if it is still too low. */
+static void s_files(const gw_options_t *o)
+{
+    struct rlimit rl;
+    rlim_t need = (rlim_t)o->max_connections * 6 + GW_RESERVED * 2 + 256;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= need)
+        return;
+    rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= need
+                      ? need
+                      : rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
+    if (rl.rlim_cur < need)
+        log_warnx("open files limited to %llu: %u connections may need %llu "
+                  "(ulimit -n)",
+                  (unsigned long long)rl.rlim_cur, o->max_connections,
+                  (unsigned long long)need);
 }
 
 /*  Installs the flag handler and blocks SIGTERM and SIGINT (the server's
@@ -144,6 +214,7 @@ int main(int argc, char **argv)
     daemon_flags_t flags = {0};
     s_parse(argc, argv, &o, &flags);
     log_init("opcat-gatewayd", o.verbose);
+    s_files(&o);
     char with[64];
     snprintf(with, sizeof with, "libmicrohttpd %s", MHD_get_version());
     daemon_log_start("opcat-gatewayd", with);
@@ -158,6 +229,10 @@ int main(int argc, char **argv)
              "reminders %s",
              o.http, gw->port, o.www, o.cfg.replay, o.cfg.stats,
              o.cfg.reminders);
+    log_info("limits: %u requests at once, %u per client address, headers "
+             "within %u s, streams stalled %u s",
+             o.max_connections, o.max_per_client, o.header_timeout_s,
+             o.stall_timeout_s);
     if (flags.check) {
         log_info("settings are fine");
         gw_destroy(&gw);

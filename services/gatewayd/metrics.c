@@ -149,6 +149,36 @@ static void s_consumers(const probe_t *p, textbuf_t *t)
     s_notifier(p, t);
 }
 
+/*  The connections and what the limits did to them (guard.c). */
+static void s_limits(gw_counters_t *c, textbuf_t *t)
+{
+    s_meta(t, "opcat_gateway_connections_open", "gauge",
+           "HTTP connections open now.");
+    textbuf_printf(t, "opcat_gateway_connections_open %llu\n",
+                   (unsigned long long)atomic_load(&c->connections_open));
+    s_meta(t, "opcat_gateway_refused_total", "counter",
+           "Requests answered 503 at a limit (busy: --max-connections, "
+           "client: --max-per-client).");
+    textbuf_printf(
+        t, "opcat_gateway_refused_total{limit=\"busy\"} %llu\n",
+        (unsigned long long)atomic_load(&c->refused[GW_REFUSED_BUSY]));
+    textbuf_printf(
+        t, "opcat_gateway_refused_total{limit=\"client\"} %llu\n",
+        (unsigned long long)atomic_load(&c->refused[GW_REFUSED_CLIENT]));
+    s_meta(t, "opcat_gateway_closed_total", "counter",
+           "Connections closed by the gateway (header_timeout: headers too "
+           "slow; crowded: awaiting headers near the connection limit; "
+           "stalled: a stream's client stopped reading).");
+    textbuf_printf(t,
+                   "opcat_gateway_closed_total{reason=\"header_timeout\"} "
+                   "%llu\n",
+                   (unsigned long long)atomic_load(&c->closed_header_timeout));
+    textbuf_printf(t, "opcat_gateway_closed_total{reason=\"crowded\"} %llu\n",
+                   (unsigned long long)atomic_load(&c->closed_crowded));
+    textbuf_printf(t, "opcat_gateway_closed_total{reason=\"stalled\"} %llu\n",
+                   (unsigned long long)atomic_load(&c->closed_stalled));
+}
+
 static void s_gateway(gw_t *gw, textbuf_t *t)
 {
     gw_counters_t *c = &gw->counters;
@@ -173,6 +203,7 @@ static void s_gateway(gw_t *gw, textbuf_t *t)
            "Events sent on every stream.");
     textbuf_printf(t, "opcat_gateway_stream_events_total %llu\n",
                    (unsigned long long)atomic_load(&c->stream_events));
+    s_limits(c, t);
 }
 
 enum MHD_Result gw_metrics(const gw_request_t *req)

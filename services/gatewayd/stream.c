@@ -11,14 +11,32 @@
     KEEPALIVE_MS keeps proxies from closing an idle stream and tells the
     server when the client has gone.
 
-    A slow reader is held back by credit: past BUFFER_MAX bytes waiting
-    the follower's batches are refused, and offered again once the
-    buffer has drained. */
+    What a stream holds is bounded, so that the gateway's memory is
+    bounded by the number of streams: the follower asks REPLAY for pages
+    of PAGE_EVENTS events and queues at most LIVE_HWM live messages (past
+    it ZeroMQ drops them and the follower fills the hole through REPLAY),
+    and all streams together have at most GW_STREAM_REPLAYS_MAX replay
+    requests in flight, so that they leave the store's REPLAY time for
+    its other clients (/healthz, /api/events);
+    a batch is formatted only once the previous text has been handed to
+    the server, and is refused while BUFFER_MAX bytes wait.  A client
+    that stops reading leaves that backlog where it is: the guard closes
+    its connection after --stall-timeout seconds (guard.c), and the
+    client resumes with Last-Event-ID.
+
+    A Last-Event-ID above the store's head is refused (400): such a stream
+    would wait silently for events that may never come. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* POLLRDHUP */
+#endif
 #include <ctype.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
+#include "client.h"
 #include "event.h"
 #include "follow.h"
 #include "gw.h"
@@ -28,10 +46,15 @@
 #define POLL_MS 250
 #define KEEPALIVE_MS 15000
 #define BUFFER_MAX (1 << 20)
-#define RETRY_MS 3000 /* what a browser waits before reconnecting */
+#define PAGE_EVENTS 256   /* per replay page, and per batch */
+#define LIVE_HWM 1000     /* live messages queued for one stream */
+#define SEND_BUFFER 65536 /* bytes of the socket's send buffer */
+#define RETRY_MS 3000     /* what a browser waits before reconnecting */
 
 typedef struct {
     gw_t *gw;
+    gw_conn_t *conn; /* the connection's record in the guard */
+    int fd;          /* the connection's socket (polled, never read) */
     follow_t *follow;
     zmq_pollitem_t items[2];
     char *buf;             /* text waiting to be sent */
@@ -99,17 +122,29 @@ static int s_on_events(void *arg, const follow_event_t *events, size_t count)
     return 0;
 }
 
+/*  Whether the client has closed its side: its slot is then given back
+    at once rather than at the next keepalive. */
+static bool s_client_gone(const stream_t *self)
+{
+    struct pollfd p = {self->fd, POLLRDHUP, 0};
+    return self->fd >= 0 && poll(&p, 1, 0) == 1 &&
+           (p.revents & (POLLRDHUP | POLLHUP | POLLERR));
+}
+
 /*  MHD content callback: blocks until there is text to send. */
 static ssize_t s_read(void *cls, uint64_t pos, char *buf, size_t max)
 {
     (void)pos;
     stream_t *self = cls;
+    gw_guard_handed(self->conn, false); /* the client took the last text */
     while (self->off == self->len) {
         if (atomic_load(&self->gw->stopping))
             return MHD_CONTENT_READER_END_OF_STREAM;
         if (zmq_poll(self->items, 2, POLL_MS) < 0 && zmq_errno() != EINTR)
             return MHD_CONTENT_READER_END_WITH_ERROR;
         follow_handle(self->follow, self->items, s_on_events, self);
+        if (s_client_gone(self))
+            return MHD_CONTENT_READER_END_WITH_ERROR;
         if (self->off == self->len &&
             monotime_ms() - self->last_write_ms >= KEEPALIVE_MS &&
             s_append(self, ": keepalive\n\n", 13))
@@ -119,6 +154,7 @@ static ssize_t s_read(void *cls, uint64_t pos, char *buf, size_t max)
     memcpy(buf, self->buf + self->off, n);
     self->off += n;
     self->last_write_ms = monotime_ms();
+    gw_guard_handed(self->conn, true);
     return (ssize_t)n;
 }
 
@@ -154,17 +190,43 @@ static bool s_resume(const gw_request_t *req, uint64_t *after,
     return *end == '\0' && n <= INT64_MAX;
 }
 
+/*  The stream's socket, with a fixed send buffer instead of the
+    kernel's autotuned one (up to megabytes), so that a client that stops
+    reading holds little kernel memory too before its stall is noticed. */
+static int s_socket(struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    int size = SEND_BUFFER;
+    if (!info)
+        return -1;
+    setsockopt(info->connect_fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
+    return info->connect_fd;
+}
+
+/*  The store's head, asked of REPLAY. */
+static int s_head(gw_t *gw, uint64_t *head, err_t *err)
+{
+    client_t *client = client_new(gw->zmq, NULL, gw->options.cfg.replay, err);
+    int rc = client ? client_head(client, gw->options.timeout_ms, head, err)
+                    : err->code;
+    client_destroy(&client);
+    return rc;
+}
+
 static stream_t *s_new(gw_t *gw, const char *topic, uint64_t after, err_t *err)
 {
+    follow_limits_t limits = {PAGE_EVENTS, LIVE_HWM, gw->replays};
     stream_t *self = calloc(1, sizeof *self);
     if (!self) {
         err_set(err, OPCAT_ENOMEM, NULL, "out of memory");
         return NULL;
     }
     self->gw = gw;
-    self->follow =
-        follow_new(gw->zmq, gw->options.cfg.replay, gw->options.cfg.publish,
-                   topic && topic[0] ? topic : NULL, after, err);
+    self->fd = -1;
+    self->follow = follow_new_limited(
+        gw->zmq, gw->options.cfg.replay, gw->options.cfg.publish,
+        topic && topic[0] ? topic : NULL, after, &limits, err);
     char hello[64];
     int n = snprintf(hello, sizeof hello, "retry: %d\n: opcat events\n\n",
                      RETRY_MS);
@@ -199,9 +261,20 @@ enum MHD_Result gw_stream(const gw_request_t *req)
                               "%s: the sequence of the last event received",
                               name);
     err_t err;
+    uint64_t head = 0;
+    if (after != UINT64_MAX && s_head(req->gw, &head, &err))
+        return gw_reply_service_error(req, "store", &err);
+    if (after != UINT64_MAX && after > head)
+        return gw_reply_error(req, 400, name,
+                              "%s: %llu is past the store's head (%llu): "
+                              "no such event yet",
+                              name, (unsigned long long)after,
+                              (unsigned long long)head);
     stream_t *self = s_new(req->gw, topic, after, &err);
     if (!self)
         return gw_reply_service_error(req, "store", &err);
+    self->conn = gw_guard_conn(req->conn);
+    self->fd = s_socket(req->conn);
     atomic_fetch_add(&req->gw->counters.streams_opened, 1);
     atomic_fetch_add(&req->gw->counters.streams_open, 1);
     struct MHD_Response *response = MHD_create_response_from_callback(
