@@ -109,6 +109,15 @@ jq -e '.npm | has("overdue") and has("days_overdue") and has("on_art17_list")' \
 jq -e '.reports | has("transmitted") and has("published") and
     has("replies_overdue") and has("next_reply_due")' <<<"$row" >/dev/null ||
     fail "BGD row lacks report status: $row"
+# a date not known to the day carries its precision beside it
+row=$(jq -c '.states[] | select(.state == "TCD")' <<<"$states")
+expect_eq "$(jq -r '.signed_on + " " + .signed_on_precision' <<<"$row")" \
+    "2024-06-30 not_after" "TCD signed, with its precision"
+kaz=$(ok "/api/states/KAZ?as_of=2026-06-30")
+expect_eq "$(jq -c '.reports[0] | [.transmitted_on_precision, .reply_status, .reply_overdue]' <<<"$kaz")" \
+    '["not_after","unknown",false]' "KAZ's reply from a placeholder date"
+expect_eq "$(jq -c '.summary.reports | [.replies_overdue, .replies_unknown]' <<<"$kaz")" \
+    '[0,1]' "KAZ summary: unknown, not overdue"
 art17=$(jq '[.states[] | select(.npm.on_art17_list)] | length' <<<"$states")
 expect_eq "$art17" "$(jq '.npm.art17_list | length' <<<"$stats")" "art. 17 list"
 

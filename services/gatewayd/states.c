@@ -52,6 +52,18 @@ static void s_copy(json_t *to, const json_t *from, const char *key)
     json_object_set(to, key, v ? v : json_null());
 }
 
+/*  Copies 'key' + "_precision" of 'from' into 'to' when it is there: the
+    precision of a date not known to the day ("month", "year",
+    "not_after"); absent means known to the day. */
+static void s_copy_precision(json_t *to, const json_t *from, const char *key)
+{
+    char name[64];
+    snprintf(name, sizeof name, "%s_precision", key);
+    json_t *v = json_object_get(from, name);
+    if (v)
+        json_object_set(to, name, v);
+}
+
 /* ------------------------------------------------------------ summaries */
 
 static json_t *s_npm_summary(const json_t *state, const char *as_of)
@@ -64,6 +76,9 @@ static json_t *s_npm_summary(const json_t *state, const char *as_of)
         "model"};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         s_copy(out, npm, keys[i]);
+    s_copy_precision(out, npm, "designated_on");
+    if (json_is_true(json_object_get(npm, "due_upper_bound")))
+        json_object_set_new(out, "due_upper_bound", json_true());
     bool overdue = json_is_true(json_object_get(npm, "overdue"));
     json_object_set_new(
         out, "days_overdue",
@@ -96,7 +111,7 @@ static json_t *s_visits_summary(const json_t *state)
 static json_t *s_reports_summary(const json_t *state)
 {
     json_int_t sent = 0, to_npm = 0, published = 0, received = 0;
-    json_int_t awaited = 0, overdue = 0;
+    json_int_t awaited = 0, overdue = 0, unknown = 0;
     const char *next_due = NULL, *oldest_overdue = NULL;
     size_t i;
     json_t *r;
@@ -107,23 +122,29 @@ static json_t *s_reports_summary(const json_t *state)
         const char *due = s_str(r, "reply_due");
         bool answered = json_is_string(json_object_get(r, "reply_received_on"));
         bool late = json_is_true(json_object_get(r, "reply_overdue"));
+        /* a reply that may have come unrecorded is neither awaited nor
+           overdue */
+        const char *status = s_str(r, "reply_status");
+        bool unsure = status && strcmp(status, "unknown") == 0;
         sent += !npm;
         to_npm += npm;
         published += json_is_string(json_object_get(r, "published_on"));
         received += answered;
-        awaited += !answered && !late;
+        unknown += unsure;
+        awaited += !answered && !late && !unsure;
         overdue += late;
-        if (!answered && !late && due &&
+        if (!answered && !late && !unsure && due &&
             (!next_due || strcmp(due, next_due) < 0))
             next_due = due;
         if (late && due && (!oldest_overdue || strcmp(due, oldest_overdue) < 0))
             oldest_overdue = due;
     }
     return json_pack(
-        "{s:I,s:I,s:I,s:I,s:I,s:I,s:o,s:o}", "transmitted", sent, "to_npm",
+        "{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:o,s:o}", "transmitted", sent, "to_npm",
         to_npm, "published", published, "replies_received", received,
         "replies_awaited", awaited, "replies_overdue", overdue,
-        "next_reply_due", next_due ? json_string(next_due) : json_null(),
+        "replies_unknown", unknown, "next_reply_due",
+        next_due ? json_string(next_due) : json_null(),
         "oldest_reply_overdue_since",
         oldest_overdue ? json_string(oldest_overdue) : json_null());
 }
@@ -137,6 +158,8 @@ static json_t *s_row(const json_t *state, const char *as_of)
         "signed_on", "party_since", "instrument", "entry_into_force"};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         s_copy(row, state, keys[i]);
+    s_copy_precision(row, state, "signed_on");
+    s_copy_precision(row, state, "party_since");
     json_object_set_new(row, "npm", s_npm_summary(state, as_of));
     json_object_set_new(row, "visits", s_visits_summary(state));
     json_object_set_new(row, "reports", s_reports_summary(state));

@@ -117,6 +117,16 @@ async function checkState(page) {
   assert.ok(!/overdue|late/.test(encouragements), 'an encouragement shown late: ' + encouragements);
   await page.locator('#state').screenshot({ path: path.join(OUT, 'state.png') });
   step('State PER: ' + per.reports.length + ' reports, ' + deadlines + ' deadlines shown');
+  // a date not known to the day is shown as it is known: TCD's signature
+  // is only known to be "not after 2024-06-30"
+  await page.selectOption('#filter-region', '');
+  await page.click('#states-body tr[data-state="TCD"]');
+  await page.waitForFunction(() => document.getElementById('state').dataset.state === 'TCD');
+  const signed = await page.locator('#state-timeline li', { hasText: 'Signed' }).textContent();
+  assert.ok(signed.startsWith('by 2024-06-30'), 'TCD signature: ' + signed);
+  const row = await page.textContent('#states-body tr[data-state="TCD"]');
+  assert.ok(row.includes('signed by 2024-06-30'), 'TCD row: ' + row);
+  step('State TCD: signature shown as ' + signed);
 }
 
 async function checkLive(page) {

@@ -199,14 +199,35 @@ async function loadFigures() {
   }
 }
 
+/* ------------------------------------------------ dates at their precision */
+
+// The date at obj[key] as it is known: obj[key + '_precision'] (absent:
+// to the day) "month" → "2024-05", "year" → "2024", "not_after" →
+// "by 2024-12-31" (DOMAIN.md, "What is known, and how well").
+function dateAt(obj, key) {
+  const d = obj && obj[key];
+  if (!d) return '';
+  switch (obj[key + '_precision']) {
+    case 'month': return d.slice(0, 7);
+    case 'year': return d.slice(0, 4);
+    case 'not_after': return 'by ' + d;
+    default: return d;
+  }
+}
+
+// A due day computed from a day not known: an upper bound, said so.
+function dueText(date, upperBound) {
+  return upperBound ? date + ' at the latest' : date;
+}
+
 /* --------------------------------------------------------- States table */
 
 function npmCell(r) {
   const n = r.npm;
   if (r.status !== 'party') return '';
-  if (n.designated_on) return tag('designated ' + n.designated_on, 'ok');
+  if (n.designated_on) return tag('designated ' + dateAt(n, 'designated_on'), 'ok');
   if (n.overdue) return tag(plural(n.days_overdue, 'day') + ' overdue', 'late');
-  if (n.due) return tag('due ' + n.due, 'soon');
+  if (n.due) return tag('due ' + dueText(n.due, n.due_upper_bound), 'soon');
   return '';
 }
 
@@ -251,7 +272,7 @@ function stateRow(r) {
   const tr = el('tr', { class: 'row', tabindex: '0', dataset: { state: r.state, region: r.region } },
     el('td', null, r.name || r.state, el('span', { class: 'code' }, r.state)),
     el('td', null, statusCell(r)),
-    el('td', null, r.party_since || (r.signed_on ? 'signed ' + r.signed_on : '')),
+    el('td', null, dateAt(r, 'party_since') || (r.signed_on ? 'signed ' + dateAt(r, 'signed_on') : '')),
     el('td', null, npmCell(r)),
     el('td', null, r.npm.on_art17_list ? tag('listed', 'late') : ''),
     el('td', { class: 'num' }, visits),
@@ -300,17 +321,20 @@ async function loadStates() {
 function timelineItems(s) {
   const asOf = s.as_of;
   const items = [];
-  const add = (date, text, cls) => { if (date) items.push({ date, text, cls }); };
-  add(s.signed_on, 'Signed the Optional Protocol');
-  add(s.party_since, 'Became a State party (' + (s.instrument || 'ratification') + ')');
+  // 'shown': the date as it is known, when not to the day
+  const add = (date, text, cls, shown) => { if (date) items.push({ date, text, cls, shown }); };
+  add(s.signed_on, 'Signed the Optional Protocol', null, dateAt(s, 'signed_on'));
+  add(s.party_since, 'Became a State party (' + (s.instrument || 'ratification') + ')', null,
+    dateAt(s, 'party_since'));
   add(s.entry_into_force, 'The Protocol entered into force for it');
   const n = s.npm || {};
   if (n.due && !n.designated_on) {
     add(n.due, 'NPM designation due' + (n.art24_part_iv_years ?
       ' (art. 24 postponement: ' + plural(n.art24_part_iv_years, 'year') + ')' : ''),
-      n.overdue ? 'late' : 'future');
+      n.overdue ? 'late' : 'future', dueText(n.due, n.due_upper_bound));
   }
-  add(n.designated_on, 'NPM designated' + (n.body ? ': ' + n.body : '') + (n.model ? ' (' + n.model + ')' : ''));
+  add(n.designated_on, 'NPM designated' + (n.body ? ': ' + n.body : '') + (n.model ? ' (' + n.model + ')' : ''),
+    null, dateAt(n, 'designated_on'));
   for (const v of s.visits || []) {
     const kind = v.kind ? v.kind.replace('_', ' ') + ' ' : '';
     add(v.planned_on, 'SPT ' + kind + 'visit planned (' + v.visit_id + ')');
@@ -320,11 +344,16 @@ function timelineItems(s) {
   }
   for (const r of s.reports || []) {
     const who = r.recipient === 'npm' ? 'the NPM' : 'the State';
-    add(r.transmitted_on, 'Visit report ' + r.report_id + ' transmitted to ' + who + ' (confidential)');
+    add(r.transmitted_on, 'Visit report ' + r.report_id + ' transmitted to ' + who + ' (confidential)',
+      null, dateAt(r, 'transmitted_on'));
     if (!r.reply_received_on) {
-      add(r.reply_due, 'Reply to ' + r.report_id + ' due', r.reply_overdue ? 'late' : 'future');
+      add(r.reply_due, 'Reply to ' + r.report_id + ' due' +
+        (r.reply_status === 'unknown' ? ' (not known whether answered)' : ''),
+      r.reply_overdue ? 'late' : r.reply_status === 'unknown' ? null : 'future',
+      dueText(r.reply_due, r.reply_due_upper_bound));
     }
-    add(r.reply_received_on, 'Reply to ' + r.report_id + ' received');
+    add(r.reply_received_on, 'Reply to ' + r.report_id + ' received', null,
+      dateAt(r, 'reply_received_on'));
     add(r.published_on, 'Report ' + r.report_id + ' published' + (r.symbol ? ' (' + r.symbol + ')' : ''));
     add(r.reply_published_on, 'Reply published' + (r.reply_symbol ? ' (' + r.reply_symbol + ')' : ''));
   }
@@ -345,11 +374,11 @@ function renderState(s) {
   clear($('state-summary')).append(
     summaryItem('Region', REGIONS[s.region] || s.region),
     summaryItem('Status', s.status === 'party' ? 'State party' : s.status),
-    summaryItem('Party since', s.party_since),
+    summaryItem('Party since', dateAt(s, 'party_since')),
     summaryItem('Entry into force', s.entry_into_force),
-    summaryItem('NPM', s.npm.designated_on ? 'designated ' + s.npm.designated_on :
+    summaryItem('NPM', s.npm.designated_on ? 'designated ' + dateAt(s.npm, 'designated_on') :
       s.npm.overdue ? 'overdue by ' + plural(r.npm.days_overdue, 'day') + ' (due ' + s.npm.due + ')' :
-        s.npm.due ? 'due ' + s.npm.due : ''),
+        s.npm.due ? 'due ' + dueText(s.npm.due, s.npm.due_upper_bound) : ''),
     summaryItem('On the art. 17 list', s.npm.on_art17_list ? 'yes' : 'no'),
     summaryItem('Visits completed', String(r.visits.completed)),
     summaryItem('Reports transmitted / published', r.reports.transmitted + ' / ' + r.reports.published),
@@ -357,14 +386,15 @@ function renderState(s) {
   const list = clear($('state-timeline'));
   for (const item of timelineItems(s)) {
     list.append(el('li', { class: item.cls || null },
-      el('time', { datetime: item.date }, item.date), item.text));
+      el('time', { datetime: item.date }, item.shown || item.date), item.text));
   }
   if (!list.children.length) list.append(el('li', null, 'No event recorded.'));
   const rem = clear($('state-reminders'));
   for (const m of s.reminders_open || []) {
-    rem.append(el('li', null, m.due_on + ' — ' + (RULES[m.rule] || m.rule) + ', ' + m.subject + ' ',
+    rem.append(el('li', null, dueText(m.due_on, m.due_upper_bound) + ' — ' + (RULES[m.rule] || m.rule) + ', ' +
+      m.subject + ' ',
       tag(m.stage + (m.days_late ? ', ' + plural(m.days_late, 'day') + ' late' : ''),
-        m.stage === 'overdue' ? 'late' : m.stage === 'pending' ? 'none' : 'soon')));
+        m.stage === 'overdue' ? 'late' : m.stage === 'pending' || m.stage === 'unknown' ? 'none' : 'soon')));
   }
   if (s.reminders_error) rem.append(el('li', null, 'Deadlines unavailable: ' + s.reminders_error));
   else if (!rem.children.length) rem.append(el('li', null, 'None.'));
@@ -412,7 +442,7 @@ function closeState() {
 
 function reminderRow(m, last) {
   return el('tr', { dataset: { rule: m.rule, state: m.state } },
-    el('td', null, m.due_on),
+    el('td', null, dueText(m.due_on, m.due_upper_bound)),
     el('td', null, m.state),
     el('td', null, RULES[m.rule] || m.rule),
     el('td', null, m.subject === m.state ? '' : m.subject),
