@@ -382,6 +382,10 @@ async function checkArabic(page) {
     await page.waitForSelector('body[data-ready="true"]');
     await page.screenshot({ path: path.join(OUT, 'dashboard-1400.png') });
     await page.screenshot({ path: path.join(OUT, 'dashboard-1400-full.png'), fullPage: true });
+    // the README's picture (docs/dashboard.png): the first screen at 1200 px
+    await page.setViewportSize({ width: 1200, height: 820 });
+    await page.screenshot({ path: path.join(OUT, 'dashboard-readme.png') });
+    await page.setViewportSize({ width: 1400, height: 900 });
     await checkCharts(page);
     await checkFigures(page);
     await checkTable(page);

@@ -364,6 +364,11 @@ function renderToday() {
     const overdue = overdueOf(answer);
     $('overdue-lead').textContent = overdue.length ? t('overdue_lead', { n: overdue.length }) : t('overdue_none');
     $('overdue-lead').dataset.count = String(overdue.length);
+    // which kinds: "12 Designation of a national preventive mechanism, 2 ..."
+    const kinds = {};
+    for (const m of overdue) kinds[m.rule] = (kinds[m.rule] || 0) + 1;
+    $('overdue-kinds').textContent = Object.entries(kinds).sort((a, b) => b[1] - a[1])
+      .map(([rule, n]) => t('kind_count', { n: num(n), kind: ruleName(rule) })).join(t('list_sep'));
     fillTop($('overdue-top'), overdue);
     fillTop($('next-top'), upcomingOf(answer), t('next_none'));
   }

@@ -9,6 +9,7 @@
 const I18N = {};
 
 I18N.en = {
+  kind_count: '{kind}: {n}',
   dir: 'ltr',
   language: 'English',
   title: 'OPCAT dashboard',
@@ -236,6 +237,7 @@ I18N.en = {
 };
 
 I18N.fr = {
+  kind_count: '{kind} : {n}',
   dir: 'ltr',
   language: 'Français',
   title: 'Tableau de bord OPCAT',
@@ -458,6 +460,7 @@ I18N.fr = {
 };
 
 I18N.es = {
+  kind_count: '{kind}: {n}',
   dir: 'ltr',
   language: 'Español',
   title: 'Panel del OPCAT',
@@ -680,6 +683,7 @@ I18N.es = {
 };
 
 I18N.zh = {
+  kind_count: '{kind}：{n}',
   dir: 'ltr',
   language: '中文',
   title: '任择议定书仪表板',
@@ -903,6 +907,7 @@ I18N.zh = {
 };
 
 I18N.ar = {
+  kind_count: '{kind}: {n}',
   dir: 'rtl',
   language: 'العربية',
   title: 'لوحة متابعة البروتوكول الاختياري',
