@@ -166,6 +166,10 @@ async function checkCharts(page) {
   assert.strictEqual(lateSum, overdue, 'lateness chart: every overdue deadline once');
   const lead = await page.getAttribute('#overdue-lead', 'data-count');
   assert.strictEqual(lead, String(overdue), 'the first screen\'s overdue count');
+  const tile = (k) => page.getAttribute('[data-tile="' + k + '"]', 'data-value');
+  assert.strictEqual(await tile('parties'), String(now.states_parties.total), 'parties on the first screen');
+  assert.strictEqual(await tile('visits'), String(now.visits.completed_in_period.length),
+    'visits this year on the first screen');
   step('charts equal /api/stats for 2006, 2012, 2025 and ' + thisYear + '; ' + overdue + ' overdue');
 }
 

@@ -71,7 +71,7 @@ function words() {
 
 /* The text of 'key' with {name} replaced by vars[name]; a plural entry
    is chosen on vars.n.  Falls back to English, then to the key. */
-function t(key, vars) {
+function template(key, vars) {
   let s = words()[key];
   if (s === undefined && typeof I18N !== 'undefined') s = I18N.en[key];
   if (s === undefined) return key;
@@ -79,18 +79,18 @@ function t(key, vars) {
     const form = new Intl.PluralRules(locale()).select((vars && vars.n) || 0);
     s = s[form] || s.other;
   }
-  return s.replace(/\{(\w+)\}/g, (m, k) => (vars && vars[k] !== undefined ? String(vars[k]) : m));
+  return s;
+}
+
+function t(key, vars) {
+  return template(key, vars).replace(/\{(\w+)\}/g, (m, k) => (vars && vars[k] !== undefined ? String(vars[k]) : m));
 }
 
 /* The text of 'key' as nodes: {state} becomes a link that opens the
    State, {date} (and {late}) a piece that never breaks over lines. */
 function phrase(key, vars, code) {
-  let s = words()[key];
-  if (s === undefined && typeof I18N !== 'undefined') s = I18N.en[key];
-  if (s === undefined) s = key;
-  if (typeof s === 'object') s = s[new Intl.PluralRules(locale()).select((vars && vars.n) || 0)] || s.other;
   const span = el('span');
-  for (const part of s.split(/(\{\w+\})/)) {
+  for (const part of template(key, vars).split(/(\{\w+\})/)) {
     const m = /^\{(\w+)\}$/.exec(part);
     if (!m) span.append(part);
     else if (m[1] === 'state') span.append(stateLink(code));
@@ -377,12 +377,10 @@ function renderToday() {
   const parties = rows.filter((r) => r.status === 'party');
   const designated = parties.filter((r) => r.npm.designated_on).length;
   const year = (state.today || '').slice(0, 4);
-  let visits = 0;
-  let planned = 0;
-  for (const r of rows) {
-    if ((r.visits.last_completed_on || '').startsWith(year)) visits++;
-    planned += r.visits.planned;
-  }
+  // visits this year: the same number as the chart's last bar
+  const thisYear = state.years && state.years.years.find((y) => String(y.year) === year);
+  const visits = thisYear ? thisYear.visits_completed : 0;
+  const planned = rows.reduce((a, r) => a + r.visits.planned, 0);
   // the same count as the overdue list beside it
   const repliesLate = answer ? overdueOf(answer).filter((m) => m.rule.startsWith('art12.')).length : 0;
   clear($('tiles')).append(
@@ -572,6 +570,7 @@ async function loadYears() {
     state.years = await api('/api/years');
     showError('charts-error', null);
     renderYearCharts();
+    renderToday();
     $('charts').dataset.asOf = state.years.as_of;
   } catch (e) {
     showError('charts-error', e, loadYears);
@@ -785,6 +784,8 @@ async function loadStates() {
     renderNpmChart();
     renderToday();
     renderReminders();
+    // the figures name States: now with their names
+    if (state.stats) clear($('cards')).append(...figureCards(state.stats));
   } catch (e) {
     showError('states-error', e, loadStates);
   }
