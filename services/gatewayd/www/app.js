@@ -100,6 +100,23 @@ function phrase(key, vars, code) {
   return span;
 }
 
+/* The phrase 'key' about obj[field], a date at its precision: a language
+   may word a day, a month or year and an upper bound differently
+   ("signé le 2 mai 2010", "signé en 2010", "signé au plus tard le ..."):
+   key_year (for a month or a year) and key_not_after when it has them. */
+function datedPhrase(key, obj, field) {
+  const p = obj[field + '_precision'];
+  const variant = key + '_' + (p === 'month' ? 'year' : p);
+  const has = (k) => words()[k] !== undefined;
+  return phrase(p && has(variant) ? variant : key, { date: dateAt(obj, field) });
+}
+
+/* "due on D", or "due by D at the latest" when D is an upper bound. */
+function duePhrase(date, upperBound) {
+  const has = words().due_not_after !== undefined;
+  return phrase(upperBound && has ? 'due_not_after' : 'due', { date: dueText(date, upperBound) });
+}
+
 /* A list item of the sentence 'key' about the State 'code'. */
 function sentence(key, vars, code) {
   return el('li', { dataset: { state: code || '' } }, ...phrase(key, vars, code).childNodes);
@@ -502,7 +519,8 @@ function renderYearCharts() {
         cells: [...REGION_KEYS.map((k) => ({ key: k, value: y.by_region[k] || 0 })),
           { key: 'total', value: y.states_parties }],
       }))));
-  $('chart-parties').append(legend(REGION_KEYS.map((k) => [regionName(k), REGION_COLOURS[k]])));
+  $('chart-parties').querySelector('.chart-svg')
+    .append(legend(REGION_KEYS.map((k) => [regionName(k), REGION_COLOURS[k]])));
   const vbars = ys.years.map((y) => ({ label: String(y.year), short: "'" + String(y.year).slice(2),
     values: { completed: y.visits_completed } }));
   chartFigure('chart-visits', t('chart_visits'),
@@ -672,9 +690,9 @@ async function loadFigures() {
 function npmCell(r) {
   const n = r.npm;
   if (r.status !== 'party') return '';
-  if (n.designated_on) return tag(phrase('designated', { date: dateAt(n, 'designated_on') }), 'ok');
+  if (n.designated_on) return tag(datedPhrase('designated', n, 'designated_on'), 'ok');
   if (n.overdue) return tag(phrase('npm_late', { late: lateness(n.days_overdue) }), 'late');
-  if (n.due) return tag(phrase('due', { date: dueText(n.due, n.due_upper_bound) }), 'soon');
+  if (n.due) return tag(duePhrase(n.due, n.due_upper_bound), 'soon');
   return '';
 }
 
@@ -720,7 +738,7 @@ function stateRow(r) {
     el('th', { scope: 'row', class: 'state-cell' }, button, el('span', { class: 'code' }, r.state)),
     cell('th_status', r.status === 'party' ? tag(t('party'), 'ok') : tag(t('signatory'), 'none')),
     cell('th_party_since', r.party_since ? dateSpan(dateAt(r, 'party_since')) :
-      r.signed_on ? phrase('signed', { date: dateAt(r, 'signed_on') }) : ''),
+      r.signed_on ? datedPhrase('signed', r, 'signed_on') : ''),
     cell('th_npm', npmCell(r)),
     cell('th_art17', r.npm.on_art17_list ? tag(t('listed'), 'late') : ''),
     cell('th_visits', num(v.completed) + (extra ? ' (' + extra + ')' : ''),
@@ -843,10 +861,10 @@ function renderState(s) {
   const r = s.summary;
   state.names[s.state] = s.name || s.state;
   $('state-h').textContent = (s.name || s.state) + ' (' + s.state + ')';
-  const npm = s.npm.designated_on ? phrase('designated', { date: dateAt(s.npm, 'designated_on') }) :
+  const npm = s.npm.designated_on ? datedPhrase('designated', s.npm, 'designated_on') :
     s.npm.overdue ? el('span', null, phrase('npm_late', { late: lateness(r.npm.days_overdue) }), ' \u2014 ',
       phrase('due', { date: fmtDate(s.npm.due) })) :
-      s.npm.due ? phrase('due', { date: dueText(s.npm.due, s.npm.due_upper_bound) }) : '';
+      s.npm.due ? duePhrase(s.npm.due, s.npm.due_upper_bound) : '';
   clear($('state-summary')).append(el('dl', null,
     ...summaryItem(t('s_region'), regionName(s.region)),
     ...summaryItem(t('s_status'), s.status === 'party' ? t('party') : t('signatory')),

@@ -9,6 +9,7 @@
 const I18N = {};
 
 I18N.en = {
+  designated_year: 'designated in {date}',
   kind_count: '{kind}: {n}',
   dir: 'ltr',
   language: 'English',
@@ -237,6 +238,11 @@ I18N.en = {
 };
 
 I18N.fr = {
+  signed_year: 'signé en {date}',
+  signed_not_after: 'signé {date}',
+  designated_year: 'désigné en {date}',
+  designated_not_after: 'désigné {date}',
+  due_not_after: 'dû {date}',
   kind_count: '{kind} : {n}',
   dir: 'ltr',
   language: 'Français',
@@ -460,6 +466,11 @@ I18N.fr = {
 };
 
 I18N.es = {
+  signed_year: 'firmó en {date}',
+  signed_not_after: 'firmó {date}',
+  designated_year: 'designado en {date}',
+  designated_not_after: 'designado {date}',
+  due_not_after: 'vence {date}',
   kind_count: '{kind}: {n}',
   dir: 'ltr',
   language: 'Español',
