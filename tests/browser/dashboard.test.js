@@ -355,7 +355,18 @@ async function checkPhone(page) {
   step('420 px: cards, no sideways scrolling, the panel over the page');
 }
 
-async function checkArabic(page) {
+async function checkLanguages(page) {
+  // every word in every language (English is the fallback of the rest)
+  const missing = await page.evaluate(() => Object.keys(I18N).flatMap((l) => Object.keys(I18N.en)
+    .filter((k) => !(k in I18N[l]) && !/^(csv|json)$|_(year|not_after)$/.test(k)).map((k) => l + '.' + k)));
+  assert.deepStrictEqual(missing, [], 'words missing');
+  assert.deepStrictEqual(await page.$$eval('#lang option', (o) => o.map((x) => x.value)),
+    ['en', 'fr', 'es', 'zh', 'ar'], 'the languages offered');
+  await page.selectOption('#lang', 'fr');
+  await page.waitForFunction(() => document.documentElement.lang === 'fr');
+  assert.strictEqual(await page.textContent('#today-h'), 'Aujourd\u2019hui, 1 mars 2026', 'French heading');
+  assert.ok((await page.textContent('#overdue-top')).includes('de retard'), 'French sentences');
+  assert.ok(page.url().includes('lang=fr'), 'the language is not in the address');
   await page.selectOption('#lang', 'ar');
   await page.waitForFunction(() => document.documentElement.dir === 'rtl');
   assert.strictEqual(await page.getAttribute('html', 'lang'), 'ar');
@@ -365,7 +376,7 @@ async function checkArabic(page) {
   await checkAxe(page, 'Arabic, 420 px');
   await page.selectOption('#lang', 'en');
   await page.waitForFunction(() => document.documentElement.dir === 'ltr');
-  step('Arabic: right to left');
+  step('French, then Arabic right to left; no word missing');
 }
 
 (async () => {
@@ -400,7 +411,7 @@ async function checkArabic(page) {
     await checkPrint(page);
     await checkRetry(page);
     await checkPhone(page);
-    await checkArabic(page);
+    await checkLanguages(page);
     await checkNotFound(page);
     assert.deepStrictEqual(errors, [], 'errors in the page');
   } finally {

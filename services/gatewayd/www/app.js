@@ -937,8 +937,10 @@ function feedSentence(e) {
   const date = fmtDate(e.occurred_on, e.precision);
   const amountText = e.amount ? amount(e.amount, e.currency || 'USD') : '';
   if (e.type === 'reminder.issued') {
+    const late = e.stage === 'overdue' && e.due_on ?
+      Math.round((Date.parse(e.occurred_on) - Date.parse(e.due_on)) / 86400000) : 0;
     return deadlineSentence({ rule: e.rule, state: e.state, subject: e.subject, due_on: e.due_on,
-      stage: e.stage, days_late: 0, opened_on: e.occurred_on });
+      stage: e.stage, days_late: late, opened_on: e.occurred_on });
   }
   const key = e.type === 'state.declared_art24' ? 'f_declared_art24' : 'f_' + e.type.replace('.', '_');
   const known = typeof I18N !== 'undefined' && I18N.en[key] !== undefined;

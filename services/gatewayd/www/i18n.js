@@ -1,5 +1,7 @@
 /* The dashboard's own words, one table per language.  A key missing from
-   a language falls back to English.  {name} is replaced by a value; a
+   a language falls back to English (the browser test lists them: only
+   "csv", "json" and the optional variants "KEY_year", "KEY_not_after"
+   may be missing).  {name} is replaced by a value; a
    value that is an object is chosen by the plural rules of the language
    (Intl.PluralRules: zero, one, two, few, many, other) on {n}.
    State names come from the API (English); dates and numbers are
@@ -138,7 +140,6 @@ I18N.en = {
   visits_planned: '{n} planned',
   visits_postponed: '{n} postponed',
   open_state: 'Open {name}',
-  state_h: 'State',
   close: 'Close',
   timeline_h: 'Timeline',
   open_deadlines_h: 'Open deadlines',
@@ -238,6 +239,7 @@ I18N.en = {
 };
 
 I18N.fr = {
+  list_sep: ', ',
   signed_year: 'signé en {date}',
   signed_not_after: 'signé {date}',
   designated_year: 'désigné en {date}',
@@ -466,6 +468,7 @@ I18N.fr = {
 };
 
 I18N.es = {
+  list_sep: ', ',
   signed_year: 'firmó en {date}',
   signed_not_after: 'firmó {date}',
   designated_year: 'designado en {date}',
