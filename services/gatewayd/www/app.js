@@ -903,8 +903,10 @@ async function openState(code, focus) {
     renderState(s);
     panel.dataset.state = code;
   } catch (e) {
-    $('state-h').textContent = code;
-    clear($('state-summary')).append(el('p', { class: 'error' }, t('error_load', { message: e.message })));
+    $('state-h').textContent = stateName(code);
+    const retry = el('button', { type: 'button', class: 'button retry' }, t('retry'));
+    retry.addEventListener('click', () => openState(code, true));
+    clear($('state-summary')).append(el('p', { class: 'error' }, t('error_load', { message: e.message }), ' ', retry));
     clear($('state-timeline'));
     clear($('state-reminders'));
     clear($('state-encouragements'));
