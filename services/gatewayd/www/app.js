@@ -944,9 +944,11 @@ function feedSentence(e) {
     return deadlineSentence({ rule: e.rule, state: e.state, subject: e.subject, due_on: e.due_on,
       stage: e.stage, days_late: late, opened_on: e.occurred_on });
   }
-  const key = e.type === 'state.declared_art24' ? 'f_declared_art24' : 'f_' + e.type.replace('.', '_');
-  const known = typeof I18N !== 'undefined' && I18N.en[key] !== undefined;
-  return sentence(known ? key : 'f_other', { date, amount: amountText }, e.state || '');
+  let key = e.type === 'state.declared_art24' ? 'f_declared_art24' : 'f_' + e.type.replace('.', '_');
+  if (typeof I18N === 'undefined' || I18N.en[key] === undefined) key = 'f_other';
+  // an event of no State (a session, a donor not named): its own words
+  if (!e.state && I18N.en[key + '_nostate'] !== undefined) key += '_nostate';
+  return sentence(key, { date, amount: amountText }, e.state || '');
 }
 
 function onEvent(message) {

@@ -11,6 +11,9 @@
 const I18N = {};
 
 I18N.en = {
+  f_fund_contribution_nostate: 'A contribution of {amount} to the Special Fund on {date}.',
+  f_fund_grant_nostate: 'A Special Fund grant of {amount} on {date}.',
+  f_other_nostate: 'A new record on {date}.',
   designated_year: 'designated in {date}',
   kind_count: '{kind}: {n}',
   dir: 'ltr',
@@ -239,6 +242,9 @@ I18N.en = {
 };
 
 I18N.fr = {
+  f_fund_contribution_nostate: 'Contribution de {amount} au Fonds spécial le {date}.',
+  f_fund_grant_nostate: 'Subvention du Fonds spécial de {amount} le {date}.',
+  f_other_nostate: 'Nouvel enregistrement le {date}.',
   list_sep: ', ',
   signed_year: 'signé en {date}',
   signed_not_after: 'signé {date}',
@@ -468,6 +474,9 @@ I18N.fr = {
 };
 
 I18N.es = {
+  f_fund_contribution_nostate: 'Una contribución de {amount} al Fondo Especial el {date}.',
+  f_fund_grant_nostate: 'Una subvención del Fondo Especial de {amount} el {date}.',
+  f_other_nostate: 'Nuevo registro el {date}.',
   list_sep: ', ',
   signed_year: 'firmó en {date}',
   signed_not_after: 'firmó {date}',
@@ -697,6 +706,9 @@ I18N.es = {
 };
 
 I18N.zh = {
+  f_fund_contribution_nostate: '{date}向特别基金捐款 {amount}。',
+  f_fund_grant_nostate: '{date}特别基金提供赠款 {amount}。',
+  f_other_nostate: '{date}的新记录。',
   kind_count: '{kind}：{n}',
   dir: 'ltr',
   language: '中文',
@@ -921,6 +933,9 @@ I18N.zh = {
 };
 
 I18N.ar = {
+  f_fund_contribution_nostate: 'مساهمة بمبلغ {amount} في الصندوق الخاص في {date}.',
+  f_fund_grant_nostate: 'منحة من الصندوق الخاص بمبلغ {amount} في {date}.',
+  f_other_nostate: 'سجل جديد في {date}.',
   kind_count: '{kind}: {n}',
   dir: 'rtl',
   language: 'العربية',
