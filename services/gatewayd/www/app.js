@@ -55,7 +55,7 @@ const ANNOUNCE_EVERY_MS = 5000;
 const $ = (id) => document.getElementById(id);
 const state = {
   lang: 'en', today: null, rows: [], names: {}, reminders: null, years: null,
-  stats: null, openState: null, refreshTimer: null, lastOpen: null,
+  stats: null, openState: null, refreshTimer: null, allRows: false,
   pending: [], announceTimer: null, announcedAt: 0,
 };
 
@@ -892,7 +892,6 @@ function renderState(s) {
 
 async function openState(code, focus) {
   state.openState = code;
-  if (focus) state.lastOpen = code;
   const panel = $('state');
   for (const tr of document.querySelectorAll('#states-body tr.selected')) tr.classList.remove('selected');
   const row = document.querySelector('#states-body tr[data-state="' + code + '"]');
