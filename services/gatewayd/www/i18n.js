@@ -933,6 +933,9 @@ I18N.zh = {
 };
 
 I18N.ar = {
+  signed_not_after: 'وقّعت {date}',
+  designated_not_after: 'عُيّنت {date}',
+  due_not_after: 'تستحق {date}',
   f_fund_contribution_nostate: 'مساهمة بمبلغ {amount} في الصندوق الخاص في {date}.',
   f_fund_grant_nostate: 'منحة من الصندوق الخاص بمبلغ {amount} في {date}.',
   f_other_nostate: 'سجل جديد في {date}.',
