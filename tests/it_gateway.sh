@@ -199,6 +199,15 @@ sys.exit(0 if n == len(rows) else 'rows: %d csv, %d json' % (n, len(rows)))
 PY
         fail "$1: the CSV differs from the JSON"
 }
+# a field with quotes and a comma, read back through the CSV
+cat >"$T/quoted.jsonl" <<'JSON'
+{"type":"npm.changed","occurred_on":"2026-02-01","state":"NZL","body":"Office of the \"Ombudsman\", New Zealand","model":"multiple"}
+JSON
+ctl --timeout 60000 import "$T/quoted.jsonl" >/dev/null || fail "import a quoted NPM body"
+settle
+HEAD=$(ctl head)
+grep -q '"Office of the ""Ombudsman"", New Zealand"' <(ok "/api/states?as_of=2026-03-01&format=csv") ||
+    fail "a field with quotes is not quoted with its quotes doubled"
 csv_equals_json "/api/states?as_of=2026-03-01" states
 csv_equals_json "/api/visits?as_of=2026-03-01" visits
 csv_equals_json "/api/reminders?as_of=2026-03-01" reminders
