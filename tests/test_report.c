@@ -563,6 +563,14 @@ static void test_un_languages(void **state)
     free(es);
     free(ru);
     free(ar);
+    /* Spanish "e" for "y" before an i sound */
+    json_t *stats = json_deep_copy(f->stats);
+    s_set(stats, "signatories", "states", json_pack("[s,s]", "FRA", "IRL"));
+    es = s_render(f, stats, "es");
+    s_expect(es, "los signatarios eran los siguientes: Francia e Irlanda.",
+             NULL);
+    free(es);
+    json_decref(stats);
 }
 
 /*  The figures of 'text' in order: runs of digits, joined across a

@@ -65,6 +65,7 @@ typedef struct {
     int style;                   /* datefmt_style_t of the dates */
     const char *group, *decimal; /* thousands separator, decimal mark */
     const char *sep, *and_;      /* "A, B et C" */
+    const char *and_i; /* "and" before an i sound (Spanish "e"), or NULL */
     /* "{0}": a date, a year or a phrase of time */
     const char *as_at, *as_at_mid, *in_year, *in_year_mid, *in_period,
         *in_period_mid, *by_end, *more_than, *about;
@@ -190,6 +191,10 @@ void render_put_date(render_t *r, int32_t day, int precision);
     with 'all_commas' "A、B、C" (as the seed writes some lists).  Fails if
     a State has no Chinese name. */
 void render_put_states(render_t *r, const json_t *list, bool all_commas);
+
+/*  Writes the table language's "and" before the item 'next' (Spanish
+    " e " before "I..." and "Hi...", as in "Francia e Irlanda"). */
+void render_put_and(render_t *r, const char *next);
 
 /*  'n' in figures with thousands separators (see num_t). */
 num_t render_num(long long n);

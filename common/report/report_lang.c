@@ -86,7 +86,8 @@ static const report_lang_t s_fr = {
     .session = "{0}e session ({1})",
     .geneva = " à Genève",
     .new_york = " à New York",
-    .fund_head = "### D. Fonds spécial créé par le Protocole facultatif\n\n",
+    .fund_head = "### D. Fonds spécial créé en vertu du Protocole "
+                 "facultatif\n\n",
     .grants = "{0}, des subventions d'un montant total de {1} ont été "
               "accordées à l'appui de projets de prévention de la torture "
               "(nombre de projets : {2} ; nombre d'États : {3}).",
@@ -203,6 +204,7 @@ static const report_lang_t s_es = {
     .decimal = ",",
     .sep = ", ",
     .and_ = " y ",
+    .and_i = " e ",
     .as_at = "Al {0}",
     .as_at_mid = "al {0}",
     .in_year = "En {0}",
@@ -445,8 +447,8 @@ static const report_lang_t s_ru = {
     .session = "{0}-я сессия ({1})",
     .geneva = " в Женеве",
     .new_york = " в Нью-Йорке",
-    .fund_head = "### D. Специальный фонд, учрежденный Факультативным "
-                 "протоколом\n\n",
+    .fund_head = "### D. Специальный фонд, учрежденный в соответствии с "
+                 "Факультативным протоколом\n\n",
     .grants = "{0} были предоставлены субсидии на общую сумму {1} для "
               "поддержки проектов по предупреждению пыток (число проектов: "
               "{2}; число государств: {3}).",
@@ -584,7 +586,7 @@ static const report_lang_t s_ar = {
                "ضروب المعاملة أو العقوبة القاسية أو اللاإنسانية أو "
                "المهينة\n\n",
     .intro = "## أولاً - مقدمة\n\nيغطي هذا التقرير أنشطة اللجنة الفرعية "
-             "{1}.\n\n## ثانياً - المسائل التنظيمية وغيرها من المسائل\n\n"
+             "{1}.\n\n## ثانياً - المسائل التنظيمية ومسائل أخرى\n\n"
              "### ألف - المشاركة في نظام البروتوكول الاختياري\n\n",
     .regions = {"الدول الأفريقية", "دول آسيا والمحيط الهادئ",
                 "دول أوروبا الشرقية",

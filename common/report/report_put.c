@@ -180,6 +180,16 @@ static void s_put_name(render_t *r, const char *code)
         render_put(r, "%s", name);
 }
 
+void render_put_and(render_t *r, const char *next)
+{
+    const char *and_ = r->lang ? r->lang->and_ : " and ";
+    if (r->lang && r->lang->and_i && next &&
+        ((next[0] == 'I' || next[0] == 'i') ||
+         (strncmp(next, "Hi", 2) == 0 && next[2] && !strchr("aeou", next[2]))))
+        and_ = r->lang->and_i;
+    render_put(r, "%s", and_);
+}
+
 static int s_item_cmp(const void *a, const void *b)
 {
     return strcmp(((const list_item_t *)a)->key, ((const list_item_t *)b)->key);
@@ -200,8 +210,11 @@ void render_put_states(render_t *r, const json_t *list, bool all_commas)
     }
     qsort(items, n, sizeof *items, s_item_cmp);
     for (size_t i = 0; i < n; i++) {
-        if (i > 0 && r->lang)
-            render_put(r, "%s", i + 1 == n ? r->lang->and_ : r->lang->sep);
+        if (i > 0 && r->lang && i + 1 == n)
+            render_put_and(
+                r, report_state_name(r->report, items[i].code, r->lang->code));
+        else if (i > 0 && r->lang)
+            render_put(r, "%s", r->lang->sep);
         else if (i > 0 && r->zh)
             render_put(r, "%s", i + 1 == n && !all_commas ? "和" : "、");
         else if (i > 0)

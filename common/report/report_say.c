@@ -123,11 +123,14 @@ static const char *s_fig(render_t *r, long long n, pieces_t *p)
     return render_end(r, &saved, p);
 }
 
-/*  Writes the separator before item 'i' of 'n' ("A, B et C"). */
-static void s_sep(render_t *r, size_t i, size_t n)
+/*  Writes the separator before item 'i' of 'n', which begins with
+    'next' ("A, B et C"). */
+static void s_sep(render_t *r, size_t i, size_t n, const char *next)
 {
-    if (i)
-        render_put(r, "%s", i + 1 == n ? r->lang->and_ : r->lang->sep);
+    if (i + 1 == n && i)
+        render_put_and(r, next);
+    else if (i)
+        render_put(r, "%s", r->lang->sep);
 }
 
 /* ------------------------------------------------------------------ */
@@ -168,7 +171,7 @@ static const char *s_joined(render_t *r, const json_t *joined_on, pieces_t *p)
     for (size_t i = 0; items && i < n; i++) {
         pieces_t one = {0};
         const char *name = s_name(r, items[i].code, &one);
-        s_sep(r, i, n);
+        s_sep(r, i, n, name);
         render_say(r, r->lang->joined_item, name,
                    r->lang->instruments[s_instrument(items[i].item)],
                    s_day(r, items[i].day, &one));
@@ -221,7 +224,7 @@ static const char *s_session_list(render_t *r, const dated_t *items, size_t n,
         render_begin(r, &inner);
         render_put_range(r, items[i].day, items[i].end, true);
         const char *range = render_end(r, &inner, &one);
-        s_sep(r, i, n);
+        s_sep(r, i, n, "");
         render_say(r, r->lang->session, s_fig(r, number, &one), range);
         render_pieces_free(&one);
     }
@@ -286,8 +289,9 @@ static const char *s_donors(render_t *r, const dated_t *items, size_t n,
         render_put_money(r, path, currency ? currency : "",
                          json_object_get(items[i].item, "amount"));
         const char *money = render_end(r, &inner, &one);
-        s_sep(r, done++, total);
-        render_say(r, r->lang->donor, s_name(r, items[i].code, &one), money);
+        const char *name = s_name(r, items[i].code, &one);
+        s_sep(r, done++, total, name);
+        render_say(r, r->lang->donor, name, money);
         render_pieces_free(&one);
     }
     return render_end(r, &saved, p);
@@ -343,7 +347,7 @@ static const char *s_visit_list(render_t *r, const json_t *dates, pieces_t *p)
     for (size_t i = 0; items && i < n; i++) {
         pieces_t one = {0};
         const char *name = s_name(r, items[i].code, &one);
-        s_sep(r, i, n);
+        s_sep(r, i, n, name);
         if (items[i].day == INT32_MAX) {
             render_put(r, "%s", name); /* the first day is not recorded */
         } else {
@@ -380,7 +384,7 @@ static void s_places(render_t *r)
         if (!counts[i])
             continue;
         pieces_t one = {0};
-        s_sep(r, done++, left);
+        s_sep(r, done++, left, r->lang->place_kinds[i]);
         render_say(r, r->lang->place, r->lang->place_kinds[i],
                    s_fig(r, counts[i], &one));
         render_pieces_free(&one);
