@@ -160,6 +160,9 @@ diff <(ok "/api/report?as_of=2025-12-31") <(ctl report --as-of 2025-12-31) \
 diff <(ok "/api/report?as_of=2025-12-31&lang=zh") \
     <(ctl report --as-of 2025-12-31 --lang zh) >"$T/diff" ||
     fail "report zh differs: $(head "$T/diff")"
+diff <(ok "/api/report?as_of=2025-12-31&lang=ar") \
+    <(ctl report --as-of 2025-12-31 --lang ar) >"$T/diff" ||
+    fail "report ar differs: $(head "$T/diff")"
 grep -q 'text/markdown' <(curl -s -D - -o /dev/null "$GW/api/report") ||
     fail "the report is not served as text/markdown"
 
@@ -285,7 +288,7 @@ bad "/api/events?from=abc" from
 bad "/api/events?limit=0" limit
 bad "/api/events?limit=1001" limit
 bad "/api/events?topic=a%20b" topic
-bad "/api/report?lang=fr" lang
+bad "/api/report?lang=de" lang
 bad "/api/report?as_of=2025-12-32" as_of
 bad "/api/stream?topic=%01" topic
 bad "/api/stream" Last-Event-ID -H "Last-Event-ID: abc"
@@ -384,9 +387,15 @@ expect_eq "$(grep -c '^id: ' "$T/topic.sse")" "$(grep -c . "$T/published.jsonl")
 # ------------------------------------------------------- 5. static files
 page=$(ok /)
 grep -q '<title>OPCAT dashboard</title>' <<<"$page" || fail "index.html"
-for f in app.js style.css index.html; do
+for f in app.js report-lang.js style.css index.html; do
     ok "/$f" >/dev/null
 done
+expect_eq "$(sed -n '/id="report-lang"/,/<\/select>/p' <<<"$page" |
+    grep -o '<option value="[a-z]*" lang=' |
+    grep -c 'value="\(ar\|zh\|en\|fr\|ru\|es\)"')" 6 \
+    "report languages offered"
+grep -q '<option value="ar" lang="ar" dir="rtl">' <<<"$page" ||
+    fail "Arabic is not offered right to left"
 grep -qi '^content-type: text/javascript' <(curl -s -D - -o /dev/null "$GW/app.js") ||
     fail "app.js content type"
 for p in /../CMakeLists.txt /%2e%2e/gw.h /.hidden.js /nope.html /www/app.js; do

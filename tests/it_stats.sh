@@ -116,6 +116,15 @@ check_report() {
 迄今为止，全球约有80个国家防范机制在开展工作。
 将于2026年对布隆迪、法国和墨西哥进行被推迟的查访。小组委员会还宣布了对巴拉圭、卢旺达和斯里兰卡进行查访的新计划，这些查访也将于2026年进行。
 EOF
+    # the other official languages, with the same donors and figures
+    ctl report --as-of 2025-12-31 --lang fr >"$T/report-fr.md"
+    grep -qF 'Arménie (5 000 dollars des États-Unis) et Arabie saoudite (50 000 dollars des États-Unis)' \
+        "$T/report-fr.md" || fail "report --lang fr lacks the donors"
+    ctl report --as-of 2025-12-31 --lang ar >"$T/report-ar.md"
+    grep -qF 'أرمينيا (5,000 دولار من دولارات الولايات المتحدة)' \
+        "$T/report-ar.md" || fail "report --lang ar lacks the donors"
+    ctl report --as-of 2025-12-31 --lang de >/dev/null 2>&1 &&
+        fail "report --lang de was accepted"
     ctl report --as-of 2025-12-31 --lang en >"$T/report-en.md"
     grep -qF 'Saudi Arabia ($50,000) for their first contributions' \
         "$T/report-en.md" || fail "report --lang en lacks the donors"

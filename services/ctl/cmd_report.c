@@ -19,7 +19,7 @@
 typedef struct {
     const char *as_of; /* --as-of: default today */
     const char *from;  /* --from: default 1 January of as_of's year */
-    const char *lang;  /* --lang: en or zh */
+    const char *lang;  /* --lang: one of REPORT_LANGS */
     const char *share; /* --share: directory of state-names.tsv */
 } report_opts_t;
 
@@ -39,9 +39,10 @@ static int s_option(void *arg, int option, const char *value)
         return 0;
     case 'l':
         o->lang = value;
-        if (strcmp(value, "en") == 0 || strcmp(value, "zh") == 0)
+        if (report_lang_known(value))
             return 0;
-        fprintf(stderr, "opcatctl: --lang: \"%s\" is not en or zh\n", value);
+        fprintf(stderr, "opcatctl: --lang: \"%s\" is not " REPORT_LANGS "\n",
+                value);
         return 1;
     case 'S':
         o->share = value;
@@ -71,12 +72,14 @@ static json_t *s_fetch(ctl_t *ctl, const report_opts_t *o, err_t *err)
 int cmd_report(ctl_t *ctl, int argc, char **argv)
 {
     static const char usage[] =
-        "usage: opcatctl report [--as-of D] [--from D] [--lang en|zh] "
-        "[--share DIR]\n"
+        "usage: opcatctl report [--as-of D] [--from D] "
+        "[--lang ar|zh|en|fr|ru|es] [--share DIR]\n"
         "Prints the figures of the annual report (sections II.A, II.B, "
         "II.D, III.A-C, IV.A,\nVI.B) as Markdown, from the aggregation "
         "service's stats for the period --from\n(default 1 January of D's "
-        "year) to --as-of (default today).\n"
+        "year) to --as-of (default today), in one of the six official UN\n"
+        "languages (default en; Arabic is written right to left by the "
+        "viewer).\n"
         "--share DIR holds state-names.tsv [$OPCAT_SHARE, "
         "else /usr/share/opcat or the checkout's data/]\n";
     static const struct option longopts[] = {
