@@ -57,7 +57,7 @@ static store_result_t *s_write(fixture_t *f, const char *const *json, size_t n,
     store_result_t *results = calloc(n, sizeof *results);
     for (size_t i = 0; i < n; i++)
         events[i] = s_event(json[i]);
-    store_batch_t batch = {events, n, atomic, results};
+    store_batch_t batch = {events, n, atomic, results, false};
     err_t err;
     CHECK(store_write(f->store, &batch, 1, &err), &err);
     for (size_t i = 0; i < n; i++)
@@ -221,7 +221,7 @@ static void test_reused_id_with_other_content(void **state)
     e->recorded_at = 12345;
     event_set_string(&e->written_by, "reminder");
     store_result_t res;
-    store_batch_t batch = {&e, 1, false, &res};
+    store_batch_t batch = {&e, 1, false, &res, false};
     err_t err;
     CHECK(store_write(f->store, &batch, 1, &err), &err);
     assert_int_equal(res.status, STORE_DUPLICATE);
@@ -300,7 +300,7 @@ static void test_map_grows_and_reopens(void **state)
                      round * (N / 4) + i);
             events[i] = s_event(json);
         }
-        store_batch_t batch = {events, N / 4, false, results};
+        store_batch_t batch = {events, N / 4, false, results, false};
         CHECK(store_write(f->store, &batch, 1, &err), &err);
         for (int i = 0; i < N / 4; i++) {
             assert_int_equal(results[i].status, STORE_STORED);
