@@ -327,6 +327,52 @@ static void test_map_grows_and_reopens(void **state)
     assert_int_equal(store_head(f->store), N);
 }
 
+/*  A validate-only batch: each event against the store and the batch's
+    earlier events; nothing kept, the head unmoved; then the same events
+    written for real get the same answers. */
+static void test_validate_only_keeps_nothing(void **state)
+{
+    fixture_t *f = *state;
+    const char *stored[] = {TRANSMITTED("R0", "PER", "state")};
+    free(s_write(f, stored, 1, false));
+    const char *json[] = {TRANSMITTED("R1", "PER", "state"),
+                          REPLY("R1", "PER"),
+                          REPLY("NONE", "PER"),
+                          TRANSMITTED("R0", "PER", "state"),
+                          REPLY("R0", "PER"),
+                          TRANSMITTED("R1", "PER", "state")};
+    size_t n = sizeof json / sizeof json[0];
+    event_t *events[6];
+    store_result_t results[6];
+    for (size_t i = 0; i < n; i++)
+        events[i] = s_event(json[i]);
+    store_batch_t batch = {events, n, true, results, true};
+    err_t err;
+    CHECK(store_write(f->store, &batch, 1, &err), &err);
+    assert_int_equal(results[0].status, STORE_STORED); /* would be */
+    assert_int_equal(results[0].sequence, 0);
+    assert_int_equal(results[1].status, STORE_STORED); /* sees R1 above */
+    assert_int_equal(results[2].status, STORE_REFUSED);
+    assert_int_equal(results[2].error.code, OPCAT_EREF);
+    assert_int_equal(results[3].status, STORE_DUPLICATE);
+    assert_int_equal(results[3].sequence, 1);
+    assert_int_equal(results[4].status, STORE_STORED);    /* R0 is stored */
+    assert_int_equal(results[5].status, STORE_DUPLICATE); /* as line 1 */
+    for (size_t i = 0; i < n; i++)
+        event_free(&events[i]);
+    assert_int_equal(store_head(f->store), 1);
+    uint64_t seq;
+    assert_int_equal(store_find_id(f->store, "x", &seq, &err), OPCAT_ENOTFOUND);
+
+    /* nothing of it stays: R1 can be transmitted for real now */
+    store_result_t *r = s_write(f, json, 2, false);
+    assert_int_equal(r[0].status, STORE_STORED);
+    assert_int_equal(r[0].sequence, 2);
+    assert_int_equal(r[1].status, STORE_STORED);
+    assert_int_equal(r[1].sequence, 3);
+    free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -342,6 +388,8 @@ int main(void)
                                         s_teardown),
         cmocka_unit_test_setup_teardown(test_map_grows_and_reopens, s_setup,
                                         s_teardown),
+        cmocka_unit_test_setup_teardown(test_validate_only_keeps_nothing,
+                                        s_setup, s_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
