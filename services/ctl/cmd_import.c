@@ -45,7 +45,9 @@ static const char s_usage[] =
     "already stored (or used twice in FILE) with other content is refused.\n"
     "The store checks the cross-references of every line before anything\n"
     "is appended (a validate-only request), so that one run reports every\n"
-    "bad line.  On a terminal, progress shows on stderr for large files.\n"
+    "bad line; with --batch N and more than N events, it checks them while\n"
+    "appending, request by request.  On a terminal, progress shows on\n"
+    "stderr for large files.\n"
     "  --batch N     send N events per atomic request instead of one request\n"
     "  --window W    requests in flight with --batch (default 16)\n"
     "  --acked FILE  append the id of each acknowledged event to FILE\n"
@@ -470,7 +472,9 @@ int cmd_import(ctl_t *ctl, int argc, char **argv)
     client_t *client = client_new(ctl->zmq, ctl->cfg.append, NULL, &err);
     int rc = client ? ctl_reach(ctl, "store", ctl->cfg.append)
                     : ctl_error(ctl, 1, "failed", "", "%s", err.message);
-    if (!rc && in.count)
+    /* the check is one request: never bigger than the import's own, so
+       that --batch keeps bounding what the store holds at once */
+    if (!rc && in.count && (!o.batch || in.count <= o.batch))
         rc = s_validate(ctl, client, &in);
     size_t total = in.local.count + in.store.count;
     if (total) {
