@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "date.h"
+#include "dayclock.h"
 #include "event.h"
 #include "kv.h"
 #include "agg_project.h"
@@ -44,6 +45,13 @@ typedef struct {
     events_t data;  /* the embedded dataset */
     events_t small; /* the hand-written scenario */
 } fixture_t;
+
+/*  Today for the queries that give no as_of: the system clock's. */
+static int32_t s_today(void)
+{
+    dayclock_t clock = dayclock_system();
+    return dayclock_today(&clock);
+}
 
 static void s_load_lines(events_t *ev, const char *path)
 {
@@ -126,7 +134,8 @@ static json_t *s_query(const env_t *env, const fixture_t *f, const char *req)
     json_t *request = json_loads(req, 0, &jerr);
     assert_non_null(request);
     err_t err;
-    json_t *reply = agg_query_run(env->kv, f->regions, f->names, request, &err);
+    json_t *reply =
+        agg_query_run(env->kv, f->regions, f->names, s_today(), request, &err);
     if (!reply)
         fail_msg("%s: %s", req, err.message);
     json_decref(request);
@@ -588,7 +597,8 @@ static void s_expect_error(const env_t *env, const fixture_t *f,
     json_t *request = json_loads(req, 0, &jerr);
     err_t err;
     err_clear(&err);
-    json_t *reply = agg_query_run(env->kv, f->regions, f->names, request, &err);
+    json_t *reply =
+        agg_query_run(env->kv, f->regions, f->names, s_today(), request, &err);
     assert_null(reply);
     assert_int_equal(err.code, OPCAT_EINVAL);
     assert_string_equal(err.field, field);

@@ -145,7 +145,9 @@ int main(int argc, char **argv)
         names_destroy(&names);
         return 0;
     }
-    agg_service_t service = {regions, names, agg_delta_new()};
+    agg_service_t service = {regions, names, agg_delta_new(), {0}};
+    if (dayclock_init(&service.clock, NULL, &err))
+        fatalx("%s", err.message);
     if (!service.delta) {
         log_warnx("out of memory");
         agg_regions_destroy(&regions);

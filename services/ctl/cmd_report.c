@@ -60,7 +60,7 @@ static int s_option(void *arg, int option, const char *value, err_t *err)
 static json_t *s_fetch(ctl_t *ctl, const report_opts_t *o, int *status)
 {
     char today[DATE_TEXT_LEN];
-    date_format(date_today(), today);
+    date_format(dayclock_today(&ctl->clock), today);
     json_t *request = json_pack("{s:s, s:s}", "op", "stats", "as_of",
                                 o->as_of ? o->as_of : today);
     if (request && o->from)

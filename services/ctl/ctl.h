@@ -15,6 +15,7 @@
 #include "cfg.h"
 #include "codes.h"
 #include "datefmt.h"
+#include "dayclock.h"
 
 #define CTL_EXIT_OK 0
 #define CTL_EXIT_FAILURE 1
@@ -27,6 +28,7 @@ typedef struct {
     int timeout_ms;      /* how long to wait for any answer */
     bool json;           /* --json: JSON lines instead of tables */
     const char *command; /* the command's name, for messages */
+    dayclock_t clock;    /* today: OPCAT_NOW or the system's */
 } ctl_t;
 
 int cmd_import(ctl_t *ctl, int argc, char **argv);

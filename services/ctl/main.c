@@ -298,6 +298,9 @@ int main(int argc, char **argv)
         return ctl_usage_error(&ctl, "COMMAND", "a command is needed");
     }
     cfg_fill(&ctl.cfg);
+    err_t err;
+    if (dayclock_init(&ctl.clock, NULL, &err))
+        return ctl_usage_error(&ctl, "OPCAT_NOW", "%s", err.message);
     for (size_t i = 0; i < COMMAND_COUNT; i++) {
         if (strcmp(argv[first], s_commands[i].name) != 0)
             continue;

@@ -188,8 +188,9 @@ static void s_settings(ntf_t *self, const opts_t *o)
     if (o->max_age)
         s->max_age_days =
             (int)daemon_number("--max-age-days", o->max_age, 0, 36500);
-    if (o->now && !date_parse(o->now, &self->now))
-        fatalx("--now: \"%s\" is not a date YYYY-MM-DD", o->now);
+    err_t err;
+    if (dayclock_init(&self->clock, o->now, &err))
+        fatalx("%s", err.message);
 }
 
 static agg_regions_t *s_load_regions(const opts_t *o, const char *argv0)

@@ -46,11 +46,6 @@ typedef struct scan {
     bool coverage;     /* a dataset.coverage was applied: look for unknowns */
 } scan_t;
 
-int32_t rem_today(const rem_t *self)
-{
-    return self->now ? self->now : date_today();
-}
-
 int rem_apply(void *arg, consumer_t *consumer, MDB_txn *txn,
               const event_t *event)
 {
@@ -167,8 +162,8 @@ static int s_client(rem_t *self, consumer_t *consumer, err_t *err)
 {
     if (self->client)
         return OPCAT_OK;
-    self->client =
-        client_new(consumer_zmq(consumer), self->cfg.append_reminders, NULL, err);
+    self->client = client_new(consumer_zmq(consumer),
+                              self->cfg.append_reminders, NULL, err);
     if (!self->client)
         return err->code;
     if (loop_add_socket(consumer_loop(consumer),
@@ -422,7 +417,7 @@ int rem_fire_tick(void *arg, consumer_t *consumer)
     int64_t wait = self->retry_at - monotime_ms();
     if (wait > 0)
         return (int)wait;
-    int32_t today = rem_today(self);
+    int32_t today = dayclock_today(&self->clock);
     if (today == self->done_day && consumer_position(consumer) == self->done_at)
         return 1000;
     int rc = s_round(self, consumer, today);

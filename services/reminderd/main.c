@@ -142,8 +142,8 @@ static void s_settings(rem_t *self, const opts_t *o)
     for (size_t i = 0; i < o->nsettings; i++)
         if (rem_config_set(&self->rules, o->settings[i], &err))
             fatalx("--set: %s", err.message);
-    if (o->now && !date_parse(o->now, &self->now))
-        fatalx("--now: \"%s\" is not a date YYYY-MM-DD", o->now);
+    if (dayclock_init(&self->clock, o->now, &err))
+        fatalx("%s", err.message);
     const rem_config_t *r = &self->rules;
     log_debug("offsets: reply %d months, publication %d then every %d "
               "months, visit notice %d days, upcoming %d days, overdue "
@@ -164,7 +164,7 @@ static int s_check(const rem_t *self)
     if (!kv || kv_load_checkpoint(kv, &checkpoint, &err))
         fatalx("state in %s: %s", dir, err.message);
     char today[DATE_TEXT_LEN];
-    date_format(rem_today(self), today);
+    date_format(dayclock_today(&self->clock), today);
     log_info("settings and state are fine: %s, checkpoint %llu, today %s", dir,
              (unsigned long long)checkpoint, today);
     kv_destroy(&kv);
@@ -185,11 +185,8 @@ int main(int argc, char **argv)
     volatile sig_atomic_t *stop = daemon_signals();
 
     char today[DATE_TEXT_LEN];
-    date_format(rem_today(&self), today);
-    log_info("today is %s%s", today,
-             self.now              ? " (--now)"
-             : getenv("OPCAT_NOW") ? " (OPCAT_NOW)"
-                                   : "");
+    date_format(dayclock_today(&self.clock), today);
+    log_info("today is %s (%s)", today, self.clock.source);
     consumer_spec_t spec = {.name = "reminders",
                             .subdir = "reminders",
                             .dbs = rem_proj_dbs(),
