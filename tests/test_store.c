@@ -397,6 +397,19 @@ static void test_validate_only_keeps_nothing(void **state)
         event_free(&events[i]);
     assert_int_equal(store_head(f->store), 1);
 
+    /* a batch with nothing refused keeps nothing either */
+    for (size_t i = 0; i < 2; i++)
+        events[i] = s_event(json[i]);
+    batch.count = 2;
+    CHECK(store_write(f->store, &batch, 1, &err), &err);
+    assert_int_equal(results[0].status, STORE_STORED);
+    assert_int_equal(results[0].sequence, 0);
+    assert_int_equal(results[1].status, STORE_STORED);
+    assert_int_equal(results[1].sequence, 0);
+    for (size_t i = 0; i < 2; i++)
+        event_free(&events[i]);
+    assert_int_equal(store_head(f->store), 1);
+
     /* nothing of it stays: R1 can be transmitted for real now */
     store_result_t *r = s_write(f, json, 2, false);
     assert_int_equal(r[0].status, STORE_STORED);
