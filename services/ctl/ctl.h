@@ -29,6 +29,7 @@ typedef struct {
     bool json;           /* --json: JSON lines instead of tables */
     const char *command; /* the command's name, for messages */
     dayclock_t clock;    /* today: OPCAT_NOW or the system's */
+    unsigned probes;     /* ctl_reach's monitors so far: unique names */
 } ctl_t;
 
 int cmd_import(ctl_t *ctl, int argc, char **argv);

@@ -135,7 +135,9 @@ static bool s_wait_connected(void *monitor, int ms)
 int ctl_reach(ctl_t *ctl, const char *service, const char *endpoint)
 {
     char address[64];
-    snprintf(address, sizeof address, "inproc://ctl-probe-%p", (void *)ctl);
+    /* a name of its own each time: the last monitor's may not be
+       released yet (sockets close in libzmq's reaper thread) */
+    snprintf(address, sizeof address, "inproc://ctl-probe-%u", ctl->probes++);
     void *probe = zmq_socket(ctl->zmq, ZMQ_DEALER);
     int linger = 0;
     bool ok =
