@@ -466,7 +466,8 @@ static void s_mark_batch(store_batch_t *b, store_status_t status)
         }
 }
 
-/*  Applies an atomic batch in a nested transaction. */
+/*  Applies an atomic batch in a nested transaction; a validate-only
+    batch too, every event applied but the transaction always dropped. */
 static int s_apply_atomic(group_t *g, store_batch_t *b)
 {
     MDB_txn *parent = g->txn;
@@ -482,13 +483,16 @@ static int s_apply_atomic(group_t *g, store_batch_t *b)
         rc = s_apply_event(g, b->events[i], &b->results[i]);
         refused |= b->results[i].status == STORE_REFUSED;
     }
-    if (rc || refused) {
+    if (rc || refused || b->validate_only) {
         mdb_txn_abort(g->txn);
         g->next_seq = first_seq;
         if (g->logged)
             clog_rewind(g->store->clog, mark);
-        if (!rc)
+        if (!rc && !b->validate_only)
             s_mark_batch(b, STORE_NOT_STORED);
+        for (size_t i = 0; b->validate_only && i < b->count; i++)
+            if (b->results[i].status == STORE_STORED)
+                b->results[i].sequence = 0; /* would be stored */
     } else {
         rc = mdb_txn_commit(g->txn);
     }
@@ -503,7 +507,7 @@ static int s_apply_group(group_t *g, store_batch_t *batches, size_t count)
         store_batch_t *b = &batches[i];
         for (size_t k = 0; k < b->count; k++)
             b->results[k] = (store_result_t){.status = STORE_NOT_STORED};
-        if (b->atomic && b->count > 1) {
+        if ((b->atomic && b->count > 1) || b->validate_only) {
             rc = s_apply_atomic(g, b);
             continue;
         }

@@ -54,14 +54,23 @@ static int s_mark(agg_tx_t *tx, int db, const uint8_t *key, size_t len)
     return agg_tab_put(tx, db, key, len, &one, 1);
 }
 
-/*  Keeps the first date of a State fact (signed, ratified, designated). */
+/*  Keeps the first date of a State fact (signed, ratified, designated).
+    The record is compared and stored whole, so its padding is zeroed
+    first: bytes left undefined would make two equal records differ. */
 static int s_state_fact(agg_tx_t *tx, const event_t *e, int32_t day)
 {
-    agg_state_rec_t rec = AGG_STATE_REC_NONE;
+    agg_state_rec_t rec, old;
+    const agg_state_rec_t none = AGG_STATE_REC_NONE;
+    memset(&rec, 0, sizeof rec);
+    rec.signed_on = none.signed_on, rec.signed_from = none.signed_from;
+    rec.ratified_on = none.ratified_on, rec.ratified_from = none.ratified_from;
+    rec.designated_on = none.designated_on;
+    rec.designated_from = none.designated_from;
+    rec.instrument = none.instrument;
     int rc = agg_tab_get(tx, AGG_DB_STATES, e->state, 3, &rec, sizeof rec);
     if (rc && rc != MDB_NOTFOUND)
         return rc;
-    agg_state_rec_t old = rec;
+    memcpy(&old, &rec, sizeof rec);
     int32_t from = s_from(e, day);
     switch (e->body_case) {
     case OPCAT__V1__ENVELOPE__BODY_STATE_SIGNED:
