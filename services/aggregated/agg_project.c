@@ -16,11 +16,6 @@
 
 typedef Opcat__V1__Envelope__BodyCase body_case_t;
 
-static int32_t s_min(int32_t a, int32_t b)
-{
-    return a < b ? a : b;
-}
-
 /*  The earliest day the event's date may stand for; 'day' is its latest. */
 static int32_t s_from(const event_t *e, int32_t day)
 {
@@ -178,13 +173,13 @@ static void s_visit_merge(agg_visit_rec_t *v, const event_t *e, int32_t day)
             snprintf(v->kind, sizeof v->kind, "%s", e->visit_planned->kind);
             v->start = s_date_or_never(e->visit_planned->start);
         }
-        v->planned_on = s_min(v->planned_on, day);
+        v->planned_on = date_min(v->planned_on, day);
     } else if (e->body_case == OPCAT__V1__ENVELOPE__BODY_VISIT_POSTPONED) {
-        v->postponed_on = s_min(v->postponed_on, day);
+        v->postponed_on = date_min(v->postponed_on, day);
     } else {
         if (day < v->completed_on)
             v->completed_start = s_date_or_never(e->visit_completed->start);
-        v->completed_on = s_min(v->completed_on, day);
+        v->completed_on = date_min(v->completed_on, day);
         if (!v->kind[0])
             snprintf(v->kind, sizeof v->kind, "%s", e->visit_completed->kind);
     }
@@ -312,23 +307,9 @@ static void s_report_merge(agg_report_rec_t *r, const event_t *e, int32_t day)
     }
 }
 
-static const char *s_report_id(const event_t *e)
-{
-    switch (e->body_case) {
-    case OPCAT__V1__ENVELOPE__BODY_REPORT_TRANSMITTED:
-        return e->report_transmitted->report_id;
-    case OPCAT__V1__ENVELOPE__BODY_REPORT_PUBLISHED:
-        return e->report_published->report_id;
-    case OPCAT__V1__ENVELOPE__BODY_REPLY_RECEIVED:
-        return e->reply_received->report_id;
-    default:
-        return e->reply_published->report_id;
-    }
-}
-
 static int s_report(agg_tx_t *tx, const event_t *e, int32_t day)
 {
-    const char *id = s_report_id(e);
+    const char *id = event_report_id(e);
     size_t id_len = strnlen(id, AGG_ID_MAX);
     agg_report_rec_t old, rec;
     memset(&old, 0, sizeof old);
