@@ -15,6 +15,7 @@
 #include "log.h"
 #include "monotime.h"
 #include "validate.h"
+#include "xref.h"
 
 #define DEFAULT_MAP_SIZE ((size_t)64 << 20)
 #define DEFAULT_MAX_MAP_SIZE ((size_t)1 << 40)
@@ -199,95 +200,42 @@ static int s_get_report(group_t *g, const char *report_id, report_ref_t *ref)
     return rc;
 }
 
-/*  Checks a report.published/reply.* against the transmitted report. */
-static int s_check_report_ref(group_t *g, const event_t *e,
-                              const char *report_id, err_t *err)
-{
-    report_ref_t ref;
-    int rc = s_get_report(g, report_id, &ref);
-    if (rc == MDB_NOTFOUND)
-        return err_set(err, OPCAT_EREF, "report_id",
-                       "report_id: \"%.64s\" was never transmitted (a "
-                       "report.transmitted must come first)",
-                       report_id);
-    if (rc)
-        return kv_error(err, rc, "reports");
-    if (strcmp(ref.state, e->state) != 0)
-        return err_set(err, OPCAT_EREF, "state",
-                       "state: report \"%.64s\" was transmitted to %s, not %s",
-                       report_id, ref.state, e->state);
-    if (ref.recipient == 'n' &&
-        e->body_case == OPCAT__V1__ENVELOPE__BODY_REPORT_PUBLISHED)
-        return err_set(err, OPCAT_EREF, "report_id",
-                       "report_id: reports to NPMs are never published "
-                       "(SPT annual report para 30)");
-    return OPCAT_OK;
-}
-
 static int s_key_exists(group_t *g, MDB_dbi dbi, const char *id)
 {
     MDB_val key = {strlen(id), (void *)id}, val;
     return mdb_get(g->txn, dbi, &key, &val);
 }
 
-static int s_check_visit_ref(group_t *g, const event_t *e, err_t *err)
+/*  xref_history_t.report over the reports index, pending or applied. */
+static int s_history_report(void *arg, const char *report_id, char state[4],
+                            char *recipient, err_t *err)
 {
-    const char *visit_id;
-    int rc;
-    switch (e->body_case) {
-    case OPCAT__V1__ENVELOPE__BODY_VISIT_PLANNED:
-        visit_id = e->visit_planned->visit_id;
-        rc = s_key_exists(g, g->store->visits, visit_id);
-        if (rc == 0)
-            return err_set(err, OPCAT_EREF, "visit_id",
-                           "visit_id: \"%.64s\" is already planned", visit_id);
-        break;
-    case OPCAT__V1__ENVELOPE__BODY_VISIT_POSTPONED:
-        visit_id = e->visit_postponed->visit_id;
-        rc = s_key_exists(g, g->store->visits, visit_id);
-        if (rc == MDB_NOTFOUND)
-            return err_set(err, OPCAT_EREF, "visit_id",
-                           "visit_id: \"%.64s\" was never planned", visit_id);
-        break;
-    default: /* visit.completed */
-        visit_id = e->visit_completed->visit_id;
-        rc = s_key_exists(g, g->store->visits, visit_id);
-        if (rc == MDB_NOTFOUND && !*e->visit_completed->start)
-            return err_set(err, OPCAT_EREF, "visit_id",
-                           "visit_id: \"%.64s\" was never planned; a visit "
-                           "that stands alone needs state and start",
-                           visit_id);
-        break;
-    }
-    return rc && rc != MDB_NOTFOUND ? kv_error(err, rc, "visits") : OPCAT_OK;
+    report_ref_t ref;
+    int rc = s_get_report(arg, report_id, &ref);
+    if (rc == MDB_NOTFOUND)
+        return OPCAT_ENOTFOUND;
+    if (rc)
+        return kv_error(err, rc, "reports");
+    memcpy(state, ref.state, 4);
+    *recipient = ref.recipient;
+    return OPCAT_OK;
 }
 
-/*  Every rule that needs what is already stored. */
+/*  xref_history_t.visit over the visits index. */
+static int s_history_visit(void *arg, const char *visit_id, err_t *err)
+{
+    group_t *g = arg;
+    int rc = s_key_exists(g, g->store->visits, visit_id);
+    if (rc == MDB_NOTFOUND)
+        return OPCAT_ENOTFOUND;
+    return rc ? kv_error(err, rc, "visits") : OPCAT_OK;
+}
+
+/*  Every rule that needs what is already stored (common/domain/xref.h). */
 static int s_check_refs(group_t *g, const event_t *e, err_t *err)
 {
-    switch (e->body_case) {
-    case OPCAT__V1__ENVELOPE__BODY_REPORT_TRANSMITTED: {
-        int rc = s_key_exists(g, g->store->reports,
-                              e->report_transmitted->report_id);
-        if (rc == 0)
-            return err_set(err, OPCAT_EREF, "report_id",
-                           "report_id: \"%.64s\" was already transmitted",
-                           e->report_transmitted->report_id);
-        return rc == MDB_NOTFOUND ? OPCAT_OK : kv_error(err, rc, "reports");
-    }
-    case OPCAT__V1__ENVELOPE__BODY_REPORT_PUBLISHED:
-        return s_check_report_ref(g, e, e->report_published->report_id, err);
-    case OPCAT__V1__ENVELOPE__BODY_REPLY_RECEIVED:
-        return s_check_report_ref(g, e, e->reply_received->report_id, err);
-    case OPCAT__V1__ENVELOPE__BODY_REPLY_PUBLISHED:
-        return s_check_report_ref(g, e, e->reply_published->report_id, err);
-    case OPCAT__V1__ENVELOPE__BODY_VISIT_PLANNED:
-    case OPCAT__V1__ENVELOPE__BODY_VISIT_POSTPONED:
-    case OPCAT__V1__ENVELOPE__BODY_VISIT_COMPLETED:
-        return s_check_visit_ref(g, e, err);
-    default:
-        return OPCAT_OK;
-    }
+    xref_history_t history = {s_history_report, s_history_visit, g};
+    return xref_check(&history, e, err);
 }
 
 /*  Writes the cross-reference entries 'e' creates. */
