@@ -22,6 +22,7 @@ ctl import "$T/r.jsonl" >/dev/null || fail "import"
 mkdir -p "$T/mute"
 mute() {
     OPCAT_APPEND="ipc://$T/sock/mute-append" OPCAT_PUBLISH="ipc://$T/sock/mute-publish" \
+    OPCAT_APPEND_REMINDERS="ipc://$T/sock/mute-append-reminders" \
     OPCAT_REPLAY="ipc://$T/sock/mute-replay" OPCAT_PUBLIC="ipc://$T/sock/mute-public" \
     OPCAT_PUBLIC_REPLAY="ipc://$T/sock/mute-public-replay" OPCAT_DATA="$T/mute" "$@"
 }
@@ -31,7 +32,7 @@ kill -STOP "$mute_PID"
 AT_EXIT+=("kill -CONT $mute_PID")
 
 # today the reply (due 2025-07-15) is overdue: one reminder to fire
-OPCAT_NOW=2025-08-01 OPCAT_APPEND="ipc://$T/sock/mute-append" \
+OPCAT_NOW=2025-08-01 OPCAT_APPEND_REMINDERS="ipc://$T/sock/mute-append-reminders" \
     start rem opcat-reminderd
 unanswered() { grep -q "no answer from the store's APPEND endpoint" "$T/rem.log"; }
 wait_for unanswered
@@ -73,7 +74,10 @@ JSON
 # the mute store now holds the reminder: notifyd follows that store
 NO_PROXY=127.0.0.1 OPCAT_NOTIFY_CONFIG="$T/notify.json" OPCAT_NOW=2025-08-01 \
     mute start ntf opcat-notifyd
-wait_for test -s "$HTTP/attempts.jsonl"
+# up to a minute: under the sanitizers notifyd starts and catches up slowly
+for _ in $(seq 600); do test -s "$HTTP/attempts.jsonl" && break; sleep 0.1; done
+test -s "$HTTP/attempts.jsonl" ||
+    fail "notifyd made no delivery attempt in 60 s: $(tail -5 "$T/ntf.log")"
 switches() { awk '/^voluntary_ctxt_switches/ {print $2}' "/proc/$ntf_PID/status"; }
 before=$(switches)
 t0=$(date +%s%N)
