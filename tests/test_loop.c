@@ -83,6 +83,7 @@ static void test_a_periodic_timer_never_runs_early(void **state)
     CHECK(loop_run(loop, &s_never, &err), &err);
     assert_int_equal(p.runs, 3);
     assert_true(p.fired_ms >= 60); /* 3 x 20 ms at the earliest */
+    loop_destroy(&loop);
 }
 
 static int64_t s_remove_other(loop_t *loop, uint64_t id, void *arg)
