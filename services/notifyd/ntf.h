@@ -54,4 +54,8 @@ json_t *ntf_query(void *arg, consumer_t *consumer, const json_t *request,
 /*  The day the service considers today. */
 int32_t ntf_today(const ntf_t *self);
 
+/*  consumer_spec_t.metrics: the queue by state, this run's deliveries
+    by outcome. */
+int ntf_metrics(void *arg, consumer_t *consumer, json_t *set, err_t *err);
+
 #endif

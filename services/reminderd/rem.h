@@ -73,4 +73,8 @@ int32_t rem_today(const rem_t *self);
 json_t *rem_query(void *arg, consumer_t *consumer, const json_t *request,
                   err_t *err);
 
+/*  consumer_spec_t.metrics: the deadlines open today by rule and stage
+    (opcat_reminders_open) and the firing's counters of this run. */
+int rem_metrics(void *arg, consumer_t *consumer, json_t *set, err_t *err);
+
 #endif
