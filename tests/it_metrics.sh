@@ -6,7 +6,9 @@
 #   2. an import moves the counters: events appended (store), replayed,
 #      applied (each consumer) by as many events as the head moved, the
 #      commit histograms by at least one commit;
-#   3. with one daemon stopped (the aggregation service): its opcat_up 0
+#   3. every family the Grafana dashboard (docker/grafana-opcat.json)
+#      graphs is in the scrape;
+#   4. with one daemon stopped (the aggregation service): its opcat_up 0
 #      and none of its samples, every other daemon still there, the
 #      scrape answered without waiting for the gateway's --timeout.
 source "$(dirname "$0")/lib.sh"
@@ -116,7 +118,16 @@ scrape "$T/m3"
 expect_eq "$(value "$T/m3" 'opcat_events_replayed_total{endpoint="public",daemon="stored"}')" \
     "$((before + 5))" "events replayed for a page of 5"
 
-# ------------------------------------------ 3. one daemon stopped
+# ----------------------------------------- 3. the dashboard's families
+families=$(jq -r '.panels[].targets[].expr' \
+    "$OPCAT_SOURCE_DIR/docker/grafana-opcat.json" |
+    grep -o '\b\(opcat\|process\)_[a-z_]*' | sed 's/_bucket$//' | sort -u)
+[ -n "$families" ] || fail "no family in docker/grafana-opcat.json"
+for f in $families; do
+    grep -q "^# TYPE $f " "$T/m3" || fail "the dashboard graphs $f, not exported"
+done
+
+# ------------------------------------------ 4. one daemon stopped
 stop "$agg_PID"
 started=$(date +%s%N)
 scrape "$T/m4"
