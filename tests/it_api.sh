@@ -60,12 +60,21 @@ python3 "$OPCAT_SOURCE_DIR/tests/openapi_check.py" --base "$GW" --doc "$DOC" \
 /api/states 200
 /api/states?region=weog&status=party 200
 /api/states?region=mars 400
+/api/states?format=csv 200
+/api/states?format=xml 400
+/api/visits 200
+/api/visits?region=weog&format=csv 200
+/api/visits?region=mars 400
+/api/years 200
+/api/years?from=2010&to=2012 200
+/api/years?format=csv 200
 /api/states/PER 200
 /api/states/ARG?as_of=2010-01-01 200
 /api/states/ZZZ 404
 /api/reminders 200
 /api/reminders?state=PER 200
 /api/reminders?state=per 400
+/api/reminders?format=csv 200
 /api/events?limit=3 200
 /api/events?from=2&topic=state.&limit=5 200
 /api/events?limit=0 400
@@ -164,6 +173,7 @@ expect_eq "$(jq -r '[.status, .service, .title] | join("|")' "$T/b")" \
 python3 "$OPCAT_SOURCE_DIR/tests/openapi_check.py" --base "$GW" --doc "$DOC" \
     --skip /api/stream --skip /api/stats --skip /api/states \
     --skip "/api/states/{state}" --skip /api/events --skip /api/report \
+    --skip /api/visits --skip /api/years \
     --skip /api/openapi.json --skip /healthz --skip /metrics \
     >"$T/check" 2>&1 <<'EOF' || fail "$(cat "$T/check")"
 /api/reminders 503

@@ -163,6 +163,81 @@ diff <(ok "/api/report?as_of=2025-12-31&lang=zh") \
 grep -q 'text/markdown' <(curl -s -D - -o /dev/null "$GW/api/report") ||
     fail "the report is not served as text/markdown"
 
+# every table as CSV: the JSON's rows, one line each, cell for cell
+csv_equals_json() { # PATH ROWS_KEY
+    local json csv
+    json=$(ok "$1")
+    csv=$(ok "$1$([[ $1 == *\?* ]] && echo '&' || echo '?')format=csv")
+    grep -qi '^content-type: text/csv' <(curl -s -D - -o /dev/null \
+        "$GW$1$([[ $1 == *\?* ]] && echo '&' || echo '?')format=csv") ||
+        fail "$1: the CSV is not text/csv"
+    expect_eq "$(($(wc -l <<<"$csv") - 1))" "$(jq ".$2 | length" <<<"$json")" "$1 CSV rows"
+    # each row of the CSV, read back with the header's dotted paths,
+    # equals the JSON (lists joined with "; ", null empty)
+    python3 - "$2" <(printf '%s\n' "$json") <(printf '%s\n' "$csv") <<'PY' ||
+import csv, json, sys
+key, jpath, cpath = sys.argv[1:4]
+rows = json.load(open(jpath))[key]
+reader = csv.reader(open(cpath, newline=''))
+head = next(reader)
+def cell(v):
+    if v is None: return ''
+    if isinstance(v, bool): return 'true' if v else 'false'
+    if isinstance(v, list): return '; '.join(x if isinstance(x, str) else json.dumps(x) for x in v)
+    if isinstance(v, (dict,)): return json.dumps(v, separators=(',', ':'))
+    return str(v)
+n = 0
+for i, line in enumerate(reader):
+    for col, text in zip(head, line):
+        v = rows[i]
+        for part in col.split('.'):
+            v = v.get(part) if isinstance(v, dict) else None
+        if cell(v) != text:
+            sys.exit('row %d %s: csv %r json %r' % (i, col, text, v))
+    n += 1
+sys.exit(0 if n == len(rows) else 'rows: %d csv, %d json' % (n, len(rows)))
+PY
+        fail "$1: the CSV differs from the JSON"
+}
+# a field with quotes and a comma, read back through the CSV
+cat >"$T/quoted.jsonl" <<'JSON'
+{"type":"npm.changed","occurred_on":"2026-02-01","state":"NZL","body":"Office of the \"Ombudsman\", New Zealand","model":"multiple"}
+JSON
+ctl --timeout 60000 import "$T/quoted.jsonl" >/dev/null || fail "import a quoted NPM body"
+settle
+HEAD=$(ctl head)
+grep -q '"Office of the ""Ombudsman"", New Zealand"' <(ok "/api/states?as_of=2026-03-01&format=csv") ||
+    fail "a field with quotes is not quoted with its quotes doubled"
+csv_equals_json "/api/states?as_of=2026-03-01" states
+csv_equals_json "/api/visits?as_of=2026-03-01" visits
+csv_equals_json "/api/reminders?as_of=2026-03-01" reminders
+csv_equals_json "/api/years" years
+grep -q 'filename="opcat-states.csv"' <(curl -s -D - -o /dev/null "$GW/api/states?format=csv") ||
+    fail "the States CSV is not offered as a file"
+# (a comma within a field: the NPM body above has one; the UN short names
+# have none since "Democratic Republic of the Congo")
+bad "/api/states?format=xml" format
+bad "/api/years?from=1899" from
+bad "/api/years?to=2999" to
+bad "/api/years?from=2020&to=2010" from
+
+# the visits: every visit the States' rows count, once
+expect_eq "$(ok "/api/visits?as_of=2026-03-01" | jq '.visits | length')" \
+    "$(ok "/api/states?as_of=2026-03-01" |
+        jq '[.states[].visits | .completed + .planned + .postponed] | add')" "visits listed"
+# each year's row is the stats of that year
+years=$(ok /api/years)
+expect_eq "$(jq -c '[.years[0].year, .years[-1].year, .years[-1].as_of]' <<<"$years")" \
+    '[2006,2026,"2026-03-01"]' "years from 2006 to today"
+for y in 2006 2016 2025; do
+    s=$(ok "/api/stats?as_of=$y-12-31")
+    row=$(jq ".years[] | select(.year == $y)" <<<"$years")
+    expect_eq "$(jq -c '[.states_parties, .by_region, .visits_completed, .fund_grants]' <<<"$row")" \
+        "$(jq -c '[.states_parties.total, .states_parties.by_region,
+            (.visits.completed_in_period | length), .fund.grants_in_period.count]' <<<"$s")" \
+        "year $y"
+done
+
 metrics=$(ok /metrics)
 grep -qx "opcat_store_head{daemon=\"stored\"} $HEAD" <<<"$metrics" ||
     fail "metrics: store head"
@@ -322,6 +397,12 @@ for p in /../CMakeLists.txt /%2e%2e/gw.h /.hidden.js /nope.html /www/app.js; do
     get "$p" --path-as-is >/dev/null
     expect_eq "$(status)" 404 "GET $p"
 done
+# a person who follows a wrong link gets a page; the API stays JSON
+grep -qi '^content-type: text/html' <(curl -s -D - -o /dev/null "$GW/nope.html") ||
+    fail "the 404 of a page is not HTML"
+grep -q '<a class="button" href="/">' <(get /some/where) || fail "no way back from a 404 page"
+grep -qi '^content-type: application/problem+json' <(curl -s -D - -o /dev/null "$GW/api/nothing") ||
+    fail "the 404 of the API is not problem details (JSON)"
 
 # ------------------------------------------------- 6. stop with a stream
 curl -sN --max-time 60 "$GW/api/stream" >/dev/null &

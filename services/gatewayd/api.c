@@ -76,10 +76,13 @@ static bool s_alpha3(const char *code)
 
 enum MHD_Result gw_api_reminders(const gw_request_t *req)
 {
-    static const char *const allowed[] = {"as_of", "state", "rule", NULL};
+    static const char *const allowed[] = {"as_of", "state", "rule", "format",
+                                          NULL};
     char as_of[DATE_TEXT_LEN];
     enum MHD_Result rc;
-    if (s_unknown(req, allowed, &rc) || !s_dates(req, as_of, NULL, &rc))
+    bool csv;
+    if (s_unknown(req, allowed, &rc) || !s_dates(req, as_of, NULL, &rc) ||
+        !gw_format(req, &csv, &rc))
         return rc;
     const char *state = gw_param(req, "state"), *rule = gw_param(req, "rule");
     if (state && !s_alpha3(state))
@@ -99,7 +102,9 @@ enum MHD_Result gw_api_reminders(const gw_request_t *req)
     if (gw_query(req->gw, req->gw->options.cfg.reminders, request, &reply,
                  &err))
         return gw_reply_service_error(req, "reminders", &err);
-    return gw_reply_json(req, 200, reply);
+    /* the CSV holds the deadlines; encouragements have no due day to
+       be late on and stay in the JSON */
+    return gw_reply_table(req, csv, "deadlines", "reminders", reply);
 }
 
 /* ---------------------------------------------------------------- events */

@@ -303,11 +303,40 @@ enum MHD_Result gw_api_events(const gw_request_t *req);
 /*  GET /api/report?as_of=D&from=D&lang=en|zh: the Markdown figures. */
 enum MHD_Result gw_api_report(const gw_request_t *req);
 
+/* ------------------------------------------------------------- years.c */
+
+/*  GET /api/years?from=YEAR&to=YEAR&format=json|csv: each year's figures
+    (stats as of 31 December, or today for the current year), 2006 to
+    this year by default. */
+enum MHD_Result gw_api_years(const gw_request_t *req);
+
+/* --------------------------------------------------------------- csv.c */
+
+/*  The array of objects 'rows' as CSV text (RFC 4180, CRLF lines, a
+    header line): nested objects become columns named by their dotted
+    path, lists one cell joined with "; ", null an empty cell.  The
+    caller frees it; NULL when out of memory.  'len' gets its length. */
+char *gw_csv(const json_t *rows, size_t *len);
+
+/*  Reads format= (json, the default, or csv) into '*csv'; false with a
+    400 queued in '*rc' for any other value. */
+bool gw_format(const gw_request_t *req, bool *csv, enum MHD_Result *rc);
+
+/*  Queues 'body' (the call takes it) as JSON, or, when 'csv', its array
+    member 'rows_key' as CSV downloaded as opcat-'name'.csv. */
+enum MHD_Result gw_reply_table(const gw_request_t *req, bool csv,
+                               const char *name, const char *rows_key,
+                               json_t *body);
+
 /* ----------------------------------------------------------- states.c */
 
 /*  GET /api/states?as_of=D&region=R&status=S: every State party and
     signatory, one summary row each. */
 enum MHD_Result gw_states_list(const gw_request_t *req);
+
+/*  GET /api/visits?as_of=D&region=R&status=S&format=json|csv: every
+    visit to those States, one row each (State, then visit). */
+enum MHD_Result gw_states_visits(const gw_request_t *req);
 
 /*  GET /api/states/ISO3?as_of=D: one State's status and timeline, with
     its open deadlines. */

@@ -274,6 +274,10 @@ static enum MHD_Result s_route(const gw_request_t *req)
         return gw_api_events(req);
     if (strcmp(u, "/api/report") == 0)
         return gw_api_report(req);
+    if (strcmp(u, "/api/visits") == 0)
+        return gw_states_visits(req);
+    if (strcmp(u, "/api/years") == 0)
+        return gw_api_years(req);
     if (strcmp(u, "/api/stream") == 0)
         return gw_stream(req);
     if (strcmp(u, "/healthz") == 0)

@@ -168,9 +168,43 @@ static json_t *s_row(const json_t *state, const char *as_of)
 
 /* ----------------------------------------------------------------- list */
 
-typedef struct {
+typedef struct filter filter_t;
+
+/*  Appends what one "state" answer gives the list (a row, or its
+    visits). */
+typedef void row_fn(json_t *rows, const json_t *state, const filter_t *f);
+
+struct filter {
     const char *as_of, *region, *status;
-} filter_t;
+    row_fn *add; /* s_add_row or s_add_visits */
+};
+
+static void s_add_row(json_t *rows, const json_t *state, const filter_t *f)
+{
+    json_array_append_new(rows, s_row(state, f->as_of));
+}
+
+/*  One row per visit of the State, its dates as the service gives them. */
+static void s_add_visits(json_t *rows, const json_t *state, const filter_t *f)
+{
+    (void)f;
+    static const char *const keys[] = {"visit_id",     "kind",  "status",
+                                       "planned_on",   "start", "completed_on",
+                                       "postponed_on", "days"};
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(state, "visits"), i, v)
+    {
+        json_t *row = json_object();
+        s_copy(row, state, "state");
+        s_copy(row, state, "name");
+        s_copy(row, state, "region");
+        for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+            if (json_object_get(v, keys[k]))
+                s_copy(row, v, keys[k]);
+        json_array_append_new(rows, row);
+    }
+}
 
 /*  Appends a "state" request for each code of 'codes' (a JSON array). */
 static void s_requests(const json_t *codes, const char *as_of, json_t *requests)
@@ -208,13 +242,13 @@ static int s_add_states(gw_t *gw, const filter_t *f, const json_t *stats,
         const char *status = s_str(state, "status");
         if ((!f->region || (region && strcmp(region, f->region) == 0)) &&
             (!f->status || (status && strcmp(status, f->status) == 0)))
-            json_array_append_new(rows, s_row(state, f->as_of));
+            f->add(rows, state, f);
     }
     json_decref(answers);
     return OPCAT_OK;
 }
 
-/*  Sorts rows by region, then name. */
+/*  Sorts rows by region, then name (then visit). */
 static int s_by_region(const void *a, const void *b)
 {
     const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
@@ -224,7 +258,11 @@ static int s_by_region(const void *a, const void *b)
         return c;
     const char *nx = s_str(x, "name") ? s_str(x, "name") : s_str(x, "state");
     const char *ny = s_str(y, "name") ? s_str(y, "name") : s_str(y, "state");
-    return strcmp(nx ? nx : "", ny ? ny : "");
+    if ((c = strcmp(nx ? nx : "", ny ? ny : "")))
+        return c;
+    /* visits of one State: by their id, so the order never varies */
+    const char *vx = s_str(x, "visit_id"), *vy = s_str(y, "visit_id");
+    return strcmp(vx ? vx : "", vy ? vy : "");
 }
 
 static void s_sort(json_t *rows)
@@ -246,12 +284,13 @@ static void s_sort(json_t *rows)
 static bool s_filter(const gw_request_t *req, char *as_of, filter_t *f,
                      enum MHD_Result *rc)
 {
-    static const char *const allowed[] = {"as_of", "region", "status", NULL};
+    static const char *const allowed[] = {"as_of", "region", "status", "format",
+                                          NULL};
     const char *bad = gw_unknown_param(req, allowed);
     if (bad) {
-        *rc = gw_reply_error(req, 400, bad,
-                             "%.64s: unknown parameter (as_of, region, status)",
-                             bad);
+        *rc = gw_reply_error(
+            req, 400, bad,
+            "%.64s: unknown parameter (as_of, region, status, format)", bad);
         return false;
     }
     if (!gw_param_date(req, "as_of", as_of)) {
@@ -261,7 +300,8 @@ static bool s_filter(const gw_request_t *req, char *as_of, filter_t *f,
     }
     if (!as_of[0])
         date_format(date_today(), as_of);
-    *f = (filter_t){as_of, gw_param(req, "region"), gw_param(req, "status")};
+    *f = (filter_t){as_of, gw_param(req, "region"), gw_param(req, "status"),
+                    NULL};
     if (f->region && !s_one_of(f->region, s_regions))
         *rc = gw_reply_error(req, 400, "region",
                              "region: africa, asia_pacific, eastern_europe, "
@@ -273,21 +313,19 @@ static bool s_filter(const gw_request_t *req, char *as_of, filter_t *f,
     return false;
 }
 
-enum MHD_Result gw_states_list(const gw_request_t *req)
+/*  The rows 'f->add' makes of every State party and signatory as of
+    'as_of', sorted by region and name when they are States' rows. */
+static enum MHD_Result s_list(const gw_request_t *req, const char *name,
+                              filter_t *f, bool csv)
 {
-    char as_of[DATE_TEXT_LEN];
-    filter_t f;
-    enum MHD_Result rc;
-    if (!s_filter(req, as_of, &f, &rc))
-        return rc;
     json_t *stats, *rows = json_array();
     err_t err;
     int qrc = gw_query(req->gw, req->gw->options.cfg.stats,
-                       json_pack("{s:s,s:s,s:s}", "op", "stats", "as_of", as_of,
-                                 "from", ALL_TIME),
+                       json_pack("{s:s,s:s,s:s}", "op", "stats", "as_of",
+                                 f->as_of, "from", ALL_TIME),
                        &stats, &err);
     if (!qrc) {
-        qrc = s_add_states(req->gw, &f, stats, rows, &err);
+        qrc = s_add_states(req->gw, f, stats, rows, &err);
         json_decref(stats);
     }
     if (qrc) {
@@ -295,10 +333,34 @@ enum MHD_Result gw_states_list(const gw_request_t *req)
         return gw_reply_service_error(req, "stats", &err);
     }
     s_sort(rows);
-    return gw_reply_json(req, 200,
-                         json_pack("{s:s,s:I,s:o}", "as_of", as_of, "count",
-                                   (json_int_t)json_array_size(rows), "states",
-                                   rows));
+    return gw_reply_table(req, csv, name, name,
+                          json_pack("{s:s,s:I,s:o}", "as_of", f->as_of, "count",
+                                    (json_int_t)json_array_size(rows), name,
+                                    rows));
+}
+
+/*  A list's answer: its parameters read, then 'add' run on each State. */
+static enum MHD_Result s_list_request(const gw_request_t *req, const char *name,
+                                      row_fn *add)
+{
+    char as_of[DATE_TEXT_LEN];
+    filter_t f;
+    enum MHD_Result rc;
+    bool csv;
+    if (!s_filter(req, as_of, &f, &rc) || !gw_format(req, &csv, &rc))
+        return rc;
+    f.add = add;
+    return s_list(req, name, &f, csv);
+}
+
+enum MHD_Result gw_states_list(const gw_request_t *req)
+{
+    return s_list_request(req, "states", s_add_row);
+}
+
+enum MHD_Result gw_states_visits(const gw_request_t *req)
+{
+    return s_list_request(req, "visits", s_add_visits);
 }
 
 /* ------------------------------------------------------------ one State */

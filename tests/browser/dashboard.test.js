@@ -1,12 +1,24 @@
 // The dashboard in headless chromium, against a gateway that run.sh
-// started on the embedded dataset with OPCAT_NOW fixed:
+// started on the embedded dataset with OPCAT_NOW fixed.  At 1400 px:
 //   1. the headline figures shown equal `opcatctl stats --json` for the
 //      date shown (every element marked data-figure);
-//   2. the States table lists every party and signatory; filtering by a
+//   2. the charts' numbers (their bars and the tables beside them)
+//      equal /api/stats for the years they show;
+//   3. the States table lists every party and signatory; filtering by a
 //      region leaves that region's States only;
-//   3. opening a State shows its status and timeline;
-//   4. an event imported with opcatctl appears in the live feed;
-//   5. the print stylesheet hides the controls and the feed.
+//   4. opening a State shows its panel beside the list, with its status,
+//      timeline and deadlines as sentences;
+//   5. the States CSV downloaded from the page equals the API's CSV and
+//      says what the API's JSON says, cell by cell;
+//   6. an event imported with opcatctl appears in the live feed as a
+//      sentence linking to its State;
+//   7. a section that fails to load offers a retry that loads it;
+//   8. axe-core finds no serious or critical WCAG 2.1 A/AA violation;
+//   9. the print stylesheet hides the controls and the feed;
+//  10. a browser path that does not exist answers an HTML 404 page.
+// At 420 px: no sideways scrolling, the States as cards, the panel over
+// the page, axe again; in Arabic, the page is right to left.
+// Screenshots go to BROWSER_OUT.
 // Environment: GW (the gateway's URL), OPCAT_BIN, OPCAT_NOW, BROWSER_OUT.
 'use strict';
 const assert = require('assert');
@@ -19,6 +31,7 @@ const GW = process.env.GW;
 const BIN = process.env.OPCAT_BIN;
 const OUT = process.env.BROWSER_OUT || '.';
 const TODAY = process.env.OPCAT_NOW;
+const AXE = require.resolve('axe-core/axe.min.js');
 
 function opcatctl(...args) {
   return execFileSync(path.join(BIN, 'opcatctl'), args, { encoding: 'utf8' });
@@ -26,6 +39,12 @@ function opcatctl(...args) {
 
 function stats(asOf) {
   return JSON.parse(opcatctl('stats', '--as-of', asOf, '--json'));
+}
+
+async function get(p) {
+  const r = await fetch(GW + p);
+  assert.strictEqual(r.status, 200, p + ': ' + r.status);
+  return r;
 }
 
 /* The value of figure 'key' in a stats object: a path, with '#count'
@@ -44,6 +63,33 @@ function expected(s, key) {
   return String(v);
 }
 
+/* RFC 4180: fields, quotes doubled inside quoted fields, CRLF lines. */
+function parseCsv(text) {
+  const rows = [];
+  let row = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { row.push(field); field = ''; } else if (c === '\r') { /* CRLF */ } else if (c === '\n') {
+      row.push(field); rows.push(row); row = []; field = '';
+    } else field += c;
+  }
+  if (field || row.length) { row.push(field); rows.push(row); }
+  return rows;
+}
+
+/* The CSV cell the gateway writes for a JSON value. */
+function cellOf(v) {
+  if (v === undefined || v === null) return '';
+  if (Array.isArray(v)) return v.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join('; ');
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
 function step(name) {
   console.log('browser: ' + name);
 }
@@ -54,23 +100,77 @@ async function checkFigures(page) {
     'the figures default to the end of the last year');
   await page.waitForFunction((d) => document.getElementById('cards').dataset.asOf === d, asOf);
   const shown = await page.$$eval('[data-figure]',
-    (els) => els.map((e) => [e.dataset.figure, e.textContent.trim()]));
+    (els) => els.map((e) => [e.dataset.figure, e.dataset.value, e.textContent.trim()]));
   const s = stats(asOf);
   assert.ok(shown.length >= 20, 'only ' + shown.length + ' figures shown');
-  for (const [key, text] of shown) {
-    assert.strictEqual(text, expected(s, key), 'figure ' + key);
+  for (const [key, value, text] of shown) {
+    assert.strictEqual(value, expected(s, key), 'figure ' + key);
+    // the text is the number with the language's separators
+    assert.strictEqual(text.replace(/[^0-9]/g, ''), value, 'figure ' + key + ' shown as ' + text);
   }
   step(shown.length + ' figures as of ' + asOf + ' equal opcatctl stats');
-  // another date: the figures follow
   await page.fill('#figures-as-of', '2025-06-30');
   await page.dispatchEvent('#figures-as-of', 'change');
   await page.waitForFunction(() => document.getElementById('cards').dataset.asOf === '2025-06-30');
   const mid = stats('2025-06-30');
-  const total = await page.textContent('[data-figure="states_parties.total"]');
+  const total = await page.getAttribute('[data-figure="states_parties.total"]', 'data-value');
   assert.strictEqual(total, String(mid.states_parties.total), 'parties as of 2025-06-30');
-  const interviews = await page.textContent('[data-figure="visits.interviews_in_period"]');
-  assert.strictEqual(interviews, String(mid.visits.interviews_in_period), 'interviews as of 2025-06-30');
   step('figures follow the chosen date');
+}
+
+/* The numbers of chart 'id': {row: {key: value}} from its table, and
+   the same from its SVG bars. */
+async function chartNumbers(page, id) {
+  return page.evaluate((sel) => {
+    const table = {};
+    for (const td of document.querySelectorAll(sel + ' table td[data-key]')) {
+      const row = td.closest('tr').dataset.row;
+      (table[row] = table[row] || {})[td.dataset.key] = Number(td.dataset.value);
+    }
+    const bars = {};
+    for (const r of document.querySelectorAll(sel + ' svg rect[data-bar]')) {
+      (bars[r.dataset.bar] = bars[r.dataset.bar] || {})[r.dataset.key] = Number(r.dataset.value);
+    }
+    return { table, bars };
+  }, '#' + id);
+}
+
+async function checkCharts(page) {
+  await page.waitForSelector('#chart-parties svg rect');
+  const parties = await chartNumbers(page, 'chart-parties');
+  const visits = await chartNumbers(page, 'chart-visits');
+  const thisYear = TODAY.slice(0, 4);
+  const years = Object.keys(parties.table);
+  assert.strictEqual(years[0], '2006', 'the parties chart starts in 2006');
+  assert.strictEqual(years[years.length - 1], thisYear, 'the parties chart ends this year');
+  for (const y of ['2006', '2012', '2025', thisYear]) {
+    const asOf = y === thisYear ? TODAY : y + '-12-31';
+    const s = await (await get('/api/stats?as_of=' + asOf + '&from=' + y + '-01-01')).json();
+    for (const [region, n] of Object.entries(s.states_parties.by_region)) {
+      assert.strictEqual(parties.table[y][region], n, y + ' ' + region + ' in the table');
+      assert.strictEqual(parties.bars[y][region] || 0, n, y + ' ' + region + ' in the chart');
+    }
+    assert.strictEqual(parties.table[y].total, s.states_parties.total, y + ' total');
+    const completed = s.visits.completed_in_period.length;
+    assert.strictEqual(visits.table[y].visits_completed, completed, y + ' visits in the table');
+    assert.strictEqual((visits.bars[y] || {}).completed || 0, completed, y + ' visits in the chart');
+  }
+  const now = stats(TODAY);
+  const npm = await chartNumbers(page, 'chart-npm');
+  const npmSum = Object.values(npm.table).reduce((a, r) => a + Object.values(r)[0], 0);
+  assert.strictEqual(npmSum, now.states_parties.total, 'NPM chart: every State party once');
+  const rem = await (await get('/api/reminders?as_of=' + TODAY)).json();
+  const late = await chartNumbers(page, 'chart-late');
+  const lateSum = Object.values(late.table).reduce((a, r) => a + Object.values(r)[0], 0);
+  const overdue = rem.reminders.filter((m) => m.stage === 'overdue').length;
+  assert.strictEqual(lateSum, overdue, 'lateness chart: every overdue deadline once');
+  const lead = await page.getAttribute('#overdue-lead', 'data-count');
+  assert.strictEqual(lead, String(overdue), 'the first screen\'s overdue count');
+  const tile = (k) => page.getAttribute('[data-tile="' + k + '"]', 'data-value');
+  assert.strictEqual(await tile('parties'), String(now.states_parties.total), 'parties on the first screen');
+  assert.strictEqual(await tile('visits'), String(now.visits.completed_in_period.length),
+    'visits this year on the first screen');
+  step('charts equal /api/stats for 2006, 2012, 2025 and ' + thisYear + '; ' + overdue + ' overdue');
 }
 
 async function checkTable(page) {
@@ -83,50 +183,81 @@ async function checkTable(page) {
   assert.strictEqual(regions.length, weog, 'rows in weog');
   assert.ok(regions.every((r) => r === 'weog'), 'a row outside weog: ' + regions.join(','));
   assert.strictEqual(await page.locator('#states-body tr.region').count(), 1, 'region headings');
-  step('table: ' + all + ' States, ' + weog + ' in weog after filtering');
   await page.selectOption('#filter-status', 'signatory');
   const sig = await page.locator('#states-body tr.row').count();
   assert.strictEqual(sig, s.signatories.by_region.weog, 'weog signatories');
   await page.selectOption('#filter-status', '');
-  await page.selectOption('#filter-region', 'latin_america_caribbean');
+  await page.selectOption('#filter-region', '');
+  // each State opens from a real button, announced as one
+  const role = await page.locator('#states-body tr[data-state="PER"] button').evaluate((b) => b.tagName);
+  assert.strictEqual(role, 'BUTTON', 'the State\'s name is a button');
+  step('table: ' + all + ' States, ' + weog + ' in weog after filtering');
 }
 
 async function checkState(page) {
   const per = JSON.parse(opcatctl('state', 'PER', '--as-of', TODAY, '--json'));
-  await page.click('#states-body tr[data-state="PER"]');
-  await page.waitForSelector('#state:not([hidden])');
+  await page.click('#states-body tr[data-state="PER"] button');
   await page.waitForFunction(() => document.getElementById('state').dataset.state === 'PER');
   const heading = await page.textContent('#state-h');
   assert.ok(heading.includes(per.name), 'heading: ' + heading);
+  // beside the list, not below it
+  const panel = await page.locator('#state').boundingBox();
+  const list = await page.locator('#states-table').boundingBox();
+  assert.ok(panel.x >= list.x + list.width - 1, 'the panel is not beside the list');
+  assert.ok(panel.y < list.y + list.height, 'the panel is below the list');
+  assert.strictEqual(await page.evaluate(() => document.activeElement.id), 'state-h', 'focus on the panel');
   const timeline = await page.textContent('#state-timeline');
-  assert.ok(timeline.includes(per.party_since) && timeline.includes('Became a State party'),
+  assert.ok(timeline.includes('14 September 2006') && timeline.includes('Became a State party'),
     'timeline: ' + timeline);
   for (const r of per.reports) {
     assert.ok(timeline.includes(r.report_id), 'report ' + r.report_id + ' not in the timeline');
   }
-  const deadlines = await page.locator('#state-reminders li').count();
-  assert.ok(deadlines >= 1, 'no open deadline shown for PER');
-  // encouragements to publish: apart from the obligations, never overdue
-  const obligations = await page.textContent('#state-reminders');
-  assert.ok(!obligations.includes('Publication'), 'publication among the obligations: ' + obligations);
+  const deadlines = await page.textContent('#state-reminders');
+  assert.ok(/Peru.s reply to the 2025 visit report is due on 30\u00a0?\s?June 2026/.test(deadlines),
+    'deadline sentence: ' + deadlines);
   const encouragements = await page.textContent('#state-encouragements');
-  assert.ok((per.encouragements_open || []).length >= 1, 'PER has no encouragement open');
   for (const m of per.encouragements_open) {
-    assert.ok(encouragements.includes(m.subject), 'encouragement ' + m.subject + ' not shown');
+    assert.ok(encouragements.includes(m.subject.replace(/^\w+-(\d{4})-.*/, '$1')), 'encouragement ' + m.subject);
   }
   assert.ok(!/overdue|late/.test(encouragements), 'an encouragement shown late: ' + encouragements);
-  await page.locator('#state').screenshot({ path: path.join(OUT, 'state.png') });
-  step('State PER: ' + per.reports.length + ' reports, ' + deadlines + ' deadlines shown');
-  // a date not known to the day is shown as it is known: TCD's signature
-  // is only known to be "not after 2017-12-31"
-  await page.selectOption('#filter-region', '');
-  await page.click('#states-body tr[data-state="TCD"]');
+  await page.screenshot({ path: path.join(OUT, 'state-1400.png') });
+  // a date not known to the day is shown as it is known: TCD's
+  // signature is only known to be "not after" a day
+  const tcd = JSON.parse(opcatctl('state', 'TCD', '--as-of', TODAY, '--json'));
+  assert.strictEqual(tcd.signed_on_precision, 'not_after', 'TCD signature precision');
+  const by = 'by ' + new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric',
+    timeZone: 'UTC' }).format(new Date(tcd.signed_on + 'T00:00:00Z'));
+  await page.click('#states-body tr[data-state="TCD"] button');
   await page.waitForFunction(() => document.getElementById('state').dataset.state === 'TCD');
   const signed = await page.locator('#state-timeline li', { hasText: 'Signed' }).textContent();
-  assert.ok(signed.startsWith('by 2017-12-31'), 'TCD signature: ' + signed);
+  assert.ok(signed.startsWith(by), 'TCD signature: ' + signed + ', not ' + by);
   const row = await page.textContent('#states-body tr[data-state="TCD"]');
-  assert.ok(row.includes('signed by 2017-12-31'), 'TCD row: ' + row);
-  step('State TCD: signature shown as ' + signed);
+  assert.ok(row.includes('signed ' + by), 'TCD row: ' + row);
+  await page.click('#state-close');
+  assert.ok(await page.locator('#state').isHidden(), 'the panel closes');
+  step('State PER beside the list; TCD signed ' + signed.slice(0, 15));
+}
+
+async function checkCsv(page) {
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.click('#dl-states a.csv[data-table="states"]'),
+  ]);
+  const file = path.join(OUT, 'states.csv');
+  await download.saveAs(file);
+  const text = fs.readFileSync(file, 'utf8');
+  const api = await (await get('/api/states?as_of=' + TODAY + '&format=csv')).text();
+  assert.strictEqual(text, api, 'the page\'s CSV differs from the API\'s');
+  const json = await (await get('/api/states?as_of=' + TODAY)).json();
+  const [head, ...rows] = parseCsv(text);
+  assert.strictEqual(rows.length, json.states.length, 'CSV rows');
+  rows.forEach((cells, i) => {
+    head.forEach((col, j) => {
+      const v = col.split('.').reduce((o, k) => (o == null ? undefined : o[k]), json.states[i]);
+      assert.strictEqual(cells[j], cellOf(v), 'row ' + i + ' ' + col);
+    });
+  });
+  step('States CSV: ' + rows.length + ' rows x ' + head.length + ' columns equal the JSON');
 }
 
 async function checkLive(page) {
@@ -138,11 +269,43 @@ async function checkLive(page) {
     kind: 'follow_up', start: '2026-10-01',
   }) + '\n');
   opcatctl('--timeout', '60000', 'import', file);
-  const item = page.locator('#feed-list li', { hasText: id });
-  await item.waitFor({ timeout: 20000 });
-  const type = await item.getAttribute('data-type');
-  assert.strictEqual(type, 'visit.planned', 'live item type');
-  step('live feed shows ' + id);
+  const item = page.locator('#feed-list li[data-type="visit.planned"][data-state="NZL"]');
+  await item.first().waitFor({ timeout: 20000 });
+  const text = await item.first().textContent();
+  assert.ok(/New Zealand/.test(text) && /1 March 2026/.test(text), 'feed sentence: ' + text);
+  assert.strictEqual(await item.first().locator('a.state-link').count(), 1, 'the sentence links to its State');
+  assert.ok(!/visit\.planned|#\d/.test(text), 'internal terms in the feed: ' + text);
+  await page.waitForFunction(() => document.getElementById('announce').textContent.length > 0, null, { timeout: 15000 });
+  step('live feed: ' + text);
+}
+
+async function checkRetry(page) {
+  let fail = true;
+  await page.route('**/api/years', (route) => (fail ? route.fulfill({
+    status: 503, contentType: 'application/json', body: '{"error":{"message":"stats: no answer"}}',
+  }) : route.continue()));
+  await page.reload();
+  await page.waitForSelector('body[data-ready="true"]');
+  await page.waitForSelector('#charts-error:not([hidden]) button.retry');
+  assert.strictEqual(await page.locator('#chart-parties svg').count(), 0, 'a chart without its data');
+  fail = false;
+  await page.click('#charts-error button.retry');
+  await page.waitForSelector('#chart-parties svg rect');
+  assert.ok(await page.locator('#charts-error').isHidden(), 'the error stays after the retry');
+  await page.unroute('**/api/years');
+  step('a failed section offers a retry that loads it');
+}
+
+async function checkAxe(page, label) {
+  await page.evaluate(fs.readFileSync(AXE, 'utf8'));
+  const result = await page.evaluate(() => window.axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+  }));
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const list = bad.map((v) => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | '));
+  assert.deepStrictEqual(list, [], label + ': axe violations');
+  step(label + ': axe ' + result.passes.length + ' rules pass, no serious violation (' +
+    result.violations.length + ' minor)');
 }
 
 async function checkPrint(page) {
@@ -150,33 +313,112 @@ async function checkPrint(page) {
   assert.ok(await page.locator('#feed').isHidden(), 'the live feed prints');
   assert.ok(await page.locator('#states-table').isVisible(), 'the table does not print');
   assert.ok(await page.locator('#filter-region').isHidden(), 'the filters print');
+  assert.ok(await page.locator('#chart-parties table').isVisible(), 'the charts\' numbers do not print');
   await page.screenshot({ path: path.join(OUT, 'print.png'), fullPage: true });
   await page.emulateMedia({ media: 'screen' });
   step('print stylesheet');
 }
 
+async function checkNotFound(page) {
+  const response = await page.goto(GW + '/no-such-page');
+  assert.strictEqual(response.status(), 404);
+  assert.ok(response.headers()['content-type'].startsWith('text/html'), 'the 404 page is not HTML');
+  assert.strictEqual(await page.locator('a[href="/"]').count(), 1, 'no way back from the 404 page');
+  const api = await fetch(GW + '/api/no-such-endpoint');
+  assert.ok(/^application\/problem\+json/.test(api.headers.get('content-type')),
+    'the API\'s 404 is not problem details (JSON)');
+  step('HTML 404 for a page, JSON for the API');
+}
+
+async function checkPhone(page) {
+  await page.setViewportSize({ width: 420, height: 860 });
+  await page.goto(GW + '/?lang=en');
+  await page.waitForSelector('body[data-ready="true"]');
+  await page.screenshot({ path: path.join(OUT, 'dashboard-420.png') });
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(wide <= 420, 'sideways scrolling at 420 px: ' + wide);
+  const display = await page.locator('#states-body tr.row').first().evaluate((e) => getComputedStyle(e).display);
+  assert.notStrictEqual(display, 'table-row', 'the States are still a table at 420 px');
+  // a date is never broken over two lines
+  const broken = await page.evaluate(() => Array.from(document.querySelectorAll('.date'))
+    .filter((d) => d.getClientRects().length > 1 || d.getBoundingClientRect().height > 30).length);
+  assert.strictEqual(broken, 0, broken + ' dates broken over lines');
+  // the first States, the rest a button away; a search finds one
+  assert.strictEqual(await page.locator('#states-more').count(), 1, 'no "show the others" at 420 px');
+  await page.fill('#filter-text', 'Peru');
+  await page.click('#states-body tr[data-state="PER"] button');
+  await page.waitForFunction(() => document.getElementById('state').dataset.state === 'PER');
+  const panel = await page.locator('#state').boundingBox();
+  assert.ok(panel.x <= 1 && panel.width >= 410, 'the panel does not cover the phone\'s screen');
+  await page.screenshot({ path: path.join(OUT, 'state-420.png') });
+  await checkAxe(page, '420 px with the panel open');
+  await page.click('#state-close');
+  step('420 px: cards, no sideways scrolling, the panel over the page');
+}
+
+async function checkLanguages(page) {
+  // every word in every language (English is the fallback of the rest)
+  const missing = await page.evaluate(() => Object.keys(I18N).flatMap((l) => Object.keys(I18N.en)
+    .filter((k) => !(k in I18N[l]) && !/^(csv|json)$|_(year|not_after)$/.test(k)).map((k) => l + '.' + k)));
+  assert.deepStrictEqual(missing, [], 'words missing');
+  assert.deepStrictEqual(await page.$$eval('#lang option', (o) => o.map((x) => x.value)),
+    ['en', 'fr', 'es', 'zh', 'ar'], 'the languages offered');
+  await page.selectOption('#lang', 'fr');
+  await page.waitForFunction(() => document.documentElement.lang === 'fr');
+  assert.strictEqual(await page.textContent('#today-h'), 'Aujourd\u2019hui, 1 mars 2026', 'French heading');
+  assert.ok((await page.textContent('#overdue-top')).includes('de retard'), 'French sentences');
+  assert.ok(page.url().includes('lang=fr'), 'the language is not in the address');
+  await page.selectOption('#lang', 'ar');
+  await page.waitForFunction(() => document.documentElement.dir === 'rtl');
+  assert.strictEqual(await page.getAttribute('html', 'lang'), 'ar');
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(wide <= 420, 'sideways scrolling in Arabic: ' + wide);
+  await page.screenshot({ path: path.join(OUT, 'dashboard-420-ar.png') });
+  await checkAxe(page, 'Arabic, 420 px');
+  await page.selectOption('#lang', 'en');
+  await page.waitForFunction(() => document.documentElement.dir === 'ltr');
+  step('French, then Arabic right to left; no word missing');
+}
+
 (async () => {
   assert.ok(GW && BIN && TODAY, 'GW, OPCAT_BIN and OPCAT_NOW must be set');
+  const started = Date.now();
   const { context, close } = await launch();
   const errors = [];
   try {
     const page = await context.newPage();
     page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    page.on('console', (m) => {
+      // the 503s checkRetry asks for, and the 404 page's own status
+      if (m.type() === 'error' && !/status of (503|404)/.test(m.text())) errors.push(m.text());
+    });
     page.setDefaultTimeout(30000);
-    await page.goto(GW + '/');
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await page.goto(GW + '/?lang=en');
     await page.waitForSelector('body[data-ready="true"]');
-    await page.screenshot({ path: path.join(OUT, 'dashboard.png'), fullPage: true });
+    await page.screenshot({ path: path.join(OUT, 'dashboard-1400.png') });
+    await page.screenshot({ path: path.join(OUT, 'dashboard-1400-full.png'), fullPage: true });
+    // the README's picture (docs/dashboard.png): the first screen at 1200 px
+    await page.setViewportSize({ width: 1200, height: 820 });
+    await page.screenshot({ path: path.join(OUT, 'dashboard-readme.png') });
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await checkCharts(page);
     await checkFigures(page);
     await checkTable(page);
     await checkState(page);
+    await checkCsv(page);
     await checkLive(page);
+    await checkAxe(page, '1400 px');
     await checkPrint(page);
+    await checkRetry(page);
+    await checkPhone(page);
+    await checkLanguages(page);
+    await checkNotFound(page);
     assert.deepStrictEqual(errors, [], 'errors in the page');
   } finally {
     await close();
   }
-  console.log('browser: ok; screenshots in ' + OUT);
+  console.log('browser: ok in ' + ((Date.now() - started) / 1000).toFixed(1) + ' s; screenshots in ' + OUT);
 })().catch((e) => {
   console.error('FAIL: ' + (e && e.stack ? e.stack : e));
   process.exit(1);

@@ -4,8 +4,8 @@
 # embedded dataset (tests/lib.sh, tests/lib_gateway.sh), then runs
 # dashboard.test.js against it.
 #
-# Installs what is missing: chromium (apt) and playwright-core (npm ci,
-# from package-lock.json, into tests/browser/node_modules).  Exits 77
+# Installs what is missing: chromium (apt), playwright-core and axe-core
+# (npm ci, from package-lock.json, into tests/browser/node_modules).  Exits 77
 # (skipped, for ctest) when they cannot be installed.
 #   OPCAT_BIN          the build's bin directory
 #   BROWSER_OUT        where to leave the screenshots (default: the temp dir)
@@ -36,13 +36,14 @@ need_node() {
 }
 
 need_playwright() {
-    [ -f "$HERE/node_modules/playwright-core/package.json" ] && return 0
-    echo "browser: installing playwright-core (npm ci)" >&2
+    [ -f "$HERE/node_modules/playwright-core/package.json" ] &&
+        [ -f "$HERE/node_modules/axe-core/axe.min.js" ] && return 0
+    echo "browser: installing playwright-core and axe-core (npm ci)" >&2
     (cd "$HERE" && npm ci --no-audit --no-fund --ignore-scripts >&2)
 }
 
 if ! need_chromium || ! need_node || ! need_playwright; then
-    echo "browser: chromium, node or playwright-core unavailable: skipped" >&2
+    echo "browser: chromium, node, playwright-core or axe-core unavailable: skipped" >&2
     exit $SKIP
 fi
 
