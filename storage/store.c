@@ -10,8 +10,10 @@
 #include <time.h>
 
 #include "be64.h"
+#include "clog.h"
 #include "kv.h"
 #include "log.h"
+#include "monotime.h"
 #include "validate.h"
 
 #define DEFAULT_MAP_SIZE ((size_t)64 << 20)
@@ -21,6 +23,13 @@
 #define STORE_SCAN_MAX 65536
 /*  Free bytes under which a failed write is taken for a full disk. */
 #define STORE_LOW_SPACE ((uint64_t)8 << 20)
+/*  Events logged but not yet applied to LMDB after which a write applies
+    them (commit-log mode). */
+#define DEFAULT_APPLY_EVENTS 65536
+/*  Bytes of a commit log record beyond its envelope's packed size as
+    received: frame, topic, and the id, sequence and recorded_at the store
+    may set. */
+#define STORE_RECORD_SLACK (16 + 1 + EVENT_TOPIC_MAX + EVENT_ID_MAX + 32)
 
 /*  What the reports index keeps of a transmitted report. */
 typedef struct {
@@ -36,6 +45,14 @@ struct store {
     size_t map_size, max_map_size;
     uint64_t head; /* last committed sequence (writer only) */
     bool read_only;
+    /* commit-log mode: what the log holds beyond LMDB's 'applied' is in
+       'txn', an open write transaction that every lookup and read of the
+       writer goes through, and is committed by store_apply */
+    clog_t *clog;
+    MDB_txn *txn;
+    uint64_t applied;
+    uint64_t apply_after; /* a write at this head applies */
+    size_t apply_events;
     char dir[4096]; /* for telling a full file system from an I/O error */
 };
 
@@ -76,6 +93,10 @@ static int s_open_dbs(store_t *self, err_t *err)
     return rc ? kv_error(err, rc, "commit") : OPCAT_OK;
 }
 
+static int s_open_clog(store_t *self, const store_options_t *options,
+                       err_t *err);
+static void s_drop_txn(store_t *self);
+
 store_t *store_open(const char *dir, const codes_t *codes,
                     const store_options_t *options, err_t *err)
 {
@@ -93,6 +114,9 @@ store_t *store_open(const char *dir, const codes_t *codes,
                              ? options->max_map_size
                              : DEFAULT_MAX_MAP_SIZE;
     self->read_only = options && options->read_only;
+    self->apply_events = options && options->apply_events
+                             ? options->apply_events
+                             : DEFAULT_APPLY_EVENTS;
     int rc = mdb_env_create(&self->env);
     if (rc) {
         kv_error(err, rc, "create environment");
@@ -111,7 +135,8 @@ store_t *store_open(const char *dir, const codes_t *codes,
     MDB_envinfo info;
     mdb_env_info(self->env, &info); /* an existing file may be bigger */
     self->map_size = info.me_mapsize;
-    if (s_open_dbs(self, err))
+    if (s_open_dbs(self, err) ||
+        (!self->read_only && s_open_clog(self, options, err)))
         store_destroy(&self);
     return self;
 }
@@ -121,6 +146,13 @@ void store_destroy(store_t **self_p)
     if (!self_p || !*self_p)
         return;
     store_t *self = *self_p;
+    err_t err;
+    if (self->txn && store_apply(self, &err))
+        log_warnx("store: %s; the commit log keeps it for the next start",
+                  err.message);
+    if (self->txn)
+        mdb_txn_abort(self->txn);
+    clog_destroy(&self->clog);
     if (self->env)
         mdb_env_close(self->env);
     free(self);
@@ -128,6 +160,7 @@ void store_destroy(store_t **self_p)
 }
 
 static int s_begin_read(store_t *self, MDB_txn **txn);
+static void s_end_read(store_t *self, MDB_txn *txn);
 
 uint64_t store_head(store_t *self)
 {
@@ -137,7 +170,7 @@ uint64_t store_head(store_t *self)
     if (s_begin_read(self, &txn))
         return 0;
     uint64_t head = s_last_sequence(txn, self->log);
-    mdb_txn_abort(txn);
+    s_end_read(self, txn);
     return head;
 }
 
@@ -154,6 +187,7 @@ typedef struct {
     MDB_txn *txn;
     uint64_t next_seq;
     int64_t now_ms;
+    bool logged; /* records also go to the commit log's buffer */
 } group_t;
 
 static int s_get_report(group_t *g, const char *report_id, report_ref_t *ref)
@@ -283,7 +317,18 @@ static int s_put_refs(group_t *g, const event_t *e)
     return rc == MDB_KEYEXIST ? 0 : rc;
 }
 
-/*  Packs topic and envelope into one record and appends it to the log. */
+/*  Appends a packed record to the LMDB log. */
+static int s_put_packed(group_t *g, uint64_t seq, const uint8_t *rec,
+                        size_t len)
+{
+    uint8_t seq_key[8];
+    be64_put(seq_key, seq);
+    MDB_val key = {8, seq_key}, val = {len, (void *)rec};
+    return mdb_put(g->txn, g->store->log, &key, &val, MDB_APPEND);
+}
+
+/*  Packs topic and envelope into one record and appends it to the log
+    (and to the commit log's buffer). */
 static int s_put_record(group_t *g, const event_t *e)
 {
     char topic[EVENT_TOPIC_MAX];
@@ -302,18 +347,19 @@ static int s_put_record(group_t *g, const event_t *e)
     out[0] = (uint8_t)topic_len;
     memcpy(out + 1, topic, topic_len);
     opcat__v1__envelope__pack(e, out + 1 + topic_len);
+    if (g->logged &&
+        clog_append(g->store->clog, e->sequence, out, val.mv_size, NULL))
+        return ENOMEM;
     return 0;
 }
 
-/*  Writes the log record and every index entry of a new event. */
-static int s_put_event(group_t *g, event_t *e)
+/*  Writes every index entry of a new event. */
+static int s_put_indexes(group_t *g, const event_t *e)
 {
     uint8_t seq_be[8], state_key[11];
     be64_put(seq_be, e->sequence);
-    int rc = s_put_record(g, e);
     MDB_val id_key = {strlen(e->id), e->id}, seq_val = {8, seq_be};
-    if (!rc)
-        rc = mdb_put(g->txn, g->store->ids, &id_key, &seq_val, 0);
+    int rc = mdb_put(g->txn, g->store->ids, &id_key, &seq_val, 0);
     if (!rc && *e->state) {
         memcpy(state_key, e->state, 3);
         memcpy(state_key + 3, seq_be, 8);
@@ -350,6 +396,25 @@ static int s_check_same(group_t *g, uint64_t seq, const event_t *e, err_t *err)
                    e->id, (unsigned long long)seq);
 }
 
+/*  Writes the log record and every index entry of a new event. */
+static int s_put_event(group_t *g, event_t *e)
+{
+    int rc = s_put_record(g, e);
+    return rc ? rc : s_put_indexes(g, e);
+}
+
+/*  The one lookup of an event id for idempotency: the sequence it is
+    stored under, whether applied to LMDB or only in the commit log (the
+    group's transaction holds both).  0, MDB_NOTFOUND or an LMDB code. */
+static int s_find_id(group_t *g, const char *id, uint64_t *sequence)
+{
+    MDB_val key = {strlen(id), (void *)id}, val;
+    int rc = mdb_get(g->txn, g->store->ids, &key, &val);
+    if (rc == 0)
+        *sequence = val.mv_size == 8 ? be64_get(val.mv_data) : 0;
+    return rc;
+}
+
 /*  Applies one event: rules, idempotency, append.  Returns 0 with the
     result filled for an outcome (stored, duplicate, refused), or an LMDB
     error that aborts the whole group. */
@@ -365,14 +430,13 @@ static int s_apply_event(group_t *g, event_t *e, store_result_t *res)
         if (event_derive_id(e, id) || event_set_string(&e->id, id))
             return ENOMEM;
     }
-    MDB_val key = {strlen(e->id), e->id}, val;
-    int rc = mdb_get(g->txn, g->store->ids, &key, &val);
+    uint64_t original;
+    int rc = s_find_id(g, e->id, &original);
     if (rc == 0) {
-        uint64_t seq = val.mv_size == 8 ? be64_get(val.mv_data) : 0;
-        if ((rc = s_check_same(g, seq, e, &res->error)))
+        if ((rc = s_check_same(g, original, e, &res->error)))
             return rc == OPCAT_EDUP ? (res->status = STORE_REFUSED, 0) : rc;
         res->status = STORE_DUPLICATE;
-        res->sequence = seq;
+        res->sequence = original;
         return 0;
     }
     if (rc != MDB_NOTFOUND)
@@ -407,6 +471,7 @@ static int s_apply_atomic(group_t *g, store_batch_t *b)
 {
     MDB_txn *parent = g->txn;
     uint64_t first_seq = g->next_seq;
+    size_t mark = g->logged ? clog_mark(g->store->clog) : 0;
     int rc = mdb_txn_begin(g->store->env, parent, 0, &g->txn);
     if (rc) {
         g->txn = parent;
@@ -420,6 +485,8 @@ static int s_apply_atomic(group_t *g, store_batch_t *b)
     if (rc || refused) {
         mdb_txn_abort(g->txn);
         g->next_seq = first_seq;
+        if (g->logged)
+            clog_rewind(g->store->clog, mark);
         if (!rc)
             s_mark_batch(b, STORE_NOT_STORED);
     } else {
@@ -497,12 +564,12 @@ static void s_write_error(store_t *self, err_t *err, int rc)
             self->dir, (unsigned long long)free_kib);
 }
 
-int store_write(store_t *self, store_batch_t *batches, size_t count, err_t *err)
+/*  Without a commit log: every group is one durable LMDB commit. */
+static int s_write_direct(store_t *self, store_batch_t *batches, size_t count,
+                          err_t *err)
 {
-    if (self->read_only)
-        return err_set(err, OPCAT_ESTATE, "", "the store is open read-only");
     for (;;) {
-        group_t g = {self, NULL, self->head + 1, s_now_ms()};
+        group_t g = {self, NULL, self->head + 1, s_now_ms(), false};
         int rc = mdb_txn_begin(self->env, NULL, 0, &g.txn);
         if (rc == 0) {
             rc = s_apply_group(&g, batches, count);
@@ -523,17 +590,230 @@ int store_write(store_t *self, store_batch_t *batches, size_t count, err_t *err)
     }
 }
 
+/* ------------------------------------------------------- the commit log */
+
+/*  The commit log's functions return OPCAT codes (small negatives, 'err'
+    filled); LMDB's are below -30000 and errno values positive. */
+static bool s_is_opcat(int rc)
+{
+    return rc < 0 && rc > -1000;
+}
+
+/*  Puts one record of the commit log into LMDB (recovery, or a rebuilt
+    pending transaction): the record as it was logged, and its indexes
+    from its decoded envelope. */
+static int s_reapply(void *arg, uint64_t seq, const uint8_t *rec, size_t len)
+{
+    store_t *self = arg;
+    group_t g = {self, self->txn, seq, 0, false};
+    size_t topic_len = len ? rec[0] : 0;
+    if (len < 1 + topic_len)
+        return MDB_CORRUPTED;
+    event_t *e = event_unpack(rec + 1 + topic_len, len - 1 - topic_len);
+    if (!e)
+        return MDB_CORRUPTED;
+    int rc =
+        e->sequence == seq ? s_put_packed(&g, seq, rec, len) : MDB_CORRUPTED;
+    if (!rc)
+        rc = s_put_indexes(&g, e);
+    event_free(&e);
+    return rc;
+}
+
+/*  Opens the pending transaction if none is open, with every record of
+    the commit log after LMDB's last sequence put into it again.  Returns
+    0 or an LMDB or OPCAT code. */
+static int s_pending_txn(store_t *self, err_t *err)
+{
+    while (!self->txn) {
+        int rc = mdb_txn_begin(self->env, NULL, 0, &self->txn);
+        if (rc) {
+            self->txn = NULL;
+            return rc;
+        }
+        self->applied = s_last_sequence(self->txn, self->log);
+        rc = clog_read(self->clog, self->applied, s_reapply, self, err);
+        if (rc == 0)
+            break;
+        mdb_txn_abort(self->txn);
+        self->txn = NULL;
+        if (rc != MDB_MAP_FULL || s_grow(self))
+            return rc;
+    }
+    return 0;
+}
+
+int store_apply(store_t *self, err_t *err)
+{
+    for (int attempt = 0; self->clog && self->txn; attempt++) {
+        double t0 = monotime_s();
+        int rc = mdb_txn_commit(self->txn);
+        self->txn = NULL;
+        if (rc == 0) {
+            log_debug("store: %llu events applied to LMDB in %.1f ms",
+                      (unsigned long long)(self->head - self->applied),
+                      (monotime_s() - t0) * 1e3);
+            self->applied = self->head;
+            self->apply_after = self->head + self->apply_events;
+            clog_release(self->clog, self->applied, NULL);
+            return OPCAT_OK;
+        }
+        /* what failed stays in the commit log: put it again, bigger */
+        if (rc != MDB_MAP_FULL || attempt > 4 || s_grow(self) ||
+            (rc = s_pending_txn(self, err))) {
+            if (!s_is_opcat(rc))
+                s_write_error(self, err, rc);
+            self->apply_after = self->head + self->apply_events;
+            return err->code;
+        }
+    }
+    return OPCAT_OK;
+}
+
+uint64_t store_pending(store_t *self)
+{
+    return self->clog ? self->head - self->applied : 0;
+}
+
+/*  Drops the pending transaction: the commit log has all it held, and
+    s_pending_txn puts that in again. */
+static void s_drop_txn(store_t *self)
+{
+    if (self->txn)
+        mdb_txn_abort(self->txn);
+    self->txn = NULL;
+}
+
+/*  The most bytes the group's records can take in the commit log (the
+    store sets id, sequence and recorded_at before packing). */
+static size_t s_group_bytes(const store_batch_t *batches, size_t count)
+{
+    size_t bytes = 0;
+    for (size_t i = 0; i < count; i++)
+        for (size_t k = 0; k < batches[i].count; k++)
+            bytes +=
+                opcat__v1__envelope__get_packed_size(batches[i].events[k]) +
+                STORE_RECORD_SLACK;
+    return bytes;
+}
+
+/*  One group applied in the pending transaction, its records logged and
+    synced.  Room in the log is made first, so that a full disk refuses
+    the group before anything is applied; a failure after that (a write
+    or sync error, a full map) drops the pending transaction, which the
+    next call rebuilds from the log without the group.  Returns 0, an
+    LMDB code (> 0), or an OPCAT code (< 0) with 'err' filled. */
+static int s_group_logged(store_t *self, store_batch_t *batches, size_t count,
+                          err_t *err)
+{
+    int rc = clog_reserve(self->clog, s_group_bytes(batches, count), err);
+    if (rc)
+        return rc;
+    group_t g = {self, self->txn, self->head + 1, s_now_ms(), true};
+    rc = s_apply_group(&g, batches, count);
+    if (!rc)
+        rc = clog_sync(self->clog, err);
+    if (rc) {
+        clog_rewind(self->clog, 0);
+        s_drop_txn(self);
+        return rc;
+    }
+    self->head = g.next_seq - 1;
+    return OPCAT_OK;
+}
+
+static int s_write_logged(store_t *self, store_batch_t *batches, size_t count,
+                          err_t *err)
+{
+    for (int attempt = 0;; attempt++) {
+        int rc = s_pending_txn(self, err);
+        if (!rc)
+            rc = s_group_logged(self, batches, count, err);
+        if (!rc) {
+            if (self->head >= self->apply_after && store_apply(self, err))
+                log_warnx("store: %s; the commit log keeps it", err->message);
+            return OPCAT_OK;
+        }
+        /* the map is full: grow it (no transaction is open now) and redo
+           the group on what the log holds */
+        if (rc == MDB_MAP_FULL && attempt < 4 && s_grow(self) == 0)
+            continue;
+        if (!s_is_opcat(rc) || rc == OPCAT_ENOSPC)
+            s_write_error(self, err, rc == OPCAT_ENOSPC ? ENOSPC : rc);
+        s_fail_all(batches, count, err);
+        return err->code;
+    }
+}
+
+int store_write(store_t *self, store_batch_t *batches, size_t count, err_t *err)
+{
+    if (self->read_only)
+        return err_set(err, OPCAT_ESTATE, "", "the store is open read-only");
+    return self->clog ? s_write_logged(self, batches, count, err)
+                      : s_write_direct(self, batches, count, err);
+}
+
+/*  Opens the commit log and applies what it holds beyond LMDB.  Without
+    'options->commit_log' that is all: a log left by an earlier run is
+    applied, then closed, and writes go to LMDB directly. */
+static int s_open_clog(store_t *self, const store_options_t *options,
+                       err_t *err)
+{
+    store_options_t none = {0};
+    if (!options)
+        options = &none;
+    clog_options_t copts = {options->segment_size, options->extent,
+                            options->keep_segments};
+    self->applied = self->head;
+    self->apply_after = self->head + self->apply_events;
+    if (!(self->clog = clog_open(self->dir, self->head, &copts, err)))
+        return err->code;
+    int rc = s_pending_txn(self, err);
+    if (rc)
+        return s_is_opcat(rc) ? rc : kv_error(err, rc, "commit log");
+    self->head = clog_last(self->clog);
+    if (self->head > self->applied) {
+        log_info("store: %llu events of the commit log after sequence %llu "
+                 "applied again",
+                 (unsigned long long)(self->head - self->applied),
+                 (unsigned long long)self->applied);
+        rc = store_apply(self, err);
+    } else {
+        clog_release(self->clog, self->applied, NULL);
+    }
+    if (!rc && !options->commit_log) {
+        s_drop_txn(self);
+        clog_destroy(&self->clog);
+    }
+    return rc;
+}
+
 /* --------------------------------------------------------------- reading */
 
-/*  Begins a read transaction, adopting a map grown by another process. */
+/*  Begins a read transaction, adopting a map grown by another process.
+    The writer in commit-log mode reads through its pending transaction,
+    which holds what is only in the commit log too. */
 static int s_begin_read(store_t *self, MDB_txn **txn)
 {
+    if (self->clog) {
+        err_t err;
+        int rc = s_pending_txn(self, &err);
+        *txn = self->txn;
+        return s_is_opcat(rc) ? EIO : rc;
+    }
     int rc = mdb_txn_begin(self->env, NULL, MDB_RDONLY, txn);
     if (rc == MDB_MAP_RESIZED) {
         mdb_env_set_mapsize(self->env, 0);
         rc = mdb_txn_begin(self->env, NULL, MDB_RDONLY, txn);
     }
     return rc;
+}
+
+/*  Ends what s_begin_read began. */
+static void s_end_read(store_t *self, MDB_txn *txn)
+{
+    if (txn != self->txn)
+        mdb_txn_abort(txn);
 }
 
 static int s_read_cursor(MDB_cursor *cur, uint64_t from, uint64_t to,
@@ -584,7 +864,7 @@ int store_read(store_t *self, uint64_t from, uint64_t to, size_t max,
         rc = s_read_cursor(cur, from, to, max, prefix, fn, arg, next);
         mdb_cursor_close(cur);
     }
-    mdb_txn_abort(txn);
+    s_end_read(self, txn);
     return rc ? kv_error(err, rc, "read") : OPCAT_OK;
 }
 
@@ -634,7 +914,7 @@ int store_find_id(store_t *self, const char *id, uint64_t *sequence, err_t *err)
     rc = mdb_get(txn, self->ids, &key, &val);
     if (rc == 0 && val.mv_size == 8)
         *sequence = be64_get(val.mv_data);
-    mdb_txn_abort(txn);
+    s_end_read(self, txn);
     return rc ? kv_error(err, rc, id) : OPCAT_OK;
 }
 
@@ -658,7 +938,7 @@ int store_count_state(store_t *self, const char *state, uint64_t *count,
         }
         mdb_cursor_close(cur);
     }
-    mdb_txn_abort(txn);
+    s_end_read(self, txn);
     return rc && rc != MDB_NOTFOUND ? kv_error(err, rc, "by_state") : OPCAT_OK;
 }
 
@@ -673,6 +953,6 @@ bool store_is_npm_report(store_t *self, const char *report_id)
     if (mdb_get(txn, self->reports, &key, &val) == 0 &&
         val.mv_size == sizeof ref)
         memcpy(&ref, val.mv_data, sizeof ref);
-    mdb_txn_abort(txn);
+    s_end_read(self, txn);
     return ref.recipient == 'n';
 }

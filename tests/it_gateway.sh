@@ -160,6 +160,9 @@ diff <(ok "/api/report?as_of=2025-12-31") <(ctl report --as-of 2025-12-31) \
 diff <(ok "/api/report?as_of=2025-12-31&lang=zh") \
     <(ctl report --as-of 2025-12-31 --lang zh) >"$T/diff" ||
     fail "report zh differs: $(head "$T/diff")"
+diff <(ok "/api/report?as_of=2025-12-31&lang=ar") \
+    <(ctl report --as-of 2025-12-31 --lang ar) >"$T/diff" ||
+    fail "report ar differs: $(head "$T/diff")"
 grep -q 'text/markdown' <(curl -s -D - -o /dev/null "$GW/api/report") ||
     fail "the report is not served as text/markdown"
 
@@ -214,8 +217,9 @@ csv_equals_json "/api/reminders?as_of=2026-03-01" reminders
 csv_equals_json "/api/years" years
 grep -q 'filename="opcat-states.csv"' <(curl -s -D - -o /dev/null "$GW/api/states?format=csv") ||
     fail "the States CSV is not offered as a file"
-# (a comma within a field: the NPM body above has one; the UN short names
-# have none since "Democratic Republic of the Congo")
+# the States by their UN short names
+grep -q '^COD,Democratic Republic of the Congo,' <(ok "/api/states?format=csv") ||
+    fail "the States CSV does not name COD by its UN short name"
 bad "/api/states?format=xml" format
 bad "/api/years?from=1899" from
 bad "/api/years?to=2999" to
@@ -289,7 +293,7 @@ bad "/api/events?from=abc" from
 bad "/api/events?limit=0" limit
 bad "/api/events?limit=1001" limit
 bad "/api/events?topic=a%20b" topic
-bad "/api/report?lang=fr" lang
+bad "/api/report?lang=de" lang
 bad "/api/report?as_of=2025-12-32" as_of
 bad "/api/stream?topic=%01" topic
 bad "/api/stream" Last-Event-ID -H "Last-Event-ID: abc"
@@ -388,9 +392,15 @@ expect_eq "$(grep -c '^id: ' "$T/topic.sse")" "$(grep -c . "$T/published.jsonl")
 # ------------------------------------------------------- 5. static files
 page=$(ok /)
 grep -q '<title>OPCAT dashboard</title>' <<<"$page" || fail "index.html"
-for f in app.js style.css index.html; do
+for f in app.js report-lang.js style.css index.html; do
     ok "/$f" >/dev/null
 done
+expect_eq "$(sed -n '/id="report-lang"/,/<\/select>/p' <<<"$page" |
+    grep -o '<option value="[a-z]*" lang=' |
+    grep -c 'value="\(ar\|zh\|en\|fr\|ru\|es\)"')" 6 \
+    "report languages offered"
+grep -q '<option value="ar" lang="ar" dir="rtl">' <<<"$page" ||
+    fail "Arabic is not offered right to left"
 grep -qi '^content-type: text/javascript' <(curl -s -D - -o /dev/null "$GW/app.js") ||
     fail "app.js content type"
 for p in /../CMakeLists.txt /%2e%2e/gw.h /.hidden.js /nope.html /www/app.js; do
@@ -407,9 +417,8 @@ grep -qi '^content-type: application/problem+json' <(curl -s -D - -o /dev/null "
 # ------------------------------------------------- 6. stop with a stream
 curl -sN --max-time 60 "$GW/api/stream" >/dev/null &
 HOLD=$!
-sleep 0.5
-grep -qx 'opcat_gateway_streams_open{daemon="gatewayd"} [1-9][0-9]*' <(ok /metrics) ||
-    fail "the open stream is not counted"
+streams_open() { grep -qx 'opcat_gateway_streams_open{daemon="gatewayd"} [1-9][0-9]*' <(ok /metrics); }
+wait_for streams_open # fails after 20 s: the open stream is not counted
 start_s=$SECONDS
 stop "$gw_PID"
 [ $((SECONDS - start_s)) -le 10 ] || fail "stopping took $((SECONDS - start_s)) s"

@@ -256,7 +256,9 @@ start_rem 2025-07-16
 expect_eq "$(ctl reminders --issued --json | grep -c .)" 6 "reminders after 2025-07-16"
 start_ntf 2025-07-16 --retry-base-ms 200 --retry-max-ms 800 --max-attempts 1000
 wait_for ntf_caught_up_with 6
-sleep 1 # a few failed attempts each
+# a few failed attempts each
+failed_twice() { [ "$(rows --pending | jq -s '[.[] | select(.attempts >= 2)] | length')" = 6 ]; }
+wait_for failed_twice
 rows --pending | jq -r .id | sort >"$T/pending-before"
 expect_eq "$(grep -c . "$T/pending-before")" 6 "pending before kill -9"
 kill -9 "$ntf_PID"
@@ -291,7 +293,7 @@ wait_for ntf_settled 0
 st=$(ctl notifications --status)
 expect_eq "$(echo "$st" | jq -r '[.too_old, .enqueued, .pending + .failed + .delivered] | join(" ")')" "6 0 0" \
     "after --rebuild two months later"
-sleep 0.5
+# nothing enqueued, pending or delivered: no message can be on its way
 expect_eq "$(cat "$SMTP/received.jsonl" "$HTTP/received.jsonl" | grep -c .)" "$before" "messages after --rebuild"
 stop "$ntf_PID"
 stop "$rem_PID"

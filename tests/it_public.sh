@@ -13,11 +13,12 @@ cat >"$T/events.jsonl" <<'JSON'
 {"type":"reply.received","occurred_on":"2025-12-02","state":"PER","report_id":"R-S","note":"a state reply"}
 JSON
 
-# a live subscriber on the public stream, started before the import
+# a live subscriber on the public stream, started before the import, from
+# the head on (events before its subscription arrives come through REPLAY)
+from=$(($(ctl head) + 1)) # read before the import starts
 OPCAT_PUBLISH=$OPCAT_PUBLIC OPCAT_REPLAY=$OPCAT_PUBLIC_REPLAY \
-    ctl tail --count 4 --json --with-content >"$T/out-live" &
+    ctl tail --from "$from" --count 4 --json --with-content >"$T/out-live" &
 tail_pid=$!
-sleep 0.5
 ctl import "$T/events.jsonl" >/dev/null
 wait "$tail_pid"
 OPCAT_PUBLISH=$OPCAT_PUBLIC OPCAT_REPLAY=$OPCAT_PUBLIC_REPLAY \

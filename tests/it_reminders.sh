@@ -192,57 +192,33 @@ checkpoint() {
     "$OPCAT_BIN/opcat-reminderd" -n 2>&1 | sed -n 's/.*checkpoint \([0-9]*\).*/\1/p'
 }
 
-# kill_when CONDITION: kills reminderd -9 as soon as its status matches
-kill_when() {
-    for _ in $(seq 2000); do
-        st=$(ctl --timeout 200 ping --service reminders --json 2>/dev/null || true)
-        if echo "$st" | grep -Eq "$1"; then break; fi
-        sleep 0.005
-    done
-    kill -9 "$rem_PID"
-    wait "$rem_PID" 2>/dev/null || true
-    echo "killed -9 at: $st"
-}
-
-# committed: the checkpoint as committed, read by mdb_dump in a read
-# transaction (lmdb-utils), which works while reminderd is frozen mid-write
-# The daemon may be frozen holding one of LMDB's inter-process locks (the
-# lock file's while it opens its environment, the reader table's while it
-# begins a read): mdb_dump then waits for it forever.  It is given half a
-# second, then SIGKILL (mdb_dump catches SIGTERM and goes on waiting); a
-# read that times out counts as nothing committed yet, and the loop below
-# lets the daemon run again.
-committed() {
-    local hex
-    hex=$(timeout -s KILL 0.5 mdb_dump -s meta "$OPCAT_DATA/reminders" 2>/dev/null |
-        awk 'found { print $1; exit } $1 == "636865636b706f696e74" { found = 1 }' || true)
-    echo $((16#${hex:-0}))
-}
-
-# kill_mid_catch_up: freezes reminderd (SIGSTOP) every 10 ms and kills it
-# -9 once it has committed part of the catch-up.  Polling its status
-# through opcatctl raced a catch-up that takes a fraction of a second on a
-# loaded machine (once in CI the kill came after the first firing).
-kill_mid_catch_up() {
-    for _ in $(seq 1000); do
-        sleep 0.01
-        kill -STOP "$rem_PID"
-        [ "$(committed)" -gt 0 ] && break
-        kill -CONT "$rem_PID"
-    done
-    kill -9 "$rem_PID"
-    wait "$rem_PID" 2>/dev/null || true
-}
-
+# The kills land where they claim through failpoints (common/failpoint.h):
+# mid-catch-up, after a batch was applied but before it committed (the
+# first batch ending at or past sequence 20,000, so some committed before);
+# then mid-firing, after the store acknowledged the first reminders but
+# before reminderd recorded them as fired.
+need_failpoints
 # one replay page per transaction (the default's 65,536 events would make
 # this catch-up two commits): the kill lands between several
-OPCAT_NOW=$DAY start rem opcat-reminderd --catch-up-batch 16384
-kill_mid_catch_up
+OPCAT_FAILPOINT=consumer.after_apply:crash@20000 OPCAT_NOW=$DAY \
+    start rem opcat-reminderd --catch-up-batch 16384
+died_at "$rem_PID" consumer.after_apply "$T/rem.log"
+# transactions of 16,384 events: 1-16,384 committed, 16,385-32,768 not
 cp=$(checkpoint)
-[ "$cp" -gt 0 ] && [ "$cp" -lt "$HEAD" ] || fail "not killed mid-catch-up: checkpoint $cp of $HEAD"
-echo "  checkpoint after kill -9: $cp of $HEAD"
-OPCAT_NOW=$DAY start rem opcat-reminderd
-kill_when '"caught_up":true'
+expect_eq "$cp" 16384 "checkpoint after the crash mid-catch-up (of $HEAD)"
+expect_eq "$(store_reminders | count)" 0 "reminders fired before the catch-up ended"
+echo "  checkpoint after the crash mid-catch-up: $cp of $HEAD"
+# caught up, the first round merges the staged index changes: the crash
+# comes after two slices of 4,096 committed, before the rest; nothing fired
+OPCAT_FAILPOINT=reminders.mid_merge:crash@8192 OPCAT_NOW=$DAY start rem opcat-reminderd
+died_at "$rem_PID" reminders.mid_merge "$T/rem.log"
+expect_eq "$(checkpoint)" "$HEAD" "checkpoint after the crash mid-merge"
+expect_eq "$(store_reminders | count)" 0 "reminders fired before the merge ended"
+OPCAT_FAILPOINT=reminders.after_append:crash OPCAT_NOW=$DAY start rem opcat-reminderd
+died_at "$rem_PID" reminders.after_append "$T/rem.log"
+fired=$(store_reminders | count)
+[ "$fired" -gt 0 ] || fail "not killed mid-firing: no reminder in the store"
+echo "  crashed after the store acknowledged $fired reminders, before recording them"
 OPCAT_NOW=$DAY start rem opcat-reminderd
 settle
 

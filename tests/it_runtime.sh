@@ -7,6 +7,8 @@
 #   2. opcat-notifyd delivers to a webhook that takes 2 s to answer: curl's
 #      socket is in the loop, so the daemon sleeps until it is ready
 #      instead of waking every few milliseconds to drive curl.
+#   3. opcat-stored sends its heartbeat every second under steady traffic
+#      (a timer of the loop), not only when a poll comes back idle.
 source "$(dirname "$0")/lib.sh"
 
 # ------------------------------- 1. reminderd's APPEND does not block it
@@ -82,4 +84,21 @@ figure it_runtime "notifyd context switches in 1.5 s of a slow webhook" "$wakeup
     fail "notifyd woke $wakeups times in 1.5 s waiting for one webhook (curl driven by polling?)"
 delivered() { grep -q '"name": "slow"' "$HTTP/received.jsonl" 2>/dev/null; }
 wait_for delivered
-echo "PASS: loops wait without blocking or spinning ($n queries answered, slowest ${slowest} ms; notifyd $wakeups wake-ups in 1.5 s)"
+
+# -------------------------- 3. the store's heartbeat under steady traffic
+awk 'BEGIN { for (i = 1; i <= 50000; i++)
+    printf "{\"type\":\"followup.dialogue\",\"occurred_on\":\"2025-%02d-%02d\",\"state\":\"AUS\",\"with\":\"state\",\"id\":\"hb-%d\"}\n", i % 12 + 1, i % 28 + 1, i }' >"$T/load.jsonl"
+ctl import --batch 1 --window 1 "$T/load.jsonl" >"$T/load.out" 2>&1 &
+load=$!
+PIDS+=("$load")
+# once the import runs, count the heartbeats for 3 s while it goes on
+importing() { [ "$(ctl --timeout 1000 head)" -gt 1000 ]; }
+wait_for importing
+read -r beats gap < <("$OPCAT_BIN/heartbeat_probe" "$OPCAT_PUBLISH" 3)
+kill -0 "$load" 2>/dev/null || fail "the import ended before the 3 s of counting: no steady traffic"
+figure it_runtime "store heartbeats in 3 s of steady appends (largest gap, ms)" "$beats ($gap)"
+[ "$beats" -ge 2 ] ||
+    fail "the store sent $beats heartbeats in 3 s of steady traffic (expected one a second)"
+[ "$gap" -le 1600 ] || fail "the store's heartbeats were $gap ms apart under traffic"
+kill "$load" 2>/dev/null || true
+echo "PASS: loops wait without blocking or spinning ($n queries answered, slowest ${slowest} ms; notifyd $wakeups wake-ups in 1.5 s; store $beats heartbeats in 3 s of traffic)"

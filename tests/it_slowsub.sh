@@ -10,11 +10,23 @@ N=${N:-400000}
 awk -v n="$N" 'BEGIN { for (i = 1; i <= n; i++)
     printf "{\"type\":\"followup.dialogue\",\"occurred_on\":\"2025-05-05\",\"state\":\"AUS\",\"with\":\"state\",\"id\":\"s-%d\"}\n", i }' >"$T/in.jsonl"
 start_store
+# two warm-up events: the subscriber must be subscribed before it stops
+warm() {
+    echo "{\"type\":\"followup.dialogue\",\"occurred_on\":\"2025-05-05\",\"state\":\"AUS\",\"with\":\"state\",\"id\":\"warm-$1\"}" |
+        ctl publish >/dev/null
+}
+seen_lines() { [ "$(grep -c . "$T/seen")" -ge "$1" ]; }
+warm 1
 # the binary itself, not the ctl function: SIGSTOP must reach it
-"$OPCAT_BIN/opcatctl" tail --count "$N" --json >"$T/seen" 2>"$T/tail.err" &
+"$OPCAT_BIN/opcatctl" tail --from 1 --count $((N + 2)) --json >"$T/seen" 2>"$T/tail.err" &
 tail_pid=$!
 PIDS+=("$tail_pid") # stopped by pid at exit, even if the test fails
-sleep 0.5
+# 1 comes through REPLAY, whose page says the head is 1; 2, committed only
+# then, can only reach it through PUBLISH (live, or the heartbeat that
+# shows the hole): once it is printed, the subscription is in place
+wait_for seen_lines 1
+warm 2
+wait_for seen_lines 2
 kill -STOP "$tail_pid"
 ctl --timeout 60000 import --batch 5000 --window 4 "$T/in.jsonl" >/dev/null
 # RSS counts the LMDB pages the store has read through its map (file
@@ -30,7 +42,7 @@ fi
 kill -CONT "$tail_pid"
 wait "$tail_pid" || fail "the subscriber failed"
 sed 's/.*"sequence":\([0-9]*\).*/\1/' "$T/seen" >"$T/seqs"
-seq 1 "$N" | cmp -s - "$T/seqs" || fail "the subscriber has a hole or a duplicate"
+seq 1 $((N + 2)) | cmp -s - "$T/seqs" || fail "the subscriber has a hole or a duplicate"
 grep -q "filled in through REPLAY" "$T/tail.err" ||
     fail "no message was dropped: the test did not exercise a hole"
 echo "subscriber resumed and received all $N events in order; $(cat "$T/tail.err")"

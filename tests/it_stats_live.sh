@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Integration: kill -9 of opcat-aggregated while it applies live events.
 # Contributions trickle in (small batches) while the aggregator follows
-# PUBLISH; it is killed mid-stream, restarted, and its answers must equal
+# PUBLISH; it is killed mid-stream (a failpoint: after it applied the first
+# live batch that ends at or past sequence 500, before that batch commits),
+# restarted, and its answers must equal
 # those of a fresh --rebuild over the same store: nothing lost, nothing
 # applied twice (a contribution counted twice would change the sums).
 source "$(dirname "$0")/lib.sh"
@@ -21,25 +23,18 @@ awk 'BEGIN { split("AUT DNK DEU ESP CHE ARM SAU", s, " ");
         printf "{\"type\":\"fund.contribution\",\"occurred_on\":\"2025-%02d-%02d\",\"state\":\"%s\",\"amount\":\"%d.%02d\",\"currency\":\"%s\",\"id\":\"live-%d\"}\n",
             i % 12 + 1, i % 28 + 1, s[i % 7 + 1], i, i % 100, (i % 3 ? "USD" : "EUR"), i }' >"$T/live.jsonl"
 
+need_failpoints
 start_store
-start agg opcat-aggregated
+OPCAT_FAILPOINT=consumer.after_apply:crash@500 start agg opcat-aggregated
 wait_for ctl --timeout 500 ping --service stats
 ctl --timeout 30000 import --batch 20 --window 1 "$T/live.jsonl" >/dev/null &
 import_pid=$!
-killed=0
-for _ in $(seq 500); do
-    pos=$(ctl ping --service stats --json 2>/dev/null | sed -n 's/.*"position":\([0-9]*\).*/\1/p')
-    if [ -n "$pos" ] && [ "$pos" -gt 500 ]; then
-        kill -9 "$agg_PID"
-        wait "$agg_PID" 2>/dev/null || true
-        killed=$pos
-        break
-    fi
-    sleep 0.02
-done
+died_at "$agg_PID" consumer.after_apply "$T/agg.log"
+killed=$(kv_checkpoint "$OPCAT_DATA/aggregated")
+[ "$killed" -gt 0 ] && [ "$killed" -lt 500 ] ||
+    fail "not killed mid-live: checkpoint $killed (live batches before 500 commit)"
 wait "$import_pid" || fail "the import failed"
-[ "$killed" -gt 0 ] || fail "could not kill opcat-aggregated while it applied live events"
-echo "killed -9 at position $killed while live; store head $(ctl head)"
+echo "killed at checkpoint $killed while live; store head $(ctl head)"
 start agg opcat-aggregated
 wait_caught_up
 answers >"$T/after-kill.jsonl"

@@ -86,6 +86,50 @@ wait_for() {
     fail "timed out waiting for: $*"
 }
 
+# free_ports N: N TCP ports on 127.0.0.1 the kernel says are free now (each
+# bound to port 0 and released), one a line.
+free_ports() {
+    python3 -c 'import socket, sys
+socks = [socket.socket() for _ in range(int(sys.argv[1]))]
+for s in socks: s.bind(("127.0.0.1", 0))
+print("\n".join(str(s.getsockname()[1]) for s in socks))' "$1"
+}
+
+# listening PID PORT: whether process PID listens on 127.0.0.1:PORT.
+listening() {
+    grep -q "pid=$1," <(ss -ltnpH "src 127.0.0.1:$2" 2>/dev/null)
+}
+
+# need_failpoints: exits 77 (skipped) unless the build compiled in the
+# fault points of common/failpoint.h (every build type but Release).
+need_failpoints() {
+    grep -q '^OPCAT_FAILPOINTS:BOOL=ON$' "$OPCAT_BIN/../CMakeCache.txt" 2>/dev/null || {
+        echo "skipped: this build has no failpoints (-DOPCAT_FAILPOINTS=ON)"
+        exit 77
+    }
+}
+
+# died_at PID POINT LOG: waits up to 60 s for PID to end; it must have been
+# killed at failpoint POINT (SIGKILL, and the point's line in LOG).
+died_at() {
+    local rc=0
+    for _ in $(seq 600); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$1" 2>/dev/null && fail "still running after 60 s: $2 never fired"
+    wait "$1" 2>/dev/null || rc=$?
+    [ "$rc" = 137 ] || fail "expected a crash at $2, the process exited $rc"
+    grep -q "failpoint: $2 at [0-9]*: crash" "$3" || fail "no crash at $2 in $3"
+}
+
+# kv_checkpoint DIR: the checkpoint committed in the consumer environment
+# DIR (mdb_dump of its meta database, big-endian), 0 if none.  Only while
+# no process holds the environment's locks (e.g. after a crash).
+kv_checkpoint() {
+    local hex
+    hex=$(mdb_dump -s meta "$1" 2>/dev/null |
+        awk 'found { print $1; exit } $1 == "636865636b706f696e74" { found = 1 }' || true)
+    echo $((16#${hex:-0}))
+}
+
 start_store() {
     start store opcat-stored "$@"
     wait_for ctl --timeout 500 ping

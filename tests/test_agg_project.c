@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "date.h"
+#include "dayclock.h"
 #include "event.h"
 #include "kv.h"
 #include "agg_project.h"
@@ -44,6 +45,13 @@ typedef struct {
     events_t data;  /* the embedded dataset */
     events_t small; /* the hand-written scenario */
 } fixture_t;
+
+/*  Today for the queries that give no as_of: the system clock's. */
+static int32_t s_today(void)
+{
+    dayclock_t clock = dayclock_system();
+    return dayclock_today(&clock);
+}
 
 static void s_load_lines(events_t *ev, const char *path)
 {
@@ -126,7 +134,8 @@ static json_t *s_query(const env_t *env, const fixture_t *f, const char *req)
     json_t *request = json_loads(req, 0, &jerr);
     assert_non_null(request);
     err_t err;
-    json_t *reply = agg_query_run(env->kv, f->regions, f->names, request, &err);
+    json_t *reply =
+        agg_query_run(env->kv, f->regions, f->names, s_today(), request, &err);
     if (!reply)
         fail_msg("%s: %s", req, err.message);
     json_decref(request);
@@ -562,6 +571,98 @@ static void test_state_and_art17(void **state)
     s_env_close(&env);
 }
 
+/*  Applies the JSON lines of 'text' (one event per line). */
+static void s_apply_text(env_t *env, const char *const *lines, size_t n)
+{
+    events_t *ev = calloc(1, sizeof *ev);
+    for (size_t i = 0; i < n; i++) {
+        err_t err;
+        event_t *e = event_from_text(lines[i], strlen(lines[i]), &err);
+        if (!e)
+            fail_msg("%s: %s", lines[i], err.message);
+        e->sequence = i + 1;
+        ev->events[ev->count++] = e;
+    }
+    s_apply_all(env, ev, NULL);
+    for (size_t i = 0; i < ev->count; i++)
+        event_free(&ev->events[i]);
+    free(ev);
+}
+
+/*  Art. 17 and art. 12 on the days around their deadlines.  Three States
+    ratify on 2006-09-14: in force 30 days later (2006-10-14), an NPM due
+    one year after that, 2007-10-14.  PER designates none, URY designates
+    on the due day, CHL the day after.  Overdue means the due day has
+    passed (due < as_of) and no designation by as_of (designated_on >
+    as_of).  Replies: reports transmitted 2025-03-31, reply due
+    2025-09-30; URY replies on the due day, CHL never. */
+static void test_deadline_boundaries(void **state)
+{
+    fixture_t *f = *state;
+    env_t env;
+    s_env_open(&env, false);
+    const char *const lines[] = {
+        "{\"type\":\"state.ratified\",\"occurred_on\":\"2006-09-14\","
+        "\"state\":\"PER\",\"instrument\":\"accession\"}",
+        "{\"type\":\"state.ratified\",\"occurred_on\":\"2006-09-14\","
+        "\"state\":\"URY\",\"instrument\":\"ratification\"}",
+        "{\"type\":\"state.ratified\",\"occurred_on\":\"2006-09-14\","
+        "\"state\":\"CHL\",\"instrument\":\"ratification\"}",
+        "{\"type\":\"npm.designated\",\"occurred_on\":\"2007-10-14\","
+        "\"state\":\"URY\",\"body\":\"INDDHH\",\"model\":\"nhri\"}",
+        "{\"type\":\"npm.designated\",\"occurred_on\":\"2007-10-15\","
+        "\"state\":\"CHL\",\"body\":\"INDH\",\"model\":\"nhri\"}",
+        "{\"type\":\"report.transmitted\",\"occurred_on\":\"2025-03-31\","
+        "\"state\":\"URY\",\"report_id\":\"URY-R\",\"recipient\":\"state\"}",
+        "{\"type\":\"report.transmitted\",\"occurred_on\":\"2025-03-31\","
+        "\"state\":\"CHL\",\"report_id\":\"CHL-R\",\"recipient\":\"state\"}",
+        "{\"type\":\"reply.received\",\"occurred_on\":\"2025-09-30\","
+        "\"state\":\"URY\",\"report_id\":\"URY-R\"}",
+    };
+    s_apply_text(&env, lines, sizeof lines / sizeof lines[0]);
+    json_t *r = s_query(&env, f,
+                        "{\"op\":\"state\",\"state\":\"PER\","
+                        "\"as_of\":\"2007-10-14\"}");
+    s_expect(r, "npm.due", "\"2007-10-14\"");
+    json_decref(r);
+    /* as_of, then art17_overdue_computed and each State's npm.overdue */
+    const char *const days[][5] = {
+        {"2007-10-13", "[]", "false", "false", "false"},
+        {"2007-10-14", "[]", "false", "false", "false"}, /* the due day */
+        {"2007-10-15", "[\"PER\"]", "true", "false", "false"},
+        {"2007-10-16", "[\"PER\"]", "true", "false", "false"},
+    };
+    const char *const states[] = {"PER", "URY", "CHL"};
+    for (size_t i = 0; i < sizeof days / sizeof days[0]; i++) {
+        char req[128];
+        snprintf(req, sizeof req, "{\"op\":\"art17\",\"as_of\":\"%s\"}",
+                 days[i][0]);
+        r = s_query(&env, f, req);
+        s_expect(r, "art17_overdue_computed", days[i][1]);
+        json_decref(r);
+        r = s_small(f, &env, days[i][0], NULL);
+        s_expect(r, "npm.art17_overdue_computed", days[i][1]);
+        json_decref(r);
+        for (size_t k = 0; k < 3; k++) {
+            snprintf(req, sizeof req,
+                     "{\"op\":\"state\",\"state\":\"%s\",\"as_of\":\"%s\"}",
+                     states[k], days[i][0]);
+            r = s_query(&env, f, req);
+            s_expect(r, "npm.overdue", days[i][2 + k]);
+            json_decref(r);
+        }
+    }
+    const char *const replies[][2] = {{"2025-09-29", "[]"},
+                                      {"2025-09-30", "[]"}, /* due day */
+                                      {"2025-10-01", "[\"CHL\"]"}};
+    for (size_t i = 0; i < 3; i++) {
+        r = s_small(f, &env, replies[i][0], NULL);
+        s_expect(r, "replies.overdue", replies[i][1]);
+        json_decref(r);
+    }
+    s_env_close(&env);
+}
+
 static void test_no_content(void **state)
 {
     fixture_t *f = *state;
@@ -588,7 +689,8 @@ static void s_expect_error(const env_t *env, const fixture_t *f,
     json_t *request = json_loads(req, 0, &jerr);
     err_t err;
     err_clear(&err);
-    json_t *reply = agg_query_run(env->kv, f->regions, f->names, request, &err);
+    json_t *reply =
+        agg_query_run(env->kv, f->regions, f->names, s_today(), request, &err);
     assert_null(reply);
     assert_int_equal(err.code, OPCAT_EINVAL);
     assert_string_equal(err.field, field);
@@ -722,6 +824,7 @@ int main(void)
         cmocka_unit_test(test_precision_and_coverage),
         cmocka_unit_test(test_embedded_guesses),
         cmocka_unit_test(test_state_and_art17),
+        cmocka_unit_test(test_deadline_boundaries),
         cmocka_unit_test(test_no_content),
         cmocka_unit_test(test_bad_parameters),
         cmocka_unit_test(test_regions),

@@ -102,7 +102,7 @@ static void test_find_loads_the_changes_next_to_the_file(void **state)
                   "CYP\teastern_europe\t2010-01-01\t2012-01-01\ta test\n");
     snprintf(path, sizeof path, "%s/regions.tsv", dir);
     err_t err;
-    agg_regions_t *r = agg_regions_find(path, NULL, "unused", &err);
+    agg_regions_t *r = agg_regions_find(path, &err);
     assert_non_null(r);
     assert_string_equal(s_at(r, "CYP", "2009-12-31"), "asia_pacific");
     assert_string_equal(s_at(r, "CYP", "2010-01-01"), "eastern_europe");
@@ -121,7 +121,7 @@ static void s_refused(const char *row, const char *what)
     s_write_files(dir, REGIONS, changes);
     snprintf(path, sizeof path, "%s/regions.tsv", dir);
     err_t err;
-    agg_regions_t *r = agg_regions_find(path, NULL, "unused", &err);
+    agg_regions_t *r = agg_regions_find(path, &err);
     if (r)
         fail_msg("%s: accepted", what);
     if (!strstr(err.message, ":2:"))

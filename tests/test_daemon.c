@@ -3,9 +3,15 @@
 
 #include <getopt.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "daemon.h"
+#include "version.h"
 
 static void test_shared_options_fill_cfg_and_flags(void **state)
 {
@@ -79,6 +85,67 @@ static void test_sigterm_sets_the_stop_flag_and_sigpipe_is_ignored(void **state)
     assert_int_equal(*stop, 1);
 }
 
+static void test_version_prints_name_and_version_and_exits_0(void **state)
+{
+    (void)state;
+    int out[2];
+    assert_int_equal(pipe(out), 0);
+    fflush(stdout);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        dup2(out[1], STDOUT_FILENO);
+        cfg_t cfg = {0};
+        daemon_flags_t flags = {0};
+        daemon_option('V', NULL, &cfg, &flags);
+        _exit(3); /* not reached when -V is handled */
+    }
+    close(out[1]);
+    char text[128] = "";
+    ssize_t got = 0, n;
+    while ((n = read(out[0], text + got, sizeof text - 1 - (size_t)got)) > 0)
+        got += n;
+    close(out[0]);
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    assert_string_equal(text, "test_daemon " OPCAT_VERSION_STRING "\n");
+}
+
+/*  A datagram socket at 'path', as systemd's NOTIFY_SOCKET. */
+static int s_notify_socket(const char *path)
+{
+    struct sockaddr_un addr = {.sun_family = AF_UNIX};
+    snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path);
+    int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    assert_true(fd >= 0);
+    assert_int_equal(bind(fd, (struct sockaddr *)&addr, sizeof addr), 0);
+    return fd;
+}
+
+static void test_ready_tells_the_service_manager_when_there_is_one(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/opcat-notify.XXXXXX", path[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/notify", dir);
+    int fd = s_notify_socket(path);
+    setenv("NOTIFY_SOCKET", path, 1);
+    assert_int_equal(daemon_ready(), 0);
+    char text[64] = "";
+    assert_int_equal(recv(fd, text, sizeof text - 1, MSG_DONTWAIT), 7);
+    assert_string_equal(text, "READY=1");
+    close(fd);
+    unlink(path);
+    /* no one listens there any more: an error value, no crash */
+    assert_true(daemon_ready() < 0);
+    rmdir(dir);
+    /* not under systemd: nothing to tell, no error */
+    unsetenv("NOTIFY_SOCKET");
+    assert_int_equal(daemon_ready(), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -88,6 +155,9 @@ int main(void)
             test_numbers_in_range_pass_and_others_name_flag_and_range),
         cmocka_unit_test(
             test_sigterm_sets_the_stop_flag_and_sigpipe_is_ignored),
+        cmocka_unit_test(test_version_prints_name_and_version_and_exits_0),
+        cmocka_unit_test(
+            test_ready_tells_the_service_manager_when_there_is_one),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -61,16 +61,6 @@ static void test_add_months_clamps_to_month_end(void **state)
     }
 }
 
-static void test_today_honours_opcat_now(void **state)
-{
-    (void)state;
-    setenv("OPCAT_NOW", "2026-06-30", 1);
-    assert_int_equal(date_today(), s_day("2026-06-30"));
-    setenv("OPCAT_NOW", "not a date", 1);
-    assert_true(date_today() > s_day("2026-01-01"));
-    unsetenv("OPCAT_NOW");
-}
-
 /*  Day keys sort as the days do, across the epoch, and read back. */
 static void test_day_keys_sort_by_date(void **state)
 {
@@ -94,7 +84,6 @@ int main(void)
         cmocka_unit_test(test_parse_refuses_impossible_dates),
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_add_months_clamps_to_month_end),
-        cmocka_unit_test(test_today_honours_opcat_now),
         cmocka_unit_test(test_day_keys_sort_by_date),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -77,6 +77,49 @@ static void test_format(void **state)
     }
 }
 
+/*  The four other UN languages, each precision, the first of a month
+    (French "1er") and the longest month names. */
+static void test_format_un_languages(void **state)
+{
+    (void)state;
+    const struct {
+        const char *date;
+        int precision;
+        const char *fr, *es, *ru, *ar;
+    } cases[] = {
+        {"2024-05-03", DATEFMT_DAY, "3 mai 2024", "3 de mayo de 2024",
+         "3 мая 2024 года", "3 أيار/مايو 2024"},
+        {"2025-01-01", DATEFMT_DAY, "1er janvier 2025", "1 de enero de 2025",
+         "1 января 2025 года", "1 كانون الثاني/يناير 2025"},
+        {"2024-05-17", DATEFMT_MONTH, "mai 2024", "mayo de 2024",
+         "май 2024 года", "أيار/مايو 2024"},
+        {"2024-12-31", DATEFMT_YEAR, "2024", "2024", "2024 год", "2024"},
+        {"2024-12-31", DATEFMT_NOT_AFTER, "au plus tard le 31 décembre 2024",
+         "a más tardar el 31 de diciembre de 2024",
+         "не позднее 31 декабря 2024 года",
+         "في موعد أقصاه 31 كانون الأول/ديسمبر 2024"},
+        {"2999-11-30", DATEFMT_DAY, "30 novembre 2999",
+         "30 de noviembre de 2999", "30 ноября 2999 года",
+         "30 تشرين الثاني/نوفمبر 2999"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char out[DATEFMT_MAX];
+        int32_t d = s_day(cases[i].date);
+        datefmt_format(d, cases[i].precision, DATEFMT_FR, out);
+        assert_string_equal(out, cases[i].fr);
+        datefmt_format(d, cases[i].precision, DATEFMT_ES, out);
+        assert_string_equal(out, cases[i].es);
+        datefmt_format(d, cases[i].precision, DATEFMT_RU, out);
+        assert_string_equal(out, cases[i].ru);
+        datefmt_format(d, cases[i].precision, DATEFMT_AR, out);
+        assert_string_equal(out, cases[i].ar);
+    }
+    assert_int_equal(datefmt_style_of("ar"), DATEFMT_AR);
+    assert_int_equal(datefmt_style_of("en"), DATEFMT_EN);
+    assert_int_equal(datefmt_style_of("de"), -1);
+    assert_int_equal(datefmt_style_of(NULL), -1);
+}
+
 static void test_deadline(void **state)
 {
     (void)state;
@@ -90,6 +133,16 @@ static void test_deadline(void **state)
     assert_string_equal(out, "30 June 2025 at the latest");
     datefmt_deadline(d, true, DATEFMT_ZH, out);
     assert_string_equal(out, "最迟2025年6月30日");
+    datefmt_deadline(d, true, DATEFMT_FR, out);
+    assert_string_equal(out, "le 30 juin 2025 au plus tard");
+    datefmt_deadline(d, true, DATEFMT_ES, out);
+    assert_string_equal(out, "el 30 de junio de 2025 a más tardar");
+    datefmt_deadline(d, true, DATEFMT_RU, out);
+    assert_string_equal(out, "не позднее 30 июня 2025 года");
+    datefmt_deadline(d, true, DATEFMT_AR, out);
+    assert_string_equal(out, "30 حزيران/يونيه 2025 كحد أقصى");
+    datefmt_deadline(d, false, DATEFMT_FR, out);
+    assert_string_equal(out, "30 juin 2025");
 }
 
 int main(void)
@@ -98,6 +151,7 @@ int main(void)
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_bounds),
         cmocka_unit_test(test_format),
+        cmocka_unit_test(test_format_un_languages),
         cmocka_unit_test(test_deadline),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

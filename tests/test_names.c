@@ -24,11 +24,17 @@ static names_t *s_table(void)
     return names;
 }
 
-/*  Fails unless 'code' has a name in both languages. */
+static const char *const s_langs[] = {"en", "zh", "fr", "es", "ru", "ar"};
+
+/*  Fails unless 'code' has a name in each of the six languages. */
 static void s_named(const names_t *names, const char *code, const char *where)
 {
-    if (!names_en(names, code) || !names_zh(names, code))
-        fail_msg("%s: %s has no name in " NAMES_FILE, where, code);
+    for (size_t i = 0; i < sizeof s_langs / sizeof s_langs[0]; i++) {
+        const char *name = names_in(names, code, s_langs[i]);
+        if (!name || !*name)
+            fail_msg("%s: %s has no %s name in " NAMES_FILE, where, code,
+                     s_langs[i]);
+    }
 }
 
 static void test_un_short_names(void **state)
@@ -50,12 +56,53 @@ static void test_un_short_names(void **state)
     assert_string_equal(names_in(names, "PER", "zh"), "秘鲁");
     assert_string_equal(names_in(names, "PER", "en"), "Peru");
     assert_null(names_en(names, "XXX"));
+    assert_null(names_in(names, "PER", "de"));
     assert_int_equal(names_count(names), 194);
     names_destroy(&names);
     assert_null(names);
 }
 
-/*  Every State of regions.tsv has both names. */
+/*  The UN short names in French, Spanish, Russian and Arabic, where they
+    differ from ISO 3166's translations, and every State of the table
+    named in every language, without a stray space. */
+static void test_six_languages(void **state)
+{
+    (void)state;
+    names_t *names = s_table();
+    static const char *const cases[][3] = {
+        {"PSE", "fr", "État de Palestine"},
+        {"BOL", "fr", "Bolivie (État plurinational de)"},
+        {"USA", "fr", "États-Unis d'Amérique"},
+        {"TUR", "es", "Türkiye"},
+        {"TZA", "es", "República Unida de Tanzanía"},
+        {"NZL", "es", "Nueva Zelandia"},
+        {"GBR", "ru",
+         "Соединенное Королевство Великобритании и Северной Ирландии"},
+        {"PSE", "ru", "Государство Палестина"},
+        {"TUR", "ru", "Турция"},
+        {"PSE", "ar", "دولة فلسطين"},
+        {"HUN", "ar", "هنغاريا"},
+        {"PER", "ar", "بيرو"}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        assert_string_equal(names_in(names, cases[i][0], cases[i][1]),
+                            cases[i][2]);
+    assert_int_equal(names_lang("ar"), 5);
+    assert_int_equal(names_lang("xx"), -1);
+    for (size_t i = 0; i < names_count(names); i++) {
+        const char *code = names_code(names, i);
+        s_named(names, code, NAMES_FILE);
+        for (size_t j = 0; j < sizeof s_langs / sizeof s_langs[0]; j++) {
+            const char *name = names_in(names, code, s_langs[j]);
+            size_t n = strlen(name);
+            if (name[0] == ' ' || name[n - 1] == ' ' || strstr(name, "  "))
+                fail_msg("%s %s: \"%s\" has a stray space", code, s_langs[j],
+                         name);
+        }
+    }
+    names_destroy(&names);
+}
+
+/*  Every State of regions.tsv has a name in every language. */
 static void test_regions_named(void **state)
 {
     (void)state;
@@ -77,7 +124,8 @@ static void test_regions_named(void **state)
     names_destroy(&names);
 }
 
-/*  Every State an event of the data/ *.jsonl files names has both names. */
+/*  Every State an event of the data/ *.jsonl files names has a name in
+    every language. */
 static void test_datasets_named(void **state)
 {
     (void)state;
@@ -133,10 +181,17 @@ static void test_bad_tables(void **state)
     (void)state;
     static const struct {
         const char *text, *words;
-    } cases[] = {{"# header\nPER\tPeru\n", ":2: not ALPHA3 TAB"},
-                 {"per\tPeru\t秘鲁\n", ":1: not ALPHA3 TAB"},
-                 {"PER\tPeru\t\n", ":1: not ALPHA3 TAB"},
-                 {"PER\tPeru\t秘鲁\nPER\tPérou\t秘鲁\n", "PER comes twice"}};
+    } cases[] = {
+#define ROW "\tFr\tEs\tRu\tAr\n"
+        {"# header\nPER\tPeru\n", ":2: not ALPHA3 and a name"},
+        {"per\tPeru\t秘鲁" ROW, ":1: not ALPHA3 and a name"},
+        {"PER\tPeru\t\tFr\tEs\tRu\tAr\n", ":1: not ALPHA3 and a name"},
+        {"PER\tPeru\t秘鲁\n", ":1: not ALPHA3 and a name"},
+        {"PER\tPeru\t秘鲁\tFr\tEs\tRu\n", ":1: not ALPHA3 and a name"},
+        {"PER\tPeru\t秘鲁" ROW "XX", ":2: not ALPHA3 and a name"},
+        {"PER\tPeru\t秘鲁\tFr\tEs\tRu\tAr\tDe\n", ":1: not ALPHA3 and a name"},
+        {"PER\tPeru\t秘鲁" ROW "PER\tPérou\t秘鲁" ROW, "PER comes twice"}};
+#undef ROW
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char path[64];
         err_t err;
@@ -158,6 +213,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_un_short_names),
+        cmocka_unit_test(test_six_languages),
         cmocka_unit_test(test_regions_named),
         cmocka_unit_test(test_datasets_named),
         cmocka_unit_test(test_bad_tables),

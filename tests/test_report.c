@@ -451,6 +451,21 @@ static void test_not_recorded_counts(void **state)
              "截至2010年12月31日向缔约国转交的查访报告数量没有记录。", NULL);
     free(en);
     free(zh);
+    /* and in the languages written from a table */
+    static const char *const cases[][2] = {
+        {"fr", "Nombre de sessions tenues (en 2010) : information non "
+               "consignée."},
+        {"es", "Número de períodos de sesiones celebrados (en 2010): "
+               "información no registrada."},
+        {"ru", "Число проведенных сессий (в 2010 году): сведения не "
+               "зарегистрированы."},
+        {"ar", "عدد الدورات المعقودة (في عام 2010): معلومات غير مسجلة."}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *text = s_render(f, stats, cases[i][0]);
+        s_expect(text, cases[i][1], NULL);
+        assert_null(strstr(text, " 80"));
+        free(text);
+    }
     json_decref(stats);
 }
 
@@ -504,6 +519,168 @@ static void test_not_recorded(void **state)
     json_decref(stats);
 }
 
+/*  The other four official languages: the UN's terms for the same report,
+    dates and amounts as each language writes them, State names from the
+    table, Western digits in Arabic. */
+static void test_un_languages(void **state)
+{
+    fixture_t *f = *state;
+    char *fr = s_render(f, f->stats, "fr");
+    s_expect(fr,
+             "# 19e rapport annuel du Sous-Comité pour la prévention de la "
+             "torture",
+             "Au 31 décembre 2025, le nombre d'États parties au Protocole "
+             "facultatif s'élevait à 96 et celui des signataires à 11.",
+             "Bangladesh (adhésion, 17 juillet 2025) et Colombie (adhésion, "
+             "10 novembre 2025)",
+             "du 1er janvier 2025 au 31 décembre 2025",
+             "423\u00a0926 dollars des États-Unis",
+             "Allemagne (200\u00a0000 euros)",
+             "mécanismes nationaux de prévention des États suivants : "
+             "Australie, Bénin, Madagascar, Nigéria et Afrique du Sud.",
+             "nombre d'entretiens : plus de 550", "État de Palestine",
+             "s'élève à environ 80.", NULL);
+    char *es = s_render(f, f->stats, "es");
+    s_expect(es, "Subcomité para la Prevención de la Tortura",
+             "Al 31 de diciembre de 2025, el número de Estados partes en el "
+             "Protocolo Facultativo ascendía a 96",
+             "423.926 dólares de los Estados Unidos",
+             "mecanismos nacionales de prevención", "Estado de Palestina",
+             "del 15 de junio de 2025 al 21 de junio de 2025", NULL);
+    char *ru = s_render(f, f->stats, "ru");
+    s_expect(ru, "Подкомитета по предупреждению пыток",
+             "По состоянию на 31 декабря 2025 года число государств — "
+             "участников Факультативного протокола составляло 96",
+             "423\u00a0926 долл. США", "национальных превентивных механизмов",
+             "Государство Палестина", "государств-участников", NULL);
+    char *ar = s_render(f, f->stats, "ar");
+    s_expect(ar, "للجنة الفرعية لمنع التعذيب",
+             "حتى 31 كانون الأول/ديسمبر 2025، بلغ عدد الدول الأطراف في "
+             "البروتوكول الاختياري 96",
+             "423,926 دولار من دولارات الولايات المتحدة",
+             "الآليات الوقائية الوطنية", "دولة فلسطين", NULL);
+    free(fr);
+    free(es);
+    free(ru);
+    free(ar);
+    /* Spanish "e" for "y" before an i sound */
+    json_t *stats = json_deep_copy(f->stats);
+    s_set(stats, "signatories", "states", json_pack("[s,s]", "FRA", "IRL"));
+    es = s_render(f, stats, "es");
+    s_expect(es, "los signatarios eran los siguientes: Francia e Irlanda.",
+             NULL);
+    free(es);
+    json_decref(stats);
+}
+
+/*  The figures of 'text' in order: runs of digits, joined across a
+    thousands separator (",", ".", " " or a no-break space before three
+    digits); days, months and small counts (1 to 31, which some
+    languages write in words) and years (1990 to 2100) left out. */
+static size_t s_figures(const char *text, long long *out, size_t max)
+{
+    size_t n = 0;
+    const char *p = text;
+    while (*p) {
+        if (*p < '0' || *p > '9') {
+            p++;
+            continue;
+        }
+        long long v = 0;
+        for (;;) {
+            while (*p >= '0' && *p <= '9')
+                v = v * 10 + (*p++ - '0');
+            size_t sep = (*p == ',' || *p == '.' || *p == ' ') ? 1
+                         : (p[0] == '\xc2' && p[1] == '\xa0')  ? 2
+                                                               : 0;
+            const char *q = p + sep;
+            bool group = sep && q[0] >= '0' && q[0] <= '9' && q[1] >= '0' &&
+                         q[1] <= '9' && q[2] >= '0' && q[2] <= '9' &&
+                         !(q[3] >= '0' && q[3] <= '9');
+            if (!group)
+                break;
+            p = q;
+        }
+        if (v > 31 && (v < 1990 || v > 2100) && n < max)
+            out[n++] = v;
+    }
+    return n;
+}
+
+static int s_cmp_ll(const void *a, const void *b)
+{
+    long long x = *(const long long *)a, y = *(const long long *)b;
+    return (x > y) - (x < y);
+}
+
+/*  Sorts the 'n' figures of 'v' and drops repeats (a language may say a
+    figure twice: the Chinese footnote repeats the signatories' count);
+    returns how many are left. */
+static size_t s_unique(long long *v, size_t n)
+{
+    size_t k = 0;
+    qsort(v, n, sizeof *v, s_cmp_ll);
+    for (size_t i = 0; i < n; i++)
+        if (!k || v[k - 1] != v[i])
+            v[k++] = v[i];
+    return k;
+}
+
+/*  Every figure is the same in the six languages: the fixture with every
+    count above 31 (so that no language writes one in words) renders in
+    each language, and the figures of each are the English ones. */
+static void test_same_figures(void **state)
+{
+    fixture_t *f = *state;
+    json_t *stats = json_deep_copy(f->stats);
+    s_set(stats, "states_parties", "by_region",
+          json_pack("{s:i,s:i,s:i,s:i,s:i}", "africa", 45, "asia_pacific", 44,
+                    "eastern_europe", 41, "latin_america_caribbean", 46, "weog",
+                    50));
+    s_set(stats, "signatories", "total", json_integer(61));
+    s_set(stats, "signatories", "by_region",
+          json_pack("{s:i,s:i,s:i,s:i,s:i}", "africa", 37, "asia_pacific", 33,
+                    "eastern_europe", 32, "latin_america_caribbean", 34, "weog",
+                    35));
+    json_t *grants =
+        json_object_get(json_object_get(stats, "fund"), "grants_in_period");
+    s_set(grants, NULL, "count", json_integer(46));
+    s_set(grants, NULL, "states", json_integer(43));
+    json_t *places =
+        json_object_get(json_object_get(stats, "visits"), "places_in_period");
+    s_set(places, NULL, "psychiatric", json_integer(1234));
+    s_set(places, NULL, "women_detention", json_integer(57));
+    /* a session's number is an ordinal, in words in English and Chinese
+       ("fifty-fifth", "第五十五") and in figures in the other four
+       ("55e session"): numbers below 32 are left out of the comparison */
+    json_t *sessions = json_object_get(stats, "sessions_in_period");
+    s_set(json_array_get(sessions, 0), NULL, "number", json_integer(25));
+    s_set(json_array_get(sessions, 1), NULL, "number", json_integer(26));
+    static const char *const langs[] = {"en", "zh", "fr", "es", "ru", "ar"};
+    long long want[256], got[256];
+    size_t nwant = 0;
+    for (size_t i = 0; i < sizeof langs / sizeof *langs; i++) {
+        char *text = s_render(f, stats, langs[i]);
+        size_t n =
+            s_unique(i ? got : want, s_figures(text, i ? got : want, 256));
+        if (!i) {
+            nwant = n;
+            assert_true(nwant >= 25);
+        }
+        bool same = n == nwant && memcmp(got, want, n * sizeof *got) == 0;
+        if (i && !same) {
+            fprintf(stderr, "---- %s ----\n%s\n", langs[i], text);
+            for (size_t j = 0; j < n || j < nwant; j++)
+                fprintf(stderr, "%zu: en %lld %s %lld\n", j,
+                        j < nwant ? want[j] : -1, langs[i],
+                        j < n ? got[j] : -1);
+            fail_msg("the figures in %s differ from the English", langs[i]);
+        }
+        free(text);
+    }
+    json_decref(stats);
+}
+
 /*  A missing or mistyped key is refused, naming the key. */
 static void test_broken_stats(void **state)
 {
@@ -535,7 +712,10 @@ static void test_broken_stats(void **state)
     assert_string_equal(err.field, "visits.completed_in_period");
     json_decref(stats);
 
-    assert_null(report_render(f->report, f->stats, "fr", &err));
+    assert_null(report_render(f->report, f->stats, "de", &err));
+    assert_int_equal(err.code, OPCAT_EINVAL);
+    assert_string_equal(err.field, "lang");
+    assert_null(report_render(f->report, f->stats, NULL, &err));
     assert_int_equal(err.code, OPCAT_EINVAL);
 }
 
@@ -577,7 +757,7 @@ static void test_no_names(void **state)
     err_t err;
     assert_null(report_new(NULL, &err));
     assert_int_equal(err.code, OPCAT_EINVAL);
-    assert_null(names_find("/nonexistent", NULL, &err));
+    assert_null(names_find("/nonexistent", &err));
     assert_int_equal(err.code, OPCAT_EIO);
 }
 
@@ -586,6 +766,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_en_sentences),
         cmocka_unit_test(test_zh_sentences),
+        cmocka_unit_test(test_un_languages),
+        cmocka_unit_test(test_same_figures),
         cmocka_unit_test(test_figures_follow_input),
         cmocka_unit_test(test_partial_period),
         cmocka_unit_test(test_other_year),

@@ -101,6 +101,33 @@ static void test_stages(void **state)
              "2026-01-12");
 }
 
+/*  Every stage boundary of every obligation: the day before and the day
+    of each stage (upcoming 30 days before the due day, due, overdue the
+    day after, repeated 90 days later).  Encouragements and notices have
+    stages of their own (below). */
+static void test_stage_boundaries_every_rule(void **state)
+{
+    (void)state;
+    const char *o = "2024-07-15", *u = "2025-07-15";
+    for (rem_rule_t r = 0; r < REM_RULE_COUNT; r++) {
+        if (rem_rule_kind(r) != REM_KIND_OBLIGATION)
+            continue;
+        s_expect(r, o, u, "2025-06-14", REM_STAGE_PENDING, NULL, "2025-06-15");
+        s_expect(r, o, u, "2025-06-15", REM_STAGE_UPCOMING, "2025-06-15",
+                 "2025-07-15");
+        s_expect(r, o, u, "2025-07-14", REM_STAGE_UPCOMING, "2025-06-15",
+                 "2025-07-15");
+        s_expect(r, o, u, "2025-07-15", REM_STAGE_DUE, "2025-07-15",
+                 "2025-07-16");
+        s_expect(r, o, u, "2025-07-16", REM_STAGE_OVERDUE, "2025-07-16",
+                 "2025-10-14");
+        s_expect(r, o, u, "2025-10-13", REM_STAGE_OVERDUE, "2025-07-16",
+                 "2025-10-14");
+        s_expect(r, o, u, "2025-10-14", REM_STAGE_OVERDUE, "2025-10-14",
+                 "2026-01-12");
+    }
+}
+
 /*  art16.publication is an encouragement: one stage, "reminder", on the
     first anniversary and every year after; never overdue. */
 static void test_encouragement_stages(void **state)
@@ -694,6 +721,7 @@ int main(void)
         cmocka_unit_test(test_encouragement_stages),
         cmocka_unit_test(test_notice_stages),
         cmocka_unit_test(test_designation_stages),
+        cmocka_unit_test(test_stage_boundaries_every_rule),
         cmocka_unit_test(test_occurrence_day),
         cmocka_unit_test(test_config),
         cmocka_unit_test(test_names),

@@ -2,6 +2,7 @@
 #include "cfg.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,51 @@ void cfg_fill(cfg_t *cfg)
     cfg->append_reminders =
         cfg_pick(cfg->append_reminders, "OPCAT_APPEND_REMINDERS",
                  CFG_APPEND_REMINDERS_DEFAULT);
+}
+
+/*  The content of file 'path', named by variable 'var': a new string in
+    '*value', or an error naming 'var'. */
+static int s_read_secret(const char *var, const char *path, char **value,
+                         err_t *err)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return err_set(err, OPCAT_EINVAL, var, "%s: cannot read %s: %s", var,
+                       path, strerror(errno));
+    char *text = malloc(CFG_SECRET_MAX + 2);
+    size_t n = text ? fread(text, 1, CFG_SECRET_MAX + 1, f) : 0;
+    fclose(f);
+    if (!text)
+        return err_set(err, OPCAT_ENOMEM, var, "out of memory");
+    if (n && text[n - 1] == '\n')
+        n--;
+    if (n == 0 || n > CFG_SECRET_MAX) {
+        free(text);
+        return err_set(err, OPCAT_EINVAL, var,
+                       "%s: %s must hold from 1 to %d bytes", var, path,
+                       CFG_SECRET_MAX);
+    }
+    text[n] = '\0';
+    *value = text;
+    return OPCAT_OK;
+}
+
+int cfg_secret(const char *name, char **value, err_t *err)
+{
+    char file_var[128];
+    snprintf(file_var, sizeof file_var, "%s_FILE", name);
+    const char *direct = getenv(name), *path = getenv(file_var);
+    bool has_direct = direct && *direct, has_path = path && *path;
+    *value = NULL;
+    if (has_direct && has_path)
+        return err_set(err, OPCAT_EINVAL, name,
+                       "%s and %s are both set: give the secret one way", name,
+                       file_var);
+    if (has_path)
+        return s_read_secret(file_var, path, value, err);
+    if (has_direct && !(*value = strdup(direct)))
+        return err_set(err, OPCAT_ENOMEM, name, "out of memory");
+    return OPCAT_OK;
 }
 
 int cfg_mkdirs(const char *path, err_t *err)

@@ -55,6 +55,17 @@ void cfg_fill(cfg_t *cfg);
 /*  'flag' if set, else getenv('env') if set and non-empty, else 'dflt'. */
 const char *cfg_pick(const char *flag, const char *env, const char *dflt);
 
+/*  The largest secret cfg_secret() reads from a file. */
+#define CFG_SECRET_MAX 4096
+
+/*  A secret given by variable 'name' (e.g. OPCAT_SMTP_PASSWORD) or, as
+    Docker and compose secrets give them, by the file that NAME_FILE
+    names: its content, one trailing newline dropped.  Returns OPCAT_OK
+    with '*value' a new string the caller frees (NULL when neither is
+    set), or OPCAT_EINVAL with 'err' naming the variable: both set, the
+    file unreadable, empty or larger than CFG_SECRET_MAX bytes. */
+int cfg_secret(const char *name, char **value, err_t *err);
+
 /*  Creates directory 'path' and its parents (like mkdir -p). */
 int cfg_mkdirs(const char *path, err_t *err);
 

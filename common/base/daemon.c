@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
+#include <string.h>
+#include <systemd/sd-daemon.h>
 #include <zmq.h>
 
 #include "log.h"
@@ -49,6 +51,10 @@ bool daemon_option(int c, const char *arg, cfg_t *cfg, daemon_flags_t *flags)
     case 'v':
         flags->verbose = 1;
         return true;
+    case 'V':
+        /* the name as invoked: the same binary under another name says so */
+        printf("%s %s\n", program_invocation_short_name, OPCAT_VERSION_STRING);
+        exit(fflush(stdout) == 0 ? 0 : 1);
     default:
         return false;
     }
@@ -96,6 +102,19 @@ long long daemon_number(const char *flag, const char *text, long long min,
     if (daemon_parse_number(flag, text, min, max, &n, &err))
         fatalx("%s", err.message);
     return n;
+}
+
+int daemon_ready(void)
+{
+    int rc = sd_notify(0, "READY=1");
+    if (rc < 0) {
+        log_warnx("cannot tell the service manager it is ready: %s",
+                  strerror(-rc));
+        return rc;
+    }
+    if (rc > 0)
+        log_debug("told the service manager it is ready");
+    return 0;
 }
 
 void daemon_log_start(const char *name, const char *with)

@@ -26,7 +26,8 @@ typedef struct {
 
 /*  Takes option 'c' (with getopt's 'arg') if every daemon spells it the
     same way: -a/-p/-r the store's APPEND/PUBLISH/REPLAY endpoints and -D
-    the data directory into 'cfg', -n/-v into 'flags'.  Returns false for
+    the data directory into 'cfg', -n/-v into 'flags'; -V (--version)
+    prints "PROGRAM VERSION" on stdout and exits 0.  Returns false for
     any other option, which is the daemon's own.  Which of them a daemon
     accepts is its getopt string's business. */
 bool daemon_option(int c, const char *arg, cfg_t *cfg, daemon_flags_t *flags);
@@ -51,6 +52,19 @@ int daemon_parse_number(const char *flag, const char *text, long long min,
     the value is not a number in range. */
 long long daemon_number(const char *flag, const char *text, long long min,
                         long long max);
+
+/*  The long option of -V, for a daemon's getopt_long table. */
+#define DAEMON_VERSION_OPTION                                                  \
+    {                                                                          \
+        "version", no_argument, NULL, 'V'                                      \
+    }
+
+/*  Tells the service manager the daemon is ready (sd_notify "READY=1"):
+    called once its sockets are bound and it answers.  A no-op when it
+    was not started by systemd (no NOTIFY_SOCKET) or under Type=simple.
+    Returns 0, or a negative errno when the message could not be sent
+    (the daemon logs it and goes on). */
+int daemon_ready(void);
 
 /*  Logs "NAME VERSION starting (libzmq X.Y.Z[, WITH])". */
 void daemon_log_start(const char *name, const char *with);

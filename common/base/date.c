@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 bool date_is_leap(int year)
 {
@@ -97,15 +96,6 @@ int32_t date_add_months(int32_t day, int months)
     int nm = total % 12 + 1;
     int last = s_days_in_month(ny, nm);
     return date_from_ymd(ny, nm, d > last ? last : d);
-}
-
-int32_t date_today(void)
-{
-    const char *fixed = getenv("OPCAT_NOW");
-    int32_t day;
-    if (fixed && date_parse(fixed, &day))
-        return day;
-    return (int32_t)(time(NULL) / 86400);
 }
 
 void date_key_put(uint8_t out[4], int32_t day)

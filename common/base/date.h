@@ -28,10 +28,6 @@ void date_to_ymd(int32_t day, int *year, int *month, int *mday);
     is clamped to its last day (31 Aug + 6 months = 28 or 29 Feb). */
 int32_t date_add_months(int32_t day, int months);
 
-/*  Today in UTC, or the day named by the OPCAT_NOW environment variable
-    when it is set to a valid date. */
-int32_t date_today(void);
-
 /*  Whether 'year' is a Gregorian leap year. */
 bool date_is_leap(int year);
 

@@ -10,6 +10,7 @@
 
 #include "date.h"
 #include "log.h"
+#include "share.h"
 
 typedef struct {
     char code[4];
@@ -237,29 +238,14 @@ int agg_regions_load_changes(agg_regions_t *self, const char *path, err_t *err)
 }
 
 /*  The file agg_regions_find loads: a new string, NULL on out of memory. */
-static char *s_path(const char *flag, const char *argv0,
-                    const char *source_default)
+static char *s_path(const char *flag)
 {
     const char *env = getenv("OPCAT_REGIONS");
     if (flag)
         return strdup(flag);
     if (env && *env)
         return strdup(env);
-    char exe[PATH_MAX], path[PATH_MAX + 64];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n <= 0 && argv0 && strlen(argv0) < sizeof exe)
-        n = (ssize_t)strlen(strcpy(exe, argv0));
-    if (n > 0) {
-        exe[n] = '\0';
-        char *slash = strrchr(exe, '/');
-        if (slash) {
-            *slash = '\0';
-            snprintf(path, sizeof path, "%s/../share/opcat/regions.tsv", exe);
-            if (access(path, R_OK) == 0)
-                return strdup(path);
-        }
-    }
-    return strdup(source_default);
+    return share_path("regions.tsv", "data/regions.tsv");
 }
 
 /*  Loads region-changes.tsv from the directory of 'path' when it exists:
@@ -280,10 +266,9 @@ static int s_load_sibling_changes(agg_regions_t *self, const char *path,
     return rc;
 }
 
-agg_regions_t *agg_regions_find(const char *flag, const char *argv0,
-                                const char *source_default, err_t *err)
+agg_regions_t *agg_regions_find(const char *flag, err_t *err)
 {
-    char *path = s_path(flag, argv0, source_default);
+    char *path = s_path(flag);
     if (!path) {
         err_set(err, OPCAT_ENOMEM, "", "out of memory");
         return NULL;

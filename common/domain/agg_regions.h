@@ -58,12 +58,11 @@ const char *agg_regions_state_name(const agg_regions_t *self, const char *code);
 int agg_regions_count(const agg_regions_t *self);
 
 /*  What a daemon loads: 'flag' (--regions) if set, else $OPCAT_REGIONS,
-    else <dir of 'argv0'>/../share/opcat/regions.tsv if it exists, else
-    'source_default' (the checkout's data/regions.tsv, fixed at build
-    time), plus AGG_REGION_CHANGES_FILE from the same directory if it
-    exists.  Logs how many States and changes came from which file.  NULL and
-   'err' on failure. */
-agg_regions_t *agg_regions_find(const char *flag, const char *argv0,
-                                const char *source_default, err_t *err);
+    else regions.tsv of the share directory (share.h: $OPCAT_SHARE, the
+    installed PREFIX/share/opcat, or the checkout's data/), plus
+    AGG_REGION_CHANGES_FILE from the same directory if it exists.  Logs
+    how many States and changes came from which file.  NULL and 'err' on
+    failure. */
+agg_regions_t *agg_regions_find(const char *flag, err_t *err);
 
 #endif

@@ -1,4 +1,5 @@
-/*  names: a sorted array of (code, English, Chinese), searched by bsearch. */
+/*  names: a sorted array of (code, a name per language), searched by
+    bsearch. */
 #include "names.h"
 
 #include <ctype.h>
@@ -9,9 +10,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "share.h"
+
+/*  The languages of the table's columns, in the file's order. */
+static const char *const s_langs[NAMES_LANGS] = {"en", "zh", "fr",
+                                                 "es", "ru", "ar"};
+
 typedef struct {
     char code[4];
-    char *en, *zh; /* owned */
+    char *name[NAMES_LANGS]; /* owned, in the order of s_langs */
 } name_entry_t;
 
 struct names {
@@ -31,38 +38,62 @@ static bool s_is_code(const char *text)
            isupper((unsigned char)text[1]) && isupper((unsigned char)text[2]);
 }
 
-/*  Adds one "CODE TAB en TAB zh" line (newline stripped) to 'self'. */
+/*  Splits 'line' at its tabs into 'field' (NUL-terminating each);
+    returns the number of fields, at most 'max' + 1 (one too many). */
+static size_t s_split(char *line, char **field, size_t max)
+{
+    size_t n = 0;
+    for (char *p = line; p && n <= max; n++) {
+        if (n < max)
+            field[n] = p;
+        p = strchr(p, '\t');
+        if (p)
+            *p++ = '\0';
+    }
+    return n;
+}
+
+/*  Makes room for one more entry. */
+static int s_grow(names_t *self, err_t *err)
+{
+    if (self->count < self->capacity)
+        return OPCAT_OK;
+    size_t bigger = self->capacity ? 2 * self->capacity : 256;
+    name_entry_t *grown = realloc(self->entries, bigger * sizeof *grown);
+    if (!grown)
+        return err_set(err, OPCAT_ENOMEM, NULL, "out of memory");
+    self->entries = grown;
+    self->capacity = bigger;
+    return OPCAT_OK;
+}
+
+/*  Adds one "CODE TAB en TAB zh TAB fr TAB es TAB ru TAB ar" line
+    (newline stripped) to 'self'. */
 static int s_add(names_t *self, char *line, const char *path, int lineno,
                  err_t *err)
 {
     line[strcspn(line, "\r\n")] = '\0';
     if (!*line || *line == '#')
         return OPCAT_OK;
-    char *en = strchr(line, '\t');
-    char *zh = en ? strchr(en + 1, '\t') : NULL;
-    if (en)
-        *en++ = '\0';
-    if (zh)
-        *zh++ = '\0';
-    if (!zh || !s_is_code(line) || !*en || !*zh || strchr(zh, '\t'))
+    char *field[NAMES_LANGS + 1];
+    bool ok = s_split(line, field, NAMES_LANGS + 1) == NAMES_LANGS + 1 &&
+              s_is_code(field[0]);
+    for (size_t i = 1; ok && i <= NAMES_LANGS; i++)
+        ok = *field[i] != '\0';
+    if (!ok)
         return err_set(err, OPCAT_EINVAL, "state",
-                       "%s:%d: not ALPHA3 TAB English name TAB Chinese name",
+                       "%s:%d: not ALPHA3 and a name in each of en, zh, fr, "
+                       "es, ru and ar, separated by tabs",
                        path, lineno);
-    if (self->count == self->capacity) {
-        size_t bigger = self->capacity ? 2 * self->capacity : 256;
-        name_entry_t *grown = realloc(self->entries, bigger * sizeof *grown);
-        if (!grown)
+    int rc = s_grow(self, err);
+    if (rc)
+        return rc;
+    name_entry_t *e = &self->entries[self->count++];
+    memset(e, 0, sizeof *e);
+    memcpy(e->code, field[0], 4);
+    for (size_t i = 0; i < NAMES_LANGS; i++)
+        if (!(e->name[i] = strdup(field[i + 1])))
             return err_set(err, OPCAT_ENOMEM, NULL, "out of memory");
-        self->entries = grown;
-        self->capacity = bigger;
-    }
-    name_entry_t *e = &self->entries[self->count];
-    memcpy(e->code, line, 4);
-    e->en = strdup(en);
-    e->zh = strdup(zh);
-    self->count++;
-    if (!e->en || !e->zh)
-        return err_set(err, OPCAT_ENOMEM, NULL, "out of memory");
     return OPCAT_OK;
 }
 
@@ -105,36 +136,20 @@ names_t *names_new(const char *path, err_t *err)
 }
 
 /*  '<directory of the executable>/../share/opcat' into 'out', or "". */
-static void s_installed_dir(char *out, size_t size)
+names_t *names_find(const char *dir, err_t *err)
 {
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    out[0] = '\0';
-    if (n <= 0)
-        return;
-    exe[n] = '\0';
-    char *slash = strrchr(exe, '/');
-    if (slash) {
-        *slash = '\0';
-        snprintf(out, size, "%s/../share/opcat", exe);
+    char *path = NULL;
+    if (dir && asprintf(&path, "%s/%s", dir, NAMES_FILE) < 0)
+        path = NULL;
+    else if (!dir)
+        path = share_path(NAMES_FILE, "data/" NAMES_FILE);
+    if (!path) {
+        err_set(err, OPCAT_ENOMEM, "", "out of memory");
+        return NULL;
     }
-}
-
-names_t *names_find(const char *dir, const char *fallback_dir, err_t *err)
-{
-    char installed[PATH_MAX + 32], path[PATH_MAX + 64];
-    const char *env = getenv("OPCAT_SHARE");
-    if (!dir && env && *env)
-        dir = env;
-    if (!dir) {
-        s_installed_dir(installed, sizeof installed);
-        snprintf(path, sizeof path, "%s/%s", installed, NAMES_FILE);
-        dir = *installed && access(path, R_OK) == 0 ? installed
-              : fallback_dir                        ? fallback_dir
-                                                    : ".";
-    }
-    snprintf(path, sizeof path, "%s/%s", dir, NAMES_FILE);
-    return names_new(path, err);
+    names_t *names = names_new(path, err);
+    free(path);
+    return names;
 }
 
 void names_destroy(names_t **self)
@@ -142,8 +157,8 @@ void names_destroy(names_t **self)
     if (!self || !*self)
         return;
     for (size_t i = 0; i < (*self)->count; i++) {
-        free((*self)->entries[i].en);
-        free((*self)->entries[i].zh);
+        for (size_t j = 0; j < NAMES_LANGS; j++)
+            free((*self)->entries[i].name[j]);
     }
     free((*self)->entries);
     free(*self);
@@ -160,22 +175,29 @@ static const name_entry_t *s_find(const names_t *self, const char *code)
                    s_compare);
 }
 
+int names_lang(const char *lang)
+{
+    for (int i = 0; lang && i < NAMES_LANGS; i++)
+        if (strcmp(lang, s_langs[i]) == 0)
+            return i;
+    return -1;
+}
+
 const char *names_en(const names_t *self, const char *code)
 {
-    const name_entry_t *e = s_find(self, code);
-    return e ? e->en : NULL;
+    return names_in(self, code, "en");
 }
 
 const char *names_zh(const names_t *self, const char *code)
 {
-    const name_entry_t *e = s_find(self, code);
-    return e ? e->zh : NULL;
+    return names_in(self, code, "zh");
 }
 
 const char *names_in(const names_t *self, const char *code, const char *lang)
 {
-    return lang && strcmp(lang, "zh") == 0 ? names_zh(self, code)
-                                           : names_en(self, code);
+    const name_entry_t *e = s_find(self, code);
+    int i = names_lang(lang);
+    return e && i >= 0 ? e->name[i] : NULL;
 }
 
 size_t names_count(const names_t *self)

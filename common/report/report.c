@@ -58,6 +58,12 @@ const char *report_state_name(const report_t *self, const char *code,
     return self ? names_in(self->names, code, lang) : NULL;
 }
 
+bool report_lang_known(const char *lang)
+{
+    return lang && (strcmp(lang, "en") == 0 || strcmp(lang, "zh") == 0 ||
+                    report_lang(lang));
+}
+
 const char *report_name_en(const report_t *self, const char *code)
 {
     const char *name = names_en(self->names, code);
@@ -95,14 +101,14 @@ char *report_render(const report_t *self, const json_t *stats, const char *lang,
 {
     err_clear(err);
     render_t r = {.report = self, .stats = stats, .err = err};
-    if (!self || !json_is_object(stats) || !lang ||
-        (strcmp(lang, "en") != 0 && strcmp(lang, "zh") != 0)) {
+    if (!self || !json_is_object(stats) || !report_lang_known(lang)) {
         err_set(err, OPCAT_EINVAL, "lang",
-                "report: a renderer, a stats object and lang en or zh are "
-                "needed");
+                "report: a renderer, a stats object and lang " REPORT_LANGS
+                " are needed");
         return NULL;
     }
     r.zh = strcmp(lang, "zh") == 0;
+    r.lang = report_lang(lang);
     s_dates(&r);
     render_title(&r);
     render_parties(&r);

@@ -4,9 +4,13 @@
     stats contract of DOMAIN.md and docs/AGGREGATES.md, as returned by the
     "stats" query on OPCAT_STATS) into the SPT annual report's title,
     introduction and sections II.A, II.B, II.D, III.A, III.B, III.C, IV.A
-    and VI.B, in English (the style of the SPT's English annual reports)
-    or Chinese (the wording of the seed report,
-    shared/seed/spt-annual-report-19.zh.txt, word for word where it can).
+    and VI.B, in the six official languages of the United Nations:
+    English (the style of the SPT's English annual reports), Chinese (the
+    wording of the seed report, shared/seed/spt-annual-report-19.zh.txt,
+    word for word where it can), French, Spanish, Russian and Arabic (the
+    UN's terminology for the same report; Arabic is written right to left
+    by whoever displays it, with Western digits).  Every figure is the
+    same in every language.
     It computes no figure itself beyond sums of the contract's counts and
     the rounding of "some 80" mechanisms; it reads no events, opens no
     socket and writes no file.  Any period renders: the report's number,
@@ -24,12 +28,20 @@
 #ifndef OPCAT_REPORT_H
 #define OPCAT_REPORT_H
 
+#include <stdbool.h>
+
 #include <jansson.h>
 
 #include "err.h"
 #include "names.h"
 
 typedef struct report report_t;
+
+/*  The languages report_render() writes, for usage messages. */
+#define REPORT_LANGS "ar, zh, en, fr, ru or es"
+
+/*  Whether report_render() writes language 'lang'. */
+bool report_lang_known(const char *lang);
 
 /*  Creates a renderer.  'names' is borrowed and must outlive the
     renderer.  Returns NULL with 'err' filled if 'names' is NULL
@@ -39,13 +51,13 @@ report_t *report_new(const names_t *names, err_t *err);
 /*  Frees '*self' and sets it to NULL; NULL is allowed. */
 void report_destroy(report_t **self);
 
-/*  The name of State 'code' in 'lang' ("en" or "zh"; e.g. "PER", "zh" ->
-    "秘鲁"), or NULL.  Borrowed: valid as long as the names table. */
+/*  The name of State 'code' in 'lang' (one of REPORT_LANGS; e.g. "PER",
+    "zh" -> "秘鲁"), or NULL.  Borrowed: valid as long as the names table. */
 const char *report_state_name(const report_t *self, const char *code,
                               const char *lang);
 
-/*  Renders the stats object 'stats' as Markdown in 'lang' ("en" or
-    "zh").  Returns a NUL-terminated UTF-8 string the caller frees, or
+/*  Renders the stats object 'stats' as Markdown in 'lang' (one of
+    REPORT_LANGS).  Returns a NUL-terminated UTF-8 string the caller frees, or
     NULL with 'err' filled: OPCAT_EINVAL when a key of the contract is
     missing or of the wrong type ('err->field' names it, e.g.
     "reports.transmitted_total"), when an amount is not a decimal string

@@ -5,18 +5,24 @@
     once a helper has failed, so each section is written as straight-line
     prose; report_render() looks at 'failed' once at the end.  Each
     section has an English and a Chinese function, because the two
-    languages order a sentence differently; the shared helpers (names,
-    lists, numbers, money, dates) take the language from render_t.
+    languages order a sentence differently (and the Chinese keeps the
+    seed's sentences word for word); French, Spanish, Russian and Arabic
+    share one function per section that writes the sentences of the
+    language's table (report_lang.c).  The shared helpers (names, lists,
+    numbers, money, dates) take the language from render_t.
 
-    The renderer is three files:
+    The renderer is five files:
       report.c           the API of report.h: the renderer, its State
                          names, and report_render() with the period's
                          dates;
       report_put.c       the primitives: output, errors, the stats object,
                          names, lists, numbers, money and dates;
       report_sections.c  the sections, each an English and a Chinese
-                         function, in the order of the report.
-    Only these three include this header: render_t and the functions below
+                         function, in the order of the report;
+      report_say.c       the sections for a table language, and the
+                         templates and pieces they are written with;
+      report_lang.c      the tables: French, Spanish, Russian, Arabic.
+    Only these five include this header: render_t and the functions below
     are not part of the module's API, which stays the four functions of
     report.h. */
 #ifndef OPCAT_REPORT_INT_H
@@ -29,17 +35,98 @@
 #include "report.h"
 #include "textbuf.h"
 
+/* ------------------------------------------------------------------ */
+/*  A language of the report written from one table of strings: French,
+    Spanish, Russian and Arabic (report_lang.c).  Each string is a
+    sentence or a phrase with placeholders {0} to {3}, filled by
+    render_say() with the pieces the comment names; a sentence keeps the
+    language's word order, and its figures stand where no agreement with
+    a counted noun is needed ("nombre de visites : 4"), so that one
+    sentence serves every count.  Adding a language is adding a table. */
+
+/*  The figures a section may say are not recorded (render_not_recorded). */
+typedef enum {
+    WHAT_SESSIONS,
+    WHAT_GRANTS,
+    WHAT_CONTRIBUTIONS,
+    WHAT_VISITS,
+    WHAT_DESIGNATED,
+    WHAT_ART17,
+    WHAT_NPM_TOTAL,
+    WHAT_PLAN,
+    WHAT_COUNT
+} what_t;
+
+#define REGION_COUNT 5
+#define PLACE_KINDS 10
+
+typedef struct {
+    const char *code;            /* "fr" */
+    int style;                   /* datefmt_style_t of the dates */
+    const char *group, *decimal; /* thousands separator, decimal mark */
+    const char *sep, *and_;      /* "A, B et C" */
+    const char *and_i; /* "and" before an i sound (Spanish "e"), or NULL */
+    /* "{0}": a date, a year or a phrase of time */
+    const char *as_at, *as_at_mid, *in_year, *in_year_mid, *in_period,
+        *in_period_mid, *by_end, *more_than, *about;
+    const char *range;        /* {0} first day, {1} last day */
+    const char *not_recorded; /* {0} what, {1} when */
+    const char *what[WHAT_COUNT];
+    const char *usd, *eur, *money; /* {0} amount, {1} currency code */
+    /* title and section II.A; {0} report number, {1} period */
+    const char *title, *title_n, *intro;
+    const char *regions[REGION_COUNT], *region_col, *parties_col,
+        *signatories_col;
+    const char *instruments[3]; /* accession, ratification, succession */
+    const char *parties;        /* {0} as at, {1} parties, {2} signatories */
+    const char *joined, *joined_none; /* {0} when, {1} list */
+    const char *joined_item;          /* {0} State, {1} instrument, {2} date */
+    const char *parties_regions, *signatories_regions;
+    const char *signatories_note; /* {0} as at, {1} list */
+    /* section II.B */
+    const char *sessions_head, *sessions, *sessions_none, *session;
+    const char *geneva, *new_york;
+    /* section II.D */
+    const char *fund_head, *grants, *grants_named, *grants_none;
+    const char *donors_first, *donors_other, *donors, *donor;
+    const char *contributions, *contributions_none;
+    /* section III.A */
+    const char *visits_head, *postponed, *visits, *visits_none, *visit;
+    const char *interviews, *interviews_persons, *interviews_unknown;
+    const char *places, *places_all, *place;
+    const char *place_kinds[PLACE_KINDS];
+    /* section III.B */
+    const char *reports_head, *reports_unknown, *reports_sent,
+        *reports_sent_part, *reports_sent_now, *reports_published,
+        *reports_published_now;
+    /* section III.C */
+    const char *replies_head, *replies, *replies_none, *replies_unknown,
+        *replies_public, *dialogues, *dialogues_none, *dialogues_unknown,
+        *npm_dialogues;
+    /* section IV.A */
+    const char *npm_head, *designated, *designated_none, *art17, *art17_none,
+        *npm_total;
+    /* section VI.B */
+    const char *plan_head, *plan_again, *plan_fresh, *plan_year, *plan_none;
+} report_lang_t;
+
+/*  The table of language 'code', or NULL (English and Chinese have their
+    own functions, see report_sections.c). */
+const report_lang_t *report_lang(const char *code);
+
+/* ------------------------------------------------------------------ */
 /*  One rendering: the output so far, the input and the first error. */
 typedef struct {
     const report_t *report;
     const json_t *stats;
-    bool zh;          /* Chinese, else English */
-    textbuf_t out;    /* the Markdown written so far */
-    err_t *err;       /* where the first failure goes; may be NULL */
-    bool failed;      /* a helper failed: everything else is skipped */
-    bool full_year;   /* the period is 1 January to 31 December */
-    int32_t as_of;    /* stats.as_of */
-    int32_t from, to; /* stats.period */
+    bool zh;                   /* Chinese, else English or 'lang' */
+    const report_lang_t *lang; /* a table language, else NULL */
+    textbuf_t out;             /* the Markdown written so far */
+    err_t *err;                /* where the first failure goes; may be NULL */
+    bool failed;               /* a helper failed: everything else is skipped */
+    bool full_year;            /* the period is 1 January to 31 December */
+    int32_t as_of;             /* stats.as_of */
+    int32_t from, to;          /* stats.period */
 } render_t;
 
 /*  A count in figures with thousands separators ("1,234"); use it as
@@ -104,6 +191,10 @@ void render_put_date(render_t *r, int32_t day, int precision);
     with 'all_commas' "A、B、C" (as the seed writes some lists).  Fails if
     a State has no Chinese name. */
 void render_put_states(render_t *r, const json_t *list, bool all_commas);
+
+/*  Writes the table language's "and" before the item 'next' (Spanish
+    " e " before "I..." and "Hi...", as in "Francia e Irlanda"). */
+void render_put_and(render_t *r, const char *next);
 
 /*  'n' in figures with thousands separators (see num_t). */
 num_t render_num(long long n);
@@ -179,12 +270,103 @@ const char *render_item_code(render_t *r, const json_t *item, const char *path);
     of the stats object (the periods before the dataset's coverage). */
 bool render_incomplete(render_t *r, const char *path);
 
-/*  If 'path' is incomplete, writes "The <what_en> in 2010 is not
-    recorded." / "2010年，<what_zh>未记录。" ('as_at': "as at <date>"
-    instead of the period) and returns true; else writes nothing and
-    returns false. */
-bool render_not_recorded(render_t *r, const char *path, const char *what_en,
-                         const char *what_zh, bool as_at);
+/*  If 'path' is incomplete, writes "The <what> in 2010 is not
+    recorded." / "2010年，<what>未记录。" / the table's not_recorded
+    sentence ('as_at': "as at <date>" instead of the period) and returns
+    true; else writes nothing and returns false. */
+bool render_not_recorded(render_t *r, const char *path, what_t what,
+                         bool as_at);
+
+/* ------------------------------------------------------------------ */
+/*  report_say.c: templates and their pieces. */
+
+/*  Writes the template 'tpl' with {0}..{9} replaced by 'args' (a missing
+    or NULL one by nothing); other braces are written as they are. */
+void render_sayv(render_t *r, const char *tpl, const char *const *args,
+                 size_t n);
+#define render_say(r, tpl, ...)                                                \
+    render_sayv((r), (tpl), (const char *const[]){__VA_ARGS__},                \
+                sizeof((const char *const[]){__VA_ARGS__}) /                   \
+                    sizeof(const char *))
+
+/*  The pieces of a sentence, written before it and freed after it. */
+#define PIECES_MAX 16
+typedef struct {
+    char *text[PIECES_MAX];
+    size_t n;
+} pieces_t;
+
+/*  Writing a piece: render_begin() sends the output to a side buffer
+    ('saved' keeps the report's), render_end() gives the piece back
+    (kept in 'keep', "" after a failure) and restores the output. */
+void render_begin(render_t *r, textbuf_t *saved);
+const char *render_end(render_t *r, textbuf_t *saved, pieces_t *keep);
+
+/*  Frees the pieces of 'keep'. */
+void render_pieces_free(pieces_t *keep);
+
+/* ------------------------------------------------------------------ */
+/*  report_sections.c: what the sections of both files share. */
+
+/*  One dated item of a list, sorted by date, then by English name. */
+typedef struct {
+    int32_t day, end;
+    const char *code;
+    const char *en; /* the English name, the sort key */
+    const json_t *item;
+} dated_t;
+
+/*  The items of 'list' ('path') with their State and the date at 'key'
+    ('end' at 'end_key' if not NULL; with 'optional', a missing date sorts
+    last as INT32_MAX), sorted; '*n' gets their number.  NULL on failure
+    or an empty list; the caller frees. */
+dated_t *render_dated(render_t *r, const json_t *list, const char *path,
+                      const char *key, const char *end_key, bool optional,
+                      size_t *n);
+
+/*  The number of the annual report on the period (19 for 2025), 0 for a
+    period that is not a calendar year from 2011. */
+int render_report_number(const render_t *r);
+
+/*  Writes the Markdown table of the regional distribution at 'path',
+    with the column 'what'. */
+void render_region_table(render_t *r, const char *path, const char *what);
+
+/*  The place every session of 'items' was held at ("Geneva"), if they
+    share one; else NULL. */
+const char *render_session_place(const render_t *r, const dated_t *items,
+                                 size_t n);
+
+/*  Whether the figure 'key' of "visits" is a lower bound. */
+bool render_more_than(render_t *r, const char *key);
+
+/*  The places visited by kind, in the report's order, into 'counts';
+    returns their total. */
+long long render_place_counts(render_t *r, const json_t *places,
+                              long long counts[PLACE_KINDS]);
+
+/* ------------------------------------------------------------------ */
+/*  report_say.c: the sections in a table language, called by those of
+    report_sections.c with the keys they read. */
+
+void say_title(render_t *r);
+void say_parties(render_t *r, long long parties, long long signatories,
+                 const json_t *joined_on, const json_t *signed_list);
+void say_sessions(render_t *r, const dated_t *items, size_t n);
+void say_grants(render_t *r, long long grants, long long states,
+                const json_t *named);
+void say_contributions(render_t *r, const dated_t *items, size_t n, bool any);
+void say_visits(render_t *r, const json_t *done, const json_t *later,
+                long long interviews, long long persons);
+void say_reports(render_t *r, long long sent, const json_t *sent_now,
+                 long long published, const json_t *published_now);
+void say_replies(render_t *r, const json_t *in, const json_t *out,
+                 const json_t *state, const json_t *npm);
+void say_designated(render_t *r, const json_t *designated);
+void say_art17(render_t *r, const json_t *list);
+void say_npm_total(render_t *r, long long shown, bool about);
+void say_plan(render_t *r, const json_t *planned, const json_t *again,
+              const json_t *fresh, int y);
 
 /* ------------------------------------------------------------------ */
 /*  report_sections.c: the sections, in the order report_render() calls

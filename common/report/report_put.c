@@ -169,15 +169,25 @@ static bool s_takes_article(const char *code)
     table of names lacks it. */
 static void s_put_name(render_t *r, const char *code)
 {
-    const char *name = report_state_name(r->report, code, r->zh ? "zh" : "en");
+    const char *lang = r->lang ? r->lang->code : r->zh ? "zh" : "en";
+    const char *name = report_state_name(r->report, code, lang);
     if (!name)
         render_fail(r, OPCAT_EINVAL, "state",
-                    "no %s name for %s in " NAMES_FILE,
-                    r->zh ? "Chinese" : "English", code);
-    else if (!r->zh && s_takes_article(code))
+                    "no name in language %s for %s in " NAMES_FILE, lang, code);
+    else if (!r->zh && !r->lang && s_takes_article(code))
         render_put(r, "the %s", name);
     else
         render_put(r, "%s", name);
+}
+
+void render_put_and(render_t *r, const char *next)
+{
+    const char *and_ = r->lang ? r->lang->and_ : " and ";
+    if (r->lang && r->lang->and_i && next &&
+        ((next[0] == 'I' || next[0] == 'i') ||
+         (strncmp(next, "Hi", 2) == 0 && next[2] && !strchr("aeou", next[2]))))
+        and_ = r->lang->and_i;
+    render_put(r, "%s", and_);
 }
 
 static int s_item_cmp(const void *a, const void *b)
@@ -200,7 +210,12 @@ void render_put_states(render_t *r, const json_t *list, bool all_commas)
     }
     qsort(items, n, sizeof *items, s_item_cmp);
     for (size_t i = 0; i < n; i++) {
-        if (i > 0 && r->zh)
+        if (i > 0 && r->lang && i + 1 == n)
+            render_put_and(
+                r, report_state_name(r->report, items[i].code, r->lang->code));
+        else if (i > 0 && r->lang)
+            render_put(r, "%s", r->lang->sep);
+        else if (i > 0 && r->zh)
             render_put(r, "%s", i + 1 == n && !all_commas ? "和" : "、");
         else if (i > 0)
             render_put(r, "%s", i + 1 == n ? " and " : ", ");
@@ -209,12 +224,13 @@ void render_put_states(render_t *r, const json_t *list, bool all_commas)
     free(items);
 }
 
-/*  Writes 'digits' (a string of digits) with thousands separators. */
+/*  Writes 'digits' (a string of digits) with the language's thousands
+    separators. */
 static void s_put_grouped(render_t *r, const char *digits, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         if (i > 0 && (n - i) % 3 == 0)
-            render_put(r, ",");
+            render_put(r, "%s", r->lang ? r->lang->group : ",");
         render_put(r, "%c", digits[i]);
     }
 }
@@ -235,8 +251,14 @@ num_t render_num(long long n)
 
 void render_put_count(render_t *r, long long n, bool words)
 {
-    if (!r->zh && words && n >= 0 && n < 10) {
+    if (!r->zh && !r->lang && words && n >= 0 && n < 10) {
         render_put(r, "%s", s_small_en[n]);
+        return;
+    }
+    if (r->lang && n >= 0) {
+        char digits[24];
+        int len = snprintf(digits, sizeof digits, "%lld", n);
+        s_put_grouped(r, digits, (size_t)len);
         return;
     }
     render_put(r, "%s", render_num(n).text);
@@ -258,7 +280,24 @@ static void s_put_amount(render_t *r, const char *path, const char *amount)
     }
     s_put_grouped(r, amount, whole);
     if (ncents && strspn(cents + 1, "0") != ncents)
-        render_put(r, ".%s%s", cents + 1, ncents == 1 ? "0" : "");
+        render_put(r, "%s%s%s", r->lang ? r->lang->decimal : ".", cents + 1,
+                   ncents == 1 ? "0" : "");
+}
+
+/*  One sum in a table language: "423 926 dollars des États-Unis". */
+static void s_put_money_in(render_t *r, const char *path, const char *currency,
+                           const char *amount)
+{
+    textbuf_t saved;
+    pieces_t p = {0};
+    render_begin(r, &saved);
+    s_put_amount(r, path, amount);
+    const char *figure = render_end(r, &saved, &p);
+    const char *tpl = strcmp(currency, "USD") == 0   ? r->lang->usd
+                      : strcmp(currency, "EUR") == 0 ? r->lang->eur
+                                                     : r->lang->money;
+    render_say(r, tpl, figure, currency);
+    render_pieces_free(&p);
 }
 
 void render_put_money(render_t *r, const char *path, const char *currency,
@@ -269,6 +308,10 @@ void render_put_money(render_t *r, const char *path, const char *currency,
         render_fail(r, OPCAT_EINVAL, path,
                     "stats: \"%s\": %s is not a currency and amount string",
                     path, currency);
+        return;
+    }
+    if (r->lang) {
+        s_put_money_in(r, path, currency, text);
         return;
     }
     const char *en = NULL, *zh = NULL;
@@ -304,7 +347,10 @@ size_t render_put_sums(render_t *r, const char *path)
     qsort(keys, n, sizeof *keys, s_currency_cmp);
     for (i = 0; i < n; i++) {
         if (i > 0)
-            render_put(r, "%s", r->zh ? "和" : " and ");
+            render_put(r, "%s",
+                       r->lang ? r->lang->and_
+                       : r->zh ? "和"
+                               : " and ");
         render_put_money(r, path, keys[i], json_object_get(sums, keys[i]));
     }
     free(keys);
@@ -319,12 +365,19 @@ void render_put_day(render_t *r, int32_t day)
 void render_put_date(render_t *r, int32_t day, int precision)
 {
     char text[DATEFMT_MAX];
-    datefmt_format(day, precision, r->zh ? DATEFMT_ZH : DATEFMT_EN, text);
+    datefmt_style_t style = r->lang ? (datefmt_style_t)r->lang->style
+                            : r->zh ? DATEFMT_ZH
+                                    : DATEFMT_EN;
+    datefmt_format(day, precision, style, text);
     render_put(r, "%s", text);
 }
 
 void render_put_period(render_t *r)
 {
+    if (r->lang) {
+        render_put_range(r, r->from, r->to, true);
+        return;
+    }
     int y1, m1, d1, y2, m2, d2;
     date_to_ymd(r->from, &y1, &m1, &d1);
     date_to_ymd(r->to, &y2, &m2, &d2);
@@ -344,6 +397,16 @@ void render_put_when(render_t *r, bool lead)
 {
     int y, m, d;
     date_to_ymd(r->to, &y, &m, &d);
+    if (r->lang) {
+        char year[16];
+        snprintf(year, sizeof year, "%d", y);
+        if (r->full_year)
+            render_say(r, lead ? r->lang->in_year : r->lang->in_year_mid, year);
+        else
+            render_put(r, "%s",
+                       lead ? r->lang->in_period : r->lang->in_period_mid);
+        return;
+    }
     if (r->zh && r->full_year)
         render_put(r, "%s%d年", lead ? "" : "在", y);
     else if (r->zh)
@@ -356,6 +419,13 @@ void render_put_when(render_t *r, bool lead)
 
 void render_put_as_at(render_t *r, bool lead)
 {
+    if (r->lang) {
+        char day[DATEFMT_MAX];
+        datefmt_format(r->as_of, DATEFMT_DAY, (datefmt_style_t)r->lang->style,
+                       day);
+        render_say(r, lead ? r->lang->as_at : r->lang->as_at_mid, day);
+        return;
+    }
     render_put(r, "%s", r->zh ? "截至" : lead ? "As at " : "as at ");
     render_put_day(r, r->as_of);
 }
@@ -372,6 +442,14 @@ void render_put_things(render_t *r, long long n, bool words, const char *one,
 
 void render_put_range(render_t *r, int32_t from, int32_t to, bool year)
 {
+    if (r->lang) { /* the two days in full: no agreement to get wrong */
+        char first[DATEFMT_MAX], last[DATEFMT_MAX];
+        datefmt_format(from, DATEFMT_DAY, (datefmt_style_t)r->lang->style,
+                       first);
+        datefmt_format(to, DATEFMT_DAY, (datefmt_style_t)r->lang->style, last);
+        render_say(r, r->lang->range, first, last);
+        return;
+    }
     int y1, m1, d1, y2, m2, d2;
     date_to_ymd(from, &y1, &m1, &d1);
     date_to_ymd(to, &y2, &m2, &d2);
@@ -496,20 +574,57 @@ bool render_incomplete(render_t *r, const char *path)
     return false;
 }
 
-bool render_not_recorded(render_t *r, const char *path, const char *what_en,
-                         const char *what_zh, bool as_at)
+/*  The figures not recorded, as the English and Chinese sentences name
+    them (the other languages' are in their tables). */
+static const char *const s_what_en[WHAT_COUNT] = {
+    "number of sessions held",
+    "amount of the grants awarded by the Special Fund",
+    "amount of the contributions received by the Special Fund",
+    "number of visits conducted",
+    "notification of national preventive mechanisms",
+    "list of States parties not in compliance with article 17 of the "
+    "Optional Protocol",
+    "number of national preventive mechanisms designated",
+    "announcement of visits"};
+static const char *const s_what_zh[WHAT_COUNT] = {
+    "小组委员会举行的届会",       "特别基金发放的赠款",
+    "特别基金收到的捐款",         "小组委员会进行的查访",
+    "关于建立国家防范机制的通知", "不遵守第17条的国家名单",
+    "国家防范机制的数目",         "宣布的查访"};
+
+/*  "Nombre de sessions tenues (en 2010) : information non consignée." */
+static void s_not_recorded_in(render_t *r, what_t what, bool as_at)
+{
+    textbuf_t saved;
+    pieces_t p = {0};
+    render_begin(r, &saved);
+    if (as_at)
+        render_put_as_at(r, false);
+    else
+        render_put_when(r, false);
+    const char *when = render_end(r, &saved, &p);
+    render_say(r, r->lang->not_recorded, r->lang->what[what], when);
+    render_put(r, "\n\n");
+    render_pieces_free(&p);
+}
+
+bool render_not_recorded(render_t *r, const char *path, what_t what, bool as_at)
 {
     if (!render_incomplete(r, path))
         return false;
+    if (r->lang) {
+        s_not_recorded_in(r, what, as_at);
+        return true;
+    }
     if (r->zh) {
         if (as_at)
             render_put_as_at(r, true);
         else
             render_put_when(r, true);
-        render_put(r, "，%s未记录。\n\n", what_zh);
+        render_put(r, "，%s未记录。\n\n", s_what_zh[what]);
         return true;
     }
-    render_put(r, "The %s ", what_en);
+    render_put(r, "The %s ", s_what_en[what]);
     if (as_at)
         render_put_as_at(r, false);
     else

@@ -2,8 +2,11 @@
 
     Each section reads its keys of the stats contract, then hands them to
     an English or a Chinese function, which writes the section's prose
-    with the primitives of report_put.c.  Half of the renderer's lines are
-    here, the prose of two languages for the title and six sections. */
+    with the primitives of report_put.c, or to the function of
+    report_say.c that writes a table language's sentences.  Half of the
+   renderer's lines are here, the prose of two languages for the title and six
+   sections. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "date.h"
@@ -53,7 +56,7 @@ static const struct {
 /*  The number of the annual report on calendar year 'y': the fifth
     covered 2011, and each later one a calendar year; the first four
     covered other periods.  0: no number. */
-static int s_report_number(const render_t *r)
+int render_report_number(const render_t *r)
 {
     int y, m, d;
     date_to_ymd(r->to, &y, &m, &d);
@@ -62,7 +65,11 @@ static int s_report_number(const render_t *r)
 
 void render_title(render_t *r)
 {
-    int number = s_report_number(r);
+    int number = render_report_number(r);
+    if (r->lang) {
+        say_title(r);
+        return;
+    }
     if (r->zh) {
         render_put(r, "# 防范酷刑和其他残忍、不人道或有辱人格待遇或处罚"
                       "小组委员会");
@@ -92,30 +99,25 @@ void render_title(render_t *r)
                   "### A. Participation in the Optional Protocol system\n\n");
 }
 
-/*  Writes a Markdown table of the regional distribution at 'path'. */
-static void s_region_table(render_t *r, const char *path, const char *what)
+void render_region_table(render_t *r, const char *path, const char *what)
 {
     const json_t *by_region = render_get(r, path, JSON_OBJECT);
-    render_put(r,
-               r->zh ? "| 区域 | %s |\n|---|--:|\n"
-                     : "| Regional group | %s |\n|---|--:|\n",
+    render_put(r, "| %s | %s |\n|---|--:|\n",
+               r->lang ? r->lang->region_col
+               : r->zh ? "区域"
+                       : "Regional group",
                what);
-    for (size_t i = 0; i < sizeof s_regions / sizeof *s_regions; i++) {
+    for (size_t i = 0; i < REGION_COUNT; i++) {
         long long n = render_member_count(r, by_region, path, s_regions[i].key);
-        render_put(r, "| %s | %s%s |\n",
-                   r->zh ? s_regions[i].zh : s_regions[i].en,
-                   render_num(n).text, r->zh ? "个" : "");
+        render_put(r, "| %s | ",
+                   r->lang ? r->lang->regions[i]
+                   : r->zh ? s_regions[i].zh
+                           : s_regions[i].en);
+        render_put_count(r, n, false);
+        render_put(r, "%s |\n", r->zh ? "个" : "");
     }
     render_put(r, "\n");
 }
-
-/*  One dated item of a list, sorted by date, then by English name. */
-typedef struct {
-    int32_t day, end;
-    const char *code;
-    const char *en; /* the English name, the sort key */
-    const json_t *item;
-} dated_t;
 
 static int s_dated_cmp(const void *a, const void *b)
 {
@@ -129,9 +131,9 @@ static int s_dated_cmp(const void *a, const void *b)
     ('end' at 'end_key' if not NULL; a missing optional date sorts last),
     sorted; '*n' gets their number.  NULL on failure or an empty list;
     the caller frees. */
-static dated_t *s_dated(render_t *r, const json_t *list, const char *path,
-                        const char *key, const char *end_key, bool optional,
-                        size_t *n)
+dated_t *render_dated(render_t *r, const json_t *list, const char *path,
+                      const char *key, const char *end_key, bool optional,
+                      size_t *n)
 {
     *n = json_array_size(list);
     dated_t *items = *n ? calloc(*n, sizeof *items) : NULL;
@@ -176,8 +178,9 @@ static const char *s_verb(const render_t *r, const json_t *item)
 static void s_put_joined(render_t *r, const json_t *joined_on)
 {
     size_t n;
-    dated_t *items = s_dated(r, joined_on, "states_parties.joined_in_period_on",
-                             "on", NULL, false, &n);
+    dated_t *items =
+        render_dated(r, joined_on, "states_parties.joined_in_period_on", "on",
+                     NULL, false, &n);
     for (size_t i = 0; items && i < n; i++) {
         const char *verb = s_verb(r, items[i].item);
         bool same = i > 0 && strcmp(verb, s_verb(r, items[i - 1].item)) == 0;
@@ -221,11 +224,11 @@ static void s_parties_zh(render_t *r, long long parties, long long signatories,
         render_put(r, "，没有国家加入《任择议定书》。");
     }
     render_put(r, "\n\n各区域加入《任择议定书》的情况如下：\n\n");
-    s_region_table(r, "states_parties.by_region", "缔约国");
+    render_region_table(r, "states_parties.by_region", "缔约国");
     if (signatories)
         render_put(r, "%s个", render_num(signatories).text);
     render_put(r, "签署国的区域分布情况如下：\n\n");
-    s_region_table(r, "signatories.by_region", "签署国");
+    render_region_table(r, "signatories.by_region", "签署国");
     if (!signatories)
         return;
     render_put(r, "[^signatories]: ");
@@ -254,7 +257,7 @@ static void s_parties_en(render_t *r, long long parties, long long signatories,
     }
     render_put(
         r, "The regional distribution of States parties is as follows:\n\n");
-    s_region_table(r, "states_parties.by_region", "States parties");
+    render_region_table(r, "states_parties.by_region", "States parties");
     render_put(r, "The regional distribution of ");
     if (signatories) {
         render_put(r, "the ");
@@ -263,7 +266,7 @@ static void s_parties_en(render_t *r, long long parties, long long signatories,
         render_put(r, "signatories");
     }
     render_put(r, " is as follows:\n\n");
-    s_region_table(r, "signatories.by_region", "Signatories");
+    render_region_table(r, "signatories.by_region", "Signatories");
     if (!signatories)
         return;
     render_put(r, "[^signatories]: ");
@@ -281,7 +284,9 @@ void render_parties(render_t *r)
     const json_t *joined_on =
         render_items(r, "states_parties.joined_in_period_on");
     const json_t *signed_list = render_states(r, "signatories.states");
-    if (r->zh)
+    if (r->lang)
+        say_parties(r, parties, signatories, joined_on, signed_list);
+    else if (r->zh)
         s_parties_zh(r, parties, signatories, joined_on, signed_list);
     else
         s_parties_en(r, parties, signatories, joined_on, signed_list);
@@ -297,8 +302,8 @@ static const struct {
 
 /*  The place every session of 'items' was held at, if they share one
     the report can name in its language; else NULL. */
-static const char *s_session_place(const render_t *r, const dated_t *items,
-                                   size_t n)
+const char *render_session_place(const render_t *r, const dated_t *items,
+                                 size_t n)
 {
     const char *place = NULL;
     for (size_t i = 0; i < n; i++) {
@@ -365,13 +370,20 @@ static void s_put_session(render_t *r, const dated_t *session)
 void render_sessions(render_t *r)
 {
     const json_t *list = render_items(r, "sessions_in_period");
-    render_put(r, "%s", r->zh ? "### B. 届会\n\n" : "### B. Sessions\n\n");
-    if (render_not_recorded(r, "sessions_in_period", "number of sessions held",
-                            "小组委员会举行的届会", false))
+    render_put(r, "%s",
+               r->lang ? r->lang->sessions_head
+               : r->zh ? "### B. 届会\n\n"
+                       : "### B. Sessions\n\n");
+    if (render_not_recorded(r, "sessions_in_period", WHAT_SESSIONS, false))
         return;
     size_t n;
     dated_t *items = s_sessions(r, list, &n);
-    const char *place = s_session_place(r, items, n);
+    if (r->lang) {
+        say_sessions(r, items, n);
+        free(items);
+        return;
+    }
+    const char *place = render_session_place(r, items, n);
     render_put_when(r, true);
     if (r->zh) {
         render_put(r, "，小组委员会");
@@ -447,7 +459,7 @@ static void s_put_donors(render_t *r)
     const char *path = "fund.contributions_by_donor_in_period";
     const json_t *list = render_items(r, path);
     size_t n, firsts = 0;
-    dated_t *items = s_dated(r, list, path, "", NULL, true, &n);
+    dated_t *items = render_dated(r, list, path, "", NULL, true, &n);
     for (size_t i = 0; items && i < n; i++)
         firsts += json_is_true(json_object_get(items[i].item, "first"));
     if (!items || !n) {
@@ -542,9 +554,18 @@ static void s_grants_en(render_t *r, long long grants, long long states,
 /*  The donors, then the contributions' totals. */
 static void s_contributions(render_t *r)
 {
-    s_put_donors(r);
     bool any = json_object_size(
         render_get(r, "fund.contributions_in_period", JSON_OBJECT));
+    if (r->lang) {
+        const char *path = "fund.contributions_by_donor_in_period";
+        size_t n;
+        dated_t *items =
+            render_dated(r, render_items(r, path), path, "", NULL, true, &n);
+        say_contributions(r, items, n, any);
+        free(items);
+        return;
+    }
+    s_put_donors(r);
     if (r->zh) {
         render_put_when(r, true);
         render_put(r, "%s",
@@ -574,21 +595,20 @@ void render_fund(render_t *r)
     const json_t *named =
         render_states(r, "fund.grants_in_period.states_named");
     render_put(r, "%s",
-               r->zh ? "### D. 《任择议定书》所设特别基金\n\n"
-                     : "### D. Special Fund of the Optional "
-                       "Protocol\n\n");
+               r->lang ? r->lang->fund_head
+               : r->zh ? "### D. 《任择议定书》所设特别基金\n\n"
+                       : "### D. Special Fund of the Optional "
+                         "Protocol\n\n");
     bool known =
-        !render_not_recorded(r, "fund.grants_in_period",
-                             "amount of the grants awarded by the Special Fund",
-                             "特别基金发放的赠款", false);
-    if (known && r->zh)
+        !render_not_recorded(r, "fund.grants_in_period", WHAT_GRANTS, false);
+    if (known && r->lang)
+        say_grants(r, grants, states, named);
+    else if (known && r->zh)
         s_grants_zh(r, grants, states, named);
     else if (known)
         s_grants_en(r, grants, states, named);
-    if (!render_not_recorded(
-            r, "fund.contributions_in_period",
-            "amount of the contributions received by the Special Fund",
-            "特别基金收到的捐款", false))
+    if (!render_not_recorded(r, "fund.contributions_in_period",
+                             WHAT_CONTRIBUTIONS, false))
         s_contributions(r);
 }
 
@@ -597,8 +617,8 @@ void render_fund(render_t *r)
 
 /*  The places of 'places' by category, in the report's order; a key the
     report does not name counts as "other".  Returns the total. */
-static long long s_place_counts(render_t *r, const json_t *places,
-                                long long counts[PLACE_COUNT])
+long long render_place_counts(render_t *r, const json_t *places,
+                              long long counts[PLACE_COUNT])
 {
     long long total = 0;
     const char *key;
@@ -618,7 +638,7 @@ static long long s_place_counts(render_t *r, const json_t *places,
 }
 
 /*  Whether the figure 'key' of "visits" is a lower bound ("more than"). */
-static bool s_more_than(render_t *r, const char *key)
+bool render_more_than(render_t *r, const char *key)
 {
     const json_t *list = render_get(r, "visits.more_than", JSON_ARRAY);
     size_t i;
@@ -634,7 +654,7 @@ static bool s_more_than(render_t *r, const char *key)
 /*  A figure of "visits": "550", "550多", "more than 550". */
 static void s_put_figure(render_t *r, const char *key, long long n)
 {
-    bool more = s_more_than(r, key);
+    bool more = render_more_than(r, key);
     if (r->zh)
         render_put(r, "%s%s", render_num(n).text, more ? "多" : "");
     else
@@ -648,7 +668,7 @@ static void s_places_sentence(render_t *r)
     const json_t *places =
         render_get(r, "visits.places_in_period", JSON_OBJECT);
     long long counts[PLACE_COUNT];
-    long long sum = s_place_counts(r, places, counts);
+    long long sum = render_place_counts(r, places, counts);
     long long total = render_count(r, "visits.places_total_in_period");
     if (!total && !sum)
         return;
@@ -686,7 +706,7 @@ static void s_put_visits(render_t *r, const json_t *dates)
 {
     const char *path = "visits.completed_dates_in_period";
     size_t n;
-    dated_t *items = s_dated(r, dates, path, "start", "end", true, &n);
+    dated_t *items = render_dated(r, dates, path, "start", "end", true, &n);
     for (size_t i = 0; items && i < n; i++) {
         if (i)
             render_put(r, "%s", r->zh ? "、" : i + 1 == n ? " and " : ", ");
@@ -800,15 +820,17 @@ void render_visits(render_t *r)
     long long interviews = render_count(r, "visits.interviews_in_period");
     long long persons = render_count(r, "visits.persons_interviewed_in_period");
     render_put(r, "%s",
-               r->zh ? "## 三. 查访\n\n### A. 本报告所述期间进行的查访"
-                       "\n\n"
-                     : "## III. Visits\n\n### A. Visits conducted "
-                       "during the reporting period\n\n");
-    if (render_not_recorded(r, "visits.completed_in_period",
-                            "number of visits conducted",
-                            "小组委员会进行的查访", false))
+               r->lang ? r->lang->visits_head
+               : r->zh ? "## 三. 查访\n\n### A. 本报告所述期间进行的查访"
+                         "\n\n"
+                       : "## III. Visits\n\n### A. Visits conducted "
+                         "during the reporting period\n\n");
+    if (render_not_recorded(r, "visits.completed_in_period", WHAT_VISITS,
+                            false))
         return;
-    if (r->zh)
+    if (r->lang)
+        say_visits(r, done, later, interviews, persons);
+    else if (r->zh)
         s_visits_zh(r, done, later, interviews, persons);
     else
         s_visits_en(r, done, later, interviews, persons);
@@ -908,7 +930,9 @@ void render_reports(render_t *r)
     long long published = render_count(r, "reports.published_total");
     const json_t *published_now =
         render_states(r, "reports.published_in_period");
-    if (r->zh)
+    if (r->lang)
+        say_reports(r, sent, sent_now, published, published_now);
+    else if (r->zh)
         s_reports_zh(r, sent, sent_now, published, published_now);
     else
         s_reports_en(r, sent, sent_now, published, published_now);
@@ -1026,7 +1050,9 @@ void render_replies(render_t *r)
     const json_t *state =
         render_states(r, "followup_dialogues_in_period.state");
     const json_t *npm = render_states(r, "followup_dialogues_in_period.npm");
-    if (r->zh)
+    if (r->lang)
+        say_replies(r, in, out, state, npm);
+    else if (r->zh)
         s_replies_zh(r, in, out, state, npm);
     else
         s_replies_en(r, in, out, state, npm);
@@ -1042,14 +1068,13 @@ static void s_npm_total(render_t *r)
 {
     long long n = render_count(r, "npm.designated_total");
     render_put(r, "\n");
-    if (render_not_recorded(r, "npm.designated_total",
-                            "number of national preventive mechanisms "
-                            "designated",
-                            "国家防范机制的数目", true))
+    if (render_not_recorded(r, "npm.designated_total", WHAT_NPM_TOTAL, true))
         return;
     bool about = n >= 20;
     long long shown = about ? (n + 5) / 10 * 10 : n;
-    if (r->zh)
+    if (r->lang)
+        say_npm_total(r, shown, about);
+    else if (r->zh)
         render_put(r, "迄今为止，全球%s有%s个国家防范机制在开展工作。\n",
                    about ? "约" : "", render_num(shown).text);
     else
@@ -1125,20 +1150,20 @@ void render_npm(render_t *r)
     const json_t *designated = render_states(r, "npm.designated_in_period");
     const json_t *list = render_states(r, "npm.art17_list");
     render_put(r, "%s",
-               r->zh ? "## 四. 国家防范机制\n\n### A. 国家在防范机制方面的义务"
-                       "\n\n"
-                     : "## IV. National preventive mechanisms\n\n### A. "
-                       "Obligations of States parties regarding national "
-                       "preventive mechanisms\n\n");
-    if (!render_not_recorded(r, "npm.designated_in_period",
-                             "notification of national preventive mechanisms",
-                             "关于建立国家防范机制的通知", false))
-        (r->zh ? s_designated_zh : s_designated_en)(r, designated);
-    if (!render_not_recorded(r, "npm.art17_list",
-                             "list of States parties not in compliance with "
-                             "article 17 of the Optional Protocol",
-                             "不遵守第17条的国家名单", true))
-        (r->zh ? s_art17_zh : s_art17_en)(r, list);
+               r->lang ? r->lang->npm_head
+               : r->zh
+                   ? "## 四. 国家防范机制\n\n### A. 国家在防范机制方面的义务"
+                     "\n\n"
+                   : "## IV. National preventive mechanisms\n\n### A. "
+                     "Obligations of States parties regarding national "
+                     "preventive mechanisms\n\n");
+    if (!render_not_recorded(r, "npm.designated_in_period", WHAT_DESIGNATED,
+                             false))
+        (r->lang ? say_designated
+         : r->zh ? s_designated_zh
+                 : s_designated_en)(r, designated);
+    if (!render_not_recorded(r, "npm.art17_list", WHAT_ART17, true))
+        (r->lang ? say_art17 : r->zh ? s_art17_zh : s_art17_en)(r, list);
     s_npm_total(r);
 }
 
@@ -1226,12 +1251,14 @@ void render_plan(render_t *r)
     s_split_planned(r, planned, &again, &fresh);
     if (render_incomplete(r, "visits.planned_in_period")) {
         render_put(r, "%s",
-                   r->zh ? "\n## 六. 下一年工作计划\n\n### B. 查访\n\n"
-                         : "\n## VI. Plan of work for the following "
-                           "year\n\n### B. Visits\n\n");
-        render_not_recorded(r, "visits.planned_in_period",
-                            "announcement of visits", "宣布的查访", false);
-    } else if (r->zh)
+                   r->lang ? r->lang->plan_head
+                   : r->zh ? "\n## 六. 下一年工作计划\n\n### B. 查访\n\n"
+                           : "\n## VI. Plan of work for the following "
+                             "year\n\n### B. Visits\n\n");
+        render_not_recorded(r, "visits.planned_in_period", WHAT_PLAN, false);
+    } else if (r->lang)
+        say_plan(r, planned, again, fresh, y);
+    else if (r->zh)
         s_plan_zh(r, planned, again, fresh, y);
     else
         s_plan_en(r, planned, again, fresh, y);

@@ -10,8 +10,10 @@
 
 #include "auth.h"
 #include "bus.h"
+#include "failpoint.h"
 #include "follow.h"
 #include "gather.h"
+#include "daemon.h"
 #include "log.h"
 #include "loop.h"
 #include "metrics.h"
@@ -65,8 +67,8 @@ typedef struct {
     int64_t last_recorded_ms;
 } batch_t;
 
-/*  Applies a batch and its checkpoint in one transaction. */
-static int s_apply_batch(void *arg, MDB_txn *txn)
+/*  Applies a batch's events (batch_begin, apply each, batch_end). */
+static int s_apply_events(void *arg, MDB_txn *txn)
 {
     batch_t *b = arg;
     consumer_t *self = b->self;
@@ -88,9 +90,25 @@ static int s_apply_batch(void *arg, MDB_txn *txn)
     }
     if (!rc && spec->batch_end)
         rc = spec->batch_end(spec->arg, self, txn);
-    return rc ? rc
-              : kv_set_checkpoint(self->kv, txn,
-                                  b->events[b->count - 1].sequence);
+    return rc;
+}
+
+/*  Moves the checkpoint to the batch's last event.  The failpoint sits
+    where a crash would separate the applied events from their checkpoint
+    if they did not share a transaction. */
+static int s_apply_checkpoint(void *arg, MDB_txn *txn)
+{
+    batch_t *b = arg;
+    uint64_t last = b->events[b->count - 1].sequence;
+    int rc = FAILPOINT("consumer.after_apply", last);
+    return rc ? rc : kv_set_checkpoint(b->self->kv, txn, last);
+}
+
+/*  Applies a batch and its checkpoint in one transaction. */
+static int s_apply_batch(void *arg, MDB_txn *txn)
+{
+    int rc = s_apply_events(arg, txn);
+    return rc ? rc : s_apply_checkpoint(arg, txn);
 }
 
 /*  Applies 'events' and moves the checkpoint in one transaction. */
@@ -417,6 +435,8 @@ static int s_run(consumer_t *self, volatile sig_atomic_t *stop)
     }
     if (spec->start && (rc = spec->start(spec->arg, self, self->loop)))
         return rc; /* the daemon said why */
+    /* every socket is bound: queries are answered from here on */
+    daemon_ready();
     if ((rc = loop_run(self->loop, stop, &err)))
         log_warnx("%s: %s", spec->name, err.message);
     if (spec->stop)

@@ -15,6 +15,7 @@ typedef struct {
     const agg_regions_t *regions;
     const names_t *names;
     const char *op;
+    int32_t today; /* the as_of of a request that gives none */
     int32_t as_of, from;
     char state[4];
     json_t *reply;
@@ -107,7 +108,7 @@ static int s_day(const json_t *request, const char *name, int32_t dflt,
 
 static int s_params(request_t *r, const json_t *request, err_t *err)
 {
-    int rc = s_day(request, "as_of", date_today(), &r->as_of, err);
+    int rc = s_day(request, "as_of", r->today, &r->as_of, err);
     int y, m, d;
     date_to_ymd(r->as_of, &y, &m, &d);
     if (!rc)
@@ -523,9 +524,10 @@ static int s_read(void *arg, MDB_txn *txn)
 }
 
 json_t *agg_query_run(kv_t *kv, const agg_regions_t *regions,
-                      const names_t *names, const json_t *request, err_t *err)
+                      const names_t *names, int32_t today,
+                      const json_t *request, err_t *err)
 {
-    request_t r = {.regions = regions, .names = names};
+    request_t r = {.regions = regions, .names = names, .today = today};
     r.op = json_string_value(json_object_get(request, "op"));
     if (!r.op || (strcmp(r.op, "stats") != 0 && strcmp(r.op, "state") != 0 &&
                   strcmp(r.op, "art17") != 0)) {
@@ -550,5 +552,6 @@ json_t *agg_query_answer(void *arg, consumer_t *consumer, const json_t *request,
 {
     const agg_service_t *service = arg;
     return agg_query_run(consumer_kv(consumer), service->regions,
-                         service->names, request, err);
+                         service->names, dayclock_today(&service->clock),
+                         request, err);
 }

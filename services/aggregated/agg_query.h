@@ -11,7 +11,7 @@
       {"op":"art17", "as_of":D}             the SPT's art. 17 list beside
                                             the computed overdue list
 
-    as_of defaults to today (date_today(): honours OPCAT_NOW).  A bad
+    as_of defaults to today (the service's dayclock).  A bad
     parameter is answered with an error naming it ("as_of: not a real
     date").  Report content is never stored, so it can appear in no
     answer. */
@@ -21,6 +21,7 @@
 #include <jansson.h>
 
 #include "consumer.h"
+#include "dayclock.h"
 #include "err.h"
 #include "kv.h"
 #include "names.h"
@@ -29,15 +30,18 @@
 
 /*  Answers 'request' from the tables in 'kv' (one read transaction); the
     States' "name" in the answers comes from 'names' (names.h; NULL: null
-    names).  Returns a new object, or NULL with 'err' filled. */
+    names); a request without as_of is answered as of 'today' (a date.h
+    day).  Returns a new object, or NULL with 'err' filled. */
 json_t *agg_query_run(kv_t *kv, const agg_regions_t *regions,
-                      const names_t *names, const json_t *request, err_t *err);
+                      const names_t *names, int32_t today,
+                      const json_t *request, err_t *err);
 
 /*  What the consumer callbacks below share: their 'arg'. */
 typedef struct {
     const agg_regions_t *regions;
     const names_t *names;
     agg_delta_t *delta; /* the current batch's counter additions */
+    dayclock_t clock;   /* today, for a query without as_of */
 } agg_service_t;
 
 /*  consumer_spec_t.query. */

@@ -15,13 +15,6 @@
 #include "agg_regions.h"
 #include "agg_tables.h"
 
-#ifndef AGG_SOURCE_REGIONS
-#define AGG_SOURCE_REGIONS "data/regions.tsv"
-#endif
-#ifndef AGG_SOURCE_SHARE
-#define AGG_SOURCE_SHARE "data"
-#endif
-
 typedef struct {
     cfg_t cfg;
     const char *regions;
@@ -34,7 +27,7 @@ static void s_usage(FILE *out)
 {
     fprintf(
         out,
-        "usage: opcat-aggregated [-hnvR] [-r EP] [-p EP] [-s EP] [-D DIR] "
+        "usage: opcat-aggregated [-hnvVR] [-r EP] [-p EP] [-s EP] [-D DIR] "
         "[-g FILE] [-B N]\n"
         "The OPCAT aggregation service: follows the event store and keeps\n"
         "projections (in LMDB) that answer the annual report's figures for\n"
@@ -49,12 +42,12 @@ static void s_usage(FILE *out)
         "  -D, --data DIR     data directory; state in DIR/aggregated  "
         "[$OPCAT_DATA, " CFG_DATA_DEFAULT "]\n"
         "  -g, --regions FILE regional groups (alpha3 TAB name TAB region)\n"
-        "                     [$OPCAT_REGIONS, else "
-        "<bindir>/../share/opcat/regions.tsv,\n"
-        "                     else " AGG_SOURCE_REGIONS "]\n"
-        "  States' names: state-names.tsv in $OPCAT_SHARE, else "
-        "<bindir>/../share/opcat,\n"
-        "                     else " AGG_SOURCE_SHARE "\n"
+        "                     [$OPCAT_REGIONS, else regions.tsv in "
+        "$OPCAT_SHARE,\n"
+        "                     /usr/share/opcat or the checkout's data/]\n"
+        "  States' names: state-names.tsv in $OPCAT_SHARE, "
+        "/usr/share/opcat or the\n"
+        "                     checkout's data/\n"
         "  -R, --rebuild      empty the projections and rebuild them from "
         "sequence 1\n"
         "  -B, --catch-up-batch N  events per transaction while catching "
@@ -65,6 +58,7 @@ static void s_usage(FILE *out)
         "files, then exit\n"
         "  -v, --verbose      log debug lines\n"
         "  -h, --help         this help\n"
+        "  -V, --version      print the version\n"
         "Runs in the foreground and logs to stderr; SIGTERM or SIGINT "
         "stop it cleanly.\n");
 }
@@ -106,20 +100,20 @@ static void s_parse(int argc, char **argv, options_t *o)
         {"check", no_argument, NULL, 'n'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
+        DAEMON_VERSION_OPTION,
         {NULL, 0, NULL, 0}};
     int c;
-    while ((c = getopt_long(argc, argv, "r:p:s:D:g:RB:nvh", longopts, NULL)) !=
+    while ((c = getopt_long(argc, argv, "r:p:s:D:g:RB:nvVh", longopts, NULL)) !=
            -1)
         s_option(o, c);
     daemon_no_operands("opcat-aggregated", argc, argv, s_usage);
     cfg_fill(&o->cfg);
 }
 
-static agg_regions_t *s_load_regions(const options_t *o, const char *argv0)
+static agg_regions_t *s_load_regions(const options_t *o)
 {
     err_t err;
-    agg_regions_t *regions =
-        agg_regions_find(o->regions, argv0, AGG_SOURCE_REGIONS, &err);
+    agg_regions_t *regions = agg_regions_find(o->regions, &err);
     if (!regions)
         fatalx("%s", err.message);
     return regions;
@@ -134,9 +128,9 @@ int main(int argc, char **argv)
     volatile sig_atomic_t *stop = daemon_signals();
 
     daemon_log_start("opcat-aggregated", NULL);
-    agg_regions_t *regions = s_load_regions(&o, argv[0]);
+    agg_regions_t *regions = s_load_regions(&o);
     err_t err;
-    names_t *names = names_find(NULL, AGG_SOURCE_SHARE, &err);
+    names_t *names = names_find(NULL, &err);
     if (!names)
         fatalx("%s", err.message);
     if (o.flags.check) {
@@ -145,7 +139,9 @@ int main(int argc, char **argv)
         names_destroy(&names);
         return 0;
     }
-    agg_service_t service = {regions, names, agg_delta_new()};
+    agg_service_t service = {regions, names, agg_delta_new(), {0}};
+    if (dayclock_init(&service.clock, NULL, &err))
+        fatalx("%s", err.message);
     if (!service.delta) {
         log_warnx("out of memory");
         agg_regions_destroy(&regions);

@@ -3,8 +3,8 @@
     Asks the aggregation service (OPCAT_STATS, op "stats") for the stats
     object of DOMAIN.md and renders it with report.c.  The States' names
     come from state-names.tsv (names.h) in the share directory: --share
-    DIR, else $OPCAT_SHARE, else the installed share directory, else the
-    checkout's data/ (OPCAT_SHARE_DEFAULT, set by CMake). */
+    DIR, else the share directory (share.h: $OPCAT_SHARE, the installed
+    PREFIX/share/opcat, else the checkout's data/). */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,15 +15,11 @@
 #include "query.h"
 #include "report.h"
 
-#ifndef OPCAT_SHARE_DEFAULT
-#define OPCAT_SHARE_DEFAULT "data"
-#endif
-
 /*  The command's options. */
 typedef struct {
     const char *as_of; /* --as-of: default today */
     const char *from;  /* --from: default 1 January of as_of's year */
-    const char *lang;  /* --lang: en or zh */
+    const char *lang;  /* --lang: one of REPORT_LANGS */
     const char *share; /* --share: directory of state-names.tsv */
 } report_opts_t;
 
@@ -43,9 +39,10 @@ static int s_option(void *arg, int option, const char *value)
         return 0;
     case 'l':
         o->lang = value;
-        if (strcmp(value, "en") == 0 || strcmp(value, "zh") == 0)
+        if (report_lang_known(value))
             return 0;
-        fprintf(stderr, "opcatctl: --lang: \"%s\" is not en or zh\n", value);
+        fprintf(stderr, "opcatctl: --lang: \"%s\" is not " REPORT_LANGS "\n",
+                value);
         return 1;
     case 'S':
         o->share = value;
@@ -59,7 +56,7 @@ static int s_option(void *arg, int option, const char *value)
 static json_t *s_fetch(ctl_t *ctl, const report_opts_t *o, err_t *err)
 {
     char today[DATE_TEXT_LEN];
-    date_format(date_today(), today);
+    date_format(dayclock_today(&ctl->clock), today);
     json_t *request = json_pack("{s:s, s:s}", "op", "stats", "as_of",
                                 o->as_of ? o->as_of : today);
     if (request && o->from)
@@ -75,14 +72,16 @@ static json_t *s_fetch(ctl_t *ctl, const report_opts_t *o, err_t *err)
 int cmd_report(ctl_t *ctl, int argc, char **argv)
 {
     static const char usage[] =
-        "usage: opcatctl report [--as-of D] [--from D] [--lang en|zh] "
-        "[--share DIR]\n"
+        "usage: opcatctl report [--as-of D] [--from D] "
+        "[--lang ar|zh|en|fr|ru|es] [--share DIR]\n"
         "Prints the figures of the annual report (sections II.A, II.B, "
         "II.D, III.A-C, IV.A,\nVI.B) as Markdown, from the aggregation "
         "service's stats for the period --from\n(default 1 January of D's "
-        "year) to --as-of (default today).\n"
+        "year) to --as-of (default today), in one of the six official UN\n"
+        "languages (default en; Arabic is written right to left by the "
+        "viewer).\n"
         "--share DIR holds state-names.tsv [$OPCAT_SHARE, "
-        "the checkout's data/]\n";
+        "else /usr/share/opcat or the checkout's data/]\n";
     static const struct option longopts[] = {
         {"as-of", required_argument, NULL, 'a'},
         {"from", required_argument, NULL, 'f'},
@@ -102,7 +101,7 @@ int cmd_report(ctl_t *ctl, int argc, char **argv)
                 err.message);
         return 1;
     }
-    names_t *names = names_find(o.share, OPCAT_SHARE_DEFAULT, &err);
+    names_t *names = names_find(o.share, &err);
     report_t *report = names ? report_new(names, &err) : NULL;
     char *text = report ? report_render(report, stats, o.lang, &err) : NULL;
     int status = text ? 0 : 1;

@@ -10,13 +10,15 @@
 #include "cfg.h"
 #include "codes.h"
 #include "datefmt.h"
+#include "dayclock.h"
 
 /*  What every command gets: settings and a ZeroMQ context. */
 typedef struct {
     cfg_t cfg;
     void *zmq;
-    int timeout_ms; /* how long to wait for any answer */
-    bool json;      /* --json: JSON lines instead of tables */
+    int timeout_ms;   /* how long to wait for any answer */
+    bool json;        /* --json: JSON lines instead of tables */
+    dayclock_t clock; /* today: OPCAT_NOW or the system's */
 } ctl_t;
 
 int cmd_import(ctl_t *ctl, int argc, char **argv);

@@ -237,6 +237,11 @@ int main(int argc, char **argv)
         return 1;
     }
     cfg_fill(&ctl.cfg);
+    err_t err;
+    if (dayclock_init(&ctl.clock, NULL, &err)) {
+        fprintf(stderr, "opcatctl: %s\n", err.message);
+        return 2;
+    }
     for (size_t i = 0; i < COMMAND_COUNT; i++) {
         if (strcmp(argv[first], s_commands[i].name) != 0)
             continue;

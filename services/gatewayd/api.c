@@ -224,8 +224,8 @@ enum MHD_Result gw_api_report(const gw_request_t *req)
         return rc;
     const char *lang = gw_param(req, "lang");
     lang = lang ? lang : "en";
-    if (strcmp(lang, "en") != 0 && strcmp(lang, "zh") != 0)
-        return gw_reply_error(req, 400, "lang", "lang: en or zh");
+    if (!report_lang_known(lang))
+        return gw_reply_error(req, 400, "lang", "lang: " REPORT_LANGS);
     json_t *stats;
     err_t err;
     if (gw_query(req->gw, req->gw->options.cfg.stats,

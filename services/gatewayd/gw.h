@@ -50,6 +50,7 @@
 
 #include "cfg.h"
 #include "codes.h"
+#include "dayclock.h"
 #include "err.h"
 #include "report.h"
 
@@ -113,6 +114,7 @@ typedef struct gw {
     codes_t *codes;   /* ISO 3166-1 list, read-only */
     names_t *names;   /* the States' names (names.h), read-only */
     report_t *report; /* the annual report renderer, read-only */
+    dayclock_t clock; /* today: OPCAT_NOW or the system's, set at start */
     struct MHD_Daemon *daemon;
     gw_guard_t *guard;           /* connections and their limits */
     gw_health_t *health;         /* the services as last probed */

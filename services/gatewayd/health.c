@@ -169,7 +169,7 @@ enum MHD_Result gw_api_health(const gw_request_t *req)
     if (!body)
         return gw_reply_error(req, 503, NULL, "stopping");
     char today[DATE_TEXT_LEN];
-    date_format(date_today(), today);
+    date_format(dayclock_today(&req->gw->clock), today);
     json_object_set_new(body, "today", json_string(today));
     json_object_set_new(body, "checked_ms_ago", json_integer(age));
     json_object_set_new(body, "status", json_string(ok ? "ok" : "degraded"));

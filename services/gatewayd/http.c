@@ -510,9 +510,10 @@ gw_t *gw_new(const gw_options_t *options, err_t *err)
     }
     self->options = *options;
     atomic_init(&self->stopping, false);
-    if (!(self->codes = codes_new(NULL, err)))
+    if (dayclock_init(&self->clock, NULL, err) ||
+        !(self->codes = codes_new(NULL, err)))
         goto fail;
-    if (!(self->names = names_find(options->share, NULL, err)) ||
+    if (!(self->names = names_find(options->share, err)) ||
         !(self->report = report_new(self->names, err)))
         goto fail;
     if (!(self->zmq = zmq_ctx_new())) {

@@ -12,19 +12,13 @@
 #include "daemon.h"
 #include "gw.h"
 #include "log.h"
-
-#ifndef GW_WWW_DEFAULT
-#define GW_WWW_DEFAULT "www"
-#endif
-#ifndef GW_SHARE_DEFAULT
-#define GW_SHARE_DEFAULT "data"
-#endif
+#include "share.h"
 
 static void s_usage(FILE *out)
 {
     fprintf(
         out,
-        "usage: opcat-gatewayd [-hnv] [-H HOST:PORT] [-w DIR] [-S DIR] "
+        "usage: opcat-gatewayd [-hnvV] [-H HOST:PORT] [-w DIR] [-S DIR] "
         "[-t MS] [-c N] [-C N]\n"
         "                      [--header-timeout S] [--stall-timeout S]\n"
         "                      [--cors ORIGINS]\n"
@@ -35,9 +29,12 @@ static void s_usage(FILE *out)
         "  -H, --http HOST:PORT  listen address [$OPCAT_HTTP, " GW_HTTP_DEFAULT
         "]\n"
         "  -w, --www DIR         the dashboard's files [$OPCAT_WWW, "
-        "the checkout's]\n"
+        "else www/ of the\n"
+        "                        share directory, or the checkout's]\n"
         "  -S, --share DIR       directory of state-names.tsv "
-        "[$OPCAT_SHARE]\n"
+        "[$OPCAT_SHARE,\n"
+        "                        else /usr/share/opcat or the checkout's "
+        "data/]\n"
         "  -r, --replay EP       store's public REPLAY   "
         "[$OPCAT_PUBLIC_REPLAY, " CFG_PUBLIC_REPLAY_DEFAULT "]\n"
         "  -p, --publish EP      store's public PUBLISH  [$OPCAT_PUBLIC, "
@@ -69,6 +66,7 @@ static void s_usage(FILE *out)
         "  -n, --check           check the settings, then exit\n"
         "  -v, --verbose         log every request\n"
         "  -h, --help            this help\n"
+        "  -V, --version         print the version\n"
         "Runs in the foreground and logs to stderr; SIGTERM or SIGINT stop "
         "it.\n");
 }
@@ -154,10 +152,11 @@ static void s_parse(int argc, char **argv, gw_options_t *o,
         {"check", no_argument, NULL, 'n'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
+        DAEMON_VERSION_OPTION,
         {NULL, 0, NULL, 0}};
     int c;
     *o = (gw_options_t){.timeout_ms = GW_TIMEOUT_DEFAULT};
-    while ((c = getopt_long(argc, argv, "H:w:S:r:p:s:q:t:c:C:nvh", longopts,
+    while ((c = getopt_long(argc, argv, "H:w:S:r:p:s:q:t:c:C:nvVh", longopts,
                             NULL)) != -1)
         s_option(o, flags, c);
     daemon_no_operands("opcat-gatewayd", argc, argv, s_usage);
@@ -170,8 +169,7 @@ static void s_parse(int argc, char **argv, gw_options_t *o,
         cfg_pick(o->cfg.publish, "OPCAT_PUBLIC", CFG_PUBLIC_DEFAULT);
     cfg_fill(&o->cfg);
     o->http = cfg_pick(o->http, "OPCAT_HTTP", GW_HTTP_DEFAULT);
-    o->www = cfg_pick(o->www, "OPCAT_WWW", GW_WWW_DEFAULT);
-    o->share = cfg_pick(o->share, "OPCAT_SHARE", GW_SHARE_DEFAULT);
+    o->www = cfg_pick(o->www, "OPCAT_WWW", NULL);
     o->cors = cfg_pick(o->cors, "OPCAT_HTTP_CORS", "");
     s_limit(&o->max_connections, "OPCAT_HTTP_MAX_CONNECTIONS", 10000,
             GW_CONNECTIONS_DEFAULT);
@@ -203,6 +201,18 @@ static void s_files(const gw_options_t *o)
                   (unsigned long long)need);
 }
 
+/*  The share directory and the dashboard's files when no flag or
+    variable names them (share.h); 'paths' keeps the strings to free. */
+static void s_share_paths(gw_options_t *o, char *paths[2])
+{
+    if (!o->www)
+        o->www = paths[0] = share_path("www", "services/gatewayd/www");
+    if (!o->share)
+        o->share = paths[1] = share_path("", "data");
+    if (!o->www || !o->share)
+        fatalx("out of memory");
+}
+
 /*  Installs the flag handler and blocks SIGTERM and SIGINT (the server's
     threads inherit the mask, so only this thread takes them).  Returns the
     stop flag. */
@@ -222,6 +232,8 @@ int main(int argc, char **argv)
     gw_options_t o;
     daemon_flags_t flags = {0};
     s_parse(argc, argv, &o, &flags);
+    char *paths[2] = {NULL, NULL};
+    s_share_paths(&o, paths);
     log_init("opcat-gatewayd", o.verbose);
     s_files(&o);
     char with[64];
@@ -245,13 +257,18 @@ int main(int argc, char **argv)
     if (flags.check) {
         log_info("settings are fine");
         gw_destroy(&gw);
+        free(paths[0]);
+        free(paths[1]);
         return 0;
     }
+    daemon_ready();
     while (!*stop)
         sigsuspend(&old); /* returns after a handler ran */
     log_info("stopping: %llu streams open",
              (unsigned long long)atomic_load(&gw->counters.streams_open));
     gw_destroy(&gw);
+    free(paths[0]);
+    free(paths[1]);
     log_info("terminated");
     return 0;
 }

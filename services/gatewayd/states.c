@@ -299,7 +299,7 @@ static bool s_filter(const gw_request_t *req, char *as_of, filter_t *f,
         return false;
     }
     if (!as_of[0])
-        date_format(date_today(), as_of);
+        date_format(dayclock_today(&req->gw->clock), as_of);
     *f = (filter_t){as_of, gw_param(req, "region"), gw_param(req, "status"),
                     NULL};
     if (f->region && !s_one_of(f->region, s_regions))
@@ -404,7 +404,7 @@ enum MHD_Result gw_states_one(const gw_request_t *req, const char *code)
         return gw_reply_error(req, 400, "as_of",
                               "as_of: not a real date (YYYY-MM-DD)");
     if (!as_of[0])
-        date_format(date_today(), as_of);
+        date_format(dayclock_today(&req->gw->clock), as_of);
     json_t *state;
     err_t err;
     if (gw_query(req->gw, req->gw->options.cfg.stats,

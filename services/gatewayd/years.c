@@ -134,7 +134,7 @@ enum MHD_Result gw_api_years(const gw_request_t *req)
         return gw_reply_error(
             req, 400, bad, "%.64s: unknown parameter (from, to, format)", bad);
     char today[DATE_TEXT_LEN];
-    date_format(date_today(), today);
+    date_format(dayclock_today(&req->gw->clock), today);
     int first, last;
     bool csv;
     enum MHD_Result rc;

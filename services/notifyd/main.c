@@ -13,15 +13,11 @@
 #include "ntf.h"
 #include "ntf_queue.h"
 
-#ifndef NTF_SOURCE_REGIONS
-#define NTF_SOURCE_REGIONS "data/regions.tsv"
-#endif
-
 static void s_usage(FILE *out)
 {
     fprintf(
         out,
-        "usage: opcat-notifyd [-hnv] [-p EP] [-r EP] [-q EP] [-D DIR] "
+        "usage: opcat-notifyd [-hnvV] [-p EP] [-r EP] [-q EP] [-D DIR] "
         "[-f FILE] [-g FILE]\n"
         "                     [--now YYYY-MM-DD] [--retry-base-ms MS] "
         "[--retry-max-ms MS]\n"
@@ -47,9 +43,9 @@ static void s_usage(FILE *out)
         "                      without one nothing is sent\n"
         "  -g, --regions FILE  regional groups, for routes by region "
         "[$OPCAT_REGIONS,\n"
-        "                      else <bindir>/../share/opcat/regions.tsv, "
-        "else\n"
-        "                      " NTF_SOURCE_REGIONS "]\n"
+        "                      else regions.tsv in $OPCAT_SHARE, "
+        "/usr/share/opcat\n"
+        "                      or the checkout's data/]\n"
         "      --now DATE      a fixed today, for max_age_days [$OPCAT_NOW, "
         "else UTC]\n"
         "      --retry-base-ms MS  first back-off delay (doubles each "
@@ -63,6 +59,10 @@ static void s_usage(FILE *out)
         "  -n, --check         check the settings and the state, then exit\n"
         "  -v, --verbose       log debug lines\n"
         "  -h, --help          this help\n"
+        "  -V, --version       print the version\n"
+        "The SMTP password may also come from $OPCAT_SMTP_PASSWORD, or from "
+        "the file\n"
+        "$OPCAT_SMTP_PASSWORD_FILE names (over the config's).\n"
         "Flags override the config file.  Runs in the foreground and logs "
         "to stderr;\n"
         "SIGTERM or SIGINT stop it cleanly.\n");
@@ -136,9 +136,10 @@ static void s_parse(int argc, char **argv, ntf_t *self, opts_t *o)
         {"check", no_argument, NULL, 'n'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
+        DAEMON_VERSION_OPTION,
         {NULL, 0, NULL, 0}};
     int c;
-    while ((c = getopt_long(argc, argv, "p:r:q:D:f:g:nvh", longopts, NULL)) !=
+    while ((c = getopt_long(argc, argv, "p:r:q:D:f:g:nvVh", longopts, NULL)) !=
            -1)
         s_option(c, self, o);
     daemon_no_operands("opcat-notifyd", argc, argv, s_usage);
@@ -167,11 +168,25 @@ static ntf_config_t *s_load_config(const char *path)
     return config;
 }
 
+/*  The SMTP password from OPCAT_SMTP_PASSWORD or the file that
+    OPCAT_SMTP_PASSWORD_FILE names (a compose secret), over the config's. */
+static void s_smtp_password(ntf_config_t *config)
+{
+    err_t err;
+    char *password = NULL;
+    if (cfg_secret("OPCAT_SMTP_PASSWORD", &password, &err))
+        fatalx("%s", err.message);
+    if (password && ntf_config_set_smtp_password(config, password))
+        fatalx("out of memory");
+    free(password);
+}
+
 /*  Applies --config, then the flags that override it. */
 static void s_settings(ntf_t *self, const opts_t *o)
 {
     if (!(self->config = s_load_config(o->config)))
         fatalx("out of memory");
+    s_smtp_password(self->config);
     ntf_settings_t *s = ntf_config_settings(self->config);
     if (o->retry_base)
         s->retry_base_ms =
@@ -188,15 +203,15 @@ static void s_settings(ntf_t *self, const opts_t *o)
     if (o->max_age)
         s->max_age_days =
             (int)daemon_number("--max-age-days", o->max_age, 0, 36500);
-    if (o->now && !date_parse(o->now, &self->now))
-        fatalx("--now: \"%s\" is not a date YYYY-MM-DD", o->now);
+    err_t err;
+    if (dayclock_init(&self->clock, o->now, &err))
+        fatalx("%s", err.message);
 }
 
-static agg_regions_t *s_load_regions(const opts_t *o, const char *argv0)
+static agg_regions_t *s_load_regions(const opts_t *o)
 {
     err_t err;
-    agg_regions_t *regions =
-        agg_regions_find(o->regions, argv0, NTF_SOURCE_REGIONS, &err);
+    agg_regions_t *regions = agg_regions_find(o->regions, &err);
     if (!regions)
         fatalx("%s (routes by region need it)", err.message);
     return regions;
@@ -286,7 +301,7 @@ int main(int argc, char **argv)
     daemon_log_start("opcat-notifyd", curl_version());
     s_log_settings(&self, o.config);
     if (ntf_config_uses_regions(self.config))
-        self.regions = s_load_regions(&o, argv[0]);
+        self.regions = s_load_regions(&o);
     int rc = 0;
     if (o.flags.check) {
         rc = s_check(&self);

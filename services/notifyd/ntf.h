@@ -15,6 +15,7 @@
 #include "agg_regions.h"
 #include "cfg.h"
 #include "consumer.h"
+#include "dayclock.h"
 #include "ntf_config.h"
 #include "ntf_send.h"
 
@@ -24,7 +25,7 @@ typedef struct {
     ntf_config_t *config;   /* routes and settings */
     agg_regions_t *regions; /* State -> region, or NULL if no route needs */
     ntf_sender_t *sender;
-    int32_t now; /* --now: a fixed today, or 0 for date_today() */
+    dayclock_t clock; /* today: --now, OPCAT_NOW or the system's */
     /* counts of this run */
     uint64_t enqueued, too_old, delivered, retried, failed, given_up;
     uint64_t untrusted; /* reminders not written by the reminder service */
@@ -50,9 +51,6 @@ void ntf_stop(void *arg, consumer_t *consumer, loop_t *loop);
     (docs/NOTIFY.md). */
 json_t *ntf_query(void *arg, consumer_t *consumer, const json_t *request,
                   err_t *err);
-
-/*  The day the service considers today. */
-int32_t ntf_today(const ntf_t *self);
 
 /*  consumer_spec_t.metrics: the queue by state, this run's deliveries
     by outcome. */

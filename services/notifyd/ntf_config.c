@@ -484,6 +484,16 @@ size_t ntf_config_destinations(const ntf_config_t *self)
     return n;
 }
 
+int ntf_config_set_smtp_password(ntf_config_t *self, const char *password)
+{
+    if (json_object_set_new(self->strings, "smtp.password",
+                            json_string(password)))
+        return OPCAT_ENOMEM;
+    self->settings.smtp_password =
+        json_string_value(json_object_get(self->strings, "smtp.password"));
+    return OPCAT_OK;
+}
+
 bool ntf_config_uses_regions(const ntf_config_t *self)
 {
     for (int c = 0; c < NTF_CHANNEL_COUNT; c++)

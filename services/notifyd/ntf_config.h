@@ -97,6 +97,11 @@ const ntf_settings_t *ntf_config_settings_const(const ntf_config_t *self);
 /*  How many destinations (all lists, all channels) are configured. */
 size_t ntf_config_destinations(const ntf_config_t *self);
 
+/*  Sets the SMTP password (a copy of 'password'), over the config
+    file's: OPCAT_SMTP_PASSWORD or OPCAT_SMTP_PASSWORD_FILE.  OPCAT_OK,
+    or OPCAT_ENOMEM. */
+int ntf_config_set_smtp_password(ntf_config_t *self, const char *password);
+
 /*  Whether any route names a region (then regions must be loaded). */
 bool ntf_config_uses_regions(const ntf_config_t *self);
 

@@ -20,11 +20,6 @@
 #include "ntf.h"
 #include "ntf_queue.h"
 
-int32_t ntf_today(const ntf_t *self)
-{
-    return self->now ? self->now : date_today();
-}
-
 /* ------------------------------------------------------------ apply */
 
 typedef struct {
@@ -56,7 +51,7 @@ static bool s_too_old(const ntf_t *self, const ntf_reminder_t *r)
     int32_t day;
     if (max <= 0 || !date_parse(r->issued_on, &day))
         return false;
-    return day < ntf_today(self) - max;
+    return day < dayclock_today(&self->clock) - max;
 }
 
 static const char *s_region(const ntf_t *self, const char *state)

@@ -218,7 +218,7 @@ static json_t *s_service(const ntf_t *self, consumer_t *consumer, err_t *err)
     if (kv_read(consumer_kv(consumer), s_read_counts,
                 (void *[]){consumer_kv(consumer), counts}, err))
         return NULL;
-    date_format(ntf_today(self), today);
+    date_format(dayclock_today(&self->clock), today);
     json_t *reply = json_pack(
         "{s:I,s:I,s:I,s:I,s:I,s:s,s:I,s:I,s:I,s:I,s:I}", "pending",
         (json_int_t)counts[NTF_PENDING], "failed",

@@ -25,6 +25,7 @@
 #include <zmq.h>
 
 #include "date.h"
+#include "failpoint.h"
 #include "log.h"
 #include "monotime.h"
 #include "proj.h"
@@ -45,11 +46,6 @@ typedef struct scan {
     uint64_t position; /* the consumer's when the scan ran */
     bool coverage;     /* a dataset.coverage was applied: look for unknowns */
 } scan_t;
-
-int32_t rem_today(const rem_t *self)
-{
-    return self->now ? self->now : date_today();
-}
 
 int rem_apply(void *arg, consumer_t *consumer, MDB_txn *txn,
               const event_t *event)
@@ -167,8 +163,8 @@ static int s_client(rem_t *self, consumer_t *consumer, err_t *err)
 {
     if (self->client)
         return OPCAT_OK;
-    self->client =
-        client_new(consumer_zmq(consumer), self->cfg.append_reminders, NULL, err);
+    self->client = client_new(consumer_zmq(consumer),
+                              self->cfg.append_reminders, NULL, err);
     if (!self->client)
         return err->code;
     if (loop_add_socket(consumer_loop(consumer),
@@ -278,7 +274,10 @@ static int s_merge_chunk(kv_t *kv, size_t *taken, err_t *err)
     int rc = kv_read(kv, s_chunk_read, &m, err);
     size_t count = rem_chunk_count(m.chunk);
     for (; !rc && m.from < count; m.from += REM_MERGE_SLICE)
-        rc = kv_write(kv, s_chunk_apply, &m, err);
+        if (!(rc = kv_write(kv, s_chunk_apply, &m, err)) &&
+            /* position: the staged changes merged so far in this chunk */
+            (rc = FAILPOINT("reminders.mid_merge", m.from + REM_MERGE_SLICE)))
+            err_set(err, rc, "", "failpoint reminders.mid_merge");
     if (!rc && m.chunk)
         rc = kv_write(kv, s_chunk_done, &m, err);
     *taken = rc ? 0 : rem_chunk_staged(m.chunk);
@@ -363,6 +362,9 @@ static void s_on_reply(loop_t *loop, void *socket, int fd, short revents,
         return;
     }
     int rc = s_ack(self, s, s->map, s->nsent);
+    /* appended, not yet recorded as fired (position: how many fired) */
+    if (!rc)
+        rc = FAILPOINT("reminders.after_append", s->nfire);
     s_round_done(self, s->consumer, s_round_end(self, s, rc));
 }
 
@@ -422,7 +424,7 @@ int rem_fire_tick(void *arg, consumer_t *consumer)
     int64_t wait = self->retry_at - monotime_ms();
     if (wait > 0)
         return (int)wait;
-    int32_t today = rem_today(self);
+    int32_t today = dayclock_today(&self->clock);
     if (today == self->done_day && consumer_position(consumer) == self->done_at)
         return 1000;
     int rc = s_round(self, consumer, today);

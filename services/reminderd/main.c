@@ -18,7 +18,7 @@ static void s_usage(FILE *out)
 {
     fprintf(
         out,
-        "usage: opcat-reminderd [-hnv] [-a EP] [-p EP] [-r EP] [-q EP] "
+        "usage: opcat-reminderd [-hnvV] [-a EP] [-p EP] [-r EP] [-q EP] "
         "[-D DIR] [-f FILE]\n"
         "                       [-o KEY=VALUE]... [--now YYYY-MM-DD] "
         "[--rebuild] [-B N]\n"
@@ -56,6 +56,7 @@ static void s_usage(FILE *out)
         "  -n, --check         check the settings and the state, then exit\n"
         "  -v, --verbose       log debug lines\n"
         "  -h, --help          this help\n"
+        "  -V, --version       print the version\n"
         "Runs in the foreground and logs to stderr; SIGTERM or SIGINT stop "
         "it cleanly.\n");
 }
@@ -123,9 +124,10 @@ static void s_parse(int argc, char **argv, rem_t *self, opts_t *o)
         {"check", no_argument, NULL, 'n'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
+        DAEMON_VERSION_OPTION,
         {NULL, 0, NULL, 0}};
     int c;
-    while ((c = getopt_long(argc, argv, "a:p:r:q:D:f:o:B:nvh", longopts,
+    while ((c = getopt_long(argc, argv, "a:p:r:q:D:f:o:B:nvVh", longopts,
                             NULL)) != -1)
         s_option(c, self, o);
     daemon_no_operands("opcat-reminderd", argc, argv, s_usage);
@@ -142,8 +144,8 @@ static void s_settings(rem_t *self, const opts_t *o)
     for (size_t i = 0; i < o->nsettings; i++)
         if (rem_config_set(&self->rules, o->settings[i], &err))
             fatalx("--set: %s", err.message);
-    if (o->now && !date_parse(o->now, &self->now))
-        fatalx("--now: \"%s\" is not a date YYYY-MM-DD", o->now);
+    if (dayclock_init(&self->clock, o->now, &err))
+        fatalx("%s", err.message);
     const rem_config_t *r = &self->rules;
     log_debug("offsets: reply %d months, publication %d then every %d "
               "months, visit notice %d days, upcoming %d days, overdue "
@@ -164,7 +166,7 @@ static int s_check(const rem_t *self)
     if (!kv || kv_load_checkpoint(kv, &checkpoint, &err))
         fatalx("state in %s: %s", dir, err.message);
     char today[DATE_TEXT_LEN];
-    date_format(rem_today(self), today);
+    date_format(dayclock_today(&self->clock), today);
     log_info("settings and state are fine: %s, checkpoint %llu, today %s", dir,
              (unsigned long long)checkpoint, today);
     kv_destroy(&kv);
@@ -185,11 +187,8 @@ int main(int argc, char **argv)
     volatile sig_atomic_t *stop = daemon_signals();
 
     char today[DATE_TEXT_LEN];
-    date_format(rem_today(&self), today);
-    log_info("today is %s%s", today,
-             self.now              ? " (--now)"
-             : getenv("OPCAT_NOW") ? " (OPCAT_NOW)"
-                                   : "");
+    date_format(dayclock_today(&self.clock), today);
+    log_info("today is %s (%s)", today, self.clock.source);
     consumer_spec_t spec = {.name = "reminders",
                             .subdir = "reminders",
                             .dbs = rem_proj_dbs(),

@@ -75,7 +75,7 @@ static int s_parse(filter_t *f, const json_t *req, err_t *err)
     const json_t *state = json_object_get(req, "state");
     const json_t *rule = json_object_get(req, "rule");
     const json_t *limit = json_object_get(req, "limit");
-    f->as_of = rem_today(f->self);
+    f->as_of = dayclock_today(&f->self->clock);
     f->limit = QUERY_LIMIT_DEFAULT;
     if (as_of && !date_parse(json_string_value(as_of), &f->as_of))
         return err_set(err, OPCAT_EINVAL, "as_of",
@@ -273,7 +273,7 @@ static int s_sort(json_t *list, int (*cmp)(const void *, const void *))
 
 static json_t *s_service(const rem_t *self, consumer_t *consumer)
 {
-    int32_t today = rem_today(self);
+    int32_t today = dayclock_today(&self->clock);
     bool idle = consumer_caught_up(consumer) && self->done_day == today &&
                 self->done_at == consumer_position(consumer);
     json_t *reply = json_pack(

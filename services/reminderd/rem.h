@@ -13,6 +13,7 @@
 #include "cfg.h"
 #include "client.h"
 #include "consumer.h"
+#include "dayclock.h"
 #include "rules.h"
 
 /*  Reminders appended in one APPEND request at the most. */
@@ -36,7 +37,7 @@
 typedef struct {
     cfg_t cfg;
     rem_config_t rules;
-    int32_t now;          /* --now: a fixed today, or 0 for date_today() */
+    dayclock_t clock;     /* today: --now, OPCAT_NOW or the system's */
     client_t *client;     /* APPEND client, opened on first firing, in the
                              consumer's context and loop */
     struct scan *pending; /* the round whose APPEND awaits its answer */
@@ -64,9 +65,6 @@ int rem_fire_tick(void *arg, consumer_t *consumer);
     flight is dropped; its reminders fire again after the restart (the
     store answers "duplicate" for any it had stored). */
 void rem_fire_stop(void *arg, consumer_t *consumer, loop_t *loop);
-
-/*  The day the service considers today. */
-int32_t rem_today(const rem_t *self);
 
 /*  consumer_spec_t.query: "reminders" and "issued" (see
     docs/REMINDERS.md for the request and answer shapes). */

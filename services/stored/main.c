@@ -10,9 +10,12 @@
 #include "bus.h"
 #include "cfg.h"
 #include "log.h"
+#include "loop.h"
 #include "stored.h"
 
 #define HEARTBEAT_MS 1000
+/*  Idle time after which what the commit log holds is applied to LMDB. */
+#define APPLY_IDLE_MS 50
 #define PUB_HWM 100000 /* messages queued per subscriber before dropping */
 /*  Replies queued per APPEND client.  A reply that finds the queue full
     is dropped (and logged): PROTOCOL.md bounds a client's requests in
@@ -22,7 +25,7 @@
 static void s_usage(FILE *out)
 {
     fprintf(out,
-            "usage: opcat-stored [-hnv] [-a ENDPOINT] [-p ENDPOINT] "
+            "usage: opcat-stored [-hnvV] [-a ENDPOINT] [-p ENDPOINT] "
             "[-r ENDPOINT] [-D DIR]\n"
             "The OPCAT event store: appends events durably to an LMDB log,\n"
             "publishes each committed event and replays the log on request.\n"
@@ -53,10 +56,15 @@ static void s_usage(FILE *out)
             "                     which the sender's connection is dropped "
             "[$OPCAT_MAX_MESSAGE,\n"
             "                     67108864]\n"
+            "      --no-commit-log  acknowledge on LMDB's own commit instead "
+            "of the\n"
+            "                     commit log's sync (slower; the same "
+            "guarantee)\n"
             "  -n, --check        check the settings and the store, then "
             "exit\n"
             "  -v, --verbose      log debug lines\n"
             "  -h, --help         this help\n"
+            "  -V, --version      print the version\n"
             "Runs in the foreground and logs to stderr; SIGTERM or SIGINT "
             "stop it cleanly.\n");
 }
@@ -65,6 +73,7 @@ typedef struct {
     cfg_t cfg;
     daemon_flags_t flags;
     int64_t max_message;
+    bool no_commit_log;
 } options_t;
 
 static int64_t s_bytes(const char *text)
@@ -92,6 +101,9 @@ static void s_option(options_t *o, int c)
     case 'E':
         o->cfg.append_reminders = optarg;
         break;
+    case 'L':
+        o->no_commit_log = true;
+        break;
     case 'h':
     default:
         daemon_usage_exit(c, s_usage);
@@ -109,12 +121,15 @@ static void s_parse(int argc, char **argv, options_t *o)
         {"public", required_argument, NULL, 'P'},
         {"public-replay", required_argument, NULL, 'R'},
         {"append-reminders", required_argument, NULL, 'E'},
+        {"no-commit-log", no_argument, NULL, 'L'},
         {"check", no_argument, NULL, 'n'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
+        DAEMON_VERSION_OPTION,
         {NULL, 0, NULL, 0}};
     int c;
-    while ((c = getopt_long(argc, argv, "a:p:r:D:m:nvh", longopts, NULL)) != -1)
+    while ((c = getopt_long(argc, argv, "a:p:r:D:m:nvVh", longopts, NULL)) !=
+           -1)
         if (!daemon_option(c, optarg, &o->cfg, &o->flags))
             s_option(o, c);
     daemon_no_operands("opcat-stored", argc, argv, s_usage);
@@ -125,7 +140,7 @@ static void s_parse(int argc, char **argv, options_t *o)
     }
 }
 
-static void s_open_store(evs_t *self, const cfg_t *cfg)
+static void s_open_store(evs_t *self, const cfg_t *cfg, bool commit_log)
 {
     err_t err;
     char dir[4096];
@@ -134,7 +149,8 @@ static void s_open_store(evs_t *self, const cfg_t *cfg)
         fatalx("ISO code lists: %s", err.message);
     if (cfg_mkdirs(dir, &err))
         fatalx("%s", err.message);
-    if (!(self->store = store_open(dir, self->codes, NULL, &err)))
+    store_options_t options = {.commit_log = commit_log};
+    if (!(self->store = store_open(dir, self->codes, &options, &err)))
         fatalx("cannot open the store in %s: %s", dir, err.message);
     self->published = store_head(self->store);
     log_info("store %s: head %llu, map %zu MiB", dir,
@@ -190,32 +206,116 @@ static void s_open_sockets(evs_t *self, const cfg_t *cfg, int64_t max_message)
              cfg->public_publish, cfg->public_replay);
 }
 
+/*  Applies the commit log's pending events to LMDB.  Returns true if
+    that failed (it is logged; the events stay in the commit log). */
+static bool s_apply(evs_t *self)
+{
+    err_t err;
+    if (store_apply(self->store, &err) == 0)
+        return false;
+    log_warnx("apply: %s; the commit log keeps the events", err.message);
+    return true;
+}
+
+/*  What the loop's handlers share: the daemon and the wake-up's news. */
+typedef struct {
+    evs_t *evs;
+    bool append_ready; /* APPEND or the reminder endpoint is readable */
+    uint64_t apply_timer;
+} run_t;
+
+static void s_on_zap(loop_t *loop, void *socket, int fd, short revents,
+                     void *arg)
+{
+    (void)loop, (void)socket, (void)fd, (void)revents;
+    run_t *r = arg;
+    auth_handle(r->evs->auth);
+}
+
+/*  Either APPEND socket: both are read at once, after the wake-up's
+    other handlers, so that one group takes what waits on both. */
+static void s_on_append(loop_t *loop, void *socket, int fd, short revents,
+                        void *arg)
+{
+    (void)loop, (void)socket, (void)fd, (void)revents;
+    run_t *r = arg;
+    r->append_ready = true;
+}
+
+static void s_on_replay(loop_t *loop, void *socket, int fd, short revents,
+                        void *arg)
+{
+    (void)loop, (void)fd, (void)revents;
+    run_t *r = arg;
+    evs_replay_handle(r->evs, socket, socket == r->evs->public_replay);
+}
+
+/*  After each wake-up: the group commit, then the apply waits for
+    APPLY_IDLE_MS without appends. */
+static void s_after_wakeup(loop_t *loop, void *arg)
+{
+    run_t *r = arg;
+    if (!r->append_ready)
+        return;
+    r->append_ready = false;
+    evs_append_handle(r->evs);
+    loop_timer_at(loop, r->apply_timer, APPLY_IDLE_MS);
+}
+
+/*  The store's heartbeat (the head on PUBLISH): every HEARTBEAT_MS
+    whatever the traffic, so that a subscriber sees a hole at the end of
+    the stream within a second. */
+static int64_t s_on_heartbeat(loop_t *loop, uint64_t id, void *arg)
+{
+    (void)loop, (void)id;
+    run_t *r = arg;
+    evs_publish_heartbeat(r->evs);
+    return HEARTBEAT_MS;
+}
+
+/*  Applies what only the commit log holds once appends paused; after a
+    failed apply, tries again a heartbeat later. */
+static int64_t s_on_apply(loop_t *loop, uint64_t id, void *arg)
+{
+    (void)loop, (void)id;
+    run_t *r = arg;
+    if (!store_pending(r->evs->store))
+        return HEARTBEAT_MS;
+    return s_apply(r->evs) ? HEARTBEAT_MS : APPLY_IDLE_MS;
+}
+
+static int s_register(loop_t *loop, run_t *r)
+{
+    evs_t *self = r->evs;
+    int rc = OPCAT_OK;
+    if (auth_socket(self->auth))
+        rc = loop_add_socket(loop, auth_socket(self->auth), ZMQ_POLLIN,
+                             s_on_zap, r);
+    void *append[] = {self->append_reminders, self->append};
+    for (size_t i = 0; i < 2 && !rc; i++)
+        rc = loop_add_socket(loop, append[i], ZMQ_POLLIN, s_on_append, r);
+    void *replay[] = {self->replay, self->public_replay};
+    for (size_t i = 0; i < 2 && !rc; i++)
+        rc = loop_add_socket(loop, replay[i], ZMQ_POLLIN, s_on_replay, r);
+    if (!rc)
+        rc = loop_add_after(loop, s_after_wakeup, r);
+    if (!rc && (!loop_add_timer(loop, HEARTBEAT_MS, s_on_heartbeat, r) ||
+                !(r->apply_timer =
+                      loop_add_timer(loop, APPLY_IDLE_MS, s_on_apply, r))))
+        rc = OPCAT_ENOMEM;
+    return rc;
+}
+
 static void s_loop(evs_t *self, volatile sig_atomic_t *stop)
 {
-    zmq_pollitem_t items[] = {{self->append, 0, ZMQ_POLLIN, 0},
-                              {self->replay, 0, ZMQ_POLLIN, 0},
-                              {self->public_replay, 0, ZMQ_POLLIN, 0},
-                              {self->append_reminders, 0, ZMQ_POLLIN, 0},
-                              {auth_socket(self->auth), 0, ZMQ_POLLIN, 0}};
-    int nitems = auth_socket(self->auth) ? 5 : 4;
-    while (!*stop) {
-        int rc = zmq_poll(items, nitems, HEARTBEAT_MS);
-        if (rc < 0) {
-            if (zmq_errno() == EINTR)
-                continue; /* a signal: the loop condition checks the flag */
-            fatalx("zmq_poll: %s", zmq_strerror(zmq_errno()));
-        }
-        if (nitems == 5 && (items[4].revents & ZMQ_POLLIN))
-            auth_handle(self->auth);
-        if ((items[0].revents | items[3].revents) & ZMQ_POLLIN)
-            evs_append_handle(self);
-        if (items[1].revents & ZMQ_POLLIN)
-            evs_replay_handle(self, self->replay, false);
-        if (items[2].revents & ZMQ_POLLIN)
-            evs_replay_handle(self, self->public_replay, true);
-        if (rc == 0)
-            evs_publish_heartbeat(self);
-    }
+    run_t r = {.evs = self};
+    loop_t *loop = loop_new();
+    err_t err;
+    if (!loop || s_register(loop, &r))
+        fatalx("out of memory");
+    if (loop_run(loop, stop, &err))
+        fatalx("%s", err.message);
+    loop_destroy(&loop);
 }
 
 static void s_shutdown(evs_t *self)
@@ -253,7 +353,7 @@ int main(int argc, char **argv)
 
     evs_t self = {0};
     daemon_log_start("opcat-stored", NULL);
-    s_open_store(&self, &o.cfg);
+    s_open_store(&self, &o.cfg, !o.no_commit_log);
     if (o.flags.check) {
         log_info("settings and store are fine");
         store_destroy(&self.store);
@@ -263,6 +363,7 @@ int main(int argc, char **argv)
     if (evs_append_init(&self) || evs_replay_init(&self))
         fatalx("out of memory");
     s_open_sockets(&self, &o.cfg, o.max_message);
+    daemon_ready();
     s_loop(&self, stop);
     s_shutdown(&self);
     return 0;

@@ -116,6 +116,11 @@ long bench_status_kib(int pid, const char *field);
     report the effective batch size.  Returns 0 or -1. */
 int bench_append(const bench_opts_t *o);
 
+/*  The same publishers as bench_append against a ROUTER of its own that
+    decodes each AppendRequest and answers STORED at once: the ceiling of
+    the transport and the client.  Returns 0 or -1. */
+int bench_ceiling(const bench_opts_t *o);
+
 /*  Appends until the store's head reaches 'events' (16 publishers, 64 in
     flight), every 'mix'-th event a report.transmitted. */
 int bench_load(const bench_opts_t *o);

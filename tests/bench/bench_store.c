@@ -141,6 +141,94 @@ static int s_run_workers(const bench_opts_t *o, uint64_t quota, uint64_t *acked,
     return rc;
 }
 
+/*  The transport's ceiling: a ROUTER that decodes each AppendRequest and
+    answers STORED at once (no validation, no storage, no sync). */
+typedef struct {
+    void *socket;
+    volatile int stop;
+} sink_t;
+
+static void s_sink_answer(sink_t *k, zmq_msg_t *identity, zmq_msg_t *body,
+                          uint64_t *seq)
+{
+    Opcat__V1__AppendRequest *req = opcat__v1__append_request__unpack(
+        NULL, zmq_msg_size(body), zmq_msg_data(body));
+    if (!req)
+        return;
+    Opcat__V1__AppendResult results[16], *ptrs[16];
+    Opcat__V1__AppendReply reply = OPCAT__V1__APPEND_REPLY__INIT;
+    reply.request_id = req->request_id;
+    reply.n_results = req->n_events < 16 ? req->n_events : 16;
+    reply.results = ptrs;
+    for (size_t i = 0; i < reply.n_results; i++) {
+        opcat__v1__append_result__init(&results[i]);
+        results[i].status = OPCAT__V1__APPEND_RESULT__STATUS__STORED;
+        results[i].sequence = ++*seq;
+        ptrs[i] = &results[i];
+    }
+    uint8_t buf[1024];
+    size_t len = opcat__v1__append_reply__get_packed_size(&reply);
+    if (len <= sizeof buf) {
+        opcat__v1__append_reply__pack(&reply, buf);
+        zmq_msg_send(identity, k->socket, ZMQ_SNDMORE);
+        zmq_send(k->socket, buf, len, 0);
+    }
+    opcat__v1__append_request__free_unpacked(req, NULL);
+}
+
+static void *s_sink(void *arg)
+{
+    sink_t *k = arg;
+    uint64_t seq = 0;
+    int timeout = 100;
+    zmq_setsockopt(k->socket, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
+    while (!k->stop) {
+        zmq_msg_t identity, body;
+        zmq_msg_init(&identity);
+        zmq_msg_init(&body);
+        if (zmq_msg_recv(&identity, k->socket, 0) >= 0 &&
+            zmq_msg_recv(&body, k->socket, 0) >= 0)
+            s_sink_answer(k, &identity, &body, &seq);
+        zmq_msg_close(&identity);
+        zmq_msg_close(&body);
+    }
+    return NULL;
+}
+
+int bench_ceiling(const bench_opts_t *o)
+{
+    void *server_ctx = zmq_ctx_new();
+    sink_t sink = {zmq_socket(server_ctx, ZMQ_ROUTER), 0};
+    int one = 1, hwm = 100000;
+    zmq_setsockopt(sink.socket, ZMQ_ROUTER_MANDATORY, &one, sizeof one);
+    zmq_setsockopt(sink.socket, ZMQ_SNDHWM, &hwm, sizeof hwm);
+    char endpoint[256];
+    size_t len = sizeof endpoint;
+    if (zmq_bind(sink.socket, "tcp://127.0.0.1:*") ||
+        zmq_getsockopt(sink.socket, ZMQ_LAST_ENDPOINT, endpoint, &len))
+        return -1;
+    pthread_t tid;
+    pthread_create(&tid, NULL, s_sink, &sink);
+    bench_opts_t to_sink = *o;
+    to_sink.append_ep = endpoint;
+    uint64_t acked, failed;
+    double secs;
+    bench_samples_t lat = {0};
+    int rc = s_run_workers(&to_sink, 0, &acked, &failed, &secs, &lat);
+    sink.stop = 1;
+    pthread_join(tid, NULL);
+    zmq_close(sink.socket);
+    zmq_ctx_term(server_ctx);
+    bench_print("ceiling",
+                "threads=%d window=%d events=%llu failed=%llu secs=%.2f "
+                "rate=%.0f p50_us=%.0f p99_us=%.0f",
+                o->threads, o->window, (unsigned long long)acked,
+                (unsigned long long)failed, secs, (double)acked / secs,
+                bench_samples_us(&lat, 0.50), bench_samples_us(&lat, 0.99));
+    bench_samples_free(&lat);
+    return rc || failed ? -1 : 0;
+}
+
 int bench_append(const bench_opts_t *o)
 {
     uint64_t acked, failed, tx0 = s_last_txnid(o->dir);

@@ -34,6 +34,9 @@ static void s_usage(FILE *out)
             "indexes, in -D\n"
             "  zmq      raw DEALER/ROUTER on tcp loopback: -c x -w, -s "
             "seconds\n"
+            "  ceiling  append's publishers against a ROUTER that decodes "
+            "each request\n"
+            "           and answers STORED at once: -c x -w, -s seconds\n"
             "  redis    XADD to 127.0.0.1:-P: -c connections x -w pipelined, "
             "-s seconds\n"
             "  fsync    -n (2000) 4 KiB pwrite + fdatasync in -D, each timed\n"
@@ -158,7 +161,7 @@ static const command_t s_commands[] = {
     {"replay", bench_replay},   {"query", bench_query},
     {"catchup", bench_catchup}, {"lmdb", bench_lmdb},
     {"zmq", bench_zmq},         {"redis", bench_redis},
-    {"fsync", bench_fsync}};
+    {"fsync", bench_fsync},     {"ceiling", bench_ceiling}};
 
 int main(int argc, char **argv)
 {

@@ -1,7 +1,14 @@
 /*  Runs a fuzz target over files and directories without libFuzzer, so
     that the corpus and every crash found (regressions/) are replayed by
-    ctest under any compiler and the sanitizers. */
+    ctest under any compiler and the sanitizers.
+
+      fuzz_X_replay CORPUS... [--optional DIR...]
+
+    A CORPUS that is missing or holds no input is a failure (a renamed
+    corpus must not pass as "0 inputs replayed"); a DIR after --optional
+    may be absent (no regression found yet). */
 #include <dirent.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,7 +38,7 @@ static int s_run(const char *path, int *count)
 {
     struct stat st;
     if (stat(path, &st))
-        return 0; /* an absent directory (no regressions yet) is fine */
+        return -1;
     if (!S_ISDIR(st.st_mode)) {
         ++*count;
         return s_run_file(path);
@@ -44,7 +51,7 @@ static int s_run(const char *path, int *count)
             continue;
         char child[4096];
         snprintf(child, sizeof child, "%s/%s", path, d->d_name);
-        rc |= s_run(child, count);
+        rc |= s_run(child, count) != 0;
     }
     if (dir)
         closedir(dir);
@@ -54,8 +61,21 @@ static int s_run(const char *path, int *count)
 int main(int argc, char **argv)
 {
     int count = 0, rc = 0;
-    for (int i = 1; i < argc; i++)
-        rc |= s_run(argv[i], &count);
+    bool optional = false;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--optional") == 0) {
+            optional = true;
+            continue;
+        }
+        int before = count, r = s_run(argv[i], &count);
+        if (!optional && (r < 0 || count == before)) {
+            fprintf(stderr, "%s: %s\n", argv[i],
+                    r < 0 ? "no such corpus" : "the corpus holds no input");
+            rc = 1;
+        } else if (r > 0) {
+            rc = 1;
+        }
+    }
     printf("%d inputs replayed without a crash\n", count);
     return rc;
 }

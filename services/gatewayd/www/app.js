@@ -845,6 +845,10 @@ function timelineItems(s) {
   const d = s.followup_dialogues || {};
   for (const date of d.state || []) add(date, t('ev_dialogue_state'));
   for (const date of d.npm || []) add(date, t('ev_dialogue_npm'));
+  for (const x of d.state_not_to_the_day || [])
+    add(x.on, t('ev_dialogue_state'), null, dateAt({ on: x.on, on_precision: x.precision }, 'on'));
+  for (const x of d.npm_not_to_the_day || [])
+    add(x.on, t('ev_dialogue_npm'), null, dateAt({ on: x.on, on_precision: x.precision }, 'on'));
   items.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   return items;
 }
