@@ -188,7 +188,7 @@ static bool s_etag(const gw_request_t *req, char *etag)
          !s_position(gw, gw->options.cfg.reminders, &v[2])))
         return false;
     char today[DATE_TEXT_LEN];
-    date_format(date_today(), today);
+    date_format(dayclock_today(&gw->clock), today);
     uint64_t h = 14695981039346656037ULL;
     h = s_fnv(h, req->uri, strlen(req->uri) + 1);
     h = s_fnv(h, today, strlen(today) + 1);
