@@ -15,6 +15,7 @@
 #include "log.h"
 #include "monotime.h"
 #include "validate.h"
+#include "xref.h"
 
 #define DEFAULT_MAP_SIZE ((size_t)64 << 20)
 #define DEFAULT_MAX_MAP_SIZE ((size_t)1 << 40)
@@ -199,95 +200,42 @@ static int s_get_report(group_t *g, const char *report_id, report_ref_t *ref)
     return rc;
 }
 
-/*  Checks a report.published/reply.* against the transmitted report. */
-static int s_check_report_ref(group_t *g, const event_t *e,
-                              const char *report_id, err_t *err)
-{
-    report_ref_t ref;
-    int rc = s_get_report(g, report_id, &ref);
-    if (rc == MDB_NOTFOUND)
-        return err_set(err, OPCAT_EREF, "report_id",
-                       "report_id: \"%.64s\" was never transmitted (a "
-                       "report.transmitted must come first)",
-                       report_id);
-    if (rc)
-        return kv_error(err, rc, "reports");
-    if (strcmp(ref.state, e->state) != 0)
-        return err_set(err, OPCAT_EREF, "state",
-                       "state: report \"%.64s\" was transmitted to %s, not %s",
-                       report_id, ref.state, e->state);
-    if (ref.recipient == 'n' &&
-        e->body_case == OPCAT__V1__ENVELOPE__BODY_REPORT_PUBLISHED)
-        return err_set(err, OPCAT_EREF, "report_id",
-                       "report_id: reports to NPMs are never published "
-                       "(SPT annual report para 30)");
-    return OPCAT_OK;
-}
-
 static int s_key_exists(group_t *g, MDB_dbi dbi, const char *id)
 {
     MDB_val key = {strlen(id), (void *)id}, val;
     return mdb_get(g->txn, dbi, &key, &val);
 }
 
-static int s_check_visit_ref(group_t *g, const event_t *e, err_t *err)
+/*  xref_history_t.report over the reports index, pending or applied. */
+static int s_history_report(void *arg, const char *report_id, char state[4],
+                            char *recipient, err_t *err)
 {
-    const char *visit_id;
-    int rc;
-    switch (e->body_case) {
-    case OPCAT__V1__ENVELOPE__BODY_VISIT_PLANNED:
-        visit_id = e->visit_planned->visit_id;
-        rc = s_key_exists(g, g->store->visits, visit_id);
-        if (rc == 0)
-            return err_set(err, OPCAT_EREF, "visit_id",
-                           "visit_id: \"%.64s\" is already planned", visit_id);
-        break;
-    case OPCAT__V1__ENVELOPE__BODY_VISIT_POSTPONED:
-        visit_id = e->visit_postponed->visit_id;
-        rc = s_key_exists(g, g->store->visits, visit_id);
-        if (rc == MDB_NOTFOUND)
-            return err_set(err, OPCAT_EREF, "visit_id",
-                           "visit_id: \"%.64s\" was never planned", visit_id);
-        break;
-    default: /* visit.completed */
-        visit_id = e->visit_completed->visit_id;
-        rc = s_key_exists(g, g->store->visits, visit_id);
-        if (rc == MDB_NOTFOUND && !*e->visit_completed->start)
-            return err_set(err, OPCAT_EREF, "visit_id",
-                           "visit_id: \"%.64s\" was never planned; a visit "
-                           "that stands alone needs state and start",
-                           visit_id);
-        break;
-    }
-    return rc && rc != MDB_NOTFOUND ? kv_error(err, rc, "visits") : OPCAT_OK;
+    report_ref_t ref;
+    int rc = s_get_report(arg, report_id, &ref);
+    if (rc == MDB_NOTFOUND)
+        return OPCAT_ENOTFOUND;
+    if (rc)
+        return kv_error(err, rc, "reports");
+    memcpy(state, ref.state, 4);
+    *recipient = ref.recipient;
+    return OPCAT_OK;
 }
 
-/*  Every rule that needs what is already stored. */
+/*  xref_history_t.visit over the visits index. */
+static int s_history_visit(void *arg, const char *visit_id, err_t *err)
+{
+    group_t *g = arg;
+    int rc = s_key_exists(g, g->store->visits, visit_id);
+    if (rc == MDB_NOTFOUND)
+        return OPCAT_ENOTFOUND;
+    return rc ? kv_error(err, rc, "visits") : OPCAT_OK;
+}
+
+/*  Every rule that needs what is already stored (common/domain/xref.h). */
 static int s_check_refs(group_t *g, const event_t *e, err_t *err)
 {
-    switch (e->body_case) {
-    case OPCAT__V1__ENVELOPE__BODY_REPORT_TRANSMITTED: {
-        int rc = s_key_exists(g, g->store->reports,
-                              e->report_transmitted->report_id);
-        if (rc == 0)
-            return err_set(err, OPCAT_EREF, "report_id",
-                           "report_id: \"%.64s\" was already transmitted",
-                           e->report_transmitted->report_id);
-        return rc == MDB_NOTFOUND ? OPCAT_OK : kv_error(err, rc, "reports");
-    }
-    case OPCAT__V1__ENVELOPE__BODY_REPORT_PUBLISHED:
-        return s_check_report_ref(g, e, e->report_published->report_id, err);
-    case OPCAT__V1__ENVELOPE__BODY_REPLY_RECEIVED:
-        return s_check_report_ref(g, e, e->reply_received->report_id, err);
-    case OPCAT__V1__ENVELOPE__BODY_REPLY_PUBLISHED:
-        return s_check_report_ref(g, e, e->reply_published->report_id, err);
-    case OPCAT__V1__ENVELOPE__BODY_VISIT_PLANNED:
-    case OPCAT__V1__ENVELOPE__BODY_VISIT_POSTPONED:
-    case OPCAT__V1__ENVELOPE__BODY_VISIT_COMPLETED:
-        return s_check_visit_ref(g, e, err);
-    default:
-        return OPCAT_OK;
-    }
+    xref_history_t history = {s_history_report, s_history_visit, g};
+    return xref_check(&history, e, err);
 }
 
 /*  Writes the cross-reference entries 'e' creates. */
@@ -466,7 +414,8 @@ static void s_mark_batch(store_batch_t *b, store_status_t status)
         }
 }
 
-/*  Applies an atomic batch in a nested transaction. */
+/*  Applies an atomic batch in a nested transaction; a validate-only
+    batch too, every event applied but the transaction always dropped. */
 static int s_apply_atomic(group_t *g, store_batch_t *b)
 {
     MDB_txn *parent = g->txn;
@@ -482,13 +431,16 @@ static int s_apply_atomic(group_t *g, store_batch_t *b)
         rc = s_apply_event(g, b->events[i], &b->results[i]);
         refused |= b->results[i].status == STORE_REFUSED;
     }
-    if (rc || refused) {
+    if (rc || refused || b->validate_only) {
         mdb_txn_abort(g->txn);
         g->next_seq = first_seq;
         if (g->logged)
             clog_rewind(g->store->clog, mark);
-        if (!rc)
+        if (!rc && !b->validate_only)
             s_mark_batch(b, STORE_NOT_STORED);
+        for (size_t i = 0; b->validate_only && i < b->count; i++)
+            if (b->results[i].status == STORE_STORED)
+                b->results[i].sequence = 0; /* would be stored */
     } else {
         rc = mdb_txn_commit(g->txn);
     }
@@ -503,7 +455,7 @@ static int s_apply_group(group_t *g, store_batch_t *batches, size_t count)
         store_batch_t *b = &batches[i];
         for (size_t k = 0; k < b->count; k++)
             b->results[k] = (store_result_t){.status = STORE_NOT_STORED};
-        if (b->atomic && b->count > 1) {
+        if ((b->atomic && b->count > 1) || b->validate_only) {
             rc = s_apply_atomic(g, b);
             continue;
         }

@@ -90,6 +90,10 @@ typedef struct {
     size_t count;
     bool atomic;
     store_result_t *results; /* 'count' of them, filled by store_write */
+    /* check only: every event against the rules, what is stored and the
+       batch's earlier events (as if appended one by one, the refused left
+       out); nothing is kept, STORED means "would be" (sequence 0) */
+    bool validate_only;
 } store_batch_t;
 
 /*  Opens (creating if needed) the environment in directory 'dir', which

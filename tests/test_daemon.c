@@ -13,6 +13,9 @@
 #include "daemon.h"
 #include "version.h"
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 static void test_shared_options_fill_cfg_and_flags(void **state)
 {
     (void)state;
@@ -146,6 +149,62 @@ static void test_ready_tells_the_service_manager_when_there_is_one(void **state)
     assert_int_equal(daemon_ready(), 0);
 }
 
+static void s_usage(FILE *out)
+{
+    fputs("usage: opcat-test\n", out);
+}
+
+/*  Runs 'fn' in a child (stdout and stderr to /dev/null) and returns its
+    exit status. */
+static int s_exit_status(void (*fn)(void))
+{
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        if (!freopen("/dev/null", "w", stdout) ||
+            !freopen("/dev/null", "w", stderr))
+            _exit(98);
+        fn();
+        _exit(99); /* fn was to exit */
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    return WEXITSTATUS(status);
+}
+
+static void s_unknown_option(void)
+{
+    daemon_usage_exit('?', s_usage);
+}
+
+static void s_help(void)
+{
+    daemon_usage_exit('h', s_usage);
+}
+
+static void s_operand(void)
+{
+    char *argv[] = {"opcat-test", "extra", NULL};
+    optind = 1;
+    daemon_no_operands("opcat-test", 2, argv, s_usage);
+}
+
+static void s_bad_number(void)
+{
+    daemon_number("--port", "12x", 1, 65535);
+}
+
+static void test_usage_errors_exit_2_and_help_exits_0(void **state)
+{
+    (void)state;
+    assert_int_equal(s_exit_status(s_unknown_option), DAEMON_EXIT_USAGE);
+    assert_int_equal(s_exit_status(s_operand), DAEMON_EXIT_USAGE);
+    assert_int_equal(s_exit_status(s_bad_number), DAEMON_EXIT_USAGE);
+    assert_int_equal(s_exit_status(s_help), 0);
+    assert_int_equal(DAEMON_EXIT_USAGE, 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -158,6 +217,7 @@ int main(void)
         cmocka_unit_test(test_version_prints_name_and_version_and_exits_0),
         cmocka_unit_test(
             test_ready_tells_the_service_manager_when_there_is_one),
+        cmocka_unit_test(test_usage_errors_exit_2_and_help_exits_0),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -91,7 +91,7 @@ static store_result_t *s_write(fixture_t *f, const char *const *json, size_t n,
     store_result_t *results = calloc(n, sizeof *results);
     for (size_t i = 0; i < n; i++)
         events[i] = s_event(json[i]);
-    store_batch_t batch = {events, n, atomic, results};
+    store_batch_t batch = {events, n, atomic, results, false};
     err_t err;
     CHECK(store_write(f->store, &batch, 1, &err), &err);
     for (size_t i = 0; i < n; i++)
@@ -255,7 +255,7 @@ static void test_reused_id_with_other_content(void **state)
     e->recorded_at = 12345;
     event_set_string(&e->written_by, "reminder");
     store_result_t res;
-    store_batch_t batch = {&e, 1, false, &res};
+    store_batch_t batch = {&e, 1, false, &res, false};
     err_t err;
     CHECK(store_write(f->store, &batch, 1, &err), &err);
     assert_int_equal(res.status, STORE_DUPLICATE);
@@ -281,7 +281,8 @@ static void test_group_commit(void **state)
     for (size_t i = 0; i < 3; i++) {
         for (size_t k = 0; k < counts[i]; k++)
             events[i][k] = s_event(json[i][k]);
-        batches[i] = (store_batch_t){events[i], counts[i], i == 1, results[i]};
+        batches[i] =
+            (store_batch_t){events[i], counts[i], i == 1, results[i], false};
     }
     err_t err;
     CHECK(store_write(f->store, batches, 3, &err), &err);
@@ -376,7 +377,7 @@ static void test_map_grows_and_reopens(void **state)
                      round * (N / 4) + i);
             events[i] = s_event(json);
         }
-        store_batch_t batch = {events, N / 4, false, results};
+        store_batch_t batch = {events, N / 4, false, results, false};
         CHECK(store_write(f->store, &batch, 1, &err), &err);
         for (int i = 0; i < N / 4; i++) {
             assert_int_equal(results[i].status, STORE_STORED);
@@ -403,6 +404,63 @@ static void test_map_grows_and_reopens(void **state)
     assert_int_equal(store_head(f->store), N);
 }
 
+/*  A validate-only batch: each event against the store and the batch's
+    earlier events; nothing kept, the head unmoved; then the same events
+    written for real get the same answers. */
+static void test_validate_only_keeps_nothing(void **state)
+{
+    fixture_t *f = *state;
+    const char *stored[] = {TRANSMITTED("R0", "PER", "state")};
+    free(s_write(f, stored, 1, false));
+    const char *json[] = {TRANSMITTED("R1", "PER", "state"),
+                          REPLY("R1", "PER"),
+                          REPLY("NONE", "PER"),
+                          TRANSMITTED("R0", "PER", "state"),
+                          REPLY("R0", "PER"),
+                          TRANSMITTED("R1", "PER", "state")};
+    size_t n = sizeof json / sizeof json[0];
+    event_t *events[6];
+    store_result_t results[6];
+    for (size_t i = 0; i < n; i++)
+        events[i] = s_event(json[i]);
+    store_batch_t batch = {events, n, true, results, true};
+    err_t err;
+    CHECK(store_write(f->store, &batch, 1, &err), &err);
+    assert_int_equal(results[0].status, STORE_STORED); /* would be */
+    assert_int_equal(results[0].sequence, 0);
+    assert_int_equal(results[1].status, STORE_STORED); /* sees R1 above */
+    assert_int_equal(results[2].status, STORE_REFUSED);
+    assert_int_equal(results[2].error.code, OPCAT_EREF);
+    assert_int_equal(results[3].status, STORE_DUPLICATE);
+    assert_int_equal(results[3].sequence, 1);
+    assert_int_equal(results[4].status, STORE_STORED);    /* R0 is stored */
+    assert_int_equal(results[5].status, STORE_DUPLICATE); /* as line 1 */
+    for (size_t i = 0; i < n; i++)
+        event_free(&events[i]);
+    assert_int_equal(store_head(f->store), 1);
+
+    /* a batch with nothing refused keeps nothing either */
+    for (size_t i = 0; i < 2; i++)
+        events[i] = s_event(json[i]);
+    batch.count = 2;
+    CHECK(store_write(f->store, &batch, 1, &err), &err);
+    assert_int_equal(results[0].status, STORE_STORED);
+    assert_int_equal(results[0].sequence, 0);
+    assert_int_equal(results[1].status, STORE_STORED);
+    assert_int_equal(results[1].sequence, 0);
+    for (size_t i = 0; i < 2; i++)
+        event_free(&events[i]);
+    assert_int_equal(store_head(f->store), 1);
+
+    /* nothing of it stays: R1 can be transmitted for real now */
+    store_result_t *r = s_write(f, json, 2, false);
+    assert_int_equal(r[0].status, STORE_STORED);
+    assert_int_equal(r[0].sequence, 2);
+    assert_int_equal(r[1].status, STORE_STORED);
+    assert_int_equal(r[1].sequence, 3);
+    free(r);
+}
+
 /*  Writes events "<prefix>-<i>" for i in [from, to) as batches of 'batch'
     and asserts they are stored with the sequences after the head. */
 static void s_write_range(store_t *store, const char *prefix, int from, int to,
@@ -423,7 +481,7 @@ static void s_write_range(store_t *store, const char *prefix, int from, int to,
                      prefix, i + k);
             events[k] = s_event(json);
         }
-        store_batch_t b = {events, (size_t)n, false, results};
+        store_batch_t b = {events, (size_t)n, false, results, false};
         CHECK(store_write(store, &b, 1, &err), &err);
         for (int k = 0; k < n; k++) {
             assert_int_equal(results[k].status, STORE_STORED);
@@ -710,7 +768,7 @@ static void test_logged_disk_full(void **state)
                  k, k);
         events[k] = s_event(json[k]);
     }
-    store_batch_t b = {events, 64, false, results};
+    store_batch_t b = {events, 64, false, results, false};
     assert_true(store_write(f->store, &b, 1, &err) < 0);
     for (int k = 0; k < 64; k++)
         assert_int_equal(results[k].status, STORE_FAILED);
@@ -753,6 +811,8 @@ int main(void)
                                         s_teardown),
         cmocka_unit_test_setup_teardown(test_map_grows_and_reopens, s_setup,
                                         s_teardown),
+        cmocka_unit_test_setup_teardown(test_validate_only_keeps_nothing,
+                                        s_setup, s_teardown),
         /* the same rules with everything pending in the commit log, and
            with it applied after each write */
         cmocka_unit_test_setup_teardown(test_append_sequences_and_duplicates,

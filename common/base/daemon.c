@@ -63,7 +63,7 @@ bool daemon_option(int c, const char *arg, cfg_t *cfg, daemon_flags_t *flags)
 _Noreturn void daemon_usage_exit(int option, void (*usage)(FILE *out))
 {
     usage(option == 'h' ? stdout : stderr);
-    exit(option == 'h' ? 0 : 1);
+    exit(option == 'h' ? 0 : DAEMON_EXIT_USAGE);
 }
 
 void daemon_no_operands(const char *name, int argc, char **argv,
@@ -73,7 +73,7 @@ void daemon_no_operands(const char *name, int argc, char **argv,
         return;
     fprintf(stderr, "%s: unexpected argument: %s\n", name, argv[optind]);
     usage(stderr);
-    exit(1);
+    exit(DAEMON_EXIT_USAGE);
 }
 
 int daemon_parse_number(const char *flag, const char *text, long long min,
@@ -99,8 +99,10 @@ long long daemon_number(const char *flag, const char *text, long long min,
 {
     err_t err;
     long long n = 0;
-    if (daemon_parse_number(flag, text, min, max, &n, &err))
-        fatalx("%s", err.message);
+    if (daemon_parse_number(flag, text, min, max, &n, &err)) {
+        log_warnx("%s", err.message);
+        exit(DAEMON_EXIT_USAGE);
+    }
     return n;
 }
 
@@ -119,7 +121,12 @@ int daemon_ready(void)
 
 void daemon_log_start(const char *name, const char *with)
 {
-    log_info("%s %s starting (libzmq %d.%d.%d%s%s)", name, OPCAT_VERSION_STRING,
-             ZMQ_VERSION_MAJOR, ZMQ_VERSION_MINOR, ZMQ_VERSION_PATCH,
-             with ? ", " : "", with ? with : "");
+    char zmq[32];
+    snprintf(zmq, sizeof zmq, "%d.%d.%d", ZMQ_VERSION_MAJOR, ZMQ_VERSION_MINOR,
+             ZMQ_VERSION_PATCH);
+    const log_field_t fields[] = {{"version", OPCAT_VERSION_STRING},
+                                  {"libzmq", zmq}};
+    log_fields(LOG_LEVEL_INFO, fields, 2, "%s %s starting (libzmq %s%s%s)",
+               name, OPCAT_VERSION_STRING, zmq, with ? ", " : "",
+               with ? with : "");
 }

@@ -15,6 +15,11 @@
 #include "cfg.h"
 #include "err.h"
 
+/*  The exit status of a command line the program cannot run: an unknown
+    option, a missing or bad value, an operand too many (clig.dev, and
+    getopt's tradition).  A failure at run time exits 1. */
+#define DAEMON_EXIT_USAGE 2
+
 /*  Installs the handlers and returns the stop flag (0 until a signal). */
 volatile sig_atomic_t *daemon_signals(void);
 
@@ -33,12 +38,12 @@ typedef struct {
 bool daemon_option(int c, const char *arg, cfg_t *cfg, daemon_flags_t *flags);
 
 /*  The end of every daemon's option switch: -h prints 'usage' to stdout
-    and exits 0; anything else is an unknown option: 'usage' to stderr and
-    exit 1. */
+    and exits 0; anything else is an unknown option (getopt has named it):
+    'usage' to stderr and exit DAEMON_EXIT_USAGE. */
 _Noreturn void daemon_usage_exit(int option, void (*usage)(FILE *out));
 
-/*  Exits 1, naming the first one, if operands follow the options
-    (argv[optind..]): no daemon takes any. */
+/*  Exits DAEMON_EXIT_USAGE, naming the first one, if operands follow the
+   options (argv[optind..]): no daemon takes any. */
 void daemon_no_operands(const char *name, int argc, char **argv,
                         void (*usage)(FILE *out));
 
@@ -48,8 +53,8 @@ void daemon_no_operands(const char *name, int argc, char **argv,
 int daemon_parse_number(const char *flag, const char *text, long long min,
                         long long max, long long *value, err_t *err);
 
-/*  The same for a daemon's command line: exits 1 with the message when
-    the value is not a number in range. */
+/*  The same for a daemon's command line: exits DAEMON_EXIT_USAGE with
+    the message when the value is not a number in range. */
 long long daemon_number(const char *flag, const char *text, long long min,
                         long long max);
 

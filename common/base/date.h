@@ -28,6 +28,12 @@ void date_to_ymd(int32_t day, int *year, int *month, int *mday);
     is clamped to its last day (31 Aug + 6 months = 28 or 29 Feb). */
 int32_t date_add_months(int32_t day, int months);
 
+/*  The earlier of two days. */
+static inline int32_t date_min(int32_t a, int32_t b)
+{
+    return a < b ? a : b;
+}
+
 /*  Whether 'year' is a Gregorian leap year. */
 bool date_is_leap(int year);
 

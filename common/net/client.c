@@ -73,12 +73,14 @@ static int64_t s_hard_limit(void)
                                                     : BUS_MAX_MESSAGE_DEFAULT);
 }
 
-int client_append_send(client_t *self, event_t *const *events, size_t count,
-                       bool atomic, uint64_t *request_id, err_t *err)
+static int s_append_send(client_t *self, event_t *const *events, size_t count,
+                         bool atomic, bool validate_only, uint64_t *request_id,
+                         err_t *err)
 {
     Opcat__V1__AppendRequest req = OPCAT__V1__APPEND_REQUEST__INIT;
     req.request_id = self->next_request_id++;
     req.atomic = atomic;
+    req.validate_only = validate_only;
     req.n_events = count;
     req.events = (event_t **)events;
     size_t len = opcat__v1__append_request__get_packed_size(&req);
@@ -102,6 +104,18 @@ int client_append_send(client_t *self, event_t *const *events, size_t count,
     if (request_id)
         *request_id = req.request_id;
     return OPCAT_OK;
+}
+
+int client_append_send(client_t *self, event_t *const *events, size_t count,
+                       bool atomic, uint64_t *request_id, err_t *err)
+{
+    return s_append_send(self, events, count, atomic, false, request_id, err);
+}
+
+int client_validate_send(client_t *self, event_t *const *events, size_t count,
+                         uint64_t *request_id, err_t *err)
+{
+    return s_append_send(self, events, count, false, true, request_id, err);
 }
 
 int client_append_recv(client_t *self, int timeout_ms,

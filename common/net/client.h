@@ -46,6 +46,14 @@ void client_destroy(client_t **self);
 int client_append_send(client_t *self, event_t *const *events, size_t count,
                        bool atomic, uint64_t *request_id, err_t *err);
 
+/*  Sends 'count' events as a validate-only AppendRequest: the store
+    checks each against its rules, what it holds and the earlier events
+    of the request, stores nothing and answers one result per event
+    (STORED meaning "would be stored"); read it with client_append_recv.
+    Errors as client_append_send. */
+int client_validate_send(client_t *self, event_t *const *events, size_t count,
+                         uint64_t *request_id, err_t *err);
+
 /*  Waits up to 'timeout_ms' for the next AppendReply (any request's).
     '*reply' is the caller's to free with
     opcat__v1__append_reply__free_unpacked().  OPCAT_ETIMEDOUT if none. */

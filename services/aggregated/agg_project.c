@@ -16,11 +16,6 @@
 
 typedef Opcat__V1__Envelope__BodyCase body_case_t;
 
-static int32_t s_min(int32_t a, int32_t b)
-{
-    return a < b ? a : b;
-}
-
 /*  The earliest day the event's date may stand for; 'day' is its latest. */
 static int32_t s_from(const event_t *e, int32_t day)
 {
@@ -54,14 +49,23 @@ static int s_mark(agg_tx_t *tx, int db, const uint8_t *key, size_t len)
     return agg_tab_put(tx, db, key, len, &one, 1);
 }
 
-/*  Keeps the first date of a State fact (signed, ratified, designated). */
+/*  Keeps the first date of a State fact (signed, ratified, designated).
+    The record is compared and stored whole, so its padding is zeroed
+    first: bytes left undefined would make two equal records differ. */
 static int s_state_fact(agg_tx_t *tx, const event_t *e, int32_t day)
 {
-    agg_state_rec_t rec = AGG_STATE_REC_NONE;
+    agg_state_rec_t rec, old;
+    const agg_state_rec_t none = AGG_STATE_REC_NONE;
+    memset(&rec, 0, sizeof rec);
+    rec.signed_on = none.signed_on, rec.signed_from = none.signed_from;
+    rec.ratified_on = none.ratified_on, rec.ratified_from = none.ratified_from;
+    rec.designated_on = none.designated_on;
+    rec.designated_from = none.designated_from;
+    rec.instrument = none.instrument;
     int rc = agg_tab_get(tx, AGG_DB_STATES, e->state, 3, &rec, sizeof rec);
     if (rc && rc != MDB_NOTFOUND)
         return rc;
-    agg_state_rec_t old = rec;
+    memcpy(&old, &rec, sizeof rec);
     int32_t from = s_from(e, day);
     switch (e->body_case) {
     case OPCAT__V1__ENVELOPE__BODY_STATE_SIGNED:
@@ -169,13 +173,13 @@ static void s_visit_merge(agg_visit_rec_t *v, const event_t *e, int32_t day)
             snprintf(v->kind, sizeof v->kind, "%s", e->visit_planned->kind);
             v->start = s_date_or_never(e->visit_planned->start);
         }
-        v->planned_on = s_min(v->planned_on, day);
+        v->planned_on = date_min(v->planned_on, day);
     } else if (e->body_case == OPCAT__V1__ENVELOPE__BODY_VISIT_POSTPONED) {
-        v->postponed_on = s_min(v->postponed_on, day);
+        v->postponed_on = date_min(v->postponed_on, day);
     } else {
         if (day < v->completed_on)
             v->completed_start = s_date_or_never(e->visit_completed->start);
-        v->completed_on = s_min(v->completed_on, day);
+        v->completed_on = date_min(v->completed_on, day);
         if (!v->kind[0])
             snprintf(v->kind, sizeof v->kind, "%s", e->visit_completed->kind);
     }
@@ -303,23 +307,9 @@ static void s_report_merge(agg_report_rec_t *r, const event_t *e, int32_t day)
     }
 }
 
-static const char *s_report_id(const event_t *e)
-{
-    switch (e->body_case) {
-    case OPCAT__V1__ENVELOPE__BODY_REPORT_TRANSMITTED:
-        return e->report_transmitted->report_id;
-    case OPCAT__V1__ENVELOPE__BODY_REPORT_PUBLISHED:
-        return e->report_published->report_id;
-    case OPCAT__V1__ENVELOPE__BODY_REPLY_RECEIVED:
-        return e->reply_received->report_id;
-    default:
-        return e->reply_published->report_id;
-    }
-}
-
 static int s_report(agg_tx_t *tx, const event_t *e, int32_t day)
 {
-    const char *id = s_report_id(e);
+    const char *id = event_report_id(e);
     size_t id_len = strnlen(id, AGG_ID_MAX);
     agg_report_rec_t old, rec;
     memset(&old, 0, sizeof old);

@@ -1,4 +1,4 @@
-/*  project: applies one event to the aggregation tables (tables.h).
+/*  project: applies one event to the aggregation tables (agg_tables.h).
 
     Every update is commutative: counters are added to, first dates are
     minimums, and a report's effects are recomputed from its record (its

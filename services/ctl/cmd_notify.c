@@ -32,7 +32,7 @@ typedef struct {
     int filters;
 } opts_t;
 
-static int s_option(void *arg, int c, const char *value)
+static int s_option(void *arg, int c, const char *value, err_t *err)
 {
     opts_t *o = arg;
     switch (c) {
@@ -52,8 +52,7 @@ static int s_option(void *arg, int c, const char *value)
         o->service = true;
         return 0;
     case 'L':
-        o->limit = ctl_number(value, "--limit");
-        return o->limit == 0;
+        return ctl_number(value, "--limit", 1, &o->limit, err);
     default:
         return 1;
     }
@@ -151,15 +150,21 @@ int cmd_notifications(ctl_t *ctl, int argc, char **argv)
         {NULL, 0, NULL, 0}};
     opts_t o = {0};
     int first = ctl_parse(ctl, argc, argv, s_usage, "", longopts, s_option, &o);
-    if (first != argc || o.filters > 1 ||
-        (o.retry && (o.filters || o.service))) {
-        fputs(s_usage, stderr);
-        return 1;
-    }
-    json_t *reply =
-        ctl_query(ctl, ctl->cfg.notify, s_request(&o), "notifications");
+    if (first != argc)
+        return ctl_usage_error(ctl, argv[first],
+                               "unexpected argument \"%.40s\"", argv[first]);
+    if (o.filters > 1)
+        return ctl_usage_error(ctl, "--pending",
+                               "--pending, --failed and --delivered: one at "
+                               "the most");
+    if (o.retry && (o.filters || o.service))
+        return ctl_usage_error(ctl, "--retry",
+                               "--retry goes alone (no --pending, --failed, "
+                               "--delivered or --status)");
+    int status;
+    json_t *reply = ctl_query(ctl, "notify", s_request(&o), &status);
     if (!reply)
-        return 1;
+        return status;
     if (o.service)
         ctl_print_json(reply, JSON_COMPACT | JSON_SORT_KEYS);
     else if (o.retry)

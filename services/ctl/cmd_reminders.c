@@ -35,12 +35,13 @@ static const char s_usage[] =
     "  --json          JSON lines: one object per row, no table header\n";
 
 typedef struct {
-    const char *as_of, *state, *rule;
+    const char *as_of, *rule;
+    char state[4]; /* "" for every State */
     unsigned long long limit;
     bool issued, due, status;
 } opts_t;
 
-static int s_option(void *arg, int c, const char *value)
+static int s_option(void *arg, int c, const char *value, err_t *err)
 {
     opts_t *o = arg;
     switch (c) {
@@ -48,8 +49,7 @@ static int s_option(void *arg, int c, const char *value)
         o->as_of = value;
         return 0;
     case 'S':
-        o->state = value;
-        return 0;
+        return ctl_state_code(value, "--state", o->state, err);
     case 'R':
         o->rule = value;
         return 0;
@@ -63,8 +63,7 @@ static int s_option(void *arg, int c, const char *value)
         o->status = true;
         return 0;
     case 'L':
-        o->limit = ctl_number(value, "--limit");
-        return o->limit == 0;
+        return ctl_number(value, "--limit", 1, &o->limit, err);
     default:
         return 1;
     }
@@ -80,7 +79,7 @@ static json_t *s_request(const opts_t *o)
                                       : "reminders");
     if (o->as_of && !o->issued)
         json_object_set_new(req, "as_of", json_string(o->as_of));
-    if (o->state)
+    if (o->state[0])
         json_object_set_new(req, "state", json_string(o->state));
     if (o->rule)
         json_object_set_new(req, "rule", json_string(o->rule));
@@ -133,15 +132,18 @@ static void s_print_row(const json_t *row, list_t list)
                s_str(row, "stage"), s_str(row, "due_on"));
 }
 
+/*  The header row, bold on a terminal (ctl_bold). */
 static void s_print_header(list_t list)
 {
+    fputs(ctl_bold(stdout), stdout);
     if (list == LIST_OPEN)
-        printf("%-21s %-5s %-22s %-10s  %-10s  %-8s  %5s\n", "RULE", "STATE",
+        printf("%-21s %-5s %-22s %-10s  %-10s  %-8s  %5s", "RULE", "STATE",
                "SUBJECT", "OPENED", "DUE", "STAGE", "LATE");
     else
-        printf("%-10s  %-21s %-5s %-22s %-8s  %s\n",
+        printf("%-10s  %-21s %-5s %-22s %-8s  %s",
                list == LIST_DUE ? "NEXT" : "ISSUED", "RULE", "STATE", "SUBJECT",
                "STAGE", "DUE");
+    printf("%s\n", ctl_plain(stdout));
 }
 
 /*  Prints 'rows', a table's lines or JSON lines. */
@@ -209,14 +211,13 @@ int cmd_reminders(ctl_t *ctl, int argc, char **argv)
     opts_t o = {0};
     int first = ctl_parse(ctl, argc, argv, s_usage, "A:S:R:IDL:T", longopts,
                           s_option, &o);
-    if (first != argc) {
-        fputs(s_usage, stderr);
-        return 1;
-    }
-    json_t *reply =
-        ctl_query(ctl, ctl->cfg.reminders, s_request(&o), "reminders");
+    if (first != argc)
+        return ctl_usage_error(ctl, argv[first],
+                               "unexpected argument \"%.40s\"", argv[first]);
+    int status;
+    json_t *reply = ctl_query(ctl, "reminders", s_request(&o), &status);
     if (!reply)
-        return 1;
+        return status;
     if (o.status) {
         ctl_print_json(reply, JSON_COMPACT);
     } else {

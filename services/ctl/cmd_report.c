@@ -23,27 +23,26 @@ typedef struct {
     const char *share; /* --share: directory of state-names.tsv */
 } report_opts_t;
 
-static int s_option(void *arg, int option, const char *value)
+static int s_option(void *arg, int option, const char *value, err_t *err)
 {
     report_opts_t *o = arg;
     int32_t day;
     switch (option) {
     case 'a':
     case 'f':
-        if (!date_parse(value, &day)) {
-            fprintf(stderr, "opcatctl: \"%s\" is not a YYYY-MM-DD date\n",
-                    value);
-            return 1;
-        }
+        if (!date_parse(value, &day))
+            return err_set(err, OPCAT_EINVAL,
+                           option == 'a' ? "--as-of" : "--from",
+                           "%s: \"%.40s\" is not a YYYY-MM-DD date",
+                           option == 'a' ? "--as-of" : "--from", value);
         *(option == 'a' ? &o->as_of : &o->from) = value;
         return 0;
     case 'l':
         o->lang = value;
         if (report_lang_known(value))
             return 0;
-        fprintf(stderr, "opcatctl: --lang: \"%s\" is not " REPORT_LANGS "\n",
-                value);
-        return 1;
+        return err_set(err, OPCAT_EINVAL, "--lang",
+                       "--lang: \"%.40s\" is not " REPORT_LANGS, value);
     case 'S':
         o->share = value;
         return 0;
@@ -52,8 +51,9 @@ static int s_option(void *arg, int option, const char *value)
     }
 }
 
-/*  Asks the aggregation service for the stats object. */
-static json_t *s_fetch(ctl_t *ctl, const report_opts_t *o, err_t *err)
+/*  Asks the aggregation service for the stats object; NULL with
+    '*status' set when it cannot (reported). */
+static json_t *s_fetch(ctl_t *ctl, const report_opts_t *o, int *status)
 {
     char today[DATE_TEXT_LEN];
     date_format(dayclock_today(&ctl->clock), today);
@@ -61,12 +61,7 @@ static json_t *s_fetch(ctl_t *ctl, const report_opts_t *o, err_t *err)
                                 o->as_of ? o->as_of : today);
     if (request && o->from)
         json_object_set_new(request, "from", json_string(o->from));
-    json_t *reply = NULL;
-    int rc = request ? query_call(ctl->zmq, ctl->cfg.stats, request,
-                                  ctl->timeout_ms, &reply, err)
-                     : err_set(err, OPCAT_ENOMEM, NULL, "out of memory");
-    json_decref(request);
-    return rc ? NULL : reply;
+    return ctl_query(ctl, "stats", request, status);
 }
 
 int cmd_report(ctl_t *ctl, int argc, char **argv)
@@ -90,25 +85,22 @@ int cmd_report(ctl_t *ctl, int argc, char **argv)
         {NULL, 0, NULL, 0}};
     report_opts_t o = {.lang = "en"};
     int first = ctl_parse(ctl, argc, argv, usage, "", longopts, s_option, &o);
-    if (first != argc) {
-        fputs(usage, stderr);
-        return 1;
-    }
+    if (first != argc)
+        return ctl_usage_error(ctl, argv[first],
+                               "unexpected argument \"%.40s\"", argv[first]);
     err_t err;
-    json_t *stats = s_fetch(ctl, &o, &err);
-    if (!stats) {
-        fprintf(stderr, "opcatctl: stats %s: %s\n", ctl->cfg.stats,
-                err.message);
-        return 1;
-    }
+    int status;
+    json_t *stats = s_fetch(ctl, &o, &status);
+    if (!stats)
+        return status;
     names_t *names = names_find(o.share, &err);
     report_t *report = names ? report_new(names, &err) : NULL;
     char *text = report ? report_render(report, stats, o.lang, &err) : NULL;
-    int status = text ? 0 : 1;
+    status = text ? 0 : 1;
     if (text)
         fputs(text, stdout);
     else
-        fprintf(stderr, "opcatctl: report: %s\n", err.message);
+        ctl_error(ctl, status, "failed", err.field, "%s", err.message);
     free(text);
     report_destroy(&report);
     names_destroy(&names);

@@ -22,8 +22,9 @@ static const char s_usage[] =
     "  --as-of D   the day to look from\n"
     "  --json      the answer as one JSON object\n";
 
-static int s_option(void *arg, int c, const char *value)
+static int s_option(void *arg, int c, const char *value, err_t *err)
 {
+    (void)err;
     if (c != 'A')
         return 1;
     *(const char **)arg = value;
@@ -74,8 +75,9 @@ static void s_print_head(const json_t *s)
 {
     const json_t *npm = json_object_get(s, "npm");
     char d1[DATEFMT_MAX], d2[DATEFMT_MAX];
-    printf("%s  %s  (%s)  as of %s\n", s_str(s, "state"), s_str(s, "name"),
-           s_str(s, "region"), s_str(s, "as_of"));
+    printf("%s%s  %s%s  (%s)  as of %s\n", ctl_bold(stdout), s_str(s, "state"),
+           s_str(s, "name"), ctl_plain(stdout), s_str(s, "region"),
+           s_str(s, "as_of"));
     printf("  status            %s\n", s_str(s, "status"));
     printf("  signed            %s\n", ctl_date(s, "signed_on", d1));
     printf("  party since       %s (%s), in force %s\n",
@@ -181,17 +183,26 @@ int cmd_state(ctl_t *ctl, int argc, char **argv)
     const char *as_of = NULL;
     int first =
         ctl_parse(ctl, argc, argv, s_usage, "A:", longopts, s_option, &as_of);
-    if (argc - first != 1) {
-        fputs(s_usage, stderr);
-        return 1;
-    }
-    json_t *req = json_pack("{s:s,s:s}", "op", "state", "state", argv[first]);
+    if (argc - first < 1)
+        return ctl_usage_error(ctl, "state",
+                               "a State code is missing (ISO 3166-1 alpha-3, "
+                               "e.g. PER)");
+    if (argc - first > 1)
+        return ctl_usage_error(ctl, argv[first + 1],
+                               "unexpected argument \"%.40s\"",
+                               argv[first + 1]);
+    char code[4];
+    err_t err;
+    if (ctl_state_code(argv[first], "state", code, &err))
+        return ctl_usage_error(ctl, "state", "%s", err.message);
+    json_t *req = json_pack("{s:s,s:s}", "op", "state", "state", code);
     if (as_of)
         json_object_set_new(req, "as_of", json_string(as_of));
-    json_t *reply = ctl_query(ctl, ctl->cfg.stats, req, "state");
+    int status;
+    json_t *reply = ctl_query(ctl, "stats", req, &status);
     if (!reply)
-        return 1;
-    s_reminders(ctl, argv[first], as_of, reply);
+        return status;
+    s_reminders(ctl, code, as_of, reply);
     if (ctl->json) {
         ctl_print_json(reply, JSON_INDENT(2));
     } else {

@@ -40,8 +40,9 @@ typedef struct {
     int status;
 } opts_t;
 
-static int s_option(void *arg, int c, const char *value)
+static int s_option(void *arg, int c, const char *value, err_t *err)
 {
+    (void)err;
     opts_t *o = arg;
     if (c == 'A')
         o->as_of = value;
@@ -54,15 +55,16 @@ static int s_option(void *arg, int c, const char *value)
     return 0;
 }
 
-/*  Sends {"op": op, "as_of", "from"} and returns the answer or NULL. */
-static json_t *s_call(ctl_t *ctl, const char *op, const opts_t *o)
+/*  Sends {"op": op, "as_of", "from"} and returns the answer or NULL
+    with '*status' set. */
+static json_t *s_call(ctl_t *ctl, const char *op, const opts_t *o, int *status)
 {
     json_t *req = json_pack("{s:s}", "op", op);
     if (o->as_of)
         json_object_set_new(req, "as_of", json_string(o->as_of));
     if (o->from)
         json_object_set_new(req, "from", json_string(o->from));
-    return ctl_query(ctl, ctl->cfg.stats, req, op);
+    return ctl_query(ctl, "stats", req, status);
 }
 
 /*  "AAA BBB CCC" of a list of codes, "-" when empty. */
@@ -263,13 +265,13 @@ int cmd_stats(ctl_t *ctl, int argc, char **argv)
     opts_t o = {0};
     int first = ctl_parse(ctl, argc, argv, s_stats_usage, "A:F:S", longopts,
                           s_option, &o);
-    if (first != argc) {
-        fputs(s_stats_usage, stderr);
-        return 1;
-    }
-    json_t *reply = s_call(ctl, o.status ? "status" : "stats", &o);
+    if (first != argc)
+        return ctl_usage_error(ctl, argv[first],
+                               "unexpected argument \"%.40s\"", argv[first]);
+    int status;
+    json_t *reply = s_call(ctl, o.status ? "status" : "stats", &o, &status);
     if (!reply)
-        return 1;
+        return status;
     if (o.status)
         ctl_print_json(reply, JSON_COMPACT);
     else if (ctl->json)
@@ -332,13 +334,13 @@ int cmd_art17(ctl_t *ctl, int argc, char **argv)
     opts_t o = {0};
     int first =
         ctl_parse(ctl, argc, argv, s_art17_usage, "A:", longopts, s_option, &o);
-    if (first != argc) {
-        fputs(s_art17_usage, stderr);
-        return 1;
-    }
-    json_t *reply = s_call(ctl, "art17", &o);
+    if (first != argc)
+        return ctl_usage_error(ctl, argv[first],
+                               "unexpected argument \"%.40s\"", argv[first]);
+    int status;
+    json_t *reply = s_call(ctl, "art17", &o, &status);
     if (!reply)
-        return 1;
+        return status;
     if (ctl->json)
         ctl_print_json(reply, JSON_INDENT(2));
     else

@@ -1,11 +1,14 @@
 /*  opcatctl tail: catch up through REPLAY, then live from PUBLISH, with no
     gap and no duplicate at the switch-over (common/net/follow.h). */
+#include <ctype.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "ctl.h"
+#include "event.h"
 #include "follow.h"
 
 static volatile sig_atomic_t s_stop;
@@ -28,7 +31,7 @@ static const char s_usage[] =
 
 typedef struct {
     uint64_t from;
-    const char *topic;
+    char topic[EVENT_TOPIC_MAX]; /* "" for every event */
     uint64_t count;
     int until_head, with_content;
 } tail_opts_t;
@@ -39,18 +42,50 @@ typedef struct {
     uint64_t printed;
 } tail_t;
 
-static int s_option(void *arg, int c, const char *value)
+/*  Checks --topic TYPE[/STATE]: the State part, when there is one, in
+    capitals ("report.transmitted/per" is .../PER), a prefix of a code
+    and, when whole, a known one: "x/ZZZ" would match nothing. */
+static int s_topic(const char *value, char out[EVENT_TOPIC_MAX], err_t *err)
+{
+    if (strlen(value) >= EVENT_TOPIC_MAX)
+        return err_set(err, OPCAT_EINVAL, "--topic",
+                       "--topic: longer than a topic (%d bytes)",
+                       EVENT_TOPIC_MAX - 1);
+    snprintf(out, EVENT_TOPIC_MAX, "%s", value);
+    char *state = strchr(out, '/');
+    if (!state)
+        return 0;
+    size_t len = strlen(++state);
+    for (size_t i = 0; i < len; i++)
+        if (!isalpha((unsigned char)state[i]) || i >= 3)
+            return err_set(err, OPCAT_EINVAL, "--topic",
+                           "--topic: \"%.40s\" after the / is not (the start "
+                           "of) an ISO 3166-1 alpha-3 code",
+                           state);
+    char code[4];
+    if (len == 3 && ctl_state_code(state, "--topic", code, err))
+        return -1;
+    for (size_t i = 0; i < len; i++)
+        state[i] = (char)toupper((unsigned char)state[i]);
+    return 0;
+}
+
+static int s_option(void *arg, int c, const char *value, err_t *err)
 {
     tail_opts_t *o = arg;
+    unsigned long long n;
     switch (c) {
     case 'f':
-        o->from = ctl_number(value, "--from");
-        return o->from == 0;
-    case 't':
-        o->topic = value;
+        if (ctl_number(value, "--from", 1, &n, err))
+            return -1;
+        o->from = n;
         return 0;
+    case 't':
+        return s_topic(value, o->topic, err);
     case 'n':
-        o->count = ctl_number(value, "--count");
+        if (ctl_number(value, "--count", 0, &n, err))
+            return -1;
+        o->count = n;
         return 0;
     case 'u':
         o->until_head = 1;
@@ -88,20 +123,21 @@ int cmd_tail(ctl_t *ctl, int argc, char **argv)
         {NULL, 0, NULL, 0}};
     tail_opts_t o = {0};
     int first = ctl_parse(ctl, argc, argv, s_usage, "", longopts, s_option, &o);
-    if (first != argc) {
-        fputs(s_usage, stderr);
-        return 1;
-    }
+    if (first != argc)
+        return ctl_usage_error(ctl, argv[first],
+                               "unexpected argument \"%.40s\"", argv[first]);
+    if (ctl_reach(ctl, "store", ctl->cfg.replay))
+        return CTL_EXIT_FAILURE;
     struct sigaction sa = {.sa_handler = s_on_signal};
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     err_t err;
     follow_t *f = follow_new(ctl->zmq, ctl->cfg.replay, ctl->cfg.publish,
-                             o.topic, o.from ? o.from - 1 : UINT64_MAX, &err);
-    if (!f) {
-        fprintf(stderr, "opcatctl: %s\n", err.message);
-        return 1;
-    }
+                             o.topic[0] ? o.topic : NULL,
+                             o.from ? o.from - 1 : UINT64_MAX, &err);
+    if (!f)
+        return ctl_error(ctl, CTL_EXIT_FAILURE, "failed", err.field, "%s",
+                         err.message);
     tail_t t = {ctl, &o, 0};
     zmq_pollitem_t items[2];
     follow_poll_items(f, items);

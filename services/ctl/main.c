@@ -1,5 +1,6 @@
 /*  opcatctl: global options, the command table, shared helpers. */
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,8 +58,54 @@ static void s_usage(FILE *out)
         "]\n"
         "  --notify EP      notifier queries "
         "[$OPCAT_NOTIFY, " CFG_NOTIFY_DEFAULT "]\n"
-        "  --timeout MS     wait this long for an answer (default 10000)\n"
-        "  --version        print the version\n");
+        "  --timeout MS     wait this long for an answer (default 10000);\n"
+        "                   a service that does not accept the connection\n"
+        "                   within 2 s (or MS if less) is reported at once\n"
+        "  --version        print the version\n"
+        "  --json           output (and errors) as JSON, as COMMAND --json\n"
+        "\nexit status:\n"
+        "  0  done\n"
+        "  1  the command failed: a service did not answer or refused, an\n"
+        "     input line or file was bad (the reason is on stderr)\n"
+        "  2  the command line is wrong: unknown command or option, a\n"
+        "     missing or bad argument, an unknown State code\n"
+        "With --json a command reports a failure as one JSON object on\n"
+        "stdout: {\"error\": {\"code\", \"field\", \"message\"}}.\n"
+        "Bold and colour only on a terminal, never with NO_COLOR set.\n");
+}
+
+/*  The option in argv[optind - 1] that getopt refused, for a message:
+    a long one as typed, a short one from optopt. */
+static const char *s_bad_option(char **argv, char buf[3])
+{
+    const char *arg = optind > 0 ? argv[optind - 1] : "";
+    if (strncmp(arg, "--", 2) == 0 || !optopt)
+        return arg;
+    buf[0] = '-', buf[1] = (char)optopt, buf[2] = '\0';
+    return buf;
+}
+
+/*  Reports getopt's refusal (':' a missing value, '?' an unknown option)
+    as a usage error and exits. */
+static _Noreturn void s_getopt_error(const ctl_t *ctl, char **argv, int c)
+{
+    char buf[3];
+    const char *option = s_bad_option(argv, buf);
+    char name[64];
+    snprintf(name, sizeof name, "%.*s", (int)strcspn(option, "="), option);
+    if (c == ':')
+        exit(ctl_usage_error(ctl, name, "%s: needs a value", name));
+    exit(ctl_usage_error(ctl, name, "%s: unknown option", name));
+}
+
+/*  Whether "--json" is among the arguments (before "--"): a usage error
+    found before getopt reaches it is still reported as JSON. */
+static bool s_json_asked(int argc, char **argv)
+{
+    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+        if (strcmp(argv[i], "--json") == 0)
+            return true;
+    return false;
 }
 
 static int s_global_options(ctl_t *ctl, int argc, char **argv)
@@ -72,42 +119,40 @@ static int s_global_options(ctl_t *ctl, int argc, char **argv)
         {"notify", required_argument, NULL, 'n'},
         {"timeout", required_argument, NULL, 't'},
         {"version", no_argument, NULL, 'V'},
+        {"json", no_argument, NULL, 'J'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
+    const char **slot[] = {
+        ['a'] = &ctl->cfg.append, ['p'] = &ctl->cfg.publish,
+        ['r'] = &ctl->cfg.replay, ['m'] = &ctl->cfg.reminders,
+        ['s'] = &ctl->cfg.stats,  ['n'] = &ctl->cfg.notify};
     int c;
-    while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1)
-        switch (c) {
-        case 'a':
-            ctl->cfg.append = optarg;
-            break;
-        case 'p':
-            ctl->cfg.publish = optarg;
-            break;
-        case 'r':
-            ctl->cfg.replay = optarg;
-            break;
-        case 'm':
-            ctl->cfg.reminders = optarg;
-            break;
-        case 's':
-            ctl->cfg.stats = optarg;
-            break;
-        case 'n':
-            ctl->cfg.notify = optarg;
-            break;
-        case 't':
-            ctl->timeout_ms = (int)ctl_number(optarg, "--timeout");
-            break;
-        case 'V':
+    opterr = 0;
+    ctl->json = s_json_asked(argc, argv); /* for an error before it */
+    unsigned long long ms;
+    err_t err;
+    while ((c = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
+        if (c == 't') {
+            if (ctl_number(optarg, "--timeout", 1, &ms, &err) || ms > INT_MAX)
+                exit(ctl_usage_error(ctl, "--timeout",
+                                     "--timeout: \"%.40s\" is not a number "
+                                     "of milliseconds from 1",
+                                     optarg));
+            ctl->timeout_ms = (int)ms;
+        } else if (c == 'J') {
+            ctl->json = true;
+        } else if (c == 'V') {
             printf("opcatctl %s\n", OPCAT_VERSION_STRING);
             exit(0);
-        case 'h':
+        } else if (c == 'h') {
             s_usage(stdout);
             exit(0);
-        default:
-            s_usage(stderr);
-            exit(1);
+        } else if (c == '?' || c == ':') {
+            s_getopt_error(ctl, argv, c);
+        } else {
+            *slot[c] = optarg;
         }
+    }
     return optind;
 }
 
@@ -123,33 +168,29 @@ int ctl_parse(ctl_t *ctl, int argc, char **argv, const char *usage,
     all[n++] = (struct option){"help", no_argument, NULL, 'h'};
     all[n] = (struct option){NULL, 0, NULL, 0};
     char opts[64];
-    snprintf(opts, sizeof opts, "%sh", optstring);
+    snprintf(opts, sizeof opts, ":%sh", optstring);
+    ctl->json = ctl->json || s_json_asked(argc, argv);
     optind = 0; /* 0: glibc re-initialises, permuting options after args */
+    opterr = 0; /* the messages are ours: one line, or JSON */
     int c;
+    err_t err;
     while ((c = getopt_long(argc, argv, opts, all, NULL)) != -1) {
+        err_clear(&err);
         if (c == 'J') {
             ctl->json = true;
         } else if (c == 'h') {
             fputs(usage, stdout);
             exit(0);
-        } else if (c == '?' || !on_option || on_option(arg, c, optarg)) {
-            fputs(usage, stderr);
-            exit(1);
+        } else if (c == '?' || c == ':') {
+            s_getopt_error(ctl, argv, c);
+        } else if (!on_option || on_option(arg, c, optarg, &err)) {
+            exit(ctl_usage_error(ctl, err.field, "%s",
+                                 err.code ? err.message
+                                          : "an option it does "
+                                            "not take"));
         }
     }
     return optind;
-}
-
-unsigned long long ctl_number(const char *value, const char *what)
-{
-    char *end;
-    unsigned long long n = strtoull(value, &end, 10);
-    if (!*value || *end || value[0] == '-') {
-        fprintf(stderr, "opcatctl: %s: \"%s\" is not a whole number\n", what,
-                value);
-        exit(1);
-    }
-    return n;
 }
 
 codes_t *ctl_codes(void)
@@ -163,19 +204,38 @@ codes_t *ctl_codes(void)
     return codes;
 }
 
-json_t *ctl_query(ctl_t *ctl, const char *endpoint, json_t *request,
-                  const char *what)
+const char *ctl_endpoint(const ctl_t *ctl, const char *service)
 {
+    return strcmp(service, "stats") == 0       ? ctl->cfg.stats
+           : strcmp(service, "reminders") == 0 ? ctl->cfg.reminders
+           : strcmp(service, "notify") == 0    ? ctl->cfg.notify
+                                               : ctl->cfg.replay;
+}
+
+json_t *ctl_query(ctl_t *ctl, const char *service, json_t *request, int *status)
+{
+    const char *endpoint = ctl_endpoint(ctl, service);
     json_t *reply = NULL;
     err_t err;
+    *status = ctl_reach(ctl, service, endpoint);
+    if (*status) {
+        json_decref(request);
+        return NULL;
+    }
     int rc =
         query_call(ctl->zmq, endpoint, request, ctl->timeout_ms, &reply, &err);
     json_decref(request);
-    if (rc) {
-        fprintf(stderr, "opcatctl: %s: %s\n", what, err.message);
-        return NULL;
-    }
-    return reply;
+    if (!rc)
+        return reply;
+    /* the service named a field of the request: the command line's */
+    bool usage = rc == OPCAT_EINVAL && err.field[0];
+    *status = usage ? CTL_EXIT_USAGE : CTL_EXIT_FAILURE;
+    ctl_error(ctl, *status,
+              usage                   ? "usage"
+              : rc == OPCAT_ETIMEDOUT ? "timeout"
+                                      : "failed",
+              err.field, "%s: %s", endpoint, err.message);
+    return NULL;
 }
 
 const char *ctl_date(const json_t *obj, const char *key, char out[DATEFMT_MAX])
@@ -234,24 +294,26 @@ int main(int argc, char **argv)
     int first = s_global_options(&ctl, argc, argv);
     if (first >= argc) {
         s_usage(stderr);
-        return 1;
+        ctl.json = ctl.json || s_json_asked(argc, argv);
+        return ctl_usage_error(&ctl, "COMMAND", "a command is needed");
     }
     cfg_fill(&ctl.cfg);
     err_t err;
-    if (dayclock_init(&ctl.clock, NULL, &err)) {
-        fprintf(stderr, "opcatctl: %s\n", err.message);
-        return 2;
-    }
+    if (dayclock_init(&ctl.clock, NULL, &err))
+        return ctl_usage_error(&ctl, "OPCAT_NOW", "%s", err.message);
     for (size_t i = 0; i < COMMAND_COUNT; i++) {
         if (strcmp(argv[first], s_commands[i].name) != 0)
             continue;
+        ctl.command = s_commands[i].name;
         ctl.zmq = zmq_ctx_new();
         int rc = s_commands[i].run(&ctl, argc - first, argv + first);
         zmq_ctx_term(ctl.zmq);
         fflush(stdout);
         return rc;
     }
-    fprintf(stderr, "opcatctl: unknown command \"%s\"\n", argv[first]);
-    s_usage(stderr);
-    return 1;
+    ctl.json = ctl.json || s_json_asked(argc, argv);
+    return ctl_usage_error(&ctl, "COMMAND",
+                           "\"%.40s\" is not a command (opcatctl --help "
+                           "lists them)",
+                           argv[first]);
 }

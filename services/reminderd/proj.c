@@ -1,6 +1,8 @@
 /*  proj: facts, deadlines, the by-day index and what fired, in LMDB. */
 #include "proj.h"
 
+#include <assert.h>
+
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -384,11 +386,6 @@ static int s_set_fact(const ctx_t *c, char kind, const char *id,
     return mdb_put(c->txn, kv_dbi(c->kv, REM_DB_FACTS), &k, &v, 0);
 }
 
-static int32_t s_min(int32_t a, int32_t b)
-{
-    return a < b ? a : b;
-}
-
 /*  A report opens a reply deadline and, sent to a State, a publication
     one. */
 static int s_sync_report(const ctx_t *c, const char *id, const fact_t *f)
@@ -459,12 +456,12 @@ static int s_on_report(ctx_t *c, const event_t *e, int32_t day)
     case OPCAT__V1__ENVELOPE__BODY_REPLY_RECEIVED:
         id = e->reply_received->report_id;
         c->new_subject = !s_get_fact(c, 'R', id, &f);
-        f.closed = s_min(f.closed, day);
+        f.closed = date_min(f.closed, day);
         break;
     default: /* report.published */
         id = e->report_published->report_id;
         c->new_subject = !s_get_fact(c, 'R', id, &f);
-        f.published = s_min(f.published, day);
+        f.published = date_min(f.published, day);
     }
     int rc = s_set_fact(c, 'R', id, &f);
     return rc ? rc : s_sync_report(c, id, &f);
@@ -480,9 +477,9 @@ static int s_on_state(ctx_t *c, const event_t *e, int32_t day)
         int32_t from = datefmt_earliest(day, (int)e->precision);
         if (day < f.opened || (day == f.opened && from > f.opened_from))
             f.opened_from = from;
-        f.opened = s_min(f.opened, day);
+        f.opened = date_min(f.opened, day);
     } else if (e->body_case == OPCAT__V1__ENVELOPE__BODY_NPM_DESIGNATED) {
-        f.closed = s_min(f.closed, day);
+        f.closed = date_min(f.closed, day);
     } else {
         const Opcat__V1__StateDeclaredArt24 *b = e->state_declared_art24;
         if (strcmp(b->part, "IV") != 0)
@@ -515,7 +512,7 @@ static int s_on_visit(ctx_t *c, const event_t *e, int32_t day)
                  ? e->visit_completed->visit_id
                  : e->visit_postponed->visit_id;
         c->new_subject = !s_get_fact(c, 'V', id, &f);
-        f.closed = s_min(f.closed, day);
+        f.closed = date_min(f.closed, day);
     }
     int rc = s_set_fact(c, 'V', id, &f);
     return rc ? rc : s_sync_visit(c, id, &f);
@@ -713,59 +710,69 @@ static void s_deadline_from(rem_deadline_t *d, const MDB_val *k,
     d->opened_from = rec->opened_from;
 }
 
+/*  What a scan of the deadlines hands to each record. */
+typedef struct {
+    const kv_t *kv;
+    MDB_txn *txn;
+    int32_t day;   /* rem_proj_due: the last day wanted */
+    size_t max, n; /* rem_proj_due: how many at most, how many so far */
+    rem_deadline_fn fn;
+    void *arg;
+} deadline_scan_t;
+
+/*  One by_day entry: the deadline it points to, if due by 'day'. */
+static int s_due_record(void *arg, const MDB_val *k, const MDB_val *v)
+{
+    (void)v;
+    deadline_scan_t *s = arg;
+    if (s->n >= s->max || k->mv_size < 6 || k->mv_size > 5 + EVENT_ID_MAX ||
+        date_key_get(k->mv_data) > s->day)
+        return KV_STOP;
+    deadline_rec_t rec;
+    MDB_val dk = {k->mv_size - 4, (uint8_t *)k->mv_data + 4}, dv;
+    int rc = mdb_get(s->txn, kv_dbi(s->kv, REM_DB_DEADLINES), &dk, &dv);
+    /* the index and the deadlines move in one transaction: an entry
+       without its deadline is a bug, passed over in a release build */
+    assert(rc == 0 && dv.mv_size == sizeof rec);
+    if (rc || dv.mv_size != sizeof rec)
+        return 0;
+    memcpy(&rec, dv.mv_data, sizeof rec);
+    rem_deadline_t d;
+    s_deadline_from(&d, &dk, &rec);
+    s->n++;
+    return s->fn(s->arg, s->txn, &d);
+}
+
 int rem_proj_due(const kv_t *kv, MDB_txn *txn, int32_t day, size_t max,
                  rem_deadline_fn fn, void *arg, size_t *count)
 {
-    ctx_t c = {kv, NULL, txn, false};
-    MDB_cursor *cur;
-    size_t n = 0;
-    int rc = mdb_cursor_open(txn, kv_dbi(kv, REM_DB_BY_DAY), &cur);
-    MDB_val k, v;
-    for (int op = MDB_FIRST; !rc && n < max; op = MDB_NEXT) {
-        if ((rc = mdb_cursor_get(cur, &k, &v, op)))
-            break;
-        if (k.mv_size < 6 || k.mv_size > 5 + EVENT_ID_MAX ||
-            date_key_get(k.mv_data) > day)
-            break;
-        rem_deadline_t d;
-        deadline_rec_t rec;
-        MDB_val dk = {k.mv_size - 4, (uint8_t *)k.mv_data + 4}, dv;
-        if (mdb_get(txn, kv_dbi(c.kv, REM_DB_DEADLINES), &dk, &dv) ||
-            dv.mv_size != sizeof rec)
-            continue; /* cannot happen: both move in one transaction */
-        memcpy(&rec, dv.mv_data, sizeof rec);
-        s_deadline_from(&d, &dk, &rec);
-        n++;
-        rc = fn(arg, txn, &d);
-    }
-    if (!rc || rc == MDB_NOTFOUND)
-        rc = 0;
+    deadline_scan_t s = {kv, txn, day, max, 0, fn, arg};
+    int rc = kv_each(txn, kv_dbi(kv, REM_DB_BY_DAY), NULL, NULL, 0,
+                     s_due_record, &s);
     if (count)
-        *count = n;
-    mdb_cursor_close(cur);
+        *count = s.n;
     return rc;
+}
+
+static int s_deadline_record(void *arg, const MDB_val *k, const MDB_val *v)
+{
+    deadline_scan_t *s = arg;
+    if (k->mv_size < 2 || k->mv_size > 1 + EVENT_ID_MAX ||
+        v->mv_size != sizeof(deadline_rec_t))
+        return 0;
+    deadline_rec_t rec;
+    rem_deadline_t d;
+    memcpy(&rec, v->mv_data, sizeof rec);
+    s_deadline_from(&d, k, &rec);
+    return s->fn(s->arg, s->txn, &d);
 }
 
 int rem_proj_each_deadline(const kv_t *kv, MDB_txn *txn, rem_deadline_fn fn,
                            void *arg)
 {
-    MDB_cursor *cur;
-    int rc = mdb_cursor_open(txn, kv_dbi(kv, REM_DB_DEADLINES), &cur);
-    MDB_val k, v;
-    for (int op = MDB_FIRST; !rc; op = MDB_NEXT) {
-        if ((rc = mdb_cursor_get(cur, &k, &v, op)))
-            break;
-        if (k.mv_size < 2 || k.mv_size > 1 + EVENT_ID_MAX ||
-            v.mv_size != sizeof(deadline_rec_t))
-            continue;
-        deadline_rec_t rec;
-        rem_deadline_t d;
-        memcpy(&rec, v.mv_data, sizeof rec);
-        s_deadline_from(&d, &k, &rec);
-        rc = fn(arg, txn, &d);
-    }
-    mdb_cursor_close(cur);
-    return rc == MDB_NOTFOUND ? 0 : rc;
+    deadline_scan_t s = {kv, txn, 0, 0, 0, fn, arg};
+    return kv_each(txn, kv_dbi(kv, REM_DB_DEADLINES), NULL, NULL, 0,
+                   s_deadline_record, &s);
 }
 
 /*  Fills 'f' from a fired key and value; false if malformed. */
@@ -788,21 +795,24 @@ static bool s_fired_from(rem_fired_t *f, const MDB_val *k, const MDB_val *v)
     return true;
 }
 
+typedef struct {
+    rem_fired_fn fn;
+    void *arg;
+} fired_scan_t;
+
+static int s_fired_record(void *arg, const MDB_val *k, const MDB_val *v)
+{
+    fired_scan_t *s = arg;
+    rem_fired_t f;
+    return s_fired_from(&f, k, v) ? s->fn(s->arg, &f) : 0;
+}
+
 int rem_proj_each_fired(const kv_t *kv, MDB_txn *txn, rem_fired_fn fn,
                         void *arg)
 {
-    MDB_cursor *cur;
-    int rc = mdb_cursor_open(txn, kv_dbi(kv, REM_DB_FIRED), &cur);
-    MDB_val k, v;
-    for (int op = MDB_FIRST; !rc; op = MDB_NEXT) {
-        rem_fired_t f;
-        if ((rc = mdb_cursor_get(cur, &k, &v, op)))
-            break;
-        if (s_fired_from(&f, &k, &v))
-            rc = fn(arg, &f);
-    }
-    mdb_cursor_close(cur);
-    return rc == MDB_NOTFOUND ? 0 : rc;
+    fired_scan_t s = {fn, arg};
+    return kv_each(txn, kv_dbi(kv, REM_DB_FIRED), NULL, NULL, 0, s_fired_record,
+                   &s);
 }
 
 void rem_proj_counts(const kv_t *kv, MDB_txn *txn, size_t *deadlines,

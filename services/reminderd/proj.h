@@ -1,6 +1,6 @@
 /*  proj: the reminder service's projection in LMDB.
 
-    Four databases in the service's own environment (storage/kv.h):
+    Five databases in the service's own environment (storage/kv.h):
 
       facts      kind(1) id          -> fact       what is known per subject
       deadlines  rule(1) subject     -> deadline   every deadline, open or not

@@ -89,6 +89,25 @@ static void s_count(evs_t *self, const store_result_t *r)
     }
 }
 
+/*  One refused event, with its request, index, field and code as fields
+    of the line (OPCAT_LOG_FORMAT=json makes them members). */
+static void s_log_refused(const pending_t *p, size_t i, const store_result_t *r)
+{
+    char request[24], index[24], code[16];
+    snprintf(request, sizeof request, "%llu",
+             (unsigned long long)p->request->request_id);
+    snprintf(index, sizeof index, "%zu", i);
+    snprintf(code, sizeof code, "%d", r->error.code);
+    const log_field_t fields[] = {{"request_id", request},
+                                  {"event", index},
+                                  {"field", r->error.field},
+                                  {"code", code},
+                                  {"role", p->role}};
+    log_fields(LOG_LEVEL_INFO, fields, 5,
+               "append: refused event %zu of request %llu: %s", i,
+               (unsigned long long)p->request->request_id, r->error.message);
+}
+
 static void s_reply_results(evs_t *self, pending_t *p)
 {
     size_t n = p->request->n_events;
@@ -108,11 +127,10 @@ static void s_reply_results(evs_t *self, pending_t *p)
         results[i].field = (char *)r->error.field;
         results[i].message = (char *)r->error.message;
         ptrs[i] = &results[i];
-        s_count(self, r);
-        if (r->status == STORE_REFUSED)
-            log_info("append: refused event %zu of request %llu: %s", i,
-                     (unsigned long long)p->request->request_id,
-                     r->error.message);
+        if (!p->request->validate_only)
+            s_count(self, r);
+        if (r->status == STORE_REFUSED && !p->request->validate_only)
+            s_log_refused(p, i, r);
     }
     Opcat__V1__AppendReply reply = OPCAT__V1__APPEND_REPLY__INIT;
     reply.request_id = p->request->request_id;
@@ -185,7 +203,10 @@ static int s_prepare_batch(pending_t *p)
 {
     store_batch_t *b = &p->batch;
     size_t n = p->request->n_events, kept = 0;
-    b->atomic = p->request->atomic;
+    /* validate-only: the events evs_admit refused are left out and the
+       others checked, as for a request that is not atomic */
+    b->validate_only = p->request->validate_only;
+    b->atomic = p->request->atomic && !b->validate_only;
     for (size_t i = 0; i < n; i++)
         kept += p->results[i].status != STORE_REFUSED;
     if (kept == n) {

@@ -11,6 +11,7 @@
     The packed form is what the request asked for; it spares both sides an
     allocation and a frame per event (a fifth of the store's time in a
     replay went to malloc/free). */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +19,8 @@
 #include "log.h"
 #include "monotime.h"
 #include "stored.h"
+
+#include <assert.h>
 
 /*  Requests answered per wake-up, so APPEND is never starved. */
 #define REPLAY_REQUESTS_PER_WAKE 64
@@ -100,9 +103,14 @@ static int s_collect(void *arg, uint64_t seq, const char *topic,
     if (page->count == page->cap)
         return 1;
     uint8_t *redacted = NULL;
-    if (page->public_form &&
-        evs_public_form(page->evs, env, env_len, &redacted, &env_len))
-        return 1; /* cannot happen for what the store holds; stop here */
+    int formed = page->public_form ? evs_public_form(page->evs, env, env_len,
+                                                     &redacted, &env_len)
+                                   : OPCAT_OK;
+    /* what the store holds always decodes: only memory can run out */
+    assert(formed != OPCAT_EPROTO);
+    if (formed)
+        return 1; /* out of memory: the page ends here, the rest is asked
+                     for again */
     int rc = page->packed
                  ? s_add_packed(page, redacted ? redacted : env, env_len)
                  : s_add_frame(page, redacted ? redacted : env, env_len);
