@@ -254,6 +254,7 @@ int kv_each(MDB_txn *txn, MDB_dbi dbi, const MDB_val *from, const void *prefix,
     MDB_cursor_op op = from || len ? MDB_SET_RANGE : MDB_FIRST;
     for (rc = mdb_cursor_get(cur, &k, &v, op); !rc;
          rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        /* no prefix: memcmp may not be given NULL, even for 0 bytes */
         if (len && (k.mv_size < len || memcmp(k.mv_data, prefix, len) != 0))
             break;
         if ((rc = fn(arg, &k, &v)))

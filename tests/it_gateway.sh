@@ -243,30 +243,35 @@ for y in 2006 2016 2025; do
 done
 
 metrics=$(ok /metrics)
-grep -qx "opcat_store_head $HEAD" <<<"$metrics" || fail "metrics: store head"
-grep -qx 'opcat_up{service="store"} 1' <<<"$metrics" || fail "metrics: store up"
-grep -qx 'opcat_consumer_lag{service="aggregated"} 0' <<<"$metrics" ||
+grep -qx "opcat_store_head{daemon=\"stored\"} $HEAD" <<<"$metrics" ||
+    fail "metrics: store head"
+grep -qx 'opcat_up{daemon="stored"} 1' <<<"$metrics" || fail "metrics: store up"
+grep -qx 'opcat_consumer_lag{daemon="aggregated"} 0' <<<"$metrics" ||
     fail "metrics: aggregated lag"
-grep -qx "opcat_consumer_position{service=\"reminderd\"} $HEAD" <<<"$metrics" ||
+grep -qx "opcat_consumer_position{daemon=\"reminderd\"} $HEAD" <<<"$metrics" ||
     fail "metrics: reminderd position"
-grep -q '^opcat_reminderd_issued_total [0-9]' <<<"$metrics" ||
+grep -q '^opcat_reminders_issued_total{daemon="reminderd"} [0-9]' <<<"$metrics" ||
     fail "metrics: reminders issued"
-grep -qx 'opcat_up{service="notifyd"} 1' <<<"$metrics" || fail "metrics: notifyd up"
-grep -qx 'opcat_notifyd_deliveries{state="pending"} 0' <<<"$metrics" ||
+grep -qx 'opcat_up{daemon="notifyd"} 1' <<<"$metrics" || fail "metrics: notifyd up"
+grep -qx 'opcat_notify_deliveries{state="pending",daemon="notifyd"} 0' \
+    <<<"$metrics" ||
     fail "metrics: notifyd deliveries (no destinations: none pending)"
-grep -q '^opcat_consumer_lag{service="notifyd"} [0-9]' <<<"$metrics" ||
+grep -q '^opcat_consumer_lag{daemon="notifyd"} [0-9]' <<<"$metrics" ||
     fail "metrics: notifyd lag"
+label='[a-zA-Z_][a-zA-Z0-9_]*="[^"]*"'
 bad_lines=$(grep -v '^#' <<<"$metrics" |
-    grep -Evx '[a-z_]+(\{[a-z_]+="[^"]*"\})? [0-9]+' || true)
+    grep -Evx "[a-zA-Z_:][a-zA-Z0-9_:]*(\{$label(,$label)*\})? (-?[0-9.e+-]+|\+Inf)" ||
+    true)
 [ -z "$bad_lines" ] || fail "metrics lines not in the text format: $bad_lines"
 expect_eq "$(grep -c '^# TYPE ' <<<"$metrics")" \
     "$(grep '^# TYPE ' <<<"$metrics" | sort -u | wc -l)" "metric families"
 # a service that is not there (the notifier is optional) is reported down
 # without holding the scrape for the gateway's 30 s timeout
+# (tests/it_metrics.sh stops each daemon in turn)
 stop "$ntf_PID"
 metrics=$(curl -s --max-time 10 "$GW/metrics") || fail "metrics with notifyd stopped: no answer within 10 s"
-grep -qx 'opcat_up{service="notifyd"} 0' <<<"$metrics" || fail "metrics: notifyd down"
-grep -q 'service="notifyd"} [0-9]' <(grep -v '^opcat_up' <<<"$metrics") &&
+grep -qx 'opcat_up{daemon="notifyd"} 0' <<<"$metrics" || fail "metrics: notifyd down"
+grep -q 'daemon="notifyd"} [0-9]' <(grep -v '^opcat_up' <<<"$metrics") &&
     fail "metrics: figures of a notifyd that did not answer"
 
 # ---------------------------------------------------- 2. bad parameters
@@ -406,13 +411,13 @@ done
 grep -qi '^content-type: text/html' <(curl -s -D - -o /dev/null "$GW/nope.html") ||
     fail "the 404 of a page is not HTML"
 grep -q '<a class="button" href="/">' <(get /some/where) || fail "no way back from a 404 page"
-grep -qi '^content-type: application/json' <(curl -s -D - -o /dev/null "$GW/api/nothing") ||
-    fail "the 404 of the API is not JSON"
+grep -qi '^content-type: application/problem+json' <(curl -s -D - -o /dev/null "$GW/api/nothing") ||
+    fail "the 404 of the API is not problem details (JSON)"
 
 # ------------------------------------------------- 6. stop with a stream
 curl -sN --max-time 60 "$GW/api/stream" >/dev/null &
 HOLD=$!
-streams_open() { grep -qx 'opcat_gateway_streams_open [1-9][0-9]*' <(ok /metrics); }
+streams_open() { grep -qx 'opcat_gateway_streams_open{daemon="gatewayd"} [1-9][0-9]*' <(ok /metrics); }
 wait_for streams_open # fails after 20 s: the open stream is not counted
 start_s=$SECONDS
 stop "$gw_PID"

@@ -89,10 +89,10 @@ echo "limits: $(cat "$T/limits.json")"
 
 # ------------------------------------------------------------ 6. metrics
 get /metrics >"$T/metrics"
-for m in 'opcat_gateway_refused_total{limit="busy"}' \
-    'opcat_gateway_refused_total{limit="client"}' \
-    'opcat_gateway_closed_total{reason="header_timeout"}' \
-    'opcat_gateway_closed_total{reason="crowded"}'; do
+for m in 'opcat_gateway_refused_total{limit="busy",daemon="gatewayd"}' \
+    'opcat_gateway_refused_total{limit="client",daemon="gatewayd"}' \
+    'opcat_gateway_closed_total{reason="header_timeout",daemon="gatewayd"}' \
+    'opcat_gateway_closed_total{reason="crowded",daemon="gatewayd"}'; do
     n=$(grep -F "$m" "$T/metrics" | awk '{print $2}')
     [ "${n:-0}" -ge 1 ] || fail "metrics: $m is ${n:-missing}"
 done

@@ -142,28 +142,35 @@ int client_append_recv(client_t *self, int timeout_ms,
     return OPCAT_OK;
 }
 
+/*  Sends 'req' on REPLAY with the next request id. */
+static int s_replay_send(client_t *self, Opcat__V1__ReplayRequest *req,
+                         uint64_t *request_id, err_t *err)
+{
+    req->request_id = self->next_request_id++;
+    uint8_t buf[512];
+    size_t len = opcat__v1__replay_request__get_packed_size(req);
+    if (len > sizeof buf)
+        return err_set(err, OPCAT_ETOOBIG, "topic", "topic: prefix too long");
+    opcat__v1__replay_request__pack(req, buf);
+    if (zmq_send(self->replay, buf, len, 0) < 0)
+        return err_set(err, bus_error(), "", "send: %s",
+                       zmq_strerror(zmq_errno()));
+    if (request_id)
+        *request_id = req->request_id;
+    return OPCAT_OK;
+}
+
 int client_fetch_send(client_t *self, uint64_t from, uint64_t to, uint32_t max,
                       const char *prefix, uint64_t *request_id, err_t *err)
 {
     Opcat__V1__ReplayRequest req = OPCAT__V1__REPLAY_REQUEST__INIT;
-    req.request_id = self->next_request_id++;
     req.from = from;
     req.to = to;
     req.max_events = max;
     req.head_only = max == 0;
     req.packed = true;
     req.topic_prefix = (char *)(prefix ? prefix : "");
-    uint8_t buf[512];
-    size_t len = opcat__v1__replay_request__get_packed_size(&req);
-    if (len > sizeof buf)
-        return err_set(err, OPCAT_ETOOBIG, "topic", "topic: prefix too long");
-    opcat__v1__replay_request__pack(&req, buf);
-    if (zmq_send(self->replay, buf, len, 0) < 0)
-        return err_set(err, bus_error(), "", "send: %s",
-                       zmq_strerror(zmq_errno()));
-    if (request_id)
-        *request_id = req.request_id;
-    return OPCAT_OK;
+    return s_replay_send(self, &req, request_id, err);
 }
 
 void client_page_clear(client_page_t *page)
@@ -276,12 +283,11 @@ int client_fetch_recv(client_t *self, client_page_t *page, err_t *err)
     return s_page_index(page, err);
 }
 
-int client_fetch(client_t *self, uint64_t from, uint64_t to, uint32_t max,
-                 const char *prefix, int timeout_ms, client_page_t *page,
-                 err_t *err)
+/*  Waits for the answer to request 'id' (sent) into 'page'. */
+static int s_fetch_wait(client_t *self, uint64_t id, int timeout_ms,
+                        client_page_t *page, err_t *err)
 {
-    uint64_t id;
-    int rc = client_fetch_send(self, from, to, max, prefix, &id, err);
+    int rc = OPCAT_OK;
     while (!rc) {
         if ((rc = s_wait(self->replay, timeout_ms)))
             return err_set(err, rc, "",
@@ -291,6 +297,35 @@ int client_fetch(client_t *self, uint64_t from, uint64_t to, uint32_t max,
         if (!rc && page->reply->request_id == id)
             return OPCAT_OK; /* else a stale answer to an abandoned request */
     }
+    return rc;
+}
+
+int client_fetch(client_t *self, uint64_t from, uint64_t to, uint32_t max,
+                 const char *prefix, int timeout_ms, client_page_t *page,
+                 err_t *err)
+{
+    uint64_t id;
+    int rc = client_fetch_send(self, from, to, max, prefix, &id, err);
+    return rc ? rc : s_fetch_wait(self, id, timeout_ms, page, err);
+}
+
+int client_metrics(client_t *self, int timeout_ms, char **json, err_t *err)
+{
+    Opcat__V1__ReplayRequest req = OPCAT__V1__REPLAY_REQUEST__INIT;
+    client_page_t page = {0};
+    uint64_t id;
+    *json = NULL;
+    req.head_only = true;
+    req.metrics = true;
+    int rc = s_replay_send(self, &req, &id, err);
+    if (!rc)
+        rc = s_fetch_wait(self, id, timeout_ms, &page, err);
+    if (!rc && !page.reply->metrics[0])
+        rc = err_set(err, OPCAT_EPROTO, "",
+                     "the store answered no metrics (an older store?)");
+    if (!rc && !(*json = strdup(page.reply->metrics)))
+        rc = err_set(err, OPCAT_ENOMEM, "", "out of memory");
+    client_page_release(&page);
     return rc;
 }
 

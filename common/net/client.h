@@ -77,6 +77,11 @@ void client_page_clear(client_page_t *page);
 /*  Clears the page and frees its arrays. */
 void client_page_release(client_page_t *page);
 
+/*  Asks the store's REPLAY endpoint for its metric set: 0 with '*json'
+    (JSON text, common/base/metrics.h; the caller frees it) or a code
+    with 'err'. */
+int client_metrics(client_t *self, int timeout_ms, char **json, err_t *err);
+
 /*  Asks the store for its head (last committed sequence). */
 int client_head(client_t *self, int timeout_ms, uint64_t *head, err_t *err);
 

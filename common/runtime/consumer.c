@@ -5,6 +5,7 @@
 #include <malloc.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <zmq.h>
 
 #include "auth.h"
@@ -15,6 +16,7 @@
 #include "daemon.h"
 #include "log.h"
 #include "loop.h"
+#include "metrics.h"
 #include "monotime.h"
 #include "query.h"
 
@@ -26,6 +28,15 @@
    batches are smaller): once caught up after one, the memory it took is
    given back (s_release_when_caught_up) */
 #define BIG_BATCH 4096
+/* query latency histograms kept by op; later ops count as "other" */
+#define QUERY_OPS_MAX 15
+#define QUERY_OP_LEN 24
+
+/*  The latency of the queries of one op. */
+typedef struct {
+    char op[QUERY_OP_LEN];
+    metrics_hist_t seconds;
+} op_latency_t;
 
 struct consumer {
     const consumer_spec_t *spec;
@@ -43,13 +54,17 @@ struct consumer {
     loop_t *loop;
     zmq_pollitem_t follow_items[2]; /* the follower's sockets, as polled */
     uint64_t tick_timer;
-    uint64_t applied_at_tick; /* 'applied' when the tick last ran */
+    uint64_t applied_at_tick;      /* 'applied' when the tick last ran */
+    int64_t last_recorded_ms;      /* recorded_at of the last event applied */
+    metrics_hist_t commit_seconds; /* each batch with its checkpoint */
+    op_latency_t ops[QUERY_OPS_MAX + 1]; /* the last is "other" */
 };
 
 typedef struct {
     consumer_t *self;
     const follow_event_t *events;
     size_t count;
+    int64_t last_recorded_ms;
 } batch_t;
 
 /*  Applies a batch's events (batch_begin, apply each, batch_end). */
@@ -69,6 +84,7 @@ static int s_apply_events(void *arg, MDB_txn *txn)
             continue;
         }
         e->sequence = b->events[i].sequence;
+        b->last_recorded_ms = e->recorded_at;
         rc = spec->apply(spec->arg, self, txn, e);
         event_free(&e);
     }
@@ -99,9 +115,11 @@ static int s_apply_batch(void *arg, MDB_txn *txn)
 static int s_commit(consumer_t *self, const follow_event_t *events,
                     size_t count)
 {
-    batch_t b = {self, events, count};
+    batch_t b = {self, events, count, 0};
     err_t err;
+    double started = monotime_s();
     int rc = kv_write(self->kv, s_apply_batch, &b, &err);
+    metrics_hist_observe(&self->commit_seconds, monotime_s() - started);
     if (rc) {
         log_warnx("%s: applying events %llu-%llu failed, will retry: %s",
                   self->spec->name, (unsigned long long)events[0].sequence,
@@ -110,6 +128,8 @@ static int s_commit(consumer_t *self, const follow_event_t *events,
     }
     self->position = events[count - 1].sequence;
     self->applied += count;
+    if (b.last_recorded_ms)
+        self->last_recorded_ms = b.last_recorded_ms;
     if (count > BIG_BATCH)
         self->big_batches = true;
     return 0;
@@ -194,10 +214,26 @@ static void s_release_when_caught_up(consumer_t *self)
     log_debug("%s: catch-up memory given back", self->spec->name);
 }
 
-static json_t *s_query(void *arg, const json_t *request, err_t *err)
+/*  The latency histogram of 'op': its own among the first
+    QUERY_OPS_MAX ops answered, else the shared "other". */
+static metrics_hist_t *s_op_latency(consumer_t *self, const char *op)
 {
-    consumer_t *self = arg;
-    const char *op = json_string_value(json_object_get(request, "op"));
+    op_latency_t *o = self->ops;
+    for (; o < self->ops + QUERY_OPS_MAX && o->op[0]; o++)
+        if (strcmp(o->op, op) == 0)
+            return &o->seconds;
+    if (o == self->ops + QUERY_OPS_MAX || strlen(op) >= QUERY_OP_LEN)
+        o = &self->ops[QUERY_OPS_MAX];
+    else
+        strcpy(o->op, op);
+    return &o->seconds;
+}
+
+static json_t *s_answer(consumer_t *self, const char *op, const json_t *request,
+                        err_t *err)
+{
+    if (strcmp(op, "metrics") == 0)
+        return consumer_metrics(self, err);
     if (strcmp(op, "ping") == 0 || strcmp(op, "status") == 0) {
         json_t *reply = json_object();
         consumer_status(self, reply);
@@ -208,6 +244,21 @@ static json_t *s_query(void *arg, const json_t *request, err_t *err)
         return NULL;
     }
     return self->spec->query(self->spec->arg, self, request, err);
+}
+
+/*  Answers a query and times it; an unknown op is timed as "error", so
+    that a client's typos do not take the histograms' places. */
+static json_t *s_query(void *arg, const json_t *request, err_t *err)
+{
+    consumer_t *self = arg;
+    const char *op = json_string_value(json_object_get(request, "op"));
+    double started = monotime_s();
+    json_t *reply = s_answer(self, op, request, err);
+    bool unknown =
+        !reply && err->code == OPCAT_EINVAL && strcmp(err->field, "op") == 0;
+    metrics_hist_observe(s_op_latency(self, unknown ? "error" : op),
+                         monotime_s() - started);
+    return reply;
 }
 
 /*  Starts the ZAP handler (CURVE, when configured) and binds the query
@@ -397,6 +448,7 @@ int consumer_run(const consumer_spec_t *spec, const cfg_t *cfg, bool rebuild,
                  volatile sig_atomic_t *stop)
 {
     consumer_t self = {.spec = spec};
+    strcpy(self.ops[QUERY_OPS_MAX].op, "other");
     int rc = s_open(&self, cfg, rebuild);
     if (!rc) {
         rc = s_run(&self, stop);
@@ -461,4 +513,62 @@ void consumer_status(const consumer_t *self, json_t *object)
                         json_boolean(follow_caught_up(self->follow)));
     json_object_set_new(object, "holes_filled",
                         json_integer((json_int_t)follow_holes(self->follow)));
+}
+
+/*  The runtime's gauges and counters of the consumer. */
+static void s_metrics_progress(const consumer_t *self, json_t *set)
+{
+    uint64_t head = follow_known_head(self->follow);
+    metrics_add(set, "opcat_events_applied_total", "counter",
+                "Events applied to the projection since the daemon started.",
+                NULL, (double)self->applied);
+    metrics_add(set, "opcat_consumer_position", "gauge",
+                "Last sequence applied (the checkpoint).", NULL,
+                (double)self->position);
+    metrics_add(set, "opcat_consumer_head", "gauge",
+                "The store's head as last heard by the consumer.", NULL,
+                (double)head);
+    metrics_add(set, "opcat_consumer_lag", "gauge",
+                "Events between the store's head and the position.", NULL,
+                head > self->position ? (double)(head - self->position) : 0);
+    metrics_add(set, "opcat_consumer_caught_up", "gauge",
+                "1 when the consumer has reached the store's head.", NULL,
+                follow_caught_up(self->follow));
+    metrics_add(set, "opcat_consumer_holes_filled_total", "counter",
+                "Holes in the live stream filled through REPLAY.", NULL,
+                (double)follow_holes(self->follow));
+    if (self->last_recorded_ms)
+        metrics_add(set, "opcat_consumer_last_event_age_seconds", "gauge",
+                    "Seconds since the store recorded the last event "
+                    "applied.",
+                    NULL,
+                    (double)(time(NULL) * 1000LL - self->last_recorded_ms) /
+                        1000.0);
+}
+
+json_t *consumer_metrics(consumer_t *self, err_t *err)
+{
+    json_t *set = metrics_set_new();
+    if (!set) {
+        err_set(err, OPCAT_ENOMEM, NULL, "out of memory");
+        return NULL;
+    }
+    s_metrics_progress(self, set);
+    metrics_add_hist(set, "opcat_consumer_commit_seconds",
+                     "Time to apply a batch and move the checkpoint in one "
+                     "transaction.",
+                     NULL, &self->commit_seconds);
+    for (const op_latency_t *o = self->ops; o <= self->ops + QUERY_OPS_MAX; o++)
+        if (o->op[0] && o->seconds.count)
+            metrics_add_hist(set, "opcat_query_seconds",
+                             "Time to answer a query, by op.",
+                             json_pack("{s:s}", "op", o->op), &o->seconds);
+    metrics_add_process(set);
+    metrics_add_build_info(set);
+    const consumer_spec_t *spec = self->spec;
+    if (spec->metrics && spec->metrics(spec->arg, self, set, err)) {
+        json_decref(set);
+        return NULL;
+    }
+    return json_pack("{s:o}", "metrics", set);
 }

@@ -76,7 +76,13 @@ typedef struct {
         consumer trims the heap: gives back buffers sized for those
         batches (live batches are small).  May be NULL. */
     void (*release)(void *arg, consumer_t *consumer);
-    /*  Answers one query (query.h); may be NULL. */
+    /*  Adds the daemon's own families to the metric set 'set' of a
+        "metrics" query (metrics.h), after the runtime's.  Returns 0 or a
+        code with 'err' (the query is answered with the error).  May be
+        NULL. */
+    int (*metrics)(void *arg, consumer_t *consumer, json_t *set, err_t *err);
+    /*  Answers one query (query.h); may be NULL.  "ping", "status" and
+        "metrics" are the runtime's. */
     json_t *(*query)(void *arg, consumer_t *consumer, const json_t *request,
                      err_t *err);
     /*  Called at least once a second and soon after each applied batch;
@@ -125,5 +131,12 @@ uint64_t consumer_known_head(const consumer_t *self);
 /*  Adds the consumer's status (position, head, lag, caught_up, holes) to
     'object'; for a "status" query. */
 void consumer_status(const consumer_t *self, json_t *object);
+
+/*  The answer to a "metrics" query: {"metrics": SET} (metrics.h) with
+    the events applied, the position, head and lag, the age of the last
+    event applied (from its recorded_at; absent until one is applied in
+    this run), the commit and query latency histograms, the process and
+    the build, then spec->metrics's.  NULL with 'err' on failure. */
+json_t *consumer_metrics(consumer_t *self, err_t *err);
 
 #endif

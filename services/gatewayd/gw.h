@@ -70,6 +70,7 @@
 #define GW_EVENTS_LIMIT_DEFAULT 100 /* events in one /api/events page */
 #define GW_EVENTS_LIMIT_MAX 1000
 #define GW_TOPIC_MAX 127 /* bytes of a topic prefix */
+#define GW_ETAG_LEN 24   /* bytes of an ETag: 16 hex digits, quotes, NUL */
 
 /*  Settings, fixed before the server starts.  Strings are borrowed (argv,
     the environment or defaults). */
@@ -83,6 +84,7 @@ typedef struct {
     unsigned max_per_client;   /* of them from one client address */
     unsigned header_timeout_s; /* for a request's headers to arrive */
     unsigned stall_timeout_s;  /* for a stream's client to take its text */
+    const char *cors;          /* origins answered cross-origin, or NULL */
     int verbose;
 } gw_options_t;
 
@@ -127,7 +129,36 @@ typedef struct {
     gw_t *gw;
     struct MHD_Connection *conn;
     const char *url; /* the path, without the query string */
+    const char *uri; /* the raw request target, query string included */
+    char *etag;      /* GW_ETAG_LEN bytes: the answer's ETag, "" if none */
 } gw_request_t;
+
+/* ------------------------------------------------------------- conv.c */
+
+/*  The problem details object (RFC 9457) of an error: type, title,
+    'status', 'detail', and 'parameter' and 'service' when not NULL.
+    NULL when out of memory. */
+json_t *gw_problem(unsigned status, const char *parameter, const char *service,
+                   const char *detail);
+
+/*  Queues 'problem' (the call takes it; NULL: out of memory, a 500) as
+    application/problem+json with 'status'. */
+enum MHD_Result gw_reply_problem(const gw_request_t *req, unsigned status,
+                                 json_t *problem);
+
+/*  For a GET of the API: computes the answer's ETag into req->etag (from
+    the store's head or the consumers' positions, today and the query)
+    and, if If-None-Match names it, queues a 304 ('*rc') and returns
+    true.  False: answer as usual (with the ETag if there is one). */
+bool gw_conditional(const gw_request_t *req, enum MHD_Result *rc);
+
+/*  Adds the CORS headers 'req' is owed (options.cors) to 'response'. */
+void gw_cors_headers(const gw_request_t *req, struct MHD_Response *response);
+
+/*  An OPTIONS preflight from an allowed origin: queues 204 with the
+    methods and headers allowed ('*rc') and returns true; false if the
+    origin is not allowed (the caller answers 405). */
+bool gw_cors_preflight(const gw_request_t *req, enum MHD_Result *rc);
 
 /* ------------------------------------------------------------- http.c */
 

@@ -30,7 +30,13 @@ enum MHD_Result gw_reply_response(const gw_request_t *req, unsigned status,
     if (!response)
         return MHD_NO;
     MHD_add_response_header(response, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(response, "Cache-Control", "no-store");
+    /* an answer with an ETag may be kept, but revalidated (conv.c) */
+    bool tagged = req->etag && req->etag[0] && (status == 200 || status == 304);
+    if (tagged)
+        MHD_add_response_header(response, "ETag", req->etag);
+    MHD_add_response_header(response, "Cache-Control",
+                            tagged ? "no-cache" : "no-store");
+    gw_cors_headers(req, response);
     s_count(req, status);
     enum MHD_Result rc = MHD_queue_response(req->conn, status, response);
     MHD_destroy_response(response);
@@ -74,10 +80,8 @@ enum MHD_Result gw_reply_error(const gw_request_t *req, unsigned status,
     va_start(ap, fmt);
     vsnprintf(message, sizeof message, fmt, ap);
     va_end(ap);
-    json_t *error = json_pack("{s:s}", "message", message);
-    if (error && parameter)
-        json_object_set_new(error, "parameter", json_string(parameter));
-    return gw_reply_json(req, status, json_pack("{s:o}", "error", error));
+    return gw_reply_problem(req, status,
+                            gw_problem(status, parameter, NULL, message));
 }
 
 enum MHD_Result gw_reply_service_error(const gw_request_t *req,
@@ -88,9 +92,11 @@ enum MHD_Result gw_reply_service_error(const gw_request_t *req,
     if (err->code == OPCAT_ENOTFOUND)
         return gw_reply_error(req, 404, err->field[0] ? err->field : NULL, "%s",
                               err->message);
-    json_t *error = json_pack("{s:s,s:s,s:i}", "service", service, "message",
-                              err->message, "code", err->code);
-    return gw_reply_json(req, 503, json_pack("{s:o}", "error", error));
+    json_t *problem = gw_problem(503, NULL, service, err->message);
+    if (problem)
+        json_object_set_new(json_object_get(problem, "error"), "code",
+                            json_integer(err->code));
+    return gw_reply_problem(req, 503, problem);
 }
 
 /* ------------------------------------------------------------ parameters */
@@ -248,6 +254,14 @@ int gw_query_many(gw_t *gw, const char *endpoint, const json_t *requests,
 static enum MHD_Result s_route(const gw_request_t *req)
 {
     const char *u = req->url;
+    enum MHD_Result rc;
+    if (gw_conditional(req, &rc))
+        return rc; /* 304: the answer the client holds is current */
+    if (strcmp(u, "/api/openapi.json") == 0) {
+        gw_request_t doc = *req; /* the document is one of the www files */
+        doc.url = "/openapi.json";
+        return gw_static(&doc);
+    }
     if (strcmp(u, "/api/stats") == 0)
         return gw_api_stats(req);
     if (strcmp(u, "/api/states") == 0)
@@ -325,7 +339,7 @@ static enum MHD_Result s_busy(const gw_request_t *req, gw_admit_t verdict)
                  "busy: %u requests at once from one address "
                  "(--max-per-client); retry in %d s",
                  o->max_per_client, GW_RETRY_AFTER_S);
-    json_t *body = json_pack("{s:{s:s}}", "error", "message", message);
+    json_t *body = gw_problem(503, NULL, NULL, message);
     char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
     json_decref(body);
     struct MHD_Response *r =
@@ -339,7 +353,7 @@ static enum MHD_Result s_busy(const gw_request_t *req, gw_admit_t verdict)
     char retry[16];
     snprintf(retry, sizeof retry, "%d", GW_RETRY_AFTER_S);
     MHD_add_response_header(r, "Content-Type",
-                            "application/json; charset=utf-8");
+                            "application/problem+json; charset=utf-8");
     MHD_add_response_header(r, "Retry-After", retry);
     MHD_add_response_header(r, "Connection", "close");
     return gw_reply_response(req, 503, r);
@@ -375,17 +389,24 @@ static enum MHD_Result s_access(void *cls, struct MHD_Connection *conn,
 {
     (void)version;
     (void)upload;
-    gw_request_t req = {cls, conn, url};
     request_t *r = *con_cls;
+    char etag[GW_ETAG_LEN] = "";
+    gw_request_t req = {cls, conn, url, r ? r->uri : NULL, etag};
     enum MHD_Result rc;
     if (!r)
         return gw_reply_error(&req, 500, NULL, "out of memory");
-    if (!r->examined && s_examine(&req, r, &rc))
-        return rc;
+    if (!r->examined) {
+        /* a reply queued at this first call, before libmicrohttpd has
+           read the (empty) body, closes the connection: answer at the
+           next call, so that the connection is kept alive */
+        return s_examine(&req, r, &rc) ? rc : MHD_YES;
+    }
     if (*upload_size) {
         *upload_size = 0; /* a body is read and ignored: the reply is 405 */
         return MHD_YES;
     }
+    if (strcmp(method, "OPTIONS") == 0 && gw_cors_preflight(&req, &rc))
+        return rc;
     if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
         struct MHD_Response *response =
             MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);

@@ -21,6 +21,7 @@ static void s_usage(FILE *out)
         "usage: opcat-gatewayd [-hnvV] [-H HOST:PORT] [-w DIR] [-S DIR] "
         "[-t MS] [-c N] [-C N]\n"
         "                      [--header-timeout S] [--stall-timeout S]\n"
+        "                      [--cors ORIGINS]\n"
         "                      [-r EP] [-p EP] [-s EP] [-q EP]\n"
         "The OPCAT HTTP gateway: a read-only JSON API, a live stream of the\n"
         "public events (Server-Sent Events) and the dashboard.\n"
@@ -56,6 +57,9 @@ static void s_usage(FILE *out)
         "      --stall-timeout S  seconds a stream waits for its client to "
         "read\n"
         "                        [$OPCAT_HTTP_STALL_TIMEOUT, 10]\n"
+        "      --cors ORIGINS    origins answered cross-origin, "
+        "comma-separated,\n"
+        "                        or * [$OPCAT_HTTP_CORS; none]\n"
         "  /healthz and /metrics are answered even at the limits (16 "
         "connections\n"
         "  are kept for them).\n"
@@ -67,7 +71,7 @@ static void s_usage(FILE *out)
         "it.\n");
 }
 
-enum { OPT_HEADER_TIMEOUT = 256, OPT_STALL_TIMEOUT };
+enum { OPT_HEADER_TIMEOUT = 256, OPT_STALL_TIMEOUT, OPT_CORS };
 
 static void s_option(gw_options_t *o, daemon_flags_t *flags, int c)
 {
@@ -108,6 +112,9 @@ static void s_option(gw_options_t *o, daemon_flags_t *flags, int c)
         o->stall_timeout_s =
             (unsigned)daemon_number("--stall-timeout", optarg, 1, 3600);
         break;
+    case OPT_CORS:
+        o->cors = optarg;
+        break;
     case 'h':
     default:
         daemon_usage_exit(c, s_usage);
@@ -141,6 +148,7 @@ static void s_parse(int argc, char **argv, gw_options_t *o,
         {"max-per-client", required_argument, NULL, 'C'},
         {"header-timeout", required_argument, NULL, OPT_HEADER_TIMEOUT},
         {"stall-timeout", required_argument, NULL, OPT_STALL_TIMEOUT},
+        {"cors", required_argument, NULL, OPT_CORS},
         {"check", no_argument, NULL, 'n'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
@@ -162,6 +170,7 @@ static void s_parse(int argc, char **argv, gw_options_t *o,
     cfg_fill(&o->cfg);
     o->http = cfg_pick(o->http, "OPCAT_HTTP", GW_HTTP_DEFAULT);
     o->www = cfg_pick(o->www, "OPCAT_WWW", NULL);
+    o->cors = cfg_pick(o->cors, "OPCAT_HTTP_CORS", "");
     s_limit(&o->max_connections, "OPCAT_HTTP_MAX_CONNECTIONS", 10000,
             GW_CONNECTIONS_DEFAULT);
     s_limit(&o->max_per_client, "OPCAT_HTTP_MAX_PER_CLIENT", 10000,

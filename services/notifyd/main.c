@@ -274,6 +274,7 @@ static int s_run(ntf_t *self, bool rebuild, volatile sig_atomic_t *stop)
                             .query_endpoint = self->cfg.notify,
                             .apply = ntf_apply,
                             .query = ntf_query,
+                            .metrics = ntf_metrics,
                             .tick = ntf_tick,
                             .start = ntf_start,
                             .stop = ntf_stop,

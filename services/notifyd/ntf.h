@@ -52,4 +52,8 @@ void ntf_stop(void *arg, consumer_t *consumer, loop_t *loop);
 json_t *ntf_query(void *arg, consumer_t *consumer, const json_t *request,
                   err_t *err);
 
+/*  consumer_spec_t.metrics: the queue by state, this run's deliveries
+    by outcome. */
+int ntf_metrics(void *arg, consumer_t *consumer, json_t *set, err_t *err);
+
 #endif

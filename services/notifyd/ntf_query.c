@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "metrics.h"
 #include "ntf.h"
 #include "ntf_queue.h"
 
@@ -249,4 +250,41 @@ json_t *ntf_query(void *arg, consumer_t *consumer, const json_t *request,
             "status, ping)",
             op);
     return NULL;
+}
+
+int ntf_metrics(void *arg, consumer_t *consumer, json_t *set, err_t *err)
+{
+    const ntf_t *self = arg;
+    size_t counts[3];
+    static const char *const states[3] = {"pending", "failed", "delivered"};
+    const size_t index[3] = {NTF_PENDING, NTF_FAILED, NTF_DELIVERED};
+    if (kv_read(consumer_kv(consumer), s_read_counts,
+                (void *[]){consumer_kv(consumer), counts}, err))
+        return err->code;
+    for (size_t i = 0; i < 3; i++)
+        metrics_add(set, "opcat_notify_deliveries", "gauge",
+                    "Deliveries (one per reminder and destination) in the "
+                    "queue, by state.",
+                    json_pack("{s:s}", "state", states[i]),
+                    (double)counts[index[i]]);
+    const struct {
+        const char *outcome;
+        uint64_t value;
+    } outcomes[] = {{"delivered", self->delivered},
+                    {"attempt_failed", self->failed},
+                    {"given_up", self->given_up},
+                    {"too_old", self->too_old}};
+    for (size_t i = 0; i < sizeof outcomes / sizeof outcomes[0]; i++)
+        metrics_add(set, "opcat_notify_deliveries_total", "counter",
+                    "Delivery attempts of this run by outcome (a failed "
+                    "attempt is retried; given_up: retries exhausted; "
+                    "too_old: a reminder too old to send).",
+                    json_pack("{s:s}", "outcome", outcomes[i].outcome),
+                    (double)outcomes[i].value);
+    metrics_add(set, "opcat_notify_enqueued_total", "counter",
+                "Deliveries queued this run.", NULL, (double)self->enqueued);
+    metrics_add(set, "opcat_notify_in_flight", "gauge",
+                "Deliveries being sent now.", NULL,
+                (double)ntf_sender_count(self->sender));
+    return OPCAT_OK;
 }

@@ -196,6 +196,7 @@ int main(int argc, char **argv)
                             .query_endpoint = self.cfg.reminders,
                             .apply = rem_apply,
                             .query = rem_query,
+                            .metrics = rem_metrics,
                             .tick = rem_fire_tick,
                             .stop = rem_fire_stop,
                             .catch_up_batch = (size_t)o.catch_up_batch,

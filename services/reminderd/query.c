@@ -48,6 +48,7 @@
 
 #include "date.h"
 #include "datefmt.h"
+#include "metrics.h"
 #include "proj.h"
 #include "rem.h"
 
@@ -357,4 +358,71 @@ json_t *rem_query(void *arg, consumer_t *consumer, const json_t *request,
     }
     json_object_set_new(reply, issued ? "issued" : "reminders", f.list);
     return reply;
+}
+
+/*  Counts the deadlines of the array 'list' by rule and stage into
+    'counts' ({"rule": {"stage": n}}). */
+static void s_count_open(json_t *counts, const json_t *list)
+{
+    size_t i;
+    const json_t *item;
+    json_array_foreach(list, i, item)
+    {
+        const char *rule = json_string_value(json_object_get(item, "rule"));
+        const char *stage = json_string_value(json_object_get(item, "stage"));
+        if (!rule || !stage)
+            continue;
+        json_t *by_stage = json_object_get(counts, rule);
+        if (!by_stage)
+            json_object_set_new(counts, rule, by_stage = json_object());
+        json_int_t n = json_integer_value(json_object_get(by_stage, stage));
+        json_object_set_new(by_stage, stage, json_integer(n + 1));
+    }
+}
+
+int rem_metrics(void *arg, consumer_t *consumer, json_t *set, err_t *err)
+{
+    const rem_t *self = arg;
+    json_t *request = json_pack("{s:s}", "op", "reminders");
+    json_t *open = request ? rem_query(arg, consumer, request, err) : NULL;
+    json_t *counts = json_object();
+    json_decref(request);
+    if (!open || !counts) {
+        json_decref(open);
+        json_decref(counts);
+        return err->code ? err->code
+                         : err_set(err, OPCAT_ENOMEM, NULL, "out of memory");
+    }
+    s_count_open(counts, json_object_get(open, "reminders"));
+    s_count_open(counts, json_object_get(open, "encouragements"));
+    const char *rule, *stage;
+    json_t *by_stage, *n;
+    json_object_foreach(counts, rule, by_stage)
+    {
+        json_object_foreach(by_stage, stage, n)
+        {
+            metrics_add(set, "opcat_reminders_open", "gauge",
+                        "Deadlines open today, by rule and stage.",
+                        json_pack("{s:s,s:s}", "rule", rule, "stage", stage),
+                        (double)json_integer_value(n));
+        }
+    }
+    json_decref(counts);
+    json_decref(open);
+    const struct {
+        const char *name, *help;
+        uint64_t value;
+    } counters[] = {
+        {"opcat_reminders_issued_total",
+         "Reminders issued (reminder.issued stored) this run.", self->fired},
+        {"opcat_reminders_duplicates_total",
+         "Reminders found already issued when firing.", self->duplicates},
+        {"opcat_reminders_refused_total", "Reminders the store refused.",
+         self->refused},
+        {"opcat_reminders_failed_rounds_total",
+         "Firing rounds that failed and were retried.", self->failures}};
+    for (size_t i = 0; i < sizeof counters / sizeof counters[0]; i++)
+        metrics_add(set, counters[i].name, "counter", counters[i].help, NULL,
+                    (double)counters[i].value);
+    return OPCAT_OK;
 }

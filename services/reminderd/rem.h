@@ -71,4 +71,8 @@ void rem_fire_stop(void *arg, consumer_t *consumer, loop_t *loop);
 json_t *rem_query(void *arg, consumer_t *consumer, const json_t *request,
                   err_t *err);
 
+/*  consumer_spec_t.metrics: the deadlines open today by rule and stage
+    (opcat_reminders_open) and the firing's counters of this run. */
+int rem_metrics(void *arg, consumer_t *consumer, json_t *set, err_t *err);
+
 #endif

@@ -13,6 +13,7 @@
 #include "be64.h"
 #include "failpoint.h"
 #include "log.h"
+#include "monotime.h"
 #include "stored.h"
 
 /*  One request of the group: who sent it, where, and what it asked. */
@@ -288,10 +289,16 @@ void evs_append_handle(evs_t *self)
 {
     pending_t *pending = self->pending;
     store_batch_t *batches = self->batches;
+    double started = monotime_s();
     size_t nbatches, n = s_gather(self, pending, batches, &nbatches);
     err_t err;
     err_clear(&err);
-    if (nbatches && store_write(self->store, batches, nbatches, &err)) {
+    double commit_started = monotime_s();
+    int rc = nbatches ? store_write(self->store, batches, nbatches, &err) : 0;
+    if (nbatches)
+        metrics_hist_observe(&self->commit_seconds,
+                             monotime_s() - commit_started);
+    if (rc) {
         self->failed_commits++;
         log_warnx("append: commit failed, %zu requests answered FAILED: %s",
                   nbatches, err.message);
@@ -308,6 +315,9 @@ void evs_append_handle(evs_t *self)
         }
         s_free_pending(&pending[i]);
     }
+    /* every request of the group waited for the same commit */
+    for (size_t i = 0; i < n; i++)
+        metrics_hist_observe(&self->append_seconds, monotime_s() - started);
     evs_publish_new(self);
 }
 

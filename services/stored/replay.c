@@ -17,6 +17,7 @@
 
 #include "bus.h"
 #include "log.h"
+#include "monotime.h"
 #include "stored.h"
 
 #include <assert.h>
@@ -192,14 +193,25 @@ static void s_answer(evs_t *self, zmq_msg_t *identity,
     page->blob_len = 0;
     page->cap = req->max_events < EVS_REPLAY_PAGE_MAX ? req->max_events
                                                       : EVS_REPLAY_PAGE_MAX;
-    if (!req->head_only && page->cap > 0 &&
-        store_read(self->store, reply.next, req->to, page->cap,
-                   req->topic_prefix, s_collect, page, &reply.next, &err)) {
+    char *metrics = NULL;
+    /* on the public endpoint too: counters and timings, no event's
+       content (the gateway reads the store there) */
+    if (req->metrics) {
+        metrics = evs_metrics(self);
+        reply.code = metrics ? 0 : OPCAT_ENOMEM;
+        reply.message = (char *)(metrics ? "" : "out of memory");
+        reply.metrics = metrics ? metrics : (char *)"";
+    } else if (!req->head_only && page->cap > 0 &&
+               store_read(self->store, reply.next, req->to, page->cap,
+                          req->topic_prefix, s_collect, page, &reply.next,
+                          &err)) {
         reply.code = err.code;
         reply.message = err.message;
         log_warnx("replay: %s", err.message);
     }
+    self->replayed[page->public_form] += page->count;
     s_send_page(identity, &reply, page);
+    free(metrics);
 }
 
 static void s_answer_malformed(evs_t *self, void *socket, zmq_msg_t *identity,
@@ -236,6 +248,7 @@ void evs_replay_handle(evs_t *self, void *socket, bool public_form)
                       NULL, zmq_msg_size(&msg.frames[1]),
                       zmq_msg_data(&msg.frames[1]))
                 : NULL;
+        double started = monotime_s();
         if (req)
             s_answer(self, &msg.frames[0], req, page);
         else if (big)
@@ -247,5 +260,63 @@ void evs_replay_handle(evs_t *self, void *socket, bool public_form)
                                "protobuf");
         opcat__v1__replay_request__free_unpacked(req, NULL);
         bus_message_close(&msg);
+        metrics_hist_observe(&self->replay_seconds, monotime_s() - started);
     }
+}
+
+/*  The store's counters of this run. */
+static void s_metrics_counters(const evs_t *self, json_t *set)
+{
+    const struct {
+        const char *name, *help;
+        uint64_t value;
+    } counters[] = {
+        {"opcat_events_appended_total",
+         "Events stored (new sequences) since the daemon started.",
+         self->stored},
+        {"opcat_store_duplicates_total",
+         "Events answered duplicate (an id stored before).", self->duplicates},
+        {"opcat_store_refused_total", "Events refused for breaking a rule.",
+         self->refused},
+        {"opcat_store_commit_failures_total",
+         "Group commits that failed (every request answered FAILED).",
+         self->failed_commits},
+        {"opcat_store_bad_frames_total",
+         "Requests that were not a well-formed message.", self->bad_frames}};
+    for (size_t i = 0; i < sizeof counters / sizeof counters[0]; i++)
+        metrics_add(set, counters[i].name, "counter", counters[i].help, NULL,
+                    (double)counters[i].value);
+    static const char *const endpoints[2] = {"replay", "public"};
+    for (int i = 0; i < 2; i++)
+        metrics_add(set, "opcat_events_replayed_total", "counter",
+                    "Events sent in replay pages, by endpoint.",
+                    json_pack("{s:s}", "endpoint", endpoints[i]),
+                    (double)self->replayed[i]);
+}
+
+char *evs_metrics(const evs_t *self)
+{
+    json_t *set = metrics_set_new();
+    if (!set)
+        return NULL;
+    metrics_add(set, "opcat_store_head", "gauge",
+                "Last committed sequence of the event log.", NULL,
+                (double)store_head(self->store));
+    s_metrics_counters(self, set);
+    metrics_add_hist(set, "opcat_store_commit_seconds",
+                     "Time of one group commit (written and synced).", NULL,
+                     &self->commit_seconds);
+    metrics_add_hist(set, "opcat_request_seconds",
+                     "Time to answer a request, by endpoint (append: from "
+                     "the group's first read to its answers).",
+                     json_pack("{s:s}", "endpoint", "append"),
+                     &self->append_seconds);
+    metrics_add_hist(set, "opcat_request_seconds", NULL,
+                     json_pack("{s:s}", "endpoint", "replay"),
+                     &self->replay_seconds);
+    metrics_add_process(set);
+    metrics_add_build_info(set);
+    char *text = json_dumps(set, JSON_COMPACT);
+    json_decref(set);
+    return text;
 }

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "codes.h"
+#include "metrics.h"
 #include "store.h"
 
 /*  Events applied in one write transaction at the most. */
@@ -48,8 +49,12 @@ typedef struct {
     struct evs_pending *pending; /* scratch for one group of requests */
     store_batch_t *batches;
     struct evs_page *page; /* scratch for one replay page, reused */
-    /* counters, logged at shutdown */
+    /* counters, logged at shutdown and answered as metrics */
     uint64_t stored, duplicates, refused, failed_commits, bad_frames;
+    uint64_t replayed[2];          /* events sent: REPLAY, public REPLAY */
+    metrics_hist_t commit_seconds; /* store_write of each group */
+    metrics_hist_t append_seconds; /* a group's requests, read to answered */
+    metrics_hist_t replay_seconds; /* one replay request, read to sent */
 } evs_t;
 
 /*  Allocates the group scratch space; 0 or OPCAT_ENOMEM. */
@@ -88,6 +93,10 @@ void evs_replay_fini(evs_t *self);
 /*  Answers the requests waiting on 'socket' (REPLAY, or the public REPLAY
     when 'public_form'), a bounded number per call. */
 void evs_replay_handle(evs_t *self, void *socket, bool public_form);
+
+/*  The store's metric set (metrics.h) as JSON text, the caller's to
+    free; NULL when out of memory. */
+char *evs_metrics(const evs_t *self);
 
 /*  The public form of a packed envelope (OPCAT art. 16, event_redact):
     returns 0 with '*out' NULL if the event has nothing to remove, or with

@@ -325,7 +325,8 @@ async function checkNotFound(page) {
   assert.ok(response.headers()['content-type'].startsWith('text/html'), 'the 404 page is not HTML');
   assert.strictEqual(await page.locator('a[href="/"]').count(), 1, 'no way back from the 404 page');
   const api = await fetch(GW + '/api/no-such-endpoint');
-  assert.ok(api.headers.get('content-type').startsWith('application/json'), 'the API\'s 404 is not JSON');
+  assert.ok(/^application\/problem\+json/.test(api.headers.get('content-type')),
+    'the API\'s 404 is not problem details (JSON)');
   step('HTML 404 for a page, JSON for the API');
 }
 

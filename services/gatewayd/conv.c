@@ -1,0 +1,282 @@
+/*  conv: the API's HTTP conventions.
+
+    Problem details.  Every error is application/problem+json (RFC 9457):
+    type, title, status, detail, and the parameter (or service) at fault;
+    the member "error" repeats the message and the parameter in the form
+    the dashboard and earlier clients read.
+
+    ETags.  An answer depends on the query (the raw request target), on
+    today (the default as_of) and on the state of the services it comes
+    from: the store's head for events, the consumers' positions for the
+    rest.  Before answering, the gateway asks those for their position
+    (a head or a status query, much cheaper than the answer); when each
+    consumer has caught up with the store, the ETag is a hash of all of
+    it, and an If-None-Match naming it is answered 304 without asking
+    for the answer.  A consumer still catching up gives no ETag: its
+    answers may change under the same position only then.
+
+    CORS.  With OPCAT_HTTP_CORS (--cors) a comma-separated list of origins
+    (or "*"), a request whose Origin is on it is answered with
+    Access-Control-Allow-Origin, and a preflight (OPTIONS) with the
+    methods and headers the API takes; without it no CORS header is sent
+    and browsers keep to the same origin. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client.h"
+#include "date.h"
+#include "gw.h"
+#include "query.h"
+
+/* ------------------------------------------------------------- problems */
+
+/*  The type and title of a problem of 'status'. */
+static void s_kind(unsigned status, const char *parameter, const char **type,
+                   const char **title)
+{
+    static const struct {
+        unsigned status;
+        const char *type, *title;
+    } kinds[] = {
+        {400, "bad-request", "Bad request"},
+        {404, "not-found", "Not found"},
+        {500, "internal", "Internal error"},
+        {503, "unavailable", "Service unavailable"},
+    };
+    *type = "error";
+    *title = "Error";
+    if (status == 400 && parameter) {
+        *type = "bad-parameter";
+        *title = "Bad parameter";
+        return;
+    }
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        if (kinds[i].status == status) {
+            *type = kinds[i].type;
+            *title = kinds[i].title;
+        }
+}
+
+json_t *gw_problem(unsigned status, const char *parameter, const char *service,
+                   const char *detail)
+{
+    const char *type, *title;
+    char urn[64];
+    s_kind(status, parameter, &type, &title);
+    snprintf(urn, sizeof urn, "urn:opcat:problem:%s", type);
+    json_t *error = json_pack("{s:s}", "message", detail);
+    json_t *body = json_pack("{s:s,s:s,s:i,s:s}", "type", urn, "title", title,
+                             "status", (int)status, "detail", detail);
+    if (body && error && parameter) {
+        json_object_set_new(body, "parameter", json_string(parameter));
+        json_object_set_new(error, "parameter", json_string(parameter));
+    }
+    if (body && error && service) {
+        json_object_set_new(body, "service", json_string(service));
+        json_object_set_new(error, "service", json_string(service));
+    }
+    if (!body || !error || json_object_set_new(body, "error", error)) {
+        json_decref(body);
+        return NULL;
+    }
+    return body;
+}
+
+enum MHD_Result gw_reply_problem(const gw_request_t *req, unsigned status,
+                                 json_t *problem)
+{
+    char *text = problem ? json_dumps(problem, JSON_COMPACT) : NULL;
+    json_decref(problem);
+    static const char oom[] =
+        "{\"type\":\"urn:opcat:problem:internal\",\"title\":\"Internal "
+        "error\",\"status\":500,\"detail\":\"out of memory\"}";
+    struct MHD_Response *response =
+        text ? MHD_create_response_from_buffer(strlen(text), text,
+                                               MHD_RESPMEM_MUST_FREE)
+             : MHD_create_response_from_buffer(sizeof oom - 1, (void *)oom,
+                                               MHD_RESPMEM_PERSISTENT);
+    if (!response) {
+        free(text);
+        return MHD_NO;
+    }
+    MHD_add_response_header(response, "Content-Type",
+                            "application/problem+json; charset=utf-8");
+    return gw_reply_response(req, text ? status : 500, response);
+}
+
+/* ---------------------------------------------------------------- ETags */
+
+enum {
+    SRC_STORE = 1, /* the store's head */
+    SRC_STATS = 2, /* the aggregation service's position */
+    SRC_REM = 4    /* the reminder service's position */
+};
+
+/*  The services an answer of 'url' comes from; 0: no ETag. */
+static unsigned s_sources(const char *url)
+{
+    static const struct {
+        const char *path;
+        bool prefix;
+        unsigned sources;
+    } paths[] = {
+        {"/api/stats", false, SRC_STATS},
+        {"/api/report", false, SRC_STATS},
+        {"/api/states", false, SRC_STATS},
+        {"/api/states/", true, SRC_STATS | SRC_REM},
+        {"/api/reminders", false, SRC_REM},
+        {"/api/events", false, SRC_STORE},
+        {"/api/visits", false, SRC_STATS},
+        {"/api/years", false, SRC_STATS},
+    };
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
+        if (paths[i].prefix
+                ? strncmp(url, paths[i].path, strlen(paths[i].path)) == 0
+                : strcmp(url, paths[i].path) == 0)
+            return paths[i].sources;
+    return 0;
+}
+
+static uint64_t s_fnv(uint64_t h, const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ p[i]) * 1099511628211ULL;
+    return h;
+}
+
+/*  A consumer's position at 'endpoint' if it has caught up; false if it
+    has not or does not answer. */
+static bool s_position(gw_t *gw, const char *endpoint, uint64_t *position)
+{
+    json_t *request = json_pack("{s:s}", "op", "status"), *reply = NULL;
+    err_t err;
+    bool ok = request && query_call(gw->zmq, endpoint, request,
+                                    gw->options.timeout_ms, &reply, &err) == 0;
+    ok = ok && json_is_true(json_object_get(reply, "caught_up"));
+    if (ok)
+        *position =
+            (uint64_t)json_integer_value(json_object_get(reply, "position"));
+    json_decref(request);
+    json_decref(reply);
+    return ok;
+}
+
+static bool s_head(gw_t *gw, uint64_t *head)
+{
+    err_t err;
+    client_t *client = client_new(gw->zmq, NULL, gw->options.cfg.replay, &err);
+    bool ok =
+        client && client_head(client, gw->options.timeout_ms, head, &err) == 0;
+    client_destroy(&client);
+    return ok;
+}
+
+/*  Writes the ETag of 'req' into 'etag' (GW_ETAG_LEN bytes); false when
+    it has none (not a cached path, a service catching up or silent). */
+static bool s_etag(const gw_request_t *req, char *etag)
+{
+    unsigned sources = s_sources(req->url);
+    uint64_t v[3] = {0, 0, 0};
+    gw_t *gw = req->gw;
+    if (!sources || !req->uri ||
+        ((sources & SRC_STORE) && !s_head(gw, &v[0])) ||
+        ((sources & SRC_STATS) &&
+         !s_position(gw, gw->options.cfg.stats, &v[1])) ||
+        ((sources & SRC_REM) &&
+         !s_position(gw, gw->options.cfg.reminders, &v[2])))
+        return false;
+    char today[DATE_TEXT_LEN];
+    date_format(dayclock_today(&gw->clock), today);
+    uint64_t h = 14695981039346656037ULL;
+    h = s_fnv(h, req->uri, strlen(req->uri) + 1);
+    h = s_fnv(h, today, strlen(today) + 1);
+    h = s_fnv(h, v, sizeof v);
+    snprintf(etag, GW_ETAG_LEN, "\"%016llx\"", (unsigned long long)h);
+    return true;
+}
+
+/*  Whether the If-None-Match list 'header' names 'etag' (weak
+    comparison: a W/ prefix is ignored) or is "*". */
+static bool s_matches(const char *header, const char *etag)
+{
+    size_t len = strlen(etag);
+    for (const char *p = header; *p;) {
+        p += strspn(p, " \t,");
+        if (strncmp(p, "W/", 2) == 0)
+            p += 2;
+        if (*p == '*' || (strncmp(p, etag, len) == 0 &&
+                          (p[len] == '\0' || strchr(" \t,", p[len]))))
+            return true;
+        p += strcspn(p, ",");
+    }
+    return false;
+}
+
+bool gw_conditional(const gw_request_t *req, enum MHD_Result *rc)
+{
+    if (!req->etag || !s_etag(req, req->etag))
+        return false;
+    const char *header = MHD_lookup_connection_value(
+        req->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
+    if (!header || !s_matches(header, req->etag))
+        return false;
+    struct MHD_Response *response =
+        MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+    *rc = gw_reply_response(req, 304, response);
+    return true;
+}
+
+/* ----------------------------------------------------------------- CORS */
+
+/*  Whether 'origin' is on the allow-list 'list' (comma-separated). */
+static bool s_allowed(const char *list, const char *origin)
+{
+    size_t len = strlen(origin);
+    for (const char *p = list; *p;) {
+        p += strspn(p, " ,");
+        size_t n = strcspn(p, ",");
+        while (n && p[n - 1] == ' ')
+            n--;
+        if ((n == 1 && *p == '*') || (n == len && strncmp(p, origin, n) == 0))
+            return n > 0;
+        p += strcspn(p, ",");
+    }
+    return false;
+}
+
+void gw_cors_headers(const gw_request_t *req, struct MHD_Response *response)
+{
+    const char *list = req->gw->options.cors;
+    if (!list || !list[0])
+        return;
+    MHD_add_response_header(response, "Vary", "Origin");
+    const char *origin =
+        MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, "Origin");
+    if (!origin || !s_allowed(list, origin))
+        return;
+    MHD_add_response_header(response, "Access-Control-Allow-Origin", origin);
+    MHD_add_response_header(response, "Access-Control-Expose-Headers",
+                            "ETag, Retry-After");
+}
+
+bool gw_cors_preflight(const gw_request_t *req, enum MHD_Result *rc)
+{
+    const char *list = req->gw->options.cors;
+    const char *origin =
+        MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, "Origin");
+    if (!list || !list[0] || !origin || !s_allowed(list, origin))
+        return false;
+    struct MHD_Response *response =
+        MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+    if (response) {
+        MHD_add_response_header(response, "Access-Control-Allow-Methods",
+                                "GET, HEAD");
+        MHD_add_response_header(response, "Access-Control-Allow-Headers",
+                                "If-None-Match, Last-Event-ID");
+        MHD_add_response_header(response, "Access-Control-Max-Age", "600");
+    }
+    *rc = gw_reply_response(req, 204, response);
+    return true;
+}
