@@ -14,6 +14,7 @@ Prints one JSON object (the measures) on stdout; exits 1 with the reasons
 on stderr if an expectation failed."""
 import argparse
 import asyncio
+import re
 import json
 import socket
 import sys
@@ -224,6 +225,22 @@ def sources(first, count):
 # ------------------------------------------------------------------ limits
 
 
+async def open_connections_at_most(args, n, seconds=10.0):
+    """Waits until the gateway counts at most 'n' open connections, the
+    asking one (/metrics, from the reserve) included."""
+    deadline = time.monotonic() + seconds
+    while True:
+        _, _, body, _ = await get(args, "/metrics")
+        m = re.search(rb"^opcat_gateway_connections_open(?:\{[^}]*\})? (\d+)",
+                      body, re.M)
+        if m and int(m.group(1)) <= n:
+            return
+        if time.monotonic() > deadline:
+            fail("the gateway still counts %s open connections"
+                 % (m.group(1).decode() if m else "?"))
+        await asyncio.sleep(0.05)
+
+
 async def limits(args):
     """With --max-connections args.max and --max-per-client args.per:
     'per' streams from one address, the next from it is 503; the rest
@@ -240,6 +257,9 @@ async def limits(args):
     if status != 503 or not headers.get("retry-after", "").isdigit():
         fail("a stream over the per-client limit: %d %s %r"
              % (status, headers, body[:200]))
+    # the refused request's connection counts until the gateway has seen
+    # it close: wait for that before filling the rest up to the limit
+    await open_connections_at_most(args, args.per + 1)
     rest = [Reader() for _ in range(args.max - args.per)]
     st = await sse_open(args, rest, others)
     if st.count(200) != len(rest):
