@@ -154,6 +154,7 @@ typedef struct {
     MDB_txn *txn;
     uint64_t next_seq;
     int64_t now_ms;
+    bool restore; /* the batch being applied keeps its sequences */
 } group_t;
 
 static int s_get_report(group_t *g, const char *report_id, report_ref_t *ref)
@@ -352,8 +353,18 @@ static int s_apply_event(group_t *g, event_t *e, store_result_t *res)
         res->status = STORE_REFUSED;
         return ref == OPCAT_EREF || ref == OPCAT_EINVAL ? 0 : EIO;
     }
+    if (g->restore && e->sequence != g->next_seq) {
+        res->status = STORE_REFUSED;
+        err_set(&res->error, OPCAT_EINVAL, "sequence",
+                "sequence: a restored event must carry the log's next "
+                "sequence %llu, not %llu",
+                (unsigned long long)g->next_seq,
+                (unsigned long long)e->sequence);
+        return 0;
+    }
+    if (!g->restore)
+        e->recorded_at = g->now_ms;
     e->sequence = g->next_seq;
-    e->recorded_at = g->now_ms;
     if ((rc = s_put_event(g, e)))
         return rc;
     g->next_seq++;
@@ -404,6 +415,7 @@ static int s_apply_group(group_t *g, store_batch_t *batches, size_t count)
     int rc = 0;
     for (size_t i = 0; i < count && !rc; i++) {
         store_batch_t *b = &batches[i];
+        g->restore = b->restore;
         for (size_t k = 0; k < b->count; k++)
             b->results[k] = (store_result_t){.status = STORE_NOT_STORED};
         if (b->atomic && b->count > 1) {
@@ -472,7 +484,7 @@ int store_write(store_t *self, store_batch_t *batches, size_t count, err_t *err)
     if (self->read_only)
         return err_set(err, OPCAT_ESTATE, "", "the store is open read-only");
     for (;;) {
-        group_t g = {self, NULL, self->head + 1, s_now_ms()};
+        group_t g = {self, NULL, self->head + 1, s_now_ms(), false};
         int rc = mdb_txn_begin(self->env, NULL, 0, &g.txn);
         if (rc == 0) {
             rc = s_apply_group(&g, batches, count);

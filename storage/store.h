@@ -68,6 +68,12 @@ typedef struct {
     size_t count;
     bool atomic;
     store_result_t *results; /* 'count' of them, filled by store_write */
+    /*  A restore (opcatctl restore): each event keeps the sequence and
+        recorded_at it was given, and must carry the next sequence of the
+        log (else it is refused, naming the sequence it should have); its
+        envelope is then stored as it was first packed.  Ids already
+        present are duplicates as usual. */
+    bool restore;
 } store_batch_t;
 
 /*  Opens (creating if needed) the environment in directory 'dir', which
