@@ -216,7 +216,9 @@ int cmd_ping(ctl_t *ctl, int argc, char **argv)
         "[--caught-up] [--json]\n"
         "Checks that a service answers within --timeout; exit 0 if it does.\n"
         "  --service S   store (default; its REPLAY endpoint), reminders,\n"
-        "                stats or notify (their query endpoints)\n"
+        "                stats or notify (their query endpoints), or the\n"
+        "                query endpoint of any consumer (tcp://..., "
+        "ipc://...)\n"
         "  --caught-up   exit 1 unless the service has caught up with the "
         "store\n";
     static const struct option longopts[] = {
@@ -236,6 +238,8 @@ int cmd_ping(ctl_t *ctl, int argc, char **argv)
         return s_ping_service(ctl, ctl->cfg.stats, o.caught_up);
     if (strcmp(o.service, "notify") == 0)
         return s_ping_service(ctl, ctl->cfg.notify, o.caught_up);
+    if (strstr(o.service, "://")) /* any consumer, e.g. opcat-bridged */
+        return s_ping_service(ctl, o.service, o.caught_up);
     if (strcmp(o.service, "store") != 0) {
         fprintf(stderr,
                 "opcatctl: --service: \"%s\" is not store, "

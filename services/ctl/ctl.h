@@ -32,6 +32,7 @@ int cmd_art17(ctl_t *ctl, int argc, char **argv);
 int cmd_reminders(ctl_t *ctl, int argc, char **argv);
 int cmd_report(ctl_t *ctl, int argc, char **argv);
 int cmd_notifications(ctl_t *ctl, int argc, char **argv);
+int cmd_restore(ctl_t *ctl, int argc, char **argv);
 
 /*  Parses the options common to every command (--json, --help) and the
     command's own 'optstring'/'longopts'; calls 'on_option' for each of

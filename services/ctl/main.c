@@ -33,6 +33,8 @@ static const command_t s_commands[] = {
     {"report", cmd_report, "print the annual report's figures (Markdown)"},
     {"notifications", cmd_notifications,
      "list reminder deliveries (e-mail, webhook); --retry failed ones"},
+    {"restore", cmd_restore,
+     "rebuild a stopped store's log from its JetStream copy"},
 };
 #define COMMAND_COUNT (sizeof s_commands / sizeof s_commands[0])
 
