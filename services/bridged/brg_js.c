@@ -57,24 +57,45 @@ static void s_on_ack(jsCtx *js, natsMsg *msg, jsPubAck *pa, jsPubAckErr *pae,
     natsMsg_Destroy(msg);
 }
 
+#define BRG_JS_SERVERS_MAX 16
+
+/*  Splits "u1,u2,..." into 'out' (pointers into 'copy'); returns how many. */
+static int s_split(char *copy, const char *out[BRG_JS_SERVERS_MAX])
+{
+    int n = 0;
+    for (char *save = NULL, *u = strtok_r(copy, ", ", &save);
+         u && n < BRG_JS_SERVERS_MAX; u = strtok_r(NULL, ", ", &save))
+        out[n++] = u;
+    return n;
+}
+
 static int s_connect(brg_js_t *self, const char *urls, err_t *err)
 {
+    /* libnats takes a list of servers only as an array */
+    char copy[2048];
+    const char *servers[BRG_JS_SERVERS_MAX];
+    snprintf(copy, sizeof copy, "%s", urls);
+    int count = s_split(copy, servers);
+    if (!count)
+        return err_set(err, OPCAT_EINVAL, "nats", "nats: no server URL in "
+                       "\"%.64s\"", urls);
     natsOptions *opts = NULL;
     natsStatus s = natsOptions_Create(&opts);
     if (s == NATS_OK)
-        s = natsOptions_SetURL(opts, urls);
-    /*  Keep trying for ever: the bridge outlives any outage of NATS; the
-        rounds fail meanwhile and the checkpoint waits. */
+        s = natsOptions_SetServers(opts, servers, count);
+    /*  Once connected, keep reconnecting for ever: the bridge outlives
+        any outage of NATS; the rounds fail meanwhile and the checkpoint
+        waits.  (The first connection is retried by the caller.) */
     if (s == NATS_OK)
         s = natsOptions_SetMaxReconnect(opts, -1);
     if (s == NATS_OK)
         s = natsOptions_SetReconnectWait(opts, 500);
     if (s == NATS_OK)
-        s = natsOptions_SetRetryOnFailedConnect(opts, true, NULL, NULL);
+        s = natsOptions_SetTimeout(opts, 2000);
     if (s == NATS_OK)
         s = natsConnection_Connect(&self->nc, opts);
     natsOptions_Destroy(opts);
-    if (s != NATS_OK && s != NATS_NOT_YET_CONNECTED)
+    if (s != NATS_OK)
         return s_nats_error(err, s, urls);
     jsOptions jo;
     jsOptions_Init(&jo);

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "brg_js.h"
 #include "cfg.h"
@@ -201,6 +202,26 @@ static json_t *s_query(void *arg, consumer_t *consumer, const json_t *request,
     return reply;
 }
 
+/*  Connects and finds the stream, trying again every second while NATS
+    (or its JetStream quorum) is not there yet: the bridge may start
+    before the cluster.  NULL if stopped first. */
+static brg_js_t *s_connect(const brg_js_options_t *options,
+                           volatile sig_atomic_t *stop)
+{
+    err_t err;
+    char last[ERR_MESSAGE_MAX] = "";
+    while (!*stop) {
+        brg_js_t *js = brg_js_new(options, &err);
+        if (js)
+            return js;
+        if (strcmp(err.message, last) != 0)
+            log_warnx("%s; trying again every second", err.message);
+        snprintf(last, sizeof last, "%s", err.message);
+        sleep(1);
+    }
+    return NULL;
+}
+
 int main(int argc, char **argv)
 {
     options_t o = {.js = {.replicas = 1,
@@ -214,12 +235,9 @@ int main(int argc, char **argv)
         log_info("settings are fine");
         return 0;
     }
-    err_t err;
-    bridge_t bridge = {brg_js_new(&o.js, &err), 0};
-    if (!bridge.js) {
-        log_warnx("%s", err.message);
-        return 1;
-    }
+    bridge_t bridge = {s_connect(&o.js, stop), 0};
+    if (!bridge.js)
+        return 0; /* stopped before NATS answered */
     static const char *const dbs[] = {"meta"};
     consumer_spec_t spec = {.name = "bridged",
                             .subdir = "bridged",

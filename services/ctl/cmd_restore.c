@@ -22,6 +22,7 @@
 #include "store.h"
 
 #define RESTORE_BATCH 1024
+#define RESTORE_RETRY_MS 15000
 
 static const char s_usage[] =
     "usage: opcatctl restore --from-jetstream [--nats URLS] [--stream NAME] "
@@ -147,6 +148,23 @@ static int s_connect(const restore_opts_t *o, natsConnection **nc, jsCtx **js,
     return 1;
 }
 
+/*  One message; a cluster electing a leader answers with errors for a
+    few seconds, so an error is retried for up to RESTORE_RETRY_MS. */
+static natsStatus s_get(jsCtx *js, const char *stream, uint64_t q,
+                        natsMsg **msg, jsErrCode *code)
+{
+    natsStatus s = NATS_OK;
+    for (int waited = 0; waited <= RESTORE_RETRY_MS; waited += 250) {
+        *code = 0;
+        s = js_GetMsg(msg, js, stream, q, NULL, code);
+        if (s == NATS_OK || s == NATS_NOT_FOUND ||
+            *code == JSNoMessageFoundErr)
+            return s;
+        nats_Sleep(250);
+    }
+    return s;
+}
+
 static int s_copy(restore_t *r, jsCtx *js, const char *stream,
                   const jsStreamInfo *si)
 {
@@ -155,12 +173,14 @@ static int s_copy(restore_t *r, jsCtx *js, const char *stream,
          q++) {
         natsMsg *msg = NULL;
         jsErrCode code = 0;
-        natsStatus s = js_GetMsg(&msg, js, stream, q, NULL, &code);
+        natsStatus s = s_get(js, stream, q, &msg, &code);
         if (s == NATS_NOT_FOUND || code == JSNoMessageFoundErr)
             continue; /* deleted from the stream: the next may follow */
         if (s != NATS_OK) {
-            fprintf(stderr, "opcatctl: restore: message %" PRIu64 ": %s\n", q,
-                    natsStatus_GetText(s));
+            fprintf(stderr,
+                    "opcatctl: restore: message %" PRIu64 ": %s (%s, %d)\n",
+                    q, natsStatus_GetText(s), nats_GetLastError(NULL),
+                    (int)code);
             return 1;
         }
         rc = s_take(r, msg, q);
