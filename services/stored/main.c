@@ -10,6 +10,7 @@
 #include "bus.h"
 #include "cfg.h"
 #include "log.h"
+#include "monotime.h"
 #include "stored.h"
 
 #define HEARTBEAT_MS 1000
@@ -179,8 +180,10 @@ static void s_loop(evs_t *self, volatile sig_atomic_t *stop)
                               {self->public_replay, 0, ZMQ_POLLIN, 0},
                               {auth_socket(self->auth), 0, ZMQ_POLLIN, 0}};
     int nitems = auth_socket(self->auth) ? 4 : 3;
+    int64_t heartbeat_at = monotime_ms() + HEARTBEAT_MS;
     while (!*stop) {
-        int rc = zmq_poll(items, nitems, HEARTBEAT_MS);
+        int64_t wait = heartbeat_at - monotime_ms();
+        int rc = zmq_poll(items, nitems, wait > 0 ? wait : 0);
         if (rc < 0) {
             if (zmq_errno() == EINTR)
                 continue; /* a signal: the loop condition checks the flag */
@@ -194,8 +197,13 @@ static void s_loop(evs_t *self, volatile sig_atomic_t *stop)
             evs_replay_handle(self, self->replay, false);
         if (items[2].revents & ZMQ_POLLIN)
             evs_replay_handle(self, self->public_replay, true);
-        if (rc == 0)
+        /* at least once a second, busy or not: a subscriber that missed
+           the last events learns the head from it, and queries arriving
+           more often than the poll's timeout must not starve it */
+        if (monotime_ms() >= heartbeat_at) {
             evs_publish_heartbeat(self);
+            heartbeat_at = monotime_ms() + HEARTBEAT_MS;
+        }
     }
 }
 
