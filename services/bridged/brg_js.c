@@ -58,6 +58,7 @@ static void s_on_ack(jsCtx *js, natsMsg *msg, jsPubAck *pa, jsPubAckErr *pae,
 }
 
 #define BRG_JS_SERVERS_MAX 16
+#define BRG_JS_MAX_PENDING 65536
 
 /*  Splits "u1,u2,..." into 'out' (pointers into 'copy'); returns how many. */
 static int s_split(char *copy, const char *out[BRG_JS_SERVERS_MAX])
@@ -100,6 +101,11 @@ static int s_connect(brg_js_t *self, const char *urls, err_t *err)
     jsOptions jo;
     jsOptions_Init(&jo);
     jo.Wait = self->ack_wait_ms;
+    /*  A catch-up batch is a replay page (up to 16,384 events), all in
+        flight before the round waits: allow that many, and let a full
+        window wait as long as a round would. */
+    jo.PublishAsync.MaxPending = BRG_JS_MAX_PENDING;
+    jo.PublishAsync.StallWait = self->ack_wait_ms;
     jo.PublishAsync.AckHandler = s_on_ack;
     jo.PublishAsync.AckHandlerClosure = self;
     s = natsConnection_JetStream(&self->js, self->nc, &jo);
