@@ -78,8 +78,10 @@ static int s_connect(brg_js_t *self, const char *urls, err_t *err)
     snprintf(copy, sizeof copy, "%s", urls);
     int count = s_split(copy, servers);
     if (!count)
-        return err_set(err, OPCAT_EINVAL, "nats", "nats: no server URL in "
-                       "\"%.64s\"", urls);
+        return err_set(err, OPCAT_EINVAL, "nats",
+                       "nats: no server URL in "
+                       "\"%.64s\"",
+                       urls);
     natsOptions *opts = NULL;
     natsStatus s = natsOptions_Create(&opts);
     if (s == NATS_OK)

@@ -157,8 +157,7 @@ static natsStatus s_get(jsCtx *js, const char *stream, uint64_t q,
     for (int waited = 0; waited <= RESTORE_RETRY_MS; waited += 250) {
         *code = 0;
         s = js_GetMsg(msg, js, stream, q, NULL, code);
-        if (s == NATS_OK || s == NATS_NOT_FOUND ||
-            *code == JSNoMessageFoundErr)
+        if (s == NATS_OK || s == NATS_NOT_FOUND || *code == JSNoMessageFoundErr)
             return s;
         nats_Sleep(250);
     }
@@ -178,9 +177,8 @@ static int s_copy(restore_t *r, jsCtx *js, const char *stream,
             continue; /* deleted from the stream: the next may follow */
         if (s != NATS_OK) {
             fprintf(stderr,
-                    "opcatctl: restore: message %" PRIu64 ": %s (%s, %d)\n",
-                    q, natsStatus_GetText(s), nats_GetLastError(NULL),
-                    (int)code);
+                    "opcatctl: restore: message %" PRIu64 ": %s (%s, %d)\n", q,
+                    natsStatus_GetText(s), nats_GetLastError(NULL), (int)code);
             return 1;
         }
         rc = s_take(r, msg, q);
