@@ -47,15 +47,24 @@ for n in 1 2 3; do nats_start "$n"; done
 st() { on st "$OPCAT_BIN/opcatctl" "$@"; }
 start_on st store opcat-stored
 wait_for st --timeout 500 ping
+# a log to catch up with before the bridge starts: replay pages of 16,384
+# events, each published in one round
+for f in states npm-designations; do st import "$OPCAT_SOURCE_DIR/data/$f.jsonl" >/dev/null; done
+for ((k = 0; k < 20000; k++)); do
+    printf '{"type":"state.signed","id":"old-%d","occurred_on":"2003-02-04","state":"CRI"}\n' "$k"
+done >"$T/old.jsonl"
+st --timeout 60000 import --batch 2000 "$T/old.jsonl" >/dev/null || fail "import of the old log"
 start_on st bridge opcat-bridged --replicas 3 --ack-wait 3000
 start_on st rem opcat-reminderd
 start_on st agg opcat-aggregated
-for f in states npm-designations; do st import "$OPCAT_SOURCE_DIR/data/$f.jsonl" >/dev/null; done
 caught_up() { st --timeout 1000 ping --service "$1" --caught-up; }
 bridge_caught_up() { caught_up "$OPCAT_BRIDGE"; }
-# the cluster elects its JetStream leader and the bridge makes the stream
-for _ in $(seq 300); do bridge_caught_up >/dev/null 2>&1 && break; sleep 0.1; done
+# the cluster elects its JetStream leader, the bridge makes the stream and
+# catches up
+t0=$(date +%s%3N)
+for _ in $(seq 600); do bridge_caught_up >/dev/null 2>&1 && break; sleep 0.1; done
 bridge_caught_up >/dev/null || fail "the bridge never reached the head: $(tail -3 "$T/bridge.log")"
+figure it_jetstream "catch-up of a log of $(st head) events onto the R3 stream (cluster start included), ms" $(($(date +%s%3N) - t0))
 
 # lag_sampler FILE: the bridge's lag (events behind the head), twice a
 # second, until the load is over

@@ -7,16 +7,20 @@
 #   edge 10.77.0.3  opcat-gatewayd (an SSE client beside it), opcat-notifyd
 #   wr   10.77.0.4  writers
 # Faults, each for MH_FAULT seconds under a load of about MH_RATE events
-# a second (defaults 6 s and 200/s, scaled down from 30 s x 500/s for the
-# CI's time and two shared cores):
+# a second (defaults 9 s, the fault during the last 6, and 200/s asked,
+# scaled down from 30 s x 500/s for the CI's time and two shared cores):
 #   loss       5% of the store host's packets dropped (nft numgen)
 #   delay      200 ms on every chunk between the services and the store
-#   cut-svc    the store and the services' host cut apart
+#   cut-svc    the store cut from the services' and the gateway's hosts
 #   cut-wr     the writers and the store cut apart (writers time out, resend)
 #   kill-store the store killed -9 and restarted while cut from the services
+#   reboot-store  the store's host "rebooted" while cut from the services:
+#              its namespace deleted (its TCP state gone, no FIN or RST
+#              sent) and made again, the store restarted on it
 #   reboot-svc every process of the services' host killed -9, restarted
 # After each heal: the services at the store's head within MH_CONVERGE s
-# (time measured), every acknowledged event stored once.  At the end:
+# (time measured), every acknowledged event stored once, and one more
+# event followed live.  At the end:
 # their answers (stats, open and issued reminders) equal those of a
 # --rebuild on the store's log, each reminder issued once, and the SSE
 # client, resuming with Last-Event-ID after every disconnection, saw every
@@ -26,7 +30,7 @@ source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib_netns.sh"
 netns_ok || { echo "it_multihost: skipped: needs root, ip netns and nft"; exit 77; }
 RATE=${MH_RATE:-200}
-FAULT=${MH_FAULT:-6}
+FAULT=${MH_FAULT:-9}
 CONVERGE=${MH_CONVERGE:-30}
 export OPCAT_NOW=2025-06-01
 
@@ -120,9 +124,9 @@ sse_client &
 SSE_PID=$!
 PIDS+=("$SSE_PID")
 
-# fault NAME START END: the load for FAULT s with START applied after
-# FAULT/3 s; END when the load is over; then the time until converged
-# and the acknowledged events checked
+# fault NAME START END: the load for FAULT s, START after FAULT/3 s, END
+# at the load's end; then the time from END until converged, and the
+# acknowledged events checked
 fault() {
     local name=$1 start=$2 end=$3
     role wr # the writers' key
@@ -130,11 +134,18 @@ fault() {
     local load=$!
     sleep $((FAULT / 3))
     eval "$start"
-    wait "$load"
+    sleep $((FAULT - FAULT / 3))
     eval "$end"
     local healed=$(date +%s%3N)
+    wait "$load" # a writer cut off still resends its last request
     wait_converged "$name"
     local ms=$(($(date +%s%3N) - healed))
+    # and live again: one more event reaches every consumer (a consumer
+    # whose subscription died unnoticed would wait for ever)
+    printf '{"type":"state.signed","id":"after-%s","occurred_on":"2025-01-01","state":"AGO"}\n' \
+        "$name" >"$T/after-$name.jsonl"
+    c wr import "$T/after-$name.jsonl" >/dev/null || fail "$name: import after the heal"
+    wait_converged "the event after $name"
     local lost doubled
     read -r lost doubled < <(lost_and_doubled st "$name")
     local sent
@@ -148,17 +159,21 @@ store_ids() {
     c st --timeout 60000 tail --from 1 --until-head --json | jq -r .id
 }
 
-FAULTS=${MH_FAULTS:-loss delay cut-svc cut-wr kill-store reboot-svc}
+FAULTS=${MH_FAULTS:-loss delay cut-svc cut-wr kill-store reboot-store reboot-svc}
 for f in $FAULTS; do
     case $f in
     loss) fault loss 'fault_loss st 5' 'fault_clear st' ;;
     delay) fault delay 'echo 200 >"$T/delay"' 'echo 0 >"$T/delay"' ;;
-    cut-svc) fault cut-svc 'fault_cut st 10.77.0.2' 'fault_clear st' ;;
+    cut-svc) fault cut-svc 'fault_cut st 10.77.0.2; fault_cut st 10.77.0.3' 'fault_clear st' ;;
     cut-wr) fault cut-wr 'fault_cut st 10.77.0.4' 'fault_clear st' ;;
     kill-store)
         fault kill-store \
-            'fault_cut st 10.77.0.2; kill -9 $store_PID; wait $store_PID || true; start_store' \
+            'fault_cut st 10.77.0.2; fault_cut st 10.77.0.3; kill -9 $store_PID; wait $store_PID || true; start_store' \
             'wait_for c wr --timeout 1000 ping; fault_clear st' ;;
+    reboot-store) # the services keep half-open connections to the old host
+        fault reboot-store \
+            'fault_cut svc 10.77.0.1; fault_cut edge 10.77.0.1; netns_reboot_host st 1; start_store' \
+            'wait_for c wr --timeout 1000 ping; fault_clear svc; fault_clear edge' ;;
     reboot-svc) fault reboot-svc 'netns_kill_host svc; start_svc' ':' ;;
     *) fail "MH_FAULTS: unknown fault $f" ;;
     esac

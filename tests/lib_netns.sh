@@ -134,3 +134,15 @@ lost_and_doubled() {
     doubled=$(sort "$T/ids-$2" | uniq -d | wc -l)
     echo "$lost $doubled"
 }
+
+# netns_reboot_host NAME N: the host's kernel state is lost, as in a
+# reboot: its processes killed -9, its namespace (and every TCP connection
+# in it, with no FIN or RST sent) deleted and made again at 10.77.0.N.
+# Its peers keep their side of each connection, half-open.
+netns_reboot_host() {
+    netns_kill_host "$1"
+    ip netns del "${NETNS_P}$1"
+    while ip link show "v$$-$2" >/dev/null 2>&1 ||
+        ip -n "${NETNS_P}hub" link show "v$$-$2" >/dev/null 2>&1; do sleep 0.05; done
+    netns_host "$1" "$2"
+}
