@@ -116,13 +116,21 @@ grep -q "events not acknowledged" "$T/bridge.log" &&
     echo "the bridge resent batches while a node was away (expected)"
 
 # 3. the store's data lost, restored from the cluster
-wait_for caught_up reminders
+# the reminder service appends its reminders: once it is idle and
+# stopped, the log is final; then the bridge must have all of it
+rem_idle() {
+    caught_up reminders && st --timeout 1000 reminders --status | grep -q '"idle":true' &&
+        caught_up reminders
+}
+wait_for rem_idle
 wait_for caught_up stats
-head=$(st head)
 st --timeout 10000 stats --json >"$T/stats.orig"
 st --timeout 10000 reminders --json >"$T/rem.orig"
 st --timeout 10000 reminders --issued --json >"$T/issued.orig"
-for p in "$rem_PID" "$agg_PID" "$bridge_PID" "$store_PID"; do stop "$p"; done
+stop "$rem_PID"
+head=$(st head)
+wait_for bridge_caught_up
+for p in "$agg_PID" "$bridge_PID" "$store_PID"; do stop "$p"; done
 mdb_dump -s log "$OPCAT_DATA/store" >"$T/log.orig"
 rm -rf "$OPCAT_DATA"
 t0=$(date +%s%3N)
