@@ -155,6 +155,7 @@ static int s_prepare_batch(pending_t *p)
     b->events = p->request->events;
     b->count = p->request->n_events;
     b->atomic = p->request->atomic;
+    b->restore = false; /* only opcatctl restore, offline, keeps sequences */
     b->results = calloc(b->count ? b->count : 1, sizeof *b->results);
     return b->results ? 0 : -1;
 }
