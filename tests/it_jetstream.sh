@@ -64,7 +64,7 @@ bridge_caught_up() { caught_up "$OPCAT_BRIDGE"; }
 t0=$(date +%s%3N)
 for _ in $(seq 600); do bridge_caught_up >/dev/null 2>&1 && break; sleep 0.1; done
 bridge_caught_up >/dev/null || fail "the bridge never reached the head: $(tail -3 "$T/bridge.log")"
-figure it_jetstream "catch-up of a log of $(st head) events onto the R3 stream (cluster start included), ms" $(($(date +%s%3N) - t0))
+figure it_jetstream "catch-up of a log of $(st head) events onto the R3 stream, from the bridge's start, ms" $(($(date +%s%3N) - t0))
 
 # lag_sampler FILE: the bridge's lag (events behind the head), twice a
 # second, until the load is over
@@ -138,11 +138,13 @@ on st "$OPCAT_BIN/opcatctl" restore --from-jetstream >"$T/restore.out" ||
     fail "restore: $(cat "$T/restore.out")"
 t1=$(date +%s%3N)
 mdb_dump -s log "$OPCAT_DATA/store" >"$T/log.restored"
-cmp -s "$T/log.orig" "$T/log.restored" ||
-    fail "the restored log differs from the original: $(diff "$T/log.orig" "$T/log.restored" | head -5)"
-grep -q "head $head" "$T/restore.out" || fail "restored head: $(cat "$T/restore.out"), expected $head"
+# mdb_dump: one line per key (the sequence) and one per record (topic and
+# envelope), in hex
+unlike=$(diff "$T/log.orig" "$T/log.restored" | grep -c '^[<>]' || true)
 figure it_jetstream "events restored from the R3 stream after the store's data directory was deleted" "$head"
-figure it_jetstream "restored envelopes unlike the original's (byte by byte, same sequences)" 0
+figure it_jetstream "restored dump lines unlike the original's (sequences and envelopes, byte by byte)" "$unlike"
+expect_eq "$unlike" 0 "restored log against the original"
+grep -q "head $head" "$T/restore.out" || fail "restored head: $(cat "$T/restore.out"), expected $head"
 figure it_jetstream "restore time for those events, ms" $((t1 - t0))
 
 start_on st store2 opcat-stored
