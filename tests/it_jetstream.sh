@@ -38,7 +38,8 @@ cluster {
   routes: [nats-route://10.77.0.11:6222, nats-route://10.77.0.12:6222, nats-route://10.77.0.13:6222]
 }
 CONF
-    on "n$n" nats-server -c "$T/n$n.conf" >>"$T/n$n.log" 2>&1 &
+    # not through the function 'on': $! must be the server's own pid
+    ip netns exec "${NETNS_P}n$n" nats-server -c "$T/n$n.conf" >>"$T/n$n.log" 2>&1 &
     PIDS+=("$!")
     printf -v "n${n}_PID" '%s' "$!"
 }

@@ -72,7 +72,7 @@ c() { (role "$1" && OPCAT_CURVE_CLIENT_KEY=$T/wr.key on "$1" "$OPCAT_BIN/opcatct
 start_store() { role st && start_on st store opcat-stored; }
 start_svc() {
     role svc
-    on svc python3 "$(dirname "$0")/delay_proxy.py" "$T/delay" \
+    ip netns exec "${NETNS_P}svc" python3 "$(dirname "$0")/delay_proxy.py" "$T/delay" \
         17701:10.77.0.1:7701 17702:10.77.0.1:7702 17703:10.77.0.1:7703 >>"$T/proxy.log" 2>&1 &
     PIDS+=("$!")
     start_on svc rem opcat-reminderd

@@ -132,19 +132,27 @@ static int s_take(restore_t *r, natsMsg *msg, uint64_t stream_seq)
     return r->count == RESTORE_BATCH ? s_flush(r) : 0;
 }
 
-static int s_connect(const restore_opts_t *o, natsConnection **nc, jsCtx **js,
-                     jsStreamInfo **si)
+static int s_info(const restore_opts_t *o, jsCtx *js, jsStreamInfo **si)
 {
     jsErrCode code = 0;
-    natsStatus s = natsConnection_ConnectTo(nc, o->urls);
-    if (s == NATS_OK)
-        s = natsConnection_JetStream(js, *nc, NULL);
-    if (s == NATS_OK)
-        s = js_GetStreamInfo(si, *js, o->stream, NULL, &code);
+    natsStatus s = js_GetStreamInfo(si, js, o->stream, NULL, &code);
     if (s == NATS_OK)
         return 0;
     fprintf(stderr, "opcatctl: restore: %s stream %s: %s (%s)\n", o->urls,
             o->stream, natsStatus_GetText(s), nats_GetLastError(NULL));
+    return 1;
+}
+
+static int s_connect(const restore_opts_t *o, natsConnection **nc, jsCtx **js,
+                     jsStreamInfo **si)
+{
+    natsStatus s = natsConnection_ConnectTo(nc, o->urls);
+    if (s == NATS_OK)
+        s = natsConnection_JetStream(js, *nc, NULL);
+    if (s == NATS_OK)
+        return s_info(o, *js, si);
+    fprintf(stderr, "opcatctl: restore: %s: %s (%s)\n", o->urls,
+            natsStatus_GetText(s), nats_GetLastError(NULL));
     return 1;
 }
 
@@ -164,12 +172,14 @@ static natsStatus s_get(jsCtx *js, const char *stream, uint64_t q,
     return s;
 }
 
+/*  Copies the stream's messages from 'from' (or its first) to its last. */
 static int s_copy(restore_t *r, jsCtx *js, const char *stream,
-                  const jsStreamInfo *si)
+                  const jsStreamInfo *si, uint64_t from)
 {
     int rc = 0;
-    for (uint64_t q = si->State.FirstSeq; q && q <= si->State.LastSeq && !rc;
-         q++) {
+    if (from < si->State.FirstSeq)
+        from = si->State.FirstSeq;
+    for (uint64_t q = from; q && q <= si->State.LastSeq && !rc; q++) {
         natsMsg *msg = NULL;
         jsErrCode code = 0;
         natsStatus s = s_get(js, stream, q, &msg, &code);
@@ -221,8 +231,17 @@ int cmd_restore(ctl_t *ctl, int argc, char **argv)
     jsCtx *js = NULL;
     jsStreamInfo *si = NULL;
     int rc = s_connect(&o, &nc, &js, &si);
-    if (!rc)
-        rc = s_copy(r, js, o.stream, si);
+    /*  The stream's last sequence is asked again after each pass: a node
+        back from a partition may answer with what it had before it. */
+    uint64_t done = 0;
+    while (!rc && si->State.LastSeq > done) {
+        rc = s_copy(r, js, o.stream, si, done + 1);
+        done = si->State.LastSeq;
+        jsStreamInfo_Destroy(si);
+        si = NULL;
+        if (!rc && s_info(&o, js, &si))
+            rc = 1;
+    }
     uint64_t head = store_head(r->store);
     if (rc != 1)
         printf(ctl->json ? "{\"restored\":%" PRIu64 ",\"skipped\":%" PRIu64
