@@ -10,6 +10,8 @@
 
 #include "log.h"
 
+#define BRG_JS_ID_MAX 64 /* bytes of an event id (EVENT_ID_MAX) */
+
 struct brg_js {
     natsConnection *nc;
     jsCtx *js;
@@ -20,6 +22,14 @@ struct brg_js {
     _Atomic uint64_t first, last;
     _Atomic uint64_t sent, acked, failed;
     _Atomic uint64_t stored, duplicates;
+    /*  The chain that keeps the stream in the store's order: each message
+        names the id of the one before it (Nats-Expected-Last-Msg-Id), so
+        JetStream refuses it if an earlier one was lost on the way (the
+        round fails and is sent again from its first event).  'last_id'
+        is the id of the last message sent, 'acked_id' that of the last
+        message of the last acknowledged round (empty: no chain yet, as
+        after a start). */
+    char last_id[BRG_JS_ID_MAX + 1], acked_id[BRG_JS_ID_MAX + 1];
 };
 
 static int s_nats_error(err_t *err, natsStatus s, const char *what)
@@ -204,6 +214,9 @@ int brg_js_publish(brg_js_t *self, const char *topic, const char *id,
         s = natsMsgHeader_Set(msg, "Nats-Msg-Id", id);
     if (s == NATS_OK)
         s = natsMsgHeader_Set(msg, BRG_JS_SEQUENCE_HEADER, seq_text);
+    if (s == NATS_OK && self->last_id[0])
+        s = natsMsgHeader_Set(msg, "Nats-Expected-Last-Msg-Id", self->last_id);
+    snprintf(self->last_id, sizeof self->last_id, "%s", id);
     if (atomic_load(&self->first) > sequence)
         atomic_store(&self->first, sequence);
     if (atomic_load(&self->last) < sequence)
@@ -230,8 +243,13 @@ int brg_js_flush(brg_js_t *self, err_t *err)
             natsMsgList_Destroy(&pending);
     }
     uint64_t sent = atomic_load(&self->sent), acked = atomic_load(&self->acked);
-    if (s == NATS_OK && acked == sent && !atomic_load(&self->failed))
+    if (s == NATS_OK && acked == sent && !atomic_load(&self->failed)) {
+        memcpy(self->acked_id, self->last_id, sizeof self->acked_id);
         return OPCAT_OK;
+    }
+    /* sent again from the round's first event: chained to the last one
+       acknowledged */
+    memcpy(self->last_id, self->acked_id, sizeof self->last_id);
     return err_set(
         err, OPCAT_ETIMEDOUT, "nats",
         "%" PRIu64 " of %" PRIu64 " events not acknowledged by JetStream (%s)",

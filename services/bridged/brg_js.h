@@ -9,7 +9,11 @@
     'Nats-Msg-Id' (a resend inside the duplicate window is acknowledged as
     a duplicate, not stored twice) and the store's sequence as
     'Opcat-Sequence'; its data is the packed envelope as the store holds
-    it. */
+    it.  Each message but the first after a start also carries the id of
+    the one before it as 'Nats-Expected-Last-Msg-Id': JetStream stores it
+    only right after that one, so the stream keeps the store's order even
+    when a message of a round is lost on the way and the round is sent
+    again (opcatctl restore relies on that order). */
 #ifndef OPCAT_BRG_JS_H
 #define OPCAT_BRG_JS_H
 
