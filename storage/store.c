@@ -188,7 +188,8 @@ typedef struct {
     MDB_txn *txn;
     uint64_t next_seq;
     int64_t now_ms;
-    bool logged; /* records also go to the commit log's buffer */
+    bool logged;  /* records also go to the commit log's buffer */
+    bool restore; /* the batch being applied keeps its sequences */
 } group_t;
 
 static int s_get_report(group_t *g, const char *report_id, report_ref_t *ref)
@@ -394,8 +395,18 @@ static int s_apply_event(group_t *g, event_t *e, store_result_t *res)
         res->status = STORE_REFUSED;
         return ref == OPCAT_EREF || ref == OPCAT_EINVAL ? 0 : EIO;
     }
+    if (g->restore && e->sequence != g->next_seq) {
+        res->status = STORE_REFUSED;
+        err_set(&res->error, OPCAT_EINVAL, "sequence",
+                "sequence: a restored event must carry the log's next "
+                "sequence %llu, not %llu",
+                (unsigned long long)g->next_seq,
+                (unsigned long long)e->sequence);
+        return 0;
+    }
+    if (!g->restore)
+        e->recorded_at = g->now_ms;
     e->sequence = g->next_seq;
-    e->recorded_at = g->now_ms;
     if ((rc = s_put_event(g, e)))
         return rc;
     g->next_seq++;
@@ -453,6 +464,7 @@ static int s_apply_group(group_t *g, store_batch_t *batches, size_t count)
     int rc = 0;
     for (size_t i = 0; i < count && !rc; i++) {
         store_batch_t *b = &batches[i];
+        g->restore = b->restore;
         for (size_t k = 0; k < b->count; k++)
             b->results[k] = (store_result_t){.status = STORE_NOT_STORED};
         if ((b->atomic && b->count > 1) || b->validate_only) {
@@ -521,7 +533,7 @@ static int s_write_direct(store_t *self, store_batch_t *batches, size_t count,
                           err_t *err)
 {
     for (;;) {
-        group_t g = {self, NULL, self->head + 1, s_now_ms(), false};
+        group_t g = {self, NULL, self->head + 1, s_now_ms(), false, false};
         int rc = mdb_txn_begin(self->env, NULL, 0, &g.txn);
         if (rc == 0) {
             rc = s_apply_group(&g, batches, count);
@@ -557,7 +569,7 @@ static bool s_is_opcat(int rc)
 static int s_reapply(void *arg, uint64_t seq, const uint8_t *rec, size_t len)
 {
     store_t *self = arg;
-    group_t g = {self, self->txn, seq, 0, false};
+    group_t g = {self, self->txn, seq, 0, false, false};
     size_t topic_len = len ? rec[0] : 0;
     if (len < 1 + topic_len)
         return MDB_CORRUPTED;
@@ -661,7 +673,7 @@ static int s_group_logged(store_t *self, store_batch_t *batches, size_t count,
     int rc = clog_reserve(self->clog, s_group_bytes(batches, count), err);
     if (rc)
         return rc;
-    group_t g = {self, self->txn, self->head + 1, s_now_ms(), true};
+    group_t g = {self, self->txn, self->head + 1, s_now_ms(), true, false};
     rc = s_apply_group(&g, batches, count);
     if (!rc)
         rc = clog_sync(self->clog, err);

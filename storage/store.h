@@ -94,6 +94,12 @@ typedef struct {
        batch's earlier events (as if appended one by one, the refused left
        out); nothing is kept, STORED means "would be" (sequence 0) */
     bool validate_only;
+    /*  A restore (opcatctl restore): each event keeps the sequence and
+        recorded_at it was given, and must carry the next sequence of the
+        log (else it is refused, naming the sequence it should have); its
+        envelope is then stored as it was first packed.  Ids already
+        present are duplicates as usual. */
+    bool restore;
 } store_batch_t;
 
 /*  Opens (creating if needed) the environment in directory 'dir', which

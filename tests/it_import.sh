@@ -69,7 +69,7 @@ grep -q "forged.jsonl:1: type: reminder.issued events are written only by the re
     fail "forged reminder: $(cat "$T/err")"
 echo expect_refused_ok >>"$T/checks"
 expect_eq "$(ctl head)" "1" "head after the refused inputs"
-ctl get 1 --json | grep -q '"written_by":"writer"' || fail "event 1 not attributed to the writer role: $(ctl get 1 --json)"
+grep -q '"written_by":"writer"' <(ctl get 1 --json) || fail "event 1 not attributed to the writer role: $(ctl get 1 --json)"
 refused=$(grep -c "expect_refused_ok" "$T/checks" || true)
 figure it_import "kinds of bad file refused by opcatctl import (directory, 150 MB line, binary garbage, NUL line, reused id in a file and against the store, forged reminder)" "$refused"
 figure it_import "events stored from them" "$(($(ctl head) - 1))"

@@ -19,7 +19,7 @@ cmake --install "$BUILD" --prefix "$P" >"$T/install.log" 2>&1 ||
     { cat "$T/install.log" >&2; fail "cmake --install"; }
 
 # ------------------------------------------------------------- 1. files
-programs="opcat-aggregated opcat-gatewayd opcat-notifyd opcat-reminderd opcat-stored opcatctl"
+programs="opcat-aggregated opcat-bridged opcat-gatewayd opcat-notifyd opcat-reminderd opcat-stored opcatctl"
 expect_eq "$(ls "$P/bin" | tr '\n' ' ' | sed 's/ $//')" "$programs" "programs in PREFIX/bin"
 for p in $programs; do
     out=$("$P/bin/$p" --version) || fail "$p --version exited $?"

@@ -64,7 +64,7 @@ mode "$HTTP" broken fail
 
 # ------------------------------------------------ 6. settings checks
 out=$("$OPCAT_BIN/opcat-notifyd" -n 2>&1) || fail "-n without a config: $out"
-echo "$out" | grep -q "no destinations configured" ||
+grep -q "no destinations configured" <<<"$out" ||
     fail "without a config notifyd should say nothing is configured: $out"
 cat >"$T/bad.json" <<JSON
 {"webhook": {"regions": {"europe": "$HOOK/x"}}}
@@ -72,15 +72,15 @@ JSON
 if out=$("$OPCAT_BIN/opcat-notifyd" -n --config "$T/bad.json" 2>&1); then
     fail "a bad region was accepted"
 fi
-echo "$out" | grep -q 'webhook.regions.europe: not a region' ||
+grep -q 'webhook.regions.europe: not a region' <<<"$out" ||
     fail "the config error should name webhook.regions.europe: $out"
 out=$("$OPCAT_BIN/opcat-notifyd" -n --config "$T/notify.json" 2>&1) ||
     fail "-n with the test config: $out"
-echo "$out" | grep -q "6 destinations" || fail "6 destinations expected: $out"
+grep -q "6 destinations" <<<"$out" || fail "6 destinations expected: $out"
 # the example the docs point to stays valid
 out=$("$OPCAT_BIN/opcat-notifyd" -n --config "$OPCAT_SOURCE_DIR/docker/notify.example.json" 2>&1) ||
     fail "docker/notify.example.json: $out"
-echo "$out" | grep -q "5 destinations" || fail "the example has 5 destinations: $out"
+grep -q "5 destinations" <<<"$out" || fail "the example has 5 destinations: $out"
 # and the config can come from the environment
 out=$(OPCAT_NOTIFY_CONFIG="$T/bad.json" "$OPCAT_BIN/opcat-notifyd" -n 2>&1) &&
     fail "OPCAT_NOTIFY_CONFIG was not read"
@@ -175,7 +175,7 @@ mail=$(echo "$r" | jq -r .data)
 for h in "X-Opcat-Reminder-Id: $ID1" "Message-ID: <$ID1@opcat-notifyd>" \
     "Subject: [OPCAT] due: art12.state_reply R1 (PER), due 2025-07-15" \
     "To: <per@npm.example>"; do
-    echo "$mail" | grep -qF "$h" || fail "R1's mail lacks '$h': $mail"
+    grep -qF "$h" <<<"$mail" || fail "R1's mail lacks '$h': $mail"
 done
 
 # FRA reached through its region (data/regions.tsv: weog)
@@ -221,11 +221,11 @@ expect_eq "$(grep -cE 'delivery [0-9]+-[0-9]+ (delivered|attempt|failed)' "$NTF_
 
 # bad requests: errors naming the field, and the daemon goes on
 out=$(ctl notifications --retry bogus 2>&1) && fail "--retry bogus succeeded"
-echo "$out" | grep -q 'id: "bogus" is not a delivery id' || fail "--retry bogus: $out"
+grep -q 'id: "bogus" is not a delivery id' <<<"$out" || fail "--retry bogus: $out"
 out=$(ctl notifications --retry 999999-0 2>&1) && fail "--retry of a missing id succeeded"
-echo "$out" | grep -q 'id: no delivery 999999-0' || fail "--retry 999999-0: $out"
+grep -q 'id: no delivery 999999-0' <<<"$out" || fail "--retry 999999-0: $out"
 out=$(ctl notifications --retry "$(row R1 email due | jq -r .id)" 2>&1) && fail "--retry of a delivered one succeeded"
-echo "$out" | grep -q 'delivered already' || fail "--retry of a delivered one: $out"
+grep -q 'delivered already' <<<"$out" || fail "--retry of a delivered one: $out"
 ctl --timeout 500 ping --service notify >/dev/null || fail "notifyd stopped answering after bad requests"
 
 # a refusal for good (HTTP 4xx, SMTP 5xx) is not tried again: one attempt
@@ -264,7 +264,7 @@ expect_eq "$(grep -c . "$T/pending-before")" 6 "pending before kill -9"
 kill -9 "$ntf_PID"
 wait "$ntf_PID" 2>/dev/null || true
 out=$("$OPCAT_BIN/opcat-notifyd" -n 2>&1)
-echo "$out" | grep -q "pending 6, failed 0, delivered 6" || fail "state after kill -9: $out"
+grep -q "pending 6, failed 0, delivered 6" <<<"$out" || fail "state after kill -9: $out"
 start_ntf 2025-07-16 --retry-base-ms 200 --retry-max-ms 800 --max-attempts 1000
 wait_for ntf_caught_up_with 6
 rows --pending | jq -r .id | sort | cmp -s - "$T/pending-before" ||

@@ -79,7 +79,7 @@ expect_eq "$(jq -r '[.reminders_open[] | select(.rule == "art17.npm_designation"
     2022-01-20 "AUS NPM reminder as of 2022-03-01"
 grep -q 'due 2022-01-20  overdue, 40 days late' <(ctl state AUS --as-of 2022-03-01) ||
     fail "opcatctl state AUS --as-of 2022-03-01: $(ctl state AUS --as-of 2022-03-01)"
-if ctl state AUS --as-of 2022-03-01 | grep -q 2023-01-20; then
+if grep -q 2023-01-20 <(ctl state AUS --as-of 2022-03-01); then
     fail "AUS as of 2022-03-01 shows the extension's date before it was granted"
 fi
 expect_eq "$(ctl state AUS --as-of 2022-06-03 --json | jq -r .npm.due)" 2023-01-20 \

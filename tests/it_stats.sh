@@ -184,13 +184,13 @@ grep -q "the reports transmitted during the reporting period are not recorded" <
     fail "report 2024: the 2024 transmissions should be not recorded: $out"
 grep -q "No follow-up dialogue" <<<"$out" && fail "report 2024 states that no dialogue took place"
 grep -q "seven transmitted" <<<"$out" && fail "report 2024 counts seven placeholder transmissions"
-ctl stats --as-of 2024-12-31 | grep -q '^Follow-up dialogues, States      -   not recorded$' ||
+grep -q '^Follow-up dialogues, States      -   not recorded$' <(ctl stats --as-of 2024-12-31) ||
     fail "stats 2024: dialogues are not recorded: $(ctl stats --as-of 2024-12-31)"
-ctl state TCD --as-of 2025-12-31 | grep -q '^  signed            by 2017-12-31$' ||
+grep -q '^  signed            by 2017-12-31$' <(ctl state TCD --as-of 2025-12-31) ||
     fail "state TCD: the signature date is a bound: $(ctl state TCD --as-of 2025-12-31)"
-ctl state KAZ --as-of 2026-06-30 | grep -q 'KAZ-2023-ROSP .*transmitted by 2024-12-31, reply due 2025-06-30 at the latest, received - (not known whether answered)' ||
+grep -q 'KAZ-2023-ROSP .*transmitted by 2024-12-31, reply due 2025-06-30 at the latest, received - (not known whether answered)' <(ctl state KAZ --as-of 2026-06-30) ||
     fail "state KAZ: $(ctl state KAZ --as-of 2026-06-30)"
-ctl state KAZ --as-of 2026-06-30 | grep -q OVERDUE && fail "state KAZ: a placeholder date made a reply overdue"
+grep -q OVERDUE <(ctl state KAZ --as-of 2026-06-30) && fail "state KAZ: a placeholder date made a reply overdue"
 answers "$T/first.jsonl"
 [ "$(wc -l <"$T/first.jsonl")" -eq 13 ] || fail "expected 13 answers"
 

@@ -91,7 +91,8 @@ static store_result_t *s_write(fixture_t *f, const char *const *json, size_t n,
     store_result_t *results = calloc(n, sizeof *results);
     for (size_t i = 0; i < n; i++)
         events[i] = s_event(json[i]);
-    store_batch_t batch = {events, n, atomic, results, false};
+    store_batch_t batch = {
+        .events = events, .count = n, .atomic = atomic, .results = results};
     err_t err;
     CHECK(store_write(f->store, &batch, 1, &err), &err);
     for (size_t i = 0; i < n; i++)
@@ -255,7 +256,7 @@ static void test_reused_id_with_other_content(void **state)
     e->recorded_at = 12345;
     event_set_string(&e->written_by, "reminder");
     store_result_t res;
-    store_batch_t batch = {&e, 1, false, &res, false};
+    store_batch_t batch = {.events = &e, .count = 1, .results = &res};
     err_t err;
     CHECK(store_write(f->store, &batch, 1, &err), &err);
     assert_int_equal(res.status, STORE_DUPLICATE);
@@ -281,8 +282,10 @@ static void test_group_commit(void **state)
     for (size_t i = 0; i < 3; i++) {
         for (size_t k = 0; k < counts[i]; k++)
             events[i][k] = s_event(json[i][k]);
-        batches[i] =
-            (store_batch_t){events[i], counts[i], i == 1, results[i], false};
+        batches[i] = (store_batch_t){.events = events[i],
+                                     .count = counts[i],
+                                     .atomic = i == 1,
+                                     .results = results[i]};
     }
     err_t err;
     CHECK(store_write(f->store, batches, 3, &err), &err);
@@ -353,6 +356,56 @@ static void test_read_by_range_and_topic(void **state)
                      OPCAT_ENOTFOUND);
 }
 
+/*  A restore keeps each event's sequence and recorded_at, so a log copied
+    event by event from its envelopes into an empty store holds the same
+    bytes; an event out of sequence is refused and nothing moves. */
+static void test_restore_keeps_sequences_and_bytes(void **state)
+{
+    fixture_t *f = *state;
+    const char *json[] = {RATIFIED, TRANSMITTED("r1", "PER", "state")};
+    free(s_write(f, json, 2, false));
+    char dir[300];
+    snprintf(dir, sizeof dir, "%s/copy", f->dir);
+    assert_int_equal(mkdir(dir, 0755), 0);
+    err_t err;
+    store_t *copy = store_open(dir, f->codes, NULL, &err);
+    assert_non_null(copy);
+    uint8_t *data[2];
+    size_t len[2];
+    event_t *events[2];
+    for (int i = 0; i < 2; i++) {
+        CHECK(store_get(f->store, (uint64_t)i + 1, &data[i], &len[i], &err),
+              &err);
+        events[i] = event_unpack(data[i], len[i]);
+        assert_non_null(events[i]);
+    }
+    store_result_t results[2];
+    /* out of sequence: the second event first */
+    store_batch_t wrong = {
+        .events = &events[1], .count = 1, .results = results, .restore = true};
+    CHECK(store_write(copy, &wrong, 1, &err), &err);
+    assert_int_equal(results[0].status, STORE_REFUSED);
+    assert_string_equal(results[0].error.field, "sequence");
+    assert_int_equal(store_head(copy), 0);
+    sleep(1); /* a store would now give a later recorded_at */
+    store_batch_t batch = {
+        .events = events, .count = 2, .results = results, .restore = true};
+    CHECK(store_write(copy, &batch, 1, &err), &err);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(results[i].status, STORE_STORED);
+        assert_int_equal(results[i].sequence, (uint64_t)i + 1);
+        uint8_t *again;
+        size_t again_len;
+        CHECK(store_get(copy, (uint64_t)i + 1, &again, &again_len, &err), &err);
+        assert_int_equal(again_len, len[i]);
+        assert_memory_equal(again, data[i], len[i]);
+        free(again);
+        free(data[i]);
+        event_free(&events[i]);
+    }
+    store_destroy(&copy);
+}
+
 static void test_map_grows_and_reopens(void **state)
 {
     fixture_t *f = *state;
@@ -377,7 +430,8 @@ static void test_map_grows_and_reopens(void **state)
                      round * (N / 4) + i);
             events[i] = s_event(json);
         }
-        store_batch_t batch = {events, N / 4, false, results, false};
+        store_batch_t batch = {
+            .events = events, .count = N / 4, .results = results};
         CHECK(store_write(f->store, &batch, 1, &err), &err);
         for (int i = 0; i < N / 4; i++) {
             assert_int_equal(results[i].status, STORE_STORED);
@@ -423,7 +477,11 @@ static void test_validate_only_keeps_nothing(void **state)
     store_result_t results[6];
     for (size_t i = 0; i < n; i++)
         events[i] = s_event(json[i]);
-    store_batch_t batch = {events, n, true, results, true};
+    store_batch_t batch = {.events = events,
+                           .count = n,
+                           .atomic = true,
+                           .results = results,
+                           .validate_only = true};
     err_t err;
     CHECK(store_write(f->store, &batch, 1, &err), &err);
     assert_int_equal(results[0].status, STORE_STORED); /* would be */
@@ -481,7 +539,8 @@ static void s_write_range(store_t *store, const char *prefix, int from, int to,
                      prefix, i + k);
             events[k] = s_event(json);
         }
-        store_batch_t b = {events, (size_t)n, false, results, false};
+        store_batch_t b = {
+            .events = events, .count = (size_t)n, .results = results};
         CHECK(store_write(store, &b, 1, &err), &err);
         for (int k = 0; k < n; k++) {
             assert_int_equal(results[k].status, STORE_STORED);
@@ -768,7 +827,7 @@ static void test_logged_disk_full(void **state)
                  k, k);
         events[k] = s_event(json[k]);
     }
-    store_batch_t b = {events, 64, false, results, false};
+    store_batch_t b = {.events = events, .count = 64, .results = results};
     assert_true(store_write(f->store, &b, 1, &err) < 0);
     for (int k = 0; k < 64; k++)
         assert_int_equal(results[k].status, STORE_FAILED);
@@ -809,6 +868,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_group_commit, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_read_by_range_and_topic, s_setup,
                                         s_teardown),
+        cmocka_unit_test_setup_teardown(test_restore_keeps_sequences_and_bytes,
+                                        s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_map_grows_and_reopens, s_setup,
                                         s_teardown),
         cmocka_unit_test_setup_teardown(test_validate_only_keeps_nothing,

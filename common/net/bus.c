@@ -26,6 +26,24 @@ int bus_error(void)
     }
 }
 
+/*  Linger, heartbeats and reconnect intervals (bus.h says why). */
+static void s_common_options(void *socket)
+{
+    int linger = BUS_LINGER_MS, ivl = BUS_HEARTBEAT_IVL_MS,
+        timeout = BUS_HEARTBEAT_TIMEOUT_MS, reconnect = BUS_RECONNECT_IVL_MS,
+        reconnect_max = BUS_RECONNECT_MAX_MS,
+        connect_timeout = BUS_CONNECT_TIMEOUT_MS;
+    zmq_setsockopt(socket, ZMQ_LINGER, &linger, sizeof linger);
+    zmq_setsockopt(socket, ZMQ_HEARTBEAT_IVL, &ivl, sizeof ivl);
+    zmq_setsockopt(socket, ZMQ_HEARTBEAT_TIMEOUT, &timeout, sizeof timeout);
+    zmq_setsockopt(socket, ZMQ_HEARTBEAT_TTL, &timeout, sizeof timeout);
+    zmq_setsockopt(socket, ZMQ_RECONNECT_IVL, &reconnect, sizeof reconnect);
+    zmq_setsockopt(socket, ZMQ_RECONNECT_IVL_MAX, &reconnect_max,
+                   sizeof reconnect_max);
+    zmq_setsockopt(socket, ZMQ_CONNECT_TIMEOUT, &connect_timeout,
+                   sizeof connect_timeout);
+}
+
 void *bus_socket(void *ctx, int type, const char *endpoint, bool bind,
                  err_t *err)
 {
@@ -35,8 +53,7 @@ void *bus_socket(void *ctx, int type, const char *endpoint, bool bind,
                 zmq_strerror(zmq_errno()));
         return NULL;
     }
-    int linger = BUS_LINGER_MS;
-    zmq_setsockopt(socket, ZMQ_LINGER, &linger, sizeof linger);
+    s_common_options(socket);
     if (!bind && auth_client_setup(socket, err)) {
         zmq_close(socket);
         return NULL;
@@ -60,8 +77,8 @@ void *bus_server(void *ctx, int type, const char *endpoint,
                 zmq_strerror(zmq_errno()));
         return NULL;
     }
-    int linger = BUS_LINGER_MS, one = 1;
-    zmq_setsockopt(socket, ZMQ_LINGER, &linger, sizeof linger);
+    int one = 1;
+    s_common_options(socket);
     if (options && options->max_message)
         zmq_setsockopt(socket, ZMQ_MAXMSGSIZE, &options->max_message,
                        sizeof options->max_message);

@@ -18,6 +18,23 @@
 #define BUS_MAX_FRAMES 8
 #define BUS_MAX_MESSAGE_DEFAULT ((int64_t)64 << 20) /* bytes of one frame */
 #define BUS_LINGER_MS 1000
+/*  Every TCP connection, client and server side, sends a ZMTP PING after
+    BUS_HEARTBEAT_IVL_MS of silence and drops the connection when nothing
+    comes back within BUS_HEARTBEAT_TIMEOUT_MS (the peer is told the same
+    as its TTL).  Without them a connection whose peer vanished behind a
+    partition (its host rebooted, its process killed) stays open for
+    TCP's two hours of keepalive: a SUB, which never sends, would wait for
+    ever on a store that restarted.  A dropped client connection is
+    redialled every BUS_RECONNECT_IVL_MS, backing off to
+    BUS_RECONNECT_MAX_MS while the peer stays away; an attempt that gets
+    no answer is given up after BUS_CONNECT_TIMEOUT_MS (by default a
+    connect into a partition waits for TCP's SYN retries, over two
+    minutes, and the first after the heal may come a minute late). */
+#define BUS_HEARTBEAT_IVL_MS 1000
+#define BUS_HEARTBEAT_TIMEOUT_MS 5000
+#define BUS_RECONNECT_IVL_MS 100
+#define BUS_RECONNECT_MAX_MS 2000
+#define BUS_CONNECT_TIMEOUT_MS 2000
 
 /*  Two limits guard a server socket.  A request over the daemon's own
     limit ('limit' bytes) is read and answered with OPCAT_ETOOBIG; one over
@@ -35,7 +52,8 @@ typedef struct {
 } bus_message_t;
 
 /*  Creates a socket of 'type' bound ('bind' true) or connected to
-    'endpoint', with linger BUS_LINGER_MS.  A connected socket uses CURVE
+    'endpoint', with linger BUS_LINGER_MS, heartbeats and the reconnect
+    intervals above.  A connected socket uses CURVE
     when the environment says so (auth_client_setup).  Returns NULL and
     fills 'err'. */
 void *bus_socket(void *ctx, int type, const char *endpoint, bool bind,

@@ -223,7 +223,9 @@ int cmd_ping(ctl_t *ctl, int argc, char **argv)
         "[--caught-up] [--json]\n"
         "Checks that a service answers within --timeout; exit 0 if it does.\n"
         "  --service S   store (default; its REPLAY endpoint), reminders,\n"
-        "                stats or notify (their query endpoints)\n"
+        "                stats or notify (their query endpoints), or the\n"
+        "                query endpoint of any consumer (tcp://..., "
+        "ipc://...)\n"
         "  --caught-up   exit 1 unless the service has caught up with the "
         "store\n";
     static const struct option longopts[] = {
@@ -237,7 +239,8 @@ int cmd_ping(ctl_t *ctl, int argc, char **argv)
         return ctl_usage_error(ctl, argv[first],
                                "unexpected argument \"%.40s\"", argv[first]);
     if (strcmp(o.service, "reminders") == 0 ||
-        strcmp(o.service, "stats") == 0 || strcmp(o.service, "notify") == 0)
+        strcmp(o.service, "stats") == 0 || strcmp(o.service, "notify") == 0 ||
+        strstr(o.service, "://")) /* any consumer, e.g. opcat-bridged */
         return s_ping_service(ctl, o.service, o.caught_up);
     if (strcmp(o.service, "store") != 0)
         return ctl_usage_error(ctl, "--service",

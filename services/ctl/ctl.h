@@ -45,6 +45,7 @@ int cmd_art17(ctl_t *ctl, int argc, char **argv);
 int cmd_reminders(ctl_t *ctl, int argc, char **argv);
 int cmd_report(ctl_t *ctl, int argc, char **argv);
 int cmd_notifications(ctl_t *ctl, int argc, char **argv);
+int cmd_restore(ctl_t *ctl, int argc, char **argv);
 
 /*  A command's option: 'option' with getopt's 'value'.  Returns 0, or
     non-zero with 'err' naming the option and what is wrong with it. */

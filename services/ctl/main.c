@@ -34,6 +34,8 @@ static const command_t s_commands[] = {
     {"report", cmd_report, "print the annual report's figures (Markdown)"},
     {"notifications", cmd_notifications,
      "list reminder deliveries (e-mail, webhook); --retry failed ones"},
+    {"restore", cmd_restore,
+     "rebuild a stopped store's log from its JetStream copy"},
 };
 #define COMMAND_COUNT (sizeof s_commands / sizeof s_commands[0])
 
@@ -206,6 +208,8 @@ codes_t *ctl_codes(void)
 
 const char *ctl_endpoint(const ctl_t *ctl, const char *service)
 {
+    if (strstr(service, "://")) /* a consumer's own query endpoint */
+        return service;
     return strcmp(service, "stats") == 0       ? ctl->cfg.stats
            : strcmp(service, "reminders") == 0 ? ctl->cfg.reminders
            : strcmp(service, "notify") == 0    ? ctl->cfg.notify

@@ -207,6 +207,7 @@ static int s_prepare_batch(pending_t *p)
        others checked, as for a request that is not atomic */
     b->validate_only = p->request->validate_only;
     b->atomic = p->request->atomic && !b->validate_only;
+    b->restore = false; /* only opcatctl restore, offline, keeps sequences */
     for (size_t i = 0; i < n; i++)
         kept += p->results[i].status != STORE_REFUSED;
     if (kept == n) {
