@@ -44,12 +44,18 @@ kill -0 "$rem_PID" || fail "reminderd died"
 stop "$store_PID"
 grep -q "malformed frames [1-9]" "$T/store.log" || fail "malformed frames were not counted"
 
-# the default limit (64 MiB): a 74 MB frame is answered TOO_BIG, not dropped
-start_store
-"$OPCAT_BIN/badinput" --append-frame 74000000 too-big | tee "$T/big74" ||
-    fail "a 74 MB request was not answered TOO_BIG"
-expect_eq "$(ctl head)" "1" "head after the 74 MB request"
-grep -q " ok " "$T/big74" || fail "74 MB: $(cat "$T/big74")"
+# the default limit (64 MiB): a 74 MB frame is answered TOO_BIG, not dropped.
+# Under valgrind (OPCAT_WRAP) the store takes minutes to read 74 MB: the
+# case runs in the plain and sanitizer builds only.
+if [ -z "$WRAP" ]; then
+    start_store
+    "$OPCAT_BIN/badinput" --append-frame 74000000 too-big | tee "$T/big74" ||
+        fail "a 74 MB request was not answered TOO_BIG"
+    expect_eq "$(ctl head)" "1" "head after the 74 MB request"
+    grep -q " ok " "$T/big74" || fail "74 MB: $(cat "$T/big74")"
+else
+    : >"$T/big74" # not counted in the figure below
+fi
 figure it_badinput "kinds of bad input sent, each answered with an error" "$(sed -n 's/^\([0-9]*\) passed.*/\1/p' "$T/probe")"
 figure it_badinput "events stored from bad input" 0
 figure it_badinput "requests over a limit answered TOO_BIG (APPEND 110 KB and 74 MB, REPLAY 5000 B, query over 64 KiB)" \
