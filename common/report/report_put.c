@@ -582,8 +582,8 @@ static const char *const s_what_en[WHAT_COUNT] = {
     "amount of the contributions received by the Special Fund",
     "number of visits conducted",
     "notification of national preventive mechanisms",
-    "list of States parties not in compliance with article 17 of the "
-    "Optional Protocol",
+    ("list of States parties not in compliance with article 17 of the "
+     "Optional Protocol"),
     "number of national preventive mechanisms designated",
     "announcement of visits"};
 static const char *const s_what_zh[WHAT_COUNT] = {
