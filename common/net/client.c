@@ -304,7 +304,7 @@ int client_fetch(client_t *self, uint64_t from, uint64_t to, uint32_t max,
                  const char *prefix, int timeout_ms, client_page_t *page,
                  err_t *err)
 {
-    uint64_t id;
+    uint64_t id = 0;
     int rc = client_fetch_send(self, from, to, max, prefix, &id, err);
     return rc ? rc : s_fetch_wait(self, id, timeout_ms, page, err);
 }
@@ -313,7 +313,7 @@ int client_metrics(client_t *self, int timeout_ms, char **json, err_t *err)
 {
     Opcat__V1__ReplayRequest req = OPCAT__V1__REPLAY_REQUEST__INIT;
     client_page_t page = {0};
-    uint64_t id;
+    uint64_t id = 0;
     *json = NULL;
     req.head_only = true;
     req.metrics = true;
