@@ -145,14 +145,20 @@ void gw_health_destroy(gw_health_t **self_p)
     *self_p = NULL;
 }
 
-/*  A copy of the last probe's body, waiting for the first (the lock
-    held); NULL when stopping. */
+/*  A copy of the last probe's body (the lock held); before the first
+    probe has ended, a body saying so (never a wait: a service down makes
+    the first probe last its timeouts).  NULL when stopping or out of
+    memory. */
 static json_t *s_last(gw_health_t *self, bool *ok, int64_t *age_ms)
 {
-    while (!self->last && !self->stop)
-        pthread_cond_wait(&self->wake, &self->lock);
-    if (!self->last)
+    if (self->stop)
         return NULL;
+    if (!self->last) {
+        *ok = false;
+        *age_ms = -1;
+        return json_pack("{s:s,s:b}", "version", OPCAT_VERSION_STRING,
+                         "starting", 1);
+    }
     *ok = self->ok;
     *age_ms = monotime_ms() - self->at_ms;
     return json_deep_copy(self->last);
