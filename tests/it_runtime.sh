@@ -75,9 +75,7 @@ JSON
 NO_PROXY=127.0.0.1 OPCAT_NOTIFY_CONFIG="$T/notify.json" OPCAT_NOW=2025-08-01 \
     mute start ntf opcat-notifyd
 # up to a minute: under the sanitizers notifyd starts and catches up slowly
-for _ in $(seq 600); do test -s "$HTTP/attempts.jsonl" && break; sleep 0.1; done
-test -s "$HTTP/attempts.jsonl" ||
-    fail "notifyd made no delivery attempt in 60 s: $(tail -5 "$T/ntf.log")"
+wait_for_s 60 test -s "$HTTP/attempts.jsonl"
 switches() { awk '/^voluntary_ctxt_switches/ {print $2}' "/proc/$ntf_PID/status"; }
 before=$(switches)
 t0=$(date +%s%N)

@@ -79,7 +79,14 @@ stop() {
 
 # wait_for CMD...: retries CMD for up to 20 s.
 wait_for() {
-    for _ in $(seq 200); do
+    wait_for_s 20 "$@"
+}
+
+# wait_for_s SECONDS CMD...: retries CMD for up to SECONDS.
+wait_for_s() {
+    local tries=$(($1 * 10))
+    shift
+    for _ in $(seq "$tries"); do
         if "$@" >/dev/null 2>&1; then return 0; fi
         sleep 0.1
     done
