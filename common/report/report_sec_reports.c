@@ -120,8 +120,8 @@ static void s_put_by_end(render_t *r)
         render_put(r, r->zh ? "截至%d年底" : "By the end of %d", y);
 }
 
-static void s_replies_zh(render_t *r, const json_t *in, const json_t *out,
-                         const json_t *state, const json_t *npm)
+/*  The heading and the replies received and made public. */
+static void s_replies_zh(render_t *r, const json_t *in, const json_t *out)
 {
     size_t n = json_array_size(in);
     render_put(r, "### C. 各国对查访报告的回应和后续对话\n\n在本报告所述期间，"
@@ -143,6 +143,11 @@ static void s_replies_zh(render_t *r, const json_t *in, const json_t *out,
         render_put(r, "的答复予以公开。");
     }
     render_put(r, "\n\n");
+}
+
+/*  The follow-up dialogues with States, then with mechanisms. */
+static void s_dialogues_zh(render_t *r, const json_t *state, const json_t *npm)
+{
     render_put_when(r, true);
     render_put(r, "，");
     if (render_incomplete(r, "followup_dialogues_in_period.state")) {
@@ -162,8 +167,7 @@ static void s_replies_zh(render_t *r, const json_t *in, const json_t *out,
     render_put(r, "的国家防范机制举行了后续对话。\n\n");
 }
 
-static void s_replies_en(render_t *r, const json_t *in, const json_t *out,
-                         const json_t *state, const json_t *npm)
+static void s_replies_en(render_t *r, const json_t *in, const json_t *out)
 {
     size_t n = json_array_size(in);
     render_put(r, "### C. Replies to visit reports and follow-up dialogue\n\n");
@@ -187,6 +191,10 @@ static void s_replies_en(render_t *r, const json_t *in, const json_t *out,
         render_put(r, " were made public.");
     }
     render_put(r, "\n\n");
+}
+
+static void s_dialogues_en(render_t *r, const json_t *state, const json_t *npm)
+{
     if (render_incomplete(r, "followup_dialogues_in_period.state")) {
         render_put(r, "Follow-up dialogues with States parties held ");
         render_put_when(r, false);
@@ -216,10 +224,13 @@ void render_replies(render_t *r)
     const json_t *state =
         render_states(r, "followup_dialogues_in_period.state");
     const json_t *npm = render_states(r, "followup_dialogues_in_period.npm");
-    if (r->lang)
+    if (r->lang) {
         say_replies(r, in, out, state, npm);
-    else if (r->zh)
-        s_replies_zh(r, in, out, state, npm);
-    else
-        s_replies_en(r, in, out, state, npm);
+    } else if (r->zh) {
+        s_replies_zh(r, in, out);
+        s_dialogues_zh(r, state, npm);
+    } else {
+        s_replies_en(r, in, out);
+        s_dialogues_en(r, state, npm);
+    }
 }
