@@ -3,6 +3,7 @@
 
 #include <assert.h>
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -262,6 +263,28 @@ int kv_each(MDB_txn *txn, MDB_dbi dbi, const MDB_val *from, const void *prefix,
     }
     mdb_cursor_close(cur);
     return rc == MDB_NOTFOUND || rc == KV_STOP ? 0 : rc;
+}
+
+typedef struct {
+    MDB_val *key, *value;
+    bool found;
+} first_t;
+
+static int s_first_record(void *arg, const MDB_val *key, const MDB_val *value)
+{
+    first_t *f = arg;
+    *f->key = *key;
+    *f->value = *value;
+    f->found = true;
+    return KV_STOP;
+}
+
+int kv_first(MDB_txn *txn, MDB_dbi dbi, const MDB_val *from, const void *prefix,
+             size_t len, MDB_val *key, MDB_val *value)
+{
+    first_t f = {key, value, false};
+    int rc = kv_each(txn, dbi, from, prefix, len, s_first_record, &f);
+    return rc ? rc : f.found ? 0 : MDB_NOTFOUND;
 }
 
 int kv_set_checkpoint(const kv_t *self, MDB_txn *txn, uint64_t sequence)

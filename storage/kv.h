@@ -84,6 +84,15 @@ typedef int (*kv_record_fn)(void *arg, const MDB_val *key,
 int kv_each(MDB_txn *txn, MDB_dbi dbi, const MDB_val *from, const void *prefix,
             size_t len, kv_record_fn fn, void *arg);
 
+/*  The first record kv_each() would call its function with: in '*key'
+    and '*value' the first record of 'dbi' at or after 'from' (NULL: the
+    first) whose key starts with the 'len' bytes of 'prefix'.  A seek for
+    the scans that jump from key to key.  Both stay valid until 'txn'
+    ends or writes (they point into the map).  Returns 0, MDB_NOTFOUND
+    when there is no such record, or an LMDB code. */
+int kv_first(MDB_txn *txn, MDB_dbi dbi, const MDB_val *from, const void *prefix,
+             size_t len, MDB_val *key, MDB_val *value);
+
 /*  Translates an LMDB return code into an OPCAT_E* code with a message
     naming 'what'.  Negative OPCAT codes pass through. */
 int kv_error(err_t *err, int rc, const char *what);

@@ -8,7 +8,8 @@
       a later reopen recovers;
     - kv_clear empties every database and the checkpoint;
     - kv_each scans in key order from a key, within a prefix, stops on
-      KV_STOP and hands back a callback's error. */
+      KV_STOP and hands back a callback's error;
+    - kv_first finds the first record of such a scan, or MDB_NOTFOUND. */
 #include "test_common.h"
 
 #include <string.h>
@@ -242,6 +243,51 @@ static void test_each_scans_in_key_order_within_a_prefix(void **state)
     s_expect(f->kv, (scan_t){.fail_at = 3}, "a1a2b1", OPCAT_EIO);
 }
 
+typedef struct {
+    kv_t *kv;
+    const char *from, *prefix;
+    char key[3], value[2];
+    int rc;
+} seek_t;
+
+static int s_seek(void *arg, MDB_txn *txn)
+{
+    seek_t *s = arg;
+    MDB_val from = {s->from ? strlen(s->from) : 0, (void *)s->from}, k, v;
+    s->rc = kv_first(txn, kv_dbi(s->kv, 0), s->from ? &from : NULL, s->prefix,
+                     s->prefix ? strlen(s->prefix) : 0, &k, &v);
+    if (!s->rc) {
+        memcpy(s->key, k.mv_data, k.mv_size < 2 ? k.mv_size : 2);
+        memcpy(s->value, v.mv_data, v.mv_size < 1 ? v.mv_size : 1);
+    }
+    return 0;
+}
+
+static seek_t s_first(kv_t *kv, const char *from, const char *prefix)
+{
+    seek_t s = {.kv = kv, .from = from, .prefix = prefix};
+    err_t err;
+    CHECK(kv_read(kv, s_seek, &s, &err), &err);
+    return s;
+}
+
+static void test_first_finds_the_first_record_of_a_scan(void **state)
+{
+    fixture_t *f = *state;
+    err_t err;
+    CHECK(kv_write(f->kv, s_put_keys, f->kv, &err), &err);
+    assert_string_equal(s_first(f->kv, NULL, NULL).key, "a1");
+    assert_string_equal(s_first(f->kv, NULL, "b").key, "b1");
+    assert_string_equal(s_first(f->kv, "b15", "b").key, "b2");
+    seek_t s = s_first(f->kv, "b25", NULL);
+    assert_int_equal(s.rc, 0);
+    assert_string_equal(s.key, "b3");
+    assert_string_equal(s.value, "x");
+    assert_int_equal(s_first(f->kv, "b4", "b").rc, MDB_NOTFOUND);
+    assert_int_equal(s_first(f->kv, NULL, "d").rc, MDB_NOTFOUND);
+    assert_int_equal(s_first(f->kv, "c2", NULL).rc, MDB_NOTFOUND);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -256,6 +302,8 @@ int main(void)
             s_teardown),
         cmocka_unit_test_setup_teardown(
             test_each_scans_in_key_order_within_a_prefix, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(
+            test_first_finds_the_first_record_of_a_scan, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_clear_empties_everything, s_setup,
                                         s_teardown),
     };

@@ -2,7 +2,7 @@
 
     The API of report.h: report_new() takes the table of State names,
     report_render() reads the period's dates and calls the sections of
-    report_sections.c in the report's order, which write through the
+    report_sec_*.c in the report's order, which write through the
     primitives of report_put.c; report_int.h describes the design. */
 #include "report.h"
 

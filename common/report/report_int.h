@@ -11,19 +11,24 @@
     language's table (report_lang.c).  The shared helpers (names, lists,
     numbers, money, dates) take the language from render_t.
 
-    The renderer is five files:
+    The renderer is these files:
       report.c           the API of report.h: the renderer, its State
                          names, and report_render() with the period's
                          dates;
       report_put.c       the primitives: output, errors, the stats object,
                          names, lists, numbers, money and dates;
-      report_sections.c  the sections, each an English and a Chinese
-                         function, in the order of the report;
+      report_sections.c  what the sections share: dated lists, small
+                         Chinese numerals;
+      report_sec_*.c     the sections, each an English and a Chinese
+                         function, one file a family: parties (the title
+                         and II.A), sessions (II.B), fund (II.D), visits
+                         (III.A and VI.B), reports (III.B and III.C), npm
+                         (IV.A);
       report_say.c       the sections for a table language, and the
                          templates and pieces they are written with;
       report_lang.c      the tables: French, Spanish, Russian, Arabic.
-    Only these five include this header: render_t and the functions below
-    are not part of the module's API, which stays the four functions of
+    Only these include this header: render_t and the functions below are
+    not part of the module's API, which stays the four functions of
     report.h. */
 #ifndef OPCAT_REPORT_INT_H
 #define OPCAT_REPORT_INT_H
@@ -111,7 +116,7 @@ typedef struct {
 } report_lang_t;
 
 /*  The table of language 'code', or NULL (English and Chinese have their
-    own functions, see report_sections.c). */
+    own functions, see report_sec_*.c). */
 const report_lang_t *report_lang(const char *code);
 
 /* ------------------------------------------------------------------ */
@@ -306,7 +311,7 @@ const char *render_end(render_t *r, textbuf_t *saved, pieces_t *keep);
 void render_pieces_free(pieces_t *keep);
 
 /* ------------------------------------------------------------------ */
-/*  report_sections.c: what the sections of both files share. */
+/*  report_sections.c and report_sec_*.c: what the sections share. */
 
 /*  One dated item of a list, sorted by date, then by English name. */
 typedef struct {
@@ -323,6 +328,13 @@ typedef struct {
 dated_t *render_dated(render_t *r, const json_t *list, const char *path,
                       const char *key, const char *end_key, bool optional,
                       size_t *n);
+
+/*  Sorts the 'n' 'items' (NULL allowed) by date, then by English name. */
+void render_dated_sort(dated_t *items, size_t n);
+
+/*  Writes the count 'n' as the seed writes a small one in Chinese: "两"
+    for 2, in words up to ten; in figures above. */
+void render_put_zh_small(render_t *r, size_t n);
 
 /*  The number of the annual report on the period (19 for 2025), 0 for a
     period that is not a calendar year from 2011. */
@@ -347,7 +359,7 @@ long long render_place_counts(render_t *r, const json_t *places,
 
 /* ------------------------------------------------------------------ */
 /*  report_say.c: the sections in a table language, called by those of
-    report_sections.c with the keys they read. */
+    report_sec_*.c with the keys they read. */
 
 void say_title(render_t *r);
 void say_parties(render_t *r, long long parties, long long signatories,
@@ -369,7 +381,7 @@ void say_plan(render_t *r, const json_t *planned, const json_t *again,
               const json_t *fresh, int y);
 
 /* ------------------------------------------------------------------ */
-/*  report_sections.c: the sections, in the order report_render() calls
+/*  report_sec_*.c: the sections, in the order report_render() calls
     them.  Each reads its keys of the contract first, then writes its
     prose in the rendering's language. */
 

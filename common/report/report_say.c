@@ -2,7 +2,7 @@
     strings (report_lang.c; see report_int.h).
 
     Each function reads nothing from the stats object itself: the section
-    of report_sections.c reads the keys and hands them here when the
+    of report_sec_*.c reads the keys and hands them here when the
     rendering's language has a table.  A sentence is one template of the
     table; its pieces (a date, a list of States, a sum) are written into a
     side buffer first, then put in the template's places. */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "kv.h"
 
 #define VAGUE_KEY_LEN 12
 
@@ -66,32 +67,37 @@ int agg_known_baseline(agg_tx_t *tx, int32_t day)
     return agg_tab_put(tx, AGG_DB_COVER, k, sizeof k, &one, 1);
 }
 
+typedef struct {
+    const char *type;
+    int32_t *from;
+} cover_t;
+
+/*  One 'C' record: its prefix's day counts if the prefix matches the
+    type, whole or up to a '.'. */
+static int s_cover_record(void *arg, const MDB_val *key, const MDB_val *val)
+{
+    cover_t *c = arg;
+    const char *k = key->mv_data;
+    size_t len = key->mv_size - 1;
+    int32_t day;
+    if (key->mv_size < 2)
+        return KV_STOP;
+    if (val->mv_size != sizeof day || len > strlen(c->type) ||
+        memcmp(k + 1, c->type, len) != 0 ||
+        (c->type[len] != '\0' && k[len] != '.'))
+        return 0;
+    memcpy(&day, val->mv_data, sizeof day);
+    if (*c->from == AGG_COVER_ALL || day < *c->from)
+        *c->from = day;
+    return 0;
+}
+
 int agg_known_cover_from(agg_tx_t *tx, const char *type, int32_t *from)
 {
-    uint8_t start[1] = {'C'};
-    MDB_val key = {1, start}, val;
-    MDB_cursor *cur;
+    cover_t c = {type, from};
     *from = AGG_COVER_ALL;
-    int rc = mdb_cursor_open(tx->txn, tx->dbi[AGG_DB_COVER], &cur);
-    if (rc)
-        return rc;
-    rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
-    for (; rc == 0; rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) {
-        const char *k = key.mv_data;
-        size_t len = key.mv_size - 1;
-        int32_t day;
-        if (key.mv_size < 2 || k[0] != 'C')
-            break;
-        if (val.mv_size != sizeof day || len > strlen(type) ||
-            memcmp(k + 1, type, len) != 0 ||
-            (type[len] != '\0' && k[len] != '.'))
-            continue;
-        memcpy(&day, val.mv_data, sizeof day);
-        if (*from == AGG_COVER_ALL || day < *from)
-            *from = day;
-    }
-    mdb_cursor_close(cur);
-    return rc == MDB_NOTFOUND ? 0 : rc;
+    return kv_each(tx->txn, tx->dbi[AGG_DB_COVER], NULL, "C", 1, s_cover_record,
+                   &c);
 }
 
 /*  Whether a baseline is dated in 'lo'..'hi'. */
@@ -99,17 +105,11 @@ static int s_baseline_in(agg_tx_t *tx, int32_t lo, int32_t hi, bool *found)
 {
     uint8_t start[5] = {'B'};
     date_key_put(start + 1, lo);
-    MDB_val key = {sizeof start, start}, val;
-    MDB_cursor *cur;
-    *found = false;
-    int rc = mdb_cursor_open(tx->txn, tx->dbi[AGG_DB_COVER], &cur);
-    if (rc)
-        return rc;
-    rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
-    const uint8_t *k = key.mv_data;
-    if (rc == 0 && key.mv_size == 5 && k[0] == 'B' && date_key_get(k + 1) <= hi)
-        *found = true;
-    mdb_cursor_close(cur);
+    MDB_val from = {sizeof start, start}, key, val;
+    int rc =
+        kv_first(tx->txn, tx->dbi[AGG_DB_COVER], &from, "B", 1, &key, &val);
+    *found = rc == 0 && key.mv_size == 5 &&
+             date_key_get((const uint8_t *)key.mv_data + 1) <= hi;
     return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
@@ -141,45 +141,47 @@ void agg_known_insert(json_t *sorted, const char *code)
     json_array_insert_new(sorted, i, json_string(code));
 }
 
+typedef struct {
+    int32_t from, to;
+    json_t *sorted;
+    bool *partial;
+} vague_t;
+
+/*  One vague fact: in 'sorted' if it surely lies in the period, else
+    '*partial' if it may. */
+static int s_vague_record(void *arg, const MDB_val *key, const MDB_val *val)
+{
+    (void)val;
+    vague_t *v = arg;
+    const uint8_t *k = key->mv_data;
+    if (key->mv_size != VAGUE_KEY_LEN)
+        return KV_STOP;
+    int32_t latest = date_key_get(k + 4), earliest = date_key_get(k + 8);
+    if (earliest >= v->from && latest <= v->to) {
+        char code[4] = {(char)k[1], (char)k[2], (char)k[3], 0};
+        if (v->sorted && code[0])
+            agg_known_insert(v->sorted, code);
+    } else if (earliest <= v->to && latest >= v->from) {
+        *v->partial = true;
+    }
+    return 0;
+}
+
 int agg_known_vague_in(agg_tx_t *tx, char kind, int32_t from, int32_t to,
                        json_t *sorted, bool *partial)
 {
-    uint8_t start[1] = {(uint8_t)kind};
-    MDB_val key = {1, start}, val;
-    MDB_cursor *cur;
-    int rc = mdb_cursor_open(tx->txn, tx->dbi[AGG_DB_VAGUE], &cur);
-    if (rc)
-        return rc;
-    rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
-    for (; rc == 0; rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) {
-        const uint8_t *k = key.mv_data;
-        if (key.mv_size != VAGUE_KEY_LEN || k[0] != (uint8_t)kind)
-            break;
-        int32_t latest = date_key_get(k + 4), earliest = date_key_get(k + 8);
-        if (earliest >= from && latest <= to) {
-            char code[4] = {(char)k[1], (char)k[2], (char)k[3], 0};
-            if (sorted && code[0])
-                agg_known_insert(sorted, code);
-        } else if (earliest <= to && latest >= from) {
-            *partial = true;
-        }
-    }
-    mdb_cursor_close(cur);
-    return rc == MDB_NOTFOUND ? 0 : rc;
+    vague_t v = {from, to, sorted, partial};
+    uint8_t prefix[1] = {(uint8_t)kind};
+    return kv_each(tx->txn, tx->dbi[AGG_DB_VAGUE], NULL, prefix, 1,
+                   s_vague_record, &v);
 }
 
 int agg_known_vague_any(agg_tx_t *tx, char kind, bool *any)
 {
-    uint8_t start[1] = {(uint8_t)kind};
-    MDB_val key = {1, start}, val;
-    MDB_cursor *cur;
-    *any = false;
-    int rc = mdb_cursor_open(tx->txn, tx->dbi[AGG_DB_VAGUE], &cur);
-    if (rc)
-        return rc;
-    rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
-    *any = rc == 0 && key.mv_size == VAGUE_KEY_LEN &&
-           ((const uint8_t *)key.mv_data)[0] == (uint8_t)kind;
-    mdb_cursor_close(cur);
+    uint8_t prefix[1] = {(uint8_t)kind};
+    MDB_val key, val;
+    int rc =
+        kv_first(tx->txn, tx->dbi[AGG_DB_VAGUE], NULL, prefix, 1, &key, &val);
+    *any = rc == 0 && key.mv_size == VAGUE_KEY_LEN;
     return rc == MDB_NOTFOUND ? 0 : rc;
 }

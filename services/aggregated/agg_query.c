@@ -7,6 +7,7 @@
 #include "agg_known.h"
 #include "date.h"
 #include "datefmt.h"
+#include "kv.h"
 #include "agg_project.h"
 #include "agg_stats.h"
 
@@ -134,31 +135,37 @@ static const char *s_instrument(char c)
     return c == 'a' ? "accession" : c == 's' ? "succession" : "ratification";
 }
 
+typedef struct {
+    int32_t as_of;
+    json_t *npm;
+} npm_body_t;
+
+/*  One NPM change of the State: its body and model replace the earlier
+    ones, up to 'as_of'. */
+static int s_npm_record(void *arg, const MDB_val *key, const MDB_val *val)
+{
+    npm_body_t *b = arg;
+    const char *v = val->mv_data;
+    if (key->mv_size != 15 ||
+        date_key_get((const uint8_t *)key->mv_data + 3) > b->as_of)
+        return KV_STOP;
+    if (val->mv_size < 3 || v[val->mv_size - 1] != '\0')
+        return 0;
+    json_object_set_new(b->npm, "model", json_string(v + 1));
+    json_object_set_new(b->npm, "body", json_string(v + strlen(v) + 1));
+    return 0;
+}
+
 /*  The latest NPM body and model on or before 'as_of'. */
 static int s_npm_body(agg_tx_t *tx, const request_t *r, json_t *npm)
 {
     uint8_t start[7];
     memcpy(start, r->state, 3);
     date_key_put(start + 3, INT32_MIN);
-    MDB_val key = {sizeof start, start}, val;
-    MDB_cursor *cur;
-    int rc = mdb_cursor_open(tx->txn, tx->dbi[AGG_DB_NPM], &cur);
-    if (rc)
-        return rc;
-    rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
-    for (; rc == 0; rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) {
-        const uint8_t *k = key.mv_data;
-        const char *v = val.mv_data;
-        if (key.mv_size != 15 || memcmp(k, r->state, 3) != 0 ||
-            date_key_get(k + 3) > r->as_of)
-            break;
-        if (val.mv_size < 3 || v[val.mv_size - 1] != '\0')
-            continue;
-        json_object_set_new(npm, "model", json_string(v + 1));
-        json_object_set_new(npm, "body", json_string(v + strlen(v) + 1));
-    }
-    mdb_cursor_close(cur);
-    return rc == MDB_NOTFOUND ? 0 : rc;
+    MDB_val from = {sizeof start, start};
+    npm_body_t b = {r->as_of, npm};
+    return kv_each(tx->txn, tx->dbi[AGG_DB_NPM], &from, r->state, 3,
+                   s_npm_record, &b);
 }
 
 static int s_state_npm(agg_tx_t *tx, const request_t *r,
@@ -213,23 +220,24 @@ static json_t *s_visit_json(const char *id, const agg_visit_rec_t *v,
 typedef int (*row_fn)(agg_tx_t *tx, const request_t *r, const MDB_val *key,
                       const MDB_val *val, json_t *out);
 
+typedef struct {
+    agg_tx_t *tx;
+    const request_t *r;
+    row_fn fn;
+    json_t *out;
+} rows_t;
+
+static int s_row(void *arg, const MDB_val *key, const MDB_val *val)
+{
+    rows_t *rows = arg;
+    return rows->fn(rows->tx, rows->r, key, val, rows->out);
+}
+
 static int s_rows(agg_tx_t *tx, const request_t *r, int db, row_fn fn,
                   json_t *out)
 {
-    MDB_val key = {3, (void *)r->state}, val;
-    MDB_cursor *cur;
-    int rc = mdb_cursor_open(tx->txn, tx->dbi[db], &cur);
-    if (rc)
-        return rc;
-    rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
-    for (; rc == 0; rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) {
-        if (key.mv_size < 3 || memcmp(key.mv_data, r->state, 3) != 0)
-            break;
-        if ((rc = fn(tx, r, &key, &val, out)))
-            break;
-    }
-    mdb_cursor_close(cur);
-    return rc == MDB_NOTFOUND ? 0 : rc;
+    rows_t rows = {tx, r, fn, out};
+    return kv_each(tx->txn, tx->dbi[db], NULL, r->state, 3, s_row, &rows);
 }
 
 static int s_visit_row(agg_tx_t *tx, const request_t *r, const MDB_val *key,
@@ -310,33 +318,52 @@ static int s_report_row(agg_tx_t *tx, const request_t *r, const MDB_val *key,
     return rc;
 }
 
+typedef struct {
+    int32_t as_of;
+    json_t *out;
+} dialogue_t;
+
+/*  One dialogue not known to the day, if its latest possible day is on
+    or before as_of. */
+static int s_vague_dialogue(void *arg, const MDB_val *key, const MDB_val *val)
+{
+    (void)val;
+    dialogue_t *d = arg;
+    const uint8_t *f = key->mv_data;
+    if (key->mv_size != 12)
+        return KV_STOP;
+    int32_t on = date_key_get(f + 4), from = date_key_get(f + 8);
+    if (on <= d->as_of)
+        json_array_append_new(
+            d->out,
+            json_pack("{s:o,s:s}", "on", s_date_or_null(on, on), "precision",
+                      datefmt_precision_name(datefmt_precision_of(from, on))));
+    return 0;
+}
+
 /*  The dialogues of 'kind' not known to the day (VAGUE) whose latest
     possible day is on or before as_of, into 'out' as {"on", "precision"}. */
 static int s_vague_dialogues(agg_tx_t *tx, const request_t *r, char kind,
                              json_t *out)
 {
-    MDB_cursor *cur;
-    int rc = mdb_cursor_open(tx->txn, tx->dbi[AGG_DB_VAGUE], &cur);
-    if (rc)
-        return rc;
     uint8_t k[4] = {(uint8_t)kind};
     memcpy(k + 1, r->state, 3);
-    MDB_val key = {sizeof k, k}, val;
-    rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
-    for (; rc == 0; rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) {
-        const uint8_t *f = key.mv_data;
-        if (key.mv_size != 12 || memcmp(f, k, 4) != 0)
-            break;
-        int32_t on = date_key_get(f + 4), from = date_key_get(f + 8);
-        if (on <= r->as_of)
-            json_array_append_new(
-                out,
-                json_pack(
-                    "{s:o,s:s}", "on", s_date_or_null(on, on), "precision",
-                    datefmt_precision_name(datefmt_precision_of(from, on))));
-    }
-    mdb_cursor_close(cur);
-    return rc == MDB_NOTFOUND ? 0 : rc;
+    dialogue_t d = {r->as_of, out};
+    return kv_each(tx->txn, tx->dbi[AGG_DB_VAGUE], NULL, k, sizeof k,
+                   s_vague_dialogue, &d);
+}
+
+/*  One dialogue date (a SETS key), up to as_of. */
+static int s_dialogue(void *arg, const MDB_val *key, const MDB_val *val)
+{
+    (void)val;
+    dialogue_t *d = arg;
+    const uint8_t *f = key->mv_data;
+    if (key->mv_size != 8 || date_key_get(f + 4) > d->as_of)
+        return KV_STOP;
+    json_array_append_new(d->out,
+                          s_date_or_null(date_key_get(f + 4), d->as_of));
+    return 0;
 }
 
 /*  The dialogue dates (SETS 'F' and 'f') on or before as_of; those not
@@ -345,33 +372,22 @@ static int s_vague_dialogues(agg_tx_t *tx, const request_t *r, char kind,
 static int s_dialogues(agg_tx_t *tx, const request_t *r, json_t *out)
 {
     static const char kinds[2] = {AGG_SET_DIALOGUE, AGG_SET_DIALOGUE_N};
-    MDB_cursor *cur = NULL;
-    int rc = mdb_cursor_open(tx->txn, tx->dbi[AGG_DB_SETS], &cur);
+    int rc = 0;
     for (int i = 0; i < 2 && !rc; i++) {
-        json_t *dates = json_array();
-        json_object_set_new(out, i == 0 ? "state" : "npm", dates);
+        dialogue_t d = {r->as_of, json_array()};
+        json_object_set_new(out, i == 0 ? "state" : "npm", d.out);
         uint8_t k[8] = {(uint8_t)kinds[i]};
         memcpy(k + 1, r->state, 3);
         date_key_put(k + 4, INT32_MIN);
-        MDB_val key = {8, k}, val;
-        rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
-        for (; rc == 0; rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) {
-            const uint8_t *f = key.mv_data;
-            if (key.mv_size != 8 || memcmp(f, k, 4) != 0 ||
-                date_key_get(f + 4) > r->as_of)
-                break;
-            json_array_append_new(
-                dates, s_date_or_null(date_key_get(f + 4), r->as_of));
-        }
-        rc = rc == MDB_NOTFOUND ? 0 : rc;
+        MDB_val from = {sizeof k, k};
+        rc =
+            kv_each(tx->txn, tx->dbi[AGG_DB_SETS], &from, k, 4, s_dialogue, &d);
         json_t *vague = json_array();
         json_object_set_new(
             out, i == 0 ? "state_not_to_the_day" : "npm_not_to_the_day", vague);
         if (!rc)
             rc = s_vague_dialogues(tx, r, kinds[i], vague);
     }
-    if (cur)
-        mdb_cursor_close(cur);
     return rc;
 }
 

@@ -10,6 +10,7 @@
 #include "agg_known.h"
 #include "date.h"
 #include "err.h"
+#include "kv.h"
 
 #define MAX_CURRENCIES 32
 
@@ -124,58 +125,74 @@ static void s_state_known(build_t *b, const agg_state_rec_t *rec)
         s_incomplete(b, "signatories.total");
 }
 
+/*  The code and record of a STATES record; false if it is not one. */
+static bool s_state_of(const MDB_val *key, const MDB_val *val, char code[4],
+                       agg_state_rec_t *rec)
+{
+    if (key->mv_size != 3 || val->mv_size != sizeof *rec)
+        return false;
+    memcpy(code, key->mv_data, 3);
+    code[3] = '\0';
+    memcpy(rec, val->mv_data, sizeof *rec);
+    return true;
+}
+
+/*  The States figures as one scan of the States table adds them up. */
+typedef struct {
+    build_t *b;
+    uint32_t parties[AGG_REGION_COUNT + 1], signs[AGG_REGION_COUNT + 1];
+    uint32_t nparties;
+    json_t *joined, *joined_on, *signatories;
+} states_t;
+
+/*  One State: a party, a signatory or neither on the as-of day. */
+static int s_state_record(void *arg, const MDB_val *key, const MDB_val *val)
+{
+    states_t *st = arg;
+    build_t *b = st->b;
+    agg_state_rec_t rec;
+    char code[4];
+    if (!s_state_of(key, val, code, &rec))
+        return 0;
+    int r = agg_regions_at(b->regions, code, b->as_of);
+    r = r < 0 ? AGG_REGION_COUNT : r;
+    s_state_known(b, &rec);
+    if (rec.ratified_on <= b->as_of) {
+        st->nparties++;
+        st->parties[r]++;
+        b->npm_total += rec.designated_on <= b->as_of;
+        if (rec.ratified_from >= b->from) {
+            json_array_append_new(st->joined, json_string(code));
+            json_array_append_new(
+                st->joined_on, json_pack("{s:s,s:o,s:s}", "state", code, "on",
+                                         s_date(rec.ratified_on), "instrument",
+                                         s_instrument(rec.instrument)));
+        }
+    } else if (rec.signed_on <= b->as_of) {
+        st->signs[r]++;
+        json_array_append_new(st->signatories, json_string(code));
+    }
+    return 0;
+}
+
 static void s_states(build_t *b, json_t *out)
 {
-    uint32_t parties[AGG_REGION_COUNT + 1] = {0},
-                                        signs[AGG_REGION_COUNT + 1] = {0};
-    json_t *joined = json_array(), *signatories = json_array();
-    json_t *joined_on = json_array();
-    uint32_t nparties = 0;
-    MDB_cursor *cur;
-    MDB_val key, val;
-    if (!(b->rc =
-              mdb_cursor_open(b->tx->txn, b->tx->dbi[AGG_DB_STATES], &cur))) {
-        int rc = mdb_cursor_get(cur, &key, &val, MDB_FIRST);
-        for (; rc == 0; rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) {
-            agg_state_rec_t rec;
-            char code[4] = {0};
-            if (key.mv_size != 3 || val.mv_size != sizeof rec)
-                continue;
-            memcpy(code, key.mv_data, 3);
-            memcpy(&rec, val.mv_data, sizeof rec);
-            int r = agg_regions_at(b->regions, code, b->as_of);
-            r = r < 0 ? AGG_REGION_COUNT : r;
-            s_state_known(b, &rec);
-            if (rec.ratified_on <= b->as_of) {
-                nparties++;
-                parties[r]++;
-                b->npm_total += rec.designated_on <= b->as_of;
-                if (rec.ratified_from >= b->from) {
-                    json_array_append_new(joined, json_string(code));
-                    json_array_append_new(
-                        joined_on,
-                        json_pack("{s:s,s:o,s:s}", "state", code, "on",
-                                  s_date(rec.ratified_on), "instrument",
-                                  s_instrument(rec.instrument)));
-                }
-            } else if (rec.signed_on <= b->as_of) {
-                signs[r]++;
-                json_array_append_new(signatories, json_string(code));
-            }
-        }
-        b->rc = rc == MDB_NOTFOUND ? 0 : rc;
-        mdb_cursor_close(cur);
-    }
-    json_object_set_new(out, "states_parties",
-                        json_pack("{s:i,s:o,s:o,s:o}", "total",
-                                  (json_int_t)nparties, "by_region",
-                                  s_regions_object(parties), "joined_in_period",
-                                  joined, "joined_in_period_on", joined_on));
+    states_t st = {.b = b,
+                   .joined = json_array(),
+                   .joined_on = json_array(),
+                   .signatories = json_array()};
+    b->rc = kv_each(b->tx->txn, b->tx->dbi[AGG_DB_STATES], NULL, NULL, 0,
+                    s_state_record, &st);
+    json_object_set_new(
+        out, "states_parties",
+        json_pack("{s:i,s:o,s:o,s:o}", "total", (json_int_t)st.nparties,
+                  "by_region", s_regions_object(st.parties), "joined_in_period",
+                  st.joined, "joined_in_period_on", st.joined_on));
     json_object_set_new(out, "signatories",
                         json_pack("{s:i,s:o,s:o}", "total",
-                                  (json_int_t)json_array_size(signatories),
-                                  "by_region", s_regions_object(signs),
-                                  "states", signatories));
+                                  (json_int_t)json_array_size(st.signatories),
+                                  "by_region", s_regions_object(st.signs),
+                                  "states", st.signatories));
 }
 
 /* ------------------------------------------------------- sets and sums */
@@ -245,46 +262,52 @@ static void s_summary_straddles(build_t *b)
         s_incomplete(b, paths[i]);
 }
 
+/*  Adds the figures of one summary to the build's. */
+static void s_add_summary(summaries_t *sum, const agg_summary_rec_t *rec)
+{
+    uint64_t places = 0;
+    for (int i = 0; i < AGG_PLACE_CATEGORIES; i++) {
+        sum->places[i] += rec->places[i];
+        places += rec->places[i];
+    }
+    sum->interviews += rec->interviews;
+    sum->persons += rec->persons;
+    sum->places_stated += rec->places_total ? rec->places_total : places;
+    sum->more_than |= rec->more_than;
+    s_add_named(sum, rec->named);
+    sum->grants += rec->grants;
+    sum->grant_states += rec->grant_states;
+    if (rec->currency[0])
+        s_add_amount(sum, rec->currency, rec->grant_cents);
+}
+
+/*  One summary, in from order: added if inside the period. */
+static int s_summary_record(void *arg, const MDB_val *key, const MDB_val *val)
+{
+    build_t *b = arg;
+    const uint8_t *k = key->mv_data;
+    agg_summary_rec_t rec;
+    int32_t from = date_key_get(k), to = date_key_get(k + 4);
+    if (from > b->as_of)
+        return KV_STOP;
+    if (to < b->from || val->mv_size != sizeof rec)
+        return 0;
+    if (from < b->from || to > b->as_of) {
+        s_summary_straddles(b);
+        return 0;
+    }
+    memcpy(&rec, val->mv_data, sizeof rec);
+    s_add_summary(&b->sum, &rec);
+    return 0;
+}
+
 /*  Adds up every period.summary with from..to inside the period; one
     that overlaps the period without lying inside it makes its figures
     incomplete.  The table is small: one summary per year at most. */
 static void s_summaries(build_t *b)
 {
-    MDB_val key, val;
-    MDB_cursor *cur;
-    if ((b->rc = mdb_cursor_open(b->tx->txn, b->tx->dbi[AGG_DB_SUMMARY], &cur)))
-        return;
-    int rc = mdb_cursor_get(cur, &key, &val, MDB_FIRST);
-    for (; rc == 0; rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) {
-        const uint8_t *k = key.mv_data;
-        agg_summary_rec_t rec;
-        int32_t from = date_key_get(k), to = date_key_get(k + 4);
-        if (from > b->as_of)
-            break;
-        if (to < b->from || val.mv_size != sizeof rec)
-            continue;
-        if (from < b->from || to > b->as_of) {
-            s_summary_straddles(b);
-            continue;
-        }
-        memcpy(&rec, val.mv_data, sizeof rec);
-        for (int i = 0; i < AGG_PLACE_CATEGORIES; i++)
-            b->sum.places[i] += rec.places[i];
-        b->sum.interviews += rec.interviews;
-        b->sum.persons += rec.persons;
-        uint64_t places = 0;
-        for (int i = 0; i < AGG_PLACE_CATEGORIES; i++)
-            places += rec.places[i];
-        b->sum.places_stated += rec.places_total ? rec.places_total : places;
-        b->sum.more_than |= rec.more_than;
-        s_add_named(&b->sum, rec.named);
-        b->sum.grants += rec.grants;
-        b->sum.grant_states += rec.grant_states;
-        if (rec.currency[0])
-            s_add_amount(&b->sum, rec.currency, rec.grant_cents);
-    }
-    b->rc = rc == MDB_NOTFOUND ? 0 : rc;
-    mdb_cursor_close(cur);
+    b->rc = kv_each(b->tx->txn, b->tx->dbi[AGG_DB_SUMMARY], NULL, NULL, 0,
+                    s_summary_record, b);
 }
 
 /* --------------------------------------------------------------- visits */
@@ -293,38 +316,44 @@ static void s_summaries(build_t *b)
     the period, and the States of the visits planned in the period that
     are neither completed nor postponed at as_of (announced, still
     ahead). */
+typedef struct {
+    build_t *b;
+    json_t *dates, *planned;
+} visits_t;
+
+static int s_visit_record(void *arg, const MDB_val *key, const MDB_val *val)
+{
+    visits_t *vs = arg;
+    build_t *b = vs->b;
+    agg_visit_rec_t v;
+    char code[4] = {0};
+    if (key->mv_size < 3 || val->mv_size != sizeof v)
+        return 0;
+    memcpy(code, key->mv_data, 3);
+    memcpy(&v, val->mv_data, sizeof v);
+    size_t n = json_array_size(vs->planned);
+    const char *last =
+        n ? json_string_value(json_array_get(vs->planned, n - 1)) : "";
+    if (v.completed_on >= b->from && v.completed_on <= b->as_of)
+        json_array_append_new(vs->dates,
+                              json_pack("{s:s,s:o,s:o}", "state", code, "start",
+                                        v.completed_start == AGG_NEVER
+                                            ? json_null()
+                                            : s_date(v.completed_start),
+                                        "end", s_date(v.completed_on)));
+    else if (v.planned_on >= b->from && v.planned_on <= b->as_of &&
+             v.completed_on > b->as_of && v.postponed_on > b->as_of &&
+             strcmp(last, code) != 0)
+        json_array_append_new(vs->planned, json_string(code));
+    return 0;
+}
+
 static void s_visit_records(build_t *b, json_t *dates, json_t *planned)
 {
-    MDB_cursor *cur;
-    MDB_val key, val;
-    if (b->rc ||
-        (b->rc = mdb_cursor_open(b->tx->txn, b->tx->dbi[AGG_DB_VISITS], &cur)))
-        return;
-    int rc = mdb_cursor_get(cur, &key, &val, MDB_FIRST);
-    for (; rc == 0; rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) {
-        agg_visit_rec_t v;
-        char code[4] = {0};
-        if (key.mv_size < 3 || val.mv_size != sizeof v)
-            continue;
-        memcpy(code, key.mv_data, 3);
-        memcpy(&v, val.mv_data, sizeof v);
-        size_t n = json_array_size(planned);
-        const char *last =
-            n ? json_string_value(json_array_get(planned, n - 1)) : "";
-        if (v.completed_on >= b->from && v.completed_on <= b->as_of)
-            json_array_append_new(
-                dates, json_pack("{s:s,s:o,s:o}", "state", code, "start",
-                                 v.completed_start == AGG_NEVER
-                                     ? json_null()
-                                     : s_date(v.completed_start),
-                                 "end", s_date(v.completed_on)));
-        else if (v.planned_on >= b->from && v.planned_on <= b->as_of &&
-                 v.completed_on > b->as_of && v.postponed_on > b->as_of &&
-                 strcmp(last, code) != 0)
-            json_array_append_new(planned, json_string(code));
-    }
-    b->rc = rc == MDB_NOTFOUND ? 0 : rc;
-    mdb_cursor_close(cur);
+    visits_t vs = {b, dates, planned};
+    if (!b->rc)
+        b->rc = kv_each(b->tx->txn, b->tx->dbi[AGG_DB_VISITS], NULL, NULL, 0,
+                        s_visit_record, &vs);
 }
 
 /*  Whether 'path' is marked incomplete. */
@@ -390,29 +419,33 @@ static void s_visits(build_t *b, json_t *out)
 
 /*  The ITEMS of 'kind' dated in the period, in date order: the sessions
     held (by their last day), the contributions received. */
+typedef struct {
+    int32_t as_of;
+    json_t *array;
+} items_t;
+
+static int s_item_record(void *arg, const MDB_val *key, const MDB_val *val)
+{
+    items_t *it = arg;
+    if (key->mv_size != AGG_ITEM_KEY_LEN ||
+        date_key_get((const uint8_t *)key->mv_data + 1) > it->as_of)
+        return KV_STOP;
+    json_t *item = json_loadb(val->mv_data, val->mv_size, 0, NULL);
+    if (item)
+        json_array_append_new(it->array, item);
+    return 0;
+}
+
 static json_t *s_items(build_t *b, char kind)
 {
-    json_t *array = json_array();
+    items_t it = {b->as_of, json_array()};
     uint8_t start[5] = {(uint8_t)kind};
     date_key_put(start + 1, b->from);
-    MDB_val key = {sizeof start, start}, val;
-    MDB_cursor *cur;
-    if (b->rc ||
-        (b->rc = mdb_cursor_open(b->tx->txn, b->tx->dbi[AGG_DB_ITEMS], &cur)))
-        return array;
-    int rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
-    for (; rc == 0; rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) {
-        const uint8_t *k = key.mv_data;
-        if (key.mv_size != AGG_ITEM_KEY_LEN || k[0] != (uint8_t)kind ||
-            date_key_get(k + 1) > b->as_of)
-            break;
-        json_t *item = json_loadb(val.mv_data, val.mv_size, 0, NULL);
-        if (item)
-            json_array_append_new(array, item);
-    }
-    b->rc = rc == MDB_NOTFOUND ? 0 : rc;
-    mdb_cursor_close(cur);
-    return array;
+    MDB_val from = {sizeof start, start};
+    if (!b->rc)
+        b->rc = kv_each(b->tx->txn, b->tx->dbi[AGG_DB_ITEMS], &from, start, 1,
+                        s_item_record, &it);
+    return it.array;
 }
 
 /* ------------------------------------------------------ reports, replies */
@@ -422,36 +455,44 @@ static json_t *s_items(build_t *b, char kind)
     could lie before the coverage of reply.received, or on a day not known.
     The counter (SUM 'O') already says that one is overdue if every reply
     was recorded; this looks at that State's reports only. */
+typedef struct {
+    build_t *b;
+    int32_t cover;
+    bool *sure, *unsure;
+} overdue_t;
+
+/*  One report of the State (a BYSTATE key): whether its reply is
+    overdue, surely or maybe. */
+static int s_overdue_record(void *arg, const MDB_val *key, const MDB_val *val)
+{
+    (void)val;
+    overdue_t *o = arg;
+    build_t *b = o->b;
+    agg_report_rec_t p;
+    if (key->mv_size < 4)
+        return KV_STOP;
+    int rc = agg_tab_get(b->tx, AGG_DB_REPORTS, (const char *)key->mv_data + 3,
+                         key->mv_size - 3, &p, sizeof p);
+    if (rc)
+        return rc == MDB_NOTFOUND ? 0 : rc;
+    if (p.recipient != 's' || p.transmitted_on == AGG_NEVER ||
+        date_add_months(p.transmitted_on, 6) >= b->as_of ||
+        p.received_from <= b->as_of)
+        return 0;
+    bool covered = o->cover == AGG_COVER_ALL || o->cover <= p.transmitted_from;
+    if (covered && p.received_on > b->as_of)
+        *o->sure = true;
+    else
+        *o->unsure = true;
+    return 0;
+}
+
 static void s_state_overdue(build_t *b, const char *code, int32_t cover,
                             bool *sure, bool *unsure)
 {
-    MDB_val key = {3, (void *)code}, val;
-    MDB_cursor *cur;
-    if ((b->rc = mdb_cursor_open(b->tx->txn, b->tx->dbi[AGG_DB_BYSTATE], &cur)))
-        return;
-    int rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
-    for (; rc == 0; rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) {
-        agg_report_rec_t p;
-        if (key.mv_size < 4 || memcmp(key.mv_data, code, 3) != 0)
-            break;
-        rc = agg_tab_get(b->tx, AGG_DB_REPORTS, (const char *)key.mv_data + 3,
-                         key.mv_size - 3, &p, sizeof p);
-        if (rc == MDB_NOTFOUND)
-            continue;
-        if (rc)
-            break;
-        if (p.recipient != 's' || p.transmitted_on == AGG_NEVER ||
-            date_add_months(p.transmitted_on, 6) >= b->as_of ||
-            p.received_from <= b->as_of)
-            continue;
-        bool covered = cover == AGG_COVER_ALL || cover <= p.transmitted_from;
-        if (covered && p.received_on > b->as_of)
-            *sure = true;
-        else
-            *unsure = true;
-    }
-    mdb_cursor_close(cur);
-    b->rc = rc == MDB_NOTFOUND ? 0 : rc;
+    overdue_t o = {b, cover, sure, unsure};
+    b->rc = kv_each(b->tx->txn, b->tx->dbi[AGG_DB_BYSTATE], NULL, code, 3,
+                    s_overdue_record, &o);
 }
 
 /*  The States with a report to them overdue for a reply on 'as_of'. */
@@ -531,34 +572,34 @@ static void s_reports(build_t *b, json_t *out)
 
 /* ------------------------------------------------------------------ NPM */
 
+/*  One art. 24 declaration of the State. */
+static int s_art24_record(void *arg, const MDB_val *key, const MDB_val *val)
+{
+    oblig_facts_t *facts = arg;
+    const uint8_t *k = key->mv_data, *v = val->mv_data;
+    if (key->mv_size != 15)
+        return KV_STOP;
+    /* a 2-byte value predates the extension flag: an initial one */
+    if (val->mv_size >= 2)
+        oblig_note_art24(facts, v[0] == 4 ? "IV" : "III", v[1],
+                         val->mv_size > 2 && v[2], date_key_get(k + 3));
+    return 0;
+}
+
 int agg_stats_oblig_facts(agg_tx_t *tx, const char *state,
                           const agg_state_rec_t *rec, oblig_facts_t *facts)
 {
     uint8_t start[7];
     memcpy(start, state, 3);
     date_key_put(start + 3, INT32_MIN);
-    MDB_val key = {sizeof start, start}, val;
-    MDB_cursor *cur;
+    MDB_val from = {sizeof start, start};
     oblig_facts_init(facts);
     if (rec->ratified_on != AGG_NEVER)
         oblig_note_deposit(facts, rec->ratified_on);
     if (rec->designated_on != AGG_NEVER)
         oblig_note_designation(facts, rec->designated_on);
-    int rc = mdb_cursor_open(tx->txn, tx->dbi[AGG_DB_ART24], &cur);
-    if (rc)
-        return rc;
-    rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
-    for (; rc == 0; rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) {
-        const uint8_t *k = key.mv_data, *v = val.mv_data;
-        if (key.mv_size != 15 || memcmp(k, state, 3) != 0)
-            break;
-        /* a 2-byte value predates the extension flag: an initial one */
-        if (val.mv_size >= 2)
-            oblig_note_art24(facts, v[0] == 4 ? "IV" : "III", v[1],
-                             val.mv_size > 2 && v[2], date_key_get(k + 3));
-    }
-    mdb_cursor_close(cur);
-    return rc == MDB_NOTFOUND ? 0 : rc;
+    return kv_each(tx->txn, tx->dbi[AGG_DB_ART24], &from, state, 3,
+                   s_art24_record, facts);
 }
 
 int agg_stats_npm_due(agg_tx_t *tx, const char *state,
@@ -574,79 +615,88 @@ int agg_stats_npm_due(agg_tx_t *tx, const char *state,
     return rc;
 }
 
+typedef struct {
+    int32_t as_of;
+    bool *listed;
+} listed_t;
+
+/*  One change of the State's listing, in date order: up to as_of, the
+    last one says whether it is on the list. */
+static int s_listing_record(void *arg, const MDB_val *key, const MDB_val *val)
+{
+    (void)val;
+    listed_t *l = arg;
+    const uint8_t *k = key->mv_data;
+    if (key->mv_size != 8 || date_key_get(k + 3) > l->as_of)
+        return KV_STOP;
+    *l->listed = k[7] == AGG_ART17_LISTED;
+    return 0;
+}
+
 int agg_stats_art17_listed(agg_tx_t *tx, const char *state, int32_t as_of,
                            bool *listed)
 {
-    uint8_t probe[8];
-    memcpy(probe, state, 3);
-    date_key_put(probe + 3, as_of == INT32_MAX ? as_of : as_of + 1);
-    probe[7] = 0;
-    MDB_val key = {sizeof probe, probe}, val;
-    MDB_cursor *cur;
-    int rc = mdb_cursor_open(tx->txn, tx->dbi[AGG_DB_ART17], &cur);
-    if (rc)
-        return rc;
-    rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
-    rc = mdb_cursor_get(cur, &key, &val, rc == 0 ? MDB_PREV : MDB_LAST);
-    const uint8_t *k = key.mv_data;
-    *listed = rc == 0 && key.mv_size == 8 && memcmp(k, state, 3) == 0 &&
-              date_key_get(k + 3) <= as_of && k[7] == AGG_ART17_LISTED;
-    mdb_cursor_close(cur);
-    return rc == MDB_NOTFOUND ? 0 : rc;
+    listed_t l = {as_of, listed};
+    *listed = false;
+    return kv_each(tx->txn, tx->dbi[AGG_DB_ART17], NULL, state, 3,
+                   s_listing_record, &l);
+}
+
+typedef struct {
+    agg_tx_t *tx;
+    int32_t as_of;
+    char last[4]; /* the State of the previous record */
+    json_t *array;
+} art17_list_t;
+
+/*  The first record of each State: the State listed or not on as_of. */
+static int s_art17_record(void *arg, const MDB_val *key, const MDB_val *val)
+{
+    (void)val;
+    art17_list_t *a = arg;
+    if (memcmp(key->mv_data, a->last, 3) == 0)
+        return 0;
+    memcpy(a->last, key->mv_data, 3);
+    bool listed;
+    int rc = agg_stats_art17_listed(a->tx, a->last, a->as_of, &listed);
+    if (!rc && listed)
+        json_array_append_new(a->array, json_string(a->last));
+    return rc;
 }
 
 int agg_stats_art17_list(agg_tx_t *tx, int32_t as_of, json_t *array)
 {
-    uint8_t probe[8] = {0};
-    MDB_val key, val;
-    MDB_cursor *cur;
-    int rc = mdb_cursor_open(tx->txn, tx->dbi[AGG_DB_ART17], &cur);
-    if (rc)
-        return rc;
-    while (!rc) {
-        key = (MDB_val){sizeof probe, probe};
-        if ((rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE)))
-            break;
-        char code[4] = {0};
-        memcpy(code, key.mv_data, 3);
-        bool listed;
-        if ((rc = agg_stats_art17_listed(tx, code, as_of, &listed)))
-            break;
-        if (listed)
-            json_array_append_new(array, json_string(code));
-        memcpy(probe, code, 3); /* next: the first key after this State */
-        memset(probe + 3, 0xff, 5);
-    }
-    mdb_cursor_close(cur);
-    return rc == MDB_NOTFOUND ? 0 : rc;
+    art17_list_t a = {tx, as_of, "", array};
+    return kv_each(tx->txn, tx->dbi[AGG_DB_ART17], NULL, NULL, 0,
+                   s_art17_record, &a);
+}
+
+typedef struct {
+    agg_tx_t *tx;
+    int32_t as_of;
+    json_t *array;
+} art17_overdue_t;
+
+/*  One State: in the array if its NPM is overdue on as_of. */
+static int s_overdue_state(void *arg, const MDB_val *key, const MDB_val *val)
+{
+    art17_overdue_t *a = arg;
+    agg_state_rec_t rec;
+    char code[4];
+    if (!s_state_of(key, val, code, &rec))
+        return 0;
+    oblig_facts_t facts;
+    int rc = agg_stats_oblig_facts(a->tx, code, &rec, &facts);
+    if (!rc && oblig_npm_overdue(&facts, a->as_of))
+        json_array_append_new(a->array, json_string(code));
+    return rc;
 }
 
 int agg_stats_art17_overdue(agg_tx_t *tx, int32_t as_of, json_t *array)
 {
-    MDB_cursor *cur;
-    MDB_val key, val;
-    int rc = mdb_cursor_open(tx->txn, tx->dbi[AGG_DB_STATES], &cur);
-    if (rc)
-        return rc;
-    rc = mdb_cursor_get(cur, &key, &val, MDB_FIRST);
-    for (; rc == 0; rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) {
-        agg_state_rec_t rec;
-        char code[4] = {0};
-        if (key.mv_size != 3 || val.mv_size != sizeof rec)
-            continue;
-        memcpy(code, key.mv_data, 3);
-        memcpy(&rec, val.mv_data, sizeof rec);
-        oblig_facts_t facts;
-        int r = agg_stats_oblig_facts(tx, code, &rec, &facts);
-        if (r) {
-            rc = r;
-            break;
-        }
-        if (oblig_npm_overdue(&facts, as_of))
-            json_array_append_new(array, json_string(code));
-    }
-    mdb_cursor_close(cur);
-    return rc == MDB_NOTFOUND ? 0 : rc;
+    art17_overdue_t a = {tx, as_of, array};
+    return kv_each(tx->txn, tx->dbi[AGG_DB_STATES], NULL, NULL, 0,
+                   s_overdue_state, &a);
 }
 
 static void s_npm(build_t *b, json_t *out)
@@ -671,27 +721,38 @@ static void s_npm(build_t *b, json_t *out)
 
 /* ----------------------------------------------------------------- fund */
 
+typedef struct {
+    build_t *b;
+    char tag;
+    summaries_t *acc;
+} amounts_t;
+
+/*  One currency of the counter (a NAMES key): its sum in the period. */
+static int s_currency_record(void *arg, const MDB_val *key, const MDB_val *val)
+{
+    (void)val;
+    amounts_t *a = arg;
+    char code[4] = {0};
+    if (key->mv_size != 4)
+        return KV_STOP;
+    memcpy(code, (const char *)key->mv_data + 1, 3);
+    s_add_amount(a->acc, code,
+                 s_sum(a->b, a->tag, code, a->b->from, a->b->as_of));
+    return 0;
+}
+
 /*  Adds to 'acc' the amounts of counter 'tag' in every currency it has. */
 static void s_amounts(build_t *b, char tag, summaries_t *acc)
 {
     uint8_t probe[4] = {(uint8_t)tag, 0, 0, 0};
-    MDB_val key = {sizeof probe, probe}, val;
-    MDB_cursor *cur;
-    if (b->rc ||
-        (b->rc = mdb_cursor_open(b->tx->txn, b->tx->dbi[AGG_DB_NAMES], &cur)))
+    MDB_val from = {sizeof probe, probe};
+    amounts_t a = {b, tag, acc};
+    if (b->rc)
         return;
-    int rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
-    for (; rc == 0; rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) {
-        const char *k = key.mv_data;
-        char code[4] = {0};
-        if (key.mv_size != 4 || k[0] != tag)
-            break;
-        memcpy(code, k + 1, 3);
-        s_add_amount(acc, code, s_sum(b, tag, code, b->from, b->as_of));
-    }
+    int rc = kv_each(b->tx->txn, b->tx->dbi[AGG_DB_NAMES], &from, probe, 1,
+                     s_currency_record, &a);
     if (!b->rc)
-        b->rc = rc == MDB_NOTFOUND ? 0 : rc;
-    mdb_cursor_close(cur);
+        b->rc = rc;
 }
 
 /*  The object {currency: "123.00"} of the non-zero amounts, sorted. */

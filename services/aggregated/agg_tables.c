@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "kv.h"
 
 #define SUM_KEY_LEN 9
 #define SET_KEY_LEN 8
@@ -122,42 +123,51 @@ int agg_tab_sum_add(agg_tx_t *tx, char tag, const char *sub, int32_t day,
     return rc;
 }
 
+typedef struct {
+    uint32_t hi;
+    int64_t *acc;
+} scan_t;
+
+/*  One bucket of the level, up to 'hi'. */
+static int s_bucket_record(void *arg, const MDB_val *key, const MDB_val *val)
+{
+    scan_t *sc = arg;
+    const uint8_t *k = key->mv_data;
+    if (key->mv_size != SUM_KEY_LEN || s_get_be32(k + 5) > sc->hi)
+        return KV_STOP;
+    int64_t v;
+    memcpy(&v, val->mv_data, sizeof v);
+    *sc->acc += v;
+    return 0;
+}
+
 /*  Adds to '*acc' the buckets 'lo'..'hi' of one level of a counter. */
-static int s_scan(agg_tx_t *tx, MDB_cursor *cur, char tag, const char *sub,
-                  int level, uint32_t lo, uint32_t hi, int64_t *acc)
+static int s_scan(agg_tx_t *tx, char tag, const char *sub, int level,
+                  uint32_t lo, uint32_t hi, int64_t *acc)
 {
     if (lo > hi)
         return 0;
     uint8_t start[SUM_KEY_LEN];
     s_sum_key(start, tag, sub, level, lo);
-    MDB_val key = {sizeof start, start}, val;
-    int rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
-    for (; rc == 0; rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) {
-        const uint8_t *k = key.mv_data;
-        if (key.mv_size != SUM_KEY_LEN || memcmp(k, start, 5) != 0 ||
-            s_get_be32(k + 5) > hi)
-            break;
-        int64_t v;
-        memcpy(&v, val.mv_data, sizeof v);
-        *acc += v;
-    }
-    (void)tx;
-    return rc == MDB_NOTFOUND ? 0 : rc;
+    MDB_val from = {sizeof start, start};
+    scan_t sc = {hi, acc};
+    return kv_each(tx->txn, tx->dbi[AGG_DB_SUMS], &from, start, 5,
+                   s_bucket_record, &sc);
 }
 
 /*  The counter's sum over every day up to 'day' inclusive. */
-static int s_prefix(agg_tx_t *tx, MDB_cursor *cur, char tag, const char *sub,
-                    int32_t day, int64_t *out)
+static int s_prefix(agg_tx_t *tx, char tag, const char *sub, int32_t day,
+                    int64_t *out)
 {
     int y, m, d;
     date_to_ymd(day, &y, &m, &d);
     *out = 0;
-    int rc = s_scan(tx, cur, tag, sub, 0, 0, (uint32_t)y - 1, out);
+    int rc = s_scan(tx, tag, sub, 0, 0, (uint32_t)y - 1, out);
     if (!rc && m > 1)
-        rc = s_scan(tx, cur, tag, sub, 1, (uint32_t)(y * 12),
+        rc = s_scan(tx, tag, sub, 1, (uint32_t)(y * 12),
                     (uint32_t)(y * 12 + m - 2), out);
     if (!rc)
-        rc = s_scan(tx, cur, tag, sub, 2, s_bucket(2, day - (d - 1)),
+        rc = s_scan(tx, tag, sub, 2, s_bucket(2, day - (d - 1)),
                     s_bucket(2, day), out);
     return rc;
 }
@@ -168,15 +178,10 @@ int agg_tab_sum_range(agg_tx_t *tx, char tag, const char *sub, int32_t from,
     *out = 0;
     if (from > to)
         return 0;
-    MDB_cursor *cur;
-    int rc = mdb_cursor_open(tx->txn, tx->dbi[AGG_DB_SUMS], &cur);
-    if (rc)
-        return rc;
     int64_t upto = 0, before = 0;
-    rc = s_prefix(tx, cur, tag, sub, to, &upto);
+    int rc = s_prefix(tx, tag, sub, to, &upto);
     if (!rc)
-        rc = s_prefix(tx, cur, tag, sub, from - 1, &before);
-    mdb_cursor_close(cur);
+        rc = s_prefix(tx, tag, sub, from - 1, &before);
     *out = upto - before;
     return rc;
 }
@@ -185,17 +190,12 @@ int agg_tab_sum_next_sub(agg_tx_t *tx, char tag, char sub[3], bool *found)
 {
     uint8_t start[SUM_KEY_LEN];
     s_sum_key(start, tag, sub, 0xff, UINT32_MAX);
-    MDB_val key = {sizeof start, start}, val;
-    MDB_cursor *cur;
-    int rc = mdb_cursor_open(tx->txn, tx->dbi[AGG_DB_SUMS], &cur);
-    if (rc)
-        return rc;
-    rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
-    *found = rc == 0 && key.mv_size == SUM_KEY_LEN &&
-             ((const uint8_t *)key.mv_data)[0] == (uint8_t)tag;
+    MDB_val from = {sizeof start, start}, key, val;
+    int rc =
+        kv_first(tx->txn, tx->dbi[AGG_DB_SUMS], &from, start, 1, &key, &val);
+    *found = rc == 0 && key.mv_size == SUM_KEY_LEN;
     if (*found)
         memcpy(sub, (const uint8_t *)key.mv_data + 1, 3);
-    mdb_cursor_close(cur);
     return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
@@ -249,30 +249,27 @@ int agg_tab_flush(agg_tx_t *tx)
     return agg_delta_drain(tx->delta, s_flush_one, tx);
 }
 
-/*  Positions 'cur' at the first key >= (kind, state, day); '*k' gets it
-    or NULL when there is none of 'kind'. */
-static int s_seek(MDB_cursor *cur, char kind, const uint8_t state[3],
-                  int32_t day, const uint8_t **k)
+/*  '*k' gets the first key >= (kind, state, day) if it is one of 'kind',
+    else NULL; it points into the map, valid for the transaction. */
+static int s_seek(agg_tx_t *tx, char kind, const uint8_t state[3], int32_t day,
+                  const uint8_t **k)
 {
     uint8_t start[SET_KEY_LEN];
     s_set_key(start, kind, (const char *)state, day);
-    MDB_val key = {sizeof start, start}, val;
-    int rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
-    *k = NULL;
-    if (rc == 0 && key.mv_size == SET_KEY_LEN &&
-        ((const uint8_t *)key.mv_data)[0] == (uint8_t)kind)
-        *k = key.mv_data;
+    MDB_val from = {sizeof start, start}, key, val;
+    int rc =
+        kv_first(tx->txn, tx->dbi[AGG_DB_SETS], &from, start, 1, &key, &val);
+    *k = rc == 0 && key.mv_size == SET_KEY_LEN ? key.mv_data : NULL;
     return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
 int agg_tab_set_states(agg_tx_t *tx, char kind, int32_t from, int32_t to,
                        json_t *array)
 {
-    MDB_cursor *cur = NULL;
-    int rc = mdb_cursor_open(tx->txn, tx->dbi[AGG_DB_SETS], &cur);
+    int rc = 0;
     uint8_t state[3] = {0, 0, 0};
     const uint8_t *k = NULL;
-    while (!rc && !(rc = s_seek(cur, kind, state, from, &k)) && k) {
+    while (!rc && !(rc = s_seek(tx, kind, state, from, &k)) && k) {
         if (memcmp(k + 1, state, 3) != 0) {
             memcpy(state, k + 1, 3); /* a later State: seek its 'from' */
             continue;
@@ -281,12 +278,10 @@ int agg_tab_set_states(agg_tx_t *tx, char kind, int32_t from, int32_t to,
             char code[4] = {(char)state[0], (char)state[1], (char)state[2], 0};
             json_array_append_new(array, json_string(code));
         }
-        if ((rc = s_seek(cur, kind, state, INT32_MAX, &k)) || !k)
+        if ((rc = s_seek(tx, kind, state, INT32_MAX, &k)) || !k)
             break;
         memcpy(state, k + 1, 3);
     }
-    if (cur)
-        mdb_cursor_close(cur);
     return rc;
 }
 

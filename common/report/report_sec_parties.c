@@ -1,0 +1,218 @@
+/*  report_sec_parties: the title and section II.A, participation in the
+    Optional Protocol (see report_int.h). */
+#include <string.h>
+
+#include "date.h"
+#include "report_int.h"
+
+/*  The five regional groups, in the report's order. */
+static const struct {
+    const char *key, *en, *zh;
+} s_regions[] = {
+    {"africa", "African States", "非洲国家"},
+    {"asia_pacific", "Asia-Pacific States", "亚太国家"},
+    {"eastern_europe", "Eastern European States", "东欧国家"},
+    {"latin_america_caribbean", "Latin American and Caribbean States",
+     "拉丁美洲和加勒比国家"},
+    {"weog", "Western European and other States", "西欧和其他国家"}};
+
+/* ------------------------------------------------------------------ */
+/*  The title and section II.A: participation in the Optional Protocol. */
+
+/*  The number of the annual report on calendar year 'y': the fifth
+    covered 2011, and each later one a calendar year; the first four
+    covered other periods.  0: no number. */
+int render_report_number(const render_t *r)
+{
+    int y, m, d;
+    date_to_ymd(r->to, &y, &m, &d);
+    return r->full_year && y >= 2011 ? y - 2006 : 0;
+}
+
+void render_title(render_t *r)
+{
+    int number = render_report_number(r);
+    if (r->lang) {
+        say_title(r);
+        return;
+    }
+    if (r->zh) {
+        render_put(r, "# 防范酷刑和其他残忍、不人道或有辱人格待遇或处罚"
+                      "小组委员会");
+        if (number) {
+            render_put_ordinal(r, number, false);
+            render_put(r, "次");
+        }
+        render_put(r, "年度报告\n\n## 一. 导言\n\n本报告涵盖小组委员会");
+        render_put_period(r);
+        render_put(r, "开展的活动。\n\n## 二. 组织和其他事项\n\n"
+                      "### A. 国家加入《任择议定书》制度的情况\n\n");
+        return;
+    }
+    render_put(r, "# ");
+    if (number) {
+        render_put_ordinal(r, number, true);
+        render_put(r, " annual report");
+    } else {
+        render_put(r, "Annual report");
+    }
+    render_put(r, " of the Subcommittee on Prevention of Torture and Other "
+                  "Cruel, Inhuman or Degrading Treatment or Punishment\n\n"
+                  "## I. Introduction\n\nThe present report covers the "
+                  "activities of the Subcommittee from ");
+    render_put_period(r);
+    render_put(r, ".\n\n## II. Organizational and other matters\n\n"
+                  "### A. Participation in the Optional Protocol system\n\n");
+}
+
+void render_region_table(render_t *r, const char *path, const char *what)
+{
+    const json_t *by_region = render_get(r, path, JSON_OBJECT);
+    render_put(r, "| %s | %s |\n|---|--:|\n",
+               r->lang ? r->lang->region_col
+               : r->zh ? "区域"
+                       : "Regional group",
+               what);
+    for (size_t i = 0; i < REGION_COUNT; i++) {
+        long long n = render_member_count(r, by_region, path, s_regions[i].key);
+        render_put(r, "| %s | ",
+                   r->lang ? r->lang->regions[i]
+                   : r->zh ? s_regions[i].zh
+                           : s_regions[i].en);
+        render_put_count(r, n, false);
+        render_put(r, "%s |\n", r->zh ? "个" : "");
+    }
+    render_put(r, "\n");
+}
+
+/*  The verb of an instrument: "acceded to", "加入". */
+static const char *s_verb(const render_t *r, const json_t *item)
+{
+    const char *inst = json_string_value(json_object_get(item, "instrument"));
+    bool accession = inst && strcmp(inst, "accession") == 0;
+    bool succession = inst && strcmp(inst, "succession") == 0;
+    if (r->zh)
+        return accession ? "加入" : succession ? "继承" : "批准";
+    return accession ? "acceded to" : succession ? "succeeded to" : "ratified";
+}
+
+/*  The States that joined in the period, each with its date, as para 2
+    of the seed: "孟加拉国于2025年7月17日加入《任择议定书》，哥伦比亚于
+    2025年11月10日加入。", "Bangladesh acceded to the Optional Protocol on
+    17 July 2025 and Colombia on 10 November 2025." */
+static void s_put_joined(render_t *r, const json_t *joined_on)
+{
+    size_t n;
+    dated_t *items =
+        render_dated(r, joined_on, "states_parties.joined_in_period_on", "on",
+                     NULL, false, &n);
+    for (size_t i = 0; items && i < n; i++) {
+        const char *verb = s_verb(r, items[i].item);
+        bool same = i > 0 && strcmp(verb, s_verb(r, items[i - 1].item)) == 0;
+        if (r->zh) {
+            render_put(r, "%s", i ? "，" : "");
+            render_put_state(r, items[i].code, false);
+            render_put(r, "于");
+            render_put_day(r, items[i].day);
+            render_put(r, "%s%s", verb, i ? "" : "《任择议定书》");
+            if (i + 1 == n)
+                render_put(r, "。");
+            continue;
+        }
+        if (i)
+            render_put(r, "%s", i + 1 == n ? " and " : ", ");
+        render_put_state(r, items[i].code, i == 0);
+        if (!i)
+            render_put(r, " %s the Optional Protocol", verb);
+        else if (!same)
+            render_put(r, " %s it", verb);
+        render_put(r, " on ");
+        render_put_day(r, items[i].day);
+        if (i + 1 == n)
+            render_put(r, ".");
+    }
+    free(items);
+}
+
+static void s_parties_zh(render_t *r, long long parties, long long signatories,
+                         const json_t *joined_on, const json_t *signed_list)
+{
+    render_put_as_at(r, true);
+    render_put(r, "，《任择议定书》有%s个缔约国，%s个签署国。",
+               render_num(parties).text, render_num(signatories).text);
+    if (signatories)
+        render_put(r, "[^signatories]");
+    if (json_array_size(joined_on)) {
+        s_put_joined(r, joined_on);
+    } else {
+        render_put_when(r, true);
+        render_put(r, "，没有国家加入《任择议定书》。");
+    }
+    render_put(r, "\n\n各区域加入《任择议定书》的情况如下：\n\n");
+    render_region_table(r, "states_parties.by_region", "缔约国");
+    if (signatories)
+        render_put(r, "%s个", render_num(signatories).text);
+    render_put(r, "签署国的区域分布情况如下：\n\n");
+    render_region_table(r, "signatories.by_region", "签署国");
+    if (!signatories)
+        return;
+    render_put(r, "[^signatories]: ");
+    render_put_as_at(r, true);
+    render_put(r, "，%s个签署国为：", render_num(signatories).text);
+    render_put_states(r, signed_list, true);
+    render_put(r, "。\n\n");
+}
+
+static void s_parties_en(render_t *r, long long parties, long long signatories,
+                         const json_t *joined_on, const json_t *signed_list)
+{
+    render_put_as_at(r, true);
+    render_put(r, ", there %s ", parties == 1 ? "was" : "were");
+    render_put_things(r, parties, true, "State party", "States parties");
+    render_put(r, " to the Optional Protocol and ");
+    render_put_things(r, signatories, true, "signatory", "signatories");
+    render_put(r, ".%s ", signatories ? "[^signatories]" : "");
+    if (json_array_size(joined_on)) {
+        s_put_joined(r, joined_on);
+        render_put(r, "\n\n");
+    } else {
+        render_put(r, "No State became a party to the Optional Protocol ");
+        render_put_when(r, false);
+        render_put(r, ".\n\n");
+    }
+    render_put(
+        r, "The regional distribution of States parties is as follows:\n\n");
+    render_region_table(r, "states_parties.by_region", "States parties");
+    render_put(r, "The regional distribution of ");
+    if (signatories) {
+        render_put(r, "the ");
+        render_put_things(r, signatories, true, "signatory", "signatories");
+    } else {
+        render_put(r, "signatories");
+    }
+    render_put(r, " is as follows:\n\n");
+    render_region_table(r, "signatories.by_region", "Signatories");
+    if (!signatories)
+        return;
+    render_put(r, "[^signatories]: ");
+    render_put_as_at(r, true);
+    render_put(r, ", the signatories were: ");
+    render_put_states(r, signed_list, false);
+    render_put(r, ".\n\n");
+}
+
+void render_parties(render_t *r)
+{
+    long long parties = render_count(r, "states_parties.total");
+    long long signatories = render_count(r, "signatories.total");
+    render_states(r, "states_parties.joined_in_period");
+    const json_t *joined_on =
+        render_items(r, "states_parties.joined_in_period_on");
+    const json_t *signed_list = render_states(r, "signatories.states");
+    if (r->lang)
+        say_parties(r, parties, signatories, joined_on, signed_list);
+    else if (r->zh)
+        s_parties_zh(r, parties, signatories, joined_on, signed_list);
+    else
+        s_parties_en(r, parties, signatories, joined_on, signed_list);
+}

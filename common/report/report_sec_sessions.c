@@ -1,0 +1,140 @@
+/*  report_sec_sessions: section II.B, the sessions held in the period
+    (see report_int.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "report_int.h"
+
+/* ------------------------------------------------------------------ */
+/*  Section II.B: sessions. */
+
+/*  Places of sessions the report names in Chinese. */
+static const struct {
+    const char *en, *zh;
+} s_places_of_sessions[] = {{"Geneva", "日内瓦"}, {"New York", "纽约"}};
+
+/*  The place every session of 'items' was held at, if they share one
+    the report can name in its language; else NULL. */
+const char *render_session_place(const render_t *r, const dated_t *items,
+                                 size_t n)
+{
+    const char *place = NULL;
+    for (size_t i = 0; i < n; i++) {
+        const char *p =
+            json_string_value(json_object_get(items[i].item, "place"));
+        if (!p || !*p || (place && strcmp(place, p) != 0))
+            return NULL;
+        place = p;
+    }
+    if (!place || !r->zh)
+        return place;
+    for (size_t i = 0;
+         i < sizeof s_places_of_sessions / sizeof s_places_of_sessions[0]; i++)
+        if (strcmp(s_places_of_sessions[i].en, place) == 0)
+            return s_places_of_sessions[i].zh;
+    return NULL;
+}
+
+/*  The sessions of the list, sorted by start; a session has no State, so
+    dated_t's code is unused. */
+static dated_t *s_sessions(render_t *r, const json_t *list, size_t *n)
+{
+    *n = json_array_size(list);
+    dated_t *items = *n ? calloc(*n, sizeof *items) : NULL;
+    if (*n && !items)
+        render_fail(r, OPCAT_ENOMEM, NULL, "out of memory");
+    for (size_t i = 0; items && i < *n; i++) {
+        const json_t *item = json_array_get(list, i);
+        items[i].item = item;
+        items[i].en = "";
+        items[i].day =
+            render_item_date(r, item, "sessions_in_period", "start", false);
+        items[i].end =
+            render_item_date(r, item, "sessions_in_period", "end", false);
+        const json_t *number = json_object_get(item, "number");
+        if (!json_is_integer(number) || json_integer_value(number) < 1)
+            render_fail(r, OPCAT_EINVAL, "sessions_in_period",
+                        "stats: \"sessions_in_period\": a session's "
+                        "\"number\" is not a number >= 1");
+    }
+    if (r->failed) {
+        free(items);
+        return NULL;
+    }
+    render_dated_sort(items, *n);
+    return items;
+}
+
+/*  "第五十五届会议(2025年1月27日至2月7日)", "its fifty-fifth session (27
+    January–7 February 2025)". */
+static void s_put_session(render_t *r, const dated_t *session)
+{
+    long long number =
+        json_integer_value(json_object_get(session->item, "number"));
+    if (!r->zh)
+        render_put(r, "its ");
+    render_put_ordinal(r, number, false);
+    render_put(r, "%s", r->zh ? "届会议(" : " session (");
+    render_put_range(r, session->day, session->end, true);
+    render_put(r, ")");
+}
+
+/*  The lead of the sentence: "2025年，小组委员会在日内瓦举行了两届会议：",
+    "In 2025, the Subcommittee held two sessions in Geneva: ", or the
+    whole sentence when there was none. */
+static void s_sessions_lead(render_t *r, const char *place, size_t n)
+{
+    render_put_when(r, true);
+    if (r->zh) {
+        render_put(r, "，小组委员会");
+        if (!n) {
+            render_put(r, "未举行届会。\n\n");
+            return;
+        }
+        if (place)
+            render_put(r, "在%s", place);
+        render_put(r, "举行了");
+        render_put_zh_small(r, n);
+        render_put(r, "届会议：");
+        return;
+    }
+    render_put(r, ", the Subcommittee held ");
+    render_put_things(r, (long long)n, true, "session", "sessions");
+    if (place)
+        render_put(r, " in %s", place);
+    render_put(r, "%s", n ? ": " : ".\n\n");
+}
+
+/*  The sessions, joined, and the sentence's end. */
+static void s_put_sessions(render_t *r, const dated_t *items, size_t n)
+{
+    for (size_t i = 0; items && i < n; i++) {
+        if (i)
+            render_put(r, "%s",
+                       r->zh ? (i + 1 == n ? "和" : "、")
+                             : (i + 1 == n ? " and " : ", "));
+        s_put_session(r, &items[i]);
+    }
+    if (n)
+        render_put(r, "%s", r->zh ? "。\n\n" : ".\n\n");
+}
+
+void render_sessions(render_t *r)
+{
+    const json_t *list = render_items(r, "sessions_in_period");
+    render_put(r, "%s",
+               r->lang ? r->lang->sessions_head
+               : r->zh ? "### B. 届会\n\n"
+                       : "### B. Sessions\n\n");
+    if (render_not_recorded(r, "sessions_in_period", WHAT_SESSIONS, false))
+        return;
+    size_t n;
+    dated_t *items = s_sessions(r, list, &n);
+    if (r->lang) {
+        say_sessions(r, items, n);
+    } else {
+        s_sessions_lead(r, render_session_place(r, items, n), n);
+        s_put_sessions(r, items, n);
+    }
+    free(items);
+}
