@@ -4,6 +4,7 @@
 #include "test_common.h"
 
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <zmq.h>
 
@@ -60,6 +61,25 @@ static void test_timers_run_once_in_due_order(void **state)
     assert_string_equal(p.order, "abc");
     loop_destroy(&loop);
     assert_null(loop);
+}
+
+/*  A wake-up that comes late finds several timers due at once: they still
+    run in the order of their due times. */
+static void test_timers_due_together_run_in_due_order(void **state)
+{
+    (void)state;
+    loop_t *loop = loop_new();
+    probe_t p = {0};
+    assert_non_null(loop);
+    assert_true(loop_add_timer(loop, 30, s_c_and_stop, &p) > 0);
+    assert_true(loop_add_timer(loop, 10, s_b, &p) > 0);
+    assert_true(loop_add_timer(loop, 0, s_a, &p) > 0);
+    struct timespec late = {.tv_nsec = 50 * 1000 * 1000};
+    nanosleep(&late, NULL); /* all three are due before the first poll */
+    err_t err;
+    CHECK(loop_run(loop, &s_never, &err), &err);
+    assert_string_equal(p.order, "abc");
+    loop_destroy(&loop);
 }
 
 static int64_t s_periodic(loop_t *loop, uint64_t id, void *arg)
@@ -228,6 +248,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_timers_run_once_in_due_order),
+        cmocka_unit_test(test_timers_due_together_run_in_due_order),
         cmocka_unit_test(test_a_periodic_timer_never_runs_early),
         cmocka_unit_test(test_a_handler_removes_and_moves_timers),
         cmocka_unit_test(test_a_socket_handler_is_called_when_readable),

@@ -26,6 +26,7 @@ typedef struct {
     int64_t due_ms;
     loop_timer_fn fn;
     void *arg;
+    uint64_t ran_in; /* the wake-up that last ran it */
 } timer_entry_t;
 
 typedef struct {
@@ -160,8 +161,8 @@ uint64_t loop_add_timer(loop_t *self, int64_t ms, loop_timer_fn fn, void *arg)
                   sizeof *self->timers))
         return 0;
     uint64_t id = self->next_timer_id++;
-    self->timers[self->ntimers++] =
-        (timer_entry_t){id, monotime_ms() + ms, fn, arg};
+    self->timers[self->ntimers++] = (timer_entry_t){
+        .id = id, .due_ms = monotime_ms() + ms, .fn = fn, .arg = arg};
     return id;
 }
 
@@ -247,16 +248,31 @@ static long s_timeout(const loop_t *self, int64_t now)
     return timeout;
 }
 
-/*  Runs the timers due at 'now'; those added meanwhile wait (they are
-    past 'count'). */
+/*  The earliest timer due at 'now' among the first 'count' that has not run
+    in this wake-up, or NULL.  Timers that fell due together run in the
+    order of their due times, not of their places in the array. */
+static timer_entry_t *s_next_due(loop_t *self, size_t count, int64_t now)
+{
+    timer_entry_t *next = NULL;
+    for (size_t i = 0; i < count; i++) {
+        timer_entry_t *t = &self->timers[i];
+        if (t->id && t->due_ms <= now && t->ran_in != self->wakeups &&
+            (!next || t->due_ms < next->due_ms))
+            next = t;
+    }
+    return next;
+}
+
+/*  Runs the timers due at 'now', each once; those added meanwhile wait
+    (they are past 'count'). */
 static void s_run_timers(loop_t *self, int64_t now)
 {
     size_t count = self->ntimers;
-    for (size_t i = 0; i < count; i++) {
-        timer_entry_t *t = &self->timers[i];
-        if (!t->id || t->due_ms > now)
-            continue;
+    timer_entry_t *t;
+    while ((t = s_next_due(self, count, now))) {
+        size_t i = (size_t)(t - self->timers);
         uint64_t id = t->id;
+        t->ran_in = self->wakeups;
         int64_t next = t->fn(self, id, t->arg);
         t = &self->timers[i]; /* the handler may have grown the array */
         if (t->id != id)
