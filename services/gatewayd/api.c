@@ -7,6 +7,8 @@
 #include "date.h"
 #include "event.h"
 #include "gw.h"
+#include "report_docx.h"
+#include "report_html.h"
 
 #define EVENTS_PAGES_MAX 16 /* replay pages read for one /api/events */
 
@@ -215,12 +217,85 @@ enum MHD_Result gw_api_events(const gw_request_t *req)
 
 /* ---------------------------------------------------------------- report */
 
+/*  The formats of /api/report, in the order of report_format_t. */
+typedef enum { REPORT_MD, REPORT_HTML, REPORT_DOCX } report_format_t;
+
+static const char *const s_report_types[] = {
+    "text/markdown; charset=utf-8", "text/html; charset=utf-8",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document"};
+
+/*  Reads 'format' (default md); false with a 400 queued in '*rc' when it
+    is not one this gateway serves. */
+static bool s_report_format(const gw_request_t *req, report_format_t *format,
+                            enum MHD_Result *rc)
+{
+    static const char *const names[] = {"md", "html", "docx"};
+    const char *f = gw_param(req, "format");
+    *format = REPORT_MD;
+    for (size_t i = 0; f && i < sizeof names / sizeof *names; i++)
+        if (strcmp(f, names[i]) == 0)
+            f = NULL, *format = (report_format_t)i;
+    if (f)
+        *rc = gw_reply_error(req, 400, "format", "format: md, html or docx");
+    else if (*format == REPORT_DOCX && !req->gw->docx)
+        *rc =
+            gw_reply_error(req, 400, "format",
+                           "format: docx is not served here (" REPORT_DOCX_TOOL
+                           " was not installed when the gateway started)");
+    return !f && (*format != REPORT_DOCX || req->gw->docx);
+}
+
+/*  Converts 'md' (taken) to 'format'; NULL with 'err' filled on failure. */
+static char *s_report_convert(char *md, const char *lang,
+                              report_format_t format, size_t *len, err_t *err)
+{
+    char *out = NULL;
+    if (format == REPORT_MD) {
+        *len = strlen(md);
+        return md;
+    }
+    if (format == REPORT_HTML) {
+        out = report_html_render(md, lang, REPORT_HTML_FRAGMENT, err);
+        *len = out ? strlen(out) : 0;
+    } else {
+        report_docx_render(md, lang, &out, len, err);
+    }
+    free(md);
+    return out;
+}
+
+/*  Queues the report 'body' (taken) in 'format'. */
+static enum MHD_Result s_report_reply(const gw_request_t *req, char *body,
+                                      size_t len, report_format_t format,
+                                      const char *lang)
+{
+    struct MHD_Response *response =
+        MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+    if (!response) {
+        free(body);
+        return MHD_NO;
+    }
+    MHD_add_response_header(response, "Content-Type", s_report_types[format]);
+    MHD_add_response_header(response, "X-Report-Formats",
+                            req->gw->docx ? "md, html, docx" : "md, html");
+    if (format == REPORT_DOCX) {
+        char disposition[64];
+        snprintf(disposition, sizeof disposition,
+                 "attachment; filename=\"opcat-report-%s.docx\"", lang);
+        MHD_add_response_header(response, "Content-Disposition", disposition);
+    }
+    return gw_reply_response(req, 200, response);
+}
+
 enum MHD_Result gw_api_report(const gw_request_t *req)
 {
-    static const char *const allowed[] = {"as_of", "from", "lang", NULL};
+    static const char *const allowed[] = {"as_of", "from", "lang", "format",
+                                          NULL};
     char as_of[DATE_TEXT_LEN], from[DATE_TEXT_LEN];
     enum MHD_Result rc;
-    if (s_unknown(req, allowed, &rc) || !s_dates(req, as_of, from, &rc))
+    report_format_t format;
+    if (s_unknown(req, allowed, &rc) || !s_dates(req, as_of, from, &rc) ||
+        !s_report_format(req, &format, &rc))
         return rc;
     const char *lang = gw_param(req, "lang");
     lang = lang ? lang : "en";
@@ -233,10 +308,9 @@ enum MHD_Result gw_api_report(const gw_request_t *req)
         return gw_reply_service_error(req, "stats", &err);
     char *text = report_render(req->gw->report, stats, lang, &err);
     json_decref(stats);
-    if (!text)
+    size_t len = 0;
+    char *body = text ? s_report_convert(text, lang, format, &len, &err) : NULL;
+    if (!body)
         return gw_reply_error(req, 503, NULL, "report: %s", err.message);
-    rc = gw_reply_text(req, 200, "text/markdown; charset=utf-8", text,
-                       strlen(text));
-    free(text);
-    return rc;
+    return s_report_reply(req, body, len, format, lang);
 }
