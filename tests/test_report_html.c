@@ -1,9 +1,11 @@
 /*  test_report_html: the report's Markdown as HTML
-    (common/report/report_html.c).
+    (common/report/report_html.c) and the formats by name
+    (report_format.c).
 
     Escaping, headings, lists, tables and footnotes on small inputs, the
-    inputs the converter refuses, and then the real report: the stats of
-    tests/fixtures/stats-2025.json rendered in each of the six languages
+    inputs the converter refuses, the formats' names, types and
+    conversions (DOCX is tests/it_report.sh's), and then the real report: the
+   stats of tests/fixtures/stats-2025.json rendered in each of the six languages
     and converted, which must come out well formed (every tag known and
     closed, no bare '<', '>' or '&' in the text) and with every figure of
     the Markdown, no more and no fewer.  Needs OPCAT_SOURCE_DIR (set by
@@ -20,6 +22,7 @@
 
 #include "names.h"
 #include "report.h"
+#include "report_format.h"
 #include "report_html.h"
 
 #define DIGIT_RUNS_MAX 1024
@@ -198,6 +201,39 @@ static void test_lang_dir_and_document(void **state)
     free(doc);
 }
 
+static void test_formats(void **state)
+{
+    (void)state;
+    report_format_t f;
+    assert_true(report_format_parse("md", &f) && f == REPORT_FORMAT_MD);
+    assert_true(report_format_parse("html", &f) && f == REPORT_FORMAT_HTML);
+    assert_true(report_format_parse("docx", &f) && f == REPORT_FORMAT_DOCX);
+    assert_false(report_format_parse("pdf", &f));
+    assert_false(report_format_parse("HTML", &f));
+    assert_false(report_format_parse(NULL, &f));
+    assert_string_equal(report_format_type(REPORT_FORMAT_HTML),
+                        "text/html; charset=utf-8");
+    assert_string_equal(report_format_type(REPORT_FORMAT_MD),
+                        "text/markdown; charset=utf-8");
+    err_t err;
+    size_t len;
+    char *md = strdup("# T\n");
+    char *same = report_format_convert(md, "en", REPORT_FORMAT_MD,
+                                       REPORT_HTML_FRAGMENT, &len, &err);
+    assert_ptr_equal(same, md);
+    assert_int_equal(len, 4);
+    char *html = report_format_convert(same, "ar", REPORT_FORMAT_HTML,
+                                       REPORT_HTML_FRAGMENT, &len, &err);
+    assert_string_equal(html, "<article class=\"report\" lang=\"ar\" "
+                              "dir=\"rtl\">\n<h1>T</h1>\n</article>\n");
+    assert_int_equal(len, strlen(html));
+    free(html);
+    assert_null(report_format_convert(strdup("| a |\n"), "en",
+                                      REPORT_FORMAT_HTML, REPORT_HTML_FRAGMENT,
+                                      &len, &err));
+    assert_int_equal(err.code, OPCAT_EINVAL);
+}
+
 /* ------------------------------------------------------------------ */
 /*  The real report. */
 
@@ -368,6 +404,7 @@ int main(void)
         cmocka_unit_test(test_footnotes),
         cmocka_unit_test(test_refused),
         cmocka_unit_test(test_lang_dir_and_document),
+        cmocka_unit_test(test_formats),
         cmocka_unit_test(test_real_report_every_language),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -18,11 +18,7 @@
 #include "date.h"
 #include "query.h"
 #include "report.h"
-#include "report_docx.h"
-#include "report_html.h"
-
-/*  What --format writes. */
-typedef enum { FORMAT_MD, FORMAT_HTML, FORMAT_DOCX } report_format_t;
+#include "report_format.h"
 
 /*  The command's options. */
 typedef struct {
@@ -37,12 +33,8 @@ typedef struct {
 /*  Reads --format 'value'; PDF is refused with the reason. */
 static int s_format(report_opts_t *o, const char *value, err_t *err)
 {
-    static const char *const names[] = {"md", "html", "docx"};
-    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
-        if (strcmp(value, names[i]) == 0) {
-            o->format = (report_format_t)i;
-            return 0;
-        }
+    if (report_format_parse(value, &o->format))
+        return 0;
     if (strcmp(value, "pdf") == 0)
         return err_set(err, OPCAT_EINVAL, "--format",
                        "--format pdf is not offered (every PDF engine "
@@ -50,7 +42,7 @@ static int s_format(report_opts_t *o, const char *value, err_t *err)
                        "--format html document from a browser, or convert "
                        "the DOCX");
     return err_set(err, OPCAT_EINVAL, "--format",
-                   "--format: \"%.40s\" is not md, html or docx", value);
+                   "--format: \"%.40s\" is not " REPORT_FORMATS, value);
 }
 
 static int s_option(void *arg, int option, const char *value, err_t *err)
@@ -99,26 +91,6 @@ static json_t *s_fetch(ctl_t *ctl, const report_opts_t *o, int *status)
     return ctl_query(ctl, "stats", request, status);
 }
 
-/*  Converts the Markdown 'md' (taken) to the chosen format; NULL with
-    'err' filled if that fails. */
-static char *s_convert(const report_opts_t *o, char *md, size_t *len,
-                       err_t *err)
-{
-    char *out = NULL;
-    if (o->format == FORMAT_MD) {
-        *len = strlen(md);
-        return md;
-    }
-    if (o->format == FORMAT_HTML) {
-        out = report_html_render(md, o->lang, REPORT_HTML_DOCUMENT, err);
-        *len = out ? strlen(out) : 0;
-    } else {
-        report_docx_render(md, o->lang, &out, len, err);
-    }
-    free(md);
-    return out;
-}
-
 /*  Writes 'len' bytes of 'data' to -o's file, or to stdout. */
 static int s_write(const report_opts_t *o, const char *data, size_t len,
                    err_t *err)
@@ -144,7 +116,9 @@ static int s_report(ctl_t *ctl, const report_opts_t *o, const json_t *stats)
     names_t *names = names_find(o->share, &err);
     report_t *report = names ? report_new(names, &err) : NULL;
     char *md = report ? report_render(report, stats, o->lang, &err) : NULL;
-    char *out = md ? s_convert(o, md, &len, &err) : NULL;
+    char *out = md ? report_format_convert(md, o->lang, o->format,
+                                           REPORT_HTML_DOCUMENT, &len, &err)
+                   : NULL;
     int status = out && s_write(o, out, len, &err) == OPCAT_OK
                      ? CTL_EXIT_OK
                      : CTL_EXIT_FAILURE;
@@ -185,13 +159,13 @@ int cmd_report(ctl_t *ctl, int argc, char **argv)
         {"format", required_argument, NULL, 'F'},
         {"output", required_argument, NULL, 'o'},
         {NULL, 0, NULL, 0}};
-    report_opts_t o = {.lang = "en", .format = FORMAT_MD};
+    report_opts_t o = {.lang = "en", .format = REPORT_FORMAT_MD};
     int first = ctl_parse(ctl, argc, argv, usage, "o:", longopts, s_option, &o);
     if (first != argc)
         return ctl_usage_error(ctl, argv[first],
                                "unexpected argument \"%.40s\"", argv[first]);
-    if (o.format == FORMAT_DOCX && (!o.output || strcmp(o.output, "-") == 0) &&
-        isatty(STDOUT_FILENO))
+    if (o.format == REPORT_FORMAT_DOCX &&
+        (!o.output || strcmp(o.output, "-") == 0) && isatty(STDOUT_FILENO))
         return ctl_usage_error(ctl, "-o",
                                "--format docx writes a binary file: "
                                "give -o FILE");

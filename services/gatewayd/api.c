@@ -8,7 +8,7 @@
 #include "event.h"
 #include "gw.h"
 #include "report_docx.h"
-#include "report_html.h"
+#include "report_format.h"
 
 #define EVENTS_PAGES_MAX 16 /* replay pages read for one /api/events */
 
@@ -217,51 +217,25 @@ enum MHD_Result gw_api_events(const gw_request_t *req)
 
 /* ---------------------------------------------------------------- report */
 
-/*  The formats of /api/report, in the order of report_format_t. */
-typedef enum { REPORT_MD, REPORT_HTML, REPORT_DOCX } report_format_t;
-
-static const char *const s_report_types[] = {
-    "text/markdown; charset=utf-8", "text/html; charset=utf-8",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document"};
-
 /*  Reads 'format' (default md); false with a 400 queued in '*rc' when it
     is not one this gateway serves. */
 static bool s_report_format(const gw_request_t *req, report_format_t *format,
                             enum MHD_Result *rc)
 {
-    static const char *const names[] = {"md", "html", "docx"};
-    const char *f = gw_param(req, "format");
-    *format = REPORT_MD;
-    for (size_t i = 0; f && i < sizeof names / sizeof *names; i++)
-        if (strcmp(f, names[i]) == 0)
-            f = NULL, *format = (report_format_t)i;
-    if (f)
-        *rc = gw_reply_error(req, 400, "format", "format: md, html or docx");
-    else if (*format == REPORT_DOCX && !req->gw->docx)
+    const char *name = gw_param(req, "format");
+    *format = REPORT_FORMAT_MD;
+    if (name && !report_format_parse(name, format)) {
+        *rc = gw_reply_error(req, 400, "format", "format: " REPORT_FORMATS);
+        return false;
+    }
+    if (*format == REPORT_FORMAT_DOCX && !req->gw->docx) {
         *rc =
             gw_reply_error(req, 400, "format",
                            "format: docx is not served here (" REPORT_DOCX_TOOL
                            " was not installed when the gateway started)");
-    return !f && (*format != REPORT_DOCX || req->gw->docx);
-}
-
-/*  Converts 'md' (taken) to 'format'; NULL with 'err' filled on failure. */
-static char *s_report_convert(char *md, const char *lang,
-                              report_format_t format, size_t *len, err_t *err)
-{
-    char *out = NULL;
-    if (format == REPORT_MD) {
-        *len = strlen(md);
-        return md;
+        return false;
     }
-    if (format == REPORT_HTML) {
-        out = report_html_render(md, lang, REPORT_HTML_FRAGMENT, err);
-        *len = out ? strlen(out) : 0;
-    } else {
-        report_docx_render(md, lang, &out, len, err);
-    }
-    free(md);
-    return out;
+    return true;
 }
 
 /*  Queues the report 'body' (taken) in 'format'. */
@@ -275,10 +249,11 @@ static enum MHD_Result s_report_reply(const gw_request_t *req, char *body,
         free(body);
         return MHD_NO;
     }
-    MHD_add_response_header(response, "Content-Type", s_report_types[format]);
+    MHD_add_response_header(response, "Content-Type",
+                            report_format_type(format));
     MHD_add_response_header(response, "X-Report-Formats",
                             req->gw->docx ? "md, html, docx" : "md, html");
-    if (format == REPORT_DOCX) {
+    if (format == REPORT_FORMAT_DOCX) {
         char disposition[64];
         snprintf(disposition, sizeof disposition,
                  "attachment; filename=\"opcat-report-%s.docx\"", lang);
@@ -309,7 +284,9 @@ enum MHD_Result gw_api_report(const gw_request_t *req)
     char *text = report_render(req->gw->report, stats, lang, &err);
     json_decref(stats);
     size_t len = 0;
-    char *body = text ? s_report_convert(text, lang, format, &len, &err) : NULL;
+    char *body = text ? report_format_convert(text, lang, format,
+                                              REPORT_HTML_FRAGMENT, &len, &err)
+                      : NULL;
     if (!body)
         return gw_reply_error(req, 503, NULL, "report: %s", err.message);
     return s_report_reply(req, body, len, format, lang);
