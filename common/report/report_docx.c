@@ -29,9 +29,9 @@ extern char **environ;
 
 /*  One conversion: its directory, files and child. */
 typedef struct {
-    char dir[4096 - 32];
-    char in[4096];
-    char out[4096];
+    char dir[4096 - 32]; /* shorter than the files' paths inside it */
+    char in[4096];       /* the Markdown */
+    char out[4096];      /* the document pandoc writes */
     pid_t pid;
     int fd;                 /* read end of pandoc's stdout and stderr */
     char line[STDERR_KEEP]; /* the line being read */
@@ -45,7 +45,8 @@ bool report_docx_available(void)
     char file[4096];
     while (path && *path) {
         size_t n = strcspn(path, ":");
-        snprintf(file, sizeof file, "%.*s/%s", (int)n, n ? path : ".",
+        /* an empty entry is the current directory */
+        snprintf(file, sizeof file, "%.*s/%s", n ? (int)n : 1, n ? path : ".",
                  REPORT_DOCX_TOOL);
         if (access(file, X_OK) == 0)
             return true;
