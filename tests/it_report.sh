@@ -12,7 +12,8 @@
 #      reported, exit 1; --format pdf refused with the reason;
 #   5. the gateway's /api/report?format=md|html|docx: the types, the HTML
 #      fragment, the DOCX file, X-Report-Formats; without pandoc at start
-#      the gateway refuses docx with a 400 and says so.
+#      the gateway refuses docx with a 400 and says so; a pandoc found in
+#      the current directory (an empty $PATH entry) that fails is a 503.
 # Without pandoc, parts 1, 2 and the missing-pandoc checks run, then the
 # test exits 77 (skipped): scripts/install-deps installs pandoc.
 source "$(dirname "$0")/lib.sh"
@@ -118,13 +119,20 @@ if [ $HAVE_PANDOC = 1 ]; then
         fail "format=docx: the figure is missing"
 fi
 
+# start_gateway_in DIR PATH: a gateway run from DIR with $PATH set to PATH
+# (plainly: no wrapper would be found on that PATH); sets GW.
+start_gateway_in() {
+    local port
+    port=$(free_port)
+    (cd "$1" && exec env PATH="$2" "$OPCAT_BIN/opcat-gatewayd" \
+        --http "127.0.0.1:$port") >>"$T/gw-$port.log" 2>&1 &
+    PIDS+=("$!")
+    GW="http://127.0.0.1:$port"
+    wait_for curl -s -o /dev/null "$GW/healthz"
+}
+
 # a gateway started where pandoc is not: docx refused, the others served
-port=$(free_port)
-env PATH=/nonexistent $WRAP "$OPCAT_BIN/opcat-gatewayd" \
-    --http "127.0.0.1:$port" >>"$T/gw2.log" 2>&1 &
-PIDS+=("$!")
-GW="http://127.0.0.1:$port"
-wait_for curl -s -o /dev/null "$GW/healthz"
+start_gateway_in "$T" /nonexistent
 get "/api/report?as_of=$AS_OF&format=docx" >"$T/problem"
 expect_eq "$(cat "$T/status")" 400 "docx without pandoc: status"
 grep -qF "docx is not served here" "$T/problem" ||
@@ -133,6 +141,14 @@ get "/api/report?as_of=$AS_OF&format=html" -D "$T/headers" >/dev/null
 expect_eq "$(cat "$T/status")" 200 "html without pandoc: status"
 grep -qi '^x-report-formats: md, html.$' "$T/headers" ||
     fail "X-Report-Formats without pandoc: $(cat "$T/headers")"
+
+# an empty $PATH entry is the current directory: the failing pandoc there
+# is found, and its failure is a 503 that says why
+start_gateway_in "$T/fakebin" ":/nonexistent"
+get "/api/report?as_of=$AS_OF&format=docx" >"$T/problem"
+expect_eq "$(cat "$T/status")" 503 "a failing pandoc: status"
+grep -qF "pandoc exited with status 3: last complaint" "$T/problem" ||
+    fail "a failing pandoc: $(cat "$T/problem")"
 
 if [ $HAVE_PANDOC = 0 ]; then
     echo "it_report: pandoc is not installed: DOCX not checked (skipped)"
