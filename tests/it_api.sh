@@ -81,6 +81,8 @@ python3 "$OPCAT_SOURCE_DIR/tests/openapi_check.py" --base "$GW" --doc "$DOC" \
 /api/report?as_of=2025-12-31 200
 /api/report?as_of=2025-12-31&lang=fr 200
 /api/report?lang=la 400
+/api/report?as_of=2025-12-31&lang=ar&format=html 200
+/api/report?format=pdf 400
 /api/openapi.json 200
 /healthz 200
 /metrics 200

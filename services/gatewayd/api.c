@@ -7,6 +7,8 @@
 #include "date.h"
 #include "event.h"
 #include "gw.h"
+#include "report_docx.h"
+#include "report_format.h"
 
 #define EVENTS_PAGES_MAX 16 /* replay pages read for one /api/events */
 
@@ -215,12 +217,60 @@ enum MHD_Result gw_api_events(const gw_request_t *req)
 
 /* ---------------------------------------------------------------- report */
 
+/*  Reads 'format' (default md); false with a 400 queued in '*rc' when it
+    is not one this gateway serves. */
+static bool s_report_format(const gw_request_t *req, report_format_t *format,
+                            enum MHD_Result *rc)
+{
+    const char *name = gw_param(req, "format");
+    *format = REPORT_FORMAT_MD;
+    if (name && !report_format_parse(name, format)) {
+        *rc = gw_reply_error(req, 400, "format", "format: " REPORT_FORMATS);
+        return false;
+    }
+    if (*format == REPORT_FORMAT_DOCX && !req->gw->docx) {
+        *rc =
+            gw_reply_error(req, 400, "format",
+                           "format: docx is not served here (" REPORT_DOCX_TOOL
+                           " was not installed when the gateway started)");
+        return false;
+    }
+    return true;
+}
+
+/*  Queues the report 'body' (taken) in 'format'. */
+static enum MHD_Result s_report_reply(const gw_request_t *req, char *body,
+                                      size_t len, report_format_t format,
+                                      const char *lang)
+{
+    struct MHD_Response *response =
+        MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+    if (!response) {
+        free(body);
+        return MHD_NO;
+    }
+    MHD_add_response_header(response, "Content-Type",
+                            report_format_type(format));
+    MHD_add_response_header(response, "X-Report-Formats",
+                            req->gw->docx ? "md, html, docx" : "md, html");
+    if (format == REPORT_FORMAT_DOCX) {
+        char disposition[64];
+        snprintf(disposition, sizeof disposition,
+                 "attachment; filename=\"opcat-report-%s.docx\"", lang);
+        MHD_add_response_header(response, "Content-Disposition", disposition);
+    }
+    return gw_reply_response(req, 200, response);
+}
+
 enum MHD_Result gw_api_report(const gw_request_t *req)
 {
-    static const char *const allowed[] = {"as_of", "from", "lang", NULL};
+    static const char *const allowed[] = {"as_of", "from", "lang", "format",
+                                          NULL};
     char as_of[DATE_TEXT_LEN], from[DATE_TEXT_LEN];
     enum MHD_Result rc;
-    if (s_unknown(req, allowed, &rc) || !s_dates(req, as_of, from, &rc))
+    report_format_t format;
+    if (s_unknown(req, allowed, &rc) || !s_dates(req, as_of, from, &rc) ||
+        !s_report_format(req, &format, &rc))
         return rc;
     const char *lang = gw_param(req, "lang");
     lang = lang ? lang : "en";
@@ -233,10 +283,11 @@ enum MHD_Result gw_api_report(const gw_request_t *req)
         return gw_reply_service_error(req, "stats", &err);
     char *text = report_render(req->gw->report, stats, lang, &err);
     json_decref(stats);
-    if (!text)
+    size_t len = 0;
+    char *body = text ? report_format_convert(text, lang, format,
+                                              REPORT_HTML_FRAGMENT, &len, &err)
+                      : NULL;
+    if (!body)
         return gw_reply_error(req, 503, NULL, "report: %s", err.message);
-    rc = gw_reply_text(req, 200, "text/markdown; charset=utf-8", text,
-                       strlen(text));
-    free(text);
-    return rc;
+    return s_report_reply(req, body, len, format, lang);
 }

@@ -114,6 +114,7 @@ typedef struct gw {
     codes_t *codes;   /* ISO 3166-1 list, read-only */
     names_t *names;   /* the States' names (names.h), read-only */
     report_t *report; /* the annual report renderer, read-only */
+    bool docx;        /* pandoc was found at start: format=docx served */
     dayclock_t clock; /* today: OPCAT_NOW or the system's, set at start */
     struct MHD_Daemon *daemon;
     gw_guard_t *guard;           /* connections and their limits */
@@ -302,7 +303,10 @@ enum MHD_Result gw_api_reminders(const gw_request_t *req);
     their public form, with "next" to continue from. */
 enum MHD_Result gw_api_events(const gw_request_t *req);
 
-/*  GET /api/report?as_of=D&from=D&lang=en|zh: the Markdown figures. */
+/*  GET /api/report?as_of=D&from=D&lang=L&format=md|html|docx: the
+    report in Markdown, as an HTML fragment (report_html.h) or, when
+    'docx', as a Word document; the header X-Report-Formats lists the
+    formats this gateway serves. */
 enum MHD_Result gw_api_report(const gw_request_t *req);
 
 /* ------------------------------------------------------------- years.c */

@@ -14,6 +14,7 @@
 #include "log.h"
 #include "monotime.h"
 #include "query.h"
+#include "report_docx.h"
 
 /* --------------------------------------------------------------- replies */
 
@@ -516,6 +517,7 @@ gw_t *gw_new(const gw_options_t *options, err_t *err)
     if (!(self->names = names_find(options->share, err)) ||
         !(self->report = report_new(self->names, err)))
         goto fail;
+    self->docx = report_docx_available();
     if (!(self->zmq = zmq_ctx_new())) {
         err_set(err, OPCAT_ENOMEM, NULL, "cannot create a ZeroMQ context");
         goto fail;

@@ -254,6 +254,9 @@ int main(int argc, char **argv)
              "within %u s, streams stalled %u s",
              o.max_connections, o.max_per_client, o.header_timeout_s,
              o.stall_timeout_s);
+    log_info("report formats: md, html%s", gw->docx ? ", docx (pandoc)"
+                                                    : "; no docx: pandoc "
+                                                      "is not installed");
     if (flags.check) {
         log_info("settings are fine");
         gw_destroy(&gw);

@@ -15,7 +15,11 @@
 //   7. a section that fails to load offers a retry that loads it;
 //   8. axe-core finds no serious or critical WCAG 2.1 A/AA violation;
 //   9. the print stylesheet hides the controls and the feed;
-//  10. a browser path that does not exist answers an HTML 404 page.
+//  10. a browser path that does not exist answers an HTML 404 page;
+//  11. the report's view, opened, follows the page's language (French,
+//      then Arabic right to left), holds the figures of /api/stats, its
+//      Markdown and DOCX links follow the language, and axe finds no
+//      serious violation with it open.
 // At 420 px: no sideways scrolling, the States as cards, the panel over
 // the page, axe again; in Arabic, the page is right to left.
 // Screenshots go to BROWSER_OUT.
@@ -116,6 +120,51 @@ async function checkFigures(page) {
   const total = await page.getAttribute('[data-figure="states_parties.total"]', 'data-value');
   assert.strictEqual(total, String(mid.states_parties.total), 'parties as of 2025-06-30');
   step('figures follow the chosen date');
+}
+
+/* The report's view in French and in Arabic, chosen with the page's
+   language switch: the language and direction, the parties by region in
+   its first table and their total in its text (from /api/stats), the
+   download links, axe. */
+async function checkReport(page) {
+  const asOf = await page.inputValue('#figures-as-of');
+  const s = await (await get('/api/stats?as_of=' + asOf)).json();
+  const formats = (await get('/api/report?as_of=' + asOf)).headers.get('x-report-formats') || '';
+  await page.click('#report-read summary');
+  for (const [lang, dir] of [['fr', 'ltr'], ['ar', 'rtl']]) {
+    await page.selectOption('#lang', lang);
+    await page.waitForFunction(([l, d]) => {
+      const v = document.getElementById('report-view');
+      return v.dataset.lang === l && v.dataset.asOf === d;
+    }, [lang, asOf]);
+    const article = page.locator('#report-view article');
+    assert.strictEqual(await article.getAttribute('lang'), lang, 'the report\'s language');
+    assert.strictEqual(await article.getAttribute('dir'), dir, 'the report\'s direction in ' + lang);
+    assert.ok(await article.isVisible(), 'the report is not shown');
+    const cells = await page.$$eval('#report-view table:first-of-type td', (tds) => tds.map((td) => td.textContent.trim()));
+    for (const [region, n] of Object.entries(s.states_parties.by_region)) {
+      assert.ok(cells.includes(String(n)), lang + ': ' + region + ' ' + n + ' not in ' + cells.join('|'));
+    }
+    assert.ok((await article.textContent()).includes(String(s.states_parties.total)),
+      lang + ': the total of States parties is not in the report');
+    assert.strictEqual(await page.locator('#report-view h3').count(), 1, 'the report\'s title is not one h3');
+    assert.strictEqual(await page.locator('#report-view script, #report-view [style]').count(), 0);
+    assert.ok((await page.getAttribute('#report-en', 'href')).includes('lang=' + lang), 'the Markdown link');
+    const docx = page.locator('#report-docx');
+    assert.strictEqual(await docx.isVisible(), formats.includes('docx'), 'the DOCX link against ' + formats);
+    if (formats.includes('docx')) {
+      const href = await docx.getAttribute('href');
+      assert.ok(href.includes('lang=' + lang) && href.includes('format=docx'), 'the DOCX link: ' + href);
+      const bytes = Buffer.from(await (await get(href)).arrayBuffer());
+      assert.strictEqual(bytes.subarray(0, 2).toString(), 'PK', 'the DOCX is not a zip');
+    }
+    await page.screenshot({ path: path.join(OUT, 'report-' + lang + '.png') });
+    await checkAxe(page, 'the report in ' + lang);
+  }
+  await page.selectOption('#lang', 'en');
+  await page.waitForFunction(() => document.getElementById('report-view').dataset.lang === 'en');
+  step('the report follows the page\'s language (French, Arabic right to left), with the figures of /api/stats' +
+    (formats.includes('docx') ? ' and a DOCX' : ''));
 }
 
 /* The numbers of chart 'id': {row: {key: value}} from its table, and
@@ -404,6 +453,7 @@ async function checkLanguages(page) {
     await page.setViewportSize({ width: 1400, height: 900 });
     await checkCharts(page);
     await checkFigures(page);
+    await checkReport(page);
     await checkTable(page);
     await checkState(page);
     await checkCsv(page);

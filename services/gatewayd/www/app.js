@@ -673,6 +673,7 @@ async function loadFigures() {
   const q = '?as_of=' + encodeURIComponent(asOf);
   $('report-en').href = '/api/report' + q + '&lang=en';
   $('report-zh').href = '/api/report' + q + '&lang=zh';
+  loadReport();
   try {
     const s = await api('/api/stats' + q);
     state.stats = s;
@@ -683,6 +684,84 @@ async function loadFigures() {
   } catch (e) {
     showError('figures-error', e, loadFigures);
   }
+}
+
+/* ------------------------------------------------------- the report */
+
+/* What the gateway's HTML report (common/report/report_html.c) is made
+   of: only these elements and attributes are copied into the page.  The
+   converter escapes every text already; this keeps anything else out
+   even if an answer were not what the converter wrote. */
+const REPORT_TAGS = ['article', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'p', 'table', 'thead', 'tbody',
+  'tr', 'th', 'td', 'ul', 'ol', 'li', 'sup', 'a', 'section', 'hr'];
+const REPORT_ATTRS = {
+  class: /^(report|align-(left|right|center)|fnref|footnotes)$/,
+  lang: /^(ar|zh|en|fr|ru|es)$/,
+  dir: /^(ltr|rtl)$/,
+  id: /^report-fn-[A-Za-z0-9_-]+$/,
+  href: /^#report-fn-[A-Za-z0-9_-]+$/,
+};
+
+/* A copy of the parsed report's 'node' made of the allowed elements and
+   attributes; an element not allowed leaves its text (scripts and styles
+   nothing).  The report's headings go two levels down, under the
+   section's h2. */
+function reportCopy(node) {
+  if (node.nodeType === Node.TEXT_NODE) return document.createTextNode(node.data);
+  if (node.nodeType !== Node.ELEMENT_NODE || /^(script|style|template)$/.test(node.localName)) return null;
+  const known = REPORT_TAGS.includes(node.localName);
+  const level = /^h([1-6])$/.exec(node.localName);
+  const copy = !known ? document.createDocumentFragment() :
+    document.createElement(level ? 'h' + Math.min(6, Number(level[1]) + 2) : node.localName);
+  for (const a of known ? node.attributes : []) {
+    if (REPORT_ATTRS[a.name] && REPORT_ATTRS[a.name].test(a.value)) copy.setAttribute(a.name, a.value);
+  }
+  for (const c of node.childNodes) {
+    const x = reportCopy(c);
+    if (x) copy.append(x);
+  }
+  return copy;
+}
+
+/* Shows the report of the figures' date in #report-lang's language, and
+   the DOCX link if the gateway serves DOCX (X-Report-Formats).  An
+   answer that arrives after a newer request is dropped. */
+async function loadReport() {
+  const asOf = $('figures-as-of').value;
+  const lang = $('report-lang').value;
+  if (!asOf) return;
+  const q = '/api/report?as_of=' + encodeURIComponent(asOf) + '&lang=' + encodeURIComponent(lang);
+  const seq = state.reportSeq = (state.reportSeq || 0) + 1;
+  try {
+    const response = await fetch(q + '&format=html');
+    if (!response.ok) {
+      const e = ((await response.json().catch(() => ({}))).error) || {};
+      throw new Error(e.message || response.status + ' ' + response.statusText);
+    }
+    const text = await response.text();
+    if (seq !== state.reportSeq) return;
+    const article = new DOMParser().parseFromString(text, 'text/html').body.firstElementChild;
+    if (!article || article.localName !== 'article') throw new Error(t('report_bad'));
+    clear($('report-view')).append(reportCopy(article));
+    Object.assign($('report-view').dataset, { asOf, lang });
+    const docx = $('report-docx');
+    docx.hidden = !(response.headers.get('X-Report-Formats') || '').split(/,\s*/).includes('docx');
+    docx.href = q + '&format=docx';
+    docx.download = 'opcat-report-' + lang + '.docx';
+    docx.hreflang = lang;
+    showError('report-error', null);
+  } catch (e) {
+    if (seq === state.reportSeq) showError('report-error', e, loadReport);
+  }
+}
+
+/* The report follows the page's language (the page has five of the
+   report's six: Russian is chosen in #report-lang only). */
+function followReportLanguage() {
+  const select = $('report-lang');
+  if (select.value === state.lang) return;
+  select.value = state.lang;
+  select.dispatchEvent(new Event('change'));
 }
 
 /* --------------------------------------------------------- States table */
@@ -1070,6 +1149,7 @@ function setupLanguages(initial) {
     params.set('lang', state.lang);
     history.replaceState(null, '', location.pathname + '?' + params + location.hash);
     redraw();
+    followReportLanguage();
   });
 }
 
@@ -1090,6 +1170,9 @@ async function start() {
   $('figures-as-of').value = params.get('figures') || (Number(today.slice(0, 4)) - 1) + '-12-31';
   $('states-as-of').value = params.get('as_of') || today;
   $('figures-as-of').addEventListener('change', loadFigures);
+  $('report-lang').value = state.lang;
+  $('report-lang').dispatchEvent(new Event('change'));
+  $('report-lang').addEventListener('change', loadReport);
   $('states-as-of').addEventListener('change', () => {
     loadStates();
     loadReminders();
