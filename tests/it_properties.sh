@@ -84,6 +84,19 @@ if grep -q 2023-01-20 <(ctl state AUS --as-of 2022-03-01); then
 fi
 expect_eq "$(ctl state AUS --as-of 2022-06-03 --json | jq -r .npm.due)" 2023-01-20 \
     "AUS NPM due from the extension's day"
+# Benin notified its NPM between 2025-01-01 and 2025-02-07 (not_after with
+# not_before): listed and art. 17-overdue before that bound, neither after
+# it, printed by its upper bound, and among the designations of 2025
+for c in 2025-01-31:true 2025-03-01:false; do
+    st=$(ctl stats --as-of "${c%%:*}" --json)
+    expect_eq "$(jq -c '[.npm.art17_list, .npm.art17_overdue_computed] | map(index("BEN") != null)' <<<"$st")" \
+        "[${c##*:},${c##*:}]" "BEN listed and overdue as of ${c%%:*}"
+done
+ben=$(ctl state BEN --as-of 2025-03-01 --json)
+expect_eq "$(jq -r '.npm.designated_on + " " + .npm.designated_on_precision' <<<"$ben")" \
+    "2025-02-07 not_after" "BEN designated, as of 2025-03-01"
+expect_eq "$(ctl stats --as-of 2025-12-31 --json | jq -c '.npm.designated_in_period | index("BEN") != null')" \
+    true "BEN among the 2025 designations"
 stop "$rem_PID"
 stop "$agg_PID"
 stop "$store_PID"

@@ -167,6 +167,17 @@ grep -q 'K1 *by 2024-12-31  by 2025-06-30  unknown *-$' <(ctl reminders --state 
     fail "K1 in the table: $(ctl reminders --state KAZ --rule art12)"
 grep -q '"stage":"unknown"' <(ctl reminders --json --state MEX --rule art12) ||
     fail "R3 (2020) is unknown once replies are covered from 2025 only"
+# a transmission known only as a range inside the covered period (March
+# 2025 at the latest, not before 10 March): its reply, had it come, would be
+# recorded, so the deadline is known and overdue, due by its upper bound
+cat >"$T/range.jsonl" <<'JSON'
+{"type":"report.transmitted","occurred_on":"2025-03-31","precision":"not_after","not_before":"2025-03-10","state":"KGZ","report_id":"K2","recipient":"state"}
+JSON
+import "$T/range.jsonl"
+settle
+row=$(ctl reminders --json --state KGZ --rule art12)
+grep -q '"due_on":"2025-09-30".*"due_upper_bound":true.*"opened_on_precision":"not_after".*"stage":"overdue"' <<<"$row" ||
+    fail "K2 reply should be overdue, due 2025-09-30 at the latest: $row"
 stop_rem
 stop "$store_PID"
 

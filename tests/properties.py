@@ -67,7 +67,8 @@ class Facts:
             if rid not in self.reports or on < self.reports[rid]["on"]:
                 self.reports[rid] = {"state": st, "recipient": e["recipient"],
                                      "on": on,
-                                     "precision": e.get("precision", "day")}
+                                     "precision": e.get("precision", "day"),
+                                     "not_before": e.get("not_before")}
         elif t == "report.published":
             self._first(self.published, e["report_id"], on)
         elif t == "reply.received":
@@ -102,15 +103,15 @@ def latest_day(on, precision):
     return on
 
 
-def earliest_day(on, precision):
+def earliest_day(on, precision, not_before=None):
     """The earliest day a date known to 'precision' may stand for (None:
-    no bound, for a date known only as "not after")."""
+    no bound, for a date known only as "not after" without a "not_before")."""
     if precision == "month":
         return on.replace(day=1)
     if precision == "year":
         return on.replace(month=1, day=1)
     if precision == "not_after":
-        return None
+        return day(not_before) if not_before else None
     return on
 
 
@@ -178,7 +179,8 @@ class Checker:
             # the earliest day the transmission may have been: a reply
             # before coverage would be unrecorded, so the deadline could
             # not be known to be missed
-            earliest = earliest_day(rep["on"], rep["precision"])
+            earliest = earliest_day(rep["on"], rep["precision"],
+                                    rep["not_before"])
             if covered is not None and (earliest is None or
                                         covered > earliest):
                 self.fail(d, f"reply to {r['subject']} overdue, but its "

@@ -50,6 +50,28 @@ static void test_bounds(void **state)
     assert_int_equal(datefmt_earliest(d, DATEFMT_NOT_AFTER), DATEFMT_UNBOUNDED);
 }
 
+/*  The precision of two bounds: a whole month or year is that; a range
+    that is neither (a not_after date bounded from below) prints as its
+    upper bound, never as the year it falls in. */
+static void test_precision_of(void **state)
+{
+    (void)state;
+    int32_t d = s_day("2025-02-07");
+    assert_int_equal(datefmt_precision_of(d, d), DATEFMT_DAY);
+    assert_int_equal(datefmt_precision_of(DATEFMT_UNBOUNDED, d),
+                     DATEFMT_NOT_AFTER);
+    assert_int_equal(
+        datefmt_precision_of(s_day("2025-02-01"), s_day("2025-02-28")),
+        DATEFMT_MONTH);
+    assert_int_equal(
+        datefmt_precision_of(s_day("2025-01-01"), s_day("2025-12-31")),
+        DATEFMT_YEAR);
+    assert_int_equal(datefmt_precision_of(s_day("2025-01-01"), d),
+                     DATEFMT_NOT_AFTER);
+    assert_int_equal(datefmt_precision_of(s_day("2025-01-27"), d),
+                     DATEFMT_NOT_AFTER);
+}
+
 static void test_format(void **state)
 {
     (void)state;
@@ -150,6 +172,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_bounds),
+        cmocka_unit_test(test_precision_of),
         cmocka_unit_test(test_format),
         cmocka_unit_test(test_format_un_languages),
         cmocka_unit_test(test_deadline),

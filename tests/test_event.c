@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "date.h"
+#include "datefmt.h"
 #include "event.h"
 
 static void test_round_trip_every_type(void **state)
@@ -169,6 +171,46 @@ static void test_precision_default_and_id(void **state)
     event_free(&a), event_free(&b), event_free(&c);
 }
 
+/*  not_before travels in the JSON form beside precision and raises the
+    earliest day of a not_after date; on any other precision it is not a
+    bound (validate_event() refuses it there). */
+static void test_not_before(void **state)
+{
+    (void)state;
+    err_t err;
+    event_t *a = s_parse("{\"type\":\"npm.designated\",\"state\":\"BEN\","
+                         "\"occurred_on\":\"2025-02-07\",\"precision\":"
+                         "\"not_after\",\"not_before\":\"2025-01-01\","
+                         "\"body\":\"CBDH\",\"model\":\"nhri\"}",
+                         &err);
+    event_t *b = s_parse("{\"type\":\"npm.designated\",\"state\":\"BEN\","
+                         "\"occurred_on\":\"2025-02-07\",\"precision\":"
+                         "\"not_after\",\"body\":\"CBDH\",\"model\":"
+                         "\"nhri\"}",
+                         &err);
+    assert_non_null(a), assert_non_null(b);
+    assert_string_equal(a->not_before, "2025-01-01");
+    json_t *out = event_to_json(a, 0);
+    assert_string_equal(json_string_value(json_object_get(out, "not_before")),
+                        "2025-01-01");
+    json_decref(out);
+    out = event_to_json(b, 0);
+    assert_null(json_object_get(out, "not_before"));
+    json_decref(out);
+    char ida[EVENT_ID_MAX + 1], idb[EVENT_ID_MAX + 1];
+    CHECK(event_derive_id(a, ida), &err);
+    CHECK(event_derive_id(b, idb), &err);
+    assert_string_not_equal(ida, idb);
+    int32_t latest, bound;
+    assert_true(date_parse("2025-02-07", &latest));
+    assert_true(date_parse("2025-01-01", &bound));
+    assert_int_equal(event_earliest(a, latest), bound);
+    assert_int_equal(event_earliest(b, latest), DATEFMT_UNBOUNDED);
+    a->precision = OPCAT__V1__PRECISION__PRECISION_DAY;
+    assert_int_equal(event_earliest(a, latest), latest);
+    event_free(&a), event_free(&b);
+}
+
 static void test_topic_and_public_form(void **state)
 {
     (void)state;
@@ -242,6 +284,7 @@ int main(void)
         cmocka_unit_test(test_shape_errors_name_the_field),
         cmocka_unit_test(test_derived_id_depends_on_content_only),
         cmocka_unit_test(test_precision_default_and_id),
+        cmocka_unit_test(test_not_before),
         cmocka_unit_test(test_topic_and_public_form),
         cmocka_unit_test(test_redact_keeps_existence_only),
         cmocka_unit_test(test_garbage_bytes_do_not_unpack),

@@ -154,6 +154,17 @@ static void test_each_rule_refuses(void **state)
          "not valid JSON"},
         {EV("state.signed", "\"state\":\"PER\",\"precision\":\"decade\""),
          "precision", "must be day, month, year or not_after"},
+        {EV("state.signed", "\"state\":\"PER\",\"precision\":\"year\","
+                            "\"not_before\":\"2025-01-01\""),
+         "not_before", "only with precision not_after"},
+        {EV("state.signed", "\"state\":\"PER\",\"not_before\":\"2025-01-01\""),
+         "not_before", "only with precision not_after"},
+        {EV("state.signed", "\"state\":\"PER\",\"precision\":\"not_after\","
+                            "\"not_before\":\"2025-06-02\""),
+         "not_before", "must not be after occurred_on"},
+        {EV("state.signed", "\"state\":\"PER\",\"precision\":\"not_after\","
+                            "\"not_before\":\"2025-02-30\""),
+         "not_before", "not a real date"},
         {EV("dataset.coverage", "\"from\":\"2020-01-01\""), "types",
          "required"},
         {EV("dataset.coverage", "\"types\":[],\"from\":\"2020-01-01\""),
@@ -215,6 +226,25 @@ static void test_note_limit_and_utf8(void **state)
     assert_false(validate_utf8("\xe7\xa7", 2));
     assert_false(validate_utf8("\xc0\x80", 2));     /* overlong NUL */
     assert_false(validate_utf8("\xed\xa0\x80", 3)); /* surrogate */
+}
+
+/*  A not_after date bounded from below is valid up to a one-day range. */
+static void test_not_before_accepted(void **state)
+{
+    (void)state;
+    static const char *const ok[] = {
+        EV("state.signed", "\"state\":\"PER\",\"precision\":\"not_after\","
+                           "\"not_before\":\"2025-01-01\""),
+        EV("state.signed", "\"state\":\"PER\",\"precision\":\"not_after\","
+                           "\"not_before\":\"2025-06-01\"")};
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        err_t err;
+        event_t *e = event_from_text(ok[i], strlen(ok[i]), &err);
+        assert_non_null(e);
+        if (validate_event(s_codes, e, &err))
+            fail_msg("%s refused: %s", ok[i], err.message);
+        event_free(&e);
+    }
 }
 
 /*  A protobuf peer can send a precision number that has no name. */
@@ -292,6 +322,7 @@ int main(void)
         cmocka_unit_test(test_each_rule_refuses),
         cmocka_unit_test(test_note_limit_and_utf8),
         cmocka_unit_test(test_unknown_precision_number),
+        cmocka_unit_test(test_not_before_accepted),
         cmocka_unit_test(test_parse_amount),
         cmocka_unit_test(test_unknown_fields_refused),
     };

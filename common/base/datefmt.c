@@ -63,7 +63,12 @@ int datefmt_precision_of(int32_t earliest, int32_t latest)
     if (earliest == datefmt_earliest(latest, DATEFMT_MONTH) &&
         latest == datefmt_latest(latest, DATEFMT_MONTH))
         return DATEFMT_MONTH;
-    return DATEFMT_YEAR;
+    if (earliest == datefmt_earliest(latest, DATEFMT_YEAR) &&
+        latest == datefmt_latest(latest, DATEFMT_YEAR))
+        return DATEFMT_YEAR;
+    /* any other range (a not_after date bounded from below): its upper
+       bound is what can be printed truly */
+    return DATEFMT_NOT_AFTER;
 }
 
 /*  How a style writes a date: the month names, the day ("%1$d" day,

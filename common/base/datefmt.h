@@ -66,7 +66,9 @@ int32_t datefmt_earliest(int32_t day, int precision);
 
 /*  The precision of a date whose possible days are 'earliest'..'latest'
     (as datefmt_earliest() and datefmt_latest() give them): the inverse of
-    those two, for records that keep a date as its two bounds. */
+    those two, for records that keep a date as its two bounds.  A range
+    that is neither one day, nor a whole month or year (a not_after date
+    with a lower bound) is not_after. */
 int datefmt_precision_of(int32_t earliest, int32_t latest);
 
 /*  Writes 'day' at 'precision' in 'style' into 'out':

@@ -7,6 +7,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "date.h"
+#include "datefmt.h"
+
 #define TYPE_NAME_MAX 40
 
 /*  The Envelope's oneof members are named like the DOMAIN.md types with '_'
@@ -265,8 +268,9 @@ static int s_set_field(ProtobufCMessage *msg,
 /*  The envelope's own keys; everything else belongs to the body. */
 static int s_is_common_key(const char *key)
 {
-    static const char *const keys[] = {"id",     "type", "occurred_on", "state",
-                                       "source", "note", "precision"};
+    static const char *const keys[] = {"id",        "type",      "occurred_on",
+                                       "state",     "source",    "note",
+                                       "precision", "not_before"};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         if (strcmp(key, keys[i]) == 0)
             return 1;
@@ -330,8 +334,9 @@ static int s_fill_body(event_t *event, ProtobufCMessage *body,
 
 static int s_fill_common(event_t *event, const json_t *object, err_t *err)
 {
-    static const char *const keys[] = {"id",     "occurred_on", "state",
-                                       "source", "note",        "precision"};
+    static const char *const keys[] = {"id",        "occurred_on", "state",
+                                       "source",    "note",        "precision",
+                                       "not_before"};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         const json_t *value = json_object_get(object, keys[i]);
         if (!value)
@@ -516,6 +521,9 @@ static int s_dump_common(const event_t *event, json_t *object, unsigned flags)
             s_dump_enum(protobuf_c_message_descriptor_get_field_by_name(
                             &opcat__v1__envelope__descriptor, "precision"),
                         (int)event->precision));
+    if (event->not_before && *event->not_before)
+        rc |= json_object_set_new(object, "not_before",
+                                  json_string(event->not_before));
     return rc;
 }
 
@@ -580,6 +588,18 @@ bool event_same_content(const event_t *a, const event_t *b)
     free(pa);
     free(pb);
     return same;
+}
+
+int32_t event_earliest(const event_t *event, int32_t latest)
+{
+    int32_t earliest = datefmt_earliest(latest, (int)event->precision), bound;
+    /* validate_event() keeps not_before to not_after dates, at or before
+       occurred_on; an event read unvalidated still gets a sane range */
+    if (event->precision == OPCAT__V1__PRECISION__PRECISION_NOT_AFTER &&
+        event->not_before && date_parse(event->not_before, &bound) &&
+        bound > earliest && bound <= latest)
+        earliest = bound;
+    return earliest;
 }
 
 void event_topic(const event_t *event, char out[EVENT_TOPIC_MAX])

@@ -75,6 +75,13 @@ Opcat__V1__Envelope__BodyCase event_type_case(const char *type_name);
     symbol, source and note go.  Returns true if anything was removed. */
 bool event_redact(event_t *event, bool npm_report);
 
+/*  The earliest day 'event' may have happened on, 'latest' being the
+    latest (datefmt_latest() of its occurred_on and precision): the
+    precision's earliest day (datefmt_earliest()), or not_before where a
+    source bounds a not_after date from below too.  Every computation that
+    asks when a fact may first have happened takes it from here. */
+int32_t event_earliest(const event_t *event, int32_t latest);
+
 /*  Whether 'event' names a report (report.* or reply.*), and which. */
 const char *event_report_id(const event_t *event);
 

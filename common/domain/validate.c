@@ -176,6 +176,27 @@ bool validate_requires_state(body_case_t body_case)
     }
 }
 
+/*  not_before: a real day, only on a not_after date and not after it. */
+static int s_not_before(const event_t *e, err_t *err)
+{
+    int32_t bound, last;
+    if (!e->not_before || !*e->not_before)
+        return OPCAT_OK;
+    int rc = s_date("not_before", e->not_before, false, err);
+    if (rc)
+        return rc;
+    if (e->precision != OPCAT__V1__PRECISION__PRECISION_NOT_AFTER)
+        return err_set(err, OPCAT_EINVAL, "not_before",
+                       "not_before: only with precision not_after (the lower "
+                       "bound of a date known as a range)");
+    if (date_parse(e->not_before, &bound) &&
+        date_parse(e->occurred_on, &last) && bound > last)
+        return err_set(err, OPCAT_EINVAL, "not_before",
+                       "not_before: must not be after occurred_on (the "
+                       "range's last day)");
+    return OPCAT_OK;
+}
+
 static int s_common(const codes_t *codes, const event_t *e, err_t *err)
 {
     const char *name = event_type_name(e->body_case);
@@ -198,6 +219,8 @@ static int s_common(const codes_t *codes, const event_t *e, err_t *err)
                      "precision: %d is not allowed; must be day, month, year "
                      "or not_after",
                      (int)e->precision);
+    if (!rc)
+        rc = s_not_before(e, err);
     if (rc)
         return rc;
     if (e->state && *e->state) {

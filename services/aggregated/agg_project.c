@@ -19,7 +19,7 @@ typedef Opcat__V1__Envelope__BodyCase body_case_t;
 /*  The earliest day the event's date may stand for; 'day' is its latest. */
 static int32_t s_from(const event_t *e, int32_t day)
 {
-    return datefmt_earliest(day, (int)e->precision);
+    return event_earliest(e, day);
 }
 
 /*  Keeps in (*on, *from) the first of two dates, each a latest day and an

@@ -448,7 +448,7 @@ static int s_on_report(ctx_t *c, const event_t *e, int32_t day)
         if (f.opened != REM_NEVER)
             return 0; /* the first transmission counts */
         f.opened = day;
-        f.opened_from = datefmt_earliest(day, (int)e->precision);
+        f.opened_from = event_earliest(e, day);
         f.recipient =
             strcmp(e->report_transmitted->recipient, "npm") == 0 ? 2 : 1;
         s_copy_state(f.state, e->state);
@@ -474,7 +474,7 @@ static int s_on_state(ctx_t *c, const event_t *e, int32_t day)
     c->new_subject = !s_get_fact(c, 'S', e->state, &f);
     s_copy_state(f.state, e->state);
     if (e->body_case == OPCAT__V1__ENVELOPE__BODY_STATE_RATIFIED) {
-        int32_t from = datefmt_earliest(day, (int)e->precision);
+        int32_t from = event_earliest(e, day);
         if (day < f.opened || (day == f.opened && from > f.opened_from))
             f.opened_from = from;
         f.opened = date_min(f.opened, day);
