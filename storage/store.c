@@ -723,8 +723,11 @@ static int s_write_logged(store_t *self, store_batch_t *batches, size_t count,
 
 int store_write(store_t *self, store_batch_t *batches, size_t count, err_t *err)
 {
-    if (self->read_only)
-        return err_set(err, OPCAT_ESTATE, "", "the store is open read-only");
+    if (self->read_only) {
+        err_set(err, OPCAT_ESTATE, "", "the store is open read-only");
+        s_fail_all(batches, count, err);
+        return err->code;
+    }
     return self->clog ? s_write_logged(self, batches, count, err)
                       : s_write_direct(self, batches, count, err);
 }
