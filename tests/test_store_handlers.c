@@ -9,7 +9,9 @@
       batch answers "would be stored" and keeps nothing; a request over
       the size limit is TOO_BIG and one that is not a protobuf
       malformed, both without results; a commit that fails (a read-only
-      store) answers every event FAILED with the store's code;
+      store) answers every event FAILED with the store's code; reminders
+      are taken only on the reminder service's endpoint, which takes
+      nothing else, and stored with the role they came in under;
     - REPLAY: pages bounded by the credit with 'next' and 'head', a
       frame per envelope or one packed frame with the lengths, the head
       alone, and malformed and too-big requests answered with a code. */
@@ -102,13 +104,13 @@ static uint8_t *s_request(const char *const *json, size_t n, flags_t flags,
     return buf;
 }
 
-/*  Hands 'len' bytes to the APPEND handler; returns its reply, unpacked. */
+/*  Hands 'len' bytes to the APPEND handler of endpoint 'role'; returns
+    its reply, unpacked. */
 static Opcat__V1__AppendReply *s_append_bytes(fixture_t *f, const uint8_t *data,
-                                              size_t len)
+                                              size_t len, const char *role)
 {
     size_t reply_len;
-    uint8_t *reply =
-        evs_append_request(&f->evs, data, len, EVS_ROLE_WRITER, &reply_len);
+    uint8_t *reply = evs_append_request(&f->evs, data, len, role, &reply_len);
     assert_non_null(reply);
     Opcat__V1__AppendReply *r =
         opcat__v1__append_reply__unpack(NULL, reply_len, reply);
@@ -117,14 +119,21 @@ static Opcat__V1__AppendReply *s_append_bytes(fixture_t *f, const uint8_t *data,
     return r;
 }
 
-static Opcat__V1__AppendReply *s_append(fixture_t *f, const char *const *json,
-                                        size_t n, flags_t flags)
+static Opcat__V1__AppendReply *s_append_as(fixture_t *f, const char *role,
+                                           const char *const *json, size_t n,
+                                           flags_t flags)
 {
     size_t len;
     uint8_t *req = s_request(json, n, flags, &len);
-    Opcat__V1__AppendReply *r = s_append_bytes(f, req, len);
+    Opcat__V1__AppendReply *r = s_append_bytes(f, req, len, role);
     free(req);
     return r;
+}
+
+static Opcat__V1__AppendReply *s_append(fixture_t *f, const char *const *json,
+                                        size_t n, flags_t flags)
+{
+    return s_append_as(f, EVS_ROLE_WRITER, json, n, flags);
 }
 
 static void s_expect_result(const Opcat__V1__AppendReply *r, size_t i,
@@ -214,7 +223,7 @@ static void test_append_too_big_and_malformed_requests(void **state)
     size_t len;
     uint8_t *req = s_request(json, 2, (flags_t){0}, &len);
     f->evs.max_request = (int64_t)len - 1;
-    Opcat__V1__AppendReply *r = s_append_bytes(f, req, len);
+    Opcat__V1__AppendReply *r = s_append_bytes(f, req, len, EVS_ROLE_WRITER);
     assert_int_equal(r->code, OPCAT_ETOOBIG);
     assert_int_equal(r->n_results, 0);
     assert_non_null(strstr(r->message, "--max-message"));
@@ -222,7 +231,7 @@ static void test_append_too_big_and_malformed_requests(void **state)
     free(req);
 
     const uint8_t junk[] = {0xff, 0xff, 0xff, 0xff};
-    r = s_append_bytes(f, junk, sizeof junk);
+    r = s_append_bytes(f, junk, sizeof junk, EVS_ROLE_WRITER);
     assert_int_equal(r->code, OPCAT_EPROTO);
     assert_int_equal(r->n_results, 0);
     opcat__v1__append_reply__free_unpacked(r, NULL);
@@ -246,6 +255,38 @@ static void test_append_a_failed_commit_answers_failed(void **state)
     assert_int_equal(f->evs.failed_commits, 1);
     store_destroy(&f->evs.store);
     f->evs.store = writer;
+}
+
+#define REMINDER                                                               \
+    "{\"type\":\"reminder.issued\",\"occurred_on\":\"2026-03-01\","            \
+    "\"state\":\"PER\",\"rule\":\"art12.state_reply\",\"subject\":"            \
+    "\"PER-2025-R\",\"due_on\":\"2026-02-28\",\"stage\":\"overdue\"}"
+
+static void test_append_roles_of_the_two_endpoints(void **state)
+{
+    fixture_t *f = *state;
+    const char *json[] = {REMINDER, DIALOGUE("a1")};
+    Opcat__V1__AppendReply *r = s_append(f, json, 2, (flags_t){0});
+    s_expect_result(r, 0, STORE_REFUSED, 0);
+    assert_int_equal(r->results[0]->code, OPCAT_EAUTH);
+    s_expect_result(r, 1, STORE_STORED, 1);
+    opcat__v1__append_reply__free_unpacked(r, NULL);
+
+    r = s_append_as(f, EVS_ROLE_REMINDER, json, 2, (flags_t){0});
+    s_expect_result(r, 0, STORE_STORED, 2);
+    s_expect_result(r, 1, STORE_REFUSED, 0);
+    assert_int_equal(r->results[1]->code, OPCAT_EAUTH);
+    opcat__v1__append_reply__free_unpacked(r, NULL);
+
+    uint8_t *env;
+    size_t len;
+    err_t err;
+    CHECK(store_get(f->evs.store, 2, &env, &len, &err), &err);
+    event_t *e = event_unpack(env, len);
+    assert_non_null(e);
+    assert_string_equal(e->written_by, EVS_ROLE_REMINDER);
+    event_free(&e);
+    free(env);
 }
 
 /* ---------------------------------------------------------------- REPLAY */
@@ -445,6 +486,7 @@ int main(void)
         TEST(test_append_validate_only_keeps_nothing),
         TEST(test_append_too_big_and_malformed_requests),
         TEST(test_append_a_failed_commit_answers_failed),
+        TEST(test_append_roles_of_the_two_endpoints),
         TEST(test_replay_pages_by_credit),
         TEST(test_replay_packed_page),
         TEST(test_replay_head_only),
