@@ -42,7 +42,11 @@ typedef struct {
     segment and cutting a torn tail.  'after' is the sequence the caller
     already holds elsewhere (LMDB's applied position): the log's first
     record, if any, must be at most after + 1.  'options' may be NULL.
-    Returns NULL and fills 'err' on failure. */
+    Returns NULL and fills 'err' on failure.  Some possible errors are:
+      OPCAT_EIO     records are missing between 'after' and the log's
+                    first one, or a file could not be read or cut;
+      OPCAT_ENOSPC  no room to cut a torn tail;
+      OPCAT_ENOMEM. */
 clog_t *clog_open(const char *dir, uint64_t after,
                   const clog_options_t *options, err_t *err);
 
@@ -59,7 +63,8 @@ typedef int (*clog_record_fn)(void *arg, uint64_t seq, const uint8_t *data,
                               size_t len);
 
 /*  Calls 'fn' for every synced record with a sequence after 'after', in
-    order.  Returns 0, fn's non-zero return, or a negative code. */
+    order.  Returns 0, fn's non-zero return (handed back as it came), or
+    a negative OPCAT code: OPCAT_EIO, OPCAT_ENOMEM. */
 int clog_read(clog_t *self, uint64_t after, clog_record_fn fn, void *arg,
               err_t *err);
 
@@ -90,8 +95,8 @@ int clog_sync(clog_t *self, err_t *err);
 
 /*  Removes the segments whose records all have sequences <= 'applied'
     (held durably elsewhere), except the segment being written and the
-    last 'keep' of them.  Returns how many were removed, or a negative
-    code. */
+    last 'keep' of them.  Returns how many were removed (a file that
+    cannot be removed is logged and kept). */
 int clog_release(clog_t *self, uint64_t applied, err_t *err);
 
 /*  The number of segment files (for tests and logs). */

@@ -27,26 +27,57 @@ struct kv {
     unsigned flags[KV_MAX_DBS];
 };
 
-int kv_error(err_t *err, int rc, const char *what)
+/*  The OPCAT code of an LMDB return code (MDB_*, below zero). */
+static int s_lmdb_code(int rc)
 {
-    if (rc < 0 && rc > -100)
-        return rc; /* already an OPCAT code (err set by the caller) */
-    int code;
     switch (rc) {
     case MDB_NOTFOUND:
-        code = OPCAT_ENOTFOUND;
-        break;
+        return OPCAT_ENOTFOUND;
+    case MDB_KEYEXIST:
+        return OPCAT_EDUP;
     case MDB_MAP_FULL:
-        code = OPCAT_ENOSPC;
-        break;
-    case MDB_READERS_FULL:
+        return OPCAT_EFULL;
     case MDB_TXN_FULL:
-        code = OPCAT_ESTATE;
-        break;
-    default:
-        code = rc > 0 ? err_from_errno(rc) : OPCAT_EIO;
+    case MDB_BAD_VALSIZE:
+        return OPCAT_ETOOBIG;
+    case MDB_CORRUPTED:
+    case MDB_PAGE_NOTFOUND:
+    case MDB_INVALID:
+    case MDB_VERSION_MISMATCH:
+        return OPCAT_ECORRUPT;
+    case MDB_READERS_FULL:
+    case MDB_MAP_RESIZED:
+    case MDB_DBS_FULL:
+    case MDB_TLS_FULL:
+    case MDB_CURSOR_FULL:
+    case MDB_PAGE_FULL:
+    case MDB_BAD_RSLOT:
+    case MDB_BAD_TXN:
+    case MDB_BAD_DBI:
+    case MDB_INCOMPATIBLE:
+        return OPCAT_ESTATE;
+    default: /* MDB_PANIC, and the codes of a later LMDB */
+        return OPCAT_EIO;
     }
+}
+
+int kv_error_map(err_t *err, int rc, const char *what, size_t map_size)
+{
+    if (err_is_code(rc))
+        return rc; /* ours: 'err' was filled where it arose */
+    /* LMDB's codes are negative, errno values (which LMDB passes on)
+       positive; mdb_strerror knows both */
+    int code = rc > 0 ? err_from_errno(rc) : s_lmdb_code(rc);
+    if (rc == MDB_MAP_FULL && map_size)
+        return err_set(err, code, "",
+                       "%s: %s (the map is at its limit of %zu MiB)", what,
+                       mdb_strerror(rc), map_size >> 20);
     return err_set(err, code, "", "%s: %s", what, mdb_strerror(rc));
+}
+
+int kv_error(err_t *err, int rc, const char *what)
+{
+    return kv_error_map(err, rc, what, 0);
 }
 
 static int s_open_dbs(kv_t *self, err_t *err)
@@ -214,7 +245,7 @@ int kv_write(kv_t *self, kv_txn_fn fn, void *arg, err_t *err)
             rc = mdb_txn_commit(txn);
         if (rc == MDB_MAP_FULL && s_grow(self) == 0)
             continue;
-        return rc ? kv_error(err, rc, "write") : OPCAT_OK;
+        return rc ? kv_error_map(err, rc, "write", self->map_size) : OPCAT_OK;
     }
 }
 

@@ -160,7 +160,7 @@ void store_destroy(store_t **self_p)
     *self_p = NULL;
 }
 
-static int s_begin_read(store_t *self, MDB_txn **txn);
+static int s_begin_read(store_t *self, MDB_txn **txn, err_t *err);
 static void s_end_read(store_t *self, MDB_txn *txn);
 
 uint64_t store_head(store_t *self)
@@ -168,7 +168,8 @@ uint64_t store_head(store_t *self)
     if (!self->read_only)
         return self->head;
     MDB_txn *txn;
-    if (s_begin_read(self, &txn))
+    err_t err;
+    if (s_begin_read(self, &txn, &err))
         return 0;
     uint64_t head = s_last_sequence(txn, self->log);
     s_end_read(self, txn);
@@ -190,6 +191,9 @@ typedef struct {
     int64_t now_ms;
     bool logged;  /* records also go to the commit log's buffer */
     bool restore; /* the batch being applied keeps its sequences */
+    err_t *err;   /* why, when a step fails with an OPCAT code (may be
+                     NULL); an LMDB code is translated where the group
+                     ends (s_write_error) */
 } group_t;
 
 static int s_get_report(group_t *g, const char *report_id, report_ref_t *ref)
@@ -296,10 +300,9 @@ static int s_put_record(group_t *g, const event_t *e)
     out[0] = (uint8_t)topic_len;
     memcpy(out + 1, topic, topic_len);
     opcat__v1__envelope__pack(e, out + 1 + topic_len);
-    if (g->logged &&
-        clog_append(g->store->clog, e->sequence, out, val.mv_size, NULL))
-        return ENOMEM;
-    return 0;
+    return g->logged ? clog_append(g->store->clog, e->sequence, out,
+                                   val.mv_size, g->err)
+                     : 0;
 }
 
 /*  Writes every index entry of a new event. */
@@ -366,7 +369,7 @@ static int s_find_id(group_t *g, const char *id, uint64_t *sequence)
 
 /*  Applies one event: rules, idempotency, append.  Returns 0 with the
     result filled for an outcome (stored, duplicate, refused), or an LMDB
-    error that aborts the whole group. */
+    code or an OPCAT code (g->err filled) that aborts the whole group. */
 static int s_apply_event(group_t *g, event_t *e, store_result_t *res)
 {
     err_clear(&res->error);
@@ -377,7 +380,7 @@ static int s_apply_event(group_t *g, event_t *e, store_result_t *res)
     if (!*e->id) {
         char id[EVENT_ID_MAX + 1];
         if (event_derive_id(e, id) || event_set_string(&e->id, id))
-            return ENOMEM;
+            return err_set(g->err, OPCAT_ENOMEM, "", "out of memory");
     }
     uint64_t original;
     int rc = s_find_id(g, e->id, &original);
@@ -393,7 +396,12 @@ static int s_apply_event(group_t *g, event_t *e, store_result_t *res)
     int ref = s_check_refs(g, e, &res->error);
     if (ref) {
         res->status = STORE_REFUSED;
-        return ref == OPCAT_EREF || ref == OPCAT_EINVAL ? 0 : EIO;
+        if (ref == OPCAT_EREF || ref == OPCAT_EINVAL)
+            return 0;
+        /* the lookup itself failed (kv_error filled res->error) */
+        if (g->err)
+            *g->err = res->error;
+        return ref;
     }
     if (g->restore && e->sequence != g->next_seq) {
         res->status = STORE_REFUSED;
@@ -516,7 +524,7 @@ static void s_write_error(store_t *self, err_t *err, int rc)
         rc == ENOSPC || (rc == EIO && statvfs(self->dir, &fs) == 0 &&
                          (uint64_t)fs.f_bavail * fs.f_frsize < STORE_LOW_SPACE);
     if (!full) {
-        kv_error(err, rc, "write");
+        kv_error_map(err, rc, "write", self->map_size);
         return;
     }
     uint64_t free_kib = statvfs(self->dir, &fs) == 0
@@ -528,12 +536,14 @@ static void s_write_error(store_t *self, err_t *err, int rc)
             self->dir, (unsigned long long)free_kib);
 }
 
+static bool s_is_opcat(int rc);
+
 /*  Without a commit log: every group is one durable LMDB commit. */
 static int s_write_direct(store_t *self, store_batch_t *batches, size_t count,
                           err_t *err)
 {
     for (;;) {
-        group_t g = {self, NULL, self->head + 1, s_now_ms(), false, false};
+        group_t g = {self, NULL, self->head + 1, s_now_ms(), false, false, err};
         int rc = mdb_txn_begin(self->env, NULL, 0, &g.txn);
         if (rc == 0) {
             rc = s_apply_group(&g, batches, count);
@@ -548,7 +558,8 @@ static int s_write_direct(store_t *self, store_batch_t *batches, size_t count,
         }
         if (rc == MDB_MAP_FULL && (rc = s_grow(self)) == 0)
             continue; /* redo the whole group in the bigger map */
-        s_write_error(self, err, rc);
+        if (!s_is_opcat(rc))
+            s_write_error(self, err, rc);
         s_fail_all(batches, count, err);
         return err->code;
     }
@@ -556,11 +567,12 @@ static int s_write_direct(store_t *self, store_batch_t *batches, size_t count,
 
 /* ------------------------------------------------------- the commit log */
 
-/*  The commit log's functions return OPCAT codes (small negatives, 'err'
-    filled); LMDB's are below -30000 and errno values positive. */
+/*  Whether a failure's code is already an OPCAT code, 'err' filled
+    where it arose (the commit log, a group's step), rather than an LMDB
+    code (or errno value) still to translate. */
 static bool s_is_opcat(int rc)
 {
-    return rc < 0 && rc > -1000;
+    return rc != 0 && err_is_code(rc);
 }
 
 /*  Puts one record of the commit log into LMDB (recovery, or a rebuilt
@@ -569,7 +581,7 @@ static bool s_is_opcat(int rc)
 static int s_reapply(void *arg, uint64_t seq, const uint8_t *rec, size_t len)
 {
     store_t *self = arg;
-    group_t g = {self, self->txn, seq, 0, false, false};
+    group_t g = {self, self->txn, seq, 0, false, false, NULL};
     size_t topic_len = len ? rec[0] : 0;
     if (len < 1 + topic_len)
         return MDB_CORRUPTED;
@@ -673,7 +685,7 @@ static int s_group_logged(store_t *self, store_batch_t *batches, size_t count,
     int rc = clog_reserve(self->clog, s_group_bytes(batches, count), err);
     if (rc)
         return rc;
-    group_t g = {self, self->txn, self->head + 1, s_now_ms(), true, false};
+    group_t g = {self, self->txn, self->head + 1, s_now_ms(), true, false, err};
     rc = s_apply_group(&g, batches, count);
     if (!rc)
         rc = clog_sync(self->clog, err);
@@ -711,8 +723,11 @@ static int s_write_logged(store_t *self, store_batch_t *batches, size_t count,
 
 int store_write(store_t *self, store_batch_t *batches, size_t count, err_t *err)
 {
-    if (self->read_only)
-        return err_set(err, OPCAT_ESTATE, "", "the store is open read-only");
+    if (self->read_only) {
+        err_set(err, OPCAT_ESTATE, "", "the store is open read-only");
+        s_fail_all(batches, count, err);
+        return err->code;
+    }
     return self->clog ? s_write_logged(self, batches, count, err)
                       : s_write_direct(self, batches, count, err);
 }
@@ -756,21 +771,22 @@ static int s_open_clog(store_t *self, const store_options_t *options,
 
 /*  Begins a read transaction, adopting a map grown by another process.
     The writer in commit-log mode reads through its pending transaction,
-    which holds what is only in the commit log too. */
-static int s_begin_read(store_t *self, MDB_txn **txn)
+    which holds what is only in the commit log too.  0 or an OPCAT code
+    with 'err' filled. */
+static int s_begin_read(store_t *self, MDB_txn **txn, err_t *err)
 {
+    int rc;
     if (self->clog) {
-        err_t err;
-        int rc = s_pending_txn(self, &err);
+        rc = s_pending_txn(self, err);
         *txn = self->txn;
-        return s_is_opcat(rc) ? EIO : rc;
-    }
-    int rc = mdb_txn_begin(self->env, NULL, MDB_RDONLY, txn);
-    if (rc == MDB_MAP_RESIZED) {
-        mdb_env_set_mapsize(self->env, 0);
+    } else {
         rc = mdb_txn_begin(self->env, NULL, MDB_RDONLY, txn);
+        if (rc == MDB_MAP_RESIZED) {
+            mdb_env_set_mapsize(self->env, 0);
+            rc = mdb_txn_begin(self->env, NULL, MDB_RDONLY, txn);
+        }
     }
-    return rc;
+    return rc ? kv_error(err, rc, "read") : OPCAT_OK;
 }
 
 /*  Ends what s_begin_read began. */
@@ -780,37 +796,41 @@ static void s_end_read(store_t *self, MDB_txn *txn)
         mdb_txn_abort(txn);
 }
 
-static int s_read_cursor(MDB_cursor *cur, uint64_t from, uint64_t to,
-                         size_t max, const char *prefix, store_read_fn fn,
-                         void *arg, uint64_t *next)
+/*  One store_read: its bounds and filter, and how far it got. */
+typedef struct {
+    uint64_t to;
+    size_t max, sent, scanned;
+    const char *prefix;
+    size_t prefix_len;
+    store_read_fn fn;
+    void *arg;
+    uint64_t *next;
+    bool stopped; /* ended before the records ran out */
+} read_t;
+
+/*  kv_record_fn of store_read: one record of the log. */
+static int s_read_record(void *arg, const MDB_val *key, const MDB_val *val)
 {
-    size_t prefix_len = prefix ? strlen(prefix) : 0, sent = 0, scanned = 0;
-    uint8_t from_key[8];
-    be64_put(from_key, from);
-    MDB_val key = {8, from_key}, val;
-    int rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
-    for (; rc == 0; rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) {
-        uint64_t seq = be64_get(key.mv_data);
-        if ((to && seq > to) || sent >= max || scanned++ >= STORE_SCAN_MAX)
-            break;
-        const uint8_t *rec = val.mv_data;
-        size_t topic_len = rec[0];
-        *next = seq + 1;
-        if (prefix_len && (topic_len < prefix_len ||
-                           memcmp(rec + 1, prefix, prefix_len) != 0))
-            continue;
-        sent++;
-        if (fn((void *)arg, seq, (const char *)rec + 1, topic_len,
-               rec + 1 + topic_len, val.mv_size - 1 - topic_len))
-            return 0;
+    read_t *r = arg;
+    uint64_t seq = be64_get(key->mv_data);
+    if ((r->to && seq > r->to) || r->sent >= r->max ||
+        r->scanned++ >= STORE_SCAN_MAX) {
+        r->stopped = true;
+        return KV_STOP;
     }
-    if (rc == MDB_NOTFOUND && !to) {
-        /* reached the end: the next read starts after the head */
-        if (mdb_cursor_get(cur, &key, &val, MDB_LAST) == 0 &&
-            be64_get(key.mv_data) + 1 > *next)
-            *next = be64_get(key.mv_data) + 1;
+    const uint8_t *rec = val->mv_data;
+    size_t topic_len = rec[0];
+    *r->next = seq + 1;
+    if (r->prefix_len && (topic_len < r->prefix_len ||
+                          memcmp(rec + 1, r->prefix, r->prefix_len) != 0))
+        return 0;
+    r->sent++;
+    if (r->fn(r->arg, seq, (const char *)rec + 1, topic_len,
+              rec + 1 + topic_len, val->mv_size - 1 - topic_len)) {
+        r->stopped = true;
+        return KV_STOP;
     }
-    return rc == MDB_NOTFOUND ? 0 : rc;
+    return 0;
 }
 
 int store_read(store_t *self, uint64_t from, uint64_t to, size_t max,
@@ -818,15 +838,26 @@ int store_read(store_t *self, uint64_t from, uint64_t to, size_t max,
                err_t *err)
 {
     MDB_txn *txn;
-    MDB_cursor *cur;
     *next = from;
-    int rc = s_begin_read(self, &txn);
+    int rc = s_begin_read(self, &txn, err);
     if (rc)
-        return kv_error(err, rc, "read");
-    rc = mdb_cursor_open(txn, self->log, &cur);
-    if (rc == 0) {
-        rc = s_read_cursor(cur, from, to, max, prefix, fn, arg, next);
-        mdb_cursor_close(cur);
+        return rc;
+    uint8_t from_key[8];
+    be64_put(from_key, from);
+    MDB_val start = {8, from_key};
+    read_t r = {.to = to,
+                .max = max,
+                .prefix = prefix,
+                .prefix_len = prefix ? strlen(prefix) : 0,
+                .fn = fn,
+                .arg = arg,
+                .next = next};
+    rc = kv_each(txn, self->log, &start, NULL, 0, s_read_record, &r);
+    if (!rc && !r.stopped && !to) {
+        /* reached the end: the next read starts after the head */
+        uint64_t last = s_last_sequence(txn, self->log);
+        if (last && last + 1 > *next)
+            *next = last + 1;
     }
     s_end_read(self, txn);
     return rc ? kv_error(err, rc, "read") : OPCAT_OK;
@@ -871,9 +902,9 @@ int store_get(store_t *self, uint64_t sequence, uint8_t **data, size_t *len,
 int store_find_id(store_t *self, const char *id, uint64_t *sequence, err_t *err)
 {
     MDB_txn *txn;
-    int rc = s_begin_read(self, &txn);
+    int rc = s_begin_read(self, &txn, err);
     if (rc)
-        return kv_error(err, rc, "read");
+        return rc;
     MDB_val key = {strlen(id), (void *)id}, val;
     rc = mdb_get(txn, self->ids, &key, &val);
     if (rc == 0 && val.mv_size == 8)
@@ -882,34 +913,33 @@ int store_find_id(store_t *self, const char *id, uint64_t *sequence, err_t *err)
     return rc ? kv_error(err, rc, id) : OPCAT_OK;
 }
 
+/*  kv_record_fn of store_count_state: one key of the State. */
+static int s_count_key(void *arg, const MDB_val *key, const MDB_val *val)
+{
+    (void)val;
+    uint64_t *count = arg;
+    *count += key->mv_size == 11;
+    return 0;
+}
+
 int store_count_state(store_t *self, const char *state, uint64_t *count,
                       err_t *err)
 {
     MDB_txn *txn;
-    MDB_cursor *cur;
-    int rc = s_begin_read(self, &txn);
-    if (rc)
-        return kv_error(err, rc, "read");
     *count = 0;
-    rc = mdb_cursor_open(txn, self->by_state, &cur);
-    if (rc == 0) {
-        MDB_val key = {3, (void *)state}, val;
-        rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
-        while (rc == 0 && key.mv_size == 11 &&
-               memcmp(key.mv_data, state, 3) == 0) {
-            ++*count;
-            rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT);
-        }
-        mdb_cursor_close(cur);
-    }
+    int rc = s_begin_read(self, &txn, err);
+    if (rc)
+        return rc;
+    rc = kv_each(txn, self->by_state, NULL, state, 3, s_count_key, count);
     s_end_read(self, txn);
-    return rc && rc != MDB_NOTFOUND ? kv_error(err, rc, "by_state") : OPCAT_OK;
+    return rc ? kv_error(err, rc, "by_state") : OPCAT_OK;
 }
 
 bool store_is_npm_report(store_t *self, const char *report_id)
 {
     MDB_txn *txn;
-    if (!report_id || !*report_id || s_begin_read(self, &txn))
+    err_t err;
+    if (!report_id || !*report_id || s_begin_read(self, &txn, &err))
         return false;
     MDB_val key = {strlen(report_id), (void *)report_id}, val;
     report_ref_t ref = {0};

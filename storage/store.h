@@ -40,7 +40,11 @@
     transaction, so it sees what is only in the commit log the same way
     as what is applied.  On open, the records after LMDB's last sequence
     are put in again and applied.  A read-only handle in another process
-    sees only what is applied. */
+    sees only what is applied.
+
+    Errors: every function returns 0 or a negative OPCAT_E* code (err.h)
+    with 'err' filled; LMDB's codes are translated inside (kv_error,
+    kv.h), its text kept in the message. */
 #ifndef OPCAT_STORE_H
 #define OPCAT_STORE_H
 
@@ -104,7 +108,13 @@ typedef struct {
 
 /*  Opens (creating if needed) the environment in directory 'dir', which
     must exist.  'codes' is borrowed and must outlive the store.  'options'
-    may be NULL.  Returns NULL and fills 'err' on failure. */
+    may be NULL.  Returns NULL and fills 'err' on failure.  Some possible
+    errors are:
+      OPCAT_ENOTFOUND  read-only, and 'dir' holds no store;
+      OPCAT_ECORRUPT   'dir' holds a file that is not an LMDB environment,
+                       or a damaged one;
+      OPCAT_EIO, OPCAT_ENOSPC, OPCAT_ENOMEM  from the file system;
+      and with a commit log, those of clog_open (clog.h). */
 store_t *store_open(const char *dir, const codes_t *codes,
                     const store_options_t *options, err_t *err);
 
@@ -113,15 +123,24 @@ void store_destroy(store_t **self);
 
 /*  Applies 'count' batches in one durable transaction, filling each
     batch's results.  Returns 0 when the transaction committed (results
-    then say per event what was stored); a negative code (OPCAT_ENOSPC,
-    OPCAT_EIO, ...) when nothing could be committed, in which case every
-    result is STORE_FAILED and 'err' says why. */
+    then say per event what was stored); a negative code when nothing
+    could be committed, in which case every result is STORE_FAILED and
+    'err' says why.  Some possible errors are:
+      OPCAT_ENOSPC    the file system is full (the message says how much
+                      is free);
+      OPCAT_EFULL     the map cannot grow past max_map_size (the message
+                      names the map's size);
+      OPCAT_ETOOBIG   one transaction too big for LMDB;
+      OPCAT_ECORRUPT  LMDB found a damaged page;
+      OPCAT_ESTATE    the store is open read-only;
+      OPCAT_ENOMEM, OPCAT_EIO. */
 int store_write(store_t *self, store_batch_t *batches, size_t count,
                 err_t *err);
 
 /*  Commits the pending transaction to LMDB (commit-log mode; otherwise
     nothing to do).  On failure what was pending stays in the commit log
-    and is put in again on the next write or read; 'err' says why. */
+    and is put in again on the next write or read; 'err' says why:
+    OPCAT_EFULL, OPCAT_ENOSPC, OPCAT_EIO as for store_write. */
 int store_apply(store_t *self, err_t *err);
 
 /*  Events in the commit log not yet applied to LMDB (0 without one). */
@@ -140,21 +159,26 @@ typedef int (*store_read_fn)(void *arg, uint64_t sequence, const char *topic,
 /*  Calls 'fn' for up to 'max' events with sequence in [from, to] (to 0:
     up to the head) whose topic starts with 'prefix' (NULL or "": all).
     '*next' gets the sequence to start the next read from.  Returns 0 or
-    a negative code. */
+    a negative code: OPCAT_ECORRUPT, OPCAT_EIO, OPCAT_ESTATE (every
+    reader slot taken), or, in commit-log mode, what putting the commit
+    log in again met (those of store_write). */
 int store_read(store_t *self, uint64_t from, uint64_t to, size_t max,
                const char *prefix, store_read_fn fn, void *arg, uint64_t *next,
                err_t *err);
 
 /*  Copies the envelope stored at 'sequence' into a new buffer ('*data',
-    '*len', freed by the caller).  OPCAT_ENOTFOUND if there is none. */
+    '*len', freed by the caller).  OPCAT_ENOTFOUND if there is none;
+    else the errors of store_read. */
 int store_get(store_t *self, uint64_t sequence, uint8_t **data, size_t *len,
               err_t *err);
 
-/*  The sequence under which event id 'id' is stored, or OPCAT_ENOTFOUND. */
+/*  The sequence under which event id 'id' is stored, or OPCAT_ENOTFOUND;
+    else the errors of store_read. */
 int store_find_id(store_t *self, const char *id, uint64_t *sequence,
                   err_t *err);
 
-/*  Counts the events of State 'state' (for tests and `opcatctl`). */
+/*  Counts the events of State 'state' (three letters; for tests and
+    `opcatctl`).  Errors: those of store_read. */
 int store_count_state(store_t *self, const char *state, uint64_t *count,
                       err_t *err);
 

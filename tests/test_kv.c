@@ -9,9 +9,17 @@
     - kv_clear empties every database and the checkpoint;
     - kv_each scans in key order from a key, within a prefix, stops on
       KV_STOP and hands back a callback's error;
-    - kv_first finds the first record of such a scan, or MDB_NOTFOUND. */
+    - kv_first finds the first record of such a scan, or MDB_NOTFOUND;
+    - kv_error translates every LMDB code and errno value into an OPCAT
+      code with LMDB's text in the message, lets OPCAT codes through,
+      and names the map size when the map is full; a missing key read in
+      kv_read is OPCAT_ENOTFOUND and a file that is not an environment
+      OPCAT_ECORRUPT. */
 #include "test_common.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -288,6 +296,98 @@ static void test_first_finds_the_first_record_of_a_scan(void **state)
     assert_int_equal(s_first(f->kv, "c2", NULL).rc, MDB_NOTFOUND);
 }
 
+/*  Asserts that kv_error turns 'rc' into 'code', with "what: " and
+    LMDB's own text in the message. */
+static void s_expect_translated(int rc, int code)
+{
+    err_t err;
+    err_clear(&err);
+    assert_int_equal(kv_error(&err, rc, "what"), code);
+    assert_int_equal(err.code, code);
+    char want[ERR_MESSAGE_MAX];
+    snprintf(want, sizeof want, "what: %s", mdb_strerror(rc));
+    assert_string_equal(err.message, want);
+}
+
+static void test_error_translates_lmdb_codes_and_errno(void **state)
+{
+    (void)state;
+    const struct {
+        int rc, code;
+    } cases[] = {{MDB_NOTFOUND, OPCAT_ENOTFOUND},
+                 {MDB_KEYEXIST, OPCAT_EDUP},
+                 {MDB_MAP_FULL, OPCAT_EFULL},
+                 {MDB_TXN_FULL, OPCAT_ETOOBIG},
+                 {MDB_BAD_VALSIZE, OPCAT_ETOOBIG},
+                 {MDB_CORRUPTED, OPCAT_ECORRUPT},
+                 {MDB_PAGE_NOTFOUND, OPCAT_ECORRUPT},
+                 {MDB_INVALID, OPCAT_ECORRUPT},
+                 {MDB_VERSION_MISMATCH, OPCAT_ECORRUPT},
+                 {MDB_READERS_FULL, OPCAT_ESTATE},
+                 {MDB_MAP_RESIZED, OPCAT_ESTATE},
+                 {MDB_BAD_TXN, OPCAT_ESTATE},
+                 {MDB_PANIC, OPCAT_EIO},
+                 {ENOSPC, OPCAT_ENOSPC},
+                 {EIO, OPCAT_EIO},
+                 {ENOMEM, OPCAT_ENOMEM},
+                 {EACCES, OPCAT_EIO}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        s_expect_translated(cases[i].rc, cases[i].code);
+    /* an OPCAT code passes, its message (filled where it arose) kept */
+    err_t err;
+    err_set(&err, OPCAT_EREF, "report_id", "kept");
+    assert_int_equal(kv_error(&err, OPCAT_EREF, "what"), OPCAT_EREF);
+    assert_string_equal(err.message, "kept");
+    err_set(&err, OPCAT_ECORRUPT, "", "kept");
+    assert_int_equal(kv_error(&err, OPCAT_ECORRUPT, "what"), OPCAT_ECORRUPT);
+    assert_string_equal(err.message, "kept");
+}
+
+static void test_a_full_map_names_its_size(void **state)
+{
+    (void)state;
+    err_t err;
+    assert_int_equal(kv_error_map(&err, MDB_MAP_FULL, "write", (size_t)3 << 20),
+                     OPCAT_EFULL);
+    assert_non_null(strstr(err.message, "MDB_MAP_FULL"));
+    assert_non_null(strstr(err.message, "3 MiB"));
+}
+
+static int s_get_missing(void *arg, MDB_txn *txn)
+{
+    kv_t *kv = arg;
+    MDB_val k = {7, "missing"}, v;
+    return mdb_get(txn, kv_dbi(kv, 0), &k, &v);
+}
+
+static void test_a_missing_key_is_not_found(void **state)
+{
+    fixture_t *f = *state;
+    err_t err;
+    assert_int_equal(kv_read(f->kv, s_get_missing, f->kv, &err),
+                     OPCAT_ENOTFOUND);
+    assert_int_equal(err.code, OPCAT_ENOTFOUND);
+    assert_non_null(strstr(err.message, "MDB_NOTFOUND"));
+}
+
+static void test_a_file_that_is_not_an_environment_is_corrupt(void **state)
+{
+    fixture_t *f = *state;
+    char dir[80], path[100], junk[8192];
+    snprintf(dir, sizeof dir, "%s.moved", f->dir); /* s_teardown removes it */
+    assert_int_equal(mkdir(dir, 0700), 0);
+    snprintf(path, sizeof path, "%s/data.mdb", dir);
+    memset(junk, 'x', sizeof junk);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, junk, sizeof junk), (ssize_t)sizeof junk);
+    close(fd);
+    err_t err;
+    assert_null(kv_open(dir, s_names, NULL, 2, &err));
+    assert_int_equal(err.code, OPCAT_ECORRUPT);
+    assert_non_null(strstr(err.message, mdb_strerror(MDB_INVALID)));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -306,6 +406,13 @@ int main(void)
             test_first_finds_the_first_record_of_a_scan, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_clear_empties_everything, s_setup,
                                         s_teardown),
+        cmocka_unit_test(test_error_translates_lmdb_codes_and_errno),
+        cmocka_unit_test(test_a_full_map_names_its_size),
+        cmocka_unit_test_setup_teardown(test_a_missing_key_is_not_found,
+                                        s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(
+            test_a_file_that_is_not_an_environment_is_corrupt, s_setup,
+            s_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,7 +2,9 @@
     cross-reference rules, atomic batches, map growth, a second reader;
     the same rules with a commit log (everything pending, or applied after
     each write), recovery of what only the commit log held, a torn tail,
-    and a full disk during a commit. */
+    and a full disk during a commit; a map full at its limit
+    (OPCAT_EFULL, naming its size) and a read-only open where there is no
+    store (OPCAT_ENOTFOUND). */
 #include "test_common.h"
 
 #include <fcntl.h>
@@ -854,9 +856,71 @@ static void test_logged_disk_full(void **state)
     s_expect_dense(f->store);
 }
 
+/*  A map that may not grow any more: the write fails with OPCAT_EFULL,
+    LMDB's text and the map's size in the message, every result FAILED;
+    what was stored before stays. */
+static void test_a_map_at_its_limit_is_full(void **state)
+{
+    fixture_t *f = *state;
+    err_t err;
+    store_destroy(&f->store);
+    store_options_t small = f->options;
+    small.initial_map_size = (size_t)1 << 20;
+    small.max_map_size = (size_t)2 << 20;
+    f->store = store_open(f->dir, f->codes, &small, &err);
+    assert_non_null(f->store);
+    enum { N = 500 };
+    char json[N][512];
+    event_t *events[N];
+    store_result_t results[N];
+    int rc = 0, round;
+    for (round = 0; round < 40 && !rc; round++) {
+        for (int i = 0; i < N; i++) {
+            snprintf(json[i], sizeof json[i],
+                     "{\"type\":\"followup.dialogue\",\"occurred_on\":"
+                     "\"2025-05-05\",\"state\":\"AUS\",\"with\":"
+                     "\"state\",\"id\":\"full-%d\",\"note\":\"%0300d\"}",
+                     round * N + i, i);
+            events[i] = s_event(json[i]);
+        }
+        store_batch_t batch = {
+            .events = events, .count = N, .results = results};
+        rc = store_write(f->store, &batch, 1, &err);
+        for (int i = 0; i < N; i++)
+            event_free(&events[i]);
+    }
+    assert_int_equal(rc, OPCAT_EFULL);
+    assert_int_equal(err.code, OPCAT_EFULL);
+    assert_non_null(strstr(err.message, "MDB_MAP_FULL"));
+    assert_non_null(strstr(err.message, "2 MiB"));
+    for (int i = 0; i < N; i++)
+        assert_int_equal(results[i].status, STORE_FAILED);
+    assert_int_equal(store_head(f->store), (uint64_t)(round - 1) * N);
+}
+
+/*  A reader opened where no store was ever written. */
+static void test_read_only_without_a_store_is_not_found(void **state)
+{
+    fixture_t *f = *state;
+    char dir[300];
+    snprintf(dir, sizeof dir, "%s/empty", f->dir);
+    assert_int_equal(mkdir(dir, 0700), 0);
+    store_options_t ro = {.read_only = true};
+    err_t err;
+    assert_null(store_open(dir, f->codes, &ro, &err));
+    assert_int_equal(err.code, OPCAT_ENOTFOUND);
+    assert_non_null(strstr(err.message, dir));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_a_map_at_its_limit_is_full,
+                                        s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_a_map_at_its_limit_is_full,
+                                        s_setup_pending, s_teardown),
+        cmocka_unit_test_setup_teardown(
+            test_read_only_without_a_store_is_not_found, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_append_sequences_and_duplicates,
                                         s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_cross_references, s_setup,

@@ -37,6 +37,10 @@ const char *err_strerror(int code)
         return "not possible now";
     case OPCAT_EAUTH:
         return "not authorized";
+    case OPCAT_EFULL:
+        return "size limit reached";
+    case OPCAT_ECORRUPT:
+        return "corrupt data";
     default:
         return "unknown error";
     }
@@ -62,6 +66,12 @@ int err_set(err_t *err, int code, const char *field, const char *fmt, ...)
     vsnprintf(err->message, sizeof err->message, fmt, ap);
     va_end(ap);
     return code;
+}
+
+int err_is_code(int code)
+{
+    /* OPCAT_ECORRUPT is the last code: a new one moves this bound */
+    return code <= OPCAT_OK && code >= OPCAT_ECORRUPT;
 }
 
 int err_from_errno(int errnum)

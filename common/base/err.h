@@ -25,7 +25,9 @@ enum {
     OPCAT_EREF = -10,     /* a cross-reference does not hold */
     OPCAT_ETOOBIG = -11,  /* a message or field over its limit */
     OPCAT_ESTATE = -12,   /* not possible in the current state */
-    OPCAT_EAUTH = -13     /* refused by authentication */
+    OPCAT_EAUTH = -13,    /* refused by authentication */
+    OPCAT_EFULL = -14,    /* a store is at its configured size limit */
+    OPCAT_ECORRUPT = -15  /* stored data fails its own checks */
 };
 
 #define ERR_FIELD_MAX 64
@@ -50,6 +52,11 @@ void err_clear(err_t *err);
     `return err_set(err, OPCAT_EINVAL, "state", "...")`. */
 int err_set(err_t *err, int code, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+
+/*  Whether 'code' is one of the codes above (0 included): what a
+    boundary passes through untranslated.  Library codes (errno values,
+    LMDB's MDB_*) are not. */
+int err_is_code(int code);
 
 /*  Translates an errno value into an OPCAT_E* code. */
 int err_from_errno(int errnum);

@@ -62,7 +62,9 @@ typedef struct {
     size_t catch_up_batch;
 
     /*  Applies one event inside the batch's write transaction.  Returns 0,
-        or an LMDB/OPCAT code that aborts the batch (it is offered again). */
+        or a code that aborts the batch (it is offered again): an OPCAT
+        code, or an mdb_* call's code as it came, which kv_write translates
+        (kv.h). */
     int (*apply)(void *arg, consumer_t *consumer, MDB_txn *txn,
                  const event_t *event);
     /*  Called in the batch's transaction before its first event and

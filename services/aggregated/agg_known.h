@@ -33,39 +33,39 @@
 #define AGG_COVER_ALL INT32_MIN
 
 /*  Adds 'delta' to the count of a vague fact ('state' NULL or "": none).
-    Returns 0 or an LMDB code. */
+    Returns 0 or an mdb_* code. */
 int agg_known_vague_add(agg_tx_t *tx, char kind, const char *state,
                         int32_t latest, int32_t earliest, int32_t delta);
 
-/*  Projects a dataset.coverage event.  Returns 0 or an LMDB code. */
+/*  Projects a dataset.coverage event.  Returns 0 or an mdb_* code. */
 int agg_known_coverage(agg_tx_t *tx, const event_t *e);
 
-/*  Records that a baseline is dated 'day'.  Returns 0 or an LMDB code. */
+/*  Records that a baseline is dated 'day'.  Returns 0 or an mdb_* code. */
 int agg_known_baseline(agg_tx_t *tx, int32_t day);
 
 /*  '*from' = the day from which every fact of 'type' is recorded: the
     earliest `from` of the coverage prefixes that match it, or
-    AGG_COVER_ALL.  Returns 0 or an LMDB code. */
+    AGG_COVER_ALL.  Returns 0 or an mdb_* code. */
 int agg_known_cover_from(agg_tx_t *tx, const char *type, int32_t *from);
 
 /*  Whether a figure counting the facts of 'type' in 'from'..'to' is
     complete as far as coverage goes: the type is covered from 'from' on,
     or ('cumulative', a total since the beginning) a baseline dated between
     the day before coverage and 'to' stands for what came before.
-    Returns 0 or an LMDB code. */
+    Returns 0 or an mdb_* code. */
 int agg_known_covered(agg_tx_t *tx, const char *type, int32_t from, int32_t to,
                       bool cumulative, bool *covered);
 
 /*  Visits the vague facts of 'kind' against the period 'from'..'to':
     inserts into 'sorted' (a sorted array of codes; may be NULL) the State
     of each fact whose every possible day lies in the period, and sets
-    '*partial' when a fact may or may not lie in it.  Returns 0 or an LMDB
+    '*partial' when a fact may or may not lie in it.  Returns 0 or an mdb_*
     code. */
 int agg_known_vague_in(agg_tx_t *tx, char kind, int32_t from, int32_t to,
                        json_t *sorted, bool *partial);
 
 /*  '*any' = whether a vague fact of 'kind' is recorded at all.  Returns 0
-    or an LMDB code. */
+    or an mdb_* code. */
 int agg_known_vague_any(agg_tx_t *tx, char kind, bool *any);
 
 /*  Inserts 'code' into the sorted array 'sorted' unless it is there. */

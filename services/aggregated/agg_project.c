@@ -1,5 +1,5 @@
 /*  project: one event into the tables.  Every function returns 0 or an
-    LMDB code. */
+    mdb_* call's code, for kv_write to translate (kv.h). */
 #include "agg_project.h"
 
 #include <stdio.h>

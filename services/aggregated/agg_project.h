@@ -24,7 +24,7 @@
 /*  Applies 'event' inside the write transaction of 'tx'.  An event the
     tables do not use (session.held, reminder.issued, ...) or cannot use
     (a malformed date: the store never holds one) changes nothing.
-    Returns 0 or an LMDB code (the batch is then aborted and retried). */
+    Returns 0 or an mdb_* code (the batch is then aborted and retried). */
 int agg_proj_apply(agg_tx_t *tx, const event_t *event);
 
 #endif

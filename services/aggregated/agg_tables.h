@@ -181,7 +181,9 @@ typedef struct {
 /*  A read or write context: the transaction and the database handles.
     With 'delta' set, agg_tab_sum_add() and agg_tab_set_add() only record
     their additions there, and agg_tab_flush() writes them; with NULL they
-    write through. */
+    write through.  The functions that take one (here, agg_known.h,
+    agg_stats.h) run inside its transaction and return an mdb_* call's
+    code as it came: kv_write or kv_read translates it (kv_error, kv.h). */
 typedef struct {
     MDB_txn *txn;
     MDB_dbi dbi[AGG_DB_COUNT];
@@ -189,40 +191,40 @@ typedef struct {
 } agg_tx_t;
 
 /*  Adds 'delta' to the counter ('tag', 'sub' (3 bytes, NULL: zeros)) on
-    'day'.  Returns 0 or an LMDB code. */
+    'day'.  Returns 0 or an mdb_* code. */
 int agg_tab_sum_add(agg_tx_t *tx, char tag, const char *sub, int32_t day,
                     int64_t delta);
 
 /*  '*out' = the counter's sum over days 'from'..'to' (inclusive).
-    Returns 0 or an LMDB code. */
+    Returns 0 or an mdb_* code. */
 int agg_tab_sum_range(agg_tx_t *tx, char tag, const char *sub, int32_t from,
                       int32_t to, int64_t *out);
 
 /*  Moves 'sub' to the next sub-key (after 'sub') that counter 'tag' has;
     start from three zero bytes.  '*found' false when there is none.
-    Returns 0 or an LMDB code. */
+    Returns 0 or an mdb_* code. */
 int agg_tab_sum_next_sub(agg_tx_t *tx, char tag, char sub[3], bool *found);
 
 /*  Writes the additions recorded in 'tx->delta' (if any) to SUMS and
-    SETS, one write per key, and empties it.  Returns 0 or an LMDB code. */
+    SETS, one write per key, and empties it.  Returns 0 or an mdb_* code. */
 int agg_tab_flush(agg_tx_t *tx);
 
 /*  Adds 'delta' to the SETS count of ('kind', 'state', 'day'); a count
-    that falls to zero is deleted.  Returns 0 or an LMDB code. */
+    that falls to zero is deleted.  Returns 0 or an mdb_* code. */
 int agg_tab_set_add(agg_tx_t *tx, char kind, const char *state, int32_t day,
                     int32_t delta);
 
 /*  Appends to 'array' (sorted) every State with a 'kind' entry in
-    'from'..'to'.  Returns 0 or an LMDB code. */
+    'from'..'to'.  Returns 0 or an mdb_* code. */
 int agg_tab_set_states(agg_tx_t *tx, char kind, int32_t from, int32_t to,
                        json_t *array);
 
 /*  Reads a whole record of 'size' bytes at 'key' of table 'db' into
-    'out'.  Returns 0, MDB_NOTFOUND, or another LMDB code. */
+    'out'.  Returns 0, MDB_NOTFOUND or another mdb_* code. */
 int agg_tab_get(agg_tx_t *tx, int db, const void *key, size_t key_len,
                 void *out, size_t size);
 
-/*  Writes a record.  Returns 0 or an LMDB code. */
+/*  Writes a record.  Returns 0 or an mdb_* code. */
 int agg_tab_put(agg_tx_t *tx, int db, const void *key, size_t key_len,
                 const void *data, size_t size);
 

@@ -22,7 +22,8 @@
     delivered (kept as the record of what was sent, where and when).
 
     Functions taking a txn run inside the caller's transaction and
-    return an LMDB code (0, MDB_NOTFOUND, MDB_MAP_FULL, ...) or a
+    return an mdb_* call's code as it came (0, MDB_NOTFOUND, MDB_MAP_FULL,
+    ...), which kv_write or kv_read translates (kv_error, kv.h), or a
     negative OPCAT_E* code. */
 #ifndef OPCAT_NTF_QUEUE_H
 #define OPCAT_NTF_QUEUE_H

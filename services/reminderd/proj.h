@@ -35,7 +35,9 @@
     read for firing, which happens only when caught up, after a merge.
 
     Every function here runs inside a caller's transaction and returns an
-    LMDB code (0, MDB_NOTFOUND, MDB_MAP_FULL, ...) or OPCAT_ENOMEM. */
+    mdb_* call's code as it came (0, MDB_NOTFOUND, MDB_MAP_FULL, ...),
+    which kv_write or kv_read translates (kv_error, kv.h), or
+    OPCAT_ENOMEM. */
 #ifndef OPCAT_REM_PROJ_H
 #define OPCAT_REM_PROJ_H
 

@@ -45,31 +45,38 @@ void evs_append_fini(evs_t *self)
     self->batches = NULL;
 }
 
-static void s_reply(pending_t *p, const Opcat__V1__AppendReply *r)
+/*  'r' packed into a new buffer ('*len' bytes), or NULL when out of
+    memory (logged). */
+static uint8_t *s_pack(const Opcat__V1__AppendReply *r, size_t *len)
 {
-    size_t len = opcat__v1__append_reply__get_packed_size(r);
-    uint8_t *buf = malloc(len ? len : 1);
+    *len = opcat__v1__append_reply__get_packed_size(r);
+    uint8_t *buf = malloc(*len ? *len : 1);
     if (!buf) {
         log_warnx("append: out of memory answering a request");
-        return;
+        return NULL;
     }
     opcat__v1__append_reply__pack(r, buf);
-    const void *data[] = {zmq_msg_data(&p->identity), buf};
-    size_t lens[] = {zmq_msg_size(&p->identity), len};
+    return buf;
+}
+
+/*  Sends a packed reply to the client of 'p'. */
+static void s_send_reply(const pending_t *p, const uint8_t *buf, size_t len)
+{
+    const void *data[] = {zmq_msg_data((zmq_msg_t *)&p->identity), buf};
+    size_t lens[] = {zmq_msg_size((zmq_msg_t *)&p->identity), len};
     int rc = bus_send(p->socket, data, lens, 2, ZMQ_DONTWAIT);
     if (rc)
         log_warnx("append: could not answer a client (%s); it will see a "
                   "timeout and may resend: ids make that safe",
                   err_strerror(rc));
-    free(buf);
 }
 
-static void s_reply_malformed(pending_t *p)
+static uint8_t *s_pack_malformed(const pending_t *p, size_t *len)
 {
     Opcat__V1__AppendReply reply = OPCAT__V1__APPEND_REPLY__INIT;
     reply.code = p->error.code;
-    reply.message = p->error.message;
-    s_reply(p, &reply);
+    reply.message = (char *)p->error.message;
+    return s_pack(&reply, len);
 }
 
 static void s_count(evs_t *self, const store_result_t *r)
@@ -108,7 +115,9 @@ static void s_log_refused(const pending_t *p, size_t i, const store_result_t *r)
                (unsigned long long)p->request->request_id, r->error.message);
 }
 
-static void s_reply_results(evs_t *self, pending_t *p)
+/*  The reply to a request the store saw: a result per event.  Counts
+    and logs what happened.  NULL when out of memory (logged). */
+static uint8_t *s_pack_results(evs_t *self, pending_t *p, size_t *len)
 {
     size_t n = p->request->n_events;
     Opcat__V1__AppendResult *results = calloc(n ? n : 1, sizeof *results);
@@ -116,7 +125,7 @@ static void s_reply_results(evs_t *self, pending_t *p)
     if (!results || !ptrs) {
         free(results), free(ptrs);
         log_warnx("append: out of memory answering a request");
-        return;
+        return NULL;
     }
     for (size_t i = 0; i < n; i++) {
         const store_result_t *r = &p->results[i];
@@ -136,9 +145,38 @@ static void s_reply_results(evs_t *self, pending_t *p)
     reply.request_id = p->request->request_id;
     reply.n_results = n;
     reply.results = ptrs;
-    s_reply(p, &reply);
+    uint8_t *buf = s_pack(&reply, len);
     free(ptrs);
     free(results);
+    return buf;
+}
+
+/*  Unpacks the request frame ('data', 'len') into 'p' and admits its
+    events; fills p->error if it is malformed or too big. */
+static void s_unpack_body(evs_t *self, pending_t *p, const uint8_t *data,
+                          size_t len)
+{
+    if ((int64_t)len > self->max_request) {
+        self->bad_frames++;
+        err_set(&p->error, OPCAT_ETOOBIG, "",
+                "the request is %zu bytes, over this store's limit of %lld "
+                "(--max-message): send the events in smaller requests "
+                "(opcatctl import --batch N)",
+                len, (long long)self->max_request);
+    } else if (!(p->request =
+                     opcat__v1__append_request__unpack(NULL, len, data))) {
+        self->bad_frames++;
+        err_set(&p->error, OPCAT_EPROTO, "",
+                "the frame is not a valid AppendRequest protobuf");
+    } else if (!(p->results =
+                     calloc(p->request->n_events ? p->request->n_events : 1,
+                            sizeof *p->results))) {
+        err_set(&p->error, OPCAT_ENOMEM, "", "out of memory");
+        opcat__v1__append_request__free_unpacked(p->request, NULL);
+        p->request = NULL;
+    } else {
+        evs_admit(p->request, data, len, p->role, p->results);
+    }
 }
 
 /*  Reads one request's frames into 'p'; fills p->error if malformed. */
@@ -150,28 +188,9 @@ static void s_unpack(evs_t *self, pending_t *p, int rc, bus_message_t *msg)
         err_set(&p->error, OPCAT_EPROTO, "",
                 "a request is one frame: an AppendRequest (%s)",
                 rc ? err_strerror(rc) : "wrong number of frames");
-    } else if ((int64_t)zmq_msg_size(body) > self->max_request) {
-        self->bad_frames++;
-        err_set(&p->error, OPCAT_ETOOBIG, "",
-                "the request is %zu bytes, over this store's limit of %lld "
-                "(--max-message): send the events in smaller requests "
-                "(opcatctl import --batch N)",
-                zmq_msg_size(body), (long long)self->max_request);
-    } else if (!(p->request = opcat__v1__append_request__unpack(
-                     NULL, zmq_msg_size(body), zmq_msg_data(body)))) {
-        self->bad_frames++;
-        err_set(&p->error, OPCAT_EPROTO, "",
-                "the frame is not a valid AppendRequest protobuf");
-    } else if (!(p->results =
-                     calloc(p->request->n_events ? p->request->n_events : 1,
-                            sizeof *p->results))) {
-        err_set(&p->error, OPCAT_ENOMEM, "", "out of memory");
-        opcat__v1__append_request__free_unpacked(p->request, NULL);
-        p->request = NULL;
-    } else {
-        evs_admit(p->request, zmq_msg_data(body), zmq_msg_size(body), p->role,
-                  p->results);
+        return;
     }
+    s_unpack_body(self, p, zmq_msg_data(body), zmq_msg_size(body));
 }
 
 /*  Receives one request from 'socket' (of 'role') into 'p'.  Returns 1
@@ -254,6 +273,21 @@ static void s_free_pending(pending_t *p)
     zmq_msg_close(&p->identity);
 }
 
+/*  Makes the batch of a well-formed request ready for the store.
+    Returns true if 'p' has a batch; false if it has none: malformed, or
+    out of memory (then the request is dropped and answered so). */
+static bool s_prepare(pending_t *p)
+{
+    if (!p->request)
+        return false;
+    if (s_prepare_batch(p) == 0)
+        return true;
+    err_set(&p->error, OPCAT_ENOMEM, "", "out of memory");
+    opcat__v1__append_request__free_unpacked(p->request, NULL);
+    p->request = NULL;
+    return false;
+}
+
 /*  Gathers waiting requests into 'pending', from the reminder service's
     endpoint first (a trickle, never to be starved by a busy APPEND), then
     from APPEND; returns how many. */
@@ -270,14 +304,8 @@ static size_t s_gather(evs_t *self, pending_t *pending, store_batch_t *batches,
             if (!sockets[s] || !s_read_one(self, sockets[s], roles[s], p))
                 break;
             n++;
-            if (!p->request)
+            if (!s_prepare(p))
                 continue;
-            if (s_prepare_batch(p)) {
-                err_set(&p->error, OPCAT_ENOMEM, "", "out of memory");
-                opcat__v1__append_request__free_unpacked(p->request, NULL);
-                p->request = NULL;
-                continue;
-            }
             events += p->batch.count;
             if (p->batch.count)
                 batches[(*nbatches)++] = p->batch;
@@ -286,40 +314,70 @@ static size_t s_gather(evs_t *self, pending_t *pending, store_batch_t *batches,
     return n;
 }
 
+/*  Applies the group's batches in one durable transaction; a failure
+    is counted and logged (every result is then FAILED). */
+static void s_commit(evs_t *self, store_batch_t *batches, size_t nbatches)
+{
+    if (!nbatches)
+        return;
+    err_t err;
+    err_clear(&err);
+    double started = monotime_s();
+    int rc = store_write(self->store, batches, nbatches, &err);
+    metrics_hist_observe(&self->commit_seconds, monotime_s() - started);
+    if (rc) {
+        self->failed_commits++;
+        log_warnx("append: commit failed, %zu requests answered FAILED: %s",
+                  nbatches, err.message);
+    }
+}
+
+/*  The packed reply to 'p' once its group committed (or failed). */
+static uint8_t *s_pack_reply(evs_t *self, pending_t *p, size_t *len)
+{
+    if (!p->request)
+        return s_pack_malformed(p, len);
+    s_merge_results(p);
+    return s_pack_results(self, p, len);
+}
+
 void evs_append_handle(evs_t *self)
 {
     pending_t *pending = self->pending;
     store_batch_t *batches = self->batches;
     double started = monotime_s();
     size_t nbatches, n = s_gather(self, pending, batches, &nbatches);
-    err_t err;
-    err_clear(&err);
-    double commit_started = monotime_s();
-    int rc = nbatches ? store_write(self->store, batches, nbatches, &err) : 0;
-    if (nbatches)
-        metrics_hist_observe(&self->commit_seconds,
-                             monotime_s() - commit_started);
-    if (rc) {
-        self->failed_commits++;
-        log_warnx("append: commit failed, %zu requests answered FAILED: %s",
-                  nbatches, err.message);
-    }
+    s_commit(self, batches, nbatches);
     /* committed, not yet acknowledged: a crash here must leave clients
        that resend finding their events as duplicates */
     (void)FAILPOINT("store.after_commit", store_head(self->store));
     for (size_t i = 0; i < n; i++) {
-        if (pending[i].request) {
-            s_merge_results(&pending[i]);
-            s_reply_results(self, &pending[i]);
-        } else {
-            s_reply_malformed(&pending[i]);
-        }
+        size_t len;
+        uint8_t *reply = s_pack_reply(self, &pending[i], &len);
+        if (reply)
+            s_send_reply(&pending[i], reply, len);
+        free(reply);
         s_free_pending(&pending[i]);
     }
     /* every request of the group waited for the same commit */
     for (size_t i = 0; i < n; i++)
         metrics_hist_observe(&self->append_seconds, monotime_s() - started);
     evs_publish_new(self);
+}
+
+uint8_t *evs_append_request(evs_t *self, const uint8_t *data, size_t len,
+                            const char *role, size_t *reply_len)
+{
+    pending_t p;
+    memset(&p, 0, sizeof p);
+    zmq_msg_init(&p.identity);
+    p.role = role;
+    s_unpack_body(self, &p, data, len);
+    if (s_prepare(&p) && p.batch.count)
+        s_commit(self, &p.batch, 1);
+    uint8_t *reply = s_pack_reply(self, &p, reply_len);
+    s_free_pending(&p);
+    return reply;
 }
 
 int evs_public_form(evs_t *self, const uint8_t *env, size_t len, uint8_t **out,

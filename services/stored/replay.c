@@ -34,8 +34,9 @@ typedef struct evs_page {
     bool packed;
     size_t count, cap;
     evs_t *evs;
-    bool public_form; /* redact confidential fields (public REPLAY) */
-    void *socket;     /* where the page goes */
+    bool public_form;  /* redact confidential fields (public REPLAY) */
+    evs_frame_fn send; /* where the page goes: a socket, or a test */
+    void *send_arg;
 } page_t;
 
 int evs_replay_init(evs_t *self)
@@ -126,6 +127,12 @@ static void s_free_blob(void *data, void *hint)
     free(data);
 }
 
+/*  evs_frame_fn of the REPLAY sockets: 'arg' is the socket. */
+static int s_send_socket(void *arg, zmq_msg_t *frame, int flags)
+{
+    return zmq_msg_send(frame, arg, flags) < 0 ? bus_error() : 0;
+}
+
 /*  Sends the packed envelopes as the last frame, without a copy: the
     blob goes to ZeroMQ, which frees it once sent. */
 static int s_send_blob(page_t *page)
@@ -136,13 +143,27 @@ static int s_send_blob(page_t *page)
         return bus_error();
     }
     page->blob = NULL, page->blob_len = page->blob_cap = 0; /* ZeroMQ's now */
-    if (zmq_msg_send(&frame, page->socket, 0) < 0) {
+    int rc = page->send(page->send_arg, &frame, 0);
+    if (rc)
         zmq_msg_close(&frame);
-        return bus_error();
-    }
-    return 0;
+    return rc;
 }
 
+/*  Sends a copy of 'len' bytes at 'data' as one frame. */
+static int s_send_copy(page_t *page, const void *data, size_t len, int flags)
+{
+    zmq_msg_t frame;
+    if (zmq_msg_init_size(&frame, len))
+        return bus_error();
+    memcpy(zmq_msg_data(&frame), data, len);
+    int rc = page->send(page->send_arg, &frame, flags);
+    if (rc)
+        zmq_msg_close(&frame);
+    return rc;
+}
+
+/*  Sends the answer: the identity ('identity' NULL: none, the answer of
+    evs_replay_request), the ReplayReply, then the page. */
 static void s_send_page(zmq_msg_t *identity, Opcat__V1__ReplayReply *reply,
                         page_t *page)
 {
@@ -159,18 +180,17 @@ static void s_send_page(zmq_msg_t *identity, Opcat__V1__ReplayReply *reply,
     int rc = buf ? 0 : OPCAT_ENOMEM;
     if (buf)
         opcat__v1__replay_reply__pack(reply, buf);
-    if (!rc &&
-        zmq_msg_send(identity, page->socket, ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0)
-        rc = bus_error();
-    if (!rc && zmq_send(page->socket, buf, len,
-                        (page->count ? ZMQ_SNDMORE : 0) | ZMQ_DONTWAIT) < 0)
-        rc = bus_error();
+    if (!rc && identity)
+        rc = page->send(page->send_arg, identity, ZMQ_SNDMORE | ZMQ_DONTWAIT);
+    if (!rc)
+        rc = s_send_copy(page, buf, len,
+                         (page->count ? ZMQ_SNDMORE : 0) | ZMQ_DONTWAIT);
     if (page->packed && page->count)
         rc = rc ? rc : s_send_blob(page);
     for (size_t i = 0; !page->packed && i < page->count; i++) {
         int more = i + 1 < page->count ? ZMQ_SNDMORE : 0;
-        if (!rc && zmq_msg_send(&page->frames[i], page->socket, more) < 0)
-            rc = bus_error();
+        if (!rc)
+            rc = page->send(page->send_arg, &page->frames[i], more);
         zmq_msg_close(&page->frames[i]);
     }
     if (buf != header)
@@ -214,15 +234,39 @@ static void s_answer(evs_t *self, zmq_msg_t *identity,
     free(metrics);
 }
 
-static void s_answer_malformed(evs_t *self, void *socket, zmq_msg_t *identity,
-                               int code, const char *why)
+static void s_answer_malformed(evs_t *self, const page_t *page,
+                               zmq_msg_t *identity, int code, const char *why)
 {
     Opcat__V1__ReplayReply reply = OPCAT__V1__REPLAY_REPLY__INIT;
-    page_t empty = {.socket = socket};
+    page_t empty = {.send = page->send, .send_arg = page->send_arg};
     reply.code = code;
     reply.message = (char *)why;
     self->bad_frames++;
     s_send_page(identity, &reply, &empty);
+}
+
+/*  Answers one request: 'data', 'len' its frame, 'frames' how many
+    frames it came in (one is right), 'identity' where the answer goes
+    (NULL: no identity frame). */
+static void s_handle(evs_t *self, page_t *page, zmq_msg_t *identity,
+                     const uint8_t *data, size_t len, size_t frames)
+{
+    bool big = frames == 1 && len > EVS_REPLAY_MAX_REQUEST;
+    Opcat__V1__ReplayRequest *req =
+        frames == 1 && !big ? opcat__v1__replay_request__unpack(NULL, len, data)
+                            : NULL;
+    double started = monotime_s();
+    if (req)
+        s_answer(self, identity, req, page);
+    else if (big)
+        s_answer_malformed(self, page, identity, OPCAT_ETOOBIG,
+                           "a ReplayRequest is at most 4096 bytes");
+    else
+        s_answer_malformed(self, page, identity, OPCAT_EPROTO,
+                           "a request is one frame: a ReplayRequest "
+                           "protobuf");
+    opcat__v1__replay_request__free_unpacked(req, NULL);
+    metrics_hist_observe(&self->replay_seconds, monotime_s() - started);
 }
 
 void evs_replay_handle(evs_t *self, void *socket, bool public_form)
@@ -230,7 +274,8 @@ void evs_replay_handle(evs_t *self, void *socket, bool public_form)
     page_t *page = self->page;
     page->evs = self;
     page->public_form = public_form;
-    page->socket = socket;
+    page->send = s_send_socket;
+    page->send_arg = socket;
     for (int i = 0; i < REPLAY_REQUESTS_PER_WAKE; i++) {
         bus_message_t msg;
         int rc = bus_recv(socket, &msg, ZMQ_DONTWAIT);
@@ -240,28 +285,22 @@ void evs_replay_handle(evs_t *self, void *socket, bool public_form)
             log_warnx("replay: receive: %s", zmq_strerror(zmq_errno()));
             break;
         }
-        bool big = !rc && msg.count == 2 &&
-                   zmq_msg_size(&msg.frames[1]) > EVS_REPLAY_MAX_REQUEST;
-        Opcat__V1__ReplayRequest *req =
-            !rc && msg.count == 2 && !big
-                ? opcat__v1__replay_request__unpack(
-                      NULL, zmq_msg_size(&msg.frames[1]),
-                      zmq_msg_data(&msg.frames[1]))
-                : NULL;
-        double started = monotime_s();
-        if (req)
-            s_answer(self, &msg.frames[0], req, page);
-        else if (big)
-            s_answer_malformed(self, socket, &msg.frames[0], OPCAT_ETOOBIG,
-                               "a ReplayRequest is at most 4096 bytes");
-        else
-            s_answer_malformed(self, socket, &msg.frames[0], OPCAT_EPROTO,
-                               "a request is one frame: a ReplayRequest "
-                               "protobuf");
-        opcat__v1__replay_request__free_unpacked(req, NULL);
+        zmq_msg_t *body = msg.count == 2 ? &msg.frames[1] : NULL;
+        s_handle(self, page, &msg.frames[0], body ? zmq_msg_data(body) : NULL,
+                 body ? zmq_msg_size(body) : 0, rc ? 0 : msg.count - 1);
         bus_message_close(&msg);
-        metrics_hist_observe(&self->replay_seconds, monotime_s() - started);
     }
+}
+
+void evs_replay_request(evs_t *self, const uint8_t *data, size_t len,
+                        bool public_form, evs_frame_fn fn, void *arg)
+{
+    page_t *page = self->page;
+    page->evs = self;
+    page->public_form = public_form;
+    page->send = fn;
+    page->send_arg = arg;
+    s_handle(self, page, NULL, data, len, 1);
 }
 
 /*  The store's counters of this run. */

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <zmq.h>
+
 #include "codes.h"
 #include "metrics.h"
 #include "store.h"
@@ -76,6 +78,15 @@ void evs_admit(Opcat__V1__AppendRequest *request, const uint8_t *data,
     was committed.  Never fails: errors are answered and logged. */
 void evs_append_handle(evs_t *self);
 
+/*  Handles one APPEND request as evs_append_handle does each request it
+    reads, without sockets: 'data' and 'len' are the request frame as
+    received on an endpoint of 'role' (EVS_ROLE_*).  Its events are
+    admitted, applied in a durable transaction of their own and counted;
+    nothing is published.  Returns the packed AppendReply, which the
+    caller frees ('*reply_len' bytes), or NULL when out of memory. */
+uint8_t *evs_append_request(evs_t *self, const uint8_t *data, size_t len,
+                            const char *role, size_t *reply_len);
+
 /*  Publishes every committed event after self->published. */
 void evs_publish_new(evs_t *self);
 
@@ -93,6 +104,20 @@ void evs_replay_fini(evs_t *self);
 /*  Answers the requests waiting on 'socket' (REPLAY, or the public REPLAY
     when 'public_form'), a bounded number per call. */
 void evs_replay_handle(evs_t *self, void *socket, bool public_form);
+
+/*  Called with each frame of a REPLAY answer, in order, as
+    zmq_msg_send: 'flags' carries ZMQ_SNDMORE when another frame
+    follows; on success (0) 'frame' is taken (left empty), on failure (a
+    negative OPCAT code) it stays the caller's. */
+typedef int (*evs_frame_fn)(void *arg, zmq_msg_t *frame, int flags);
+
+/*  Answers one REPLAY request as evs_replay_handle does each request it
+    reads, without sockets: 'data' and 'len' are the request frame;
+    'fn' gets the answer's frames (no identity): the ReplayReply, then
+    the page's envelopes, a frame each or, when the request asked for
+    'packed', one frame back to back. */
+void evs_replay_request(evs_t *self, const uint8_t *data, size_t len,
+                        bool public_form, evs_frame_fn fn, void *arg);
 
 /*  The store's metric set (metrics.h) as JSON text, the caller's to
     free; NULL when out of memory. */
