@@ -18,9 +18,7 @@
 typedef struct {
     cfg_t cfg;
     const char *regions;
-    daemon_flags_t flags;
-    int rebuild;
-    long long catch_up_batch;
+    daemon_flags_t flags; /* --rebuild and --catch-up-batch too */
 } options_t;
 
 static void s_usage(FILE *out)
@@ -63,50 +61,36 @@ static void s_usage(FILE *out)
         "stop it cleanly.\n");
 }
 
-static void s_option(options_t *o, int c)
+static void s_option(void *arg, int c, const char *value)
 {
-    if (daemon_option(c, optarg, &o->cfg, &o->flags))
-        return;
+    options_t *o = arg;
     switch (c) {
     case 's':
-        o->cfg.stats = optarg;
+        o->cfg.stats = value;
         break;
     case 'g':
-        o->regions = optarg;
+        o->regions = value;
         break;
-    case 'R':
-        o->rebuild = 1;
-        break;
-    case 'B':
-        o->catch_up_batch = daemon_number("--catch-up-batch", optarg, 0,
-                                          CONSUMER_CATCH_UP_BATCH_MAX);
-        break;
-    case 'h':
-    default:
-        daemon_usage_exit(c, s_usage);
     }
 }
 
 static void s_parse(int argc, char **argv, options_t *o)
 {
-    static const struct option longopts[] = {
-        {"replay", required_argument, NULL, 'r'},
-        {"publish", required_argument, NULL, 'p'},
+    static const struct option own[] = {
         {"stats", required_argument, NULL, 's'},
-        {"data", required_argument, NULL, 'D'},
         {"regions", required_argument, NULL, 'g'},
-        {"rebuild", no_argument, NULL, 'R'},
-        {"catch-up-batch", required_argument, NULL, 'B'},
-        {"check", no_argument, NULL, 'n'},
-        {"verbose", no_argument, NULL, 'v'},
-        {"help", no_argument, NULL, 'h'},
-        DAEMON_VERSION_OPTION,
         {NULL, 0, NULL, 0}};
-    int c;
-    while ((c = getopt_long(argc, argv, "r:p:s:D:g:RB:nvVh", longopts, NULL)) !=
-           -1)
-        s_option(o, c);
-    daemon_no_operands("opcat-aggregated", argc, argv, s_usage);
+    const daemon_cli_t cli = {.name = "opcat-aggregated",
+                              .shared = DAEMON_OPT_PUBLISH | DAEMON_OPT_REPLAY |
+                                        DAEMON_OPT_DATA | DAEMON_OPT_REBUILD |
+                                        DAEMON_OPT_CATCH_UP_BATCH,
+                              .catch_up_max = CONSUMER_CATCH_UP_BATCH_MAX,
+                              .own_short = "s:g:",
+                              .own_long = own,
+                              .option = s_option,
+                              .arg = o,
+                              .usage = s_usage};
+    daemon_parse(&cli, argc, argv, &o->cfg, &o->flags);
     cfg_fill(&o->cfg);
 }
 
@@ -121,7 +105,7 @@ static agg_regions_t *s_load_regions(const options_t *o)
 
 int main(int argc, char **argv)
 {
-    options_t o = {.catch_up_batch = CONSUMER_CATCH_UP_BATCH};
+    options_t o = {.flags.catch_up_batch = CONSUMER_CATCH_UP_BATCH};
     s_parse(argc, argv, &o);
     log_init("opcat-aggregated", o.flags.verbose);
 
@@ -158,9 +142,9 @@ int main(int argc, char **argv)
                             .batch_end = agg_query_batch_end,
                             .release = agg_query_release,
                             .query = agg_query_answer,
-                            .catch_up_batch = (size_t)o.catch_up_batch,
+                            .catch_up_batch = (size_t)o.flags.catch_up_batch,
                             .arg = &service};
-    int rc = consumer_run(&spec, &o.cfg, o.rebuild, stop);
+    int rc = consumer_run(&spec, &o.cfg, o.flags.rebuild, stop);
     agg_delta_destroy(&service.delta);
     agg_regions_destroy(&regions);
     names_destroy(&names);

@@ -30,7 +30,6 @@ typedef struct {
     daemon_flags_t flags;
     const char *status;
     brg_js_options_t js;
-    int rebuild;
 } options_t;
 
 typedef struct {
@@ -71,64 +70,55 @@ static void s_usage(FILE *out)
             "not stored twice)\n"
             "  -n, --check         check the settings, then exit\n"
             "  -v, --verbose       log debug lines\n"
-            "  -h, --help          this help\n");
+            "  -h, --help          this help\n"
+            "  -V, --version       print the version\n");
 }
 
-static void s_option(options_t *o, int c)
+static void s_option(void *arg, int c, const char *value)
 {
-    if (daemon_option(c, optarg, &o->cfg, &o->flags))
-        return;
+    options_t *o = arg;
     switch (c) {
     case 's':
-        o->status = optarg;
+        o->status = value;
         break;
     case 'N':
-        o->js.urls = optarg;
+        o->js.urls = value;
         break;
     case 'S':
-        o->js.stream = optarg;
+        o->js.stream = value;
         break;
     case 'k':
-        o->js.replicas = (int)daemon_number("--replicas", optarg, 1, 5);
+        o->js.replicas = (int)daemon_number("--replicas", value, 1, 5);
         break;
     case 'w':
-        o->js.ack_wait_ms = daemon_number("--ack-wait", optarg, 10, 600000);
+        o->js.ack_wait_ms = daemon_number("--ack-wait", value, 10, 600000);
         break;
     case 'd':
         o->js.duplicates_ms =
-            daemon_number("--duplicate-window", optarg, 1, 31536000) * 1000;
+            daemon_number("--duplicate-window", value, 1, 31536000) * 1000;
         break;
-    case 'R':
-        o->rebuild = 1;
-        break;
-    default:
-        daemon_usage_exit(c, s_usage);
     }
 }
 
 static void s_parse(int argc, char **argv, options_t *o)
 {
-    static const struct option longopts[] = {
-        {"replay", required_argument, NULL, 'r'},
-        {"publish", required_argument, NULL, 'p'},
+    static const struct option own[] = {
         {"status", required_argument, NULL, 's'},
-        {"data", required_argument, NULL, 'D'},
         {"nats", required_argument, NULL, 'N'},
         {"stream", required_argument, NULL, 'S'},
         {"replicas", required_argument, NULL, 'k'},
         {"ack-wait", required_argument, NULL, 'w'},
         {"duplicate-window", required_argument, NULL, 'd'},
-        {"rebuild", no_argument, NULL, 'R'},
-        {"check", no_argument, NULL, 'n'},
-        {"verbose", no_argument, NULL, 'v'},
-        {"help", no_argument, NULL, 'h'},
-        DAEMON_VERSION_OPTION,
         {NULL, 0, NULL, 0}};
-    int c;
-    while ((c = getopt_long(argc, argv, "r:p:s:D:N:S:k:w:d:RnvVh", longopts,
-                            NULL)) != -1)
-        s_option(o, c);
-    daemon_no_operands("opcat-bridged", argc, argv, s_usage);
+    const daemon_cli_t cli = {.name = "opcat-bridged",
+                              .shared = DAEMON_OPT_PUBLISH | DAEMON_OPT_REPLAY |
+                                        DAEMON_OPT_DATA | DAEMON_OPT_REBUILD,
+                              .own_short = "s:N:S:k:w:d:",
+                              .own_long = own,
+                              .option = s_option,
+                              .arg = o,
+                              .usage = s_usage};
+    daemon_parse(&cli, argc, argv, &o->cfg, &o->flags);
     cfg_fill(&o->cfg);
     o->status = cfg_pick(o->status, "OPCAT_BRIDGE", BRIDGE_STATUS_DEFAULT);
     o->js.urls = cfg_pick(o->js.urls, "OPCAT_NATS", BRIDGE_NATS_DEFAULT);
@@ -251,7 +241,7 @@ int main(int argc, char **argv)
                             .batch_end = s_batch_end,
                             .query = s_query,
                             .arg = &bridge};
-    int rc = consumer_run(&spec, &o.cfg, o.rebuild, stop);
+    int rc = consumer_run(&spec, &o.cfg, o.flags.rebuild, stop);
     brg_js_destroy(&bridge.js);
     nats_Close();
     log_info("terminated");

@@ -12,22 +12,6 @@
 
 #define EVENTS_PAGES_MAX 16 /* replay pages read for one /api/events */
 
-/*  400 for the first parameter 'req' has that 'allowed' does not list. */
-static bool s_unknown(const gw_request_t *req, const char *const *allowed,
-                      enum MHD_Result *rc)
-{
-    const char *bad = gw_unknown_param(req, allowed);
-    if (!bad)
-        return false;
-    char list[256] = "";
-    for (const char *const *a = allowed; *a; a++)
-        snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
-                 a == allowed ? "" : ", ", *a);
-    *rc = gw_reply_error(req, 400, bad, "%.64s: unknown parameter (%s)", bad,
-                         list[0] ? list : "none");
-    return true;
-}
-
 /*  Reads the dates 'as_of' and, if 'from' is not NULL, 'from'; false
     with a 400 queued in '*rc' when one is not a date. */
 static bool s_dates(const gw_request_t *req, char *as_of, char *from,
@@ -56,10 +40,9 @@ static json_t *s_stats_request(const char *as_of, const char *from)
 
 enum MHD_Result gw_api_stats(const gw_request_t *req)
 {
-    static const char *const allowed[] = {"as_of", "from", NULL};
     char as_of[DATE_TEXT_LEN], from[DATE_TEXT_LEN];
     enum MHD_Result rc;
-    if (s_unknown(req, allowed, &rc) || !s_dates(req, as_of, from, &rc))
+    if (!s_dates(req, as_of, from, &rc))
         return rc;
     json_t *reply;
     err_t err;
@@ -78,13 +61,10 @@ static bool s_alpha3(const char *code)
 
 enum MHD_Result gw_api_reminders(const gw_request_t *req)
 {
-    static const char *const allowed[] = {"as_of", "state", "rule", "format",
-                                          NULL};
     char as_of[DATE_TEXT_LEN];
     enum MHD_Result rc;
     bool csv;
-    if (s_unknown(req, allowed, &rc) || !s_dates(req, as_of, NULL, &rc) ||
-        !gw_format(req, &csv, &rc))
+    if (!s_dates(req, as_of, NULL, &rc) || !gw_format(req, &csv, &rc))
         return rc;
     const char *state = gw_param(req, "state"), *rule = gw_param(req, "rule");
     if (state && !s_alpha3(state))
@@ -182,12 +162,8 @@ static int s_read_events(gw_t *gw, page_t *p, err_t *err)
 
 enum MHD_Result gw_api_events(const gw_request_t *req)
 {
-    static const char *const allowed[] = {"from", "topic", "limit", NULL};
     const char *from = gw_param(req, "from"), *limit = gw_param(req, "limit");
     page_t p = {1, GW_EVENTS_LIMIT_DEFAULT, 0, 0, gw_param(req, "topic"), 0};
-    enum MHD_Result rc;
-    if (s_unknown(req, allowed, &rc))
-        return rc;
     if (from && !s_number(from, 1, INT64_MAX, &p.from))
         return gw_reply_error(req, 400, "from",
                               "from: a sequence number, 1 or more");
@@ -264,13 +240,10 @@ static enum MHD_Result s_report_reply(const gw_request_t *req, char *body,
 
 enum MHD_Result gw_api_report(const gw_request_t *req)
 {
-    static const char *const allowed[] = {"as_of", "from", "lang", "format",
-                                          NULL};
     char as_of[DATE_TEXT_LEN], from[DATE_TEXT_LEN];
     enum MHD_Result rc;
     report_format_t format;
-    if (s_unknown(req, allowed, &rc) || !s_dates(req, as_of, from, &rc) ||
-        !s_report_format(req, &format, &rc))
+    if (!s_dates(req, as_of, from, &rc) || !s_report_format(req, &format, &rc))
         return rc;
     const char *lang = gw_param(req, "lang");
     lang = lang ? lang : "en";

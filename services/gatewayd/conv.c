@@ -107,45 +107,6 @@ enum MHD_Result gw_reply_problem(const gw_request_t *req, unsigned status,
 
 /* ---------------------------------------------------------------- ETags */
 
-enum {
-    SRC_STORE = 1, /* the store's head */
-    SRC_STATS = 2, /* the aggregation service's position */
-    SRC_REM = 4    /* the reminder service's position */
-};
-
-/*  The services an answer of 'url' comes from; 0: no ETag. */
-static unsigned s_sources(const char *url)
-{
-    static const struct {
-        const char *path;
-        bool prefix;
-        unsigned sources;
-    } paths[] = {
-        {"/api/stats", false, SRC_STATS},
-        {"/api/report", false, SRC_STATS},
-        {"/api/states", false, SRC_STATS},
-        {"/api/states/", true, SRC_STATS | SRC_REM},
-        {"/api/reminders", false, SRC_REM},
-        {"/api/events", false, SRC_STORE},
-        {"/api/visits", false, SRC_STATS},
-        {"/api/years", false, SRC_STATS},
-    };
-    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
-        if (paths[i].prefix
-                ? strncmp(url, paths[i].path, strlen(paths[i].path)) == 0
-                : strcmp(url, paths[i].path) == 0)
-            return paths[i].sources;
-    return 0;
-}
-
-static uint64_t s_fnv(uint64_t h, const void *data, size_t len)
-{
-    const unsigned char *p = data;
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ p[i]) * 1099511628211ULL;
-    return h;
-}
-
 /*  A consumer's position at 'endpoint' if it has caught up; false if it
     has not or does not answer. */
 static bool s_position(gw_t *gw, const char *endpoint, uint64_t *position)
@@ -177,41 +138,20 @@ static bool s_head(gw_t *gw, uint64_t *head)
     it has none (not a cached path, a service catching up or silent). */
 static bool s_etag(const gw_request_t *req, char *etag)
 {
-    unsigned sources = s_sources(req->url);
-    uint64_t v[3] = {0, 0, 0};
+    unsigned sources = req->route ? req->route->sources : 0;
+    uint64_t v[GW_POSITIONS] = {0, 0, 0};
     gw_t *gw = req->gw;
     if (!sources || !req->uri ||
-        ((sources & SRC_STORE) && !s_head(gw, &v[0])) ||
-        ((sources & SRC_STATS) &&
+        ((sources & GW_SRC_STORE) && !s_head(gw, &v[0])) ||
+        ((sources & GW_SRC_STATS) &&
          !s_position(gw, gw->options.cfg.stats, &v[1])) ||
-        ((sources & SRC_REM) &&
+        ((sources & GW_SRC_REM) &&
          !s_position(gw, gw->options.cfg.reminders, &v[2])))
         return false;
     char today[DATE_TEXT_LEN];
     date_format(dayclock_today(&gw->clock), today);
-    uint64_t h = 14695981039346656037ULL;
-    h = s_fnv(h, req->uri, strlen(req->uri) + 1);
-    h = s_fnv(h, today, strlen(today) + 1);
-    h = s_fnv(h, v, sizeof v);
-    snprintf(etag, GW_ETAG_LEN, "\"%016llx\"", (unsigned long long)h);
+    gw_etag_make(req->uri, today, v, etag);
     return true;
-}
-
-/*  Whether the If-None-Match list 'header' names 'etag' (weak
-    comparison: a W/ prefix is ignored) or is "*". */
-static bool s_matches(const char *header, const char *etag)
-{
-    size_t len = strlen(etag);
-    for (const char *p = header; *p;) {
-        p += strspn(p, " \t,");
-        if (strncmp(p, "W/", 2) == 0)
-            p += 2;
-        if (*p == '*' || (strncmp(p, etag, len) == 0 &&
-                          (p[len] == '\0' || strchr(" \t,", p[len]))))
-            return true;
-        p += strcspn(p, ",");
-    }
-    return false;
 }
 
 bool gw_conditional(const gw_request_t *req, enum MHD_Result *rc)
@@ -220,7 +160,7 @@ bool gw_conditional(const gw_request_t *req, enum MHD_Result *rc)
         return false;
     const char *header = MHD_lookup_connection_value(
         req->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
-    if (!header || !s_matches(header, req->etag))
+    if (!header || !gw_etag_matches(header, req->etag))
         return false;
     struct MHD_Response *response =
         MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);

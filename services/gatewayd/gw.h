@@ -37,8 +37,9 @@
     report), states.c (the States table and one State), stream.c
     (SSE), metrics.c (Prometheus text), static.c (the dashboard's files),
     health.c (/healthz from a probing thread),
-    guard.c (connections, limits, the reaper), uri.c (the raw request
-    line: encodings and repeated parameters). */
+    guard.c (connections, limits, the reaper), route.c (which handler
+    answers a method and target, ETags' pure parts: route.h), uri.c (the
+    raw request line: encodings and repeated parameters). */
 #ifndef OPCAT_GW_H
 #define OPCAT_GW_H
 
@@ -53,6 +54,7 @@
 #include "dayclock.h"
 #include "err.h"
 #include "report.h"
+#include "route.h"
 
 #define GW_HTTP_DEFAULT "127.0.0.1:8080"
 #define GW_TIMEOUT_DEFAULT 5000    /* ms a service may take to answer */
@@ -70,7 +72,6 @@
 #define GW_EVENTS_LIMIT_DEFAULT 100 /* events in one /api/events page */
 #define GW_EVENTS_LIMIT_MAX 1000
 #define GW_TOPIC_MAX 127 /* bytes of a topic prefix */
-#define GW_ETAG_LEN 24   /* bytes of an ETag: 16 hex digits, quotes, NUL */
 
 /*  Settings, fixed before the server starts.  Strings are borrowed (argv,
     the environment or defaults). */
@@ -132,6 +133,7 @@ typedef struct {
     const char *url; /* the path, without the query string */
     const char *uri; /* the raw request target, query string included */
     char *etag;      /* GW_ETAG_LEN bytes: the answer's ETag, "" if none */
+    const gw_route_t *route; /* its route: the handler, its parameters */
 } gw_request_t;
 
 /* ------------------------------------------------------------- conv.c */
@@ -198,13 +200,9 @@ enum MHD_Result gw_reply_error(const gw_request_t *req, unsigned status,
 enum MHD_Result gw_reply_service_error(const gw_request_t *req,
                                        const char *service, const err_t *err);
 
-/*  The query parameter 'name', or NULL. */
+/*  The query parameter 'name' as decoded by the router, or NULL (the
+    router has refused any parameter the handler does not take). */
 const char *gw_param(const gw_request_t *req, const char *name);
-
-/*  Checks that every query parameter is one of 'allowed' (NULL-ended);
-    returns the first that is not, or NULL. */
-const char *gw_unknown_param(const gw_request_t *req,
-                             const char *const *allowed);
 
 /*  Reads the date parameter 'name' into 'out' (DATE_TEXT_LEN bytes):
     'out' empty when absent.  Returns false if present and not a real
@@ -280,16 +278,6 @@ void gw_health_destroy(gw_health_t **self);
 /*  GET /healthz: whether the store and the services answered the last
     probe (200 ok, 503 degraded), and how long ago. */
 enum MHD_Result gw_api_health(const gw_request_t *req);
-
-/* -------------------------------------------------------------- uri.c */
-
-/*  Checks the raw request target 'uri' (as received, before decoding):
-    every %XX escape well-formed, no NUL, UTF-8 once decoded, no
-    parameter given twice.  NULL if it is fine, else the name of what is
-    wrong ("path" or the parameter) and 'message' (ERR_MESSAGE_MAX
-    bytes) says why.  The name points into 'scratch'. */
-const char *gw_uri_check(const char *uri, char *scratch, size_t scratch_len,
-                         char *message);
 
 /* -------------------------------------------------------------- api.c */
 

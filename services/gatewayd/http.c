@@ -1,5 +1,6 @@
 /*  http: the server (libmicrohttpd), the routing, replies, parameters. */
 #include <arpa/inet.h>
+#include <assert.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -104,34 +105,7 @@ enum MHD_Result gw_reply_service_error(const gw_request_t *req,
 
 const char *gw_param(const gw_request_t *req, const char *name)
 {
-    return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
-}
-
-typedef struct {
-    const char *const *allowed;
-    const char *unknown;
-} unknown_t;
-
-static enum MHD_Result s_check_key(void *arg, enum MHD_ValueKind kind,
-                                   const char *key, const char *value)
-{
-    (void)kind;
-    (void)value;
-    unknown_t *u = arg;
-    for (const char *const *a = u->allowed; *a; a++)
-        if (strcmp(*a, key) == 0)
-            return MHD_YES;
-    u->unknown = key;
-    return MHD_NO;
-}
-
-const char *gw_unknown_param(const gw_request_t *req,
-                             const char *const *allowed)
-{
-    unknown_t u = {allowed, NULL};
-    MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, s_check_key,
-                              &u);
-    return u.unknown;
+    return gw_route_param(req->route, name);
 }
 
 bool gw_param_date(const gw_request_t *req, const char *name, char *out)
@@ -251,50 +225,87 @@ int gw_query_many(gw_t *gw, const char *endpoint, const json_t *requests,
 
 /* --------------------------------------------------------------- routing */
 
-/*  Routes a GET (or HEAD) request. */
-static enum MHD_Result s_route(const gw_request_t *req)
+/*  The answer of a GET (or HEAD) whose route has a handler. */
+static enum MHD_Result s_handle(const gw_request_t *req)
 {
-    const char *u = req->url;
-    enum MHD_Result rc;
-    if (gw_conditional(req, &rc))
-        return rc; /* 304: the answer the client holds is current */
-    if (strcmp(u, "/api/openapi.json") == 0) {
+    const gw_route_t *route = req->route;
+    switch (route->id) {
+    case GW_ROUTE_STATS:
+        return gw_api_stats(req);
+    case GW_ROUTE_STATES:
+        return gw_states_list(req);
+    case GW_ROUTE_STATE:
+        return gw_states_one(req, route->arg);
+    case GW_ROUTE_VISITS:
+        return gw_states_visits(req);
+    case GW_ROUTE_YEARS:
+        return gw_api_years(req);
+    case GW_ROUTE_REMINDERS:
+        return gw_api_reminders(req);
+    case GW_ROUTE_EVENTS:
+        return gw_api_events(req);
+    case GW_ROUTE_REPORT:
+        return gw_api_report(req);
+    case GW_ROUTE_STREAM:
+        return gw_stream(req);
+    case GW_ROUTE_HEALTH:
+        return gw_api_health(req);
+    case GW_ROUTE_METRICS:
+        return gw_metrics(req);
+    case GW_ROUTE_OPENAPI: {
         gw_request_t doc = *req; /* the document is one of the www files */
         doc.url = "/openapi.json";
         return gw_static(&doc);
     }
-    if (strcmp(u, "/api/stats") == 0)
-        return gw_api_stats(req);
-    if (strcmp(u, "/api/states") == 0)
-        return gw_states_list(req);
-    if (strncmp(u, "/api/states/", 12) == 0)
-        return gw_states_one(req, u + 12);
-    if (strcmp(u, "/api/reminders") == 0)
-        return gw_api_reminders(req);
-    if (strcmp(u, "/api/events") == 0)
-        return gw_api_events(req);
-    if (strcmp(u, "/api/report") == 0)
-        return gw_api_report(req);
-    if (strcmp(u, "/api/visits") == 0)
-        return gw_states_visits(req);
-    if (strcmp(u, "/api/years") == 0)
-        return gw_api_years(req);
-    if (strcmp(u, "/api/stream") == 0)
-        return gw_stream(req);
-    if (strcmp(u, "/healthz") == 0)
-        return gw_api_health(req);
-    if (strcmp(u, "/metrics") == 0)
-        return gw_metrics(req);
-    if (strncmp(u, "/api/", 5) == 0 || strcmp(u, "/api") == 0)
-        return gw_reply_error(req, 404, NULL, "no such endpoint: %.100s", u);
-    return gw_static(req);
+    case GW_ROUTE_STATIC:
+        return gw_static(req);
+    default:
+        assert(!"a verdict without a handler reached s_handle");
+        return gw_reply_error(req, 500, NULL, "no handler");
+    }
 }
 
-/*  A request's own record: its raw target (for gw_uri_check) and
-    whether its headers have been examined. */
+/*  A 405: the API only reads. */
+static enum MHD_Result s_not_allowed(const gw_request_t *req)
+{
+    struct MHD_Response *response =
+        MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+    if (response)
+        MHD_add_response_header(response, "Allow", "GET, HEAD");
+    return gw_reply_response(req, 405, response);
+}
+
+/*  Answers 'req' as its route says. */
+static enum MHD_Result s_route(const gw_request_t *req)
+{
+    const gw_route_t *route = req->route;
+    enum MHD_Result rc;
+    switch (route->id) {
+    case GW_ROUTE_BAD_REQUEST:
+        return gw_reply_error(req, 400, route->fault, "%s", route->message);
+    case GW_ROUTE_NO_ENDPOINT:
+        return gw_reply_error(req, 404, NULL, "%s", route->message);
+    case GW_ROUTE_NO_PAGE:
+        return gw_static(req); /* its HTML page for a person */
+    case GW_ROUTE_PREFLIGHT:
+        return gw_cors_preflight(req, &rc) ? rc : s_not_allowed(req);
+    case GW_ROUTE_NOT_ALLOWED:
+        return s_not_allowed(req);
+    default:
+        break;
+    }
+    if (gw_conditional(req, &rc))
+        return rc; /* 304: the answer the client holds is current */
+    log_debug("GET %s", req->url);
+    return s_handle(req);
+}
+
+/*  A request's own record: its raw target, whether its headers have
+    been examined, and its route, decided then. */
 typedef struct {
     char *uri;
     bool examined;
+    gw_route_t route;
 } request_t;
 
 /*  MHD_OPTION_URI_LOG_CALLBACK: keeps the raw target; what it returns is
@@ -319,8 +330,10 @@ static void s_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     gw_t *gw = cls;
     request_t *r = *con_cls;
     gw_guard_done(gw->guard, conn);
-    if (r)
+    if (r) {
+        gw_route_clear(&r->route);
         free(r->uri);
+    }
     free(r);
     *con_cls = NULL;
 }
@@ -360,20 +373,23 @@ static enum MHD_Result s_busy(const gw_request_t *req, gw_admit_t verdict)
     return gw_reply_response(req, 503, r);
 }
 
-/*  First look at a request whose headers are in: its target's encoding,
-    then the limits.  True, with the reply queued and its result in
-    '*rc', if it is answered already (400 or 503). */
-static bool s_examine(const gw_request_t *req, request_t *r,
+/*  First look at a request whose headers are in: its route (a target
+    that does not decode is refused at once), then the limits.  True,
+    with the reply queued and its result in '*rc', if it is answered
+    already (400, 500 or 503). */
+static bool s_examine(const gw_request_t *req, request_t *r, const char *method,
                       enum MHD_Result *rc)
 {
-    char scratch[80], message[ERR_MESSAGE_MAX];
     r->examined = true;
-    const char *bad = gw_uri_check(r->uri, scratch, sizeof scratch, message);
-    bool exempt =
-        strcmp(req->url, "/healthz") == 0 || strcmp(req->url, "/metrics") == 0;
-    gw_admit_t verdict = gw_guard_admit(req->gw->guard, req->conn, exempt);
-    if (bad) {
-        *rc = gw_reply_error(req, 400, bad, "%s", message);
+    bool routed = gw_route(method, r->uri, &r->route) == OPCAT_OK;
+    gw_admit_t verdict =
+        gw_guard_admit(req->gw->guard, req->conn, r->route.exempt);
+    if (!routed) {
+        *rc = gw_reply_error(req, 500, NULL, "out of memory");
+        return true;
+    }
+    if (r->route.id == GW_ROUTE_BAD_REQUEST && !r->route.path[0]) {
+        *rc = gw_reply_error(req, 400, r->route.fault, "%s", r->route.message);
         return true;
     }
     if (verdict == GW_ADMIT_BUSY || verdict == GW_ADMIT_CLIENT) {
@@ -392,7 +408,8 @@ static enum MHD_Result s_access(void *cls, struct MHD_Connection *conn,
     (void)upload;
     request_t *r = *con_cls;
     char etag[GW_ETAG_LEN] = "";
-    gw_request_t req = {cls, conn, url, r ? r->uri : NULL, etag};
+    gw_request_t req = {
+        cls, conn, url, r ? r->uri : NULL, etag, r ? &r->route : NULL};
     enum MHD_Result rc;
     if (!r)
         return gw_reply_error(&req, 500, NULL, "out of memory");
@@ -400,22 +417,12 @@ static enum MHD_Result s_access(void *cls, struct MHD_Connection *conn,
         /* a reply queued at this first call, before libmicrohttpd has
            read the (empty) body, closes the connection: answer at the
            next call, so that the connection is kept alive */
-        return s_examine(&req, r, &rc) ? rc : MHD_YES;
+        return s_examine(&req, r, method, &rc) ? rc : MHD_YES;
     }
     if (*upload_size) {
         *upload_size = 0; /* a body is read and ignored: the reply is 405 */
         return MHD_YES;
     }
-    if (strcmp(method, "OPTIONS") == 0 && gw_cors_preflight(&req, &rc))
-        return rc;
-    if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
-        struct MHD_Response *response =
-            MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
-        if (response)
-            MHD_add_response_header(response, "Allow", "GET, HEAD");
-        return gw_reply_response(&req, 405, response);
-    }
-    log_debug("GET %s", url);
     return s_route(&req);
 }
 

@@ -73,51 +73,47 @@ static void s_usage(FILE *out)
 
 enum { OPT_HEADER_TIMEOUT = 256, OPT_STALL_TIMEOUT, OPT_CORS };
 
-static void s_option(gw_options_t *o, daemon_flags_t *flags, int c)
+static void s_option(void *arg, int c, const char *value)
 {
-    if (daemon_option(c, optarg, &o->cfg, flags))
-        return;
+    gw_options_t *o = arg;
     switch (c) {
     case 'H':
-        o->http = optarg;
+        o->http = value;
         break;
     case 'w':
-        o->www = optarg;
+        o->www = value;
         break;
     case 'S':
-        o->share = optarg;
+        o->share = value;
         break;
     case 's':
-        o->cfg.stats = optarg;
+        o->cfg.stats = value;
         break;
     case 'q':
-        o->cfg.reminders = optarg;
+        o->cfg.reminders = value;
         break;
     case 't':
-        o->timeout_ms = (int)daemon_number("--timeout", optarg, 10, 600000);
+        o->timeout_ms = (int)daemon_number("--timeout", value, 10, 600000);
         break;
     case 'c':
         o->max_connections =
-            (unsigned)daemon_number("--max-connections", optarg, 1, 10000);
+            (unsigned)daemon_number("--max-connections", value, 1, 10000);
         break;
     case 'C':
         o->max_per_client =
-            (unsigned)daemon_number("--max-per-client", optarg, 1, 10000);
+            (unsigned)daemon_number("--max-per-client", value, 1, 10000);
         break;
     case OPT_HEADER_TIMEOUT:
         o->header_timeout_s =
-            (unsigned)daemon_number("--header-timeout", optarg, 1, 3600);
+            (unsigned)daemon_number("--header-timeout", value, 1, 3600);
         break;
     case OPT_STALL_TIMEOUT:
         o->stall_timeout_s =
-            (unsigned)daemon_number("--stall-timeout", optarg, 1, 3600);
+            (unsigned)daemon_number("--stall-timeout", value, 1, 3600);
         break;
     case OPT_CORS:
-        o->cors = optarg;
+        o->cors = value;
         break;
-    case 'h':
-    default:
-        daemon_usage_exit(c, s_usage);
     }
 }
 
@@ -135,12 +131,10 @@ static void s_limit(unsigned *value, const char *env, long long max,
 static void s_parse(int argc, char **argv, gw_options_t *o,
                     daemon_flags_t *flags)
 {
-    static const struct option longopts[] = {
+    static const struct option own[] = {
         {"http", required_argument, NULL, 'H'},
         {"www", required_argument, NULL, 'w'},
         {"share", required_argument, NULL, 'S'},
-        {"replay", required_argument, NULL, 'r'},
-        {"publish", required_argument, NULL, 'p'},
         {"stats", required_argument, NULL, 's'},
         {"reminders", required_argument, NULL, 'q'},
         {"timeout", required_argument, NULL, 't'},
@@ -149,17 +143,17 @@ static void s_parse(int argc, char **argv, gw_options_t *o,
         {"header-timeout", required_argument, NULL, OPT_HEADER_TIMEOUT},
         {"stall-timeout", required_argument, NULL, OPT_STALL_TIMEOUT},
         {"cors", required_argument, NULL, OPT_CORS},
-        {"check", no_argument, NULL, 'n'},
-        {"verbose", no_argument, NULL, 'v'},
-        {"help", no_argument, NULL, 'h'},
-        DAEMON_VERSION_OPTION,
         {NULL, 0, NULL, 0}};
-    int c;
+    /* -r and -p are the store's public pair here (below) */
+    const daemon_cli_t cli = {.name = "opcat-gatewayd",
+                              .shared = DAEMON_OPT_PUBLISH | DAEMON_OPT_REPLAY,
+                              .own_short = "H:w:S:s:q:t:c:C:",
+                              .own_long = own,
+                              .option = s_option,
+                              .arg = o,
+                              .usage = s_usage};
     *o = (gw_options_t){.timeout_ms = GW_TIMEOUT_DEFAULT};
-    while ((c = getopt_long(argc, argv, "H:w:S:r:p:s:q:t:c:C:nvVh", longopts,
-                            NULL)) != -1)
-        s_option(o, flags, c);
-    daemon_no_operands("opcat-gatewayd", argc, argv, s_usage);
+    daemon_parse(&cli, argc, argv, &o->cfg, flags);
     o->verbose = flags->verbose;
     /* a public face reads the public stream: the store removes what
        OPCAT art. 16 keeps confidential before it gets here */

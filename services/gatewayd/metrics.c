@@ -145,13 +145,6 @@ static json_t *s_gateway(gw_t *gw)
 
 enum MHD_Result gw_metrics(const gw_request_t *req)
 {
-    static const char *const none[] = {NULL};
-    const char *bad = gw_unknown_param(req, none);
-    if (bad)
-        return gw_reply_error(req, 400, bad,
-                              "%.64s: /metrics takes no "
-                              "parameter",
-                              bad);
     json_t *all = metrics_set_new(), *own = s_gateway(req->gw);
     if (all)
         s_daemons(req->gw, all);

@@ -284,15 +284,6 @@ static void s_sort(json_t *rows)
 static bool s_filter(const gw_request_t *req, char *as_of, filter_t *f,
                      enum MHD_Result *rc)
 {
-    static const char *const allowed[] = {"as_of", "region", "status", "format",
-                                          NULL};
-    const char *bad = gw_unknown_param(req, allowed);
-    if (bad) {
-        *rc = gw_reply_error(
-            req, 400, bad,
-            "%.64s: unknown parameter (as_of, region, status, format)", bad);
-        return false;
-    }
     if (!gw_param_date(req, "as_of", as_of)) {
         *rc = gw_reply_error(req, 400, "as_of",
                              "as_of: not a real date (YYYY-MM-DD)");
@@ -386,12 +377,7 @@ static void s_add_reminders(gw_t *gw, const char *code, const char *as_of,
 
 enum MHD_Result gw_states_one(const gw_request_t *req, const char *code)
 {
-    static const char *const allowed[] = {"as_of", NULL};
     char as_of[DATE_TEXT_LEN];
-    const char *bad = gw_unknown_param(req, allowed);
-    if (bad)
-        return gw_reply_error(req, 400, bad, "%.64s: unknown parameter (as_of)",
-                              bad);
     if (strlen(code) != 3 || !isupper((unsigned char)code[0]) ||
         !isupper((unsigned char)code[1]) || !isupper((unsigned char)code[2]))
         return gw_reply_error(req, 400, "state",

@@ -1,10 +1,10 @@
 /*  static: the dashboard's files, from one flat directory (options.www).
 
     Only names of letters, digits, '.', '-' and '_' that do not start
-    with '.' are served, so no path can leave the directory; "/" is
-    index.html.  The files are plain HTML, CSS and JavaScript: nothing is
-    fetched from anywhere else (the Content-Security-Policy says so). */
-#include <ctype.h>
+    with '.' are served (gw_route_file_type), so no path can leave the
+    directory; "/" is index.html.  The files are plain HTML, CSS and JavaScript:
+   nothing is fetched from anywhere else (the Content-Security-Policy says so).
+ */
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,38 +12,6 @@
 #include <unistd.h>
 
 #include "gw.h"
-
-#define NAME_MAX_LEN 64
-
-static const char *s_type(const char *name)
-{
-    static const char *const types[][2] = {
-        {".html", "text/html; charset=utf-8"},
-        {".css", "text/css; charset=utf-8"},
-        {".js", "text/javascript; charset=utf-8"},
-        {".svg", "image/svg+xml"},
-        {".png", "image/png"},
-        {".ico", "image/x-icon"},
-        {".json", "application/json; charset=utf-8"},
-        {".txt", "text/plain; charset=utf-8"}};
-    const char *dot = strrchr(name, '.');
-    for (size_t i = 0; dot && i < sizeof types / sizeof types[0]; i++)
-        if (strcmp(dot, types[i][0]) == 0)
-            return types[i][1];
-    return NULL;
-}
-
-/*  Whether 'name' may be served: a plain file name of a known type. */
-static bool s_name_ok(const char *name)
-{
-    size_t len = strlen(name);
-    if (!len || len > NAME_MAX_LEN || name[0] == '.')
-        return false;
-    for (const char *p = name; *p; p++)
-        if (!isalnum((unsigned char)*p) && *p != '.' && *p != '-' && *p != '_')
-            return false;
-    return s_type(name) != NULL;
-}
 
 /*  A page for a person who followed a wrong link: a browser path has no
     JSON reader (the API's own paths still answer JSON). */
@@ -75,7 +43,8 @@ enum MHD_Result gw_static(const gw_request_t *req)
     const char *name = req->url[0] == '/' ? req->url + 1 : req->url;
     if (!name[0])
         name = "index.html";
-    if (!s_name_ok(name))
+    const char *type = gw_route_file_type(name);
+    if (!type)
         return s_not_found(req);
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", req->gw->options.www, name);
@@ -92,7 +61,7 @@ enum MHD_Result gw_static(const gw_request_t *req)
         close(fd);
         return MHD_NO;
     }
-    MHD_add_response_header(response, "Content-Type", s_type(name));
+    MHD_add_response_header(response, "Content-Type", type);
     MHD_add_response_header(response, "Content-Security-Policy",
                             "default-src 'self'; img-src 'self' data:; "
                             "frame-ancestors 'none'");

@@ -243,13 +243,7 @@ static stream_t *s_new(gw_t *gw, const char *topic, uint64_t after, err_t *err)
 
 enum MHD_Result gw_stream(const gw_request_t *req)
 {
-    static const char *const allowed[] = {"topic", "last_event_id", NULL};
-    const char *bad = gw_unknown_param(req, allowed), *name;
-    if (bad)
-        return gw_reply_error(req, 400, bad,
-                              "%.64s: unknown parameter (topic, last_event_id)",
-                              bad);
-    const char *topic = gw_param(req, "topic");
+    const char *name, *topic = gw_param(req, "topic");
     if (topic && !gw_topic_ok(topic))
         return gw_reply_error(req, 400, "topic",
                               "topic: a prefix of TYPE/STATE, printable ASCII "

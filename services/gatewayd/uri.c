@@ -6,16 +6,17 @@
     handlers (and a JSON request built from them loses the field), and of
     a parameter given twice only the first is seen.  The raw target (its
     URI log callback) is therefore checked here first, and the request is
-    refused with 400 naming the path or the parameter. */
+    refused with 400 naming the path or the parameter, and it is this
+    decoding that the router and the handlers use (route.h). */
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "gw.h"
+#include "route.h"
 #include "validate.h"
 
-#define PARAMS_MAX 32     /* no endpoint takes more than a few */
 #define NAME_SHOWN_MAX 64 /* bytes of a bad name quoted back */
+#define PART_MAX 4096     /* bytes of the path, or of one parameter */
 
 static int s_hex(char c)
 {
@@ -62,106 +63,98 @@ static const char *s_component(const char *in, size_t len, bool query,
     return NULL;
 }
 
-/*  Copies a name for the answer into 'scratch', shortened. */
-static const char *s_name(const char *name, size_t len, char *scratch,
-                          size_t scratch_len)
+/*  Copies a name for the answer into 'fault', shortened and printable. */
+static const char *s_name(const char *name, size_t len, char *fault)
 {
     size_t n = len < NAME_SHOWN_MAX ? len : NAME_SHOWN_MAX;
-    if (n >= scratch_len)
-        n = scratch_len - 1;
-    memcpy(scratch, name, n);
-    scratch[n] = '\0';
-    /* what is quoted back is printable */
+    if (n >= GW_FAULT_MAX)
+        n = GW_FAULT_MAX - 1;
+    memcpy(fault, name, n);
+    fault[n] = '\0';
     for (size_t i = 0; i < n; i++)
-        if ((unsigned char)scratch[i] < ' ' || scratch[i] == 0x7f)
-            scratch[i] = '?';
-    return scratch;
+        if ((unsigned char)fault[i] < ' ' || fault[i] == 0x7f)
+            fault[i] = '?';
+    return fault;
 }
 
-/*  Whether 'key' repeats an earlier parameter's name: the decoded names
-    of the earlier ones are in 'keys' (NUL-separated). */
-static bool s_repeated(const char *keys, size_t keys_len, const char *key,
-                       size_t key_len)
+/*  Whether 'route' has a parameter named 'key' already. */
+static bool s_repeated(const gw_route_t *route, const char *key)
 {
-    for (size_t off = 0; off < keys_len; off += strlen(keys + off) + 1)
-        if (strlen(keys + off) == key_len && !memcmp(keys + off, key, key_len))
+    for (size_t i = 0; i < route->count; i++)
+        if (strcmp(route->params[i].key, key) == 0)
             return true;
     return false;
 }
 
-typedef struct {
-    char keys[4096]; /* decoded keys so far, NUL-separated */
-    size_t keys_len;
-    char value[4096];
-    int count;
-} seen_t;
-
-/*  Checks one "key[=value]" of 'len' bytes.  NULL or the name at fault. */
-static const char *s_param(seen_t *s, const char *p, size_t len, char *scratch,
-                           size_t scratch_len, char *message)
+/*  Checks one "key[=value]" of 'len' bytes at 'p' and decodes it at
+    'out' into the next of 'route->params'.  The bytes written, or -1
+    with the fault in 'route'. */
+static long s_param(gw_route_t *route, const char *p, size_t len, char *out)
 {
-    const char *eq = memchr(p, '=', len);
+    const char *eq = memchr(p, '=', len), *why;
     size_t key_raw = eq ? (size_t)(eq - p) : len;
-    char key[4096];
-    long key_len, value_len;
-    if (key_raw >= sizeof key || len >= sizeof s->value) {
-        snprintf(message, ERR_MESSAGE_MAX, "a parameter longer than %zu bytes",
-                 sizeof key - 1);
-        return s_name(p, key_raw, scratch, scratch_len);
+    long key_len, value_len = 0;
+    if (key_raw >= PART_MAX || len >= PART_MAX) {
+        snprintf(route->message, ERR_MESSAGE_MAX,
+                 "a parameter longer than %d bytes", PART_MAX - 1);
+        s_name(p, key_raw, route->fault);
+        return -1;
     }
-    const char *why = s_component(p, key_raw, true, key, &key_len);
-    if (why) {
-        const char *name = s_name(p, key_raw, scratch, scratch_len);
-        snprintf(message, ERR_MESSAGE_MAX, "%s: the parameter's name %s", name,
-                 why);
-        return name;
+    if ((why = s_component(p, key_raw, true, out, &key_len))) {
+        s_name(p, key_raw, route->fault);
+        snprintf(route->message, ERR_MESSAGE_MAX, "%s: the parameter's name %s",
+                 route->fault, why);
+        return -1;
     }
-    const char *name = s_name(key, (size_t)key_len, scratch, scratch_len);
-    if (eq && (why = s_component(eq + 1, len - key_raw - 1, true, s->value,
+    out[key_len] = '\0';
+    const char *name = s_name(out, (size_t)key_len, route->fault);
+    char *value = out + key_len + 1;
+    if (eq && (why = s_component(eq + 1, len - key_raw - 1, true, value,
                                  &value_len))) {
-        snprintf(message, ERR_MESSAGE_MAX, "%s: the value %s", name, why);
-        return name;
+        snprintf(route->message, ERR_MESSAGE_MAX, "%s: the value %s", name,
+                 why);
+        return -1;
     }
-    if (++s->count > PARAMS_MAX ||
-        s->keys_len + (size_t)key_len + 1 > sizeof s->keys) {
-        snprintf(message, ERR_MESSAGE_MAX, "%s: more than %d parameters", name,
-                 PARAMS_MAX);
-        return name;
+    if (route->count == GW_PARAMS_MAX) {
+        snprintf(route->message, ERR_MESSAGE_MAX, "%s: more than %d parameters",
+                 name, GW_PARAMS_MAX);
+        return -1;
     }
-    if (s_repeated(s->keys, s->keys_len, key, (size_t)key_len)) {
-        snprintf(message, ERR_MESSAGE_MAX,
+    if (s_repeated(route, out)) {
+        snprintf(route->message, ERR_MESSAGE_MAX,
                  "%s: given more than once (give each parameter once)", name);
-        return name;
+        return -1;
     }
-    memcpy(s->keys + s->keys_len, key, (size_t)key_len);
-    s->keys_len += (size_t)key_len;
-    s->keys[s->keys_len++] = '\0';
-    return NULL;
+    value[value_len] = '\0';
+    route->params[route->count++] = (gw_param_t){out, eq ? value : NULL};
+    route->fault[0] = '\0';
+    return key_len + 1 + value_len + 1;
 }
 
-const char *gw_uri_check(const char *uri, char *scratch, size_t scratch_len,
-                         char *message)
+bool gw_uri_parse(const char *uri, gw_route_t *route)
 {
     const char *q = strchr(uri, '?');
     size_t path_len = q ? (size_t)(q - uri) : strlen(uri);
-    static const size_t path_max = 4096;
-    char path[4096];
+    char *out = route->text;
     long n;
-    const char *why = path_len >= path_max
+    const char *why = path_len >= PART_MAX
                           ? "is longer than 4095 bytes"
-                          : s_component(uri, path_len, false, path, &n);
+                          : s_component(uri, path_len, false, out, &n);
     if (why) {
-        snprintf(message, ERR_MESSAGE_MAX, "path: %s", why);
-        return s_name("path", 4, scratch, scratch_len);
+        snprintf(route->message, ERR_MESSAGE_MAX, "path: %s", why);
+        s_name("path", 4, route->fault);
+        return false;
     }
-    seen_t seen = {.keys_len = 0, .count = 0};
+    out[n] = '\0';
+    route->path = out;
+    out += n + 1;
     for (const char *p = q ? q + 1 : NULL; p && *p;) {
         size_t len = strcspn(p, "&");
-        const char *bad =
-            len ? s_param(&seen, p, len, scratch, scratch_len, message) : NULL;
-        if (bad)
-            return bad;
+        long used = len ? s_param(route, p, len, out) : 0;
+        if (used < 0)
+            return false;
+        out += used;
         p += len + (p[len] == '&');
     }
-    return NULL;
+    return true;
 }

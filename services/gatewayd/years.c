@@ -128,11 +128,6 @@ static json_t *s_rows(const json_t *answers, int first, int last)
 
 enum MHD_Result gw_api_years(const gw_request_t *req)
 {
-    static const char *const allowed[] = {"from", "to", "format", NULL};
-    const char *bad = gw_unknown_param(req, allowed);
-    if (bad)
-        return gw_reply_error(
-            req, 400, bad, "%.64s: unknown parameter (from, to, format)", bad);
     char today[DATE_TEXT_LEN];
     date_format(dayclock_today(&req->gw->clock), today);
     int first, last;

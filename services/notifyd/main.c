@@ -55,7 +55,7 @@ static void s_usage(FILE *out)
         "      --timeout-ms MS     one attempt's time limit [5000]\n"
         "      --max-age-days N    older reminders are not sent; 0: any "
         "[7]\n"
-        "      --rebuild       empty the state and follow from sequence 1\n"
+        "  -R, --rebuild       empty the state and follow from sequence 1\n"
         "  -n, --check         check the settings and the state, then exit\n"
         "  -v, --verbose       log debug lines\n"
         "  -h, --help          this help\n"
@@ -70,79 +70,81 @@ static void s_usage(FILE *out)
 
 /*  What the command line asked for beyond the endpoints. */
 typedef struct {
-    const char *config, *regions, *now;
+    const char *config, *regions;
     const char *retry_base, *retry_max, *attempts, *timeout, *max_age;
-    daemon_flags_t flags;
-    int rebuild;
+    daemon_flags_t flags; /* --now and --rebuild too */
 } opts_t;
 
-static void s_option(int c, ntf_t *self, opts_t *o)
+/*  Where the daemon's own options go. */
+typedef struct {
+    ntf_t *self;
+    opts_t *o;
+} parse_t;
+
+/*  The values of the long options without a short form. */
+enum {
+    OPT_RETRY_BASE = 256,
+    OPT_RETRY_MAX,
+    OPT_ATTEMPTS,
+    OPT_TIMEOUT,
+    OPT_MAX_AGE
+};
+
+static void s_option(void *arg, int c, const char *value)
 {
-    if (daemon_option(c, optarg, &self->cfg, &o->flags))
-        return;
+    parse_t *p = arg;
+    opts_t *o = p->o;
     switch (c) {
     case 'q':
-        self->cfg.notify = optarg;
+        p->self->cfg.notify = value;
         break;
     case 'f':
-        o->config = optarg;
+        o->config = value;
         break;
     case 'g':
-        o->regions = optarg;
+        o->regions = value;
         break;
-    case 'N':
-        o->now = optarg;
+    case OPT_RETRY_BASE:
+        o->retry_base = value;
         break;
-    case 'B':
-        o->retry_base = optarg;
+    case OPT_RETRY_MAX:
+        o->retry_max = value;
         break;
-    case 'M':
-        o->retry_max = optarg;
+    case OPT_ATTEMPTS:
+        o->attempts = value;
         break;
-    case 'A':
-        o->attempts = optarg;
+    case OPT_TIMEOUT:
+        o->timeout = value;
         break;
-    case 'T':
-        o->timeout = optarg;
+    case OPT_MAX_AGE:
+        o->max_age = value;
         break;
-    case 'G':
-        o->max_age = optarg;
-        break;
-    case 'R':
-        o->rebuild = 1;
-        break;
-    case 'h':
-    default:
-        daemon_usage_exit(c, s_usage);
     }
 }
 
 static void s_parse(int argc, char **argv, ntf_t *self, opts_t *o)
 {
-    static const struct option longopts[] = {
-        {"publish", required_argument, NULL, 'p'},
-        {"replay", required_argument, NULL, 'r'},
+    static const struct option own[] = {
         {"notify", required_argument, NULL, 'q'},
-        {"data", required_argument, NULL, 'D'},
         {"config", required_argument, NULL, 'f'},
         {"regions", required_argument, NULL, 'g'},
-        {"now", required_argument, NULL, 'N'},
-        {"retry-base-ms", required_argument, NULL, 'B'},
-        {"retry-max-ms", required_argument, NULL, 'M'},
-        {"max-attempts", required_argument, NULL, 'A'},
-        {"timeout-ms", required_argument, NULL, 'T'},
-        {"max-age-days", required_argument, NULL, 'G'},
-        {"rebuild", no_argument, NULL, 'R'},
-        {"check", no_argument, NULL, 'n'},
-        {"verbose", no_argument, NULL, 'v'},
-        {"help", no_argument, NULL, 'h'},
-        DAEMON_VERSION_OPTION,
+        {"retry-base-ms", required_argument, NULL, OPT_RETRY_BASE},
+        {"retry-max-ms", required_argument, NULL, OPT_RETRY_MAX},
+        {"max-attempts", required_argument, NULL, OPT_ATTEMPTS},
+        {"timeout-ms", required_argument, NULL, OPT_TIMEOUT},
+        {"max-age-days", required_argument, NULL, OPT_MAX_AGE},
         {NULL, 0, NULL, 0}};
-    int c;
-    while ((c = getopt_long(argc, argv, "p:r:q:D:f:g:nvVh", longopts, NULL)) !=
-           -1)
-        s_option(c, self, o);
-    daemon_no_operands("opcat-notifyd", argc, argv, s_usage);
+    parse_t p = {self, o};
+    const daemon_cli_t cli = {.name = "opcat-notifyd",
+                              .shared = DAEMON_OPT_PUBLISH | DAEMON_OPT_REPLAY |
+                                        DAEMON_OPT_DATA | DAEMON_OPT_REBUILD |
+                                        DAEMON_OPT_NOW,
+                              .own_short = "q:f:g:",
+                              .own_long = own,
+                              .option = s_option,
+                              .arg = &p,
+                              .usage = s_usage};
+    daemon_parse(&cli, argc, argv, &self->cfg, &o->flags);
     cfg_fill(&self->cfg);
     o->config = cfg_pick(o->config, "OPCAT_NOTIFY_CONFIG", NULL);
 }
@@ -204,7 +206,7 @@ static void s_settings(ntf_t *self, const opts_t *o)
         s->max_age_days =
             (int)daemon_number("--max-age-days", o->max_age, 0, 36500);
     err_t err;
-    if (dayclock_init(&self->clock, o->now, &err))
+    if (dayclock_init(&self->clock, o->flags.now, &err))
         fatalx("%s", err.message);
 }
 
@@ -309,7 +311,7 @@ int main(int argc, char **argv)
         volatile sig_atomic_t *stop = daemon_signals();
         if (curl_global_init(CURL_GLOBAL_DEFAULT))
             fatalx("curl_global_init failed");
-        rc = s_run(&self, o.rebuild, stop);
+        rc = s_run(&self, o.flags.rebuild, stop);
         curl_global_cleanup();
     }
     agg_regions_destroy(&self.regions);

@@ -47,7 +47,7 @@ static void s_usage(FILE *out)
         "        art. 28, art. 17 and art. 24, not settings)\n"
         "      --now DATE      a fixed today [$OPCAT_NOW, else the UTC "
         "date]\n"
-        "      --rebuild       empty the state and rebuild it from "
+        "  -R, --rebuild       empty the state and rebuild it from "
         "sequence 1\n"
         "  -B, --catch-up-batch N  events per transaction while catching "
         "up\n"
@@ -66,71 +66,58 @@ typedef struct {
     const char *config;
     const char *settings[MAX_SETTINGS];
     size_t nsettings;
-    const char *now;
-    daemon_flags_t flags;
-    int rebuild;
-    long long catch_up_batch;
+    daemon_flags_t flags; /* --now, --rebuild and --catch-up-batch too */
 } opts_t;
 
-static void s_option(int c, rem_t *self, opts_t *o)
+/*  Where the daemon's own options go. */
+typedef struct {
+    rem_t *self;
+    opts_t *o;
+} parse_t;
+
+static void s_option(void *arg, int c, const char *value)
 {
-    /* reminders go to the store's endpoint for this service alone */
-    if (c != 'a' && daemon_option(c, optarg, &self->cfg, &o->flags))
-        return;
+    parse_t *p = arg;
     switch (c) {
-    case 'a':
-        self->cfg.append_reminders = optarg;
+    case 'a': /* the store's endpoint for this service alone: not --append's
+                 shared meaning */
+        p->self->cfg.append_reminders = value;
         break;
     case 'q':
-        self->cfg.reminders = optarg;
+        p->self->cfg.reminders = value;
         break;
     case 'f':
-        o->config = optarg;
+        p->o->config = value;
         break;
     case 'o':
-        if (o->nsettings == MAX_SETTINGS)
+        if (p->o->nsettings == MAX_SETTINGS)
             fatalx("too many --set options");
-        o->settings[o->nsettings++] = optarg;
+        p->o->settings[p->o->nsettings++] = value;
         break;
-    case 'N':
-        o->now = optarg;
-        break;
-    case 'R':
-        o->rebuild = 1;
-        break;
-    case 'B':
-        o->catch_up_batch = daemon_number("--catch-up-batch", optarg, 0,
-                                          CONSUMER_CATCH_UP_BATCH_MAX);
-        break;
-    case 'h':
-    default:
-        daemon_usage_exit(c, s_usage);
     }
 }
 
 static void s_parse(int argc, char **argv, rem_t *self, opts_t *o)
 {
-    static const struct option longopts[] = {
+    static const struct option own[] = {
         {"append", required_argument, NULL, 'a'},
-        {"publish", required_argument, NULL, 'p'},
-        {"replay", required_argument, NULL, 'r'},
         {"reminders", required_argument, NULL, 'q'},
-        {"data", required_argument, NULL, 'D'},
         {"config", required_argument, NULL, 'f'},
         {"set", required_argument, NULL, 'o'},
-        {"now", required_argument, NULL, 'N'},
-        {"rebuild", no_argument, NULL, 'R'},
-        {"catch-up-batch", required_argument, NULL, 'B'},
-        {"check", no_argument, NULL, 'n'},
-        {"verbose", no_argument, NULL, 'v'},
-        {"help", no_argument, NULL, 'h'},
-        DAEMON_VERSION_OPTION,
         {NULL, 0, NULL, 0}};
-    int c;
-    while ((c = getopt_long(argc, argv, "a:p:r:q:D:f:o:B:nvVh", longopts,
-                            NULL)) != -1)
-        s_option(c, self, o);
-    daemon_no_operands("opcat-reminderd", argc, argv, s_usage);
+    parse_t p = {self, o};
+    const daemon_cli_t cli = {.name = "opcat-reminderd",
+                              .shared = DAEMON_OPT_PUBLISH | DAEMON_OPT_REPLAY |
+                                        DAEMON_OPT_DATA | DAEMON_OPT_REBUILD |
+                                        DAEMON_OPT_CATCH_UP_BATCH |
+                                        DAEMON_OPT_NOW,
+                              .catch_up_max = CONSUMER_CATCH_UP_BATCH_MAX,
+                              .own_short = "a:q:f:o:",
+                              .own_long = own,
+                              .option = s_option,
+                              .arg = &p,
+                              .usage = s_usage};
+    daemon_parse(&cli, argc, argv, &self->cfg, &o->flags);
     cfg_fill(&self->cfg);
 }
 
@@ -144,7 +131,7 @@ static void s_settings(rem_t *self, const opts_t *o)
     for (size_t i = 0; i < o->nsettings; i++)
         if (rem_config_set(&self->rules, o->settings[i], &err))
             fatalx("--set: %s", err.message);
-    if (dayclock_init(&self->clock, o->now, &err))
+    if (dayclock_init(&self->clock, o->flags.now, &err))
         fatalx("%s", err.message);
     const rem_config_t *r = &self->rules;
     log_debug("offsets: reply %d months, publication %d then every %d "
@@ -176,7 +163,7 @@ static int s_check(const rem_t *self)
 int main(int argc, char **argv)
 {
     rem_t self = {0};
-    opts_t o = {.catch_up_batch = CONSUMER_CATCH_UP_BATCH};
+    opts_t o = {.flags.catch_up_batch = CONSUMER_CATCH_UP_BATCH};
     s_parse(argc, argv, &self, &o);
     log_init("opcat-reminderd", o.flags.verbose);
     s_settings(&self, &o);
@@ -199,9 +186,9 @@ int main(int argc, char **argv)
                             .metrics = rem_metrics,
                             .tick = rem_fire_tick,
                             .stop = rem_fire_stop,
-                            .catch_up_batch = (size_t)o.catch_up_batch,
+                            .catch_up_batch = (size_t)o.flags.catch_up_batch,
                             .arg = &self};
-    int rc = consumer_run(&spec, &self.cfg, o.rebuild, stop);
+    int rc = consumer_run(&spec, &self.cfg, o.flags.rebuild, stop);
     log_info(
         "reminders this run: %llu issued, %llu already in the store, "
         "%llu refused, %llu failed rounds",

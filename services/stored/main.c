@@ -85,54 +85,47 @@ static int64_t s_bytes(const char *text)
     return n;
 }
 
-/*  The store's own options (the shared ones are daemon_option's). */
-static void s_option(options_t *o, int c)
+/*  The store's own options (the shared ones are daemon.h's). */
+static void s_option(void *arg, int c, const char *value)
 {
+    options_t *o = arg;
     switch (c) {
     case 'm':
-        o->max_message = s_bytes(optarg);
+        o->max_message = s_bytes(value);
         break;
     case 'P':
-        o->cfg.public_publish = optarg;
+        o->cfg.public_publish = value;
         break;
     case 'R':
-        o->cfg.public_replay = optarg;
+        o->cfg.public_replay = value;
         break;
     case 'E':
-        o->cfg.append_reminders = optarg;
+        o->cfg.append_reminders = value;
         break;
     case 'L':
         o->no_commit_log = true;
         break;
-    case 'h':
-    default:
-        daemon_usage_exit(c, s_usage);
     }
 }
 
 static void s_parse(int argc, char **argv, options_t *o)
 {
-    static const struct option longopts[] = {
-        {"append", required_argument, NULL, 'a'},
-        {"publish", required_argument, NULL, 'p'},
-        {"replay", required_argument, NULL, 'r'},
-        {"data", required_argument, NULL, 'D'},
+    static const struct option own[] = {
         {"max-message", required_argument, NULL, 'm'},
         {"public", required_argument, NULL, 'P'},
         {"public-replay", required_argument, NULL, 'R'},
         {"append-reminders", required_argument, NULL, 'E'},
         {"no-commit-log", no_argument, NULL, 'L'},
-        {"check", no_argument, NULL, 'n'},
-        {"verbose", no_argument, NULL, 'v'},
-        {"help", no_argument, NULL, 'h'},
-        DAEMON_VERSION_OPTION,
         {NULL, 0, NULL, 0}};
-    int c;
-    while ((c = getopt_long(argc, argv, "a:p:r:D:m:nvVh", longopts, NULL)) !=
-           -1)
-        if (!daemon_option(c, optarg, &o->cfg, &o->flags))
-            s_option(o, c);
-    daemon_no_operands("opcat-stored", argc, argv, s_usage);
+    const daemon_cli_t cli = {.name = "opcat-stored",
+                              .shared = DAEMON_OPT_APPEND | DAEMON_OPT_PUBLISH |
+                                        DAEMON_OPT_REPLAY | DAEMON_OPT_DATA,
+                              .own_short = "m:",
+                              .own_long = own,
+                              .option = s_option,
+                              .arg = o,
+                              .usage = s_usage};
+    daemon_parse(&cli, argc, argv, &o->cfg, &o->flags);
     cfg_fill(&o->cfg);
     if (!o->max_message) {
         const char *env = getenv("OPCAT_MAX_MESSAGE");
