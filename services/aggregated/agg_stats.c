@@ -36,6 +36,7 @@ typedef struct {
     const agg_regions_t *regions;
     int32_t as_of, from;
     int rc;
+    coverage_t *cover; /* the dataset.coverage intervals */
     summaries_t sum;
     json_int_t npm_total; /* parties with an NPM designated by as_of */
     json_t *incomplete;   /* key paths of the figures marked incomplete */
@@ -55,8 +56,8 @@ static void s_coverage(build_t *b, const char *path, const char *type,
 {
     bool covered = true;
     if (!b->rc)
-        b->rc = agg_known_covered(b->tx, type, b->from, b->as_of, cumulative,
-                                  &covered);
+        b->rc = agg_known_covered(b->tx, b->cover, type, b->from, b->as_of,
+                                  cumulative, &covered);
     if (!covered)
         s_incomplete(b, path);
 }
@@ -457,7 +458,6 @@ static json_t *s_items(build_t *b, char kind)
     was recorded; this looks at that State's reports only. */
 typedef struct {
     build_t *b;
-    int32_t cover;
     bool *sure, *unsure;
 } overdue_t;
 
@@ -479,7 +479,10 @@ static int s_overdue_record(void *arg, const MDB_val *key, const MDB_val *val)
         date_add_months(p.transmitted_on, 6) >= b->as_of ||
         p.received_from <= b->as_of)
         return 0;
-    bool covered = o->cover == AGG_COVER_ALL || o->cover <= p.transmitted_from;
+    /* the reply could lie anywhere from the first possible day of the
+       transmission to the as-of day */
+    bool covered = coverage_covers(b->cover, "reply.received",
+                                   p.transmitted_from, b->as_of);
     if (covered && p.received_on > b->as_of)
         *o->sure = true;
     else
@@ -487,10 +490,10 @@ static int s_overdue_record(void *arg, const MDB_val *key, const MDB_val *val)
     return 0;
 }
 
-static void s_state_overdue(build_t *b, const char *code, int32_t cover,
-                            bool *sure, bool *unsure)
+static void s_state_overdue(build_t *b, const char *code, bool *sure,
+                            bool *unsure)
 {
-    overdue_t o = {b, cover, sure, unsure};
+    overdue_t o = {b, sure, unsure};
     b->rc = kv_each(b->tx->txn, b->tx->dbi[AGG_DB_BYSTATE], NULL, code, 3,
                     s_overdue_record, &o);
 }
@@ -501,14 +504,11 @@ static json_t *s_overdue(build_t *b)
     json_t *array = json_array();
     char sub[3] = {0, 0, 0};
     bool found = true, unsure = false, vague = false;
-    int32_t cover = AGG_COVER_ALL;
-    if (!b->rc)
-        b->rc = agg_known_cover_from(b->tx, "reply.received", &cover);
     if (!b->rc)
         b->rc = agg_known_vague_any(b->tx, AGG_SET_RECEIVED, &vague);
     /* with every reply recorded, each to the day, the counter is exact:
        the per-report look (a read per report of the State) is skipped */
-    bool exact = cover == AGG_COVER_ALL && !vague;
+    bool exact = !coverage_names(b->cover, "reply.received") && !vague;
     while (!b->rc && found) {
         b->rc = agg_tab_sum_next_sub(b->tx, AGG_SUM_OVERDUE, sub, &found);
         if (b->rc || !found)
@@ -517,7 +517,7 @@ static json_t *s_overdue(build_t *b)
             char code[4] = {sub[0], sub[1], sub[2], 0};
             bool sure = exact;
             if (!exact)
-                s_state_overdue(b, code, cover, &sure, &unsure);
+                s_state_overdue(b, code, &sure, &unsure);
             if (sure)
                 json_array_append_new(array, json_string(code));
         }
@@ -840,6 +840,7 @@ json_t *agg_stats_build(agg_tx_t *tx, const agg_regions_t *regions,
                  .from = from,
                  .incomplete = json_array()};
     b.sum.named = json_array();
+    b.rc = agg_known_cover_load(tx, &b.cover);
     json_t *out = json_object();
     json_object_set_new(out, "as_of", s_date(as_of));
     json_object_set_new(
@@ -859,6 +860,7 @@ json_t *agg_stats_build(agg_tx_t *tx, const agg_regions_t *regions,
     json_decref(b.sum.named);
     s_coverage(&b, "states_parties.total", "state.ratified", true);
     s_coverage(&b, "signatories.total", "state.signed", true);
+    coverage_destroy(&b.cover);
     if (json_array_size(b.incomplete))
         json_object_set_new(out, "incomplete", b.incomplete);
     else
