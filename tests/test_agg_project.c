@@ -814,13 +814,16 @@ static void test_closed_coverage(void **state)
         "\"types\":[\"visit.completed\",\"report.\",\"reply.\"],"
         "\"from\":\"2017-01-01\",\"until\":\"2017-12-31\"}",
         "{\"type\":\"dataset.coverage\",\"occurred_on\":\"2025-12-31\","
-        "\"types\":[\"visit.\"],\"from\":\"2025-01-01\"}"};
+        "\"types\":[\"visit.\",\"period.summary\"],\"from\":\"2025-01-01\"}"};
     env_t env;
     s_env_open(&env, false);
     s_apply_text(&env, lines, sizeof lines / sizeof lines[0]);
     json_t *r = s_small(f, &env, "2017-12-31", NULL);
     s_expect(r, "visits.completed_in_period", "[\"PER\"]");
     assert_false(s_in_list(r, "incomplete", "visits.completed_in_period"));
+    /* no summary recorded for 2017: its places and interviews are not */
+    assert_true(s_in_list(r, "incomplete", "visits.interviews_in_period"));
+    assert_true(s_in_list(r, "incomplete", "visits.places_in_period"));
     s_expect(r, "replies.overdue", "[\"GEO\"]");
     assert_false(s_in_list(r, "incomplete", "replies.overdue"));
     s_expect(r, "reports.transmitted_total", "6");
@@ -848,6 +851,7 @@ static void test_closed_coverage(void **state)
     json_decref(r);
     r = s_small(f, &env, "2025-12-31", NULL);
     assert_false(s_in_list(r, "incomplete", "visits.completed_in_period"));
+    assert_false(s_in_list(r, "incomplete", "visits.interviews_in_period"));
     json_decref(r);
     s_env_close(&env);
 }

@@ -370,6 +370,11 @@ static bool s_marked(build_t *b, const char *path)
     return false;
 }
 
+/*  The figures of the visits' places and interviews. */
+static const char *const s_details[] = {
+    "visits.places_in_period", "visits.interviews_in_period",
+    "visits.persons_interviewed_in_period", "visits.places_total_in_period"};
+
 static void s_visits(build_t *b, json_t *out)
 {
     json_t *places = json_object();
@@ -396,13 +401,17 @@ static void s_visits(build_t *b, json_t *out)
     s_visit_records(b, dates, planned);
     json_t *completed = s_figure(b, "visits.completed_in_period",
                                  AGG_SET_COMPLETED, "visit.completed");
-    if (s_marked(b, "visits.completed_in_period")) {
-        /* the places, interviews and dates of the same visits */
-        s_incomplete(b, "visits.places_in_period");
-        s_incomplete(b, "visits.interviews_in_period");
-        s_incomplete(b, "visits.persons_interviewed_in_period");
-        s_incomplete(b, "visits.places_total_in_period");
+    bool partial = s_marked(b, "visits.completed_in_period");
+    if (partial) /* the dates of the same visits */
         s_incomplete(b, "visits.completed_dates_in_period");
+    /* places and interviews: those of the same visits, and those the
+       period's summaries state (complete only where the coverage of
+       period.summary, if any names it, says so) */
+    for (size_t i = 0; i < sizeof s_details / sizeof s_details[0]; i++) {
+        if (partial)
+            s_incomplete(b, s_details[i]);
+        else
+            s_coverage(b, s_details[i], "period.summary", false);
     }
     json_object_set_new(
         out, "visits",
