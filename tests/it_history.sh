@@ -12,6 +12,11 @@
 #   KNOWN GAP  a figure the pipeline cannot reproduce yet, with the reason
 #              the table gives; if such a row starts to match, the test
 #              fails so that the row is promoted to "check".
+# Then `opcatctl report --as-of 2017-12-31 --lang en` must list the ten
+# visits of 2017 (the table's row, by UN short name) and the three
+# sessions, and say that their places and interviews are not recorded;
+# `--as-of 2016-06-30`, before the coverage of visits, that the visits
+# are not recorded.
 source "$(dirname "$0")/lib.sh"
 
 DATA="$OPCAT_SOURCE_DIR/data"
@@ -88,4 +93,52 @@ for row in rows:
 print(f"{checked} rows checked, {mismatched} mismatched; "
       f"{gaps} known gaps not reproduced by the pipeline yet")
 sys.exit(1 if mismatched or promoted else 0)
+PY
+
+# The report of a past year whose visits and sessions the coverage says are
+# complete prints them (each figure from the events); a period before that
+# coverage still says they are not recorded.
+ctl report --as-of 2017-12-31 --lang en >"$T/report-2017.md"
+ctl report --as-of 2016-06-30 --lang en >"$T/report-2016.md"
+python3 - "$TABLE" "$DATA/state-names.tsv" "$T" <<'PY'
+import csv, json, re, sys
+table, names_file, tmp = sys.argv[1:]
+lines = [l for l in open(table, encoding="utf-8") if not l.startswith("#")]
+rows = list(csv.DictReader(lines, delimiter="\t"))
+codes = next(json.loads(r["value"]) for r in rows
+             if r["as_of"] == "2017-12-31"
+             and r["key"] == "visits.completed_in_period")
+names = {}
+for line in open(names_file, encoding="utf-8"):
+    if not line.startswith("#") and line.strip():
+        cols = line.rstrip("\n").split("\t")
+        names[cols[0]] = cols[1]
+report = open(f"{tmp}/report-2017.md", encoding="utf-8").read()
+problems = []
+visits = next((p for p in report.split("\n\n")
+               if "the Subcommittee conducted" in p), "")
+if f"conducted {len(codes)} visits in 2017" not in visits:
+    problems.append(f"2017: no paragraph of {len(codes)} visits: {visits!r}")
+for code in codes:
+    if names[code] not in visits:
+        problems.append(f"2017: {code} ({names[code]}) not among the visits")
+# CAT/C/63/4 para 3: the 31st, 32nd and 33rd sessions
+for ordinal in ("thirty-first", "thirty-second", "thirty-third"):
+    if f"its {ordinal} session" not in report:
+        problems.append(f"2017: the {ordinal} session is not listed")
+# no summary of 2017 is recorded: its places and interviews are not known
+if not re.search(r"interviews conducted and the places[^.]*are not recorded",
+                 report):
+    problems.append("2017: places and interviews not said to be unrecorded")
+for what in ("visits conducted", "sessions held"):
+    if re.search(f"{what}[^.]*is not recorded", report):
+        problems.append(f"2017: the {what} are said not to be recorded")
+early = open(f"{tmp}/report-2016.md", encoding="utf-8").read()
+if not re.search(r"visits conducted[^.]*is not recorded", early):
+    problems.append("2016-06-30: the visits are not said to be unrecorded")
+for p in problems:
+    print("REPORT", p)
+print(f"report 2017: {len(codes)} visits and 3 sessions checked; "
+      f"{len(problems)} problem(s)")
+sys.exit(1 if problems else 0)
 PY

@@ -178,6 +178,23 @@ settle
 row=$(ctl reminders --json --state KGZ --rule art12)
 grep -q '"due_on":"2025-09-30".*"due_upper_bound":true.*"opened_on_precision":"not_after".*"stage":"overdue"' <<<"$row" ||
     fail "K2 reply should be overdue, due 2025-09-30 at the latest: $row"
+# replies also recorded for 2016 alone (a closed interval): a report of
+# March 2016 has its reply overdue as of the end of 2016, and unknown as
+# of any later day (the reply could have come unrecorded in 2017-2024),
+# so it never fires
+cat >"$T/closed.jsonl" <<'JSON'
+{"type":"report.transmitted","occurred_on":"2016-03-01","state":"TUN","report_id":"T1","recipient":"state"}
+{"type":"dataset.coverage","occurred_on":"2025-12-31","types":["reply.received"],"from":"2016-01-01","until":"2016-12-31"}
+JSON
+import "$T/closed.jsonl"
+settle
+row=$(ctl reminders --json --state TUN --rule art12 --as-of 2016-12-31)
+grep -q '"due_on":"2016-09-01".*"stage":"overdue"' <<<"$row" ||
+    fail "T1 reply should be overdue as of 2016-12-31: $row"
+row=$(ctl reminders --json --state TUN --rule art12 --as-of 2017-01-01)
+grep -q '"stage":"unknown"' <<<"$row" ||
+    fail "T1 reply should be unknown as of 2017-01-01: $row"
+expect_eq "$(issued --rule art12 | grep -c '"subject":"T1"')" 0 "a reply deadline unknown today fires nothing"
 stop_rem
 stop "$store_PID"
 

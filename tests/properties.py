@@ -38,7 +38,7 @@ class Facts:
         self.withdrawn = defaultdict(list)  # state -> [day]
         self.reports = {}  # report_id -> {state, recipient, on, precision}
         self.published, self.replied = {}, {}
-        self.coverage = []  # (type prefixes, from)
+        self.coverage = []  # (type prefixes, from, until or None)
         for name in open(f"{data_dir}/manifest").read().split():
             for line in open(f"{data_dir}/{name}"):
                 if line.strip():
@@ -74,7 +74,9 @@ class Facts:
         elif t == "reply.received":
             self._first(self.replied, e["report_id"], on)
         elif t == "dataset.coverage":
-            self.coverage.append((e.get("types", []), day(e["from"])))
+            self.coverage.append((e.get("types", []), day(e["from"]),
+                                  day(e["until"]) if e.get("until")
+                                  else None))
 
     def party(self, state, d):
         return state in self.ratified and self.ratified[state] <= d
@@ -86,12 +88,26 @@ class Facts:
                   self.ratified[state] + datetime.timedelta(days=30))
         return add_months(eif, 12)
 
-    def covered_from(self, event_type):
-        """The day from which every event of 'event_type' is recorded,
-        or None if the dataset says nothing (complete, DOMAIN.md)."""
-        days = [f for types, f in self.coverage
-                if any(event_type.startswith(p) for p in types)]
-        return min(days) if days else None
+    def covered(self, event_type, lo, hi):
+        """Whether every event of 'event_type' dated lo..hi (lo None: no
+        lower bound) is recorded: the dataset names no coverage for it
+        (complete, DOMAIN.md), or the union of its intervals holds every
+        day of lo..hi."""
+        spans = sorted((f, u) for types, f, u in self.coverage
+                       if any(event_type == p or
+                              (p.endswith(".") and event_type.startswith(p))
+                              for p in types))
+        if not spans:
+            return True
+        if lo is None:
+            return False
+        for f, u in spans:  # by first day: extend the run from lo
+            if f > lo:
+                return False
+            if u is None or u >= hi:
+                return True
+            lo = max(lo, u + datetime.timedelta(days=1))
+        return False
 
 
 def latest_day(on, precision):
@@ -166,7 +182,6 @@ class Checker:
 
     def _replies(self, d, stats, reminders):
         f = self.facts
-        covered = f.covered_from("reply.received")
         overdue_states = set()
         for r in reminders:
             if not r["rule"].startswith("art12.") or r["stage"] != "overdue":
@@ -176,17 +191,16 @@ class Checker:
                 self.fail(d, f"reply to {r['subject']} overdue: no such "
                           "report in the dataset")
                 continue
-            # the earliest day the transmission may have been: a reply
-            # before coverage would be unrecorded, so the deadline could
-            # not be known to be missed
+            # the earliest day the transmission may have been: a reply on
+            # a day from then to d that coverage leaves out would be
+            # unrecorded, so the deadline could not be known to be missed
             earliest = earliest_day(rep["on"], rep["precision"],
                                     rep["not_before"])
-            if covered is not None and (earliest is None or
-                                        covered > earliest):
+            if not f.covered("reply.received", earliest, d):
                 self.fail(d, f"reply to {r['subject']} overdue, but its "
                           f"transmission ({rep['precision']} "
-                          f"{rep['on']}) may precede the recording of "
-                          f"replies from {covered}")
+                          f"{rep['on']}) or a day up to {d} lies outside "
+                          f"the recording of replies")
             if r["rule"] == "art12.state_reply":
                 overdue_states.add(r["state"])
         if set(stats["replies"]["overdue"]) != overdue_states:

@@ -791,6 +791,71 @@ static void test_summary_and_coverage(void **state)
     s_env_close(&env);
 }
 
+/*  Coverage with a last day (`until`), several intervals combined: a
+    period's figure is complete only inside their union, a reply is
+    overdue only while every day it could have come on is covered, and a
+    cumulative total needs every day since its baseline covered. */
+static void test_closed_coverage(void **state)
+{
+    fixture_t *f = *state;
+    static const char *const lines[] = {
+        "{\"type\":\"baseline\",\"occurred_on\":\"2016-12-31\","
+        "\"counts\":{\"reports_transmitted\":5}}",
+        "{\"type\":\"visit.completed\",\"occurred_on\":\"2017-05-10\","
+        "\"state\":\"PER\",\"visit_id\":\"PER-1\",\"start\":\"2017-05-01\"}",
+        "{\"type\":\"visit.completed\",\"occurred_on\":\"2019-03-10\","
+        "\"state\":\"URY\",\"visit_id\":\"URY-1\",\"start\":\"2019-03-01\"}",
+        "{\"type\":\"report.transmitted\",\"occurred_on\":\"2017-02-01\","
+        "\"state\":\"GEO\",\"report_id\":\"GEO-1\",\"recipient\":\"state\"}",
+        "{\"type\":\"dataset.coverage\",\"occurred_on\":\"2025-12-31\","
+        "\"types\":[\"visit.completed\"],\"from\":\"2018-01-01\","
+        "\"until\":\"2018-12-31\"}",
+        "{\"type\":\"dataset.coverage\",\"occurred_on\":\"2025-12-31\","
+        "\"types\":[\"visit.completed\",\"report.\",\"reply.\"],"
+        "\"from\":\"2017-01-01\",\"until\":\"2017-12-31\"}",
+        "{\"type\":\"dataset.coverage\",\"occurred_on\":\"2025-12-31\","
+        "\"types\":[\"visit.\",\"period.summary\"],\"from\":\"2025-01-01\"}"};
+    env_t env;
+    s_env_open(&env, false);
+    s_apply_text(&env, lines, sizeof lines / sizeof lines[0]);
+    json_t *r = s_small(f, &env, "2017-12-31", NULL);
+    s_expect(r, "visits.completed_in_period", "[\"PER\"]");
+    assert_false(s_in_list(r, "incomplete", "visits.completed_in_period"));
+    /* no summary recorded for 2017: its places and interviews are not */
+    assert_true(s_in_list(r, "incomplete", "visits.interviews_in_period"));
+    assert_true(s_in_list(r, "incomplete", "visits.places_in_period"));
+    s_expect(r, "replies.overdue", "[\"GEO\"]");
+    assert_false(s_in_list(r, "incomplete", "replies.overdue"));
+    s_expect(r, "reports.transmitted_total", "6");
+    assert_false(s_in_list(r, "incomplete", "reports.transmitted_total"));
+    json_decref(r);
+    /* 2017 and 2018 join */
+    r = s_small(f, &env, "2018-12-31", "2017-01-01");
+    assert_false(s_in_list(r, "incomplete", "visits.completed_in_period"));
+    json_decref(r);
+    /* 2019 is in no interval; a reply could have come unrecorded in 2018 */
+    r = s_small(f, &env, "2019-12-31", NULL);
+    s_expect(r, "visits.completed_in_period", "[\"URY\"]");
+    assert_true(s_in_list(r, "incomplete", "visits.completed_in_period"));
+    json_decref(r);
+    r = s_small(f, &env, "2018-06-30", NULL);
+    s_expect(r, "replies.overdue", "[]");
+    assert_true(s_in_list(r, "incomplete", "replies.overdue"));
+    assert_true(s_in_list(r, "incomplete", "reports.transmitted_total"));
+    json_decref(r);
+    r = s_query(&env, f,
+                "{\"op\":\"state\",\"state\":\"GEO\","
+                "\"as_of\":\"2018-06-30\"}");
+    s_expect(json_array_get(json_object_get(r, "reports"), 0), "reply_status",
+             "\"unknown\"");
+    json_decref(r);
+    r = s_small(f, &env, "2025-12-31", NULL);
+    assert_false(s_in_list(r, "incomplete", "visits.completed_in_period"));
+    assert_false(s_in_list(r, "incomplete", "visits.interviews_in_period"));
+    json_decref(r);
+    s_env_close(&env);
+}
+
 static void test_regions(void **state)
 {
     fixture_t *f = *state;
@@ -830,6 +895,7 @@ int main(void)
         cmocka_unit_test(test_regions),
         cmocka_unit_test(test_state_names),
         cmocka_unit_test(test_summary_and_coverage),
+        cmocka_unit_test(test_closed_coverage),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }

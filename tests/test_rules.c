@@ -463,15 +463,18 @@ static void test_backdated_reply(void **state)
 typedef struct {
     fixture_t *f;
     listing_t l;
+    coverage_t *cover;
+    int32_t as_of; /* the day asked about */
 } known_t;
 
 static int s_known_one(void *arg, MDB_txn *txn, const rem_deadline_t *d)
 {
+    (void)txn;
     known_t *k = arg;
     size_t len = strlen(k->l.text);
     snprintf(k->l.text + len, sizeof k->l.text - len, "%s %s%s%s;",
              rem_rule_name(d->rule), d->subject,
-             rem_proj_unknown(k->f->kv, txn, d) ? " unknown" : "",
+             rem_proj_unknown(k->cover, d, k->as_of) ? " unknown" : "",
              d->opened_from != d->opened ? " upper-bound" : "");
     return 0;
 }
@@ -479,16 +482,28 @@ static int s_known_one(void *arg, MDB_txn *txn, const rem_deadline_t *d)
 static int s_known_txn(void *arg, MDB_txn *txn)
 {
     known_t *k = arg;
-    return rem_proj_each_deadline(k->f->kv, txn, s_known_one, k);
+    int rc = rem_proj_coverage(k->f->kv, txn, &k->cover);
+    if (!rc)
+        rc = rem_proj_each_deadline(k->f->kv, txn, s_known_one, k);
+    coverage_destroy(&k->cover);
+    return rc;
 }
 
-static const char *s_known(fixture_t *f, known_t *k)
+/*  The listing as known on 'as_of'. */
+static const char *s_known_on(fixture_t *f, known_t *k, const char *as_of)
 {
     err_t err;
     k->f = f;
     k->l.text[0] = '\0';
+    k->as_of = D(as_of);
     assert_int_equal(kv_read(f->kv, s_known_txn, k, &err), 0);
     return k->l.text;
+}
+
+/*  The listing as known on a day after every fact of these tests. */
+static const char *s_known(fixture_t *f, known_t *k)
+{
+    return s_known_on(f, k, "2026-06-30");
 }
 
 #define KAZ_NOT_AFTER                                                          \
@@ -526,6 +541,33 @@ static void test_unknown_deadlines(void **state)
     const char *const backward[] = {REPLIES_FROM_2025, GEO_2025, KAZ_NOT_AFTER};
     s_apply(f, backward, 3);
     assert_string_equal(s_known(f, &k), want);
+}
+
+#define REPLIES_H1_2025                                                        \
+    "{\"type\":\"dataset.coverage\",\"occurred_on\":\"2025-12-31\","           \
+    "\"types\":[\"reply.\"],\"from\":\"2024-01-01\",\"until\":\"2025-06-30\"}"
+#define REPLIES_H2_2025                                                        \
+    "{\"type\":\"dataset.coverage\",\"occurred_on\":\"2025-12-31\","           \
+    "\"types\":[\"reply.received\"],\"from\":\"2025-07-01\"}"
+
+/*  With replies recorded only up to 30 June 2025, a reply deadline still
+    open is known on that day and unknown after it (the reply could have
+    come unrecorded since); a second interval from 1 July on joins the
+    first, and it is known again. */
+static void test_unknown_closed_coverage(void **state)
+{
+    fixture_t *f = *state;
+    const char *const lines[] = {GEO_2025, REPLIES_H1_2025, REPLIES_H2_2025};
+    known_t k;
+    s_apply(f, lines, 2);
+    assert_string_equal(s_known_on(f, &k, "2025-06-30"),
+                        "art12.state_reply GEO-1;art16.publication GEO-1;");
+    assert_string_equal(s_known_on(f, &k, "2025-07-01"),
+                        "art12.state_reply GEO-1 unknown;"
+                        "art16.publication GEO-1;");
+    s_apply(f, lines + 2, 1);
+    assert_string_equal(s_known_on(f, &k, "2026-06-30"),
+                        "art12.state_reply GEO-1;art16.publication GEO-1;");
 }
 
 static int s_count_due(void *arg, MDB_txn *txn, const rem_deadline_t *d)
@@ -726,6 +768,8 @@ int main(void)
         cmocka_unit_test(test_config),
         cmocka_unit_test(test_names),
         cmocka_unit_test_setup_teardown(test_art24_as_of, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_unknown_closed_coverage, s_setup,
+                                        s_teardown),
         cmocka_unit_test_setup_teardown(test_unknown_deadlines, s_setup,
                                         s_teardown),
         cmocka_unit_test_setup_teardown(test_art24_any_order, s_setup,

@@ -183,6 +183,14 @@ static void test_each_rule_refuses(void **state)
             "\"types\":[\"visit.\"],\"from\":\"2020-01-01\","
             "\"state\":\"PER\""),
          "state", "must be empty"},
+        {EV("dataset.coverage",
+            "\"types\":[\"visit.\"],\"from\":\"2020-01-01\","
+            "\"until\":\"2019-12-31\""),
+         "until", "must not be before from"},
+        {EV("dataset.coverage",
+            "\"types\":[\"visit.\"],\"from\":\"2020-01-01\","
+            "\"until\":\"2020-02-30\""),
+         "until", "not a real date"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         err_t err;
@@ -241,6 +249,30 @@ static void test_not_before_accepted(void **state)
         err_t err;
         event_t *e = event_from_text(ok[i], strlen(ok[i]), &err);
         assert_non_null(e);
+        if (validate_event(s_codes, e, &err))
+            fail_msg("%s refused: %s", ok[i], err.message);
+        event_free(&e);
+    }
+}
+
+/*  A coverage event with or without a last day, one day long or more. */
+static void test_coverage_until_accepted(void **state)
+{
+    (void)state;
+    static const char *const ok[] = {
+        EV("dataset.coverage", "\"types\":[\"visit.\"],"
+                               "\"from\":\"2017-01-01\""),
+        EV("dataset.coverage", "\"types\":[\"visit.\"],"
+                               "\"from\":\"2017-01-01\","
+                               "\"until\":\"2017-01-01\""),
+        EV("dataset.coverage", "\"types\":[\"visit.completed\"],"
+                               "\"from\":\"2017-01-01\","
+                               "\"until\":\"2018-12-31\"")};
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        err_t err;
+        event_t *e = event_from_text(ok[i], strlen(ok[i]), &err);
+        if (!e)
+            fail_msg("%s not parsed: %s", ok[i], err.message);
         if (validate_event(s_codes, e, &err))
             fail_msg("%s refused: %s", ok[i], err.message);
         event_free(&e);
@@ -323,6 +355,7 @@ int main(void)
         cmocka_unit_test(test_note_limit_and_utf8),
         cmocka_unit_test(test_unknown_precision_number),
         cmocka_unit_test(test_not_before_accepted),
+        cmocka_unit_test(test_coverage_until_accepted),
         cmocka_unit_test(test_parse_amount),
         cmocka_unit_test(test_unknown_fields_refused),
     };

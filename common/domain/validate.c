@@ -438,7 +438,19 @@ static int s_coverage(const event_t *e, err_t *err)
         return err_set(err, OPCAT_EINVAL, "state",
                        "state: must be empty for dataset.coverage (coverage "
                        "holds for every State)");
-    return s_date("from", b->from, true, err);
+    int rc = s_date("from", b->from, true, err);
+    if (!rc)
+        rc = s_date("until", b->until, false, err);
+    if (rc || !b->until || !*b->until)
+        return rc;
+    int32_t from, until;
+    date_parse(b->from, &from);
+    date_parse(b->until, &until);
+    if (until < from)
+        return err_set(err, OPCAT_EINVAL, "until",
+                       "until: must not be before from (the last day "
+                       "covered, inclusive)");
+    return OPCAT_OK;
 }
 
 static int s_npm(const Opcat__V1__NpmDesignated *b, err_t *err)

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "coverage.h"
 #include "date.h"
 #include "kv.h"
 
@@ -40,21 +41,14 @@ int agg_known_vague_add(agg_tx_t *tx, char kind, const char *state,
 int agg_known_coverage(agg_tx_t *tx, const event_t *e)
 {
     const Opcat__V1__DatasetCoverage *b = e->dataset_coverage;
-    int32_t from;
-    if (!date_parse(b->from, &from))
+    int32_t from, until;
+    if (!coverage_event_days(e, &from, &until))
         return 0; /* the store validated it */
     for (size_t i = 0; i < b->n_types; i++) {
-        uint8_t k[1 + AGG_ID_MAX] = {'C'};
-        size_t len = strnlen(b->types[i], AGG_ID_MAX);
-        memcpy(k + 1, b->types[i], len);
-        int32_t old;
-        int rc = agg_tab_get(tx, AGG_DB_COVER, k, 1 + len, &old, sizeof old);
-        if (rc && rc != MDB_NOTFOUND)
-            return rc;
-        if (rc == 0 && old <= from)
-            continue;
-        if ((rc =
-                 agg_tab_put(tx, AGG_DB_COVER, k, 1 + len, &from, sizeof from)))
+        uint8_t k[1 + COVERAGE_KEY_MAX] = {'C'}, one = 1;
+        size_t len = coverage_record_key(b->types[i], from, until, k + 1);
+        int rc = agg_tab_put(tx, AGG_DB_COVER, k, 1 + len, &one, 1);
+        if (rc)
             return rc;
     }
     return 0;
@@ -67,65 +61,63 @@ int agg_known_baseline(agg_tx_t *tx, int32_t day)
     return agg_tab_put(tx, AGG_DB_COVER, k, sizeof k, &one, 1);
 }
 
-typedef struct {
-    const char *type;
-    int32_t *from;
-} cover_t;
-
-/*  One 'C' record: its prefix's day counts if the prefix matches the
-    type, whole or up to a '.'. */
+/*  One 'C' record into the coverage_t 'arg'. */
 static int s_cover_record(void *arg, const MDB_val *key, const MDB_val *val)
 {
-    cover_t *c = arg;
-    const char *k = key->mv_data;
-    size_t len = key->mv_size - 1;
-    int32_t day;
     if (key->mv_size < 2)
         return KV_STOP;
-    if (val->mv_size != sizeof day || len > strlen(c->type) ||
-        memcmp(k + 1, c->type, len) != 0 ||
-        (c->type[len] != '\0' && k[len] != '.'))
-        return 0;
-    memcpy(&day, val->mv_data, sizeof day);
-    if (*c->from == AGG_COVER_ALL || day < *c->from)
-        *c->from = day;
+    return coverage_add_record(arg, (const char *)key->mv_data + 1,
+                               key->mv_size - 1, val->mv_data, val->mv_size);
+}
+
+int agg_known_cover_load(agg_tx_t *tx, coverage_t **cover)
+{
+    *cover = coverage_new();
+    if (!*cover)
+        return OPCAT_ENOMEM;
+    int rc = kv_each(tx->txn, tx->dbi[AGG_DB_COVER], NULL, "C", 1,
+                     s_cover_record, *cover);
+    if (rc)
+        coverage_destroy(cover);
+    return rc;
+}
+
+/*  The latest baseline day up to 'to' ('*day' INT32_MIN: none). */
+typedef struct {
+    int32_t to, *day;
+} latest_t;
+
+static int s_baseline_record(void *arg, const MDB_val *key, const MDB_val *val)
+{
+    (void)val;
+    latest_t *l = arg;
+    if (key->mv_size != 5)
+        return KV_STOP;
+    int32_t day = date_key_get((const uint8_t *)key->mv_data + 1);
+    if (day > l->to)
+        return KV_STOP; /* days in key order */
+    *l->day = day;
     return 0;
 }
 
-int agg_known_cover_from(agg_tx_t *tx, const char *type, int32_t *from)
+int agg_known_covered(agg_tx_t *tx, const coverage_t *cover, const char *type,
+                      int32_t from, int32_t to, bool cumulative, bool *covered)
 {
-    cover_t c = {type, from};
-    *from = AGG_COVER_ALL;
-    return kv_each(tx->txn, tx->dbi[AGG_DB_COVER], NULL, "C", 1, s_cover_record,
-                   &c);
-}
-
-/*  Whether a baseline is dated in 'lo'..'hi'. */
-static int s_baseline_in(agg_tx_t *tx, int32_t lo, int32_t hi, bool *found)
-{
-    uint8_t start[5] = {'B'};
-    date_key_put(start + 1, lo);
-    MDB_val from = {sizeof start, start}, key, val;
-    int rc =
-        kv_first(tx->txn, tx->dbi[AGG_DB_COVER], &from, "B", 1, &key, &val);
-    *found = rc == 0 && key.mv_size == 5 &&
-             date_key_get((const uint8_t *)key.mv_data + 1) <= hi;
-    return rc == MDB_NOTFOUND ? 0 : rc;
-}
-
-int agg_known_covered(agg_tx_t *tx, const char *type, int32_t from, int32_t to,
-                      bool cumulative, bool *covered)
-{
-    int32_t cover;
-    int rc = agg_known_cover_from(tx, type, &cover);
     *covered = true;
-    if (rc || cover == AGG_COVER_ALL)
-        return rc;
+    if (!coverage_names(cover, type))
+        return 0;
     if (!cumulative) {
-        *covered = cover <= from;
+        *covered = coverage_covers(cover, type, from, to);
         return 0;
     }
-    return s_baseline_in(tx, cover - 1, to, covered);
+    /* a total since the beginning: the latest baseline up to 'to' stands
+       for what came before it, and every day after it must be covered */
+    int32_t day = INT32_MIN;
+    latest_t l = {to, &day};
+    int rc = kv_each(tx->txn, tx->dbi[AGG_DB_COVER], NULL, "B", 1,
+                     s_baseline_record, &l);
+    *covered = day != INT32_MIN && coverage_covers(cover, type, day + 1, to);
+    return rc;
 }
 
 void agg_known_insert(json_t *sorted, const char *code)

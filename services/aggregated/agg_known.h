@@ -5,7 +5,7 @@
     Two tables:
 
       AGG_DB_VAGUE  kind(1) state(3) latest(4) earliest(4) -> int32 count
-      AGG_DB_COVER  'C' type-prefix                        -> int32 from
+      AGG_DB_COVER  'C' type-prefix 0 from(4) until(4)     -> 1 byte
                     'B' day(4)                             -> 1 byte
 
     VAGUE holds the facts whose date is not known to the day, by the SETS
@@ -13,9 +13,11 @@
     kept out of SETS so that a period's list names a State only when the
     fact surely lies in the period.  Counters (SUMS) count them on their
     latest day.  COVER holds, per type prefix of a dataset.coverage event,
-    the earliest `from` given (the strongest claim; commutative), and the
-    days of baseline events, which stand for the history before coverage
-    in cumulative totals. */
+    its interval (the key coverage.h defines; the union of all of them is
+    the claim, so the order of events does not matter), and the days of
+    baseline events, which stand for the history before coverage in
+    cumulative totals.  A 'C' key of the prefix alone, value int32 `from`,
+    is the open-ended layout of earlier projections, still read. */
 #ifndef OPCAT_AGG_KNOWN_H
 #define OPCAT_AGG_KNOWN_H
 
@@ -24,13 +26,11 @@
 #include <stdint.h>
 
 #include "agg_tables.h"
+#include "coverage.h"
 #include "event.h"
 
 /*  The VAGUE kind of art17.listed and art17.delisted (no SETS kind). */
 #define AGG_VAGUE_ART17 'L'
-
-/*  No coverage event names the type: its facts are complete. */
-#define AGG_COVER_ALL INT32_MIN
 
 /*  Adds 'delta' to the count of a vague fact ('state' NULL or "": none).
     Returns 0 or an mdb_* code. */
@@ -43,18 +43,19 @@ int agg_known_coverage(agg_tx_t *tx, const event_t *e);
 /*  Records that a baseline is dated 'day'.  Returns 0 or an mdb_* code. */
 int agg_known_baseline(agg_tx_t *tx, int32_t day);
 
-/*  '*from' = the day from which every fact of 'type' is recorded: the
-    earliest `from` of the coverage prefixes that match it, or
-    AGG_COVER_ALL.  Returns 0 or an mdb_* code. */
-int agg_known_cover_from(agg_tx_t *tx, const char *type, int32_t *from);
+/*  '*cover' = a new coverage_t (the caller's to destroy) holding every
+    dataset.coverage projected so far.  Returns 0, an mdb_* code or
+    OPCAT_ENOMEM ('*cover' NULL then). */
+int agg_known_cover_load(agg_tx_t *tx, coverage_t **cover);
 
 /*  Whether a figure counting the facts of 'type' in 'from'..'to' is
-    complete as far as coverage goes: the type is covered from 'from' on,
-    or ('cumulative', a total since the beginning) a baseline dated between
-    the day before coverage and 'to' stands for what came before.
+    complete as far as coverage ('cover', from agg_known_cover_load())
+    goes: every day of the period is covered, or ('cumulative', a total
+    since the beginning) the latest baseline dated up to 'to' stands for
+    what came before it and every day after it up to 'to' is covered.
     Returns 0 or an mdb_* code. */
-int agg_known_covered(agg_tx_t *tx, const char *type, int32_t from, int32_t to,
-                      bool cumulative, bool *covered);
+int agg_known_covered(agg_tx_t *tx, const coverage_t *cover, const char *type,
+                      int32_t from, int32_t to, bool cumulative, bool *covered);
 
 /*  Visits the vague facts of 'kind' against the period 'from'..'to':
     inserts into 'sorted' (a sorted array of codes; may be NULL) the State

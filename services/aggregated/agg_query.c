@@ -258,10 +258,11 @@ static int s_visit_row(agg_tx_t *tx, const request_t *r, const MDB_val *key,
 }
 
 /*  The reply's status on 'as_of': "received", "pending" (not yet due),
-    "overdue", or "unknown" when its reply could have come unrecorded
-    (before the coverage 'cover' of reply.received) or on a day not known. */
-static const char *s_reply_status(const agg_report_rec_t *p, int32_t cover,
-                                  int32_t as_of)
+    "overdue", or "unknown" when its reply could have come unrecorded (on
+    a day from the transmission to 'as_of' that the coverage 'cover' of
+    reply.received leaves out) or on a day not known. */
+static const char *s_reply_status(const agg_report_rec_t *p,
+                                  const coverage_t *cover, int32_t as_of)
 {
     if (p->received_on <= as_of)
         return "received";
@@ -269,13 +270,13 @@ static const char *s_reply_status(const agg_report_rec_t *p, int32_t cover,
         return "unknown";
     if (date_add_months(p->transmitted_on, 6) >= as_of)
         return "pending";
-    if (cover != AGG_COVER_ALL && cover > p->transmitted_from)
+    if (!coverage_covers(cover, "reply.received", p->transmitted_from, as_of))
         return "unknown";
     return "overdue";
 }
 
 static json_t *s_report_json(const char *id, const agg_report_rec_t *p,
-                             int32_t cover, int32_t as_of)
+                             const coverage_t *cover, int32_t as_of)
 {
     int32_t due = date_add_months(p->transmitted_on, 6);
     char text[DATE_TEXT_LEN];
@@ -308,13 +309,13 @@ static int s_report_row(agg_tx_t *tx, const request_t *r, const MDB_val *key,
     memcpy(id, (const char *)key->mv_data + 3, len);
     id[len] = '\0';
     int rc = agg_tab_get(tx, AGG_DB_REPORTS, id, len, &p, sizeof p);
-    if (rc == MDB_NOTFOUND)
-        return 0;
-    int32_t cover = AGG_COVER_ALL;
-    if (!rc)
-        rc = agg_known_cover_from(tx, "reply.received", &cover);
+    if (rc)
+        return rc == MDB_NOTFOUND ? 0 : rc;
+    coverage_t *cover = NULL;
+    rc = agg_known_cover_load(tx, &cover);
     if (!rc && p.transmitted_on <= r->as_of)
         json_array_append_new(out, s_report_json(id, &p, cover, r->as_of));
+    coverage_destroy(&cover);
     return rc;
 }
 

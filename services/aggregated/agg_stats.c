@@ -36,6 +36,7 @@ typedef struct {
     const agg_regions_t *regions;
     int32_t as_of, from;
     int rc;
+    coverage_t *cover; /* the dataset.coverage intervals */
     summaries_t sum;
     json_int_t npm_total; /* parties with an NPM designated by as_of */
     json_t *incomplete;   /* key paths of the figures marked incomplete */
@@ -55,8 +56,8 @@ static void s_coverage(build_t *b, const char *path, const char *type,
 {
     bool covered = true;
     if (!b->rc)
-        b->rc = agg_known_covered(b->tx, type, b->from, b->as_of, cumulative,
-                                  &covered);
+        b->rc = agg_known_covered(b->tx, b->cover, type, b->from, b->as_of,
+                                  cumulative, &covered);
     if (!covered)
         s_incomplete(b, path);
 }
@@ -369,6 +370,11 @@ static bool s_marked(build_t *b, const char *path)
     return false;
 }
 
+/*  The figures of the visits' places and interviews. */
+static const char *const s_details[] = {
+    "visits.places_in_period", "visits.interviews_in_period",
+    "visits.persons_interviewed_in_period", "visits.places_total_in_period"};
+
 static void s_visits(build_t *b, json_t *out)
 {
     json_t *places = json_object();
@@ -395,13 +401,17 @@ static void s_visits(build_t *b, json_t *out)
     s_visit_records(b, dates, planned);
     json_t *completed = s_figure(b, "visits.completed_in_period",
                                  AGG_SET_COMPLETED, "visit.completed");
-    if (s_marked(b, "visits.completed_in_period")) {
-        /* the places, interviews and dates of the same visits */
-        s_incomplete(b, "visits.places_in_period");
-        s_incomplete(b, "visits.interviews_in_period");
-        s_incomplete(b, "visits.persons_interviewed_in_period");
-        s_incomplete(b, "visits.places_total_in_period");
+    bool partial = s_marked(b, "visits.completed_in_period");
+    if (partial) /* the dates of the same visits */
         s_incomplete(b, "visits.completed_dates_in_period");
+    /* places and interviews: those of the same visits, and those the
+       period's summaries state (complete only where the coverage of
+       period.summary, if any names it, says so) */
+    for (size_t i = 0; i < sizeof s_details / sizeof s_details[0]; i++) {
+        if (partial)
+            s_incomplete(b, s_details[i]);
+        else
+            s_coverage(b, s_details[i], "period.summary", false);
     }
     json_object_set_new(
         out, "visits",
@@ -457,7 +467,6 @@ static json_t *s_items(build_t *b, char kind)
     was recorded; this looks at that State's reports only. */
 typedef struct {
     build_t *b;
-    int32_t cover;
     bool *sure, *unsure;
 } overdue_t;
 
@@ -479,7 +488,10 @@ static int s_overdue_record(void *arg, const MDB_val *key, const MDB_val *val)
         date_add_months(p.transmitted_on, 6) >= b->as_of ||
         p.received_from <= b->as_of)
         return 0;
-    bool covered = o->cover == AGG_COVER_ALL || o->cover <= p.transmitted_from;
+    /* the reply could lie anywhere from the first possible day of the
+       transmission to the as-of day */
+    bool covered = coverage_covers(b->cover, "reply.received",
+                                   p.transmitted_from, b->as_of);
     if (covered && p.received_on > b->as_of)
         *o->sure = true;
     else
@@ -487,10 +499,10 @@ static int s_overdue_record(void *arg, const MDB_val *key, const MDB_val *val)
     return 0;
 }
 
-static void s_state_overdue(build_t *b, const char *code, int32_t cover,
-                            bool *sure, bool *unsure)
+static void s_state_overdue(build_t *b, const char *code, bool *sure,
+                            bool *unsure)
 {
-    overdue_t o = {b, cover, sure, unsure};
+    overdue_t o = {b, sure, unsure};
     b->rc = kv_each(b->tx->txn, b->tx->dbi[AGG_DB_BYSTATE], NULL, code, 3,
                     s_overdue_record, &o);
 }
@@ -501,14 +513,11 @@ static json_t *s_overdue(build_t *b)
     json_t *array = json_array();
     char sub[3] = {0, 0, 0};
     bool found = true, unsure = false, vague = false;
-    int32_t cover = AGG_COVER_ALL;
-    if (!b->rc)
-        b->rc = agg_known_cover_from(b->tx, "reply.received", &cover);
     if (!b->rc)
         b->rc = agg_known_vague_any(b->tx, AGG_SET_RECEIVED, &vague);
     /* with every reply recorded, each to the day, the counter is exact:
        the per-report look (a read per report of the State) is skipped */
-    bool exact = cover == AGG_COVER_ALL && !vague;
+    bool exact = !coverage_names(b->cover, "reply.received") && !vague;
     while (!b->rc && found) {
         b->rc = agg_tab_sum_next_sub(b->tx, AGG_SUM_OVERDUE, sub, &found);
         if (b->rc || !found)
@@ -517,7 +526,7 @@ static json_t *s_overdue(build_t *b)
             char code[4] = {sub[0], sub[1], sub[2], 0};
             bool sure = exact;
             if (!exact)
-                s_state_overdue(b, code, cover, &sure, &unsure);
+                s_state_overdue(b, code, &sure, &unsure);
             if (sure)
                 json_array_append_new(array, json_string(code));
         }
@@ -840,6 +849,7 @@ json_t *agg_stats_build(agg_tx_t *tx, const agg_regions_t *regions,
                  .from = from,
                  .incomplete = json_array()};
     b.sum.named = json_array();
+    b.rc = agg_known_cover_load(tx, &b.cover);
     json_t *out = json_object();
     json_object_set_new(out, "as_of", s_date(as_of));
     json_object_set_new(
@@ -859,6 +869,7 @@ json_t *agg_stats_build(agg_tx_t *tx, const agg_regions_t *regions,
     json_decref(b.sum.named);
     s_coverage(&b, "states_parties.total", "state.ratified", true);
     s_coverage(&b, "signatories.total", "state.signed", true);
+    coverage_destroy(&b.cover);
     if (json_array_size(b.incomplete))
         json_object_set_new(out, "incomplete", b.incomplete);
     else

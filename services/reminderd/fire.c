@@ -44,7 +44,7 @@ typedef struct scan {
     size_t nsent;               /* events in the request in flight */
     consumer_t *consumer;
     uint64_t position; /* the consumer's when the scan ran */
-    bool coverage;     /* a dataset.coverage was applied: look for unknowns */
+    coverage_t *cover; /* the dataset.coverage intervals, during a scan */
 } scan_t;
 
 int rem_apply(void *arg, consumer_t *consumer, MDB_txn *txn,
@@ -69,10 +69,11 @@ static int s_on_due(void *arg, MDB_txn *txn, const rem_deadline_t *d)
     memcpy(f->state, d->state, sizeof f->state);
     /* an unknown deadline (its closing fact could be unrecorded) never
        fires: it moves on past each occurrence silently */
-    bool fire = occ.stage != REM_STAGE_PENDING &&
-                !rem_proj_has_fired(s->kv, txn, d->rule, d->subject, occ.stage,
-                                    occ.day) &&
-                !(s->coverage && rem_proj_unknown(s->kv, txn, d));
+    bool fire =
+        occ.stage != REM_STAGE_PENDING &&
+        !rem_proj_has_fired(s->kv, txn, d->rule, d->subject, occ.stage,
+                            occ.day) &&
+        !(coverage_any(s->cover) && rem_proj_unknown(s->cover, d, s->today));
     s->to_fire[s->count] = fire;
     s->done[s->count] = !fire;
     s->nfire += fire;
@@ -83,9 +84,12 @@ static int s_on_due(void *arg, MDB_txn *txn, const rem_deadline_t *d)
 static int s_scan(void *arg, MDB_txn *txn)
 {
     scan_t *s = arg;
-    s->coverage = rem_proj_any_coverage(s->kv, txn);
-    return rem_proj_due(s->kv, txn, s->today, REM_FIRE_BATCH, s_on_due, s,
-                        NULL);
+    int rc = rem_proj_coverage(s->kv, txn, &s->cover);
+    if (!rc)
+        rc = rem_proj_due(s->kv, txn, s->today, REM_FIRE_BATCH, s_on_due, s,
+                          NULL);
+    coverage_destroy(&s->cover);
+    return rc;
 }
 
 /*  The reminder.issued event of 'f' (NULL on out of memory). */

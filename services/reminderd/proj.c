@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "coverage.h"
 #include "date.h"
 #include "obligation.h"
 #include "datefmt.h"
@@ -535,20 +536,20 @@ static int s_on_reminder(const ctx_t *c, const event_t *e, int32_t day)
     return rem_proj_mark_fired(c->kv, c->cfg, c->txn, &f);
 }
 
-/*  A dataset.coverage event: per type prefix, the earliest `from` given,
-    as a fact of kind 'C'. */
+/*  A dataset.coverage event: per type prefix, its interval, as a fact
+    of kind 'C' whose key coverage.h lays out (the union of all of them
+    is the claim, so the order of events does not matter). */
 static int s_on_coverage(const ctx_t *c, const event_t *e)
 {
     const Opcat__V1__DatasetCoverage *b = e->dataset_coverage;
-    int32_t from;
-    if (!date_parse(b->from, &from))
+    int32_t from, until;
+    if (!coverage_event_days(e, &from, &until))
         return 0;
     for (size_t i = 0; i < b->n_types; i++) {
-        fact_t f;
-        if (s_get_fact(c, 'C', b->types[i], &f) && f.opened <= from)
-            continue;
-        f.opened = from;
-        int rc = s_set_fact(c, 'C', b->types[i], &f);
+        uint8_t key[1 + COVERAGE_KEY_MAX] = {'C'}, one = 1;
+        size_t len = coverage_record_key(b->types[i], from, until, key + 1);
+        MDB_val k = {1 + len, key}, v = {1, &one};
+        int rc = mdb_put(c->txn, kv_dbi(c->kv, REM_DB_FACTS), &k, &v, 0);
         if (rc)
             return rc;
     }
@@ -570,48 +571,34 @@ static const char *s_closing_type(rem_rule_t rule)
     }
 }
 
-/*  Whether a coverage prefix (fact key 'C' + prefix) matches 'type'. */
-static bool s_prefix_of(const uint8_t *prefix, size_t len, const char *type)
+bool rem_proj_unknown(const coverage_t *cover, const rem_deadline_t *d,
+                      int32_t as_of)
 {
-    return len <= strlen(type) && memcmp(prefix, type, len) == 0 &&
-           (type[len] == '\0' || prefix[len - 1] == '.');
+    /* the closing fact could lie on any day from the earliest the
+       deadline may have opened on up to 'as_of' */
+    return !coverage_covers(cover, s_closing_type(d->rule), d->opened_from,
+                            as_of);
 }
 
-bool rem_proj_unknown(const kv_t *kv, MDB_txn *txn, const rem_deadline_t *d)
+/*  One 'C' fact into the coverage_t 'arg'. */
+static int s_cover_record(void *arg, const MDB_val *key, const MDB_val *val)
 {
-    const char *type = s_closing_type(d->rule);
-    uint8_t start[1] = {'C'};
-    MDB_val k = {1, start}, v;
-    MDB_cursor *cur;
-    bool unknown = false;
-    if (mdb_cursor_open(txn, kv_dbi(kv, REM_DB_FACTS), &cur))
-        return false;
-    int rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-    for (; rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        const uint8_t *key = k.mv_data;
-        fact_t f;
-        if (k.mv_size < 2 || key[0] != 'C')
-            break;
-        if (v.mv_size != sizeof f || !s_prefix_of(key + 1, k.mv_size - 1, type))
-            continue;
-        memcpy(&f, v.mv_data, sizeof f);
-        unknown |= f.opened > d->opened_from;
-    }
-    mdb_cursor_close(cur);
-    return unknown;
+    if (key->mv_size < 2)
+        return KV_STOP;
+    return coverage_add_record(arg, (const uint8_t *)key->mv_data + 1,
+                               key->mv_size - 1, val->mv_data, val->mv_size);
 }
 
-bool rem_proj_any_coverage(const kv_t *kv, MDB_txn *txn)
+int rem_proj_coverage(const kv_t *kv, MDB_txn *txn, coverage_t **cover)
 {
-    uint8_t start[1] = {'C'};
-    MDB_val k = {1, start}, v;
-    MDB_cursor *cur;
-    if (mdb_cursor_open(txn, kv_dbi(kv, REM_DB_FACTS), &cur))
-        return false;
-    bool any = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE) == 0 &&
-               k.mv_size >= 2 && ((const uint8_t *)k.mv_data)[0] == 'C';
-    mdb_cursor_close(cur);
-    return any;
+    *cover = coverage_new();
+    if (!*cover)
+        return OPCAT_ENOMEM;
+    int rc = kv_each(txn, kv_dbi(kv, REM_DB_FACTS), NULL, "C", 1,
+                     s_cover_record, *cover);
+    if (rc)
+        coverage_destroy(cover);
+    return rc;
 }
 
 int rem_proj_apply(const kv_t *kv, const rem_config_t *cfg, MDB_txn *txn,

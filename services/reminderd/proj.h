@@ -9,7 +9,10 @@
       staged     n(8)                -> op(1) by_day key    pending index ops
 
     'kind' is 'R' (report_id), 'V' (visit_id), 'S' (State code) or 'C'
-    (a dataset.coverage type prefix; 'opened' holds its `from`).  A day
+    (a dataset.coverage type prefix and interval, keyed as coverage.h
+    lays out, value one byte; a key of the prefix alone, whose fact's
+    'opened' holds `from`, is the open-ended layout of earlier
+    projections, still read).  A day
     in a key is the day number plus 2^31, big-endian, so that LMDB's byte
     order is date order.  Values are fixed-size records of int32 days
     (REM_NEVER: none) and a State code.
@@ -45,6 +48,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "coverage.h"
 #include "event.h"
 #include "kv.h"
 #include "rules.h"
@@ -98,15 +102,19 @@ typedef int (*rem_fired_fn)(void *arg, const rem_fired_t *fired);
 int rem_proj_apply(const kv_t *kv, const rem_config_t *cfg, MDB_txn *txn,
                    const event_t *event);
 
-/*  Whether deadline 'd' is unknown: a dataset.coverage event says the
-    facts that close it are recorded only from a day after the earliest
-    it may have opened on, so its closing fact could be missing.  Such a
-    deadline never fires, and is listed as "unknown", never "overdue". */
-bool rem_proj_unknown(const kv_t *kv, MDB_txn *txn, const rem_deadline_t *d);
+/*  Whether deadline 'd' is unknown on 'as_of': the coverage 'cover'
+    (from rem_proj_coverage()) leaves out a day, from the earliest the
+    deadline may have opened on up to 'as_of', on which its closing fact
+    could lie unrecorded.  Such a deadline never fires, and is listed as
+    "unknown", never "overdue". */
+bool rem_proj_unknown(const coverage_t *cover, const rem_deadline_t *d,
+                      int32_t as_of);
 
-/*  Whether any dataset.coverage event was applied: without one no
-    deadline is unknown, and scans skip rem_proj_unknown(). */
-bool rem_proj_any_coverage(const kv_t *kv, MDB_txn *txn);
+/*  '*cover' = a new coverage_t (the caller's to destroy) holding every
+    dataset.coverage applied so far; coverage_any() says whether there
+    is one, so that scans may skip rem_proj_unknown().  Returns 0, an
+    mdb_* code or OPCAT_ENOMEM ('*cover' NULL then). */
+int rem_proj_coverage(const kv_t *kv, MDB_txn *txn, coverage_t **cover);
 
 /*  Records that 'fired' was issued (idempotent: the first record stays)
     and moves its deadline's next day past 'fired->issued_on'. */

@@ -16,8 +16,9 @@
            "encouragement"), listed apart because the treaty sets no
            deadline for them: no days_late.  count covers both lists,
            limit both together.  An obligation's stage is "unknown"
-           (days_late 0) when a dataset.coverage event says the facts
-           closing it are recorded only from after it opened.
+           (days_late 0) when the dataset.coverage events leave out a
+           day, from the earliest it may have opened on to as_of, on
+           which the fact closing it could lie.
 
       {"op": "issued", "state": ..., "rule": ..., "limit": N}
         -> {"count": n, "truncated": false, "issued": [
@@ -65,8 +66,8 @@ typedef struct {
     json_t *list;
     json_t *encouragements; /* "reminders": the encouragement kind */
     bool truncated;
-    size_t pending; /* "due": staged index changes */
-    bool coverage;  /* a dataset.coverage was applied: look for unknowns */
+    size_t pending;    /* "due": staged index changes */
+    coverage_t *cover; /* the dataset.coverage intervals, while reading */
 } filter_t;
 
 static int s_parse(filter_t *f, const json_t *req, err_t *err)
@@ -163,8 +164,8 @@ static int s_on_deadline(void *arg, MDB_txn *txn, const rem_deadline_t *d)
                                         s_due_as_of(f, txn, d), f->as_of);
     /* an obligation whose closing fact could be unrecorded is "unknown",
        never overdue, and has no days late */
-    bool unknown = kind == REM_KIND_OBLIGATION && f->coverage &&
-                   rem_proj_unknown(f->kv, txn, d);
+    bool unknown = kind == REM_KIND_OBLIGATION && coverage_any(f->cover) &&
+                   rem_proj_unknown(f->cover, d, f->as_of);
     json_t *item = json_pack(
         "{s:s,s:s,s:s,s:s,s:o,s:o,s:s}", "rule", rem_rule_name(d->rule), "kind",
         rem_kind_name(kind), "state", d->state, "subject", d->subject,
@@ -197,8 +198,11 @@ static int s_on_fired(void *arg, const rem_fired_t *r)
 static int s_read_deadlines(void *arg, MDB_txn *txn)
 {
     filter_t *f = arg;
-    f->coverage = rem_proj_any_coverage(f->kv, txn);
-    return rem_proj_each_deadline(f->kv, txn, s_on_deadline, f);
+    int rc = rem_proj_coverage(f->kv, txn, &f->cover);
+    if (!rc)
+        rc = rem_proj_each_deadline(f->kv, txn, s_on_deadline, f);
+    coverage_destroy(&f->cover);
+    return rc;
 }
 
 static int s_on_due(void *arg, MDB_txn *txn, const rem_deadline_t *d)
