@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bus.h"
 #include "codes.h"
 #include "metrics.h"
 #include "store.h"
@@ -34,7 +35,7 @@ struct evs_pending;
 struct evs_page;
 
 typedef struct {
-    void *ctx;
+    bus_t *bus;             /* binds only: no client keys */
     void *append;           /* ROUTER */
     void *append_reminders; /* ROUTER: the reminder service's APPEND */
     int64_t max_request;    /* bytes of an APPEND request processed */
