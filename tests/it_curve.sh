@@ -55,6 +55,18 @@ expect_eq "$(as reader ctl get 1 --json | jq -r .written_by)" "writer" "the writ
 OPCAT_REPLAY=$OPCAT_PUBLIC_REPLAY as stranger ctl --timeout 3000 head >/dev/null ||
     fail "the public stream refused a key"
 
+# a client key file that is wrong is an error at start naming its variable:
+# the gateway (which connects only when asked) exits before it serves,
+# opcatctl before it sends; keygen still writes the file a variable names
+echo "not a key" >bad.key
+if as bad timeout 20 "$OPCAT_BIN/opcat-gatewayd" --http "127.0.0.1:${ports[5]}" 2>gw.err; then
+    fail "the gateway started with a wrong key file"
+fi
+grep -q "OPCAT_CURVE_CLIENT_KEY=bad.key" gw.err || fail "the gateway's refusal: $(cat gw.err)"
+if as bad ctl --timeout 1500 head 2>err.txt; then fail "opcatctl ran with a wrong key file"; fi
+grep -q "OPCAT_CURVE_CLIENT_KEY=bad.key" err.txt || fail "opcatctl's refusal: $(cat err.txt)"
+as later ctl keygen later >/dev/null || fail "keygen refused while its variable names a file to be"
+
 # binding beyond loopback without keys is refused before anything listens
 if OPCAT_APPEND=tcp://0.0.0.0:${ports[5]} OPCAT_CURVE_KEY= "$OPCAT_BIN/opcat-stored" \
     -D "$T/other" 2>err.log; then fail "plain bind on 0.0.0.0 accepted"; fi
