@@ -280,6 +280,12 @@ static int s_open_query(consumer_t *self, err_t *err)
 static int s_open(consumer_t *self, const cfg_t *cfg, bool rebuild)
 {
     err_t err;
+    /* the keys first: a wrong key file stops the daemon before its state
+       is opened (or, with 'rebuild', emptied) */
+    if (!(self->bus = bus_new(&err))) {
+        log_warnx("%s: %s", self->spec->name, err.message);
+        return err.code;
+    }
     char dir[4096];
     snprintf(dir, sizeof dir, "%s/%s", cfg->data, self->spec->subdir);
     self->kv = kv_open(dir, self->spec->dbs, self->spec->db_flags,
@@ -295,10 +301,6 @@ static int s_open(consumer_t *self, const cfg_t *cfg, bool rebuild)
     if (self->spec->catch_up_batch && !(self->gather = gather_new())) {
         log_warnx("%s: out of memory", self->spec->name);
         return OPCAT_ENOMEM;
-    }
-    if (!(self->bus = bus_new(&err))) {
-        log_warnx("%s: %s", self->spec->name, err.message);
-        return err.code;
     }
     if (!(self->loop = loop_new())) {
         log_warnx("%s: out of memory", self->spec->name);
