@@ -416,14 +416,14 @@ static int s_recv_page(void *socket, Opcat__V1__ReplayReply **reply,
 /*  A request that does not ask for the packed form (an older client) gets
     one frame per event, and the same events as the packed form that
     client.c asks for. */
-static void s_page_forms(probe_t *p, void *ctx, const cfg_t *cfg)
+static void s_page_forms(probe_t *p, bus_t *bus, const cfg_t *cfg)
 {
     enum { MAX = 100 };
     char got[256] = "no answer";
     int ok = 0;
     err_t err;
     client_page_t packed = {0};
-    client_t *c = client_new(ctx, NULL, cfg->replay, &err);
+    client_t *c = client_new(bus, NULL, cfg->replay, &err);
     Opcat__V1__ReplayRequest req = OPCAT__V1__REPLAY_REQUEST__INIT;
     req.request_id = 7, req.from = 1, req.max_events = MAX;
     uint8_t buf[64];
@@ -492,17 +492,21 @@ int main(int argc, char **argv)
 {
     cfg_t cfg = {0};
     cfg_fill(&cfg);
-    void *ctx = zmq_ctx_new();
     probe_t p = {0};
     err_t err;
-    p.append = bus_socket(ctx, ZMQ_DEALER, cfg.append, false, &err);
-    p.replay = bus_socket(ctx, ZMQ_DEALER, cfg.replay, false, &err);
+    bus_t *bus = bus_new(&err);
+    if (!bus) {
+        fprintf(stderr, "badinput: %s\n", err.message);
+        return 2;
+    }
+    p.append = bus_socket(bus, ZMQ_DEALER, cfg.append, false, &err);
+    p.replay = bus_socket(bus, ZMQ_DEALER, cfg.replay, false, &err);
     if (p.append && p.replay)
         p.reminders =
-            bus_socket(ctx, ZMQ_DEALER, cfg.append_reminders, false, &err);
+            bus_socket(bus, ZMQ_DEALER, cfg.append_reminders, false, &err);
     const char *query = getenv("BADINPUT_QUERY");
     if (p.reminders && query && strcmp(query, "1") == 0)
-        p.query = bus_socket(ctx, ZMQ_DEALER, cfg.reminders, false, &err);
+        p.query = bus_socket(bus, ZMQ_DEALER, cfg.reminders, false, &err);
     if (!p.append || !p.replay || !p.reminders || (query && !p.query)) {
         fprintf(stderr, "badinput: %s\n", err.message);
         return 2;
@@ -511,7 +515,7 @@ int main(int argc, char **argv)
         int rc = s_big_append(&p, argv[2], argv[3]);
         bus_close(&p.append), bus_close(&p.replay), bus_close(&p.reminders);
         bus_close(&p.query);
-        zmq_ctx_term(ctx);
+        bus_destroy(&bus);
         return rc;
     }
     s_frame_cases(&p);
@@ -520,12 +524,12 @@ int main(int argc, char **argv)
     s_role_cases(&p);
     s_replay_cases(&p);
     s_size_cases(&p);
-    s_page_forms(&p, ctx, &cfg);
+    s_page_forms(&p, bus, &cfg);
     bus_close(&p.append);
     bus_close(&p.replay);
     bus_close(&p.reminders);
     bus_close(&p.query);
-    zmq_ctx_term(ctx);
+    bus_destroy(&bus);
     printf("%d passed, %d failed\n", p.passed, p.failed);
     return p.failed ? 1 : 0;
 }

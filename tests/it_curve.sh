@@ -2,9 +2,10 @@
 # Integration: CurveZMQ on TCP.  A store with a server key lets a writer
 # key APPEND and a reader key read, refuses every other key (and logs the
 # refusal with the key's fingerprint), and the public stream takes any key.
-# Binding a non-loopback address without keys is refused with a message
-# that says how to make them.  Loopback TCP only, on ports the kernel said
-# were free, then checked to be the store's.
+# A client key file that is wrong stops a process at start, naming its
+# variable.  Binding a non-loopback address without keys is refused with
+# a message that says how to make them.  Loopback TCP only, on ports the
+# kernel said were free, then checked to be the store's.
 source "$(dirname "$0")/lib.sh"
 cd "$T"
 for k in store writer reader reminder stranger; do ctl keygen "$k" >/dev/null; done
@@ -54,6 +55,23 @@ expect_eq "$(as reader ctl get 1 --json | jq -r .written_by)" "writer" "the writ
 # the public stream: any key, and no plain client
 OPCAT_REPLAY=$OPCAT_PUBLIC_REPLAY as stranger ctl --timeout 3000 head >/dev/null ||
     fail "the public stream refused a key"
+
+# a client key file that is wrong is an error at start naming its variable:
+# the gateway (which connects only when asked) exits before it serves,
+# opcatctl before it sends; keygen still writes the file a variable names
+echo "not a key" >bad.key
+if as bad timeout 20 "$OPCAT_BIN/opcat-gatewayd" --http "127.0.0.1:${ports[5]}" 2>gw.err; then
+    fail "the gateway started with a wrong key file"
+fi
+grep -q "OPCAT_CURVE_CLIENT_KEY=bad.key" gw.err || fail "the gateway's refusal: $(cat gw.err)"
+if as bad timeout 20 "$OPCAT_BIN/opcat-aggregated" --rebuild 2>agg.err; then
+    fail "the aggregation service started with a wrong key file"
+fi
+grep -q "OPCAT_CURVE_CLIENT_KEY=bad.key" agg.err || fail "the aggregator's refusal: $(cat agg.err)"
+[ ! -e "$OPCAT_DATA/aggregated" ] || fail "the aggregator opened its state before its keys"
+if as bad ctl --timeout 1500 head 2>err.txt; then fail "opcatctl ran with a wrong key file"; fi
+grep -q "OPCAT_CURVE_CLIENT_KEY=bad.key" err.txt || fail "opcatctl's refusal: $(cat err.txt)"
+as later ctl keygen later >/dev/null || fail "keygen refused while its variable names a file to be"
 
 # binding beyond loopback without keys is refused before anything listens
 if OPCAT_APPEND=tcp://0.0.0.0:${ports[5]} OPCAT_CURVE_KEY= "$OPCAT_BIN/opcat-stored" \

@@ -1,35 +1,19 @@
-/*  Unit tests of common/net/auth: plain mode only where it is local, key
-    files, and the ZAP handler letting in only the keys of an endpoint's
-    role (a writer key on APPEND, any key on the public stream, no plain
-    client on a CURVE endpoint). */
+/*  Unit tests of common/net/auth: plain mode only where it is local, the
+    server's key file, and the ZAP handler letting in only the keys of an
+    endpoint's role (a writer key on APPEND, any key on the public stream,
+    no plain client on a CURVE endpoint); a client's keys, read when its
+    bus is made, still let it in once the files are gone. */
 #include "test_common.h"
 
 #include <stdbool.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <zmq.h>
 
 #include "auth.h"
 #include "bus.h"
+#include "keys.h"
 #include "monotime.h"
-
-typedef struct {
-    char dir[64];
-    char path[256];
-} tmp_t;
-
-static void s_tmp(tmp_t *t)
-{
-    snprintf(t->dir, sizeof t->dir, "/tmp/opcat-test-auth.XXXXXX");
-    assert_non_null(mkdtemp(t->dir));
-}
-
-static const char *s_file(tmp_t *t, const char *name)
-{
-    snprintf(t->path, sizeof t->path, "%s/%s", t->dir, name);
-    return t->path;
-}
 
 static void s_clean_env(void)
 {
@@ -45,9 +29,10 @@ static void test_plain_mode_is_for_local_endpoints_only(void **state)
 {
     (void)state;
     s_clean_env();
-    void *ctx = zmq_ctx_new();
     err_t err;
-    auth_t *auth = auth_new(ctx, &err);
+    bus_t *bus = bus_new_with(NULL, &err);
+    assert_non_null(bus);
+    auth_t *auth = auth_new(bus, &err);
     assert_non_null(auth);
     assert_false(auth_enabled(auth));
     assert_null(auth_socket(auth));
@@ -65,39 +50,38 @@ static void test_plain_mode_is_for_local_endpoints_only(void **state)
     s_clean_env();
     auth_destroy(&auth);
     assert_null(auth);
-    zmq_ctx_term(ctx);
+    bus_destroy(&bus);
+    assert_null(bus);
 }
 
-static void test_keygen_writes_a_private_pair(void **state)
+static void test_a_bad_server_key_file_is_refused(void **state)
 {
     (void)state;
-    tmp_t t;
-    s_tmp(&t);
+    test_tmp_t t;
+    test_tmp(&t, "test-auth");
     err_t err;
-    char base[256];
-    snprintf(base, sizeof base, "%s", s_file(&t, "k"));
-    CHECK(auth_keygen(base, &err), &err);
-    struct stat st;
-    assert_int_equal(stat(s_file(&t, "k.key"), &st), 0);
-    assert_int_equal(st.st_mode & 0777, 0600);
-    assert_int_equal(stat(s_file(&t, "k.pub"), &st), 0);
-    /* a key file without keys is refused with a message naming it */
-    FILE *f = fopen(s_file(&t, "bad.key"), "w");
+    /* a key file without keys is refused with a message naming it and
+       the variable that named it */
+    FILE *f = fopen(test_tmp_file(&t, "bad.key"), "w");
     fputs("not a key\n", f);
     fclose(f);
-    setenv("OPCAT_CURVE_KEY", s_file(&t, "bad.key"), 1);
-    void *ctx = zmq_ctx_new();
-    assert_null(auth_new(ctx, &err));
+    setenv("OPCAT_CURVE_KEY", test_tmp_file(&t, "bad.key"), 1);
+    bus_t *bus = bus_new_with(NULL, &err);
+    assert_non_null(bus);
+    assert_null(auth_new(bus, &err));
     assert_int_equal(err.code, OPCAT_EAUTH);
     assert_non_null(strstr(err.message, "bad.key"));
+    assert_non_null(strstr(err.message, "OPCAT_CURVE_KEY="));
     s_clean_env();
-    zmq_ctx_term(ctx);
+    bus_destroy(&bus);
+    unlink(test_tmp_file(&t, "bad.key"));
+    rmdir(t.dir);
 }
 
 /*  A CURVE server with a writer list of one key. */
 typedef struct {
-    tmp_t t;
-    void *ctx;
+    test_tmp_t t;
+    bus_t *bus; /* the server's */
     auth_t *auth;
     char endpoint[128];
     char pub_a[256], key_a[256], key_b[256], server_pub[256];
@@ -106,22 +90,23 @@ typedef struct {
 static void s_curve(curve_t *c)
 {
     err_t err;
-    s_tmp(&c->t);
+    test_tmp(&c->t, "test-auth");
     const char *names[] = {"server", "a", "b"};
     for (int i = 0; i < 3; i++) {
         char base[256];
         snprintf(base, sizeof base, "%s/%s", c->t.dir, names[i]);
-        CHECK(auth_keygen(base, &err), &err);
+        CHECK(keys_generate(base, &err), &err);
     }
     snprintf(c->key_a, sizeof c->key_a, "%s/a.key", c->t.dir);
     snprintf(c->key_b, sizeof c->key_b, "%s/b.key", c->t.dir);
     snprintf(c->pub_a, sizeof c->pub_a, "%s/a.pub", c->t.dir);
     snprintf(c->server_pub, sizeof c->server_pub, "%s/server.pub", c->t.dir);
     snprintf(c->endpoint, sizeof c->endpoint, "ipc://%s/sock", c->t.dir);
-    setenv("OPCAT_CURVE_KEY", s_file(&c->t, "server.key"), 1);
+    setenv("OPCAT_CURVE_KEY", test_tmp_file(&c->t, "server.key"), 1);
     setenv("OPCAT_WRITERS", c->pub_a, 1); /* a.pub: "KEY path" */
-    c->ctx = zmq_ctx_new();
-    c->auth = auth_new(c->ctx, &err);
+    c->bus = bus_new_with(NULL, &err);
+    assert_non_null(c->bus);
+    c->auth = auth_new(c->bus, &err);
     assert_non_null(c->auth);
     assert_true(auth_enabled(c->auth));
 }
@@ -129,13 +114,18 @@ static void s_curve(curve_t *c)
 static void s_curve_end(curve_t *c)
 {
     auth_destroy(&c->auth);
-    zmq_ctx_term(c->ctx);
+    bus_destroy(&c->bus);
     s_clean_env();
 }
 
-/*  A DEALER connected as the holder of 'key' (NULL: plain) that says
-    'word'. */
-static void *s_client(curve_t *c, const char *key, const char *word)
+/*  A client process: its own bus, made with the variables naming 'key'
+    (NULL: plain), and a DEALER on it. */
+typedef struct {
+    bus_t *bus;
+    void *socket;
+} peer_t;
+
+static bus_t *s_client_bus(curve_t *c, const char *key)
 {
     err_t err;
     if (key) {
@@ -145,11 +135,36 @@ static void *s_client(curve_t *c, const char *key, const char *word)
         unsetenv("OPCAT_CURVE_SERVER");
         unsetenv("OPCAT_CURVE_CLIENT_KEY");
     }
-    void *s = bus_socket(c->ctx, ZMQ_DEALER, c->endpoint, false, &err);
-    assert_non_null(s);
+    bus_t *bus = bus_new(&err);
+    if (!bus)
+        fail_msg("bus_new: %s", err.message);
+    return bus;
+}
+
+/*  Connects on 'bus' and says 'word'. */
+static void *s_say(curve_t *c, bus_t *bus, const char *word)
+{
+    err_t err;
+    void *s = bus_socket(bus, ZMQ_DEALER, c->endpoint, false, &err);
+    if (!s)
+        fail_msg("bus_socket: %s", err.message);
     assert_int_equal(zmq_send(s, word, strlen(word), ZMQ_DONTWAIT),
                      (int)strlen(word));
     return s;
+}
+
+/*  A client holding 'key' (NULL: plain) that says 'word'. */
+static peer_t s_client(curve_t *c, const char *key, const char *word)
+{
+    peer_t p = {s_client_bus(c, key), NULL};
+    p.socket = s_say(c, p.bus, word);
+    return p;
+}
+
+static void s_client_end(peer_t *p)
+{
+    bus_close(&p->socket);
+    bus_destroy(&p->bus);
 }
 
 /*  Serves ZAP and reads the ROUTER until 'want' arrived (5 s at most);
@@ -186,7 +201,7 @@ static void *s_router(curve_t *c, const char *role)
     err_t err;
     bus_server_options_t o = {0};
     CHECK(auth_server_options(c->auth, role, c->endpoint, &o, &err), &err);
-    void *router = bus_server(c->ctx, ZMQ_ROUTER, c->endpoint, &o, &err);
+    void *router = bus_server(c->bus, ZMQ_ROUTER, c->endpoint, &o, &err);
     assert_non_null(router);
     return router;
 }
@@ -199,13 +214,13 @@ static void test_only_the_roles_keys_are_let_in(void **state)
     void *router = s_router(&c, "writer");
     /* b is no writer, and a plain client has no key: both are refused
        while a, on the writers' list, is let in */
-    void *b = s_client(&c, c.key_b, "refused");
-    void *plain = s_client(&c, NULL, "refused");
-    void *a = s_client(&c, c.key_a, "allowed");
+    peer_t b = s_client(&c, c.key_b, "refused");
+    peer_t plain = s_client(&c, NULL, "refused");
+    peer_t a = s_client(&c, c.key_a, "allowed");
     assert_int_equal(s_serve(&c, router, "allowed"), 2);
-    bus_close(&a);
-    bus_close(&b);
-    bus_close(&plain);
+    s_client_end(&a);
+    s_client_end(&b);
+    s_client_end(&plain);
     bus_close(&router);
     s_curve_end(&c);
 }
@@ -216,9 +231,28 @@ static void test_the_public_role_lets_any_key_in(void **state)
     curve_t c;
     s_curve(&c);
     void *router = s_router(&c, "public");
-    void *b = s_client(&c, c.key_b, "allowed");
+    peer_t b = s_client(&c, c.key_b, "allowed");
     assert_int_equal(s_serve(&c, router, "allowed"), 2);
-    bus_close(&b);
+    s_client_end(&b);
+    bus_close(&router);
+    s_curve_end(&c);
+}
+
+static void test_keys_read_at_start_outlive_their_files(void **state)
+{
+    (void)state;
+    curve_t c;
+    s_curve(&c);
+    void *router = s_router(&c, "writer");
+    bus_t *bus = s_client_bus(&c, c.key_a);
+    /* both files the variables name go after the start: a socket made
+       now still connects with the keys read then, and is let in */
+    assert_int_equal(unlink(c.key_a), 0);
+    assert_int_equal(unlink(c.server_pub), 0);
+    void *a = s_say(&c, bus, "allowed");
+    assert_int_equal(s_serve(&c, router, "allowed"), 2);
+    bus_close(&a);
+    bus_destroy(&bus);
     bus_close(&router);
     s_curve_end(&c);
 }
@@ -227,9 +261,10 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_plain_mode_is_for_local_endpoints_only),
-        cmocka_unit_test(test_keygen_writes_a_private_pair),
+        cmocka_unit_test(test_a_bad_server_key_file_is_refused),
         cmocka_unit_test(test_only_the_roles_keys_are_let_in),
         cmocka_unit_test(test_the_public_role_lets_any_key_in),
+        cmocka_unit_test(test_keys_read_at_start_outlive_their_files),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,7 +18,8 @@
 
 typedef struct {
     char dir[64], endpoint[128];
-    void *ctx, *router;
+    bus_t *bus;
+    void *router;
     client_t *client;
 } fixture_t;
 
@@ -28,11 +29,12 @@ static int s_setup(void **state)
     snprintf(f->dir, sizeof f->dir, "/tmp/test-client.XXXXXX");
     assert_non_null(mkdtemp(f->dir));
     snprintf(f->endpoint, sizeof f->endpoint, "ipc://%s/replay", f->dir);
-    f->ctx = zmq_ctx_new();
     err_t err;
-    f->router = bus_socket(f->ctx, ZMQ_ROUTER, f->endpoint, true, &err);
+    f->bus = bus_new_with(NULL, &err);
+    assert_non_null(f->bus);
+    f->router = bus_socket(f->bus, ZMQ_ROUTER, f->endpoint, true, &err);
     assert_non_null(f->router);
-    f->client = client_new(f->ctx, NULL, f->endpoint, &err);
+    f->client = client_new(f->bus, NULL, f->endpoint, &err);
     assert_non_null(f->client);
     *state = f;
     return 0;
@@ -43,7 +45,7 @@ static int s_teardown(void **state)
     fixture_t *f = *state;
     client_destroy(&f->client);
     bus_close(&f->router);
-    zmq_ctx_term(f->ctx);
+    bus_destroy(&f->bus);
     char path[160];
     snprintf(path, sizeof path, "%s/replay", f->dir);
     unlink(path);

@@ -32,4 +32,24 @@ static inline const char *test_source_path(const char *rel, char *buf,
     return buf;
 }
 
+/*  A new directory under /tmp, and paths in it. */
+typedef struct {
+    char dir[64];
+    char path[256]; /* the last test_tmp_file() */
+} test_tmp_t;
+
+/*  Makes 't->dir' (/tmp/opcat-'name'.XXXXXX). */
+static inline void test_tmp(test_tmp_t *t, const char *name)
+{
+    snprintf(t->dir, sizeof t->dir, "/tmp/opcat-%s.XXXXXX", name);
+    assert_non_null(mkdtemp(t->dir));
+}
+
+/*  't->dir'/'name', in 't->path' (until the next call). */
+static inline const char *test_tmp_file(test_tmp_t *t, const char *name)
+{
+    snprintf(t->path, sizeof t->path, "%s/%s", t->dir, name);
+    return t->path;
+}
+
 #endif

@@ -21,7 +21,7 @@
 #define WAIT_MS 5000
 
 typedef struct {
-    void *ctx;
+    bus_t *bus;
     fake_store_t *store;
     follow_t *follow;
     uint64_t delivered[MAX_DELIVERED];
@@ -106,11 +106,13 @@ static int s_setup(void **state)
 {
     fixture_t *f = calloc(1, sizeof *f);
     err_t err;
-    f->ctx = zmq_ctx_new();
-    f->store = fake_store_new(f->ctx, "inproc://replay", "inproc://publish");
+    f->bus = bus_new_with(NULL, &err);
+    assert_non_null(f->bus);
+    f->store =
+        fake_store_new(bus_zmq(f->bus), "inproc://replay", "inproc://publish");
     assert_non_null(f->store);
     s_add(f, 3);
-    f->follow = follow_new(f->ctx, "inproc://replay", "inproc://publish", NULL,
+    f->follow = follow_new(f->bus, "inproc://replay", "inproc://publish", NULL,
                            0, &err);
     if (!f->follow)
         fail_msg("follow_new: %s", err.message);
@@ -127,7 +129,7 @@ static int s_teardown(void **state)
     fixture_t *f = *state;
     follow_destroy(&f->follow);
     fake_store_destroy(&f->store);
-    zmq_ctx_term(f->ctx);
+    bus_destroy(&f->bus);
     free(f);
     return 0;
 }

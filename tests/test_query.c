@@ -13,7 +13,7 @@
 #define ENDPOINT "inproc://test-query"
 
 typedef struct {
-    void *ctx;
+    bus_t *bus;
     void *router;
     volatile int stop;
     int served;
@@ -50,8 +50,9 @@ static int s_setup(void **state)
     static server_t s;
     memset(&s, 0, sizeof s);
     err_t err;
-    s.ctx = zmq_ctx_new();
-    s.router = query_bind(s.ctx, ENDPOINT, &err);
+    s.bus = bus_new_with(NULL, &err);
+    assert_non_null(s.bus);
+    s.router = query_bind(s.bus, ENDPOINT, &err);
     assert_non_null(s.router);
     *state = &s;
     return 0;
@@ -61,7 +62,7 @@ static int s_teardown(void **state)
 {
     server_t *s = *state;
     zmq_close(s->router);
-    zmq_ctx_term(s->ctx);
+    bus_destroy(&s->bus);
     return 0;
 }
 
@@ -80,14 +81,14 @@ static void s_ask_echo_and_fail(server_t *s)
 {
     err_t err;
     json_t *reply = NULL, *req = json_pack("{s:s,s:i}", "op", "echo", "n", 7);
-    CHECK(query_call(s->ctx, ENDPOINT, req, 2000, &reply, &err), &err);
+    CHECK(query_call(s->bus, ENDPOINT, req, 2000, &reply, &err), &err);
     json_t *echo = json_object_get(reply, "echo");
     assert_int_equal(json_integer_value(json_object_get(echo, "n")), 7);
     json_decref(reply);
     json_decref(req);
 
     req = json_pack("{s:s}", "op", "fail");
-    assert_int_equal(query_call(s->ctx, ENDPOINT, req, 2000, &reply, &err),
+    assert_int_equal(query_call(s->bus, ENDPOINT, req, 2000, &reply, &err),
                      OPCAT_EINVAL);
     assert_null(reply);
     assert_string_equal(err.field, "as_of");
@@ -96,7 +97,7 @@ static void s_ask_echo_and_fail(server_t *s)
 
     /* a service that answers nothing still gets an error reply */
     req = json_pack("{s:s}", "op", "silent");
-    assert_int_equal(query_call(s->ctx, ENDPOINT, req, 2000, &reply, &err),
+    assert_int_equal(query_call(s->bus, ENDPOINT, req, 2000, &reply, &err),
                      OPCAT_EIO);
     json_decref(req);
 }
@@ -109,7 +110,7 @@ static void test_answers_and_errors_travel_back(void **state)
 /*  Sends 'text' as a raw request and returns the reply's error. */
 static json_t *s_raw(server_t *s, const char *text)
 {
-    void *dealer = zmq_socket(s->ctx, ZMQ_DEALER);
+    void *dealer = zmq_socket(bus_zmq(s->bus), ZMQ_DEALER);
     assert_int_equal(zmq_connect(dealer, ENDPOINT), 0);
     assert_int_equal(zmq_send(dealer, text, strlen(text), 0),
                      (int)strlen(text));
@@ -153,7 +154,7 @@ static void test_a_silent_endpoint_times_out(void **state)
     server_t *s = *state; /* bound, but nobody serves it */
     err_t err;
     json_t *reply = NULL, *req = json_pack("{s:s}", "op", "echo");
-    assert_int_equal(query_call(s->ctx, ENDPOINT, req, 100, &reply, &err),
+    assert_int_equal(query_call(s->bus, ENDPOINT, req, 100, &reply, &err),
                      OPCAT_ETIMEDOUT);
     assert_null(reply);
     json_decref(req);

@@ -2,20 +2,18 @@
 #include "auth.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <zmq.h>
 
+#include "keys.h"
 #include "log.h"
 
 #define ZAP_ENDPOINT "inproc://zeromq.zap.01"
 
 typedef struct {
-    char key[AUTH_KEY_LEN + 1];
+    char key[KEYS_LEN + 1];
     char name[64];
 } allowed_t;
 
@@ -26,55 +24,33 @@ typedef struct {
 
 struct auth {
     void *zap; /* REP, NULL in plain mode */
-    char public_key[AUTH_KEY_LEN + 1];
-    char secret_key[AUTH_KEY_LEN + 1];
+    char public_key[KEYS_LEN + 1];
+    char secret_key[KEYS_LEN + 1];
     allow_list_t writers, readers, reminders;
 };
 
-/*  Reads up to 'n' keys (one per line) from 'path'. */
-static int s_read_keys(const char *path, char keys[][AUTH_KEY_LEN + 1], int n,
-                       err_t *err)
+/*  Reads the allow-list file that 'variable' names. */
+static int s_load_list(allow_list_t *list, const char *variable, err_t *err)
 {
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return err_set(err, OPCAT_EAUTH, "key", "%s: %s", path,
-                       strerror(errno));
-    char line[256];
-    int got = 0;
-    while (got < n && fgets(line, sizeof line, f)) {
-        if (line[0] == '#' || strlen(line) < AUTH_KEY_LEN)
-            continue;
-        memcpy(keys[got], line, AUTH_KEY_LEN);
-        keys[got++][AUTH_KEY_LEN] = '\0';
-    }
-    fclose(f);
-    return got == n ? OPCAT_OK
-                    : err_set(err, OPCAT_EAUTH, "key",
-                              "%s: expected %d Z85 key line%s (made by "
-                              "opcatctl keygen)",
-                              path, n, n == 1 ? "" : "s");
-}
-
-static int s_load_list(allow_list_t *list, const char *path, err_t *err)
-{
+    const char *path = getenv(variable);
     if (!path || !*path)
         return OPCAT_OK; /* an empty list lets nobody in */
     FILE *f = fopen(path, "r");
     if (!f)
-        return err_set(err, OPCAT_EAUTH, "key", "%s: %s", path,
+        return err_set(err, OPCAT_EAUTH, variable, "%s=%s: %s", variable, path,
                        strerror(errno));
     char line[256];
     while (fgets(line, sizeof line, f)) {
-        if (line[0] == '#' || strlen(line) < AUTH_KEY_LEN)
+        if (line[0] == '#' || strlen(line) < KEYS_LEN)
             continue;
         allowed_t *keys = realloc(list->keys, (list->count + 1) * sizeof *keys);
         if (!keys)
             break;
         list->keys = keys;
         allowed_t *a = &keys[list->count++];
-        memcpy(a->key, line, AUTH_KEY_LEN);
-        a->key[AUTH_KEY_LEN] = '\0';
-        const char *name = line + AUTH_KEY_LEN;
+        memcpy(a->key, line, KEYS_LEN);
+        a->key[KEYS_LEN] = '\0';
+        const char *name = line + KEYS_LEN;
         name += strspn(name, " \t");
         snprintf(a->name, sizeof a->name, "%.*s", (int)strcspn(name, "\r\n"),
                  name);
@@ -85,18 +61,21 @@ static int s_load_list(allow_list_t *list, const char *path, err_t *err)
 
 static int s_enable(auth_t *self, void *ctx, const char *key_path, err_t *err)
 {
-    char keys[2][AUTH_KEY_LEN + 1];
-    int rc = s_read_keys(key_path, keys, 2, err);
+    char keys[2][KEYS_LEN + 1];
+    int rc = keys_read("OPCAT_CURVE_KEY", key_path, keys, 2, err);
     if (!rc)
-        rc = s_load_list(&self->writers, getenv("OPCAT_WRITERS"), err);
+        rc = s_load_list(&self->writers, "OPCAT_WRITERS", err);
     if (!rc)
-        rc = s_load_list(&self->readers, getenv("OPCAT_READERS"), err);
+        rc = s_load_list(&self->readers, "OPCAT_READERS", err);
     if (!rc)
-        rc = s_load_list(&self->reminders, getenv("OPCAT_REMINDER_KEYS"), err);
+        rc = s_load_list(&self->reminders, "OPCAT_REMINDER_KEYS", err);
+    if (!rc) {
+        memcpy(self->public_key, keys[0], sizeof keys[0]);
+        memcpy(self->secret_key, keys[1], sizeof keys[1]);
+    }
+    explicit_bzero(keys, sizeof keys);
     if (rc)
         return rc;
-    memcpy(self->public_key, keys[0], sizeof keys[0]);
-    memcpy(self->secret_key, keys[1], sizeof keys[1]);
     self->zap = zmq_socket(ctx, ZMQ_REP);
     if (!self->zap || zmq_bind(self->zap, ZAP_ENDPOINT))
         return err_set(err, OPCAT_EIO, "", "ZAP handler: %s",
@@ -108,7 +87,7 @@ static int s_enable(auth_t *self, void *ctx, const char *key_path, err_t *err)
     return OPCAT_OK;
 }
 
-auth_t *auth_new(void *ctx, err_t *err)
+auth_t *auth_new(bus_t *bus, err_t *err)
 {
     auth_t *self = calloc(1, sizeof *self);
     if (!self) {
@@ -116,7 +95,7 @@ auth_t *auth_new(void *ctx, err_t *err)
         return NULL;
     }
     const char *key_path = getenv("OPCAT_CURVE_KEY");
-    if (key_path && *key_path && s_enable(self, ctx, key_path, err))
+    if (key_path && *key_path && s_enable(self, bus_zmq(bus), key_path, err))
         auth_destroy(&self);
     return self;
 }
@@ -130,6 +109,7 @@ void auth_destroy(auth_t **self_p)
     free(self->writers.keys);
     free(self->readers.keys);
     free(self->reminders.keys);
+    explicit_bzero(self->secret_key, sizeof self->secret_key);
     free(self);
     *self_p = NULL;
 }
@@ -210,7 +190,7 @@ static void s_reply(void *zap, const zmq_msg_t *request_id, const char *code,
     credentials (the client's 32-byte public key for CURVE). */
 static void s_answer(auth_t *self, bus_message_t *m)
 {
-    char domain[32] = "", z85[AUTH_KEY_LEN + 1] = "";
+    char domain[32] = "", z85[KEYS_LEN + 1] = "";
     zmq_msg_t *f = m->frames;
     bool curve = m->count == 7 && zmq_msg_size(&f[5]) == 5 &&
                  memcmp(zmq_msg_data(&f[5]), "CURVE", 5) == 0 &&
@@ -244,61 +224,4 @@ void auth_handle(auth_t *self)
             s_answer(self, &m);
         bus_message_close(&m);
     }
-}
-
-static int s_write_file(const char *path, const char *text, mode_t mode,
-                        err_t *err)
-{
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, mode);
-    if (fd < 0)
-        return err_set(err, err_from_errno(errno), "", "%s: %s", path,
-                       strerror(errno));
-    size_t len = strlen(text);
-    bool ok = write(fd, text, len) == (ssize_t)len && fsync(fd) == 0;
-    close(fd);
-    return ok ? OPCAT_OK
-              : err_set(err, OPCAT_EIO, "", "%s: write failed", path);
-}
-
-int auth_keygen(const char *path, err_t *err)
-{
-    char pub[AUTH_KEY_LEN + 1], sec[AUTH_KEY_LEN + 1];
-    if (zmq_curve_keypair(pub, sec))
-        return err_set(err, OPCAT_EIO, "", "zmq_curve_keypair: %s",
-                       zmq_strerror(zmq_errno()));
-    char file[4096], text[256];
-    snprintf(file, sizeof file, "%s.key", path);
-    snprintf(text, sizeof text,
-             "%s\n%s\n# opcat CURVE key pair: public, then secret. Keep this "
-             "file private.\n",
-             pub, sec);
-    int rc = s_write_file(file, text, 0600, err);
-    snprintf(file, sizeof file, "%s.pub", path);
-    snprintf(text, sizeof text, "%s %s\n", pub, path);
-    return rc ? rc : s_write_file(file, text, 0644, err);
-}
-
-int auth_client_setup(void *socket, err_t *err)
-{
-    const char *server = getenv("OPCAT_CURVE_SERVER");
-    const char *client = getenv("OPCAT_CURVE_CLIENT_KEY");
-    if (!server || !*server)
-        return OPCAT_OK;
-    if (!client || !*client)
-        return err_set(err, OPCAT_EAUTH, "key",
-                       "OPCAT_CURVE_SERVER is set but OPCAT_CURVE_CLIENT_KEY "
-                       "(this client's key pair, from opcatctl keygen) is "
-                       "not");
-    char server_key[1][AUTH_KEY_LEN + 1], pair[2][AUTH_KEY_LEN + 1];
-    int rc = s_read_keys(server, server_key, 1, err);
-    if (!rc)
-        rc = s_read_keys(client, pair, 2, err);
-    if (rc)
-        return rc;
-    if (zmq_setsockopt(socket, ZMQ_CURVE_SERVERKEY, server_key[0], 41) ||
-        zmq_setsockopt(socket, ZMQ_CURVE_PUBLICKEY, pair[0], 41) ||
-        zmq_setsockopt(socket, ZMQ_CURVE_SECRETKEY, pair[1], 41))
-        return err_set(err, OPCAT_EAUTH, "key", "CURVE keys refused: %s",
-                       zmq_strerror(zmq_errno()));
-    return OPCAT_OK;
 }

@@ -15,9 +15,10 @@
     by a name; '#' starts a comment.  Refusals are logged with the key's
     fingerprint (its first 8 Z85 characters) and the name of the role.
 
-    Clients (opcatctl, the consumers) use CURVE when OPCAT_CURVE_SERVER
-    names the server's public key file; their own key pair is the file in
-    OPCAT_CURVE_CLIENT_KEY. */
+    The server key and the allow-lists are read once, by auth_new(), when
+    the daemon starts.  Key files and the clients' side of CURVE are
+    keys.h's; this module is the server's side, above the sockets
+    (bus.h). */
 #ifndef OPCAT_AUTH_H
 #define OPCAT_AUTH_H
 
@@ -28,12 +29,11 @@
 
 typedef struct auth auth_t;
 
-#define AUTH_KEY_LEN 40 /* Z85 characters of a CURVE key */
-
 /*  Loads the server key and allow-lists named by the environment (see
-    above) and binds the ZAP handler in 'ctx'.  With no OPCAT_CURVE_KEY,
-    returns an auth_t in plain mode.  NULL and 'err' on failure. */
-auth_t *auth_new(void *ctx, err_t *err);
+    above) and binds the ZAP handler on 'bus' (borrowed: it outlives the
+    auth_t).  With no OPCAT_CURVE_KEY, returns an auth_t in plain mode.
+    NULL and 'err' (naming the variable and the file) on failure. */
+auth_t *auth_new(bus_t *bus, err_t *err);
 
 /*  Closes the handler; '*self' becomes NULL.  NULL allowed. */
 void auth_destroy(auth_t **self);
@@ -54,12 +54,5 @@ void *auth_socket(auth_t *self);
 
 /*  Answers the ZAP requests waiting. */
 void auth_handle(auth_t *self);
-
-/*  Writes a new key pair: 'path'.pub (the public key) and 'path'.key
-    (public and secret, mode 0600). */
-int auth_keygen(const char *path, err_t *err);
-
-/*  Configures client 'socket' for CURVE if OPCAT_CURVE_SERVER is set. */
-int auth_client_setup(void *socket, err_t *err);
 
 #endif

@@ -2,9 +2,13 @@
 #include "bus.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "auth.h"
+struct bus {
+    void *zmq;    /* the ZeroMQ context */
+    keys_t *keys; /* the client's credentials; NULL: plain */
+};
 
 int bus_error(void)
 {
@@ -26,6 +30,61 @@ int bus_error(void)
     }
 }
 
+bus_t *bus_new(err_t *err)
+{
+    keys_t *keys = keys_client_new(err);
+    return keys ? bus_new_with(&keys, err) : NULL;
+}
+
+bus_t *bus_new_with(keys_t **keys, err_t *err)
+{
+    bus_t *self = calloc(1, sizeof *self);
+    if (self && keys) {
+        self->keys = *keys; /* taken, whatever happens next */
+        *keys = NULL;
+    }
+    if (!self || !(self->zmq = zmq_ctx_new())) {
+        err_set(err, OPCAT_ENOMEM, "", "cannot create a ZeroMQ context");
+        if (keys)
+            keys_destroy(keys);
+        bus_destroy(&self);
+    }
+    return self;
+}
+
+void bus_destroy(bus_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    bus_t *self = *self_p;
+    if (self->zmq)
+        zmq_ctx_term(self->zmq);
+    keys_destroy(&self->keys);
+    free(self);
+    *self_p = NULL;
+}
+
+void *bus_zmq(bus_t *self)
+{
+    return self->zmq;
+}
+
+/*  CURVE on a client socket, with the keys read when the bus was made. */
+static int s_client_keys(const bus_t *self, void *socket, err_t *err)
+{
+    if (!self->keys || !keys_enabled(self->keys))
+        return OPCAT_OK;
+    if (zmq_setsockopt(socket, ZMQ_CURVE_SERVERKEY,
+                       keys_server_public(self->keys), KEYS_LEN + 1) ||
+        zmq_setsockopt(socket, ZMQ_CURVE_PUBLICKEY, keys_public(self->keys),
+                       KEYS_LEN + 1) ||
+        zmq_setsockopt(socket, ZMQ_CURVE_SECRETKEY, keys_secret(self->keys),
+                       KEYS_LEN + 1))
+        return err_set(err, OPCAT_EAUTH, "key", "CURVE keys refused: %s",
+                       zmq_strerror(zmq_errno()));
+    return OPCAT_OK;
+}
+
 /*  Linger, heartbeats and reconnect intervals (bus.h says why). */
 static void s_common_options(void *socket)
 {
@@ -44,17 +103,17 @@ static void s_common_options(void *socket)
                    sizeof connect_timeout);
 }
 
-void *bus_socket(void *ctx, int type, const char *endpoint, bool bind,
+void *bus_socket(bus_t *bus, int type, const char *endpoint, bool bind,
                  err_t *err)
 {
-    void *socket = zmq_socket(ctx, type);
+    void *socket = zmq_socket(bus->zmq, type);
     if (!socket) {
         err_set(err, bus_error(), "", "zmq_socket: %s",
                 zmq_strerror(zmq_errno()));
         return NULL;
     }
     s_common_options(socket);
-    if (!bind && auth_client_setup(socket, err)) {
+    if (!bind && s_client_keys(bus, socket, err)) {
         zmq_close(socket);
         return NULL;
     }
@@ -68,10 +127,10 @@ void *bus_socket(void *ctx, int type, const char *endpoint, bool bind,
     return socket;
 }
 
-void *bus_server(void *ctx, int type, const char *endpoint,
+void *bus_server(bus_t *bus, int type, const char *endpoint,
                  const bus_server_options_t *options, err_t *err)
 {
-    void *socket = zmq_socket(ctx, type);
+    void *socket = zmq_socket(bus->zmq, type);
     if (!socket) {
         err_set(err, bus_error(), "", "zmq_socket: %s",
                 zmq_strerror(zmq_errno()));

@@ -4,7 +4,12 @@
     with the project's options (bounded linger, high-water marks, maximum
     message size), receives multipart messages with a limit on frames, and
     runs one request/reply exchange with a timeout for clients.  Errors
-    from libzmq are translated here and nowhere else. */
+    from libzmq are translated here and nowhere else.
+
+    A process has one bus_t: its ZeroMQ context and the client's CURVE
+    credentials (keys.h), read once when the bus is made.  Every socket
+    is made on it, so that a connected socket takes the keys from memory
+    and not from the files. */
 #ifndef OPCAT_BUS_H
 #define OPCAT_BUS_H
 
@@ -14,6 +19,7 @@
 #include <zmq.h>
 
 #include "err.h"
+#include "keys.h"
 
 #define BUS_MAX_FRAMES 8
 #define BUS_MAX_MESSAGE_DEFAULT ((int64_t)64 << 20) /* bytes of one frame */
@@ -51,12 +57,37 @@ typedef struct {
     size_t count;
 } bus_message_t;
 
+/*  The process's ZeroMQ context and client credentials. */
+typedef struct bus bus_t;
+
+/*  Creates the bus of a process that connects to others: a new ZeroMQ
+    context, and the client credentials read now from the environment
+    (keys_client_new()), so that a wrong key file is reported here, at
+    start, with the variable and the file named.  NULL and 'err' on
+    failure. */
+bus_t *bus_new(err_t *err);
+
+/*  The same with the credentials '*keys' (taken: '*keys' becomes NULL).
+    NULL or a NULL '*keys': plain clients, whatever the environment says;
+    for a process that only binds (the client variables are not its own)
+    and for tests. */
+bus_t *bus_new_with(keys_t **keys, err_t *err);
+
+/*  Terminates the context (waiting for every socket of it to be closed,
+    each lingering at most BUS_LINGER_MS) and forgets the keys; '*self'
+    becomes NULL.  NULL allowed. */
+void bus_destroy(bus_t **self);
+
+/*  The ZeroMQ context, for sockets that are not made here (inproc pairs,
+    monitors, the ZAP handler) and for zmq_ctx_set()/zmq_ctx_shutdown().
+    Borrowed: valid until bus_destroy(); thread-safe, as the whole bus. */
+void *bus_zmq(bus_t *self);
+
 /*  Creates a socket of 'type' bound ('bind' true) or connected to
     'endpoint', with linger BUS_LINGER_MS, heartbeats and the reconnect
-    intervals above.  A connected socket uses CURVE
-    when the environment says so (auth_client_setup).  Returns NULL and
-    fills 'err'. */
-void *bus_socket(void *ctx, int type, const char *endpoint, bool bind,
+    intervals above.  A connected socket uses CURVE with the bus's keys
+    when it has them.  Returns NULL and fills 'err'. */
+void *bus_socket(bus_t *bus, int type, const char *endpoint, bool bind,
                  err_t *err);
 
 /*  Options of a bound (server) socket.  libzmq copies a socket's options
@@ -72,7 +103,7 @@ typedef struct {
 
 /*  Creates a socket of 'type', sets 'options' (may be NULL) and binds it
     to 'endpoint'.  Returns NULL and fills 'err'. */
-void *bus_server(void *ctx, int type, const char *endpoint,
+void *bus_server(bus_t *bus, int type, const char *endpoint,
                  const bus_server_options_t *options, err_t *err);
 
 /*  Closes '*socket' (NULL allowed) and sets it to NULL. */

@@ -8,13 +8,13 @@
 #include "bus.h"
 
 struct client {
-    void *ctx;    /* borrowed */
+    bus_t *bus;   /* borrowed */
     void *append; /* DEALER */
     void *replay; /* DEALER */
     uint64_t next_request_id;
 };
 
-client_t *client_new(void *ctx, const char *append_ep, const char *replay_ep,
+client_t *client_new(bus_t *bus, const char *append_ep, const char *replay_ep,
                      err_t *err)
 {
     client_t *self = calloc(1, sizeof *self);
@@ -22,12 +22,12 @@ client_t *client_new(void *ctx, const char *append_ep, const char *replay_ep,
         err_set(err, OPCAT_ENOMEM, "", "out of memory");
         return NULL;
     }
-    self->ctx = ctx;
+    self->bus = bus;
     self->next_request_id = 1;
-    if ((append_ep && !(self->append = bus_socket(ctx, ZMQ_DEALER, append_ep,
+    if ((append_ep && !(self->append = bus_socket(bus, ZMQ_DEALER, append_ep,
                                                   false, err))) ||
         (replay_ep &&
-         !(self->replay = bus_socket(ctx, ZMQ_DEALER, replay_ep, false, err))))
+         !(self->replay = bus_socket(bus, ZMQ_DEALER, replay_ep, false, err))))
         client_destroy(&self);
     return self;
 }

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bus.h"
 #include "err.h"
 #include "event.h"
 
@@ -31,8 +32,8 @@ typedef struct {
 } client_page_t;
 
 /*  Creates a client of the store at 'append_ep' and 'replay_ep' (either
-    may be NULL if unused) in ZeroMQ context 'ctx' (borrowed). */
-client_t *client_new(void *ctx, const char *append_ep, const char *replay_ep,
+    may be NULL if unused) on 'bus' (borrowed). */
+client_t *client_new(bus_t *bus, const char *append_ep, const char *replay_ep,
                      err_t *err);
 
 /*  Closes the sockets; '*self' becomes NULL.  NULL allowed. */

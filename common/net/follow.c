@@ -46,9 +46,9 @@ struct follow {
 };
 
 static int s_subscribe(follow_t *self, const char *replay_ep,
-                       const char *publish_ep, void *ctx, int hwm, err_t *err)
+                       const char *publish_ep, bus_t *bus, int hwm, err_t *err)
 {
-    if (!(self->sub = bus_socket(ctx, ZMQ_SUB, publish_ep, false, err)))
+    if (!(self->sub = bus_socket(bus, ZMQ_SUB, publish_ep, false, err)))
         return err->code;
     /* libzmq applies a changed high-water mark to the pipe already
        connected too */
@@ -58,7 +58,7 @@ static int s_subscribe(follow_t *self, const char *replay_ep,
     if (*self->prefix)
         zmq_setsockopt(self->sub, ZMQ_SUBSCRIBE, HEARTBEAT_TOPIC,
                        strlen(HEARTBEAT_TOPIC));
-    self->client = client_new(ctx, NULL, replay_ep, err);
+    self->client = client_new(bus, NULL, replay_ep, err);
     return self->client ? OPCAT_OK : err->code;
 }
 
@@ -122,15 +122,15 @@ static int s_request(follow_t *self)
     return 0;
 }
 
-follow_t *follow_new(void *ctx, const char *replay_ep, const char *publish_ep,
+follow_t *follow_new(bus_t *bus, const char *replay_ep, const char *publish_ep,
                      const char *prefix, uint64_t after, err_t *err)
 {
     follow_limits_t limits = {FOLLOW_PAGE_EVENTS, FOLLOW_LIVE_HWM, NULL};
-    return follow_new_limited(ctx, replay_ep, publish_ep, prefix, after,
+    return follow_new_limited(bus, replay_ep, publish_ep, prefix, after,
                               &limits, err);
 }
 
-follow_t *follow_new_limited(void *ctx, const char *replay_ep,
+follow_t *follow_new_limited(bus_t *bus, const char *replay_ep,
                              const char *publish_ep, const char *prefix,
                              uint64_t after, const follow_limits_t *limits,
                              err_t *err)
@@ -149,7 +149,7 @@ follow_t *follow_new_limited(void *ctx, const char *replay_ep,
     self->page_events = limits->page_events;
     self->gate = limits->gate;
     self->live_batch = live;
-    if (s_subscribe(self, replay_ep, publish_ep, ctx, limits->live_hwm, err)) {
+    if (s_subscribe(self, replay_ep, publish_ep, bus, limits->live_hwm, err)) {
         follow_destroy(&self);
         return NULL;
     }

@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <zmq.h>
 
+#include "bus.h"
 #include "err.h"
 
 typedef struct follow follow_t;
@@ -65,14 +66,15 @@ void follow_gate_destroy(follow_gate_t **self);
 /*  Creates a follower of the store at 'replay_ep' and 'publish_ep' for
     events whose topic starts with 'prefix' (NULL: all), starting after
     sequence 'after' (0: from the first event; UINT64_MAX: live only, from
-    the head at start).  Returns NULL and fills 'err' on failure. */
-follow_t *follow_new(void *ctx, const char *replay_ep, const char *publish_ep,
+    the head at start), on 'bus' (borrowed).  Returns NULL and fills 'err' on
+    failure. */
+follow_t *follow_new(bus_t *bus, const char *replay_ep, const char *publish_ep,
                      const char *prefix, uint64_t after, err_t *err);
 
 /*  follow_new() within 'limits' (follow_new() uses FOLLOW_PAGE_EVENTS,
     FOLLOW_LIVE_HWM and no gate).  A follower waiting for the gate asks
     at its next follow_handle(). */
-follow_t *follow_new_limited(void *ctx, const char *replay_ep,
+follow_t *follow_new_limited(bus_t *bus, const char *replay_ep,
                              const char *publish_ep, const char *prefix,
                              uint64_t after, const follow_limits_t *limits,
                              err_t *err);

@@ -8,17 +8,17 @@
 #include "bus.h"
 #include "log.h"
 
-void *query_bind_with(void *ctx, const char *endpoint,
+void *query_bind_with(bus_t *bus, const char *endpoint,
                       bus_server_options_t options, err_t *err)
 {
     options.max_message = BUS_HARD_LIMIT(QUERY_MAX_REQUEST);
     options.router_mandatory = true;
-    return bus_server(ctx, ZMQ_ROUTER, endpoint, &options, err);
+    return bus_server(bus, ZMQ_ROUTER, endpoint, &options, err);
 }
 
-void *query_bind(void *ctx, const char *endpoint, err_t *err)
+void *query_bind(bus_t *bus, const char *endpoint, err_t *err)
 {
-    return query_bind_with(ctx, endpoint, (bus_server_options_t){0}, err);
+    return query_bind_with(bus, endpoint, (bus_server_options_t){0}, err);
 }
 
 json_t *query_error_reply(const err_t *err)
@@ -121,11 +121,11 @@ static int s_parse_reply(zmq_msg_t *frame, json_t **reply, err_t *err)
     return err->code;
 }
 
-int query_call(void *ctx, const char *endpoint, const json_t *request,
+int query_call(bus_t *bus, const char *endpoint, const json_t *request,
                int timeout_ms, json_t **reply, err_t *err)
 {
     *reply = NULL;
-    void *socket = bus_socket(ctx, ZMQ_DEALER, endpoint, false, err);
+    void *socket = bus_socket(bus, ZMQ_DEALER, endpoint, false, err);
     if (!socket)
         return err->code;
     char *text = json_dumps(request, JSON_COMPACT);

@@ -23,11 +23,11 @@
 typedef json_t *(*query_fn)(void *arg, const json_t *request, err_t *err);
 
 /*  Binds a ROUTER for queries at 'endpoint'.  NULL and 'err' on failure. */
-void *query_bind(void *ctx, const char *endpoint, err_t *err);
+void *query_bind(bus_t *bus, const char *endpoint, err_t *err);
 
 /*  The same with server options (e.g. CURVE from auth_server_options);
     the request size limit and ROUTER_MANDATORY are set here. */
-void *query_bind_with(void *ctx, const char *endpoint,
+void *query_bind_with(bus_t *bus, const char *endpoint,
                       bus_server_options_t options, err_t *err);
 
 /*  Reads the requests waiting on 'socket' (at most 'max'), answering each
@@ -38,7 +38,7 @@ int query_serve(void *socket, int max, query_fn fn, void *arg);
 /*  Sends 'request' to 'endpoint' and waits up to 'timeout_ms'.  Returns
     0 with '*reply' (the caller's reference) or a negative code with
     'err' (a service's error reply becomes its code and message). */
-int query_call(void *ctx, const char *endpoint, const json_t *request,
+int query_call(bus_t *bus, const char *endpoint, const json_t *request,
                int timeout_ms, json_t **reply, err_t *err);
 
 /*  Builds the error reply object for 'err'. */

@@ -42,7 +42,7 @@ struct consumer {
     const consumer_spec_t *spec;
     kv_t *kv;
     follow_t *follow;
-    void *zmq;
+    bus_t *bus;   /* the context and the client keys */
     void *query;  /* ROUTER or NULL */
     auth_t *auth; /* CURVE and its ZAP handler, or plain */
     uint64_t position;
@@ -267,19 +267,25 @@ static int s_open_query(consumer_t *self, err_t *err)
 {
     bus_server_options_t options = {0};
     const char *endpoint = self->spec->query_endpoint;
-    if (!(self->auth = auth_new(self->zmq, err)))
+    if (!(self->auth = auth_new(self->bus, err)))
         return err->code;
     if (!endpoint)
         return OPCAT_OK;
     if (auth_server_options(self->auth, "reader", endpoint, &options, err))
         return err->code;
-    self->query = query_bind_with(self->zmq, endpoint, options, err);
+    self->query = query_bind_with(self->bus, endpoint, options, err);
     return self->query ? OPCAT_OK : err->code;
 }
 
 static int s_open(consumer_t *self, const cfg_t *cfg, bool rebuild)
 {
     err_t err;
+    /* the keys first: a wrong key file stops the daemon before its state
+       is opened (or, with 'rebuild', emptied) */
+    if (!(self->bus = bus_new(&err))) {
+        log_warnx("%s: %s", self->spec->name, err.message);
+        return err.code;
+    }
     char dir[4096];
     snprintf(dir, sizeof dir, "%s/%s", cfg->data, self->spec->subdir);
     self->kv = kv_open(dir, self->spec->dbs, self->spec->db_flags,
@@ -296,7 +302,6 @@ static int s_open(consumer_t *self, const cfg_t *cfg, bool rebuild)
         log_warnx("%s: out of memory", self->spec->name);
         return OPCAT_ENOMEM;
     }
-    self->zmq = zmq_ctx_new();
     if (!(self->loop = loop_new())) {
         log_warnx("%s: out of memory", self->spec->name);
         return OPCAT_ENOMEM;
@@ -305,7 +310,7 @@ static int s_open(consumer_t *self, const cfg_t *cfg, bool rebuild)
         log_warnx("%s: %s", self->spec->name, err.message);
         return err.code;
     }
-    self->follow = follow_new(self->zmq, cfg->replay, cfg->publish, NULL,
+    self->follow = follow_new(self->bus, cfg->replay, cfg->publish, NULL,
                               self->position, &err);
     if (!self->follow) {
         log_warnx("%s: %s", self->spec->name, err.message);
@@ -324,8 +329,7 @@ static void s_close(consumer_t *self)
     bus_close(&self->query);
     auth_destroy(&self->auth);
     loop_destroy(&self->loop);
-    if (self->zmq)
-        zmq_ctx_term(self->zmq);
+    bus_destroy(&self->bus);
     kv_destroy(&self->kv);
 }
 
@@ -463,9 +467,9 @@ int consumer_run(const consumer_spec_t *spec, const cfg_t *cfg, bool rebuild,
     return rc;
 }
 
-void *consumer_zmq(consumer_t *self)
+bus_t *consumer_bus(consumer_t *self)
 {
-    return self->zmq;
+    return self->bus;
 }
 
 loop_t *consumer_loop(consumer_t *self)

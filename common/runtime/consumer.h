@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "bus.h"
 #include "cfg.h"
 #include "err.h"
 #include "event.h"
@@ -92,7 +93,7 @@ typedef struct {
         again (0: at the next wake-up). */
     int (*tick)(void *arg, consumer_t *consumer);
     /*  Called once the consumer's own sockets are in 'loop', before it
-        runs: the daemon adds its sockets (in consumer_zmq()'s context),
+        runs: the daemon adds its sockets (on consumer_bus()),
         descriptors and timers.  Returns 0, or a code that ends the run
         (log why first).  May be NULL. */
     int (*start)(void *arg, consumer_t *consumer, loop_t *loop);
@@ -108,9 +109,10 @@ typedef struct {
 int consumer_run(const consumer_spec_t *spec, const cfg_t *cfg, bool rebuild,
                  volatile sig_atomic_t *stop);
 
-/*  The ZeroMQ context every socket of the daemon shares (valid from
-    spec->start until spec->stop returns). */
-void *consumer_zmq(consumer_t *self);
+/*  The bus every socket of the daemon shares: one ZeroMQ context and the
+    client keys read at start (valid from spec->start until spec->stop
+    returns). */
+bus_t *consumer_bus(consumer_t *self);
 
 /*  The loop (valid from spec->start until spec->stop returns). */
 loop_t *consumer_loop(consumer_t *self);

@@ -22,10 +22,10 @@
 #include "monotime.h"
 #include "query.h"
 
-static int s_replay(const cfg_t *cfg, void *ctx)
+static int s_replay(const cfg_t *cfg, bus_t *bus)
 {
     err_t err;
-    client_t *client = client_new(ctx, NULL, cfg->replay, &err);
+    client_t *client = client_new(bus, NULL, cfg->replay, &err);
     uint64_t head = 0, next = 1, count = 0;
     if (!client || client_head(client, 5000, &head, &err)) {
         fprintf(stderr, "replay: %s\n", err.message);
@@ -74,7 +74,7 @@ static json_t *s_request(const char *op, unsigned *seed)
     return req;
 }
 
-static int s_query(const cfg_t *cfg, void *ctx, int n, const char *op)
+static int s_query(const cfg_t *cfg, bus_t *bus, int n, const char *op)
 {
     double *ms = calloc((size_t)n, sizeof *ms);
     unsigned seed = 12345;
@@ -83,7 +83,7 @@ static int s_query(const cfg_t *cfg, void *ctx, int n, const char *op)
         json_t *req = s_request(op, &seed), *reply = NULL;
         err_t err;
         double t0 = monotime_s();
-        if (query_call(ctx, cfg->stats, req, 10000, &reply, &err)) {
+        if (query_call(bus, cfg->stats, req, 10000, &reply, &err)) {
             fprintf(stderr, "query: %s\n", err.message);
             failures++;
         }
@@ -130,16 +130,21 @@ int main(int argc, char **argv)
     cfg_fill(&cfg);
     if (argc >= 3 && strcmp(argv[1], "rss") == 0)
         return s_rss(argv[2]);
-    void *ctx = zmq_ctx_new();
+    err_t err;
+    bus_t *bus = bus_new(&err);
+    if (!bus) {
+        fprintf(stderr, "opcat-bench-aggregated: %s\n", err.message);
+        return 1;
+    }
     int rc = 1;
     if (argc >= 2 && strcmp(argv[1], "replay") == 0)
-        rc = s_replay(&cfg, ctx);
+        rc = s_replay(&cfg, bus);
     else if (argc >= 3 && strcmp(argv[1], "query") == 0)
-        rc = s_query(&cfg, ctx, atoi(argv[2]) > 0 ? atoi(argv[2]) : 1000,
+        rc = s_query(&cfg, bus, atoi(argv[2]) > 0 ? atoi(argv[2]) : 1000,
                      argc >= 4 ? argv[3] : "stats");
     else
         fprintf(stderr, "usage: opcat-bench-aggregated replay | query N "
                         "[stats|state|art17] | rss PID\n");
-    zmq_ctx_term(ctx);
+    bus_destroy(&bus);
     return rc;
 }

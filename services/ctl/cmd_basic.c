@@ -5,9 +5,9 @@
 
 #include <getopt.h>
 
-#include "auth.h"
 #include "client.h"
 #include "ctl.h"
+#include "keys.h"
 #include "query.h"
 #include "validate.h"
 
@@ -49,7 +49,7 @@ static int s_publish_one(ctl_t *ctl, event_t *e)
 {
     err_t err;
     Opcat__V1__AppendReply *reply = NULL;
-    client_t *client = client_new(ctl->zmq, ctl->cfg.append, NULL, &err);
+    client_t *client = client_new(ctl->bus, ctl->cfg.append, NULL, &err);
     if (client && ctl_reach(ctl, "store", ctl->cfg.append)) {
         client_destroy(&client);
         return CTL_EXIT_FAILURE;
@@ -124,7 +124,7 @@ int cmd_get(ctl_t *ctl, int argc, char **argv)
     if (ctl_reach(ctl, "store", ctl->cfg.replay))
         return CTL_EXIT_FAILURE;
     client_page_t page = {0};
-    client_t *client = client_new(ctl->zmq, NULL, ctl->cfg.replay, &err);
+    client_t *client = client_new(ctl->bus, NULL, ctl->cfg.replay, &err);
     int rc = client ? client_fetch(client, seq, seq, 1, NULL, ctl->timeout_ms,
                                    &page, &err)
                     : 1;
@@ -151,7 +151,7 @@ static int s_head(ctl_t *ctl, uint64_t *head)
     if (ctl_reach(ctl, "store", ctl->cfg.replay))
         return CTL_EXIT_FAILURE;
     err_t err;
-    client_t *client = client_new(ctl->zmq, NULL, ctl->cfg.replay, &err);
+    client_t *client = client_new(ctl->bus, NULL, ctl->cfg.replay, &err);
     int rc = client ? client_head(client, ctl->timeout_ms, head, &err) : 1;
     client_destroy(&client);
     if (rc)
@@ -267,7 +267,7 @@ int cmd_keygen(ctl_t *ctl, int argc, char **argv)
         "OPCAT_CURVE_CLIENT_KEY).  Refuses to overwrite.\n";
     int first = s_args(ctl, argc, argv, usage, 1, "NAME");
     err_t err;
-    if (auth_keygen(argv[first], &err))
+    if (keys_generate(argv[first], &err))
         return ctl_error(ctl, CTL_EXIT_FAILURE, "failed", err.field, "%s",
                          err.message);
     printf("wrote %s.key (secret, 0600) and %s.pub\n", argv[first],

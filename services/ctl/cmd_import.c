@@ -469,7 +469,7 @@ int cmd_import(ctl_t *ctl, int argc, char **argv)
         return CTL_EXIT_FAILURE;
     }
     err_t err;
-    client_t *client = client_new(ctl->zmq, ctl->cfg.append, NULL, &err);
+    client_t *client = client_new(ctl->bus, ctl->cfg.append, NULL, &err);
     int rc = client ? ctl_reach(ctl, "store", ctl->cfg.append)
                     : ctl_error(ctl, 1, "failed", "", "%s", err.message);
     /* the check is one request: never bigger than the import's own, so

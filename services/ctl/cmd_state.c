@@ -45,7 +45,7 @@ static void s_reminders(ctl_t *ctl, const char *code, const char *as_of,
     int timeout = ctl->timeout_ms < REMINDERS_TIMEOUT_MS ? ctl->timeout_ms
                                                          : REMINDERS_TIMEOUT_MS;
     int rc =
-        query_call(ctl->zmq, ctl->cfg.reminders, req, timeout, &reply, &err);
+        query_call(ctl->bus, ctl->cfg.reminders, req, timeout, &reply, &err);
     json_decref(req);
     json_t *list = rc ? NULL : json_object_get(reply, "reminders");
     json_t *encouragements =

@@ -132,7 +132,7 @@ int cmd_tail(ctl_t *ctl, int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     err_t err;
-    follow_t *f = follow_new(ctl->zmq, ctl->cfg.replay, ctl->cfg.publish,
+    follow_t *f = follow_new(ctl->bus, ctl->cfg.replay, ctl->cfg.publish,
                              o.topic[0] ? o.topic : NULL,
                              o.from ? o.from - 1 : UINT64_MAX, &err);
     if (!f)

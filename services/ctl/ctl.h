@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "bus.h"
 #include "cfg.h"
 #include "codes.h"
 #include "datefmt.h"
@@ -21,10 +22,11 @@
 #define CTL_EXIT_FAILURE 1
 #define CTL_EXIT_USAGE 2
 
-/*  What every command gets: settings and a ZeroMQ context. */
+/*  What every command gets: settings and the bus (a ZeroMQ context and
+    the client keys, read before the command runs; NULL for keygen). */
 typedef struct {
     cfg_t cfg;
-    void *zmq;
+    bus_t *bus;
     int timeout_ms;      /* how long to wait for any answer */
     bool json;           /* --json: JSON lines instead of tables */
     const char *command; /* the command's name, for messages */

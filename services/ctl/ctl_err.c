@@ -138,13 +138,13 @@ int ctl_reach(ctl_t *ctl, const char *service, const char *endpoint)
     /* a name of its own each time: the last monitor's may not be
        released yet (sockets close in libzmq's reaper thread) */
     snprintf(address, sizeof address, "inproc://ctl-probe-%u", ctl->probes++);
-    void *probe = zmq_socket(ctl->zmq, ZMQ_DEALER);
+    void *probe = zmq_socket(bus_zmq(ctl->bus), ZMQ_DEALER);
     int linger = 0;
     bool ok =
         probe && zmq_setsockopt(probe, ZMQ_LINGER, &linger, sizeof linger) == 0;
     void *monitor = NULL;
     if (ok && zmq_socket_monitor(probe, address, ZMQ_EVENT_CONNECTED) == 0 &&
-        (monitor = zmq_socket(ctl->zmq, ZMQ_PAIR)) &&
+        (monitor = zmq_socket(bus_zmq(ctl->bus), ZMQ_PAIR)) &&
         zmq_setsockopt(monitor, ZMQ_LINGER, &linger, sizeof linger) == 0 &&
         zmq_connect(monitor, address) == 0 &&
         zmq_connect(probe, endpoint) == 0) {

@@ -228,7 +228,7 @@ json_t *ctl_query(ctl_t *ctl, const char *service, json_t *request, int *status)
         return NULL;
     }
     int rc =
-        query_call(ctl->zmq, endpoint, request, ctl->timeout_ms, &reply, &err);
+        query_call(ctl->bus, endpoint, request, ctl->timeout_ms, &reply, &err);
     json_decref(request);
     if (!rc)
         return reply;
@@ -310,9 +310,13 @@ int main(int argc, char **argv)
         if (strcmp(argv[first], s_commands[i].name) != 0)
             continue;
         ctl.command = s_commands[i].name;
-        ctl.zmq = zmq_ctx_new();
+        /* keygen writes the files the CURVE variables name: it runs
+           before they exist */
+        if (strcmp(ctl.command, "keygen") != 0 && !(ctl.bus = bus_new(&err)))
+            return ctl_error(&ctl, CTL_EXIT_FAILURE, "failed", err.field, "%s",
+                             err.message);
         int rc = s_commands[i].run(&ctl, argc - first, argv + first);
-        zmq_ctx_term(ctl.zmq);
+        bus_destroy(&ctl.bus);
         fflush(stdout);
         return rc;
     }

@@ -132,7 +132,7 @@ static int s_page_events(page_t *p, const client_page_t *page)
 /*  Reads pages until 'limit' events or the head. */
 static int s_read_events(gw_t *gw, page_t *p, err_t *err)
 {
-    client_t *client = client_new(gw->zmq, NULL, gw->options.cfg.replay, err);
+    client_t *client = client_new(gw->bus, NULL, gw->options.cfg.replay, err);
     if (!client)
         return err->code;
     client_page_t page = {0};

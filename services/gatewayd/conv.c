@@ -113,7 +113,7 @@ static bool s_position(gw_t *gw, const char *endpoint, uint64_t *position)
 {
     json_t *request = json_pack("{s:s}", "op", "status"), *reply = NULL;
     err_t err;
-    bool ok = request && query_call(gw->zmq, endpoint, request,
+    bool ok = request && query_call(gw->bus, endpoint, request,
                                     gw->options.timeout_ms, &reply, &err) == 0;
     ok = ok && json_is_true(json_object_get(reply, "caught_up"));
     if (ok)
@@ -127,7 +127,7 @@ static bool s_position(gw_t *gw, const char *endpoint, uint64_t *position)
 static bool s_head(gw_t *gw, uint64_t *head)
 {
     err_t err;
-    client_t *client = client_new(gw->zmq, NULL, gw->options.cfg.replay, &err);
+    client_t *client = client_new(gw->bus, NULL, gw->options.cfg.replay, &err);
     bool ok =
         client && client_head(client, gw->options.timeout_ms, head, &err) == 0;
     client_destroy(&client);

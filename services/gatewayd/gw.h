@@ -49,6 +49,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "bus.h"
 #include "cfg.h"
 #include "codes.h"
 #include "dayclock.h"
@@ -111,7 +112,7 @@ typedef struct gw_conn gw_conn_t;
 /*  The gateway: settings, shared read-only state and the HTTP server. */
 typedef struct gw {
     gw_options_t options;
-    void *zmq;        /* the ZeroMQ context, shared by all threads */
+    bus_t *bus;       /* ZeroMQ and client keys, shared by all threads */
     codes_t *codes;   /* ISO 3166-1 list, read-only */
     names_t *names;   /* the States' names (names.h), read-only */
     report_t *report; /* the annual report renderer, read-only */

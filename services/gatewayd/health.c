@@ -52,7 +52,7 @@ static json_t *s_probe(gw_t *gw, bool *ok)
 {
     err_t err;
     uint64_t head = 0;
-    client_t *client = client_new(gw->zmq, NULL, gw->options.cfg.replay, &err);
+    client_t *client = client_new(gw->bus, NULL, gw->options.cfg.replay, &err);
     bool store =
         client && client_head(client, gw->options.timeout_ms, &head, &err) == 0;
     client_destroy(&client);

@@ -126,7 +126,7 @@ int gw_query(gw_t *gw, const char *endpoint, json_t *request, json_t **reply,
 {
     err_clear(err);
     *reply = NULL;
-    int rc = request ? query_call(gw->zmq, endpoint, request,
+    int rc = request ? query_call(gw->bus, endpoint, request,
                                   gw->options.timeout_ms, reply, err)
                      : err_set(err, OPCAT_ENOMEM, NULL, "out of memory");
     json_decref(request);
@@ -204,7 +204,7 @@ int gw_query_many(gw_t *gw, const char *endpoint, const json_t *requests,
 {
     err_clear(err);
     *replies = NULL;
-    void *socket = bus_socket(gw->zmq, ZMQ_DEALER, endpoint, false, err);
+    void *socket = bus_socket(gw->bus, ZMQ_DEALER, endpoint, false, err);
     if (!socket)
         return err->code;
     json_t *list = json_array();
@@ -525,12 +525,10 @@ gw_t *gw_new(const gw_options_t *options, err_t *err)
         !(self->report = report_new(self->names, err)))
         goto fail;
     self->docx = report_docx_available();
-    if (!(self->zmq = zmq_ctx_new())) {
-        err_set(err, OPCAT_ENOMEM, NULL, "cannot create a ZeroMQ context");
+    if (!(self->bus = bus_new(err)))
         goto fail;
-    }
     /* a stream holds two sockets (SUB and REPLAY), a query one more */
-    zmq_ctx_set(self->zmq, ZMQ_MAX_SOCKETS,
+    zmq_ctx_set(bus_zmq(self->bus), ZMQ_MAX_SOCKETS,
                 (int)(2 * options->max_connections + 3 * GW_RESERVED + 64));
     if (!(self->replays = follow_gate_new(GW_STREAM_REPLAYS_MAX))) {
         err_set(err, OPCAT_ENOMEM, NULL, "out of memory");
@@ -555,12 +553,11 @@ void gw_destroy(gw_t **self_p)
         MHD_stop_daemon(self->daemon);
     gw_guard_destroy(&self->guard);
     /* a probe under way gives up at once (ETERM), not after --timeout */
-    if (self->zmq)
-        zmq_ctx_shutdown(self->zmq);
+    if (self->bus)
+        zmq_ctx_shutdown(bus_zmq(self->bus));
     gw_health_destroy(&self->health);
     follow_gate_destroy(&self->replays); /* every stream has ended */
-    if (self->zmq)
-        zmq_ctx_term(self->zmq);
+    bus_destroy(&self->bus);
     report_destroy(&self->report);
     names_destroy(&self->names);
     codes_destroy(&self->codes);

@@ -33,7 +33,7 @@ static json_t *s_ask_store(gw_t *gw)
 {
     err_t err;
     char *text = NULL;
-    client_t *client = client_new(gw->zmq, NULL, gw->options.cfg.replay, &err);
+    client_t *client = client_new(gw->bus, NULL, gw->options.cfg.replay, &err);
     json_t *set = NULL;
     if (client && client_metrics(client, s_timeout(gw), &text, &err) == 0)
         set = json_loads(text, 0, NULL);
@@ -48,7 +48,7 @@ static json_t *s_ask(gw_t *gw, const char *endpoint)
     json_t *request = json_pack("{s:s}", "op", "metrics"), *reply = NULL;
     err_t err;
     if (!request ||
-        query_call(gw->zmq, endpoint, request, s_timeout(gw), &reply, &err))
+        query_call(gw->bus, endpoint, request, s_timeout(gw), &reply, &err))
         reply = NULL;
     json_decref(request);
     json_t *set = json_incref(json_object_get(reply, "metrics"));

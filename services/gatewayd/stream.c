@@ -207,7 +207,7 @@ static int s_socket(struct MHD_Connection *conn)
 /*  The store's head, asked of REPLAY. */
 static int s_head(gw_t *gw, uint64_t *head, err_t *err)
 {
-    client_t *client = client_new(gw->zmq, NULL, gw->options.cfg.replay, err);
+    client_t *client = client_new(gw->bus, NULL, gw->options.cfg.replay, err);
     int rc = client ? client_head(client, gw->options.timeout_ms, head, err)
                     : err->code;
     client_destroy(&client);
@@ -225,7 +225,7 @@ static stream_t *s_new(gw_t *gw, const char *topic, uint64_t after, err_t *err)
     self->gw = gw;
     self->fd = -1;
     self->follow = follow_new_limited(
-        gw->zmq, gw->options.cfg.replay, gw->options.cfg.publish,
+        gw->bus, gw->options.cfg.replay, gw->options.cfg.publish,
         topic && topic[0] ? topic : NULL, after, &limits, err);
     char hello[64];
     int n = snprintf(hello, sizeof hello, "retry: %d\n: opcat events\n\n",

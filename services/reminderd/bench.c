@@ -75,11 +75,11 @@ static void s_ack(client_t *client)
     opcat__v1__append_reply__free_unpacked(reply, NULL);
 }
 
-static int s_load(void *zmq, const cfg_t *cfg, unsigned long n,
+static int s_load(bus_t *bus, const cfg_t *cfg, unsigned long n,
                   unsigned long first)
 {
     err_t err;
-    client_t *client = client_new(zmq, cfg->append, NULL, &err);
+    client_t *client = client_new(bus, cfg->append, NULL, &err);
     if (!client)
         return fprintf(stderr, "bench: %s\n", err.message), 1;
     event_t *batch[LOAD_BATCH];
@@ -106,10 +106,10 @@ static int s_load(void *zmq, const cfg_t *cfg, unsigned long n,
     return 0;
 }
 
-static int s_replay(void *zmq, const cfg_t *cfg)
+static int s_replay(bus_t *bus, const cfg_t *cfg)
 {
     err_t err;
-    client_t *client = client_new(zmq, NULL, cfg->replay, &err);
+    client_t *client = client_new(bus, NULL, cfg->replay, &err);
     client_page_t page = {0};
     uint64_t head = 0, from = 1, events = 0;
     if (!client || client_head(client, 5000, &head, &err))
@@ -150,7 +150,7 @@ static void s_print_rss(const char *pid)
     fclose(f);
 }
 
-static int s_wait(void *zmq, const cfg_t *cfg, unsigned long long from,
+static int s_wait(bus_t *bus, const cfg_t *cfg, unsigned long long from,
                   unsigned long long head, const char *pid)
 {
     double t0 = monotime_s();
@@ -159,7 +159,7 @@ static int s_wait(void *zmq, const cfg_t *cfg, unsigned long long from,
     for (;;) {
         json_t *reply = NULL;
         err_t err;
-        if (query_call(zmq, cfg->reminders, req, 2000, &reply, &err) == 0) {
+        if (query_call(bus, cfg->reminders, req, 2000, &reply, &err) == 0) {
             position = json_integer_value(json_object_get(reply, "position"));
             bool idle = json_is_true(json_object_get(reply, "idle"));
             json_decref(reply);
@@ -287,19 +287,24 @@ int main(int argc, char **argv)
         return s_scan(&cfg, argc - 2, argv + 2);
     if (argc == 3 && strcmp(argv[1], "raw") == 0)
         return s_raw(&cfg, strtoul(argv[2], NULL, 10));
-    void *zmq = zmq_ctx_new();
+    err_t err;
+    bus_t *bus = bus_new(&err);
+    if (!bus) {
+        fprintf(stderr, "opcat-bench-reminders: %s\n", err.message);
+        return 1;
+    }
     int rc = 1;
     if (argc == 4 && strcmp(argv[1], "load") == 0)
-        rc = s_load(zmq, &cfg, strtoul(argv[2], NULL, 10),
+        rc = s_load(bus, &cfg, strtoul(argv[2], NULL, 10),
                     strtoul(argv[3], NULL, 10));
     else if (argc == 2 && strcmp(argv[1], "replay") == 0)
-        rc = s_replay(zmq, &cfg);
+        rc = s_replay(bus, &cfg);
     else if (argc == 5 && strcmp(argv[1], "wait") == 0)
-        rc = s_wait(zmq, &cfg, strtoull(argv[2], NULL, 10),
+        rc = s_wait(bus, &cfg, strtoull(argv[2], NULL, 10),
                     strtoull(argv[3], NULL, 10), argv[4]);
     else
         fprintf(stderr, "usage: opcat-bench-reminders load N FIRST | replay "
                         "| wait FROM HEAD PID | raw N | scan DAY...\n");
-    zmq_ctx_term(zmq);
+    bus_destroy(&bus);
     return rc;
 }

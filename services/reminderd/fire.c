@@ -167,7 +167,7 @@ static int s_client(rem_t *self, consumer_t *consumer, err_t *err)
 {
     if (self->client)
         return OPCAT_OK;
-    self->client = client_new(consumer_zmq(consumer),
+    self->client = client_new(consumer_bus(consumer),
                               self->cfg.append_reminders, NULL, err);
     if (!self->client)
         return err->code;

@@ -158,7 +158,7 @@ static void *s_bind(evs_t *self, int type, const char *endpoint,
     err_t err;
     void *socket = NULL;
     if (auth_server_options(self->auth, role, endpoint, &options, &err) ||
-        !(socket = bus_server(self->ctx, type, endpoint, &options, &err)))
+        !(socket = bus_server(self->bus, type, endpoint, &options, &err)))
         fatalx("%s", err.message);
     return socket;
 }
@@ -179,9 +179,12 @@ static void s_open_sockets(evs_t *self, const cfg_t *cfg, int64_t max_message)
     bus_server_options_t publish = {.send_hwm = PUB_HWM};
     err_t err;
     self->max_request = max_message;
-    self->ctx = zmq_ctx_new();
+    /* the store connects to nobody: the client variables, if set, are
+       for other processes */
+    if (!(self->bus = bus_new_with(NULL, &err)))
+        fatalx("%s", err.message);
     /* the ZAP handler must be bound before any CURVE socket accepts */
-    if (!(self->auth = auth_new(self->ctx, &err)))
+    if (!(self->auth = auth_new(self->bus, &err)))
         fatalx("%s", err.message);
     self->append = s_bind(self, ZMQ_ROUTER, cfg->append, "writer", append);
     self->append_reminders =
@@ -328,7 +331,7 @@ static void s_shutdown(evs_t *self)
     bus_close(&self->public_publish);
     auth_destroy(&self->auth);
     bus_close(&self->publish);
-    zmq_ctx_term(self->ctx);
+    bus_destroy(&self->bus);
     evs_append_fini(self);
     evs_replay_fini(self);
     store_destroy(&self->store);

@@ -12,6 +12,7 @@
 
 #include <zmq.h>
 
+#include "bus.h"
 #include "codes.h"
 #include "metrics.h"
 #include "store.h"
@@ -36,7 +37,7 @@ struct evs_pending;
 struct evs_page;
 
 typedef struct {
-    void *ctx;
+    bus_t *bus;             /* binds only: no client keys */
     void *append;           /* ROUTER */
     void *append_reminders; /* ROUTER: the reminder service's APPEND */
     int64_t max_request;    /* bytes of an APPEND request processed */

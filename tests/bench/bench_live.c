@@ -173,15 +173,21 @@ static int s_publish(pub_t *p, const bench_opts_t *o)
 static int s_e2e_run(const bench_opts_t *o, double rate, int step,
                      const char *name, bool *ok)
 {
-    sub_t s = {.o = o, .ctx = zmq_ctx_new()};
-    pthread_t tid;
     err_t err;
+    bus_t *bus = bus_new(&err);
+    if (!bus) {
+        fprintf(stderr, "opcat-bench: %s\n", err.message);
+        *ok = false;
+        return -1;
+    }
+    sub_t s = {.o = o, .ctx = bus_zmq(bus)};
+    pthread_t tid;
     pthread_create(&tid, NULL, s_subscriber, &s);
     while (!s.ready)
         ;
     struct timespec settle = {0, 300000000}; /* the subscription travels */
     nanosleep(&settle, NULL);
-    pub_t p = {.client = client_new(s.ctx, o->append_ep, NULL, &err),
+    pub_t p = {.client = client_new(bus, o->append_ep, NULL, &err),
                .step = step};
     p.period_ns = (uint64_t)(1e9 / rate);
     p.due0 = bench_now_ns();
@@ -192,7 +198,7 @@ static int s_e2e_run(const bench_opts_t *o, double rate, int step,
     s.done = 1;
     pthread_join(tid, NULL);
     client_destroy(&p.client);
-    zmq_ctx_term(s.ctx);
+    bus_destroy(&bus);
     double offered = (double)p.next / o->seconds;
     *ok = !rc && !p.failed && s.received == p.acked && !s.holes &&
           offered >= 0.95 * rate && secs < o->seconds * 1.5;

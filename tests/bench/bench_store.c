@@ -17,7 +17,7 @@
 /*  One publisher thread. */
 typedef struct {
     const bench_opts_t *o;
-    void *ctx;
+    bus_t *bus;
     int thread;
     uint64_t stop_ns; /* timed run: stop sending then */
     uint64_t quota;   /* counted run: events to send (0: timed) */
@@ -89,7 +89,7 @@ static void *s_worker(void *arg)
 {
     worker_t *w = arg;
     err_t err;
-    client_t *c = client_new(w->ctx, w->o->append_ep, NULL, &err);
+    client_t *c = client_new(w->bus, w->o->append_ep, NULL, &err);
     if (!c) {
         fprintf(stderr, "opcat-bench: %s\n", err.message);
         w->rc = -1;
@@ -118,11 +118,18 @@ static int s_run_workers(const bench_opts_t *o, uint64_t quota, uint64_t *acked,
 {
     worker_t w[BENCH_THREADS_MAX];
     pthread_t tid[BENCH_THREADS_MAX];
-    void *ctx = zmq_ctx_new();
+    err_t err;
+    bus_t *bus = bus_new(&err);
+    if (!bus) {
+        fprintf(stderr, "opcat-bench: %s\n", err.message);
+        *acked = *failed = 0;
+        *secs = 0;
+        return -1;
+    }
     int n = o->threads, rc = 0;
     uint64_t t0 = bench_now_ns();
     for (int i = 0; i < n; i++) {
-        w[i] = (worker_t){.o = o, .ctx = ctx, .thread = i};
+        w[i] = (worker_t){.o = o, .bus = bus, .thread = i};
         w[i].stop_ns = t0 + (uint64_t)(o->seconds * 1e9);
         w[i].quota = quota ? quota / (uint64_t)n + (i < (int)(quota % n)) : 0;
         pthread_create(&tid[i], NULL, s_worker, &w[i]);
@@ -137,7 +144,7 @@ static int s_run_workers(const bench_opts_t *o, uint64_t quota, uint64_t *acked,
         bench_samples_free(&w[i].sent_at);
     }
     *secs = (double)(bench_now_ns() - t0) / 1e9;
-    zmq_ctx_term(ctx);
+    bus_destroy(&bus);
     return rc;
 }
 
@@ -252,11 +259,11 @@ int bench_load(const bench_opts_t *o)
 {
     err_t err;
     uint64_t head = 0, acked, failed;
-    void *ctx = zmq_ctx_new();
-    client_t *c = client_new(ctx, NULL, o->replay_ep, &err);
+    bus_t *bus = bus_new(&err);
+    client_t *c = bus ? client_new(bus, NULL, o->replay_ep, &err) : NULL;
     int rc = c ? client_head(c, BENCH_REPLY_TIMEOUT_MS, &head, &err) : -1;
     client_destroy(&c);
-    zmq_ctx_term(ctx);
+    bus_destroy(&bus);
     if (rc) {
         fprintf(stderr, "opcat-bench: load: %s\n", err.message);
         return -1;
@@ -330,8 +337,8 @@ static int s_replay_all(client_t *c, int window, uint32_t page_events,
 int bench_replay(const bench_opts_t *o)
 {
     err_t err;
-    void *ctx = zmq_ctx_new();
-    client_t *c = client_new(ctx, NULL, o->replay_ep, &err);
+    bus_t *bus = bus_new(&err);
+    client_t *c = bus ? client_new(bus, NULL, o->replay_ep, &err) : NULL;
     uint64_t head = 0, events = 0, bytes = 0;
     int rc = c ? client_head(c, BENCH_REPLY_TIMEOUT_MS, &head, &err) : -1;
     uint64_t t0 = bench_now_ns();
@@ -341,7 +348,7 @@ int bench_replay(const bench_opts_t *o)
         rc = s_replay_all(c, o->window, page_events, head, &events, &bytes);
     double secs = (double)(bench_now_ns() - t0) / 1e9;
     client_destroy(&c);
-    zmq_ctx_term(ctx);
+    bus_destroy(&bus);
     bench_print("replay",
                 "window=%d page=%u head=%llu events=%llu mbytes=%.1f "
                 "secs=%.2f rate=%.0f",
