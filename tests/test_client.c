@@ -6,9 +6,12 @@
       read the same through client_page_event();
     - a packed page whose lengths do not add up to its frame, or whose
       count disagrees, is refused as malformed, naming what is wrong;
-    - a page can be reused and released. */
+    - a page can be reused and released;
+    - a client set to nowait fails an APPEND it cannot queue (no store
+      listening, its queue full) at once instead of blocking. */
 #include "test_common.h"
 
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 #include <zmq.h>
@@ -174,12 +177,39 @@ static void test_malformed_packed(void **state)
     client_page_release(&page);
 }
 
+/*  Nobody listens on the APPEND endpoint: the DEALER queues up to its
+    high-water mark, then a nowait send must fail, not block (an alarm
+    ends the test if it blocks). */
+static void test_a_nowait_append_never_blocks(void **state)
+{
+    fixture_t *f = *state;
+    char append_ep[160];
+    snprintf(append_ep, sizeof append_ep, "ipc://%s/append", f->dir);
+    err_t err;
+    client_t *client = client_new(f->bus, append_ep, NULL, &err);
+    assert_non_null(client);
+    client_set_nowait(client, true);
+    alarm(10);
+    int rc = OPCAT_OK;
+    size_t sent = 0;
+    while (sent < 1000000 &&
+           !(rc = client_append_send(client, NULL, 0, false, NULL, &err)))
+        sent++;
+    alarm(0);
+    assert_int_equal(rc, OPCAT_ETIMEDOUT);
+    assert_non_null(strstr(err.message, "takes nothing now"));
+    assert_true(sent > 0 && sent < 1000000);
+    client_destroy(&client);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_both_forms, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_malformed_packed, s_setup,
                                         s_teardown),
+        cmocka_unit_test_setup_teardown(test_a_nowait_append_never_blocks,
+                                        s_setup, s_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,6 +12,7 @@ struct client {
     void *append; /* DEALER */
     void *replay; /* DEALER */
     uint64_t next_request_id;
+    int send_flags; /* ZMQ_DONTWAIT: a send never blocks (client_set_nowait) */
 };
 
 client_t *client_new(bus_t *bus, const char *append_ep, const char *replay_ep,
@@ -30,6 +31,11 @@ client_t *client_new(bus_t *bus, const char *append_ep, const char *replay_ep,
          !(self->replay = bus_socket(bus, ZMQ_DEALER, replay_ep, false, err))))
         client_destroy(&self);
     return self;
+}
+
+void client_set_nowait(client_t *self, bool nowait)
+{
+    self->send_flags = nowait ? ZMQ_DONTWAIT : 0;
 }
 
 void client_destroy(client_t **self_p)
@@ -96,10 +102,15 @@ static int s_append_send(client_t *self, event_t *const *events, size_t count,
     if (zmq_msg_init_size(&msg, len))
         return err_set(err, OPCAT_ENOMEM, "", "out of memory");
     opcat__v1__append_request__pack(&req, zmq_msg_data(&msg));
-    if (zmq_msg_send(&msg, self->append, 0) < 0) {
+    if (zmq_msg_send(&msg, self->append, self->send_flags) < 0) {
+        int code = bus_error();
+        bool full = zmq_errno() == EAGAIN;
         zmq_msg_close(&msg);
-        return err_set(err, bus_error(), "", "send: %s",
-                       zmq_strerror(zmq_errno()));
+        if (full)
+            return err_set(err, code, "",
+                           "the store's APPEND endpoint takes nothing now "
+                           "(not connected, or its queue is full)");
+        return err_set(err, code, "", "send: %s", zmq_strerror(zmq_errno()));
     }
     if (request_id)
         *request_id = req.request_id;

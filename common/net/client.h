@@ -36,6 +36,13 @@ typedef struct {
 client_t *client_new(bus_t *bus, const char *append_ep, const char *replay_ep,
                      err_t *err);
 
+/*  With 'nowait', an APPEND send never blocks: when the store is not
+    connected (a DEALER has no peer while it reconnects, e.g. after a
+    refused handshake) or the socket's queue is full, it fails at once
+    with OPCAT_ETIMEDOUT instead of waiting.  A daemon's loop sets it;
+    a command-line tool may wait. */
+void client_set_nowait(client_t *self, bool nowait);
+
 /*  Closes the sockets; '*self' becomes NULL.  NULL allowed. */
 void client_destroy(client_t **self);
 

@@ -171,6 +171,7 @@ static int s_client(rem_t *self, consumer_t *consumer, err_t *err)
                               self->cfg.append_reminders, NULL, err);
     if (!self->client)
         return err->code;
+    client_set_nowait(self->client, true); /* the loop must never block */
     if (loop_add_socket(consumer_loop(consumer),
                         client_append_socket(self->client), ZMQ_POLLIN,
                         s_on_reply, self)) {
