@@ -88,7 +88,7 @@ static int s_txn(applier_t *self, uint64_t from, uint64_t to, uint64_t *last)
     for (; !rc && seq <= to && seq - from < self->txn_events &&
            bytes < self->txn_bytes;
          seq++) {
-        const tail_entry_t *e = tail_get(self->tail, seq);
+        const tail_entry_t *e = tail_handed(self->tail, seq);
         rc = s_put(self, txn, e);
         bytes += e->len;
     }

@@ -141,6 +141,11 @@ const tail_entry_t *tail_get(const tail_t *self, uint64_t sequence)
     return &(*s_slot(self, sequence))->entry;
 }
 
+const tail_entry_t *tail_handed(const tail_t *self, uint64_t sequence)
+{
+    return &(*s_slot(self, sequence))->entry;
+}
+
 bool tail_find_id(const tail_t *self, const char *id, uint64_t *sequence)
 {
     for (node_t *n = self->ids[s_hash(self, id, 0)]; n; n = n->next_id)

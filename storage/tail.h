@@ -14,10 +14,11 @@
     entry is one allocation: its fields, the record, the id and the
     reference key.
 
-    Threads: every function is for the store's thread, except tail_get,
-    which the applier may call for a sequence it was handed (the store's
-    thread neither rewinds nor releases such an entry until the applier
-    has said LMDB holds it). */
+    Threads: every function is for the store's thread, except
+    tail_handed, which the applier calls for a sequence it was handed
+    (the store's thread neither rewinds nor releases such an entry until
+    the applier has said LMDB holds it, and the handing over orders the
+    entry's writes before the applier's reads). */
 #ifndef OPCAT_TAIL_H
 #define OPCAT_TAIL_H
 
@@ -69,6 +70,11 @@ int tail_add(tail_t *self, const tail_entry_t *entry);
 /*  Entries and bytes (records) held. */
 size_t tail_count(const tail_t *self);
 size_t tail_bytes(const tail_t *self);
+
+/*  The entry of a sequence handed to the applier: held, and not to be
+    released before the applier is done with it.  Reads the entry's slot
+    only, nothing that the store's thread changes meanwhile. */
+const tail_entry_t *tail_handed(const tail_t *self, uint64_t sequence);
 
 /*  Entries that may still be added. */
 size_t tail_room(const tail_t *self);

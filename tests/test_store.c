@@ -11,6 +11,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "store.h"
@@ -855,6 +856,112 @@ static void test_logged_disk_full(void **state)
     s_expect_dense(f->store);
 }
 
+/*  Writes events "<prefix>-<from>" .. "<prefix>-<from + n - 1>" (State
+    AUS) in one group; each must be stored. */
+static void s_write_named(fixture_t *f, const char *prefix, int from, int n)
+{
+    char json[16][200];
+    const char *p[16];
+    assert_true(n <= 16);
+    for (int i = 0; i < n; i++) {
+        snprintf(json[i], sizeof json[i],
+                 "{\"type\":\"followup.dialogue\",\"occurred_on\":"
+                 "\"2025-05-05\",\"state\":\"AUS\",\"with\":\"state\","
+                 "\"id\":\"%s-%d\"}",
+                 prefix, from + i);
+        p[i] = json[i];
+    }
+    store_result_t *r = s_write(f, p, (size_t)n, false);
+    for (int i = 0; i < n; i++)
+        assert_int_equal(r[i].status, STORE_STORED);
+    free(r);
+}
+
+/*  Waits until a read-only handle sees 'head' in LMDB. */
+static void s_wait_applied(fixture_t *f, uint64_t head)
+{
+    err_t err;
+    store_options_t ro = {.read_only = true};
+    store_t *reader = store_open(f->dir, f->codes, &ro, &err);
+    assert_non_null(reader);
+    for (int i = 0; i < 5000 && store_head(reader) < head; i++)
+        nanosleep(&(struct timespec){0, 1000000}, NULL);
+    assert_true(store_head(reader) >= head);
+    store_destroy(&reader);
+}
+
+/*  Reads and counts across what LMDB holds and what is only in memory,
+    while LMDB already holds events that are still in memory too (the
+    applier ran ahead of the store's thread): each event once, in order. */
+static void test_logged_reads_across_apply(void **state)
+{
+    fixture_t *f = *state;
+    err_t err;
+    store_destroy(&f->store);
+    store_options_t o = {
+        .commit_log = true, .apply_events = 4, .extent = 64 * 1024};
+    f->store = store_open(f->dir, f->codes, &o, &err);
+    s_write_named(f, "across", 0, 4); /* applied behind the ack */
+    s_wait_applied(f, 4);
+    s_write_named(f, "across", 4, 6); /* 5-8 applied, 9-10 pending */
+    s_wait_applied(f, 8);
+    uint64_t count = 0, next;
+    CHECK(store_count_state(f->store, "AUS", &count, &err), &err);
+    assert_int_equal(count, 10);
+    seen_t seen = {.n = 0};
+    CHECK(store_read(f->store, 1, 0, 100, NULL, s_collect, &seen, &next, &err),
+          &err);
+    assert_int_equal(seen.n, 10);
+    for (size_t i = 0; i < seen.n; i++)
+        assert_int_equal(seen.seqs[i], i + 1);
+    assert_int_equal(next, 11);
+    seen.n = 0; /* a page that starts in LMDB and ends in memory */
+    CHECK(store_read(f->store, 3, 0, 4, NULL, s_collect, &seen, &next, &err),
+          &err);
+    assert_int_equal(seen.n, 4);
+    assert_int_equal(seen.seqs[3], 6);
+    assert_int_equal(next, 7);
+    s_expect_ids(f->store, "across", 10);
+    CHECK(store_apply(f->store, &err), &err);
+    assert_int_equal(store_pending(f->store), 0);
+    CHECK(store_count_state(f->store, "AUS", &count, &err), &err);
+    assert_int_equal(count, 10);
+}
+
+/*  At most 'pending_max' events wait in memory: a write beyond waits for
+    the applier (which would not start by itself here) and is stored;
+    a group larger than the bound is refused with a reason. */
+static void test_logged_backpressure(void **state)
+{
+    fixture_t *f = *state;
+    err_t err;
+    store_destroy(&f->store);
+    store_options_t o = s_pending;
+    o.pending_max = 8;
+    f->store = store_open(f->dir, f->codes, &o, &err);
+    s_write_named(f, "bp", 0, 8);
+    assert_int_equal(store_pending(f->store), 8);
+    s_write_named(f, "bp", 8, 4);
+    assert_int_equal(store_head(f->store), 12);
+    assert_true(store_pending(f->store) <= 8);
+    s_expect_ids(f->store, "bp", 12);
+    s_expect_dense(f->store);
+
+    event_t *events[9];
+    store_result_t results[9];
+    for (int k = 0; k < 9; k++)
+        events[k] = s_event(
+            "{\"type\":\"followup.dialogue\",\"occurred_on\":\"2025-05-05\","
+            "\"state\":\"AUS\",\"with\":\"state\"}");
+    store_batch_t b = {.events = events, .count = 9, .results = results};
+    assert_int_equal(store_write(f->store, &b, 1, &err), OPCAT_ETOOBIG);
+    assert_non_null(strstr(err.message, "at most 8"));
+    assert_int_equal(results[0].status, STORE_FAILED);
+    for (int k = 0; k < 9; k++)
+        event_free(&events[k]);
+    assert_int_equal(store_head(f->store), 12);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -902,6 +1009,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_logged_torn_tail, s_setup_pending,
                                         s_teardown),
         cmocka_unit_test_setup_teardown(test_logged_disk_full, s_setup_pending,
+                                        s_teardown),
+        cmocka_unit_test_setup_teardown(test_logged_reads_across_apply, s_setup,
+                                        s_teardown),
+        cmocka_unit_test_setup_teardown(test_logged_backpressure, s_setup,
                                         s_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
