@@ -992,9 +992,9 @@ static void s_read_tail(store_t *self, uint64_t from, uint64_t to, size_t max,
     }
 }
 
-/*  In commit-log mode LMDB is read below the tail's first sequence only
-    (it may hold more, applied but not yet released from the tail), and
-    the read goes on in the tail unless it ended before. */
+/*  In commit-log mode LMDB is read first (it holds everything below the
+    tail's first sequence, and maybe more), and the read goes on in the
+    tail after what LMDB gave, unless it ended before. */
 int store_read(store_t *self, uint64_t from, uint64_t to, size_t max,
                const char *prefix, store_read_fn fn, void *arg, uint64_t *next,
                err_t *err)
@@ -1005,10 +1005,10 @@ int store_read(store_t *self, uint64_t from, uint64_t to, size_t max,
     uint64_t first = tail_first(self->tail);
     read_t r = {fn, arg, 0, false};
     if (from < first && first > 1) {
-        bool below = to && to < first;
-        int rc = s_read_lmdb(self, from, below ? to : first - 1, max, prefix,
-                             s_read_one, &r, next, err);
-        if (rc || below || r.stopped || r.sent >= max || *next < first)
+        int rc =
+            s_read_lmdb(self, from, to, max, prefix, s_read_one, &r, next, err);
+        if (rc || (to && to < first) || r.stopped || r.sent >= max ||
+            *next < first)
             return rc;
     }
     uint64_t start = from > first ? from : first;

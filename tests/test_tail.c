@@ -43,6 +43,7 @@ static void test_lookups(void **state)
     assert_string_equal(e->id, "id-12");
     assert_null(tail_get(t, 10));
     assert_null(tail_get(t, 14));
+    assert_null(tail_get(t, 19)); /* the slot of 11 */
     uint64_t seq = 0;
     assert_true(tail_find_id(t, "id-13", &seq));
     assert_int_equal(seq, 13);
@@ -102,6 +103,7 @@ static void test_bound(void **state)
     s_add(t, 4, "AUS", TAIL_REF_NONE, NULL);
     for (uint64_t seq = 2; seq <= 4; seq++)
         assert_int_equal(tail_get(t, seq)->sequence, seq);
+    assert_null(tail_get(t, 1)); /* its slot now holds 4 */
     tail_destroy(&t);
 }
 
