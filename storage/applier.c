@@ -13,7 +13,7 @@
 #include "log.h"
 #include "monotime.h"
 
-#define DEFAULT_TXN_EVENTS 4096
+#define DEFAULT_TXN_EVENTS 1024
 #define DEFAULT_TXN_BYTES ((size_t)8 << 20)
 /*  Times a transaction is redone in a map twice as big. */
 #define GROW_ATTEMPTS 4

@@ -40,7 +40,7 @@ typedef struct {
 
 typedef struct {
     size_t txn_events;   /* events per transaction, and pending events
-                            that start it; 0: 4,096 */
+                            that start it; 0: 1,024 */
     size_t txn_bytes;    /* record bytes after which a transaction is
                             committed; 0: 8 MiB */
     size_t map_size;     /* the map's size now (bytes) */

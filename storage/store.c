@@ -29,7 +29,7 @@
 /*  Events logged but not yet applied to LMDB that are held in memory
     (commit-log mode): beyond them, or beyond STORE_TAIL_BYTES of records,
     a write waits for the applier first. */
-#define DEFAULT_PENDING_MAX 65536
+#define DEFAULT_PENDING_MAX 16384
 #define STORE_TAIL_BYTES ((size_t)64 << 20)
 /*  Bytes of a commit log record beyond its envelope's packed size as
     received: frame, topic, and the id, sequence and recorded_at the store
