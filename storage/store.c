@@ -739,16 +739,32 @@ static size_t s_group_bytes(const store_batch_t *batches, size_t count)
     return bytes;
 }
 
+/*  A group larger than the tail can hold: once the applier has put all
+    that is pending into LMDB, the empty tail grows to hold it. */
+static int s_make_room_big(store_t *self, size_t events, err_t *err)
+{
+    int rc = applier_flush(self->applier, self->head, err);
+    s_collect(self);
+    if (rc) {
+        s_write_error(self, err, rc);
+        return err->code;
+    }
+    if (tail_grow(self->tail, events))
+        return err_set(err, OPCAT_ENOMEM, "", "out of memory");
+    log_info("store: %zu events in one group: up to that many wait in "
+             "memory now",
+             events);
+    return OPCAT_OK;
+}
+
 /*  Backpressure: when the tail has no room for the group's 'events' (or
     holds STORE_TAIL_BYTES of records), waits until the applier has put
     enough of it into LMDB.  The group is never dropped: it waits, or
     fails with an error that says why. */
 static int s_make_room(store_t *self, size_t events, err_t *err)
 {
-    if (events > self->pending_max)
-        return err_set(err, OPCAT_ETOOBIG, "",
-                       "%zu events in one group commit; at most %zu", events,
-                       self->pending_max);
+    if (events > tail_count(self->tail) + tail_room(self->tail))
+        return s_make_room_big(self, events, err);
     size_t room = tail_room(self->tail);
     size_t need = events > room ? events - room : 0;
     if (tail_bytes(self->tail) >= STORE_TAIL_BYTES &&

@@ -64,7 +64,9 @@ typedef struct {
     size_t apply_events;     /* events per apply transaction, and pending
                                 events that start one; 0: 1,024 */
     size_t pending_max;      /* unapplied events held in memory before a
-                                write waits for the applier; 0: 16,384 */
+                                write waits for the applier; 0: 16,384
+                                (a bigger group waits for all to be
+                                applied, and the bound grows to it) */
     size_t segment_size;     /* commit log segment bytes; 0: 64 MiB */
     size_t extent;           /* bytes a segment grows by; 0: 4 MiB */
     unsigned keep_segments;  /* applied segments kept (retention) */

@@ -27,22 +27,39 @@ struct tail {
 
 tail_t *tail_new(uint64_t next, size_t max_events)
 {
-    assert(max_events > 0);
     tail_t *self = calloc(1, sizeof *self);
     if (!self)
         return NULL;
+    self->first = self->next = next;
+    if (tail_grow(self, max_events))
+        tail_destroy(&self);
+    return self;
+}
+
+int tail_grow(tail_t *self, size_t max_events)
+{
+    assert(max_events > self->max && self->first == self->next);
     size_t buckets = 1;
     while (buckets < max_events)
         buckets <<= 1;
+    node_t **slots = calloc(max_events, sizeof *slots);
+    node_t **ids = calloc(buckets, sizeof *ids);
+    node_t **refs = calloc(buckets, sizeof *refs);
+    if (!slots || !ids || !refs) {
+        free(slots);
+        free(ids);
+        free(refs);
+        return OPCAT_ENOMEM;
+    }
+    free(self->slots);
+    free(self->ids);
+    free(self->refs);
+    self->slots = slots;
+    self->ids = ids;
+    self->refs = refs;
     self->max = max_events;
     self->mask = buckets - 1;
-    self->first = self->next = next;
-    self->slots = calloc(max_events, sizeof *self->slots);
-    self->ids = calloc(buckets, sizeof *self->ids);
-    self->refs = calloc(buckets, sizeof *self->refs);
-    if (!self->slots || !self->ids || !self->refs)
-        tail_destroy(&self);
-    return self;
+    return OPCAT_OK;
 }
 
 void tail_destroy(tail_t **self_p)

@@ -67,6 +67,11 @@ void tail_destroy(tail_t **self);
     0, or OPCAT_ENOMEM, or OPCAT_ETOOBIG when the tail is full. */
 int tail_add(tail_t *self, const tail_entry_t *entry);
 
+/*  Makes room for 'max_events' entries in all, which must be more than
+    now, in a tail that holds none (so that no entry moves).  0, or
+    OPCAT_ENOMEM with the tail as it was. */
+int tail_grow(tail_t *self, size_t max_events);
+
 /*  Entries and bytes (records) held. */
 size_t tail_count(const tail_t *self);
 size_t tail_bytes(const tail_t *self);

@@ -104,6 +104,13 @@ static void test_bound(void **state)
     for (uint64_t seq = 2; seq <= 4; seq++)
         assert_int_equal(tail_get(t, seq)->sequence, seq);
     assert_null(tail_get(t, 1)); /* its slot now holds 4 */
+    tail_release(t, 4);
+    assert_int_equal(tail_grow(t, 5), OPCAT_OK); /* empty: it may grow */
+    for (uint64_t seq = 5; seq <= 9; seq++)
+        s_add(t, seq, "AUS", TAIL_REF_NONE, NULL);
+    assert_int_equal(tail_room(t), 0);
+    assert_int_equal(tail_get(t, 5)->sequence, 5);
+    assert_true(tail_find_id(t, "id-9", &(uint64_t){0}));
     tail_destroy(&t);
 }
 
