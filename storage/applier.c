@@ -30,7 +30,8 @@ struct applier {
     bool stop;
     int failed; /* the last attempt's LMDB code or errno; 0: none */
     /* the map: grown by the thread while holding 'env_lock', which every
-       read transaction of the store's thread holds too */
+       read transaction of the store's thread holds too (recursive: a
+       read's callback may read again) */
     pthread_mutex_t env_lock;
     size_t map_size, max_map_size;
 };
@@ -168,8 +169,12 @@ applier_t *applier_new(const applier_dbs_t *dbs, const tail_t *tail,
     self->map_size = options->map_size;
     self->max_map_size = options->max_map_size;
     self->handed = self->applied = self->flush_to = applied;
+    pthread_mutexattr_t recursive;
+    pthread_mutexattr_init(&recursive);
+    pthread_mutexattr_settype(&recursive, PTHREAD_MUTEX_RECURSIVE);
     pthread_mutex_init(&self->lock, NULL);
-    pthread_mutex_init(&self->env_lock, NULL);
+    pthread_mutex_init(&self->env_lock, &recursive); /* reads nest */
+    pthread_mutexattr_destroy(&recursive);
     pthread_cond_init(&self->wake, NULL);
     pthread_cond_init(&self->done, NULL);
     int rc = pthread_create(&self->thread, NULL, s_run, self);

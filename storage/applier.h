@@ -75,7 +75,7 @@ uint64_t applier_applied(applier_t *self);
 size_t applier_map_size(applier_t *self);
 
 /*  Around each read transaction of the caller's thread: the map is not
-    grown in between. */
+    grown in between.  They nest (a read inside a read's callback). */
 void applier_read_begin(applier_t *self);
 void applier_read_end(applier_t *self);
 

@@ -476,8 +476,9 @@ static void s_mark_batch(store_batch_t *b, store_status_t status)
         }
 }
 
-/*  Applies an atomic batch in a nested transaction; a validate-only
-    batch too, every event applied but the transaction always dropped. */
+/*  Applies an atomic batch in a nested transaction (commit-log mode: in
+    the tail and the commit log's buffer, rewound if refused); a
+    validate-only batch too, every event applied but always dropped. */
 static int s_apply_atomic(group_t *g, store_batch_t *b)
 {
     MDB_txn *parent = g->txn;

@@ -956,6 +956,34 @@ static void test_logged_backpressure(void **state)
     s_expect_dense(f->store);
 }
 
+/*  A read's callback that asks the store again (as PUBLISH's public form
+    asks for a report's recipient): reads nest. */
+static int s_ask_again(void *arg, uint64_t seq, const char *topic,
+                       size_t topic_len, const uint8_t *env, size_t env_len)
+{
+    (void)seq, (void)topic, (void)topic_len, (void)env, (void)env_len;
+    store_t *store = arg;
+    assert_false(store_is_npm_report(store, "no-such-report"));
+    uint64_t count;
+    err_t err;
+    CHECK(store_count_state(store, "AUS", &count, &err), &err);
+    assert_int_equal(count, 3);
+    return 0;
+}
+
+static void test_logged_read_inside_read(void **state)
+{
+    fixture_t *f = *state;
+    err_t err;
+    uint64_t next;
+    s_write_named(f, "nest", 0, 3);
+    CHECK(store_apply(f->store, &err), &err); /* read from LMDB */
+    CHECK(store_read(f->store, 1, 0, 10, NULL, s_ask_again, f->store, &next,
+                     &err),
+          &err);
+    assert_int_equal(next, 4);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1008,6 +1036,8 @@ int main(void)
                                         s_teardown),
         cmocka_unit_test_setup_teardown(test_logged_backpressure, s_setup,
                                         s_teardown),
+        cmocka_unit_test_setup_teardown(test_logged_read_inside_read,
+                                        s_setup_pending, s_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
