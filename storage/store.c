@@ -9,11 +9,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "applier.h"
 #include "be64.h"
 #include "clog.h"
 #include "kv.h"
 #include "log.h"
 #include "monotime.h"
+#include "tail.h"
 #include "validate.h"
 #include "xref.h"
 
@@ -24,20 +26,18 @@
 #define STORE_SCAN_MAX 65536
 /*  Free bytes under which a failed write is taken for a full disk. */
 #define STORE_LOW_SPACE ((uint64_t)8 << 20)
-/*  Events logged but not yet applied to LMDB after which a write applies
-    them (commit-log mode). */
-#define DEFAULT_APPLY_EVENTS 65536
+/*  Events logged but not yet applied to LMDB that are held in memory
+    (commit-log mode): beyond them, or beyond STORE_TAIL_BYTES of records,
+    a write waits for the applier first. */
+#define DEFAULT_PENDING_MAX 16384
+#define STORE_TAIL_BYTES ((size_t)64 << 20)
 /*  Bytes of a commit log record beyond its envelope's packed size as
     received: frame, topic, and the id, sequence and recorded_at the store
     may set. */
 #define STORE_RECORD_SLACK (16 + 1 + EVENT_TOPIC_MAX + EVENT_ID_MAX + 32)
 
 /*  What the reports index keeps of a transmitted report. */
-typedef struct {
-    uint64_t sequence;
-    char state[4];
-    char recipient; /* 's' state, 'n' npm */
-} report_ref_t;
+typedef tail_report_t report_ref_t;
 
 struct store {
     MDB_env *env;
@@ -47,13 +47,15 @@ struct store {
     uint64_t head; /* last committed sequence (writer only) */
     bool read_only;
     /* commit-log mode: what the log holds beyond LMDB's 'applied' is in
-       'txn', an open write transaction that every lookup and read of the
-       writer goes through, and is committed by store_apply */
+       'tail', which every lookup and read of the writer looks at before
+       LMDB, and the applier thread puts it into LMDB behind the acks */
     clog_t *clog;
-    MDB_txn *txn;
+    tail_t *tail;
+    applier_t *applier;
     uint64_t applied;
-    uint64_t apply_after; /* a write at this head applies */
-    size_t apply_events;
+    size_t apply_events, pending_max;
+    /* on open only: the records of the commit log put in again */
+    MDB_txn *txn;
     char dir[4096]; /* for telling a full file system from an I/O error */
 };
 
@@ -96,7 +98,6 @@ static int s_open_dbs(store_t *self, err_t *err)
 
 static int s_open_clog(store_t *self, const store_options_t *options,
                        err_t *err);
-static void s_drop_txn(store_t *self);
 
 store_t *store_open(const char *dir, const codes_t *codes,
                     const store_options_t *options, err_t *err)
@@ -115,9 +116,9 @@ store_t *store_open(const char *dir, const codes_t *codes,
                              ? options->max_map_size
                              : DEFAULT_MAX_MAP_SIZE;
     self->read_only = options && options->read_only;
-    self->apply_events = options && options->apply_events
-                             ? options->apply_events
-                             : DEFAULT_APPLY_EVENTS;
+    self->apply_events = options ? options->apply_events : 0;
+    self->pending_max = options && options->pending_max ? options->pending_max
+                                                        : DEFAULT_PENDING_MAX;
     int rc = mdb_env_create(&self->env);
     if (rc) {
         kv_error(err, rc, "create environment");
@@ -147,10 +148,8 @@ void store_destroy(store_t **self_p)
     if (!self_p || !*self_p)
         return;
     store_t *self = *self_p;
-    err_t err;
-    if (self->txn && store_apply(self, &err))
-        log_warnx("store: %s; the commit log keeps it for the next start",
-                  err.message);
+    applier_destroy(&self->applier); /* after applying what it holds */
+    tail_destroy(&self->tail);
     if (self->txn)
         mdb_txn_abort(self->txn);
     clog_destroy(&self->clog);
@@ -178,7 +177,7 @@ uint64_t store_head(store_t *self)
 
 size_t store_map_size(store_t *self)
 {
-    return self->map_size;
+    return self->applier ? applier_map_size(self->applier) : self->map_size;
 }
 
 /* --------------------------------------------------------------- writing */
@@ -189,7 +188,9 @@ typedef struct {
     MDB_txn *txn;
     uint64_t next_seq;
     int64_t now_ms;
-    bool logged;  /* records also go to the commit log's buffer */
+    /* commit-log mode: looked at before 'txn' (then a read transaction);
+       new events go there and to the commit log's buffer, not to LMDB */
+    tail_t *tail;
     bool restore; /* the batch being applied keeps its sequences */
     err_t *err;   /* why, when a step fails with an OPCAT code (may be
                      NULL); an LMDB code is translated where the group
@@ -198,6 +199,12 @@ typedef struct {
 
 static int s_get_report(group_t *g, const char *report_id, report_ref_t *ref)
 {
+    const tail_entry_t *t =
+        g->tail ? tail_find_ref(g->tail, TAIL_REF_REPORT, report_id) : NULL;
+    if (t) {
+        *ref = t->report;
+        return 0;
+    }
     MDB_val key = {strlen(report_id), (void *)report_id}, val;
     int rc = mdb_get(g->txn, g->store->reports, &key, &val);
     if (rc == 0 && val.mv_size == sizeof *ref)
@@ -230,6 +237,8 @@ static int s_history_report(void *arg, const char *report_id, char state[4],
 static int s_history_visit(void *arg, const char *visit_id, err_t *err)
 {
     group_t *g = arg;
+    if (g->tail && tail_find_ref(g->tail, TAIL_REF_VISIT, visit_id))
+        return OPCAT_OK;
     int rc = s_key_exists(g, g->store->visits, visit_id);
     if (rc == MDB_NOTFOUND)
         return OPCAT_ENOTFOUND;
@@ -243,29 +252,42 @@ static int s_check_refs(group_t *g, const event_t *e, err_t *err)
     return xref_check(&history, e, err);
 }
 
-/*  Writes the cross-reference entries 'e' creates. */
+/*  The cross-reference 'e' creates, if any, into 'entry'. */
+static void s_ref_of(const event_t *e, tail_entry_t *entry)
+{
+    entry->ref = TAIL_REF_NONE;
+    entry->ref_key = NULL;
+    entry->report = (report_ref_t){.sequence = e->sequence};
+    if (e->body_case == OPCAT__V1__ENVELOPE__BODY_REPORT_TRANSMITTED) {
+        entry->ref = TAIL_REF_REPORT;
+        entry->ref_key = e->report_transmitted->report_id;
+        memcpy(entry->report.state, e->state, 3);
+        entry->report.recipient =
+            strcmp(e->report_transmitted->recipient, "npm") == 0 ? 'n' : 's';
+    } else if (e->body_case == OPCAT__V1__ENVELOPE__BODY_VISIT_PLANNED) {
+        entry->ref = TAIL_REF_VISIT;
+        entry->ref_key = e->visit_planned->visit_id;
+    } else if (e->body_case == OPCAT__V1__ENVELOPE__BODY_VISIT_COMPLETED) {
+        entry->ref = TAIL_REF_VISIT;
+        entry->ref_key = e->visit_completed->visit_id;
+    }
+}
+
+/*  Writes the cross-reference entries 'e' creates: a report's reference,
+    or a visit's sequence. */
 static int s_put_refs(group_t *g, const event_t *e)
 {
-    const char *id = NULL;
-    MDB_dbi dbi = g->store->visits;
-    report_ref_t ref = {.sequence = e->sequence};
-    MDB_val val = {sizeof ref.sequence, &ref.sequence};
-    if (e->body_case == OPCAT__V1__ENVELOPE__BODY_REPORT_TRANSMITTED) {
-        id = e->report_transmitted->report_id;
-        dbi = g->store->reports;
-        memcpy(ref.state, e->state, 3);
-        ref.recipient =
-            strcmp(e->report_transmitted->recipient, "npm") == 0 ? 'n' : 's';
-        val.mv_size = sizeof ref;
-        val.mv_data = &ref;
-    } else if (e->body_case == OPCAT__V1__ENVELOPE__BODY_VISIT_PLANNED) {
-        id = e->visit_planned->visit_id;
-    } else if (e->body_case == OPCAT__V1__ENVELOPE__BODY_VISIT_COMPLETED) {
-        id = e->visit_completed->visit_id;
-    }
-    if (!id)
+    tail_entry_t t;
+    s_ref_of(e, &t);
+    if (t.ref == TAIL_REF_NONE)
         return 0;
-    MDB_val key = {strlen(id), (void *)id};
+    MDB_val key = {strlen(t.ref_key), (void *)t.ref_key};
+    MDB_val val = {sizeof t.report.sequence, &t.report.sequence};
+    MDB_dbi dbi = g->store->visits;
+    if (t.ref == TAIL_REF_REPORT) {
+        dbi = g->store->reports;
+        val = (MDB_val){sizeof t.report, &t.report};
+    }
     int rc = mdb_put(g->txn, dbi, &key, &val, 0);
     return rc == MDB_KEYEXIST ? 0 : rc;
 }
@@ -300,9 +322,34 @@ static int s_put_record(group_t *g, const event_t *e)
     out[0] = (uint8_t)topic_len;
     memcpy(out + 1, topic, topic_len);
     opcat__v1__envelope__pack(e, out + 1 + topic_len);
-    return g->logged ? clog_append(g->store->clog, e->sequence, out,
-                                   val.mv_size, g->err)
-                     : 0;
+    return 0;
+}
+
+/*  Commit-log mode: packs the record into the commit log's buffer and
+    into the tail, with the index entries the applier will write. */
+static int s_put_logged(group_t *g, const event_t *e)
+{
+    char topic[EVENT_TOPIC_MAX];
+    event_topic(e, topic);
+    size_t topic_len = strlen(topic);
+    size_t len = 1 + topic_len + opcat__v1__envelope__get_packed_size(e);
+    uint8_t *rec = malloc(len);
+    if (!rec)
+        return ENOMEM;
+    rec[0] = (uint8_t)topic_len;
+    memcpy(rec + 1, topic, topic_len);
+    opcat__v1__envelope__pack(e, rec + 1 + topic_len);
+    tail_entry_t t = {
+        .sequence = e->sequence, .record = rec, .len = len, .id = e->id};
+    if (*e->state)
+        memcpy(t.state, e->state, 3);
+    s_ref_of(e, &t);
+    int rc = clog_append(g->store->clog, e->sequence, rec, len, g->err);
+    /* the tail had room (the group made it): a failure there is memory */
+    if (!rc && tail_add(g->tail, &t))
+        rc = ENOMEM;
+    free(rec);
+    return rc;
 }
 
 /*  Writes every index entry of a new event. */
@@ -330,8 +377,11 @@ static int s_check_same(group_t *g, uint64_t seq, const event_t *e, err_t *err)
     uint8_t seq_be[8];
     be64_put(seq_be, seq);
     MDB_val key = {8, seq_be}, val;
-    int rc = mdb_get(g->txn, g->store->log, &key, &val);
-    if (rc)
+    const tail_entry_t *t = g->tail ? tail_get(g->tail, seq) : NULL;
+    int rc = 0;
+    if (t)
+        val = (MDB_val){t->len, (void *)t->record};
+    else if ((rc = mdb_get(g->txn, g->store->log, &key, &val)))
         return rc;
     const uint8_t *rec = val.mv_data;
     event_t *stored =
@@ -351,6 +401,8 @@ static int s_check_same(group_t *g, uint64_t seq, const event_t *e, err_t *err)
 /*  Writes the log record and every index entry of a new event. */
 static int s_put_event(group_t *g, event_t *e)
 {
+    if (g->tail)
+        return s_put_logged(g, e);
     int rc = s_put_record(g, e);
     return rc ? rc : s_put_indexes(g, e);
 }
@@ -360,6 +412,8 @@ static int s_put_event(group_t *g, event_t *e)
     group's transaction holds both).  0, MDB_NOTFOUND or an LMDB code. */
 static int s_find_id(group_t *g, const char *id, uint64_t *sequence)
 {
+    if (g->tail && tail_find_id(g->tail, id, sequence))
+        return 0;
     MDB_val key = {strlen(id), (void *)id}, val;
     int rc = mdb_get(g->txn, g->store->ids, &key, &val);
     if (rc == 0)
@@ -433,14 +487,15 @@ static void s_mark_batch(store_batch_t *b, store_status_t status)
         }
 }
 
-/*  Applies an atomic batch in a nested transaction; a validate-only
-    batch too, every event applied but the transaction always dropped. */
+/*  Applies an atomic batch in a nested transaction (commit-log mode: in
+    the tail and the commit log's buffer, rewound if refused); a
+    validate-only batch too, every event applied but always dropped. */
 static int s_apply_atomic(group_t *g, store_batch_t *b)
 {
     MDB_txn *parent = g->txn;
     uint64_t first_seq = g->next_seq;
-    size_t mark = g->logged ? clog_mark(g->store->clog) : 0;
-    int rc = mdb_txn_begin(g->store->env, parent, 0, &g->txn);
+    size_t mark = g->tail ? clog_mark(g->store->clog) : 0;
+    int rc = g->tail ? 0 : mdb_txn_begin(g->store->env, parent, 0, &g->txn);
     if (rc) {
         g->txn = parent;
         return rc;
@@ -451,16 +506,19 @@ static int s_apply_atomic(group_t *g, store_batch_t *b)
         refused |= b->results[i].status == STORE_REFUSED;
     }
     if (rc || refused || b->validate_only) {
-        mdb_txn_abort(g->txn);
-        g->next_seq = first_seq;
-        if (g->logged)
+        if (g->tail) {
+            tail_rewind(g->tail, first_seq);
             clog_rewind(g->store->clog, mark);
+        } else {
+            mdb_txn_abort(g->txn);
+        }
+        g->next_seq = first_seq;
         if (!rc && !b->validate_only)
             s_mark_batch(b, STORE_NOT_STORED);
         for (size_t i = 0; b->validate_only && i < b->count; i++)
             if (b->results[i].status == STORE_STORED)
                 b->results[i].sequence = 0; /* would be stored */
-    } else {
+    } else if (!g->tail) {
         rc = mdb_txn_commit(g->txn);
     }
     g->txn = parent;
@@ -524,7 +582,7 @@ static void s_write_error(store_t *self, err_t *err, int rc)
         rc == ENOSPC || (rc == EIO && statvfs(self->dir, &fs) == 0 &&
                          (uint64_t)fs.f_bavail * fs.f_frsize < STORE_LOW_SPACE);
     if (!full) {
-        kv_error_map(err, rc, "write", self->map_size);
+        kv_error_map(err, rc, "write", store_map_size(self));
         return;
     }
     uint64_t free_kib = statvfs(self->dir, &fs) == 0
@@ -543,7 +601,10 @@ static int s_write_direct(store_t *self, store_batch_t *batches, size_t count,
                           err_t *err)
 {
     for (;;) {
-        group_t g = {self, NULL, self->head + 1, s_now_ms(), false, false, err};
+        group_t g = {.store = self,
+                     .next_seq = self->head + 1,
+                     .now_ms = s_now_ms(),
+                     .err = err};
         int rc = mdb_txn_begin(self->env, NULL, 0, &g.txn);
         if (rc == 0) {
             rc = s_apply_group(&g, batches, count);
@@ -581,7 +642,7 @@ static bool s_is_opcat(int rc)
 static int s_reapply(void *arg, uint64_t seq, const uint8_t *rec, size_t len)
 {
     store_t *self = arg;
-    group_t g = {self, self->txn, seq, 0, false, false, NULL};
+    group_t g = {.store = self, .txn = self->txn, .next_seq = seq};
     size_t topic_len = len ? rec[0] : 0;
     if (len < 1 + topic_len)
         return MDB_CORRUPTED;
@@ -619,9 +680,11 @@ static int s_pending_txn(store_t *self, err_t *err)
     return 0;
 }
 
-int store_apply(store_t *self, err_t *err)
+/*  Commits what s_pending_txn put in again (on open), redone in a bigger
+    map when full.  0, or an OPCAT code with 'err' filled. */
+static int s_commit_pending(store_t *self, err_t *err)
 {
-    for (int attempt = 0; self->clog && self->txn; attempt++) {
+    for (int attempt = 0; self->txn; attempt++) {
         double t0 = monotime_s();
         int rc = mdb_txn_commit(self->txn);
         self->txn = NULL;
@@ -630,7 +693,6 @@ int store_apply(store_t *self, err_t *err)
                       (unsigned long long)(self->head - self->applied),
                       (monotime_s() - t0) * 1e3);
             self->applied = self->head;
-            self->apply_after = self->head + self->apply_events;
             clog_release(self->clog, self->applied, NULL);
             return OPCAT_OK;
         }
@@ -639,20 +701,47 @@ int store_apply(store_t *self, err_t *err)
             (rc = s_pending_txn(self, err))) {
             if (!s_is_opcat(rc))
                 s_write_error(self, err, rc);
-            self->apply_after = self->head + self->apply_events;
             return err->code;
         }
     }
     return OPCAT_OK;
 }
 
+/*  Takes in the applier's progress: what LMDB now holds leaves the tail,
+    and the commit log's segments wholly below it go. */
+static void s_collect(store_t *self)
+{
+    uint64_t applied = self->applier ? applier_applied(self->applier) : 0;
+    if (applied <= self->applied)
+        return;
+    tail_release(self->tail, applied);
+    clog_release(self->clog, applied, NULL);
+    self->applied = applied;
+}
+
+int store_apply(store_t *self, err_t *err)
+{
+    if (!self->applier)
+        return OPCAT_OK;
+    int rc = applier_flush(self->applier, self->head, err);
+    s_collect(self);
+    if (rc)
+        s_write_error(self, err, rc);
+    return rc ? err->code : OPCAT_OK;
+}
+
+uint64_t store_applied(store_t *self)
+{
+    return self->applier ? applier_applied(self->applier) : self->head;
+}
+
 uint64_t store_pending(store_t *self)
 {
+    s_collect(self);
     return self->clog ? self->head - self->applied : 0;
 }
 
-/*  Drops the pending transaction: the commit log has all it held, and
-    s_pending_txn puts that in again. */
+/*  Drops the transaction s_pending_txn began (on open). */
 static void s_drop_txn(store_t *self)
 {
     if (self->txn)
@@ -673,52 +762,101 @@ static size_t s_group_bytes(const store_batch_t *batches, size_t count)
     return bytes;
 }
 
-/*  One group applied in the pending transaction, its records logged and
-    synced.  Room in the log is made first, so that a full disk refuses
-    the group before anything is applied; a failure after that (a write
-    or sync error, a full map) drops the pending transaction, which the
-    next call rebuilds from the log without the group.  Returns 0, an
-    LMDB code (> 0), or an OPCAT code (< 0) with 'err' filled. */
+/*  A group larger than the tail can hold: once the applier has put all
+    that is pending into LMDB, the empty tail grows to hold it. */
+static int s_make_room_big(store_t *self, size_t events, err_t *err)
+{
+    int rc = applier_flush(self->applier, self->head, err);
+    s_collect(self);
+    if (rc) {
+        s_write_error(self, err, rc);
+        return err->code;
+    }
+    if (tail_grow(self->tail, events))
+        return err_set(err, OPCAT_ENOMEM, "", "out of memory");
+    log_info("store: %zu events in one group: up to that many wait in "
+             "memory now",
+             events);
+    return OPCAT_OK;
+}
+
+/*  Backpressure: when the tail has no room for the group's 'events' (or
+    holds STORE_TAIL_BYTES of records), waits until the applier has put
+    enough of it into LMDB.  The group is never dropped: it waits, or
+    fails with an error that says why. */
+static int s_make_room(store_t *self, size_t events, err_t *err)
+{
+    if (events > tail_count(self->tail) + tail_room(self->tail))
+        return s_make_room_big(self, events, err);
+    size_t room = tail_room(self->tail);
+    size_t need = events > room ? events - room : 0;
+    if (tail_bytes(self->tail) >= STORE_TAIL_BYTES &&
+        need < tail_count(self->tail) / 2 + 1)
+        need = tail_count(self->tail) / 2 + 1; /* half of it, not all */
+    if (!need)
+        return OPCAT_OK;
+    int rc =
+        applier_flush(self->applier, tail_first(self->tail) + need - 1, err);
+    s_collect(self);
+    if (rc)
+        s_write_error(self, err, rc);
+    return rc ? err->code : OPCAT_OK;
+}
+
+static size_t s_group_events(const store_batch_t *batches, size_t count)
+{
+    size_t events = 0;
+    for (size_t i = 0; i < count; i++)
+        events += batches[i].count;
+    return events;
+}
+
+/*  One group: its rules checked against the tail and LMDB (a read
+    transaction), its records put into the tail and the commit log's
+    buffer, and synced; then handed to the applier.  A failure drops
+    what the group put into the tail and the buffer.  Returns 0, an LMDB
+    code (> 0), or an OPCAT code (< 0) with 'err' filled. */
 static int s_group_logged(store_t *self, store_batch_t *batches, size_t count,
                           err_t *err)
 {
-    int rc = clog_reserve(self->clog, s_group_bytes(batches, count), err);
+    group_t g = {.store = self,
+                 .next_seq = self->head + 1,
+                 .now_ms = s_now_ms(),
+                 .tail = self->tail};
+    int rc = s_begin_read(self, &g.txn, err);
     if (rc)
         return rc;
-    group_t g = {self, self->txn, self->head + 1, s_now_ms(), true, false, err};
     rc = s_apply_group(&g, batches, count);
+    s_end_read(self, g.txn);
     if (!rc)
         rc = clog_sync(self->clog, err);
     if (rc) {
         clog_rewind(self->clog, 0);
-        s_drop_txn(self);
+        tail_rewind(self->tail, self->head + 1);
         return rc;
     }
     self->head = g.next_seq - 1;
+    applier_hand(self->applier, self->head);
     return OPCAT_OK;
 }
 
+/*  Room in the tail and in the log is made first, so that a full disk
+    refuses the group before anything is applied. */
 static int s_write_logged(store_t *self, store_batch_t *batches, size_t count,
                           err_t *err)
 {
-    for (int attempt = 0;; attempt++) {
-        int rc = s_pending_txn(self, err);
-        if (!rc)
-            rc = s_group_logged(self, batches, count, err);
-        if (!rc) {
-            if (self->head >= self->apply_after && store_apply(self, err))
-                log_warnx("store: %s; the commit log keeps it", err->message);
-            return OPCAT_OK;
-        }
-        /* the map is full: grow it (no transaction is open now) and redo
-           the group on what the log holds */
-        if (rc == MDB_MAP_FULL && attempt < 4 && s_grow(self) == 0)
-            continue;
-        if (!s_is_opcat(rc) || rc == OPCAT_ENOSPC)
-            s_write_error(self, err, rc == OPCAT_ENOSPC ? ENOSPC : rc);
-        s_fail_all(batches, count, err);
-        return err->code;
-    }
+    s_collect(self);
+    int rc = s_make_room(self, s_group_events(batches, count), err);
+    if (!rc)
+        rc = clog_reserve(self->clog, s_group_bytes(batches, count), err);
+    if (!rc)
+        rc = s_group_logged(self, batches, count, err);
+    if (!rc)
+        return OPCAT_OK;
+    if (!s_is_opcat(rc) || rc == OPCAT_ENOSPC)
+        s_write_error(self, err, rc == OPCAT_ENOSPC ? ENOSPC : rc);
+    s_fail_all(batches, count, err);
+    return err->code;
 }
 
 int store_write(store_t *self, store_batch_t *batches, size_t count, err_t *err)
@@ -730,6 +868,20 @@ int store_write(store_t *self, store_batch_t *batches, size_t count, err_t *err)
     }
     return self->clog ? s_write_logged(self, batches, count, err)
                       : s_write_direct(self, batches, count, err);
+}
+
+/*  The tail and the applier thread behind it (commit-log mode). */
+static int s_start_applier(store_t *self, err_t *err)
+{
+    applier_dbs_t dbs = {self->env,      self->log,     self->ids,
+                         self->by_state, self->reports, self->visits};
+    applier_options_t options = {self->apply_events, 0, self->map_size,
+                                 self->max_map_size};
+    self->tail = tail_new(self->head + 1, self->pending_max);
+    if (!self->tail)
+        return err_set(err, OPCAT_ENOMEM, "", "out of memory");
+    self->applier = applier_new(&dbs, self->tail, self->head, &options, err);
+    return self->applier ? OPCAT_OK : err->code;
 }
 
 /*  Opens the commit log and applies what it holds beyond LMDB.  Without
@@ -744,7 +896,6 @@ static int s_open_clog(store_t *self, const store_options_t *options,
     clog_options_t copts = {options->segment_size, options->extent,
                             options->keep_segments};
     self->applied = self->head;
-    self->apply_after = self->head + self->apply_events;
     if (!(self->clog = clog_open(self->dir, self->head, &copts, err)))
         return err->code;
     int rc = s_pending_txn(self, err);
@@ -756,44 +907,45 @@ static int s_open_clog(store_t *self, const store_options_t *options,
                  "applied again",
                  (unsigned long long)(self->head - self->applied),
                  (unsigned long long)self->applied);
-        rc = store_apply(self, err);
+        rc = s_commit_pending(self, err);
     } else {
+        s_drop_txn(self);
         clog_release(self->clog, self->applied, NULL);
     }
-    if (!rc && !options->commit_log) {
-        s_drop_txn(self);
+    if (!rc && !options->commit_log)
         clog_destroy(&self->clog);
-    }
-    return rc;
+    return rc || !self->clog ? rc : s_start_applier(self, err);
 }
 
 /* --------------------------------------------------------------- reading */
 
 /*  Begins a read transaction, adopting a map grown by another process.
-    The writer in commit-log mode reads through its pending transaction,
-    which holds what is only in the commit log too.  0 or an OPCAT code
-    with 'err' filled. */
+    The writer in commit-log mode holds the applier's map lock while it
+    reads.  0 or an OPCAT code with 'err' filled. */
 static int s_begin_read(store_t *self, MDB_txn **txn, err_t *err)
 {
-    int rc;
-    if (self->clog) {
-        rc = s_pending_txn(self, err);
-        *txn = self->txn;
-    } else {
+    if (self->applier)
+        applier_read_begin(self->applier);
+    int rc = mdb_txn_begin(self->env, NULL, MDB_RDONLY, txn);
+    if (rc == MDB_MAP_RESIZED && !self->applier) {
+        mdb_env_set_mapsize(self->env, 0);
         rc = mdb_txn_begin(self->env, NULL, MDB_RDONLY, txn);
         if (rc == MDB_MAP_RESIZED) {
             mdb_env_set_mapsize(self->env, 0);
             rc = mdb_txn_begin(self->env, NULL, MDB_RDONLY, txn);
         }
     }
+    if (rc && self->applier)
+        applier_read_end(self->applier);
     return rc ? kv_error(err, rc, "read") : OPCAT_OK;
 }
 
 /*  Ends what s_begin_read began. */
 static void s_end_read(store_t *self, MDB_txn *txn)
 {
-    if (txn != self->txn)
-        mdb_txn_abort(txn);
+    mdb_txn_abort(txn);
+    if (self->applier)
+        applier_read_end(self->applier);
 }
 
 /*  One store_read: its bounds and filter, and how far it got. */
@@ -833,9 +985,10 @@ static int s_read_record(void *arg, const MDB_val *key, const MDB_val *val)
     return 0;
 }
 
-int store_read(store_t *self, uint64_t from, uint64_t to, size_t max,
-               const char *prefix, store_read_fn fn, void *arg, uint64_t *next,
-               err_t *err)
+/*  store_read over what LMDB holds. */
+static int s_read_lmdb(store_t *self, uint64_t from, uint64_t to, size_t max,
+                       const char *prefix, store_read_fn fn, void *arg,
+                       uint64_t *next, err_t *err)
 {
     MDB_txn *txn;
     *next = from;
@@ -861,6 +1014,68 @@ int store_read(store_t *self, uint64_t from, uint64_t to, size_t max,
     }
     s_end_read(self, txn);
     return rc ? kv_error(err, rc, "read") : OPCAT_OK;
+}
+
+/*  A read that goes on from LMDB into the tail: the caller's function,
+    and whether it stopped the read. */
+typedef struct {
+    store_read_fn fn;
+    void *arg;
+    size_t sent;
+    bool stopped;
+} onward_t;
+
+static int s_read_one(void *arg, uint64_t seq, const char *topic,
+                      size_t topic_len, const uint8_t *env, size_t env_len)
+{
+    onward_t *r = arg;
+    r->sent++;
+    r->stopped = r->fn(r->arg, seq, topic, topic_len, env, env_len) != 0;
+    return r->stopped;
+}
+
+/*  store_read over the tail, from 'from' (which it holds) on. */
+static void s_read_tail(store_t *self, uint64_t from, uint64_t to, size_t max,
+                        const char *prefix, onward_t *r, uint64_t *next)
+{
+    size_t prefix_len = prefix ? strlen(prefix) : 0, scanned = 0;
+    uint64_t last = to && to < self->head ? to : self->head;
+    for (uint64_t seq = from; seq <= last && r->sent < max && !r->stopped &&
+                              scanned++ < STORE_SCAN_MAX;
+         seq++) {
+        const tail_entry_t *t = tail_get(self->tail, seq);
+        const uint8_t *rec = t->record;
+        *next = seq + 1;
+        if (prefix_len &&
+            (rec[0] < prefix_len || memcmp(rec + 1, prefix, prefix_len) != 0))
+            continue;
+        s_read_one(r, seq, (const char *)rec + 1, rec[0], rec + 1 + rec[0],
+                   t->len - 1 - rec[0]);
+    }
+}
+
+/*  In commit-log mode LMDB is read first (it holds everything below the
+    tail's first sequence, and maybe more), and the read goes on in the
+    tail after what LMDB gave, unless it ended before. */
+int store_read(store_t *self, uint64_t from, uint64_t to, size_t max,
+               const char *prefix, store_read_fn fn, void *arg, uint64_t *next,
+               err_t *err)
+{
+    *next = from;
+    if (!self->tail)
+        return s_read_lmdb(self, from, to, max, prefix, fn, arg, next, err);
+    uint64_t first = tail_first(self->tail);
+    onward_t r = {fn, arg, 0, false};
+    if (from < first && first > 1) {
+        int rc =
+            s_read_lmdb(self, from, to, max, prefix, s_read_one, &r, next, err);
+        if (rc || (to && to < first) || r.stopped || r.sent >= max ||
+            *next < first)
+            return rc;
+    }
+    uint64_t start = from > first ? from : first;
+    s_read_tail(self, *next > start ? *next : start, to, max, prefix, &r, next);
+    return OPCAT_OK;
 }
 
 typedef struct {
@@ -901,6 +1116,8 @@ int store_get(store_t *self, uint64_t sequence, uint8_t **data, size_t *len,
 
 int store_find_id(store_t *self, const char *id, uint64_t *sequence, err_t *err)
 {
+    if (self->tail && tail_find_id(self->tail, id, sequence))
+        return OPCAT_OK;
     MDB_txn *txn;
     int rc = s_begin_read(self, &txn, err);
     if (rc)
@@ -931,6 +1148,10 @@ int store_count_state(store_t *self, const char *state, uint64_t *count,
     if (rc)
         return rc;
     rc = kv_each(txn, self->by_state, NULL, state, 3, s_count_key, count);
+    /* the tail's events that this transaction's LMDB does not hold */
+    if (!rc && self->tail)
+        *count += tail_count_state(self->tail, state,
+                                   s_last_sequence(txn, self->log) + 1);
     s_end_read(self, txn);
     return rc ? kv_error(err, rc, "by_state") : OPCAT_OK;
 }
@@ -938,6 +1159,12 @@ int store_count_state(store_t *self, const char *state, uint64_t *count,
 bool store_is_npm_report(store_t *self, const char *report_id)
 {
     MDB_txn *txn;
+    const tail_entry_t *t =
+        self->tail && report_id
+            ? tail_find_ref(self->tail, TAIL_REF_REPORT, report_id)
+            : NULL;
+    if (t)
+        return t->report.recipient == 'n';
     err_t err;
     if (!report_id || !*report_id || s_begin_read(self, &txn, &err))
         return false;

@@ -28,19 +28,21 @@
     Readers (store_read, store_get) use short read transactions and may
     run in another process at the same time as the writer.
 
-    With a commit log (store_options_t.commit_log, clog.h) a group is
-    applied in a nested transaction of one long write transaction, its
+    With a commit log (store_options_t.commit_log, clog.h) a group's
     records are appended to the commit log and synced with one fdatasync,
-    and only then kept: the acknowledgement waits for that sync alone.
-    The long transaction is committed to LMDB (store_apply) once
-    'apply_events' events are pending, when the caller is idle, and on
-    close; LMDB's last sequence is then the applied position, and the
-    segments wholly below it are removed.  Every lookup of the writer
-    (duplicates, cross-references, reads, replay) goes through that
-    transaction, so it sees what is only in the commit log the same way
-    as what is applied.  On open, the records after LMDB's last sequence
-    are put in again and applied.  A read-only handle in another process
-    sees only what is applied.
+    and kept in memory (tail.h) until LMDB holds them: the acknowledgement
+    waits for that sync alone.  A thread of the store's own (applier.h)
+    puts them into LMDB behind it, in transactions of at most
+    'apply_events' events, once that many are pending, when the caller
+    asks (store_apply: when idle) and on close; the segments wholly below
+    what LMDB holds are then removed.  Every lookup of the writer
+    (duplicates, cross-references, reads, replay) looks at the tail
+    before LMDB, so it sees what is only in the commit log the same way
+    as what is applied.  At most 'pending_max' events wait in memory: a
+    write beyond waits for the applier first (backpressure; nothing is
+    dropped).  On open, the records after LMDB's last sequence are put
+    in again and applied.  A read-only handle in another process sees
+    only what is applied.
 
     Errors: every function returns 0 or a negative OPCAT_E* code (err.h)
     with 'err' filled; LMDB's codes are translated inside (kv_error,
@@ -63,8 +65,12 @@ typedef struct {
     size_t max_map_size;     /* bytes; 0: 1 TiB */
     bool read_only;          /* a reader beside the daemon */
     bool commit_log;         /* acknowledge on the commit log's sync */
-    size_t apply_events;     /* pending events that trigger an apply;
-                                0: 65,536 */
+    size_t apply_events;     /* events per apply transaction, and pending
+                                events that start one; 0: 1,024 */
+    size_t pending_max;      /* unapplied events held in memory before a
+                                write waits for the applier; 0: 16,384
+                                (a bigger group waits for all to be
+                                applied, and the bound grows to it) */
     size_t segment_size;     /* commit log segment bytes; 0: 64 MiB */
     size_t extent;           /* bytes a segment grows by; 0: 4 MiB */
     unsigned keep_segments;  /* applied segments kept (retention) */
@@ -137,9 +143,10 @@ void store_destroy(store_t **self);
 int store_write(store_t *self, store_batch_t *batches, size_t count,
                 err_t *err);
 
-/*  Commits the pending transaction to LMDB (commit-log mode; otherwise
-    nothing to do).  On failure what was pending stays in the commit log
-    and is put in again on the next write or read; 'err' says why:
+/*  Has the applier put every pending event into LMDB now, and waits for
+    it (commit-log mode; otherwise nothing to do).  On failure what was
+    pending stays in the commit log and in memory, served as before, and
+    the applier tries again on the next call; 'err' says why:
     OPCAT_EFULL, OPCAT_ENOSPC, OPCAT_EIO as for store_write. */
 int store_apply(store_t *self, err_t *err);
 
@@ -148,6 +155,11 @@ uint64_t store_pending(store_t *self);
 
 /*  The last committed sequence (0 for an empty log). */
 uint64_t store_head(store_t *self);
+
+/*  The last sequence LMDB holds as the applier reports it (store_head()
+    without a commit log).  Unlike store_pending(), it releases nothing
+    from memory: what LMDB holds may still be served from the tail. */
+uint64_t store_applied(store_t *self);
 
 /*  Called by store_read for each record: the sequence, the topic and the
     packed envelope.  The bytes are valid only during the call.  A

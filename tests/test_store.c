@@ -13,6 +13,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "store.h"
@@ -440,6 +441,7 @@ static void test_map_grows_and_reopens(void **state)
             event_free(&events[i]);
         }
     }
+    CHECK(store_apply(f->store, &err), &err); /* the applier grows it */
     assert_true(store_map_size(f->store) > before);
     assert_int_equal(store_head(f->store), N);
 
@@ -856,6 +858,131 @@ static void test_logged_disk_full(void **state)
     s_expect_dense(f->store);
 }
 
+/*  Writes events "<prefix>-<from>" .. "<prefix>-<from + n - 1>" (State
+    AUS) in one group; each must be stored. */
+static void s_write_named(fixture_t *f, const char *prefix, int from, int n)
+{
+    char json[16][200];
+    const char *p[16];
+    assert_true(n <= 16);
+    for (int i = 0; i < n; i++) {
+        snprintf(json[i], sizeof json[i],
+                 "{\"type\":\"followup.dialogue\",\"occurred_on\":"
+                 "\"2025-05-05\",\"state\":\"AUS\",\"with\":\"state\","
+                 "\"id\":\"%s-%d\"}",
+                 prefix, from + i);
+        p[i] = json[i];
+    }
+    store_result_t *r = s_write(f, p, (size_t)n, false);
+    for (int i = 0; i < n; i++)
+        assert_int_equal(r[i].status, STORE_STORED);
+    free(r);
+}
+
+/*  Waits until the applier reports 'head' in LMDB.  (A second handle on
+    the same environment in this process is what LMDB forbids: closing
+    it would break the first one's locks.) */
+static void s_wait_applied(fixture_t *f, uint64_t head)
+{
+    for (int i = 0; i < 5000 && store_applied(f->store) < head; i++)
+        nanosleep(&(struct timespec){0, 1000000}, NULL);
+    assert_true(store_applied(f->store) >= head);
+}
+
+/*  Reads and counts across what LMDB holds and what is only in memory,
+    while LMDB already holds events that are still in memory too (the
+    applier ran ahead of the store's thread): each event once, in order. */
+static void test_logged_reads_across_apply(void **state)
+{
+    fixture_t *f = *state;
+    err_t err;
+    store_destroy(&f->store);
+    store_options_t o = {
+        .commit_log = true, .apply_events = 4, .extent = 64 * 1024};
+    f->store = store_open(f->dir, f->codes, &o, &err);
+    s_write_named(f, "across", 0, 4); /* applied behind the ack */
+    s_wait_applied(f, 4);
+    s_write_named(f, "across", 4, 6); /* 5-8 applied, 9-10 pending */
+    s_wait_applied(f, 8);
+    uint64_t count = 0, next;
+    CHECK(store_count_state(f->store, "AUS", &count, &err), &err);
+    assert_int_equal(count, 10);
+    seen_t seen = {.n = 0};
+    CHECK(store_read(f->store, 1, 0, 100, NULL, s_collect, &seen, &next, &err),
+          &err);
+    assert_int_equal(seen.n, 10);
+    for (size_t i = 0; i < seen.n; i++)
+        assert_int_equal(seen.seqs[i], i + 1);
+    assert_int_equal(next, 11);
+    seen.n = 0; /* a page that starts in LMDB and ends in memory */
+    CHECK(store_read(f->store, 3, 0, 4, NULL, s_collect, &seen, &next, &err),
+          &err);
+    assert_int_equal(seen.n, 4);
+    assert_int_equal(seen.seqs[3], 6);
+    assert_int_equal(next, 7);
+    s_expect_ids(f->store, "across", 10);
+    CHECK(store_apply(f->store, &err), &err);
+    assert_int_equal(store_pending(f->store), 0);
+    CHECK(store_count_state(f->store, "AUS", &count, &err), &err);
+    assert_int_equal(count, 10);
+}
+
+/*  At most 'pending_max' events wait in memory: a write beyond waits for
+    the applier (which would not start by itself here) and is stored;
+    a group larger than the bound waits for all to be applied and is
+    stored too. */
+static void test_logged_backpressure(void **state)
+{
+    fixture_t *f = *state;
+    err_t err;
+    store_destroy(&f->store);
+    store_options_t o = s_pending;
+    o.pending_max = 8;
+    f->store = store_open(f->dir, f->codes, &o, &err);
+    s_write_named(f, "bp", 0, 8);
+    assert_int_equal(store_pending(f->store), 8);
+    s_write_named(f, "bp", 8, 4);
+    assert_int_equal(store_head(f->store), 12);
+    assert_true(store_pending(f->store) <= 8);
+    s_expect_ids(f->store, "bp", 12);
+    s_expect_dense(f->store);
+
+    s_write_named(f, "big", 0, 9);
+    assert_int_equal(store_head(f->store), 21);
+    assert_int_equal(store_pending(f->store), 9);
+    s_write_named(f, "bp", 12, 1); /* the bigger tail holds it too */
+    assert_int_equal(store_head(f->store), 22);
+    s_expect_dense(f->store);
+}
+
+/*  A read's callback that asks the store again (as PUBLISH's public form
+    asks for a report's recipient): reads nest. */
+static int s_ask_again(void *arg, uint64_t seq, const char *topic,
+                       size_t topic_len, const uint8_t *env, size_t env_len)
+{
+    (void)seq, (void)topic, (void)topic_len, (void)env, (void)env_len;
+    store_t *store = arg;
+    assert_false(store_is_npm_report(store, "no-such-report"));
+    uint64_t count;
+    err_t err;
+    CHECK(store_count_state(store, "AUS", &count, &err), &err);
+    assert_int_equal(count, 3);
+    return 0;
+}
+
+static void test_logged_read_inside_read(void **state)
+{
+    fixture_t *f = *state;
+    err_t err;
+    uint64_t next;
+    s_write_named(f, "nest", 0, 3);
+    CHECK(store_apply(f->store, &err), &err); /* read from LMDB */
+    CHECK(store_read(f->store, 1, 0, 10, NULL, s_ask_again, f->store, &next,
+                     &err),
+          &err);
+    assert_int_equal(next, 4);
+}
+
 /*  A map that may not grow any more: the write fails with OPCAT_EFULL,
     LMDB's text and the map's size in the message, every result FAILED;
     what was stored before stays. */
@@ -966,6 +1093,12 @@ int main(void)
                                         s_teardown),
         cmocka_unit_test_setup_teardown(test_logged_disk_full, s_setup_pending,
                                         s_teardown),
+        cmocka_unit_test_setup_teardown(test_logged_reads_across_apply, s_setup,
+                                        s_teardown),
+        cmocka_unit_test_setup_teardown(test_logged_backpressure, s_setup,
+                                        s_teardown),
+        cmocka_unit_test_setup_teardown(test_logged_read_inside_read,
+                                        s_setup_pending, s_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
