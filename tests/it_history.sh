@@ -13,8 +13,9 @@
 #              the table gives; if such a row starts to match, the test
 #              fails so that the row is promoted to "check".
 # Then `opcatctl report --as-of 2017-12-31 --lang en` must list the ten
-# visits of 2017 (the table's row, by UN short name) and the three
-# sessions, and say that their places and interviews are not recorded;
+# visits of 2017 (the table's row, by UN short name), the three sessions
+# and the 14 States on the art. 17 list (by UN short name), and say that
+# the visits' places and interviews are not recorded;
 # `--as-of 2016-06-30`, before the coverage of visits, that the visits
 # are not recorded.
 source "$(dirname "$0")/lib.sh"
@@ -133,6 +134,16 @@ if not re.search(r"interviews conducted and the places[^.]*are not recorded",
 for what in ("visits conducted", "sessions held"):
     if re.search(f"{what}[^.]*is not recorded", report):
         problems.append(f"2017: the {what} are said not to be recorded")
+# the art. 17 list at the end of 2017: the 14 States of the OHCHR Article 17
+# page (Argentina removed only in 2018), computed from the listings
+art17 = next((p for p in report.split("\n\n")
+              if "not in compliance with article 17" in p), "")
+if re.search(r"article 17[^.]*not recorded", art17) or not art17:
+    problems.append(f"2017: the art. 17 list is not printed: {art17!r}")
+for code in ("ARG", "BEN", "BIH", "BFA", "BDI", "KHM", "CHL", "COD", "GAB",
+             "LBR", "NRU", "NGA", "PAN", "PHL"):
+    if names[code] not in art17:
+        problems.append(f"2017: {code} ({names[code]}) not on the art. 17 list")
 early = open(f"{tmp}/report-2016.md", encoding="utf-8").read()
 if not re.search(r"visits conducted[^.]*is not recorded", early):
     problems.append("2016-06-30: the visits are not said to be unrecorded")

@@ -856,6 +856,45 @@ static void test_closed_coverage(void **state)
     s_env_close(&env);
 }
 
+/*  The art. 17 list as at a day is a total since the beginning: coverage
+    reaching back to the Protocol's entry into force needs no baseline,
+    and it stays complete only up to the interval's last day. */
+static void test_history_coverage(void **state)
+{
+    fixture_t *f = *state;
+    static const char *const lines[] = {
+        "{\"type\":\"state.ratified\",\"occurred_on\":\"2004-11-15\","
+        "\"state\":\"ARG\",\"instrument\":\"ratification\"}",
+        "{\"type\":\"state.ratified\",\"occurred_on\":\"2013-01-24\","
+        "\"state\":\"NRU\",\"instrument\":\"ratification\"}",
+        "{\"type\":\"art17.listed\",\"occurred_on\":\"2016-06-17\","
+        "\"state\":\"ARG\"}",
+        "{\"type\":\"art17.listed\",\"occurred_on\":\"2016-11-18\","
+        "\"state\":\"NRU\"}",
+        "{\"type\":\"art17.delisted\",\"occurred_on\":\"2018-02-28\","
+        "\"precision\":\"not_after\",\"not_before\":\"2018-01-01\","
+        "\"state\":\"ARG\"}",
+        "{\"type\":\"dataset.coverage\",\"occurred_on\":\"2025-12-31\","
+        "\"types\":[\"art17.\"],\"from\":\"2006-06-22\","
+        "\"until\":\"2017-12-31\"}"};
+    env_t env;
+    s_env_open(&env, false);
+    s_apply_text(&env, lines, sizeof lines / sizeof lines[0]);
+    json_t *r = s_small(f, &env, "2017-12-31", NULL);
+    s_expect(r, "npm.art17_list", "[\"ARG\",\"NRU\"]");
+    assert_false(s_in_list(r, "incomplete", "npm.art17_list"));
+    json_decref(r);
+    r = s_small(f, &env, "2016-12-31", NULL);
+    s_expect(r, "npm.art17_list", "[\"ARG\",\"NRU\"]");
+    assert_false(s_in_list(r, "incomplete", "npm.art17_list"));
+    json_decref(r);
+    /* after the interval a listing or removal may be missing */
+    r = s_small(f, &env, "2018-06-30", NULL);
+    assert_true(s_in_list(r, "incomplete", "npm.art17_list"));
+    json_decref(r);
+    s_env_close(&env);
+}
+
 static void test_regions(void **state)
 {
     fixture_t *f = *state;
@@ -896,6 +935,7 @@ int main(void)
         cmocka_unit_test(test_state_names),
         cmocka_unit_test(test_summary_and_coverage),
         cmocka_unit_test(test_closed_coverage),
+        cmocka_unit_test(test_history_coverage),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }

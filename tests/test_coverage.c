@@ -121,6 +121,35 @@ static void test_union(void **state)
 }
 
 /*  A prefix matches a type equal to it or, ending in ".", starting it. */
+/*  A total since the beginning needs no baseline when the union reaches
+    back to the first day a fact of the kind can exist: the Protocol's
+    entry into force for the Subcommittee's acts, its adoption for a
+    State's own. */
+static void test_covers_history(void **state)
+{
+    (void)state;
+    coverage_t *c = s_new();
+    assert_int_equal(coverage_first_day("art17.listed"), D("2006-06-22"));
+    assert_int_equal(coverage_first_day("state.signed"), D("2002-12-18"));
+    assert_int_equal(coverage_first_day("npm.designated"), D("2002-12-18"));
+    assert_true(coverage_covers_history(c, "art17.listed", D("2017-12-31")));
+    assert_int_equal(
+        coverage_add(c, "art17.", D("2006-06-22"), D("2017-12-31")), 0);
+    assert_int_equal(coverage_add(c, "state.", D("2006-06-22"), COVERAGE_OPEN),
+                     0);
+    assert_true(coverage_covers_history(c, "art17.listed", D("2017-12-31")));
+    assert_true(coverage_covers_history(c, "art17.delisted", D("2010-01-01")));
+    assert_false(coverage_covers_history(c, "art17.listed", D("2018-01-01")));
+    /* signatures from 2003 on lie before that interval */
+    assert_false(coverage_covers_history(c, "state.signed", D("2017-12-31")));
+    coverage_destroy(&c);
+    c = s_new();
+    assert_int_equal(
+        coverage_add(c, "art17.", D("2006-06-23"), D("2017-12-31")), 0);
+    assert_false(coverage_covers_history(c, "art17.listed", D("2017-12-31")));
+    coverage_destroy(&c);
+}
+
 static void test_prefix_matching(void **state)
 {
     (void)state;
@@ -196,6 +225,7 @@ int main(void)
         cmocka_unit_test(test_open_interval),
         cmocka_unit_test(test_closed_interval),
         cmocka_unit_test(test_union),
+        cmocka_unit_test(test_covers_history),
         cmocka_unit_test(test_prefix_matching),
         cmocka_unit_test(test_event_days),
         cmocka_unit_test(test_records),

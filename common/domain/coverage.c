@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "obligation.h"
 
 /*  One interval of one prefix. */
 typedef struct {
@@ -119,6 +120,19 @@ bool coverage_covers(const coverage_t *self, const char *type, int32_t from,
             return true;
         day = (int32_t)reach + 1; /* reach < to <= INT32_MAX */
     }
+}
+
+int32_t coverage_first_day(const char *type)
+{
+    if (strncmp(type, "state.", 6) == 0 || strncmp(type, "npm.", 4) == 0)
+        return date_from_ymd(2002, 12, 18); /* GA resolution 57/199 */
+    return oblig_protocol_in_force();
+}
+
+bool coverage_covers_history(const coverage_t *self, const char *type,
+                             int32_t to)
+{
+    return coverage_covers(self, type, coverage_first_day(type), to);
 }
 
 size_t coverage_record_key(const char *prefix, int32_t from, int32_t until,

@@ -76,6 +76,21 @@ bool coverage_names(const coverage_t *self, const char *type);
 bool coverage_covers(const coverage_t *self, const char *type, int32_t from,
                      int32_t to);
 
+/*  The first day on which a fact of 'type' can have happened, so that a
+    union reaching back to it leaves nothing of the kind unrecorded: a
+    State's own acts ("state." and "npm." types: signing, ratifying,
+    declaring, designating its NPM, which may precede ratification) from
+    the Protocol's adoption (2002-12-18); every other kind records the
+    Subcommittee's work or the Special Fund's, which exist only under the
+    Protocol in force (2006-06-22). */
+int32_t coverage_first_day(const char *type);
+
+/*  Whether a total of 'type' since the beginning, as at 'to', is complete
+    without a baseline: no interval names the type, or the union holds
+    every day from coverage_first_day(type) to 'to'. */
+bool coverage_covers_history(const coverage_t *self, const char *type,
+                             int32_t to);
+
 /*  Whether the coverage prefix 'prefix' (its first 'len' bytes) matches
     'type': equal to it, or a prefix of it ending in ".". */
 bool coverage_prefix_matches(const char *prefix, size_t len, const char *type);

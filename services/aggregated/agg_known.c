@@ -110,8 +110,12 @@ int agg_known_covered(agg_tx_t *tx, const coverage_t *cover, const char *type,
         *covered = coverage_covers(cover, type, from, to);
         return 0;
     }
-    /* a total since the beginning: the latest baseline up to 'to' stands
-       for what came before it, and every day after it must be covered */
+    /* a total since the beginning: complete when the union reaches back
+       to the first day such a fact could exist; otherwise the latest
+       baseline up to 'to' stands for what came before it, and every day
+       after it must be covered */
+    if (coverage_covers_history(cover, type, to))
+        return 0;
     int32_t day = INT32_MIN;
     latest_t l = {to, &day};
     int rc = kv_each(tx->txn, tx->dbi[AGG_DB_COVER], NULL, "B", 1,

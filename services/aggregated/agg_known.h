@@ -51,8 +51,10 @@ int agg_known_cover_load(agg_tx_t *tx, coverage_t **cover);
 /*  Whether a figure counting the facts of 'type' in 'from'..'to' is
     complete as far as coverage ('cover', from agg_known_cover_load())
     goes: every day of the period is covered, or ('cumulative', a total
-    since the beginning) the latest baseline dated up to 'to' stands for
-    what came before it and every day after it up to 'to' is covered.
+    since the beginning) every day from the first on which such a fact
+    could exist (coverage_first_day()) up to 'to' is covered, or the
+    latest baseline dated up to 'to' stands for what came before it and
+    every day after it up to 'to' is covered.
     Returns 0 or an mdb_* code. */
 int agg_known_covered(agg_tx_t *tx, const coverage_t *cover, const char *type,
                       int32_t from, int32_t to, bool cumulative, bool *covered);
