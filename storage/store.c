@@ -822,7 +822,8 @@ static int s_group_logged(store_t *self, store_batch_t *batches, size_t count,
     group_t g = {.store = self,
                  .next_seq = self->head + 1,
                  .now_ms = s_now_ms(),
-                 .tail = self->tail};
+                 .tail = self->tail,
+                 .err = err};
     int rc = s_begin_read(self, &g.txn, err);
     if (rc)
         return rc;
