@@ -71,6 +71,7 @@ grep -q "OPCAT_CURVE_CLIENT_KEY=bad.key" agg.err || fail "the aggregator's refus
 [ ! -e "$OPCAT_DATA/aggregated" ] || fail "the aggregator opened its state before its keys"
 if as bad ctl --timeout 1500 head 2>err.txt; then fail "opcatctl ran with a wrong key file"; fi
 grep -q "OPCAT_CURVE_CLIENT_KEY=bad.key" err.txt || fail "opcatctl's refusal: $(cat err.txt)"
+as bad ctl head --help >/dev/null 2>err.txt || fail "a command's --help needed the keys: $(cat err.txt)"
 as later ctl keygen later >/dev/null || fail "keygen refused while its variable names a file to be"
 
 # binding beyond loopback without keys is refused before anything listens

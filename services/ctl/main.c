@@ -292,6 +292,15 @@ void ctl_print_event(const ctl_t *ctl, const unsigned char *data,
     event_free(&e);
 }
 
+/*  Whether a command's own arguments ask for its help (before "--"). */
+static bool s_help_asked(int argc, char **argv)
+{
+    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+            return true;
+    return false;
+}
+
 int main(int argc, char **argv)
 {
     ctl_t ctl = {.timeout_ms = 10000};
@@ -311,8 +320,10 @@ int main(int argc, char **argv)
             continue;
         ctl.command = s_commands[i].name;
         /* keygen writes the files the CURVE variables name: it runs
-           before they exist */
-        if (strcmp(ctl.command, "keygen") != 0 && !(ctl.bus = bus_new(&err)))
+           before they exist; a command's --help needs no keys either */
+        if (strcmp(ctl.command, "keygen") != 0 &&
+            !s_help_asked(argc - first, argv + first) &&
+            !(ctl.bus = bus_new(&err)))
             return ctl_error(&ctl, CTL_EXIT_FAILURE, "failed", err.field, "%s",
                              err.message);
         int rc = s_commands[i].run(&ctl, argc - first, argv + first);
