@@ -243,16 +243,17 @@ static void test_browser_paths_are_files_or_an_html_404(void **state)
         assert_string_equal(route.arg, files[i][1]);
         gw_route_clear(&route);
     }
-    const char *pages[] = {"/nope",
-                           "/.hidden.html",
-                           "/a/b.html",
-                           "/tool.exe",
-                           "/healthzx",
-                           "/metrics/",
-                           "/index.html/",
-                           "/..%2Fetc.txt",
-                           "/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-                           "aaaaaaaaaaaaaaa.js"};
+    const char *pages[] = {
+        "/nope",
+        "/.hidden.html",
+        "/a/b.html",
+        "/tool.exe",
+        "/healthzx",
+        "/metrics/",
+        "/index.html/",
+        "/..%2Fetc.txt",
+        ("/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+         "aaaaaaaaaaaaaaa.js")};
     for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++)
         s_expect("GET", pages[i], GW_ROUTE_NO_PAGE, 404);
     assert_string_equal(gw_route_file_type("a.svg"), "image/svg+xml");
