@@ -357,6 +357,12 @@ bool render_more_than(render_t *r, const char *key);
 long long render_place_counts(render_t *r, const json_t *places,
                               long long counts[PLACE_KINDS]);
 
+/*  The places visited in the period: false when there is nothing to say
+    (none, or not recorded: then the interviews' sentence says so);
+    otherwise 'counts' by kind, their '*sum' and the stated '*total'. */
+bool render_places_visited(render_t *r, long long counts[PLACE_KINDS],
+                           long long *sum, long long *total);
+
 /* ------------------------------------------------------------------ */
 /*  report_say.c: the sections in a table language, called by those of
     report_sec_*.c with the keys they read. */

@@ -365,14 +365,8 @@ static const char *s_visit_list(render_t *r, const json_t *dates, pieces_t *p)
 /*  The places by category: "prisons (29), postes de police (35) et ...". */
 static void s_places(render_t *r)
 {
-    if (render_incomplete(r, "visits.places_in_period"))
-        return; /* said with the interviews */
-    const json_t *places =
-        render_get(r, "visits.places_in_period", JSON_OBJECT);
-    long long counts[PLACE_KINDS];
-    long long sum = render_place_counts(r, places, counts);
-    long long total = render_count(r, "visits.places_total_in_period");
-    if (!total && !sum)
+    long long counts[PLACE_KINDS], sum, total;
+    if (!render_places_visited(r, counts, &sum, &total))
         return;
     pieces_t p = {0};
     size_t left = 0, done = 0;

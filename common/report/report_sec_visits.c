@@ -79,16 +79,21 @@ static void s_put_figure(render_t *r, const char *key, long long n)
         render_put(r, "%s%s", more ? "more than " : "", render_num(n).text);
 }
 
-static void s_places_sentence(render_t *r)
+bool render_places_visited(render_t *r, long long counts[PLACE_KINDS],
+                           long long *sum, long long *total)
 {
     if (render_incomplete(r, "visits.places_in_period"))
-        return; /* said with the interviews */
-    const json_t *places =
-        render_get(r, "visits.places_in_period", JSON_OBJECT);
-    long long counts[PLACE_COUNT];
-    long long sum = render_place_counts(r, places, counts);
-    long long total = render_count(r, "visits.places_total_in_period");
-    if (!total && !sum)
+        return false; /* said with the interviews */
+    *sum = render_place_counts(
+        r, render_get(r, "visits.places_in_period", JSON_OBJECT), counts);
+    *total = render_count(r, "visits.places_total_in_period");
+    return *total || *sum;
+}
+
+static void s_places_sentence(render_t *r)
+{
+    long long counts[PLACE_KINDS], sum, total;
+    if (!render_places_visited(r, counts, &sum, &total))
         return;
     render_put(r, "%s",
                r->zh ? "小组委员会查访了" : "The Subcommittee visited ");
