@@ -47,15 +47,18 @@ static int64_t s_c_and_stop(loop_t *l, uint64_t id, void *arg)
     return LOOP_TIMER_DONE;
 }
 
-static void test_timers_run_once_in_due_order(void **state)
+/*  Adds timers c (30 ms), b (10 ms) and a (0 ms), sleeps 'late_ms' before
+    the loop's first poll, runs it and expects them in due order. */
+static void s_expect_due_order(long late_ms)
 {
-    (void)state;
     loop_t *loop = loop_new();
     probe_t p = {0};
     assert_non_null(loop);
     assert_true(loop_add_timer(loop, 30, s_c_and_stop, &p) > 0);
     assert_true(loop_add_timer(loop, 10, s_b, &p) > 0);
     assert_true(loop_add_timer(loop, 0, s_a, &p) > 0);
+    struct timespec late = {.tv_nsec = late_ms * 1000 * 1000};
+    nanosleep(&late, NULL);
     err_t err;
     CHECK(loop_run(loop, &s_never, &err), &err);
     assert_string_equal(p.order, "abc");
@@ -63,23 +66,18 @@ static void test_timers_run_once_in_due_order(void **state)
     assert_null(loop);
 }
 
+static void test_timers_run_once_in_due_order(void **state)
+{
+    (void)state;
+    s_expect_due_order(0);
+}
+
 /*  A wake-up that comes late finds several timers due at once: they still
     run in the order of their due times. */
 static void test_timers_due_together_run_in_due_order(void **state)
 {
     (void)state;
-    loop_t *loop = loop_new();
-    probe_t p = {0};
-    assert_non_null(loop);
-    assert_true(loop_add_timer(loop, 30, s_c_and_stop, &p) > 0);
-    assert_true(loop_add_timer(loop, 10, s_b, &p) > 0);
-    assert_true(loop_add_timer(loop, 0, s_a, &p) > 0);
-    struct timespec late = {.tv_nsec = 50 * 1000 * 1000};
-    nanosleep(&late, NULL); /* all three are due before the first poll */
-    err_t err;
-    CHECK(loop_run(loop, &s_never, &err), &err);
-    assert_string_equal(p.order, "abc");
-    loop_destroy(&loop);
+    s_expect_due_order(50); /* all three are due before the first poll */
 }
 
 static int64_t s_periodic(loop_t *loop, uint64_t id, void *arg)
