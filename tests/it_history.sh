@@ -17,7 +17,10 @@
 # and the 14 States on the art. 17 list (by UN short name), and say that
 # the visits' places and interviews are not recorded;
 # `--as-of 2016-06-30`, before the coverage of visits, that the visits
-# are not recorded.
+# are not recorded.  Last, the art. 17 lists of two OHCHR releases (30 Nov
+# 2021, 22 Feb 2024) whose copies break off: the States they name before
+# the break must be the computed list's States up to that point of the
+# alphabet.
 source "$(dirname "$0")/lib.sh"
 
 DATA="$OPCAT_SOURCE_DIR/data"
@@ -151,5 +154,40 @@ for p in problems:
     print("REPORT", p)
 print(f"report 2017: {len(codes)} visits and 3 sessions checked; "
       f"{len(problems)} problem(s)")
+sys.exit(1 if problems else 0)
+PY
+
+# Two releases whose copies break off in their art. 17 list (the States
+# named in alphabetical order): up to the break, the names are the list
+# computed for the release's day.  30 Nov 2021: "... Nigeria, the Phil";
+# 22 Feb 2024: "... Ghana, Liberia, Na" (so nothing between Liberia and Na).
+ctl stats --as-of 2021-11-30 --json >"$T/stats-2021-11-30.json"
+ctl stats --as-of 2024-02-22 --json >"$T/stats-2024-02-22.json"
+python3 - "$DATA/state-names.tsv" "$T" <<'PY'
+import json, sys
+names_file, tmp = sys.argv[1:]
+names = {}
+for line in open(names_file, encoding="utf-8"):
+    if not line.startswith("#") and line.strip():
+        cols = line.rstrip("\n").split("\t")
+        names[cols[0]] = cols[1]
+releases = [
+    ("2021-11-30", "Philippines", ["BLZ", "BEN", "BIH", "BFA", "BDI", "COD",
+                                   "GAB", "GHA", "LBR", "MNG", "NRU", "NGA",
+                                   "PHL"]),
+    ("2024-02-22", "Na", ["AFG", "BLZ", "BEN", "BDI", "CAF", "COD", "GAB",
+                          "GHA", "LBR"]),
+]
+problems = 0
+for day, last, named in releases:
+    stats = json.load(open(f"{tmp}/stats-{day}.json"))
+    listed = stats["npm"]["art17_list"]
+    before = sorted(s for s in listed if names[s] <= last)
+    if before != sorted(named):
+        problems += 1
+        print(f"MISMATCH {day}: release names {sorted(named)} up to {last!r}, "
+              f"the list computed gives {before}")
+    else:
+        print(f"ok {day}: the {len(named)} States named up to {last!r}")
 sys.exit(1 if problems else 0)
 PY
