@@ -185,7 +185,9 @@ static void s_read_tail(reader_t *self, uint64_t from, uint64_t to, size_t max,
                         const char *prefix, onward_t *r, uint64_t *next)
 {
     size_t prefix_len = prefix ? strlen(prefix) : 0, scanned = 0;
-    uint64_t head = tail_mark(self->tail) - 1; /* the writer's head */
+    /* the tail's last entry is the writer's head: a write rewinds the
+       tail to its head unless it commits, and no read runs during one */
+    uint64_t head = tail_mark(self->tail) - 1;
     uint64_t last = to && to < head ? to : head;
     for (uint64_t seq = from; seq <= last && r->sent < max && !r->stopped &&
                               scanned++ < STORE_SCAN_MAX;
