@@ -398,6 +398,7 @@ static int s_summary(agg_tx_t *tx, const event_t *e)
     rec.places_total = b->places_total;
     rec.more_than = b->more_than;
     snprintf(rec.named, sizeof rec.named, "%s", b->grant_states_named);
+    rec.reports_transmitted = b->reports_transmitted;
     uint8_t key[16];
     date_key_put(key, from);
     date_key_put(key + 4, to);

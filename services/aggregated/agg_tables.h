@@ -48,6 +48,7 @@
 #include <jansson.h>
 #include <lmdb.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "agg_delta.h"
@@ -176,7 +177,14 @@ typedef struct {
     uint32_t places_total; /* as the source states it; 0: not stated */
     bool more_than;        /* interviews, persons, places_total: "more than" */
     char named[128];       /* grant States named: "ARG BEN ..." (truncated) */
+    uint32_t reports_transmitted; /* as the source states it; 0: not stated */
 } agg_summary_rec_t;
+
+/*  The shortest summary record read: the layout that ended at 'named'.
+    Projections made before 'reports_transmitted' hold it; their records
+    read with that count 0, which is what they carried (the field did not
+    exist, so no summary they projected stated it). */
+#define AGG_SUMMARY_REC_MIN offsetof(agg_summary_rec_t, reports_transmitted)
 
 /*  A read or write context: the transaction and the database handles.
     With 'delta' set, agg_tab_sum_add() and agg_tab_set_add() only record
