@@ -14,8 +14,9 @@
 #              fails so that the row is promoted to "check".
 # Then `opcatctl report --as-of 2017-12-31 --lang en` must list the ten
 # visits of 2017 (the table's row, by UN short name), the three sessions
-# and the 14 States on the art. 17 list (by UN short name), and say that
-# the visits' places and interviews are not recorded;
+# and the 14 States on the art. 17 list (by UN short name), say that the
+# visits' places and interviews are not recorded, and give the number of
+# reports transmitted as the table's row states it;
 # `--as-of 2016-06-30`, before the coverage of visits, that the visits
 # are not recorded.
 source "$(dirname "$0")/lib.sh"
@@ -127,10 +128,17 @@ for code in codes:
 for ordinal in ("thirty-first", "thirty-second", "thirty-third"):
     if f"its {ordinal} session" not in report:
         problems.append(f"2017: the {ordinal} session is not listed")
-# no summary of 2017 is recorded: its places and interviews are not known
+# the summary of 2017 states only the reports transmitted: its places and
+# interviews are not known, and the reports' number is said as stated
 if not re.search(r"interviews conducted and the places[^.]*are not recorded",
                  report):
     problems.append("2017: places and interviews not said to be unrecorded")
+stated = next(json.loads(r["value"]) for r in rows
+              if r["as_of"] == "2017-12-31"
+              and r["key"] == "reports.transmitted_in_period_stated")
+said = f"In 2017, the Subcommittee transmitted {stated} visit reports;"
+if said not in report:
+    problems.append(f"2017: the stated number of reports is not said: {said!r}")
 for what in ("visits conducted", "sessions held"):
     if re.search(f"{what}[^.]*is not recorded", report):
         problems.append(f"2017: the {what} are said not to be recorded")

@@ -426,19 +426,35 @@ void say_reports(render_t *r, long long sent, const json_t *sent_now,
 {
     const report_lang_t *L = r->lang;
     pieces_t p = {0};
+    long long stated;
+    bool said = render_incomplete(r, "reports.transmitted_in_period") &&
+                render_stated(r, RENDER_REPORTS_STATED, &stated);
     render_put(r, "%s", L->reports_head);
     if (render_incomplete(r, "reports.transmitted_total")) {
         render_say(r, L->reports_unknown, s_as_at(r, false, &p));
+        if (said) {
+            render_put(r, " ");
+            render_say(r, L->reports_stated, s_when(r, true, &p),
+                       s_fig(r, stated, &p));
+        }
         render_put(r, "\n\n");
         render_pieces_free(&p);
         return;
     }
     render_say(r, L->reports_sent, s_as_at(r, true, &p), s_fig(r, sent, &p));
-    if (render_incomplete(r, "reports.transmitted_in_period"))
-        render_put(r, "%s", L->reports_sent_part);
-    else if (json_array_size(sent_now))
+    if (said) {
+        render_put(r, ". ");
+        render_say(r, L->reports_stated, s_when(r, true, &p),
+                   s_fig(r, stated, &p));
+        render_put(r, "\n\n");
+    } else if (render_incomplete(r, "reports.transmitted_in_period")) {
+        render_put(r, "%s.\n\n", L->reports_sent_part);
+    } else if (json_array_size(sent_now)) {
         render_say(r, L->reports_sent_now, s_states(r, sent_now, &p));
-    render_put(r, ".\n\n");
+        render_put(r, ".\n\n");
+    } else {
+        render_put(r, ".\n\n");
+    }
     if (sent) {
         render_say(r, L->reports_published, s_as_at(r, false, &p),
                    s_fig(r, published, &p));

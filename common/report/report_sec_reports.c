@@ -7,19 +7,48 @@
 /* ------------------------------------------------------------------ */
 /*  Section III.B: visit reports. */
 
+/*  "2017年，小组委员会转交了17份查访报告；本报告未逐一列出这些报告。" */
+static void s_stated_zh(render_t *r, long long stated)
+{
+    render_put_when(r, true);
+    render_put(r, "，小组委员会转交了%s份查访报告；本报告未逐一列出这些报告。",
+               render_num(stated).text);
+}
+
+/*  "In 2017, the Subcommittee transmitted 17 visit reports; the reports
+    are not itemized here." */
+static void s_stated_en(render_t *r, long long stated)
+{
+    render_put_when(r, true);
+    render_put(r, ", the Subcommittee transmitted ");
+    render_put_things(r, stated, true, "visit report", "visit reports");
+    render_put(r, "; the %s not itemized here.",
+               stated == 1 ? "report is" : "reports are");
+}
+
 static void s_reports_zh(render_t *r, long long sent, const json_t *sent_now,
                          long long published, const json_t *published_now)
 {
+    long long stated;
+    bool said = render_incomplete(r, "reports.transmitted_in_period") &&
+                render_stated(r, RENDER_REPORTS_STATED, &stated);
     render_put(r, "### B. 查访报告\n\n");
     if (render_incomplete(r, "reports.transmitted_total")) {
         render_put_as_at(r, true);
-        render_put(r, "向缔约国转交的查访报告数量没有记录。\n\n");
+        render_put(r, "向缔约国转交的查访报告数量没有记录。");
+        if (said)
+            s_stated_zh(r, stated);
+        render_put(r, "\n\n");
         return;
     }
     render_put_as_at(r, true);
     render_put(r, "，小组委员会向缔约国转交了%s份查访报告",
                render_num(sent).text);
-    if (render_incomplete(r, "reports.transmitted_in_period")) {
+    if (said) {
+        render_put(r, "。");
+        s_stated_zh(r, stated);
+        render_put(r, "\n\n");
+    } else if (render_incomplete(r, "reports.transmitted_in_period")) {
         render_put(r, "；本报告所述期间转交的查访报告没有完整记录");
     } else if (json_array_size(sent_now)) {
         render_put(r, "，其中包括在报告所述期间向");
@@ -27,7 +56,8 @@ static void s_reports_zh(render_t *r, long long sent, const json_t *sent_now,
         render_put(r, "转交的%s份查访报告",
                    render_num((long long)json_array_size(sent_now)).text);
     }
-    render_put(r, "。\n\n");
+    if (!said)
+        render_put(r, "。\n\n");
     if (!sent)
         return;
     render_put(r, "在向缔约国转交的%s份查访报告中，应缔约国的请求，",
@@ -48,19 +78,31 @@ static void s_reports_zh(render_t *r, long long sent, const json_t *sent_now,
 static void s_reports_en(render_t *r, long long sent, const json_t *sent_now,
                          long long published, const json_t *published_now)
 {
+    long long stated;
+    bool said = render_incomplete(r, "reports.transmitted_in_period") &&
+                render_stated(r, RENDER_REPORTS_STATED, &stated);
     render_put(r, "### B. Visit reports\n\n");
     if (render_incomplete(r, "reports.transmitted_total")) {
         render_put(r, "The number of visit reports transmitted to States "
                       "parties ");
         render_put_as_at(r, false);
-        render_put(r, " is not recorded.\n\n");
+        render_put(r, " is not recorded.");
+        if (said) {
+            render_put(r, " ");
+            s_stated_en(r, stated);
+        }
+        render_put(r, "\n\n");
         return;
     }
     render_put_as_at(r, true);
     render_put(r, ", the Subcommittee had transmitted ");
     render_put_things(r, sent, true, "visit report", "visit reports");
     render_put(r, " to States parties");
-    if (render_incomplete(r, "reports.transmitted_in_period")) {
+    if (said) {
+        render_put(r, ". ");
+        s_stated_en(r, stated);
+        render_put(r, "\n\n");
+    } else if (render_incomplete(r, "reports.transmitted_in_period")) {
         render_put(r, "; the reports transmitted during the reporting period "
                       "are not recorded");
     } else if (json_array_size(sent_now)) {
@@ -69,7 +111,8 @@ static void s_reports_en(render_t *r, long long sent, const json_t *sent_now,
         render_put(r, " transmitted during the reporting period, to ");
         render_put_states(r, sent_now, false);
     }
-    render_put(r, ".\n\n");
+    if (!said)
+        render_put(r, ".\n\n");
     if (!sent)
         return;
     render_put(r, "Of the ");
