@@ -97,6 +97,10 @@ print(f"{checked} rows checked, {mismatched} mismatched; "
 sys.exit(1 if mismatched or promoted else 0)
 PY
 
+# opcatctl's own table gives the stated number beside the list
+grep -q "in the period, as stated: 17$" <(ctl stats --as-of 2017-12-31) ||
+    fail "stats --as-of 2017-12-31: no stated number of reports: $(ctl stats --as-of 2017-12-31)"
+
 # The report of a past year whose visits and sessions the coverage says are
 # complete prints them (each figure from the events); a period before that
 # coverage still says they are not recorded.

@@ -180,10 +180,13 @@ typedef struct {
     uint32_t reports_transmitted; /* as the source states it; 0: not stated */
 } agg_summary_rec_t;
 
-/*  The shortest summary record read: the layout that ended at 'named'.
-    Projections made before 'reports_transmitted' hold it; their records
-    read with that count 0, which is what they carried (the field did not
-    exist, so no summary they projected stated it). */
+/*  The shortest summary record read: the layout that ended at 'named',
+    which projections made before 'reports_transmitted' hold.  Where the
+    struct's tail padding covers the count (x86-64: 208 bytes either way)
+    those records have today's size and their count reads 0, as the
+    writer cleared the whole record; elsewhere they are shorter and read
+    with the count 0.  Either way that is what they carried: no summary
+    could state the count before the field existed. */
 #define AGG_SUMMARY_REC_MIN offsetof(agg_summary_rec_t, reports_transmitted)
 
 /*  A read or write context: the transaction and the database handles.
