@@ -128,6 +128,9 @@ if f"conducted {len(codes)} visits in 2017" not in visits:
 for code in codes:
     if names[code] not in visits:
         problems.append(f"2017: {code} ({names[code]}) not among the visits")
+# Rwanda's visit, suspended on a day not known, ended by 20 October 2017
+if f"{names['RWA']} (by 20 October 2017)" not in visits:
+    problems.append(f"2017: Rwanda's visit not dated by its bound: {visits!r}")
 # CAT/C/63/4 para 3: the 31st, 32nd and 33rd sessions
 for ordinal in ("thirty-first", "thirty-second", "thirty-third"):
     if f"its {ordinal} session" not in report:

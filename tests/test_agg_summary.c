@@ -1,7 +1,8 @@
-/*  test_agg_summary: the figures a period.summary states as totals for a
-    period, as the aggregation service adds them up (services/aggregated),
-    without daemons: events are applied to an LMDB environment directly
-    and the stats query runs on it.
+/*  test_agg_summary: what the sources give only coarsely, as the
+    aggregation service projects it (services/aggregated): the figures a
+    period.summary states as totals for a period, and a visit's last day
+    known only as a bound.  Without daemons: events are applied to an LMDB
+    environment directly and the queries run on it.
 
     - a summary that states only the count of visit reports transmitted
       gives reports.transmitted_in_period_stated, and says nothing of the
@@ -9,7 +10,10 @@
     - a summary that straddles the period marks incomplete the figures it
       states, and only those;
     - a count stated for part of the period only is marked incomplete;
-    - a summary record of the layout before the count is still read. */
+    - a summary record of the layout before the count is still read;
+    - a visit whose last day is a bound carries its precision in the
+      stats' visit dates and in the State's answer, whatever the order of
+      the events. */
 #include "test_common.h"
 
 #include <string.h>
@@ -288,6 +292,86 @@ static void test_earlier_layout(void **state)
     json_decref(year);
 }
 
+static const char *const s_rwanda[] = {
+    "{\"type\":\"visit.completed\",\"occurred_on\":\"2017-10-20\","
+    "\"precision\":\"not_after\",\"not_before\":\"2017-10-16\","
+    "\"state\":\"RWA\",\"visit_id\":\"RWA-2017\"}",
+    "{\"type\":\"visit.completed\",\"occurred_on\":\"2017-05-11\","
+    "\"state\":\"BOL\",\"visit_id\":\"BOL-2017\",\"start\":\"2017-05-02\"}",
+    "{\"type\":\"visit.completed\",\"occurred_on\":\"2017-10-20\","
+    "\"state\":\"RWA\",\"visit_id\":\"RWA-2017\"}"};
+
+/*  The visit of 'code' in the stats' completed_dates_in_period. */
+static const json_t *s_dates_of(const json_t *stats, const char *code)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(json_object_get(stats, "visits"),
+                                       "completed_dates_in_period"),
+                       i, v)
+    {
+        if (strcmp(json_string_value(json_object_get(v, "state")), code) == 0)
+            return v;
+    }
+    fail_msg("no dates of %s", code);
+    return NULL;
+}
+
+/*  The precision of RWA's completion in the State's answer, or NULL. */
+static const char *s_state_precision(env_t *env, json_t **answer)
+{
+    json_t *request = json_pack("{s:s,s:s,s:s}", "op", "state", "state", "RWA",
+                                "as_of", "2017-12-31");
+    err_t err;
+    *answer =
+        agg_query_run(env->kv, env->regions, env->names, 0, request, &err);
+    json_decref(request);
+    if (!*answer)
+        fail_msg("state: %s", err.message);
+    const json_t *visit = json_array_get(json_object_get(*answer, "visits"), 0);
+    return json_string_value(json_object_get(visit, "completed_on_precision"));
+}
+
+/*  Rwanda 2017: suspended between 16 and 20 October, the first day not
+    known.  Its end is "not_after"; a visit known to the day has none. */
+static void test_visit_end_bound(void **state)
+{
+    env_t *env = *state;
+    s_apply_text(env, s_rwanda, 2);
+    json_t *year = s_stats(env, "2017-12-31", NULL);
+    const json_t *rwa = s_dates_of(year, "RWA");
+    assert_true(json_is_null(json_object_get(rwa, "start")));
+    assert_string_equal(json_string_value(json_object_get(rwa, "end")),
+                        "2017-10-20");
+    assert_string_equal(
+        json_string_value(json_object_get(rwa, "end_precision")), "not_after");
+    assert_null(json_object_get(s_dates_of(year, "BOL"), "end_precision"));
+    json_decref(year);
+    json_t *answer;
+    assert_string_equal(s_state_precision(env, &answer), "not_after");
+    json_decref(answer);
+    /* then recorded to the day too: the day */
+    s_apply_text(env, s_rwanda + 2, 1);
+    assert_null(s_state_precision(env, &answer));
+    json_decref(answer);
+}
+
+/*  Recorded to the day first, then as a bound: still the day. */
+static void test_visit_end_better_known(void **state)
+{
+    env_t *env = *state;
+    static const char *const reversed[] = {
+        "{\"type\":\"visit.completed\",\"occurred_on\":\"2017-10-20\","
+        "\"state\":\"RWA\",\"visit_id\":\"RWA-2017\"}",
+        "{\"type\":\"visit.completed\",\"occurred_on\":\"2017-10-20\","
+        "\"precision\":\"not_after\",\"not_before\":\"2017-10-16\","
+        "\"state\":\"RWA\",\"visit_id\":\"RWA-2017\"}"};
+    s_apply_text(env, reversed, 2);
+    json_t *answer;
+    assert_null(s_state_precision(env, &answer));
+    json_decref(answer);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -298,6 +382,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_stated_for_part, s_setup,
                                         s_teardown),
         cmocka_unit_test_setup_teardown(test_earlier_layout, s_setup,
+                                        s_teardown),
+        cmocka_unit_test_setup_teardown(test_visit_end_bound, s_setup,
+                                        s_teardown),
+        cmocka_unit_test_setup_teardown(test_visit_end_better_known, s_setup,
                                         s_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -421,6 +421,39 @@ static void test_other_year(void **state)
     json_decref(stats);
 }
 
+/*  A visit whose first day is not recorded and whose last is a bound
+    ("end_precision"): the bound, as each language writes one; without a
+    precision, the State alone, as before. */
+static void test_visit_end_bound(void **state)
+{
+    fixture_t *f = *state;
+    json_t *stats = json_deep_copy(f->stats);
+    s_set(stats, NULL, "as_of", json_string("2017-12-31"));
+    s_set(stats, NULL, "period",
+          json_pack("{s:s,s:s}", "from", "2017-01-01", "to", "2017-12-31"));
+    s_set(stats, "visits", "completed_in_period",
+          json_pack("[s,s,s]", "HUN", "MAR", "RWA"));
+    s_set(stats, "visits", "completed_dates_in_period",
+          json_pack("[{s:s,s:s,s:s},{s:s,s:n,s:s,s:s},{s:s,s:n,s:s}]", "state",
+                    "HUN", "start", "2017-03-21", "end", "2017-03-30", "state",
+                    "RWA", "start", "end", "2017-10-20", "end_precision",
+                    "not_after", "state", "MAR", "start", "end", "2017-10-28"));
+    static const char *const cases[][2] = {
+        {"en", "Hungary (21–30 March), Morocco and Rwanda (by 20 October "
+               "2017)."},
+        {"zh", "匈牙利(3月21日至30日)、摩洛哥、卢旺达(不晚于2017年10月20日)。"},
+        {"fr", "Rwanda (au plus tard le 20 octobre 2017)"},
+        {"es", "Rwanda (a más tardar el 20 de octubre de 2017)"},
+        {"ru", "Руанда (не позднее 20 октября 2017 года)"},
+        {"ar", "رواندا (في موعد أقصاه 20 تشرين الأول/أكتوبر 2017)"}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *text = s_render(f, stats, cases[i][0]);
+        s_expect(text, cases[i][1], NULL);
+        free(text);
+    }
+    json_decref(stats);
+}
+
 /*  A figure the stats mark incomplete is "not recorded", not a count. */
 static void test_not_recorded_counts(void **state)
 {
@@ -855,6 +888,7 @@ int main(void)
         cmocka_unit_test(test_not_recorded_counts),
         cmocka_unit_test(test_not_recorded),
         cmocka_unit_test(test_stated_reports),
+        cmocka_unit_test(test_visit_end_bound),
         cmocka_unit_test(test_broken_stats),
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_no_names),

@@ -342,6 +342,11 @@ dated_t *render_dated(render_t *r, const json_t *list, const char *path,
                       const char *key, const char *end_key, bool optional,
                       size_t *n);
 
+/*  The precision of a dated item's last day ('key' + "_precision", e.g.
+    "end_precision": "not_after"), DATEFMT_DAY when it has none; fails on
+    a name that is not a precision. */
+int render_item_precision(render_t *r, const dated_t *item, const char *key);
+
 /*  Sorts the 'n' 'items' (NULL allowed) by date, then by English name. */
 void render_dated_sort(dated_t *items, size_t n);
 

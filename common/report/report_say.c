@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "datefmt.h"
 #include "report_int.h"
 
 /* ------------------------------------------------------------------ */
@@ -348,12 +349,16 @@ static const char *s_visit_list(render_t *r, const json_t *dates, pieces_t *p)
         pieces_t one = {0};
         const char *name = s_name(r, items[i].code, &one);
         s_sep(r, i, n, name);
-        if (items[i].day == INT32_MAX) {
+        int end = render_item_precision(r, &items[i], "end");
+        if (items[i].day == INT32_MAX && end == DATEFMT_DAY) {
             render_put(r, "%s", name); /* the first day is not recorded */
         } else {
             textbuf_t inner;
             render_begin(r, &inner);
-            render_put_range(r, items[i].day, items[i].end, true);
+            if (items[i].day == INT32_MAX) /* "au plus tard le ..." */
+                render_put_date(r, items[i].end, end);
+            else
+                render_put_range(r, items[i].day, items[i].end, true);
             render_say(r, r->lang->visit, name, render_end(r, &inner, &one));
         }
         render_pieces_free(&one);

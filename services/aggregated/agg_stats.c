@@ -9,6 +9,7 @@
 
 #include "agg_known.h"
 #include "date.h"
+#include "datefmt.h"
 #include "err.h"
 #include "kv.h"
 
@@ -362,6 +363,22 @@ typedef struct {
     json_t *dates, *planned;
 } visits_t;
 
+/*  {state, start, end}, and "end_precision" ("month", "year",
+    "not_after") where the last day is not known exactly. */
+static json_t *s_visit_dates(const char *code, const agg_visit_rec_t *v)
+{
+    json_t *item =
+        json_pack("{s:s,s:o,s:o}", "state", code, "start",
+                  v->completed_start == AGG_NEVER ? json_null()
+                                                  : s_date(v->completed_start),
+                  "end", s_date(v->completed_on));
+    if (datefmt_is_imprecise(v->completed_precision))
+        json_object_set_new(
+            item, "end_precision",
+            json_string(datefmt_precision_name(v->completed_precision)));
+    return item;
+}
+
 static int s_visit_record(void *arg, const MDB_val *key, const MDB_val *val)
 {
     visits_t *vs = arg;
@@ -376,12 +393,7 @@ static int s_visit_record(void *arg, const MDB_val *key, const MDB_val *val)
     const char *last =
         n ? json_string_value(json_array_get(vs->planned, n - 1)) : "";
     if (v.completed_on >= b->from && v.completed_on <= b->as_of)
-        json_array_append_new(vs->dates,
-                              json_pack("{s:s,s:o,s:o}", "state", code, "start",
-                                        v.completed_start == AGG_NEVER
-                                            ? json_null()
-                                            : s_date(v.completed_start),
-                                        "end", s_date(v.completed_on)));
+        json_array_append_new(vs->dates, s_visit_dates(code, &v));
     else if (v.planned_on >= b->from && v.planned_on <= b->as_of &&
              v.completed_on > b->as_of && v.postponed_on > b->as_of &&
              strcmp(last, code) != 0)

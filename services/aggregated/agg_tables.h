@@ -152,10 +152,14 @@ typedef struct {
         reply_published_from;
 } agg_report_rec_t;
 
-/*  One visit: the first date of each step. */
+/*  One visit: the first date of each step.  'completed_precision' took
+    the last byte of what was kind[16]: no kind is longer than 14 bytes
+    ("opcat_advisory"), so that byte was always 0 before, and records
+    projected then read as completed on a day known exactly, as before. */
 typedef struct {
     int32_t planned_on, start, postponed_on, completed_on, completed_start;
-    char kind[16];
+    char kind[15];
+    uint8_t completed_precision; /* DATEFMT_* of completed_on */
 } agg_visit_rec_t;
 
 #define AGG_PLACE_CATEGORIES 10 /* PlaceCounts fields, in proto order */
