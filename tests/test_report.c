@@ -279,6 +279,17 @@ static void s_set(json_t *stats, const char *parent, const char *key,
     assert_int_equal(json_object_set_new(obj, key, value), 0);
 }
 
+/*  A copy of the fixture for the calendar year 2017 (as_of and period);
+    the caller frees it. */
+static json_t *s_stats_2017(const fixture_t *f)
+{
+    json_t *stats = json_deep_copy(f->stats);
+    s_set(stats, NULL, "as_of", json_string("2017-12-31"));
+    s_set(stats, NULL, "period",
+          json_pack("{s:s,s:s}", "from", "2017-01-01", "to", "2017-12-31"));
+    return stats;
+}
+
 /*  The numbers come from the input, not from the text. */
 static void test_figures_follow_input(void **state)
 {
@@ -368,10 +379,7 @@ static void test_partial_period(void **state)
 static void test_other_year(void **state)
 {
     fixture_t *f = *state;
-    json_t *stats = json_deep_copy(f->stats);
-    s_set(stats, NULL, "as_of", json_string("2017-12-31"));
-    s_set(stats, NULL, "period",
-          json_pack("{s:s,s:s}", "from", "2017-01-01", "to", "2017-12-31"));
+    json_t *stats = s_stats_2017(f);
     s_set(stats, NULL, "sessions_in_period",
           json_pack("[{s:i,s:s,s:s,s:s}]", "number", 31, "start", "2017-02-13",
                     "end", "2017-02-17", "place", "Geneva"));
@@ -427,10 +435,7 @@ static void test_other_year(void **state)
 static void test_visit_end_bound(void **state)
 {
     fixture_t *f = *state;
-    json_t *stats = json_deep_copy(f->stats);
-    s_set(stats, NULL, "as_of", json_string("2017-12-31"));
-    s_set(stats, NULL, "period",
-          json_pack("{s:s,s:s}", "from", "2017-01-01", "to", "2017-12-31"));
+    json_t *stats = s_stats_2017(f);
     s_set(stats, "visits", "completed_in_period",
           json_pack("[s,s,s]", "HUN", "MAR", "RWA"));
     s_set(stats, "visits", "completed_dates_in_period",
@@ -558,10 +563,7 @@ static void test_not_recorded(void **state)
 static void test_stated_reports(void **state)
 {
     fixture_t *f = *state;
-    json_t *stats = json_deep_copy(f->stats);
-    s_set(stats, NULL, "as_of", json_string("2017-12-31"));
-    s_set(stats, NULL, "period",
-          json_pack("{s:s,s:s}", "from", "2017-01-01", "to", "2017-12-31"));
+    json_t *stats = s_stats_2017(f);
     s_set(stats, "reports", "transmitted_in_period", json_array());
     s_set(stats, "reports", "transmitted_in_period_stated", json_integer(17));
     s_set(stats, NULL, "incomplete",
