@@ -176,10 +176,9 @@ const json_t *render_get(render_t *r, const char *path, json_type type);
 long long render_count(render_t *r, const char *path);
 
 /*  A figure the stats give only when a source states it, at 'path'
-    "section.key" ("reports.transmitted_in_period_stated"): true with
-    '*n' set if it is
-    there and not marked incomplete; false if it is absent or marked.  A
-    value that is not a count fails. */
+    "section.key" ("reports.transmitted_in_period_stated"): true with '*n'
+    set if it is there and not marked incomplete; false if it is absent
+    or marked.  A value that is not a count fails. */
 bool render_stated(render_t *r, const char *path, long long *n);
 
 /*  The count of visit reports a source states for the period, where the

@@ -26,29 +26,37 @@ static void s_stated_en(render_t *r, long long stated)
                stated == 1 ? "report is" : "reports are");
 }
 
-static void s_reports_zh(render_t *r, long long sent, const json_t *sent_now,
-                         long long published, const json_t *published_now)
+/*  Whether the period's reports are not itemized but a source states
+    their number (then in '*stated'). */
+static bool s_said(render_t *r, long long *stated)
+{
+    return render_incomplete(r, "reports.transmitted_in_period") &&
+           render_stated(r, RENDER_REPORTS_STATED, stated);
+}
+
+/*  The reports transmitted: the total and those of the period.  Returns
+    false if the total is not recorded. */
+static bool s_sent_zh(render_t *r, long long sent, const json_t *sent_now)
 {
     long long stated;
-    bool said = render_incomplete(r, "reports.transmitted_in_period") &&
-                render_stated(r, RENDER_REPORTS_STATED, &stated);
-    render_put(r, "### B. 查访报告\n\n");
+    bool said = s_said(r, &stated);
+    render_put_as_at(r, true);
     if (render_incomplete(r, "reports.transmitted_total")) {
-        render_put_as_at(r, true);
         render_put(r, "向缔约国转交的查访报告数量没有记录。");
         if (said)
             s_stated_zh(r, stated);
         render_put(r, "\n\n");
-        return;
+        return false;
     }
-    render_put_as_at(r, true);
     render_put(r, "，小组委员会向缔约国转交了%s份查访报告",
                render_num(sent).text);
     if (said) {
         render_put(r, "。");
         s_stated_zh(r, stated);
         render_put(r, "\n\n");
-    } else if (render_incomplete(r, "reports.transmitted_in_period")) {
+        return true;
+    }
+    if (render_incomplete(r, "reports.transmitted_in_period")) {
         render_put(r, "；本报告所述期间转交的查访报告没有完整记录");
     } else if (json_array_size(sent_now)) {
         render_put(r, "，其中包括在报告所述期间向");
@@ -56,9 +64,15 @@ static void s_reports_zh(render_t *r, long long sent, const json_t *sent_now,
         render_put(r, "转交的%s份查访报告",
                    render_num((long long)json_array_size(sent_now)).text);
     }
-    if (!said)
-        render_put(r, "。\n\n");
-    if (!sent)
+    render_put(r, "。\n\n");
+    return true;
+}
+
+static void s_reports_zh(render_t *r, long long sent, const json_t *sent_now,
+                         long long published, const json_t *published_now)
+{
+    render_put(r, "### B. 查访报告\n\n");
+    if (!s_sent_zh(r, sent, sent_now) || !sent)
         return;
     render_put(r, "在向缔约国转交的%s份查访报告中，应缔约国的请求，",
                render_num(sent).text);
@@ -75,13 +89,12 @@ static void s_reports_zh(render_t *r, long long sent, const json_t *sent_now,
     render_put(r, "。\n\n");
 }
 
-static void s_reports_en(render_t *r, long long sent, const json_t *sent_now,
-                         long long published, const json_t *published_now)
+/*  The reports transmitted: the total and those of the period.  Returns
+    false if the total is not recorded. */
+static bool s_sent_en(render_t *r, long long sent, const json_t *sent_now)
 {
     long long stated;
-    bool said = render_incomplete(r, "reports.transmitted_in_period") &&
-                render_stated(r, RENDER_REPORTS_STATED, &stated);
-    render_put(r, "### B. Visit reports\n\n");
+    bool said = s_said(r, &stated);
     if (render_incomplete(r, "reports.transmitted_total")) {
         render_put(r, "The number of visit reports transmitted to States "
                       "parties ");
@@ -92,7 +105,7 @@ static void s_reports_en(render_t *r, long long sent, const json_t *sent_now,
             s_stated_en(r, stated);
         }
         render_put(r, "\n\n");
-        return;
+        return false;
     }
     render_put_as_at(r, true);
     render_put(r, ", the Subcommittee had transmitted ");
@@ -101,19 +114,27 @@ static void s_reports_en(render_t *r, long long sent, const json_t *sent_now,
     if (said) {
         render_put(r, ". ");
         s_stated_en(r, stated);
-        render_put(r, "\n\n");
     } else if (render_incomplete(r, "reports.transmitted_in_period")) {
         render_put(r, "; the reports transmitted during the reporting period "
-                      "are not recorded");
+                      "are not recorded.");
     } else if (json_array_size(sent_now)) {
         render_put(r, ", including ");
         render_put_count(r, (long long)json_array_size(sent_now), true);
         render_put(r, " transmitted during the reporting period, to ");
         render_put_states(r, sent_now, false);
+        render_put(r, ".");
+    } else {
+        render_put(r, ".");
     }
-    if (!said)
-        render_put(r, ".\n\n");
-    if (!sent)
+    render_put(r, "\n\n");
+    return true;
+}
+
+static void s_reports_en(render_t *r, long long sent, const json_t *sent_now,
+                         long long published, const json_t *published_now)
+{
+    render_put(r, "### B. Visit reports\n\n");
+    if (!s_sent_en(r, sent, sent_now) || !sent)
         return;
     render_put(r, "Of the ");
     render_put_things(r, sent, true, "visit report", "visit reports");
