@@ -152,10 +152,11 @@ typedef struct {
         reply_published_from;
 } agg_report_rec_t;
 
-/*  One visit: the first date of each step.  'completed_precision' took
-    the last byte of what was kind[16]: no kind is longer than 14 bytes
-    ("opcat_advisory"), so that byte was always 0 before, and records
-    projected then read as completed on a day known exactly, as before. */
+/*  One visit: the first date of each step.  'kind' holds at most 14
+    bytes ("opcat_advisory") and its NUL; 'completed_precision' is the
+    byte after it, which the layout without a precision (kind[16]) always
+    left 0: such records keep their size and read as completed on a day
+    known exactly. */
 typedef struct {
     int32_t planned_on, start, postponed_on, completed_on, completed_start;
     char kind[15];
