@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "datefmt.h"
 #include "report_int.h"
 
 /*  Places of deprivation of liberty, in the report's order (para 20). */
@@ -137,10 +138,14 @@ static void s_put_visits(render_t *r, const json_t *dates)
         if (i)
             render_put(r, "%s", r->zh ? "、" : i + 1 == n ? " and " : ", ");
         render_put_state(r, items[i].code, false);
-        if (items[i].day == INT32_MAX)
-            continue; /* the first day is not recorded */
+        int end = render_item_precision(r, &items[i], "end");
+        if (items[i].day == INT32_MAX && end == DATEFMT_DAY)
+            continue; /* the first day is not recorded, the last exact */
         render_put(r, "%s", r->zh ? "(" : " (");
-        render_put_range(r, items[i].day, items[i].end, !r->full_year);
+        if (items[i].day == INT32_MAX) /* "by 20 October 2017" */
+            render_put_date(r, items[i].end, end);
+        else
+            render_put_range(r, items[i].day, items[i].end, !r->full_year);
         render_put(r, ")");
     }
     free(items);
