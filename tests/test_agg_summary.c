@@ -17,108 +17,34 @@
 #include "test_common.h"
 
 #include <string.h>
-#include <unistd.h>
 
-#include "agg_project.h"
-#include "agg_query.h"
-#include "agg_regions.h"
-#include "agg_tables.h"
 #include "be64.h"
 #include "date.h"
-#include "event.h"
-#include "kv.h"
-#include "names.h"
+#include "proj_fixture.h"
 
+/*  One test's state: the shared fixture (regions, names) and a new
+    environment of its own. */
 typedef struct {
-    char dir[64];
-    kv_t *kv;
-    agg_regions_t *regions;
-    names_t *names;
-} env_t;
+    fixture_t *f;
+    env_t env;
+} case_t;
 
-static int s_setup(void **state)
+static int s_open(void **state)
 {
-    env_t *env = calloc(1, sizeof *env);
-    char path[4096];
-    err_t err;
-    env->regions = agg_regions_new(
-        test_source_path("data/regions.tsv", path, sizeof path), &err);
-    CHECK(env->regions ? 0 : err.code, &err);
-    env->names = names_new(
-        test_source_path("data/state-names.tsv", path, sizeof path), &err);
-    CHECK(env->names ? 0 : err.code, &err);
-    snprintf(env->dir, sizeof env->dir, "/tmp/test-agg-summary.XXXXXX");
-    assert_non_null(mkdtemp(env->dir));
-    env->kv = kv_open(env->dir, agg_tab_names(), NULL, AGG_DB_COUNT, &err);
-    CHECK(env->kv ? 0 : err.code, &err);
-    *state = env;
+    case_t *c = calloc(1, sizeof *c);
+    assert_non_null(c);
+    c->f = *state;
+    proj_env_open(&c->env, false);
+    *state = c;
     return 0;
 }
 
-static int s_teardown(void **state)
+static int s_close(void **state)
 {
-    env_t *env = *state;
-    kv_destroy(&env->kv);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", env->dir);
-    assert_int_equal(system(cmd), 0);
-    agg_regions_destroy(&env->regions);
-    names_destroy(&env->names);
-    free(env);
+    case_t *c = *state;
+    proj_env_close(&c->env);
+    free(c);
     return 0;
-}
-
-typedef struct {
-    env_t *env;
-    const char *const *lines;
-    size_t count;
-} apply_t;
-
-static int s_apply(void *arg, MDB_txn *txn)
-{
-    apply_t *a = arg;
-    agg_tx_t tx;
-    agg_query_tx(a->env->kv, txn, &tx);
-    for (size_t i = 0; i < a->count; i++) {
-        err_t err;
-        event_t *e = event_from_text(a->lines[i], strlen(a->lines[i]), &err);
-        if (!e)
-            fail_msg("%s: %s", a->lines[i], err.message);
-        e->sequence = i + 1;
-        int rc = agg_proj_apply(&tx, e);
-        event_free(&e);
-        if (rc)
-            return rc;
-    }
-    return agg_tab_flush(&tx);
-}
-
-/*  Applies the events of 'lines' (JSON, one an entry) in one batch. */
-static void s_apply_text(env_t *env, const char *const *lines, size_t n)
-{
-    apply_t a = {env, lines, n};
-    err_t err;
-    CHECK(kv_write(env->kv, s_apply, &a, &err), &err);
-}
-
-/*  The stats for 'from' (NULL: 1 January of the year) to 'as_of'. */
-static json_t *s_stats(env_t *env, const char *as_of, const char *from)
-{
-    char req[160];
-    snprintf(req, sizeof req, "{\"op\":\"stats\",\"as_of\":\"%s\"%s%s%s}",
-             as_of, from ? ",\"from\":\"" : "", from ? from : "",
-             from ? "\"" : "");
-    json_t *request = json_loads(req, 0, NULL);
-    assert_non_null(request);
-    err_t err;
-    int32_t today;
-    assert_true(date_parse("2026-12-01", &today));
-    json_t *reply =
-        agg_query_run(env->kv, env->regions, env->names, today, request, &err);
-    if (!reply)
-        fail_msg("%s: %s", req, err.message);
-    json_decref(request);
-    return reply;
 }
 
 /*  Whether 'path' is in the stats' "incomplete" list. */
@@ -159,10 +85,10 @@ static const char *const s_covered_2025[] = {
     interviews stay not recorded (not "0"); other years have no count. */
 static void test_reports_alone(void **state)
 {
-    env_t *env = *state;
-    s_apply_text(env, s_covered_2025,
-                 sizeof s_covered_2025 / sizeof s_covered_2025[0]);
-    json_t *year = s_stats(env, "2017-12-31", NULL);
+    case_t *c = *state;
+    proj_apply_text(&c->env, s_covered_2025,
+                    sizeof s_covered_2025 / sizeof s_covered_2025[0]);
+    json_t *year = proj_stats(c->f, &c->env, "2017-12-31", NULL);
     assert_int_equal(s_stated(year), 17);
     assert_false(s_incomplete(year, "reports.transmitted_in_period_stated"));
     assert_true(s_incomplete(year, "visits.places_in_period"));
@@ -171,12 +97,12 @@ static void test_reports_alone(void **state)
     assert_true(s_incomplete(year, "visits.persons_interviewed_in_period"));
     assert_false(s_incomplete(year, "visits.completed_in_period"));
     json_decref(year);
-    json_t *before = s_stats(env, "2016-12-31", NULL);
+    json_t *before = proj_stats(c->f, &c->env, "2016-12-31", NULL);
     assert_int_equal(s_stated(before), -1);
     assert_false(s_incomplete(before, "reports.transmitted_in_period_stated"));
     json_decref(before);
     /* half the year: the count cannot be split */
-    json_t *half = s_stats(env, "2017-06-30", NULL);
+    json_t *half = proj_stats(c->f, &c->env, "2017-06-30", NULL);
     assert_int_equal(s_stated(half), -1);
     assert_true(s_incomplete(half, "reports.transmitted_in_period_stated"));
     json_decref(half);
@@ -188,7 +114,7 @@ static void test_reports_alone(void **state)
     when it straddles. */
 static void test_straddles_its_own_figures(void **state)
 {
-    env_t *env = *state;
+    case_t *c = *state;
     static const char *const lines[] = {
         "{\"type\":\"dataset.coverage\",\"occurred_on\":\"2025-12-31\","
         "\"types\":[\"period.summary\",\"visit.completed\"],"
@@ -202,8 +128,8 @@ static void test_straddles_its_own_figures(void **state)
         "{\"type\":\"period.summary\",\"occurred_on\":\"2018-12-31\","
         "\"from\":\"2018-01-01\",\"to\":\"2018-12-31\","
         "\"places\":{\"prison\":30},\"interviews\":400}"};
-    s_apply_text(env, lines, sizeof lines / sizeof lines[0]);
-    json_t *half = s_stats(env, "2017-06-30", NULL);
+    proj_apply_text(&c->env, lines, sizeof lines / sizeof lines[0]);
+    json_t *half = proj_stats(c->f, &c->env, "2017-06-30", NULL);
     assert_false(s_incomplete(half, "visits.places_in_period"));
     assert_false(s_incomplete(half, "visits.places_total_in_period"));
     assert_false(s_incomplete(half, "visits.interviews_in_period"));
@@ -213,11 +139,11 @@ static void test_straddles_its_own_figures(void **state)
                                            "places_total_in_period")),
         3);
     json_decref(half);
-    json_t *year = s_stats(env, "2017-12-31", NULL);
+    json_t *year = proj_stats(c->f, &c->env, "2017-12-31", NULL);
     assert_int_equal(s_stated(year), 17);
     assert_null(json_object_get(year, "incomplete"));
     json_decref(year);
-    json_t *half18 = s_stats(env, "2018-06-30", NULL);
+    json_t *half18 = proj_stats(c->f, &c->env, "2018-06-30", NULL);
     assert_true(s_incomplete(half18, "visits.places_total_in_period"));
     assert_true(s_incomplete(half18, "visits.interviews_in_period"));
     assert_false(s_incomplete(half18, "fund.grants_in_period"));
@@ -229,10 +155,10 @@ static void test_straddles_its_own_figures(void **state)
     years' counts the whole. */
 static void test_stated_for_part(void **state)
 {
-    env_t *env = *state;
-    s_apply_text(env, s_covered_2025,
-                 sizeof s_covered_2025 / sizeof s_covered_2025[0]);
-    json_t *two = s_stats(env, "2018-12-31", "2017-01-01");
+    case_t *c = *state;
+    proj_apply_text(&c->env, s_covered_2025,
+                    sizeof s_covered_2025 / sizeof s_covered_2025[0]);
+    json_t *two = proj_stats(c->f, &c->env, "2018-12-31", "2017-01-01");
     assert_int_equal(s_stated(two), 17);
     assert_true(s_incomplete(two, "reports.transmitted_in_period_stated"));
     json_decref(two);
@@ -240,15 +166,15 @@ static void test_stated_for_part(void **state)
         "{\"type\":\"period.summary\",\"occurred_on\":\"2018-12-31\","
         "\"from\":\"2018-01-01\",\"to\":\"2018-12-31\","
         "\"reports_transmitted\":6}"};
-    s_apply_text(env, y2018, 1);
-    two = s_stats(env, "2018-12-31", "2017-01-01");
+    proj_apply_text(&c->env, y2018, 1);
+    two = proj_stats(c->f, &c->env, "2018-12-31", "2017-01-01");
     assert_int_equal(s_stated(two), 23);
     assert_false(s_incomplete(two, "reports.transmitted_in_period_stated"));
     json_decref(two);
 }
 
 typedef struct {
-    env_t *env;
+    const env_t *env;
     const void *rec;
     size_t size;
 } put_t;
@@ -272,15 +198,15 @@ static int s_put_summary(void *arg, MDB_txn *txn)
     they are read, their figures added, with no count of reports. */
 static void test_earlier_layout(void **state)
 {
-    env_t *env = *state;
+    case_t *c = *state;
     agg_summary_rec_t rec;
     memset(&rec, 0, sizeof rec);
     rec.places[0] = 12;
     rec.interviews = 90;
-    put_t p = {env, &rec, AGG_SUMMARY_REC_MIN};
+    put_t p = {&c->env, &rec, AGG_SUMMARY_REC_MIN};
     err_t err;
-    CHECK(kv_write(env->kv, s_put_summary, &p, &err), &err);
-    json_t *year = s_stats(env, "2019-12-31", NULL);
+    CHECK(kv_write(c->env.kv, s_put_summary, &p, &err), &err);
+    json_t *year = proj_stats(c->f, &c->env, "2019-12-31", NULL);
     const json_t *visits = json_object_get(year, "visits");
     assert_int_equal(
         json_integer_value(json_object_get(visits, "interviews_in_period")),
@@ -318,16 +244,11 @@ static const json_t *s_dates_of(const json_t *stats, const char *code)
 }
 
 /*  The precision of RWA's completion in the State's answer, or NULL. */
-static const char *s_state_precision(env_t *env, json_t **answer)
+static const char *s_state_precision(case_t *c, json_t **answer)
 {
-    json_t *request = json_pack("{s:s,s:s,s:s}", "op", "state", "state", "RWA",
-                                "as_of", "2017-12-31");
-    err_t err;
-    *answer =
-        agg_query_run(env->kv, env->regions, env->names, 0, request, &err);
-    json_decref(request);
-    if (!*answer)
-        fail_msg("state: %s", err.message);
+    *answer = proj_query(&c->env, c->f,
+                         "{\"op\":\"state\",\"state\":\"RWA\","
+                         "\"as_of\":\"2017-12-31\"}");
     const json_t *visit = json_array_get(json_object_get(*answer, "visits"), 0);
     return json_string_value(json_object_get(visit, "completed_on_precision"));
 }
@@ -336,9 +257,9 @@ static const char *s_state_precision(env_t *env, json_t **answer)
     known.  Its end is "not_after"; a visit known to the day has none. */
 static void test_visit_end_bound(void **state)
 {
-    env_t *env = *state;
-    s_apply_text(env, s_rwanda, 2);
-    json_t *year = s_stats(env, "2017-12-31", NULL);
+    case_t *c = *state;
+    proj_apply_text(&c->env, s_rwanda, 2);
+    json_t *year = proj_stats(c->f, &c->env, "2017-12-31", NULL);
     const json_t *rwa = s_dates_of(year, "RWA");
     assert_true(json_is_null(json_object_get(rwa, "start")));
     assert_string_equal(json_string_value(json_object_get(rwa, "end")),
@@ -348,45 +269,41 @@ static void test_visit_end_bound(void **state)
     assert_null(json_object_get(s_dates_of(year, "BOL"), "end_precision"));
     json_decref(year);
     json_t *answer;
-    assert_string_equal(s_state_precision(env, &answer), "not_after");
+    assert_string_equal(s_state_precision(c, &answer), "not_after");
     json_decref(answer);
     /* then recorded to the day too: the day */
-    s_apply_text(env, s_rwanda + 2, 1);
-    assert_null(s_state_precision(env, &answer));
+    proj_apply_text(&c->env, s_rwanda + 2, 1);
+    assert_null(s_state_precision(c, &answer));
     json_decref(answer);
 }
 
 /*  Recorded to the day first, then as a bound: still the day. */
 static void test_visit_end_better_known(void **state)
 {
-    env_t *env = *state;
+    case_t *c = *state;
     static const char *const reversed[] = {
         "{\"type\":\"visit.completed\",\"occurred_on\":\"2017-10-20\","
         "\"state\":\"RWA\",\"visit_id\":\"RWA-2017\"}",
         "{\"type\":\"visit.completed\",\"occurred_on\":\"2017-10-20\","
         "\"precision\":\"not_after\",\"not_before\":\"2017-10-16\","
         "\"state\":\"RWA\",\"visit_id\":\"RWA-2017\"}"};
-    s_apply_text(env, reversed, 2);
+    proj_apply_text(&c->env, reversed, 2);
     json_t *answer;
-    assert_null(s_state_precision(env, &answer));
+    assert_null(s_state_precision(c, &answer));
     json_decref(answer);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_reports_alone, s_setup,
-                                        s_teardown),
-        cmocka_unit_test_setup_teardown(test_straddles_its_own_figures, s_setup,
-                                        s_teardown),
-        cmocka_unit_test_setup_teardown(test_stated_for_part, s_setup,
-                                        s_teardown),
-        cmocka_unit_test_setup_teardown(test_earlier_layout, s_setup,
-                                        s_teardown),
-        cmocka_unit_test_setup_teardown(test_visit_end_bound, s_setup,
-                                        s_teardown),
-        cmocka_unit_test_setup_teardown(test_visit_end_better_known, s_setup,
-                                        s_teardown),
+        cmocka_unit_test_setup_teardown(test_reports_alone, s_open, s_close),
+        cmocka_unit_test_setup_teardown(test_straddles_its_own_figures, s_open,
+                                        s_close),
+        cmocka_unit_test_setup_teardown(test_stated_for_part, s_open, s_close),
+        cmocka_unit_test_setup_teardown(test_earlier_layout, s_open, s_close),
+        cmocka_unit_test_setup_teardown(test_visit_end_bound, s_open, s_close),
+        cmocka_unit_test_setup_teardown(test_visit_end_better_known, s_open,
+                                        s_close),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, proj_setup, proj_teardown);
 }
