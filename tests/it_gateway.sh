@@ -225,6 +225,13 @@ bad "/api/years?from=1899" from
 bad "/api/years?to=2999" to
 bad "/api/years?from=2020&to=2010" from
 
+# a last day known only as a bound keeps its precision (Rwanda's visit of
+# 2017, suspended in October); a day-exact one carries none
+visits2017=$(ok "/api/visits?as_of=2017-12-31")
+rwa=$(jq -c '[.visits[] | select(.state == "RWA" and (.visit_id | test("2017"))) | .completed_on_precision]' <<<"$visits2017")
+expect_eq "$rwa" '["not_after"]' "RWA 2017 visit: the precision of its last day"
+bol=$(jq -c '[.visits[] | select(.state == "BOL" and (.visit_id | test("2017"))) | .completed_on_precision]' <<<"$visits2017")
+expect_eq "$bol" '[null]' "BOL 2017 visit: no precision for a day-exact last day"
 # the visits: every visit the States' rows count, once
 expect_eq "$(ok "/api/visits?as_of=2026-03-01" | jq '.visits | length')" \
     "$(ok "/api/states?as_of=2026-03-01" |

@@ -188,9 +188,15 @@ static void s_add_row(json_t *rows, const json_t *state, const filter_t *f)
 static void s_add_visits(json_t *rows, const json_t *state, const filter_t *f)
 {
     (void)f;
-    static const char *const keys[] = {"visit_id",     "kind",  "status",
-                                       "planned_on",   "start", "completed_on",
-                                       "postponed_on", "days"};
+    static const char *const keys[] = {"visit_id",
+                                       "kind",
+                                       "status",
+                                       "planned_on",
+                                       "start",
+                                       "completed_on",
+                                       "completed_on_precision",
+                                       "postponed_on",
+                                       "days"};
     size_t i;
     json_t *v;
     json_array_foreach(json_object_get(state, "visits"), i, v)

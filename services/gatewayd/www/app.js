@@ -906,7 +906,7 @@ function timelineItems(s) {
   for (const v of s.visits || []) {
     add(v.planned_on, t('ev_visit_planned'));
     if (v.start && v.start !== v.completed_on) add(v.start, t('ev_visit_begins'), v.start > s.as_of ? 'future' : '');
-    add(v.completed_on, t('ev_visit_completed'));
+    add(v.completed_on, t('ev_visit_completed'), null, dateAt(v, 'completed_on'));
     add(v.postponed_on, t('ev_visit_postponed'));
   }
   for (const r of s.reports || []) {
