@@ -13,7 +13,8 @@
 #              the table gives; if such a row starts to match, the test
 #              fails so that the row is promoted to "check".
 # Then `opcatctl report --as-of 2017-12-31 --lang en` must list the ten
-# visits of 2017 (the table's row, by UN short name), the three sessions
+# visits of 2017 and `--as-of 2019-12-31` the seven of 2019 (each year's
+# table row, by UN short name), the three sessions of 2017
 # and the 14 States on the art. 17 list (by UN short name), and say that
 # the visits' places and interviews are not recorded;
 # `--as-of 2016-06-30`, before the coverage of visits, that the visits
@@ -103,29 +104,42 @@ PY
 # complete prints them (each figure from the events); a period before that
 # coverage still says they are not recorded.
 ctl report --as-of 2017-12-31 --lang en >"$T/report-2017.md"
+ctl report --as-of 2019-12-31 --lang en >"$T/report-2019.md"
 ctl report --as-of 2016-06-30 --lang en >"$T/report-2016.md"
 python3 - "$TABLE" "$DATA/state-names.tsv" "$T" <<'PY'
 import csv, json, re, sys
 table, names_file, tmp = sys.argv[1:]
 lines = [l for l in open(table, encoding="utf-8") if not l.startswith("#")]
 rows = list(csv.DictReader(lines, delimiter="\t"))
-codes = next(json.loads(r["value"]) for r in rows
-             if r["as_of"] == "2017-12-31"
-             and r["key"] == "visits.completed_in_period")
 names = {}
 for line in open(names_file, encoding="utf-8"):
     if not line.startswith("#") and line.strip():
         cols = line.rstrip("\n").split("\t")
         names[cols[0]] = cols[1]
-report = open(f"{tmp}/report-2017.md", encoding="utf-8").read()
 problems = []
-visits = next((p for p in report.split("\n\n")
-               if "the Subcommittee conducted" in p), "")
-if f"conducted {len(codes)} visits in 2017" not in visits:
-    problems.append(f"2017: no paragraph of {len(codes)} visits: {visits!r}")
-for code in codes:
-    if names[code] not in visits:
-        problems.append(f"2017: {code} ({names[code]}) not among the visits")
+# the report writes counts below ten in words
+words = ["zero", "one", "two", "three", "four", "five", "six", "seven",
+         "eight", "nine"]
+
+def check_visits(year):
+    """The year's visits paragraph names the table's States, and counts them."""
+    codes = next(json.loads(r["value"]) for r in rows
+                 if r["as_of"] == f"{year}-12-31"
+                 and r["key"] == "visits.completed_in_period")
+    text = open(f"{tmp}/report-{year}.md", encoding="utf-8").read()
+    visits = next((p for p in text.split("\n\n")
+                   if "the Subcommittee conducted" in p), "")
+    n = len(codes)
+    count = words[n] if n < len(words) else str(n)
+    if f"conducted {count} visits in {year}" not in visits:
+        problems.append(f"{year}: no paragraph of {n} visits: {visits!r}")
+    for code in codes:
+        if names[code] not in visits:
+            problems.append(f"{year}: {code} ({names[code]}) not among the visits")
+    return n
+
+counts = {year: check_visits(year) for year in (2017, 2019)}
+report = open(f"{tmp}/report-2017.md", encoding="utf-8").read()
 # CAT/C/63/4 para 3: the 31st, 32nd and 33rd sessions
 for ordinal in ("thirty-first", "thirty-second", "thirty-third"):
     if f"its {ordinal} session" not in report:
@@ -152,7 +166,8 @@ if not re.search(r"visits conducted[^.]*is not recorded", early):
     problems.append("2016-06-30: the visits are not said to be unrecorded")
 for p in problems:
     print("REPORT", p)
-print(f"report 2017: {len(codes)} visits and 3 sessions checked; "
+print(f"report 2017: {counts[2017]} visits and 3 sessions checked; "
+      f"report 2019: {counts[2019]} visits checked; "
       f"{len(problems)} problem(s)")
 sys.exit(1 if problems else 0)
 PY
