@@ -13,8 +13,9 @@
 #              the table gives; if such a row starts to match, the test
 #              fails so that the row is promoted to "check".
 # Then `opcatctl report --as-of 2017-12-31 --lang en` must list the ten
-# visits of 2017 and `--as-of 2019-12-31` the seven of 2019 (each year's
-# table row, by UN short name), the three sessions of 2017
+# visits of 2017, and the reports for 2019, 2020 and 2021 the seven, none
+# and one of those years (each year's table row, by UN short name), the
+# three sessions of 2017
 # and the 14 States on the art. 17 list (by UN short name), and say that
 # the visits' places and interviews are not recorded;
 # `--as-of 2016-06-30`, before the coverage of visits, that the visits
@@ -104,7 +105,9 @@ PY
 # complete prints them (each figure from the events); a period before that
 # coverage still says they are not recorded.
 ctl report --as-of 2017-12-31 --lang en >"$T/report-2017.md"
-ctl report --as-of 2019-12-31 --lang en >"$T/report-2019.md"
+for y in 2019 2020 2021; do
+    ctl report --as-of "$y-12-31" --lang en >"$T/report-$y.md"
+done
 ctl report --as-of 2016-06-30 --lang en >"$T/report-2016.md"
 python3 - "$TABLE" "$DATA/state-names.tsv" "$T" <<'PY'
 import csv, json, re, sys
@@ -117,8 +120,8 @@ for line in open(names_file, encoding="utf-8"):
         cols = line.rstrip("\n").split("\t")
         names[cols[0]] = cols[1]
 problems = []
-# the report writes counts below ten in words
-words = ["zero", "one", "two", "three", "four", "five", "six", "seven",
+# the report writes counts below ten in words, and none as "no"
+words = ["no", "one", "two", "three", "four", "five", "six", "seven",
          "eight", "nine"]
 
 def check_visits(year):
@@ -128,17 +131,18 @@ def check_visits(year):
                  and r["key"] == "visits.completed_in_period")
     text = open(f"{tmp}/report-{year}.md", encoding="utf-8").read()
     visits = next((p for p in text.split("\n\n")
-                   if "the Subcommittee conducted" in p), "")
+                   if "Subcommittee conducted" in p), "")
     n = len(codes)
     count = words[n] if n < len(words) else str(n)
-    if f"conducted {count} visits in {year}" not in visits:
+    noun = "visit" if n == 1 else "visits"
+    if f"conducted {count} {noun} in {year}" not in visits:
         problems.append(f"{year}: no paragraph of {n} visits: {visits!r}")
     for code in codes:
         if names[code] not in visits:
             problems.append(f"{year}: {code} ({names[code]}) not among the visits")
     return n
 
-counts = {year: check_visits(year) for year in (2017, 2019)}
+counts = {year: check_visits(year) for year in (2017, 2019, 2020, 2021)}
 report = open(f"{tmp}/report-2017.md", encoding="utf-8").read()
 # CAT/C/63/4 para 3: the 31st, 32nd and 33rd sessions
 for ordinal in ("thirty-first", "thirty-second", "thirty-third"):
@@ -167,7 +171,8 @@ if not re.search(r"visits conducted[^.]*is not recorded", early):
 for p in problems:
     print("REPORT", p)
 print(f"report 2017: {counts[2017]} visits and 3 sessions checked; "
-      f"report 2019: {counts[2019]} visits checked; "
+      f"reports 2019-2021: {counts[2019]}, {counts[2020]} and "
+      f"{counts[2021]} visits checked; "
       f"{len(problems)} problem(s)")
 sys.exit(1 if problems else 0)
 PY
