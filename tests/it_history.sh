@@ -13,9 +13,9 @@
 #              the table gives; if such a row starts to match, the test
 #              fails so that the row is promoted to "check".
 # Then `opcatctl report --as-of 2017-12-31 --lang en` must list the ten
-# visits of 2017, and the reports for 2019, 2020, 2021 and 2023 the seven,
-# none, one and eight of those years (each year's table row, by UN short
-# name), the three sessions of 2017
+# visits of 2017, and the reports for 2019, 2020, 2021, 2023 and 2024 the
+# seven, none, one, eight and eight of those years (each year's table row,
+# by UN short name), the three sessions of 2017
 # and the 14 States on the art. 17 list (by UN short name), and say that
 # the visits' places and interviews are not recorded;
 # `--as-of 2016-06-30`, before the coverage of visits, that the visits
@@ -105,7 +105,7 @@ PY
 # complete prints them (each figure from the events); a period before that
 # coverage still says they are not recorded.
 ctl report --as-of 2017-12-31 --lang en >"$T/report-2017.md"
-for y in 2019 2020 2021 2023; do
+for y in 2019 2020 2021 2023 2024; do
     ctl report --as-of "$y-12-31" --lang en >"$T/report-$y.md"
 done
 ctl report --as-of 2016-06-30 --lang en >"$T/report-2016.md"
@@ -142,7 +142,7 @@ def check_visits(year):
             problems.append(f"{year}: {code} ({names[code]}) not among the visits")
     return n
 
-counts = {year: check_visits(year) for year in (2017, 2019, 2020, 2021, 2023)}
+counts = {year: check_visits(year) for year in (2017, 2019, 2020, 2021, 2023, 2024)}
 report = open(f"{tmp}/report-2017.md", encoding="utf-8").read()
 # CAT/C/63/4 para 3: the 31st, 32nd and 33rd sessions
 for ordinal in ("thirty-first", "thirty-second", "thirty-third"):
@@ -171,8 +171,8 @@ if not re.search(r"visits conducted[^.]*is not recorded", early):
 for p in problems:
     print("REPORT", p)
 print(f"report 2017: {counts[2017]} visits and 3 sessions checked; "
-      f"reports 2019-2023: {counts[2019]}, {counts[2020]}, {counts[2021]} "
-      f"and {counts[2023]} visits checked; "
+      f"reports 2019-2024: {counts[2019]}, {counts[2020]}, {counts[2021]}, "
+      f"{counts[2023]} and {counts[2024]} visits checked; "
       f"{len(problems)} problem(s)")
 sys.exit(1 if problems else 0)
 PY
