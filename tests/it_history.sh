@@ -16,8 +16,9 @@
 # visits of 2017, and the reports for 2019, 2020, 2021, 2023 and 2024 the
 # seven, none, one, eight and eight of those years (each year's table row,
 # by UN short name), the three sessions of 2017
-# and the 14 States on the art. 17 list (by UN short name), and say that
-# the visits' places and interviews are not recorded;
+# and the 14 States on the art. 17 list (by UN short name), say that the
+# visits' places and interviews are not recorded, and give the number of
+# reports transmitted as the table's row states it;
 # `--as-of 2016-06-30`, before the coverage of visits, that the visits
 # are not recorded.  Last, the art. 17 lists of two OHCHR releases (30 Nov
 # 2021, 22 Feb 2024) whose copies break off: the States they name before
@@ -101,6 +102,10 @@ print(f"{checked} rows checked, {mismatched} mismatched; "
 sys.exit(1 if mismatched or promoted else 0)
 PY
 
+# opcatctl's own table gives the stated number beside the list
+grep -q "in the period, as stated: 17$" <(ctl stats --as-of 2017-12-31) ||
+    fail "stats --as-of 2017-12-31: no stated number of reports: $(ctl stats --as-of 2017-12-31)"
+
 # The report of a past year whose visits and sessions the coverage says are
 # complete prints them (each figure from the events); a period before that
 # coverage still says they are not recorded.
@@ -125,7 +130,8 @@ words = ["no", "one", "two", "three", "four", "five", "six", "seven",
          "eight", "nine"]
 
 def check_visits(year):
-    """The year's visits paragraph names the table's States, and counts them."""
+    """The year's visits paragraph names the table's States, and counts them;
+    returns the count and the paragraph."""
     codes = next(json.loads(r["value"]) for r in rows
                  if r["as_of"] == f"{year}-12-31"
                  and r["key"] == "visits.completed_in_period")
@@ -140,18 +146,30 @@ def check_visits(year):
     for code in codes:
         if names[code] not in visits:
             problems.append(f"{year}: {code} ({names[code]}) not among the visits")
-    return n
+    return n, visits
 
-counts = {year: check_visits(year) for year in (2017, 2019, 2020, 2021, 2023, 2024)}
+checked = {year: check_visits(year) for year in (2017, 2019, 2020, 2021, 2023, 2024)}
+counts = {year: n for year, (n, _) in checked.items()}
+visits = checked[2017][1]
 report = open(f"{tmp}/report-2017.md", encoding="utf-8").read()
+# Rwanda's visit, suspended on a day not known, ended by 20 October 2017
+if f"{names['RWA']} (by 20 October 2017)" not in visits:
+    problems.append(f"2017: Rwanda's visit not dated by its bound: {visits!r}")
 # CAT/C/63/4 para 3: the 31st, 32nd and 33rd sessions
 for ordinal in ("thirty-first", "thirty-second", "thirty-third"):
     if f"its {ordinal} session" not in report:
         problems.append(f"2017: the {ordinal} session is not listed")
-# no summary of 2017 is recorded: its places and interviews are not known
+# the summary of 2017 states only the reports transmitted: its places and
+# interviews are not known, and the reports' number is said as stated
 if not re.search(r"interviews conducted and the places[^.]*are not recorded",
                  report):
     problems.append("2017: places and interviews not said to be unrecorded")
+stated = next(json.loads(r["value"]) for r in rows
+              if r["as_of"] == "2017-12-31"
+              and r["key"] == "reports.transmitted_in_period_stated")
+said = f"In 2017, the Subcommittee transmitted {stated} visit reports;"
+if said not in report:
+    problems.append(f"2017: the stated number of reports is not said: {said!r}")
 for what in ("visits conducted", "sessions held"):
     if re.search(f"{what}[^.]*is not recorded", report):
         problems.append(f"2017: the {what} are said not to be recorded")

@@ -279,6 +279,17 @@ static void s_set(json_t *stats, const char *parent, const char *key,
     assert_int_equal(json_object_set_new(obj, key, value), 0);
 }
 
+/*  A copy of the fixture for the calendar year 2017 (as_of and period);
+    the caller frees it. */
+static json_t *s_stats_2017(const fixture_t *f)
+{
+    json_t *stats = json_deep_copy(f->stats);
+    s_set(stats, NULL, "as_of", json_string("2017-12-31"));
+    s_set(stats, NULL, "period",
+          json_pack("{s:s,s:s}", "from", "2017-01-01", "to", "2017-12-31"));
+    return stats;
+}
+
 /*  The numbers come from the input, not from the text. */
 static void test_figures_follow_input(void **state)
 {
@@ -368,10 +379,7 @@ static void test_partial_period(void **state)
 static void test_other_year(void **state)
 {
     fixture_t *f = *state;
-    json_t *stats = json_deep_copy(f->stats);
-    s_set(stats, NULL, "as_of", json_string("2017-12-31"));
-    s_set(stats, NULL, "period",
-          json_pack("{s:s,s:s}", "from", "2017-01-01", "to", "2017-12-31"));
+    json_t *stats = s_stats_2017(f);
     s_set(stats, NULL, "sessions_in_period",
           json_pack("[{s:i,s:s,s:s,s:s}]", "number", 31, "start", "2017-02-13",
                     "end", "2017-02-17", "place", "Geneva"));
@@ -418,6 +426,36 @@ static void test_other_year(void **state)
              "April 2012.",
              NULL);
     free(en);
+    json_decref(stats);
+}
+
+/*  A visit whose first day is not recorded and whose last is a bound
+    ("end_precision"): the bound, as each language writes one; without a
+    precision, the State alone, as before. */
+static void test_visit_end_bound(void **state)
+{
+    fixture_t *f = *state;
+    json_t *stats = s_stats_2017(f);
+    s_set(stats, "visits", "completed_in_period",
+          json_pack("[s,s,s]", "HUN", "MAR", "RWA"));
+    s_set(stats, "visits", "completed_dates_in_period",
+          json_pack("[{s:s,s:s,s:s},{s:s,s:n,s:s,s:s},{s:s,s:n,s:s}]", "state",
+                    "HUN", "start", "2017-03-21", "end", "2017-03-30", "state",
+                    "RWA", "start", "end", "2017-10-20", "end_precision",
+                    "not_after", "state", "MAR", "start", "end", "2017-10-28"));
+    static const char *const cases[][2] = {
+        {"en", "Hungary (21–30 March), Morocco and Rwanda (by 20 October "
+               "2017)."},
+        {"zh", "匈牙利(3月21日至30日)、摩洛哥、卢旺达(不晚于2017年10月20日)。"},
+        {"fr", "Rwanda (au plus tard le 20 octobre 2017)"},
+        {"es", "Rwanda (a más tardar el 20 de octubre de 2017)"},
+        {"ru", "Руанда (не позднее 20 октября 2017 года)"},
+        {"ar", "رواندا (في موعد أقصاه 20 تشرين الأول/أكتوبر 2017)"}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *text = s_render(f, stats, cases[i][0]);
+        s_expect(text, cases[i][1], NULL);
+        free(text);
+    }
     json_decref(stats);
 }
 
@@ -515,6 +553,84 @@ static void test_not_recorded(void **state)
              "as at 31 December 2024 is not recorded.",
              NULL);
     assert_null(strstr(en, "89"));
+    free(en);
+    json_decref(stats);
+}
+
+/*  A count of visit reports a source states for the year, the reports not
+    itemized: said in each language where the list is not recorded, and
+    not where the list is, or where the count itself is marked. */
+static void test_stated_reports(void **state)
+{
+    fixture_t *f = *state;
+    json_t *stats = s_stats_2017(f);
+    s_set(stats, "reports", "transmitted_in_period", json_array());
+    s_set(stats, "reports", "transmitted_in_period_stated", json_integer(17));
+    s_set(stats, NULL, "incomplete",
+          json_pack("[s,s]", "reports.transmitted_in_period",
+                    "reports.transmitted_total"));
+    /* each language's sentence, and a word of it no other sentence has */
+    static const char *const cases[][3] = {
+        {"en",
+         "The number of visit reports transmitted to States parties as at 31 "
+         "December 2017 is not recorded. In 2017, the Subcommittee "
+         "transmitted 17 visit reports; the reports are not itemized here.\n",
+         "itemized"},
+        {"zh",
+         "截至2017年12月31日向缔约国转交的查访报告数量没有记录。2017年，"
+         "小组委员会转交了17份查访报告；本报告未逐一列出这些报告。\n",
+         "逐一"},
+        {"fr",
+         "n'est pas consigné. En 2017, le nombre de rapports de visite "
+         "transmis par le Sous-Comité s'est élevé à 17 ; ces rapports ne "
+         "sont pas énumérés dans le présent rapport.\n",
+         "énumérés"},
+        {"es",
+         "al 31 de diciembre de 2017. En 2017, el número de informes sobre "
+         "las visitas transmitidos por el Subcomité ascendió a 17; esos "
+         "informes no se enumeran en el presente informe.\n",
+         "enumeran"},
+        {"ru",
+         "не зарегистрировано. В 2017 году число докладов о посещениях, "
+         "направленных Подкомитетом, составило 17; эти доклады в настоящем "
+         "докладе не перечисляются.\n",
+         "перечисляются"},
+        {"ar",
+         "في عام 2017، بلغ عدد تقارير الزيارات التي أحالتها اللجنة الفرعية "
+         "17؛ ولا ترد هذه التقارير مفردةً في هذا التقرير.\n",
+         "مفردةً"}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *text = s_render(f, stats, cases[i][0]);
+        s_expect(text, cases[i][1], NULL);
+        free(text);
+    }
+    /* the total known, the period's list not */
+    s_set(stats, NULL, "incomplete",
+          json_pack("[s]", "reports.transmitted_in_period"));
+    char *en = s_render(f, stats, "en");
+    s_expect(en,
+             "had transmitted 95 visit reports to States parties. In 2017, "
+             "the Subcommittee transmitted 17 visit reports; the reports are "
+             "not itemized here.\n",
+             NULL);
+    assert_null(strstr(en, "are not recorded"));
+    free(en);
+    char *fr = s_render(f, stats, "fr");
+    s_expect(fr, "s'élevait à 95. En 2017, le nombre de rapports", NULL);
+    free(fr);
+    /* the count for part of the period only: not said */
+    s_set(stats, NULL, "incomplete",
+          json_pack("[s,s]", "reports.transmitted_in_period",
+                    "reports.transmitted_in_period_stated"));
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *text = s_render(f, stats, cases[i][0]);
+        assert_null(strstr(text, cases[i][2]));
+        free(text);
+    }
+    /* the list itemized: it speaks for itself */
+    json_object_del(stats, "incomplete");
+    en = s_render(f, stats, "en");
+    assert_null(strstr(en, "itemized"));
     free(en);
     json_decref(stats);
 }
@@ -773,6 +889,8 @@ int main(void)
         cmocka_unit_test(test_other_year),
         cmocka_unit_test(test_not_recorded_counts),
         cmocka_unit_test(test_not_recorded),
+        cmocka_unit_test(test_stated_reports),
+        cmocka_unit_test(test_visit_end_bound),
         cmocka_unit_test(test_broken_stats),
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_no_names),

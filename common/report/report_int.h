@@ -104,6 +104,8 @@ typedef struct {
     const char *reports_head, *reports_unknown, *reports_sent,
         *reports_sent_part, *reports_sent_now, *reports_published,
         *reports_published_now;
+    const char *reports_stated; /* {0} when, {1} count: as the source
+                                   states it, the reports not itemized */
     /* section III.C */
     const char *replies_head, *replies, *replies_none, *replies_unknown,
         *replies_public, *dialogues, *dialogues_none, *dialogues_unknown,
@@ -172,6 +174,16 @@ const json_t *render_get(render_t *r, const char *path, json_type type);
 
 /*  A count (a whole number >= 0) at 'path'; 0 after a failure. */
 long long render_count(render_t *r, const char *path);
+
+/*  A figure the stats give only when a source states it, at 'path'
+    "section.key" ("reports.transmitted_in_period_stated"): true with '*n'
+    set if it is there and not marked incomplete; false if it is absent
+    or marked.  A value that is not a count fails. */
+bool render_stated(render_t *r, const char *path, long long *n);
+
+/*  The count of visit reports a source states for the period, where the
+    reports themselves are not itemized (a period.summary's). */
+#define RENDER_REPORTS_STATED "reports.transmitted_in_period_stated"
 
 /*  A count inside the object 'obj' (a missing key, or a NULL 'obj', is
     0); 'path' names 'obj' in the failure if the member is not a count. */
@@ -328,6 +340,11 @@ typedef struct {
 dated_t *render_dated(render_t *r, const json_t *list, const char *path,
                       const char *key, const char *end_key, bool optional,
                       size_t *n);
+
+/*  The precision of a dated item's last day ('key' + "_precision", e.g.
+    "end_precision": "not_after"), DATEFMT_DAY when it has none; fails on
+    a name that is not a precision. */
+int render_item_precision(render_t *r, const dated_t *item, const char *key);
 
 /*  Sorts the 'n' 'items' (NULL allowed) by date, then by English name. */
 void render_dated_sort(dated_t *items, size_t n);

@@ -142,6 +142,9 @@ static const report_lang_t s_fr = {
                        "parties {0} n'est pas consigné.",
     .reports_sent = "{0}, le nombre de rapports de visite transmis par le "
                     "Sous-Comité aux États parties s'élevait à {1}",
+    .reports_stated = "{0}, le nombre de rapports de visite transmis par "
+                      "le Sous-Comité s'est élevé à {1} ; ces rapports ne "
+                      "sont pas énumérés dans le présent rapport.",
     .reports_sent_part = " ; les rapports transmis pendant la période "
                          "considérée ne sont pas tous consignés",
     .reports_sent_now = ", dont les rapports transmis pendant la période "
@@ -322,6 +325,9 @@ static const report_lang_t s_es = {
     .reports_sent = "{0}, el número de informes sobre las visitas "
                     "transmitidos por el Subcomité a los Estados partes "
                     "ascendía a {1}",
+    .reports_stated = "{0}, el número de informes sobre las visitas "
+                      "transmitidos por el Subcomité ascendió a {1}; esos "
+                      "informes no se enumeran en el presente informe.",
     .reports_sent_part = "; no se han registrado todos los informes "
                          "transmitidos durante el período que abarca el "
                          "informe",
@@ -499,6 +505,9 @@ static const report_lang_t s_ru = {
                        "государствам-участникам {0}, не зарегистрировано.",
     .reports_sent = "{0} число докладов о посещениях, направленных "
                     "Подкомитетом государствам-участникам, составляло {1}",
+    .reports_stated = "{0} число докладов о посещениях, направленных "
+                      "Подкомитетом, составило {1}; эти доклады в настоящем "
+                      "докладе не перечисляются.",
     .reports_sent_part = "; сведения о докладах, направленных в отчетный "
                          "период, неполны",
     .reports_sent_now = ", включая доклады, направленные в отчетный период "
@@ -660,6 +669,9 @@ static const report_lang_t s_ar = {
                        "الأطراف {0}.",
     .reports_sent = "{0}، بلغ عدد تقارير الزيارات التي أحالتها اللجنة "
                     "الفرعية إلى الدول الأطراف {1}",
+    .reports_stated = "{0}، بلغ عدد تقارير الزيارات التي أحالتها اللجنة "
+                      "الفرعية {1}؛ ولا ترد هذه التقارير مفردةً في هذا "
+                      "التقرير.",
     .reports_sent_part = "؛ ولم تُسجل جميع التقارير المحالة خلال الفترة "
                          "المشمولة بالتقرير",
     .reports_sent_now = "، منها التقارير المحالة خلال الفترة المشمولة "

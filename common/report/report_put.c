@@ -123,6 +123,21 @@ long long render_count(render_t *r, const char *path)
     return n;
 }
 
+bool render_stated(render_t *r, const char *path, long long *n)
+{
+    const char *dot = strrchr(path, '.');
+    char parent[64];
+    if (!dot || (size_t)(dot - path) >= sizeof parent || r->failed)
+        return false;
+    memcpy(parent, path, (size_t)(dot - path));
+    parent[dot - path] = '\0';
+    const json_t *obj = json_object_get(r->stats, parent);
+    if (!json_object_get(obj, dot + 1) || render_incomplete(r, path))
+        return false;
+    *n = render_member_count(r, obj, parent, dot + 1);
+    return !r->failed;
+}
+
 long long render_member_count(render_t *r, const json_t *obj, const char *path,
                               const char *key)
 {

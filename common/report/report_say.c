@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "datefmt.h"
 #include "report_int.h"
 
 /* ------------------------------------------------------------------ */
@@ -348,12 +349,16 @@ static const char *s_visit_list(render_t *r, const json_t *dates, pieces_t *p)
         pieces_t one = {0};
         const char *name = s_name(r, items[i].code, &one);
         s_sep(r, i, n, name);
-        if (items[i].day == INT32_MAX) {
+        int end = render_item_precision(r, &items[i], "end");
+        if (items[i].day == INT32_MAX && end == DATEFMT_DAY) {
             render_put(r, "%s", name); /* the first day is not recorded */
         } else {
             textbuf_t inner;
             render_begin(r, &inner);
-            render_put_range(r, items[i].day, items[i].end, true);
+            if (items[i].day == INT32_MAX) /* "au plus tard le ..." */
+                render_put_date(r, items[i].end, end);
+            else
+                render_put_range(r, items[i].day, items[i].end, true);
             render_say(r, r->lang->visit, name, render_end(r, &inner, &one));
         }
         render_pieces_free(&one);
@@ -426,19 +431,35 @@ void say_reports(render_t *r, long long sent, const json_t *sent_now,
 {
     const report_lang_t *L = r->lang;
     pieces_t p = {0};
+    long long stated;
+    bool said = render_incomplete(r, "reports.transmitted_in_period") &&
+                render_stated(r, RENDER_REPORTS_STATED, &stated);
     render_put(r, "%s", L->reports_head);
     if (render_incomplete(r, "reports.transmitted_total")) {
         render_say(r, L->reports_unknown, s_as_at(r, false, &p));
+        if (said) {
+            render_put(r, " ");
+            render_say(r, L->reports_stated, s_when(r, true, &p),
+                       s_fig(r, stated, &p));
+        }
         render_put(r, "\n\n");
         render_pieces_free(&p);
         return;
     }
     render_say(r, L->reports_sent, s_as_at(r, true, &p), s_fig(r, sent, &p));
-    if (render_incomplete(r, "reports.transmitted_in_period"))
-        render_put(r, "%s", L->reports_sent_part);
-    else if (json_array_size(sent_now))
+    if (said) {
+        render_put(r, ". ");
+        render_say(r, L->reports_stated, s_when(r, true, &p),
+                   s_fig(r, stated, &p));
+        render_put(r, "\n\n");
+    } else if (render_incomplete(r, "reports.transmitted_in_period")) {
+        render_put(r, "%s.\n\n", L->reports_sent_part);
+    } else if (json_array_size(sent_now)) {
         render_say(r, L->reports_sent_now, s_states(r, sent_now, &p));
-    render_put(r, ".\n\n");
+        render_put(r, ".\n\n");
+    } else {
+        render_put(r, ".\n\n");
+    }
     if (sent) {
         render_say(r, L->reports_published, s_as_at(r, false, &p),
                    s_fig(r, published, &p));

@@ -7,18 +7,55 @@
 /* ------------------------------------------------------------------ */
 /*  Section III.B: visit reports. */
 
-static void s_reports_zh(render_t *r, long long sent, const json_t *sent_now,
-                         long long published, const json_t *published_now)
+/*  "2017年，小组委员会转交了17份查访报告；本报告未逐一列出这些报告。" */
+static void s_stated_zh(render_t *r, long long stated)
 {
-    render_put(r, "### B. 查访报告\n\n");
-    if (render_incomplete(r, "reports.transmitted_total")) {
-        render_put_as_at(r, true);
-        render_put(r, "向缔约国转交的查访报告数量没有记录。\n\n");
-        return;
-    }
+    render_put_when(r, true);
+    render_put(r, "，小组委员会转交了%s份查访报告；本报告未逐一列出这些报告。",
+               render_num(stated).text);
+}
+
+/*  "In 2017, the Subcommittee transmitted 17 visit reports; the reports
+    are not itemized here." */
+static void s_stated_en(render_t *r, long long stated)
+{
+    render_put_when(r, true);
+    render_put(r, ", the Subcommittee transmitted ");
+    render_put_things(r, stated, true, "visit report", "visit reports");
+    render_put(r, "; the %s not itemized here.",
+               stated == 1 ? "report is" : "reports are");
+}
+
+/*  Whether the period's reports are not itemized but a source states
+    their number (then in '*stated'). */
+static bool s_said(render_t *r, long long *stated)
+{
+    return render_incomplete(r, "reports.transmitted_in_period") &&
+           render_stated(r, RENDER_REPORTS_STATED, stated);
+}
+
+/*  The reports transmitted: the total and those of the period.  Returns
+    false if the total is not recorded. */
+static bool s_sent_zh(render_t *r, long long sent, const json_t *sent_now)
+{
+    long long stated;
+    bool said = s_said(r, &stated);
     render_put_as_at(r, true);
+    if (render_incomplete(r, "reports.transmitted_total")) {
+        render_put(r, "向缔约国转交的查访报告数量没有记录。");
+        if (said)
+            s_stated_zh(r, stated);
+        render_put(r, "\n\n");
+        return false;
+    }
     render_put(r, "，小组委员会向缔约国转交了%s份查访报告",
                render_num(sent).text);
+    if (said) {
+        render_put(r, "。");
+        s_stated_zh(r, stated);
+        render_put(r, "\n\n");
+        return true;
+    }
     if (render_incomplete(r, "reports.transmitted_in_period")) {
         render_put(r, "；本报告所述期间转交的查访报告没有完整记录");
     } else if (json_array_size(sent_now)) {
@@ -28,7 +65,14 @@ static void s_reports_zh(render_t *r, long long sent, const json_t *sent_now,
                    render_num((long long)json_array_size(sent_now)).text);
     }
     render_put(r, "。\n\n");
-    if (!sent)
+    return true;
+}
+
+static void s_reports_zh(render_t *r, long long sent, const json_t *sent_now,
+                         long long published, const json_t *published_now)
+{
+    render_put(r, "### B. 查访报告\n\n");
+    if (!s_sent_zh(r, sent, sent_now) || !sent)
         return;
     render_put(r, "在向缔约国转交的%s份查访报告中，应缔约国的请求，",
                render_num(sent).text);
@@ -45,32 +89,52 @@ static void s_reports_zh(render_t *r, long long sent, const json_t *sent_now,
     render_put(r, "。\n\n");
 }
 
-static void s_reports_en(render_t *r, long long sent, const json_t *sent_now,
-                         long long published, const json_t *published_now)
+/*  The reports transmitted: the total and those of the period.  Returns
+    false if the total is not recorded. */
+static bool s_sent_en(render_t *r, long long sent, const json_t *sent_now)
 {
-    render_put(r, "### B. Visit reports\n\n");
+    long long stated;
+    bool said = s_said(r, &stated);
     if (render_incomplete(r, "reports.transmitted_total")) {
         render_put(r, "The number of visit reports transmitted to States "
                       "parties ");
         render_put_as_at(r, false);
-        render_put(r, " is not recorded.\n\n");
-        return;
+        render_put(r, " is not recorded.");
+        if (said) {
+            render_put(r, " ");
+            s_stated_en(r, stated);
+        }
+        render_put(r, "\n\n");
+        return false;
     }
     render_put_as_at(r, true);
     render_put(r, ", the Subcommittee had transmitted ");
     render_put_things(r, sent, true, "visit report", "visit reports");
     render_put(r, " to States parties");
-    if (render_incomplete(r, "reports.transmitted_in_period")) {
+    if (said) {
+        render_put(r, ". ");
+        s_stated_en(r, stated);
+    } else if (render_incomplete(r, "reports.transmitted_in_period")) {
         render_put(r, "; the reports transmitted during the reporting period "
-                      "are not recorded");
+                      "are not recorded.");
     } else if (json_array_size(sent_now)) {
         render_put(r, ", including ");
         render_put_count(r, (long long)json_array_size(sent_now), true);
         render_put(r, " transmitted during the reporting period, to ");
         render_put_states(r, sent_now, false);
+        render_put(r, ".");
+    } else {
+        render_put(r, ".");
     }
-    render_put(r, ".\n\n");
-    if (!sent)
+    render_put(r, "\n\n");
+    return true;
+}
+
+static void s_reports_en(render_t *r, long long sent, const json_t *sent_now,
+                         long long published, const json_t *published_now)
+{
+    render_put(r, "### B. Visit reports\n\n");
+    if (!s_sent_en(r, sent, sent_now) || !sent)
         return;
     render_put(r, "Of the ");
     render_put_things(r, sent, true, "visit report", "visit reports");

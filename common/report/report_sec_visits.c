@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "datefmt.h"
 #include "report_int.h"
 
 /*  Places of deprivation of liberty, in the report's order (para 20). */
@@ -28,7 +29,10 @@ static const struct {
     {"elderly_care", "social care facility for older persons",
      "social care facilities for older persons", "个老年人社会护理设施"},
     {"other", "other place", "other places", "个其他场所"}};
-#define PLACE_COUNT (sizeof s_places / sizeof s_places[0])
+/*  The callers size their counts by report_int.h's PLACE_KINDS: a place
+    added here without it (or there without one here) stops the build. */
+_Static_assert(sizeof s_places / sizeof s_places[0] == PLACE_KINDS,
+               "s_places needs one row for each of PLACE_KINDS");
 
 /* ------------------------------------------------------------------ */
 /*  Section III.A: visits, places and interviews. */
@@ -36,16 +40,16 @@ static const struct {
 /*  The places of 'places' by category, in the report's order; a key the
     report does not name counts as "other".  Returns the total. */
 long long render_place_counts(render_t *r, const json_t *places,
-                              long long counts[PLACE_COUNT])
+                              long long counts[PLACE_KINDS])
 {
     long long total = 0;
     const char *key;
     const json_t *value;
-    memset(counts, 0, PLACE_COUNT * sizeof *counts);
+    memset(counts, 0, PLACE_KINDS * sizeof *counts);
     json_object_foreach((json_t *)places, key, value)
     {
         size_t i = 0;
-        while (i + 1 < PLACE_COUNT && strcmp(s_places[i].key, key) != 0)
+        while (i + 1 < PLACE_KINDS && strcmp(s_places[i].key, key) != 0)
             i++;
         long long n =
             render_member_count(r, places, "visits.places_in_period", key);
@@ -103,11 +107,11 @@ static void s_places_sentence(render_t *r)
                      : " places of deprivation "
                        "of liberty");
     size_t left = 0, done = 0;
-    for (size_t i = 0; i < PLACE_COUNT; i++)
+    for (size_t i = 0; i < PLACE_KINDS; i++)
         left += counts[i] != 0;
     if (left)
         render_put(r, "%s", r->zh ? "：" : ": ");
-    for (size_t i = 0; i < PLACE_COUNT; i++) {
+    for (size_t i = 0; i < PLACE_KINDS; i++) {
         if (!counts[i])
             continue;
         if (done++)
@@ -134,10 +138,14 @@ static void s_put_visits(render_t *r, const json_t *dates)
         if (i)
             render_put(r, "%s", r->zh ? "、" : i + 1 == n ? " and " : ", ");
         render_put_state(r, items[i].code, false);
-        if (items[i].day == INT32_MAX)
-            continue; /* the first day is not recorded */
+        int end = render_item_precision(r, &items[i], "end");
+        if (items[i].day == INT32_MAX && end == DATEFMT_DAY)
+            continue; /* the first day is not recorded, the last exact */
         render_put(r, "%s", r->zh ? "(" : " (");
-        render_put_range(r, items[i].day, items[i].end, !r->full_year);
+        if (items[i].day == INT32_MAX) /* "by 20 October 2017" */
+            render_put_date(r, items[i].end, end);
+        else
+            render_put_range(r, items[i].day, items[i].end, !r->full_year);
         render_put(r, ")");
     }
     free(items);

@@ -6,10 +6,28 @@
     the primitives of report_put.c, or to the function of report_say.c
     that writes a table language's sentences.  Here: the dated lists they
     sort, and the Chinese numerals of small counts. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "datefmt.h"
 #include "report_int.h"
+
+int render_item_precision(render_t *r, const dated_t *item, const char *key)
+{
+    char name[64];
+    snprintf(name, sizeof name, "%s_precision", key);
+    const json_t *v = json_object_get(item->item, name);
+    if (!v)
+        return DATEFMT_DAY;
+    int precision = datefmt_precision_parse(json_string_value(v));
+    if (precision < 0) {
+        render_fail(r, OPCAT_EINVAL, name, "stats: \"%s\" is not a precision",
+                    name);
+        return DATEFMT_DAY;
+    }
+    return precision;
+}
 
 /*  Chinese numerals up to ten, as the seed writes small counts. */
 static const char *const s_small_zh[] = {"零", "一", "两", "三", "四", "五",

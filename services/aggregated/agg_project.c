@@ -165,6 +165,23 @@ static int32_t s_date_or_never(const char *text)
     return text && date_parse(text, &day) ? day : AGG_NEVER;
 }
 
+/*  Merges a visit.completed into the visit's record: the first day, with
+    its start and how well it is known (on a tie, the better known, so
+    that the record does not depend on the order of the events). */
+static void s_visit_completed(agg_visit_rec_t *v, const event_t *e, int32_t day)
+{
+    uint8_t precision = (uint8_t)datefmt_precision_of(s_from(e, day), day);
+    if (day < v->completed_on) {
+        v->completed_start = s_date_or_never(e->visit_completed->start);
+        v->completed_precision = precision;
+    } else if (day == v->completed_on && precision < v->completed_precision) {
+        v->completed_precision = precision;
+    }
+    v->completed_on = date_min(v->completed_on, day);
+    if (!v->kind[0])
+        snprintf(v->kind, sizeof v->kind, "%s", e->visit_completed->kind);
+}
+
 /*  Merges the event into the visit's record (first date of each step). */
 static void s_visit_merge(agg_visit_rec_t *v, const event_t *e, int32_t day)
 {
@@ -177,11 +194,7 @@ static void s_visit_merge(agg_visit_rec_t *v, const event_t *e, int32_t day)
     } else if (e->body_case == OPCAT__V1__ENVELOPE__BODY_VISIT_POSTPONED) {
         v->postponed_on = date_min(v->postponed_on, day);
     } else {
-        if (day < v->completed_on)
-            v->completed_start = s_date_or_never(e->visit_completed->start);
-        v->completed_on = date_min(v->completed_on, day);
-        if (!v->kind[0])
-            snprintf(v->kind, sizeof v->kind, "%s", e->visit_completed->kind);
+        s_visit_completed(v, e, day);
     }
 }
 
@@ -398,6 +411,7 @@ static int s_summary(agg_tx_t *tx, const event_t *e)
     rec.places_total = b->places_total;
     rec.more_than = b->more_than;
     snprintf(rec.named, sizeof rec.named, "%s", b->grant_states_named);
+    rec.reports_transmitted = b->reports_transmitted;
     uint8_t key[16];
     date_key_put(key, from);
     date_key_put(key + 4, to);

@@ -203,7 +203,7 @@ static int s_state_npm(agg_tx_t *tx, const request_t *r,
 static json_t *s_visit_json(const char *id, const agg_visit_rec_t *v,
                             int32_t as_of)
 {
-    return json_pack(
+    json_t *visit = json_pack(
         "{s:s,s:s,s:o,s:o,s:o,s:o,s:o}", "visit_id", id, "kind", v->kind,
         "planned_on", s_date_or_null(v->planned_on, as_of), "start",
         s_date_or_null(v->completed_start != AGG_NEVER ? v->completed_start
@@ -214,6 +214,12 @@ static json_t *s_visit_json(const char *id, const agg_visit_rec_t *v,
         json_string(v->completed_on <= as_of   ? "completed"
                     : v->postponed_on <= as_of ? "postponed"
                                                : "planned"));
+    if (v->completed_on <= as_of &&
+        datefmt_is_imprecise(v->completed_precision))
+        json_object_set_new(
+            visit, "completed_on_precision",
+            json_string(datefmt_precision_name(v->completed_precision)));
+    return visit;
 }
 
 /*  Calls 'fn' for every key of 'db' that starts with the State's code. */

@@ -9,6 +9,7 @@
 
 #include "agg_known.h"
 #include "date.h"
+#include "datefmt.h"
 #include "err.h"
 #include "kv.h"
 
@@ -26,6 +27,10 @@ typedef struct {
     uint64_t places_stated; /* the summaries' totals of places: as stated,
                                else their categories' sum */
     bool more_than;         /* a summary gives "more than" figures */
+    uint64_t reports;       /* the visit reports transmitted, as stated */
+    bool reports_stated;    /* a summary in the period states them */
+    int32_t reports_until;  /* the stating summaries cover the period from
+                               its start up to this day without a gap */
     amount_t amounts[MAX_CURRENCIES];
     int currencies;
     json_t *named; /* grant States the summaries name */
@@ -251,16 +256,47 @@ static void s_add_named(summaries_t *sum, const char *named)
     }
 }
 
-/*  A summary that covers part of the period only: its totals cannot be
-    split, so the figures it feeds are not known for the period. */
-static void s_summary_straddles(build_t *b)
+/*  Whether 'rec' states a count of places. */
+static bool s_states_places(const agg_summary_rec_t *rec)
 {
-    static const char *const paths[] = {
-        "visits.places_in_period", "visits.interviews_in_period",
-        "visits.persons_interviewed_in_period", "visits.places_total_in_period",
-        "fund.grants_in_period"};
-    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
-        s_incomplete(b, paths[i]);
+    for (int i = 0; i < AGG_PLACE_CATEGORIES; i++)
+        if (rec->places[i])
+            return true;
+    return rec->places_total != 0;
+}
+
+/*  A summary that covers part of the period only: its totals cannot be
+    split, so the figures it states are not known for the period.  Those
+    it does not state (a summary may give the reports alone) are not
+    touched by it. */
+static void s_summary_straddles(build_t *b, const agg_summary_rec_t *rec)
+{
+    if (s_states_places(rec)) {
+        s_incomplete(b, "visits.places_in_period");
+        s_incomplete(b, "visits.places_total_in_period");
+    }
+    if (rec->interviews)
+        s_incomplete(b, "visits.interviews_in_period");
+    if (rec->persons)
+        s_incomplete(b, "visits.persons_interviewed_in_period");
+    if (rec->grants)
+        s_incomplete(b, "fund.grants_in_period");
+    if (rec->reports_transmitted)
+        s_incomplete(b, "reports.transmitted_in_period_stated");
+}
+
+/*  Adds a summary's count of reports, stated for [from, to] inside the
+    period; summaries come in 'from' order, so a gap between them (or
+    before the first) shows here. */
+static void s_add_reports(summaries_t *sum, const agg_summary_rec_t *rec,
+                          int32_t from, int32_t to)
+{
+    if (!rec->reports_transmitted)
+        return;
+    sum->reports += rec->reports_transmitted;
+    sum->reports_stated = true;
+    if (from <= sum->reports_until + 1 && to > sum->reports_until)
+        sum->reports_until = to;
 }
 
 /*  Adds the figures of one summary to the build's. */
@@ -291,14 +327,18 @@ static int s_summary_record(void *arg, const MDB_val *key, const MDB_val *val)
     int32_t from = date_key_get(k), to = date_key_get(k + 4);
     if (from > b->as_of)
         return KV_STOP;
-    if (to < b->from || val->mv_size != sizeof rec)
+    if (to < b->from || val->mv_size < AGG_SUMMARY_REC_MIN ||
+        val->mv_size > sizeof rec)
         return 0;
+    memset(&rec, 0, sizeof rec); /* an earlier, shorter layout: see
+                                    AGG_SUMMARY_REC_MIN */
+    memcpy(&rec, val->mv_data, val->mv_size);
     if (from < b->from || to > b->as_of) {
-        s_summary_straddles(b);
+        s_summary_straddles(b, &rec);
         return 0;
     }
-    memcpy(&rec, val->mv_data, sizeof rec);
     s_add_summary(&b->sum, &rec);
+    s_add_reports(&b->sum, &rec, from, to);
     return 0;
 }
 
@@ -307,6 +347,7 @@ static int s_summary_record(void *arg, const MDB_val *key, const MDB_val *val)
     incomplete.  The table is small: one summary per year at most. */
 static void s_summaries(build_t *b)
 {
+    b->sum.reports_until = b->from - 1;
     b->rc = kv_each(b->tx->txn, b->tx->dbi[AGG_DB_SUMMARY], NULL, NULL, 0,
                     s_summary_record, b);
 }
@@ -322,6 +363,22 @@ typedef struct {
     json_t *dates, *planned;
 } visits_t;
 
+/*  {state, start, end}, and "end_precision" ("month", "year",
+    "not_after") where the last day is not known exactly. */
+static json_t *s_visit_dates(const char *code, const agg_visit_rec_t *v)
+{
+    json_t *item =
+        json_pack("{s:s,s:o,s:o}", "state", code, "start",
+                  v->completed_start == AGG_NEVER ? json_null()
+                                                  : s_date(v->completed_start),
+                  "end", s_date(v->completed_on));
+    if (datefmt_is_imprecise(v->completed_precision))
+        json_object_set_new(
+            item, "end_precision",
+            json_string(datefmt_precision_name(v->completed_precision)));
+    return item;
+}
+
 static int s_visit_record(void *arg, const MDB_val *key, const MDB_val *val)
 {
     visits_t *vs = arg;
@@ -336,12 +393,7 @@ static int s_visit_record(void *arg, const MDB_val *key, const MDB_val *val)
     const char *last =
         n ? json_string_value(json_array_get(vs->planned, n - 1)) : "";
     if (v.completed_on >= b->from && v.completed_on <= b->as_of)
-        json_array_append_new(vs->dates,
-                              json_pack("{s:s,s:o,s:o}", "state", code, "start",
-                                        v.completed_start == AGG_NEVER
-                                            ? json_null()
-                                            : s_date(v.completed_start),
-                                        "end", s_date(v.completed_on)));
+        json_array_append_new(vs->dates, s_visit_dates(code, &v));
     else if (v.planned_on >= b->from && v.planned_on <= b->as_of &&
              v.completed_on > b->as_of && v.postponed_on > b->as_of &&
              strcmp(last, code) != 0)
@@ -544,22 +596,35 @@ static int64_t s_total(build_t *b, const char *path, char tag, const char *type)
     return s_sum(b, tag, NULL, AGG_FIRST_DAY, b->as_of);
 }
 
+/*  The count of visit reports the period's summaries state, if one does:
+    incomplete unless they state it for every day of the period (a
+    summary that straddles the period marked it already). */
+static void s_reports_stated(build_t *b, json_t *reports)
+{
+    if (!b->sum.reports_stated)
+        return;
+    json_object_set_new(reports, "transmitted_in_period_stated",
+                        json_integer((json_int_t)b->sum.reports));
+    if (b->sum.reports_until < b->as_of)
+        s_incomplete(b, "reports.transmitted_in_period_stated");
+}
+
 static void s_reports(build_t *b, json_t *out)
 {
     int64_t transmitted = s_total(b, "reports.transmitted_total",
                                   AGG_SUM_TRANSMITTED, "report.transmitted");
     int64_t published = s_total(b, "reports.published_total", AGG_SUM_PUBLISHED,
                                 "report.published");
-    json_object_set_new(
-        out, "reports",
-        json_pack("{s:I,s:o,s:I,s:o}", "transmitted_total",
-                  (json_int_t)transmitted, "transmitted_in_period",
-                  s_figure(b, "reports.transmitted_in_period",
-                           AGG_SET_TRANSMITTED, "report.transmitted"),
-                  "published_total", (json_int_t)published,
-                  "published_in_period",
-                  s_figure(b, "reports.published_in_period", AGG_SET_PUBLISHED,
-                           "report.published")));
+    json_t *reports = json_pack(
+        "{s:I,s:o,s:I,s:o}", "transmitted_total", (json_int_t)transmitted,
+        "transmitted_in_period",
+        s_figure(b, "reports.transmitted_in_period", AGG_SET_TRANSMITTED,
+                 "report.transmitted"),
+        "published_total", (json_int_t)published, "published_in_period",
+        s_figure(b, "reports.published_in_period", AGG_SET_PUBLISHED,
+                 "report.published"));
+    s_reports_stated(b, reports);
+    json_object_set_new(out, "reports", reports);
     json_object_set_new(
         out, "replies",
         json_pack("{s:o,s:o,s:o}", "received_in_period",

@@ -48,6 +48,7 @@
 #include <jansson.h>
 #include <lmdb.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "agg_delta.h"
@@ -151,10 +152,15 @@ typedef struct {
         reply_published_from;
 } agg_report_rec_t;
 
-/*  One visit: the first date of each step. */
+/*  One visit: the first date of each step.  'kind' holds at most 14
+    bytes ("opcat_advisory") and its NUL; 'completed_precision' is the
+    byte after it, which the layout without a precision (kind[16]) always
+    left 0: such records keep their size and read as completed on a day
+    known exactly. */
 typedef struct {
     int32_t planned_on, start, postponed_on, completed_on, completed_start;
-    char kind[16];
+    char kind[15];
+    uint8_t completed_precision; /* DATEFMT_* of completed_on */
 } agg_visit_rec_t;
 
 #define AGG_PLACE_CATEGORIES 10 /* PlaceCounts fields, in proto order */
@@ -176,7 +182,17 @@ typedef struct {
     uint32_t places_total; /* as the source states it; 0: not stated */
     bool more_than;        /* interviews, persons, places_total: "more than" */
     char named[128];       /* grant States named: "ARG BEN ..." (truncated) */
+    uint32_t reports_transmitted; /* as the source states it; 0: not stated */
 } agg_summary_rec_t;
+
+/*  The shortest summary record read: the layout that ended at 'named',
+    which projections made before 'reports_transmitted' hold.  Where the
+    struct's tail padding covers the count (x86-64: 208 bytes either way)
+    those records have today's size and their count reads 0, as the
+    writer cleared the whole record; elsewhere they are shorter and read
+    with the count 0.  Either way that is what they carried: no summary
+    could state the count before the field existed. */
+#define AGG_SUMMARY_REC_MIN offsetof(agg_summary_rec_t, reports_transmitted)
 
 /*  A read or write context: the transaction and the database handles.
     With 'delta' set, agg_tab_sum_add() and agg_tab_set_add() only record

@@ -212,6 +212,13 @@ static void s_print_reports(const json_t *r)
         fputs("not recorded; recorded: ", stdout);
     s_codes(s_get(r, "reports", "transmitted_in_period"));
     putchar('\n');
+    /* the number a source states where the reports are not itemized */
+    if (s_get(r, "reports", "transmitted_in_period_stated"))
+        printf("   in the period, as stated: %lld%s\n",
+               s_int(r, "reports", "transmitted_in_period_stated"),
+               s_incomplete(r, "reports", "transmitted_in_period_stated")
+                   ? " (for part of the period)"
+                   : "");
     s_count(r, "Reports published (total)",
             s_int(r, "reports", "published_total"), "reports",
             "published_total");

@@ -3,7 +3,7 @@
       raw LMDB   the store's own layout without the daemon: 8-byte
                  big-endian keys, MDB_APPEND, a durable commit every
                  'batch' events; with 'index', also the ids and by_state
-                 entries store.c writes for each event.
+                 entries the store (storage/group.c) writes for each event.
       raw zmq    DEALER/ROUTER over tcp loopback, requests the size of an
                  AppendRequest of one benchmark event, a 16-byte reply.
       Redis      XADD of the same packed event to one stream of a
@@ -55,7 +55,7 @@ static int s_lmdb_open(lmdb_run_t *r, const char *dir)
     return rc;
 }
 
-/*  Writes event 'seq' as store.c would: record, id, State entry. */
+/*  Writes event 'seq' as the store's group.c would: record, id, State entry. */
 static int s_lmdb_put(lmdb_run_t *r, MDB_txn *txn, const bench_opts_t *o,
                       uint64_t seq)
 {
