@@ -13,7 +13,9 @@
 #              the table gives; if such a row starts to match, the test
 #              fails so that the row is promoted to "check".
 # Then `opcatctl report --as-of 2017-12-31 --lang en` must list the ten
-# visits of 2017 (the table's row, by UN short name), the three sessions
+# visits of 2017, and the reports for 2019, 2020, 2021, 2023 and 2024 the
+# seven, none, one, eight and eight of those years (each year's table row,
+# by UN short name), the three sessions of 2017
 # and the 14 States on the art. 17 list (by UN short name), say that the
 # visits' places and interviews are not recorded, and give the number of
 # reports transmitted as the table's row states it;
@@ -108,29 +110,48 @@ grep -q "in the period, as stated: 17$" <(ctl stats --as-of 2017-12-31) ||
 # complete prints them (each figure from the events); a period before that
 # coverage still says they are not recorded.
 ctl report --as-of 2017-12-31 --lang en >"$T/report-2017.md"
+for y in 2019 2020 2021 2023 2024; do
+    ctl report --as-of "$y-12-31" --lang en >"$T/report-$y.md"
+done
 ctl report --as-of 2016-06-30 --lang en >"$T/report-2016.md"
 python3 - "$TABLE" "$DATA/state-names.tsv" "$T" <<'PY'
 import csv, json, re, sys
 table, names_file, tmp = sys.argv[1:]
 lines = [l for l in open(table, encoding="utf-8") if not l.startswith("#")]
 rows = list(csv.DictReader(lines, delimiter="\t"))
-codes = next(json.loads(r["value"]) for r in rows
-             if r["as_of"] == "2017-12-31"
-             and r["key"] == "visits.completed_in_period")
 names = {}
 for line in open(names_file, encoding="utf-8"):
     if not line.startswith("#") and line.strip():
         cols = line.rstrip("\n").split("\t")
         names[cols[0]] = cols[1]
-report = open(f"{tmp}/report-2017.md", encoding="utf-8").read()
 problems = []
-visits = next((p for p in report.split("\n\n")
-               if "the Subcommittee conducted" in p), "")
-if f"conducted {len(codes)} visits in 2017" not in visits:
-    problems.append(f"2017: no paragraph of {len(codes)} visits: {visits!r}")
-for code in codes:
-    if names[code] not in visits:
-        problems.append(f"2017: {code} ({names[code]}) not among the visits")
+# the report writes counts below ten in words, and none as "no"
+words = ["no", "one", "two", "three", "four", "five", "six", "seven",
+         "eight", "nine"]
+
+def check_visits(year):
+    """The year's visits paragraph names the table's States, and counts them;
+    returns the count and the paragraph."""
+    codes = next(json.loads(r["value"]) for r in rows
+                 if r["as_of"] == f"{year}-12-31"
+                 and r["key"] == "visits.completed_in_period")
+    text = open(f"{tmp}/report-{year}.md", encoding="utf-8").read()
+    visits = next((p for p in text.split("\n\n")
+                   if "Subcommittee conducted" in p), "")
+    n = len(codes)
+    count = words[n] if n < len(words) else str(n)
+    noun = "visit" if n == 1 else "visits"
+    if f"conducted {count} {noun} in {year}" not in visits:
+        problems.append(f"{year}: no paragraph of {n} visits: {visits!r}")
+    for code in codes:
+        if names[code] not in visits:
+            problems.append(f"{year}: {code} ({names[code]}) not among the visits")
+    return n, visits
+
+checked = {year: check_visits(year) for year in (2017, 2019, 2020, 2021, 2023, 2024)}
+counts = {year: n for year, (n, _) in checked.items()}
+visits = checked[2017][1]
+report = open(f"{tmp}/report-2017.md", encoding="utf-8").read()
 # Rwanda's visit, suspended on a day not known, ended by 20 October 2017
 if f"{names['RWA']} (by 20 October 2017)" not in visits:
     problems.append(f"2017: Rwanda's visit not dated by its bound: {visits!r}")
@@ -167,7 +188,9 @@ if not re.search(r"visits conducted[^.]*is not recorded", early):
     problems.append("2016-06-30: the visits are not said to be unrecorded")
 for p in problems:
     print("REPORT", p)
-print(f"report 2017: {len(codes)} visits and 3 sessions checked; "
+print(f"report 2017: {counts[2017]} visits and 3 sessions checked; "
+      f"reports 2019-2024: {counts[2019]}, {counts[2020]}, {counts[2021]}, "
+      f"{counts[2023]} and {counts[2024]} visits checked; "
       f"{len(problems)} problem(s)")
 sys.exit(1 if problems else 0)
 PY
