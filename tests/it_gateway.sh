@@ -112,7 +112,7 @@ jq -e '.reports | has("transmitted") and has("published") and
 # a date not known to the day carries its precision beside it
 row=$(jq -c '.states[] | select(.state == "TCD")' <<<"$states")
 expect_eq "$(jq -r '.signed_on + " " + .signed_on_precision' <<<"$row")" \
-    "2017-12-31 not_after" "TCD signed, with its precision"
+    "2013-10-29 not_after" "TCD signed, with its precision"
 kaz=$(ok "/api/states/KAZ?as_of=2026-06-30")
 expect_eq "$(jq -c '.reports[0] | [.transmitted_on_precision, .reply_status, .reply_overdue]' <<<"$kaz")" \
     '["not_after","unknown",false]' "KAZ's reply from a placeholder date"
