@@ -444,9 +444,9 @@ static void test_visit_end_bound(void **state)
                     "RWA", "start", "end", "2017-10-20", "end_precision",
                     "not_after", "state", "MAR", "start", "end", "2017-10-28"));
     static const char *const cases[][2] = {
-        {"en", "Hungary (21–30 March), Morocco and Rwanda (by 20 October "
-               "2017)."},
-        {"zh", "匈牙利(3月21日至30日)、摩洛哥、卢旺达(不晚于2017年10月20日)。"},
+        {"en", "Hungary (21–30 March), Rwanda (by 20 October 2017) and "
+               "Morocco."},
+        {"zh", "匈牙利(3月21日至30日)、卢旺达(不晚于2017年10月20日)、摩洛哥。"},
         {"fr", "Rwanda (au plus tard le 20 octobre 2017)"},
         {"es", "Rwanda (a más tardar el 20 de octubre de 2017)"},
         {"ru", "Руанда (не позднее 20 октября 2017 года)"},

@@ -325,9 +325,10 @@ void render_pieces_free(pieces_t *keep);
 /* ------------------------------------------------------------------ */
 /*  report_sections.c and report_sec_*.c: what the sections share. */
 
-/*  One dated item of a list, sorted by date, then by English name. */
+/*  One dated item of a list, sorted by date (by its last day when its
+    first is not recorded), then by English name. */
 typedef struct {
-    int32_t day, end;
+    int32_t day, end; /* end: 0 when the list has no last days */
     const char *code;
     const char *en; /* the English name, the sort key */
     const json_t *item;
@@ -346,7 +347,8 @@ dated_t *render_dated(render_t *r, const json_t *list, const char *path,
     a name that is not a precision. */
 int render_item_precision(render_t *r, const dated_t *item, const char *key);
 
-/*  Sorts the 'n' 'items' (NULL allowed) by date, then by English name. */
+/*  Sorts the 'n' 'items' (NULL allowed) by date (an item whose first day
+    is not recorded by its last), then by English name. */
 void render_dated_sort(dated_t *items, size_t n);
 
 /*  Writes the count 'n' as the seed writes a small one in Chinese: "两"

@@ -41,11 +41,20 @@ void render_put_zh_small(render_t *r, size_t n)
         render_put(r, "%s", render_num((long long)n).text);
 }
 
+/*  The day an item sorts by: its date, or, when its first day is not
+    recorded but its last is, the last (a visit whose start is unknown
+    takes its place among the others by its end, not after all of them). */
+static int32_t s_sort_day(const dated_t *item)
+{
+    return item->day == INT32_MAX && item->end ? item->end : item->day;
+}
+
 static int s_dated_cmp(const void *a, const void *b)
 {
     const dated_t *x = a, *y = b;
-    if (x->day != y->day)
-        return x->day < y->day ? -1 : 1;
+    int32_t dx = s_sort_day(x), dy = s_sort_day(y);
+    if (dx != dy)
+        return dx < dy ? -1 : 1;
     return strcmp(x->en, y->en);
 }
 
