@@ -116,7 +116,7 @@ static void s_print_open(const json_t *row)
     if (json_is_integer(days) && strcmp(s_str(row, "stage"), "unknown") != 0)
         snprintf(late, sizeof late, "%lld",
                  (long long)json_integer_value(days));
-    printf("%-21s %-5s %-22s %-10s  %-10s  %-8s  %5s\n", s_str(row, "rule"),
+    printf("%-21s %-5s %-22s %-13s  %-13s  %-8s  %5s\n", s_str(row, "rule"),
            s_str(row, "state"), s_str(row, "subject"), opened, due,
            s_str(row, "stage"), late);
 }
@@ -137,7 +137,7 @@ static void s_print_header(list_t list)
 {
     fputs(ctl_bold(stdout), stdout);
     if (list == LIST_OPEN)
-        printf("%-21s %-5s %-22s %-10s  %-10s  %-8s  %5s", "RULE", "STATE",
+        printf("%-21s %-5s %-22s %-13s  %-13s  %-8s  %5s", "RULE", "STATE",
                "SUBJECT", "OPENED", "DUE", "STAGE", "LATE");
     else
         printf("%-10s  %-21s %-5s %-22s %-8s  %s",
