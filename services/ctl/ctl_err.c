@@ -1,6 +1,7 @@
-/*  opcatctl: errors, usage errors, State codes, reachability, terminal
-    styles (see ctl.h).  Every failure goes through ctl_error, so that
-    --json turns each into one JSON object on stdout. */
+/*  opcatctl: what the commands and main.c stand on: JSON output, errors,
+    usage errors, the ISO code lists and State codes, reachability,
+    terminal styles (see ctl.h).  Every failure goes through ctl_error, so
+    that --json turns each into one JSON object on stdout. */
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,6 +17,25 @@
     says it is not there (at most --timeout).  Accepting costs the service
     nothing: a running one does it within milliseconds, even busy. */
 #define CTL_CONNECT_MS 2000
+
+void ctl_print_json(const json_t *value, size_t flags)
+{
+    char *text = json_dumps(value, flags);
+    if (text)
+        puts(text);
+    free(text);
+}
+
+codes_t *ctl_codes(void)
+{
+    err_t err;
+    codes_t *codes = codes_new(NULL, &err);
+    if (!codes) {
+        fprintf(stderr, "opcatctl: %s\n", err.message);
+        exit(1);
+    }
+    return codes;
+}
 
 static void s_verror(const ctl_t *ctl, const char *code, const char *field,
                      const char *fmt, va_list ap)

@@ -196,17 +196,6 @@ int ctl_parse(ctl_t *ctl, int argc, char **argv, const char *usage,
     return optind;
 }
 
-codes_t *ctl_codes(void)
-{
-    err_t err;
-    codes_t *codes = codes_new(NULL, &err);
-    if (!codes) {
-        fprintf(stderr, "opcatctl: %s\n", err.message);
-        exit(1);
-    }
-    return codes;
-}
-
 const char *ctl_endpoint(const ctl_t *ctl, const char *service)
 {
     if (strstr(service, "://")) /* a consumer's own query endpoint */
@@ -258,14 +247,6 @@ const char *ctl_date(const json_t *obj, const char *key, char out[DATEFMT_MAX])
     datefmt_format(day, precision < 0 ? DATEFMT_DAY : precision, DATEFMT_ISO,
                    out);
     return out;
-}
-
-void ctl_print_json(const json_t *value, size_t flags)
-{
-    char *text = json_dumps(value, flags);
-    if (text)
-        puts(text);
-    free(text);
 }
 
 void ctl_print_event(const ctl_t *ctl, const unsigned char *data,
