@@ -29,7 +29,7 @@
 #include "clog.h"
 #include "codes.h"
 #include "err.h"
-#include "store.h"
+#include "store_types.h"
 #include "tail.h"
 
 /*  Where a group's events are checked and put.  Everything is borrowed. */

@@ -26,7 +26,7 @@
 
 #include "applier.h"
 #include "err.h"
-#include "store.h"
+#include "store_types.h"
 #include "tail.h"
 
 typedef struct reader reader_t;
