@@ -32,14 +32,22 @@
     a bounded backlog (stream.c), so memory is bounded by the number of
     connections times that bound, plus a fixed part (docs/GATEWAY.md).
 
-    Files: main.c (CLI, signals, start and stop), http.c (the server, the
-    routing, replies and parameters), api.c (stats, reminders, events,
-    report), states.c (the States table and one State), stream.c
-    (SSE), metrics.c (Prometheus text), static.c (the dashboard's files),
-    health.c (/healthz from a probing thread),
-    guard.c (connections, limits, the reaper), route.c (which handler
-    answers a method and target, ETags' pure parts: route.h), uri.c (the
-    raw request line: encodings and repeated parameters). */
+    Files, from the top down; each calls only files below it, so that
+    a handler never calls back into the server that dispatched to it.
+    main.c (CLI, signals, start and stop).  http.c (the server: its
+    connections, each request's route and limits, the dispatch to its
+    handler).  The handlers: api.c (stats, reminders, events, report),
+    states.c (the States table and one State), years.c (each year's
+    figures), stream.c (SSE), metrics.c (Prometheus text), static.c (the
+    dashboard's files), health.c (/healthz from a probing thread),
+    etag.c (the 304 of a conditional GET, asked before the handler), and
+    csv.c (format=csv, which three of them share).
+    What they stand on: guard.c (connections, limits, the reaper),
+    ask.c (queries to the services), request.c (a request's parameters),
+    reply.c (answers: problem details, CORS, the counts).  At the
+    bottom, route.c (which handler answers a method and target, ETags'
+    pure parts: route.h) and uri.c (the raw request line: encodings and
+    repeated parameters). */
 #ifndef OPCAT_GW_H
 #define OPCAT_GW_H
 
@@ -137,43 +145,9 @@ typedef struct {
     const gw_route_t *route; /* its route: the handler, its parameters */
 } gw_request_t;
 
-/* ------------------------------------------------------------- conv.c */
+/*  What every module stands on, from the bottom up. */
 
-/*  The problem details object (RFC 9457) of an error: type, title,
-    'status', 'detail', and 'parameter' and 'service' when not NULL.
-    NULL when out of memory. */
-json_t *gw_problem(unsigned status, const char *parameter, const char *service,
-                   const char *detail);
-
-/*  Queues 'problem' (the call takes it; NULL: out of memory, a 500) as
-    application/problem+json with 'status'. */
-enum MHD_Result gw_reply_problem(const gw_request_t *req, unsigned status,
-                                 json_t *problem);
-
-/*  For a GET of the API: computes the answer's ETag into req->etag (from
-    the store's head or the consumers' positions, today and the query)
-    and, if If-None-Match names it, queues a 304 ('*rc') and returns
-    true.  False: answer as usual (with the ETag if there is one). */
-bool gw_conditional(const gw_request_t *req, enum MHD_Result *rc);
-
-/*  Adds the CORS headers 'req' is owed (options.cors) to 'response'. */
-void gw_cors_headers(const gw_request_t *req, struct MHD_Response *response);
-
-/*  An OPTIONS preflight from an allowed origin: queues 204 with the
-    methods and headers allowed ('*rc') and returns true; false if the
-    origin is not allowed (the caller answers 405). */
-bool gw_cors_preflight(const gw_request_t *req, enum MHD_Result *rc);
-
-/* ------------------------------------------------------------- http.c */
-
-/*  Creates the gateway: loads the code lists and the renderer, opens the
-    ZeroMQ context and starts listening.  NULL with 'err' on failure.
-    'options' is copied. */
-gw_t *gw_new(const gw_options_t *options, err_t *err);
-
-/*  Stops the server (ending every stream), then frees everything;
-    '*self' becomes NULL.  NULL allowed. */
-void gw_destroy(gw_t **self);
+/* ------------------------------------------------------------ reply.c */
 
 /*  Queues 'body' (a reference the call takes) as JSON with 'status'. */
 enum MHD_Result gw_reply_json(const gw_request_t *req, unsigned status,
@@ -201,6 +175,27 @@ enum MHD_Result gw_reply_error(const gw_request_t *req, unsigned status,
 enum MHD_Result gw_reply_service_error(const gw_request_t *req,
                                        const char *service, const err_t *err);
 
+/*  The problem details object (RFC 9457) of an error: type, title,
+    'status', 'detail', and 'parameter' and 'service' when not NULL.
+    NULL when out of memory. */
+json_t *gw_problem(unsigned status, const char *parameter, const char *service,
+                   const char *detail);
+
+/*  Queues 'problem' (the call takes it; NULL: out of memory, a 500) as
+    application/problem+json with 'status'. */
+enum MHD_Result gw_reply_problem(const gw_request_t *req, unsigned status,
+                                 json_t *problem);
+
+/*  Adds the CORS headers 'req' is owed (options.cors) to 'response'. */
+void gw_cors_headers(const gw_request_t *req, struct MHD_Response *response);
+
+/*  An OPTIONS preflight from an allowed origin: queues 204 with the
+    methods and headers allowed ('*rc') and returns true; false if the
+    origin is not allowed (the caller answers 405). */
+bool gw_cors_preflight(const gw_request_t *req, enum MHD_Result *rc);
+
+/* ---------------------------------------------------------- request.c */
+
 /*  The query parameter 'name' as decoded by the router, or NULL (the
     router has refused any parameter the handler does not take). */
 const char *gw_param(const gw_request_t *req, const char *name);
@@ -213,6 +208,8 @@ bool gw_param_date(const gw_request_t *req, const char *name, char *out);
 /*  Whether 'topic' is an acceptable topic prefix: printable ASCII
     without spaces, at most GW_TOPIC_MAX bytes. */
 bool gw_topic_ok(const char *topic);
+
+/* -------------------------------------------------------------- ask.c */
 
 /*  Asks 'endpoint' (OPCAT_STATS or OPCAT_REMINDERS) 'request' (the
     reference is taken).  0 with '*reply' (the caller's), or a code with
@@ -267,6 +264,34 @@ void gw_guard_done(gw_guard_t *self, struct MHD_Connection *conn);
     it is asked again. */
 void gw_guard_handed(gw_conn_t *conn, bool handed);
 
+/*  The handlers, which http.c dispatches to, and the pieces they share. */
+
+/* -------------------------------------------------------------- csv.c */
+
+/*  The array of objects 'rows' as CSV text (RFC 4180, CRLF lines, a
+    header line): nested objects become columns named by their dotted
+    path, lists one cell joined with "; ", null an empty cell.  The
+    caller frees it; NULL when out of memory.  'len' gets its length. */
+char *gw_csv(const json_t *rows, size_t *len);
+
+/*  Reads format= (json, the default, or csv) into '*csv'; false with a
+    400 queued in '*rc' for any other value. */
+bool gw_format(const gw_request_t *req, bool *csv, enum MHD_Result *rc);
+
+/*  Queues 'body' (the call takes it) as JSON, or, when 'csv', its array
+    member 'rows_key' as CSV downloaded as opcat-'name'.csv. */
+enum MHD_Result gw_reply_table(const gw_request_t *req, bool csv,
+                               const char *name, const char *rows_key,
+                               json_t *body);
+
+/* ------------------------------------------------------------- etag.c */
+
+/*  For a GET of the API: computes the answer's ETag into req->etag (from
+    the store's head or the consumers' positions, today and the query)
+    and, if If-None-Match names it, queues a 304 ('*rc') and returns
+    true.  False: answer as usual (with the ETag if there is one). */
+bool gw_conditional(const gw_request_t *req, enum MHD_Result *rc);
+
 /* ----------------------------------------------------------- health.c */
 
 /*  Starts probing the store and the services of 'gw' in a thread of its
@@ -298,30 +323,12 @@ enum MHD_Result gw_api_events(const gw_request_t *req);
     formats this gateway serves. */
 enum MHD_Result gw_api_report(const gw_request_t *req);
 
-/* ------------------------------------------------------------- years.c */
+/* ------------------------------------------------------------ years.c */
 
 /*  GET /api/years?from=YEAR&to=YEAR&format=json|csv: each year's figures
     (stats as of 31 December, or today for the current year), 2006 to
     this year by default. */
 enum MHD_Result gw_api_years(const gw_request_t *req);
-
-/* --------------------------------------------------------------- csv.c */
-
-/*  The array of objects 'rows' as CSV text (RFC 4180, CRLF lines, a
-    header line): nested objects become columns named by their dotted
-    path, lists one cell joined with "; ", null an empty cell.  The
-    caller frees it; NULL when out of memory.  'len' gets its length. */
-char *gw_csv(const json_t *rows, size_t *len);
-
-/*  Reads format= (json, the default, or csv) into '*csv'; false with a
-    400 queued in '*rc' for any other value. */
-bool gw_format(const gw_request_t *req, bool *csv, enum MHD_Result *rc);
-
-/*  Queues 'body' (the call takes it) as JSON, or, when 'csv', its array
-    member 'rows_key' as CSV downloaded as opcat-'name'.csv. */
-enum MHD_Result gw_reply_table(const gw_request_t *req, bool csv,
-                               const char *name, const char *rows_key,
-                               json_t *body);
 
 /* ----------------------------------------------------------- states.c */
 
@@ -352,5 +359,18 @@ enum MHD_Result gw_metrics(const gw_request_t *req);
 
 /*  GET / and /FILE: the dashboard's files from options.www. */
 enum MHD_Result gw_static(const gw_request_t *req);
+
+/*  The server, at the top: nothing calls back into it. */
+
+/* ------------------------------------------------------------- http.c */
+
+/*  Creates the gateway: loads the code lists and the renderer, opens the
+    ZeroMQ context and starts listening.  NULL with 'err' on failure.
+    'options' is copied. */
+gw_t *gw_new(const gw_options_t *options, err_t *err);
+
+/*  Stops the server (ending every stream), then frees everything;
+    '*self' becomes NULL.  NULL allowed. */
+void gw_destroy(gw_t **self);
 
 #endif

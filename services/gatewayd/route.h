@@ -9,7 +9,7 @@
     checked is what they use.  tests/test_gw_route.c drives it alone.
 
     The ETag's pure parts live here too: its text from the target, today
-    and the services' positions, and the If-None-Match comparison; conv.c
+    and the services' positions, and the If-None-Match comparison; etag.c
     asks the services for the positions. */
 #ifndef OPCAT_GW_ROUTE_H
 #define OPCAT_GW_ROUTE_H

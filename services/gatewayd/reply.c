@@ -1,33 +1,108 @@
-/*  conv: the API's HTTP conventions.
+/*  reply: writing an answer.  Every answer a handler queues passes
+    through gw_reply_response(), which adds the headers every answer
+    carries (nosniff, the ETag and its Cache-Control, CORS) and counts it
+    by status class for /metrics.
 
     Problem details.  Every error is application/problem+json (RFC 9457):
     type, title, status, detail, and the parameter (or service) at fault;
     the member "error" repeats the message and the parameter in the form
     the dashboard and earlier clients read.
 
-    ETags.  An answer depends on the query (the raw request target), on
-    today (the default as_of) and on the state of the services it comes
-    from: the store's head for events, the consumers' positions for the
-    rest.  Before answering, the gateway asks those for their position
-    (a head or a status query, much cheaper than the answer); when each
-    consumer has caught up with the store, the ETag is a hash of all of
-    it, and an If-None-Match naming it is answered 304 without asking
-    for the answer.  A consumer still catching up gives no ETag: its
-    answers may change under the same position only then.
-
     CORS.  With OPCAT_HTTP_CORS (--cors) a comma-separated list of origins
     (or "*"), a request whose Origin is on it is answered with
     Access-Control-Allow-Origin, and a preflight (OPTIONS) with the
     methods and headers the API takes; without it no CORS header is sent
     and browsers keep to the same origin. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "client.h"
-#include "date.h"
 #include "gw.h"
-#include "query.h"
+
+/* --------------------------------------------------------------- replies */
+
+static void s_count(const gw_request_t *req, unsigned status)
+{
+    unsigned cls = status / 100;
+    atomic_fetch_add(
+        &req->gw->counters.requests[cls >= 2 && cls <= 5 ? cls : 0], 1);
+}
+
+enum MHD_Result gw_reply_response(const gw_request_t *req, unsigned status,
+                                  struct MHD_Response *response)
+{
+    if (!response)
+        return MHD_NO;
+    MHD_add_response_header(response, "X-Content-Type-Options", "nosniff");
+    /* an answer with an ETag may be kept, but revalidated (etag.c) */
+    bool tagged = req->etag && req->etag[0] && (status == 200 || status == 304);
+    if (tagged)
+        MHD_add_response_header(response, "ETag", req->etag);
+    MHD_add_response_header(response, "Cache-Control",
+                            tagged ? "no-cache" : "no-store");
+    gw_cors_headers(req, response);
+    s_count(req, status);
+    enum MHD_Result rc = MHD_queue_response(req->conn, status, response);
+    MHD_destroy_response(response);
+    return rc;
+}
+
+enum MHD_Result gw_reply_text(const gw_request_t *req, unsigned status,
+                              const char *type, const char *text, size_t len)
+{
+    struct MHD_Response *response = MHD_create_response_from_buffer(
+        len, (void *)text, MHD_RESPMEM_MUST_COPY);
+    if (response)
+        MHD_add_response_header(response, "Content-Type", type);
+    return gw_reply_response(req, status, response);
+}
+
+enum MHD_Result gw_reply_json(const gw_request_t *req, unsigned status,
+                              json_t *body)
+{
+    char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+    json_decref(body);
+    if (!text)
+        return gw_reply_text(req, 500, "application/json",
+                             "{\"error\":{\"message\":\"out of memory\"}}", 37);
+    struct MHD_Response *response = MHD_create_response_from_buffer(
+        strlen(text), text, MHD_RESPMEM_MUST_FREE);
+    if (!response) {
+        free(text);
+        return MHD_NO;
+    }
+    MHD_add_response_header(response, "Content-Type",
+                            "application/json; charset=utf-8");
+    return gw_reply_response(req, status, response);
+}
+
+enum MHD_Result gw_reply_error(const gw_request_t *req, unsigned status,
+                               const char *parameter, const char *fmt, ...)
+{
+    char message[ERR_MESSAGE_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(message, sizeof message, fmt, ap);
+    va_end(ap);
+    return gw_reply_problem(req, status,
+                            gw_problem(status, parameter, NULL, message));
+}
+
+enum MHD_Result gw_reply_service_error(const gw_request_t *req,
+                                       const char *service, const err_t *err)
+{
+    if (err->code == OPCAT_EINVAL && err->field[0])
+        return gw_reply_error(req, 400, err->field, "%s", err->message);
+    if (err->code == OPCAT_ENOTFOUND)
+        return gw_reply_error(req, 404, err->field[0] ? err->field : NULL, "%s",
+                              err->message);
+    json_t *problem = gw_problem(503, NULL, service, err->message);
+    if (problem)
+        json_object_set_new(json_object_get(problem, "error"), "code",
+                            json_integer(err->code));
+    return gw_reply_problem(req, 503, problem);
+}
 
 /* ------------------------------------------------------------- problems */
 
@@ -103,69 +178,6 @@ enum MHD_Result gw_reply_problem(const gw_request_t *req, unsigned status,
     MHD_add_response_header(response, "Content-Type",
                             "application/problem+json; charset=utf-8");
     return gw_reply_response(req, text ? status : 500, response);
-}
-
-/* ---------------------------------------------------------------- ETags */
-
-/*  A consumer's position at 'endpoint' if it has caught up; false if it
-    has not or does not answer. */
-static bool s_position(gw_t *gw, const char *endpoint, uint64_t *position)
-{
-    json_t *request = json_pack("{s:s}", "op", "status"), *reply = NULL;
-    err_t err;
-    bool ok = request && query_call(gw->bus, endpoint, request,
-                                    gw->options.timeout_ms, &reply, &err) == 0;
-    ok = ok && json_is_true(json_object_get(reply, "caught_up"));
-    if (ok)
-        *position =
-            (uint64_t)json_integer_value(json_object_get(reply, "position"));
-    json_decref(request);
-    json_decref(reply);
-    return ok;
-}
-
-static bool s_head(gw_t *gw, uint64_t *head)
-{
-    err_t err;
-    client_t *client = client_new(gw->bus, NULL, gw->options.cfg.replay, &err);
-    bool ok =
-        client && client_head(client, gw->options.timeout_ms, head, &err) == 0;
-    client_destroy(&client);
-    return ok;
-}
-
-/*  Writes the ETag of 'req' into 'etag' (GW_ETAG_LEN bytes); false when
-    it has none (not a cached path, a service catching up or silent). */
-static bool s_etag(const gw_request_t *req, char *etag)
-{
-    unsigned sources = req->route ? req->route->sources : 0;
-    uint64_t v[GW_POSITIONS] = {0, 0, 0};
-    gw_t *gw = req->gw;
-    if (!sources || !req->uri ||
-        ((sources & GW_SRC_STORE) && !s_head(gw, &v[0])) ||
-        ((sources & GW_SRC_STATS) &&
-         !s_position(gw, gw->options.cfg.stats, &v[1])) ||
-        ((sources & GW_SRC_REM) &&
-         !s_position(gw, gw->options.cfg.reminders, &v[2])))
-        return false;
-    char today[DATE_TEXT_LEN];
-    date_format(dayclock_today(&gw->clock), today);
-    gw_etag_make(req->uri, today, v, etag);
-    return true;
-}
-
-bool gw_conditional(const gw_request_t *req, enum MHD_Result *rc)
-{
-    if (!req->etag || !s_etag(req, req->etag))
-        return false;
-    const char *header = MHD_lookup_connection_value(
-        req->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
-    if (!header || !gw_etag_matches(header, req->etag))
-        return false;
-    struct MHD_Response *response =
-        MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
-    *rc = gw_reply_response(req, 304, response);
-    return true;
 }
 
 /* ----------------------------------------------------------------- CORS */
