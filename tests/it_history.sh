@@ -15,7 +15,8 @@
 # Then `opcatctl report --as-of 2017-12-31 --lang en` must list the ten
 # visits of 2017, and the reports for 2019, 2020, 2021, 2023 and 2024 the
 # seven, none, one, eight and eight of those years (each year's table row,
-# by UN short name), the three sessions of 2017
+# by UN short name), the three sessions of 2017, those of 2007 and of 2019
+# (as many as the year's table row counts)
 # and the 14 States on the art. 17 list (by UN short name), say that the
 # visits' places and interviews are not recorded, and give the number of
 # reports transmitted as the table's row states it;
@@ -110,7 +111,7 @@ grep -q "in the period, as stated: 17$" <(ctl stats --as-of 2017-12-31) ||
 # complete prints them (each figure from the events); a period before that
 # coverage still says they are not recorded.
 ctl report --as-of 2017-12-31 --lang en >"$T/report-2017.md"
-for y in 2019 2020 2021 2023 2024; do
+for y in 2007 2019 2020 2021 2023 2024; do
     ctl report --as-of "$y-12-31" --lang en >"$T/report-$y.md"
 done
 ctl report --as-of 2016-06-30 --lang en >"$T/report-2016.md"
@@ -129,15 +130,21 @@ problems = []
 words = ["no", "one", "two", "three", "four", "five", "six", "seven",
          "eight", "nine"]
 
+def year_row(year, key):
+    """The table's value for 'key' at the end of 'year'."""
+    return next(json.loads(r["value"]) for r in rows
+                if r["as_of"] == f"{year}-12-31" and r["key"] == key)
+
+def year_paragraph(year, marker):
+    """The report of 'year' and its paragraph that says 'marker'."""
+    text = open(f"{tmp}/report-{year}.md", encoding="utf-8").read()
+    return text, next((p for p in text.split("\n\n") if marker in p), "")
+
 def check_visits(year):
     """The year's visits paragraph names the table's States, and counts them;
     returns the count and the paragraph."""
-    codes = next(json.loads(r["value"]) for r in rows
-                 if r["as_of"] == f"{year}-12-31"
-                 and r["key"] == "visits.completed_in_period")
-    text = open(f"{tmp}/report-{year}.md", encoding="utf-8").read()
-    visits = next((p for p in text.split("\n\n")
-                   if "Subcommittee conducted" in p), "")
+    codes = year_row(year, "visits.completed_in_period")
+    _, visits = year_paragraph(year, "Subcommittee conducted")
     n = len(codes)
     count = words[n] if n < len(words) else str(n)
     noun = "visit" if n == 1 else "visits"
@@ -159,6 +166,22 @@ if f"{names['RWA']} (by 20 October 2017)" not in visits:
 for ordinal in ("thirty-first", "thirty-second", "thirty-third"):
     if f"its {ordinal} session" not in report:
         problems.append(f"2017: the {ordinal} session is not listed")
+# the other years whose sessions are covered: the year's paragraph counts
+# the table's sessions and names each (2007: the first three, dated by
+# OHCHR's releases; 2019: the 37th-39th)
+def check_sessions(year, ordinals):
+    n = year_row(year, "sessions_in_period#count")
+    text, held = year_paragraph(year, "the Subcommittee held")
+    if n != len(ordinals) or f"held {words[n]} sessions in Geneva" not in held:
+        problems.append(f"{year}: no paragraph of {n} sessions: {held!r}")
+    for ordinal in ordinals:
+        if f"its {ordinal} session" not in held:
+            problems.append(f"{year}: the {ordinal} session is not listed")
+    if re.search(r"sessions held[^.]*is not recorded", text):
+        problems.append(f"{year}: the sessions are said not to be recorded")
+
+check_sessions(2007, ("first", "second", "third"))
+check_sessions(2019, ("thirty-seventh", "thirty-eighth", "thirty-ninth"))
 # the summary of 2017 states only the reports transmitted: its places and
 # interviews are not known, and the reports' number is said as stated
 if not re.search(r"interviews conducted and the places[^.]*are not recorded",
@@ -189,6 +212,7 @@ if not re.search(r"visits conducted[^.]*is not recorded", early):
 for p in problems:
     print("REPORT", p)
 print(f"report 2017: {counts[2017]} visits and 3 sessions checked; "
+      f"reports 2007 and 2019: 3 sessions each checked; "
       f"reports 2019-2024: {counts[2019]}, {counts[2020]}, {counts[2021]}, "
       f"{counts[2023]} and {counts[2024]} visits checked; "
       f"{len(problems)} problem(s)")
