@@ -1,4 +1,4 @@
-/*  report_int: what the three files of the report renderer share.
+/*  report_int: what the files of the report renderer share.
 
     Design: one render_t carries the output buffer, the stats object and
     the first error.  Every helper checks 'failed' first and does nothing
@@ -11,21 +11,24 @@
     language's table (report_lang.c).  The shared helpers (names, lists,
     numbers, money, dates) take the language from render_t.
 
-    The renderer is these files:
+    The renderer is these files, each calling only the ones below it:
       report.c           the API of report.h: the renderer, its State
                          names, and report_render() with the period's
                          dates;
-      report_put.c       the primitives: output, errors, the stats object,
-                         names, lists, numbers, money and dates;
-      report_sections.c  what the sections share: dated lists, small
-                         Chinese numerals;
       report_sec_*.c     the sections, each an English and a Chinese
                          function, one file a family: parties (the title
                          and II.A), sessions (II.B), fund (II.D), visits
                          (III.A and VI.B), reports (III.B and III.C), npm
                          (IV.A);
-      report_say.c       the sections for a table language, and the
-                         templates and pieces they are written with;
+      report_say.c       the sections for a table language, called by
+                         those of report_sec_*.c;
+      report_sections.c  what the sections share: dated lists, small
+                         Chinese numerals, the report's number, the
+                         regional table, the place of the sessions and
+                         the places visited;
+      report_put.c       the primitives: output, errors, the stats object,
+                         templates and their pieces, names, lists,
+                         numbers, money and dates;
       report_lang.c      the tables: French, Spanish, Russian, Arabic.
     Only these include this header: render_t and the functions below are
     not part of the module's API, which stays the four functions of
@@ -37,7 +40,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "report.h"
+#include <jansson.h>
+
+#include "err.h"
+#include "names.h"
 #include "textbuf.h"
 
 /* ------------------------------------------------------------------ */
@@ -63,6 +69,9 @@ typedef enum {
 } what_t;
 
 #define REGION_COUNT 5
+/*  The kinds of places of deprivation of liberty, in the report's order
+    (report_sections.c keeps their keys): every table of their names has
+    one entry a kind, in that order. */
 #define PLACE_KINDS 10
 
 typedef struct {
@@ -124,7 +133,7 @@ const report_lang_t *report_lang(const char *code);
 /* ------------------------------------------------------------------ */
 /*  One rendering: the output so far, the input and the first error. */
 typedef struct {
-    const report_t *report;
+    const names_t *names; /* the renderer's table of State names */
     const json_t *stats;
     bool zh;                   /* Chinese, else English or 'lang' */
     const report_lang_t *lang; /* a table language, else NULL */
@@ -142,16 +151,6 @@ typedef struct {
 typedef struct {
     char text[32];
 } num_t;
-
-/* ------------------------------------------------------------------ */
-/*  report.c: State names. */
-
-/*  True if 'text' is an ISO 3166-1 alpha-3 code: three capital letters. */
-bool report_is_code(const char *text);
-
-/*  The English name of State 'code' (names.h), or 'code' itself if the
-    table lacks it. */
-const char *report_name_en(const report_t *self, const char *code);
 
 /* ------------------------------------------------------------------ */
 /*  report_put.c: output, errors and the stats object.  Every function
@@ -200,8 +199,43 @@ const json_t *render_states(render_t *r, const char *path);
 void render_put_date(render_t *r, int32_t day, int precision);
 
 /* ------------------------------------------------------------------ */
+/*  report_put.c: templates and their pieces. */
+
+/*  Writes the template 'tpl' with {0}..{9} replaced by 'args' (a missing
+    or NULL one by nothing); other braces are written as they are. */
+void render_sayv(render_t *r, const char *tpl, const char *const *args,
+                 size_t n);
+#define render_say(r, tpl, ...)                                                \
+    render_sayv((r), (tpl), (const char *const[]){__VA_ARGS__},                \
+                sizeof((const char *const[]){__VA_ARGS__}) /                   \
+                    sizeof(const char *))
+
+/*  The pieces of a sentence, written before it and freed after it. */
+#define PIECES_MAX 16
+typedef struct {
+    char *text[PIECES_MAX];
+    size_t n;
+} pieces_t;
+
+/*  Writing a piece: render_begin() sends the output to a side buffer
+    ('saved' keeps the report's), render_end() gives the piece back
+    (kept in 'keep', "" after a failure) and restores the output. */
+void render_begin(render_t *r, textbuf_t *saved);
+const char *render_end(render_t *r, textbuf_t *saved, pieces_t *keep);
+
+/*  Frees the pieces of 'keep'. */
+void render_pieces_free(pieces_t *keep);
+
+/* ------------------------------------------------------------------ */
 /*  report_put.c: names, lists, numbers, money and dates, each written in
     the rendering's language. */
+
+/*  True if 'text' is an ISO 3166-1 alpha-3 code: three capital letters. */
+bool render_is_code(const char *text);
+
+/*  The English name of State 'code' (names.h), or 'code' itself if the
+    table lacks it. */
+const char *render_name_en(const render_t *r, const char *code);
 
 /*  Writes the States of 'list' in the order of their English names,
     joined as the language joins a series: "A, B and C", "A、B和C", or
@@ -295,35 +329,7 @@ bool render_not_recorded(render_t *r, const char *path, what_t what,
                          bool as_at);
 
 /* ------------------------------------------------------------------ */
-/*  report_say.c: templates and their pieces. */
-
-/*  Writes the template 'tpl' with {0}..{9} replaced by 'args' (a missing
-    or NULL one by nothing); other braces are written as they are. */
-void render_sayv(render_t *r, const char *tpl, const char *const *args,
-                 size_t n);
-#define render_say(r, tpl, ...)                                                \
-    render_sayv((r), (tpl), (const char *const[]){__VA_ARGS__},                \
-                sizeof((const char *const[]){__VA_ARGS__}) /                   \
-                    sizeof(const char *))
-
-/*  The pieces of a sentence, written before it and freed after it. */
-#define PIECES_MAX 16
-typedef struct {
-    char *text[PIECES_MAX];
-    size_t n;
-} pieces_t;
-
-/*  Writing a piece: render_begin() sends the output to a side buffer
-    ('saved' keeps the report's), render_end() gives the piece back
-    (kept in 'keep', "" after a failure) and restores the output. */
-void render_begin(render_t *r, textbuf_t *saved);
-const char *render_end(render_t *r, textbuf_t *saved, pieces_t *keep);
-
-/*  Frees the pieces of 'keep'. */
-void render_pieces_free(pieces_t *keep);
-
-/* ------------------------------------------------------------------ */
-/*  report_sections.c and report_sec_*.c: what the sections share. */
+/*  report_sections.c: what the sections share. */
 
 /*  One dated item of a list, sorted by date (by its last day when its
     first is not recorded), then by English name. */
