@@ -3,7 +3,7 @@
     The API of report.h: report_new() takes the table of State names,
     report_render() reads the period's dates and calls the sections of
     report_sec_*.c in the report's order, which write through the
-    primitives of report_put.c; report_int.h describes the design.  The
+    primitives of report_put.c; report_put.h describes the design.  The
     renderer hands its table of names to the rendering (render_t), so
     that nothing below calls back up into this file. */
 #include "report.h"
@@ -14,7 +14,9 @@
 #include <string.h>
 
 #include "date.h"
-#include "report_int.h"
+#include "report_lang.h"
+#include "report_put.h"
+#include "report_sec.h"
 
 struct report {
     const names_t *names; /* borrowed: the States' names */

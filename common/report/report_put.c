@@ -1,4 +1,4 @@
-/*  report_put: the renderer's primitives (see report_int.h).
+/*  report_put: the renderer's primitives (see report_put.h).
 
     Output and the first error, the stats object read by dotted path, the
     templates of a table language with the pieces put in their places,
@@ -14,7 +14,7 @@
 
 #include "date.h"
 #include "datefmt.h"
-#include "report_int.h"
+#include "report_put.h"
 
 #define NAME_MAX_LEN 160
 

@@ -1,5 +1,5 @@
 /*  report_say: the sections in a language written from a table of
-    strings (report_lang.c; see report_int.h).
+    strings (report_lang.c; see report_say.h).
 
     Each function reads nothing from the stats object itself: the section
     of report_sec_*.c reads the keys and hands them here when the
@@ -13,7 +13,7 @@
 
 #include "date.h"
 #include "datefmt.h"
-#include "report_int.h"
+#include "report_say.h"
 
 /*  The pieces a sentence takes, each written in the rendering's
     language and kept in 'p' until render_pieces_free(). */

@@ -1,8 +1,9 @@
 /*  report_sec_parties: the title and section II.A, participation in the
-    Optional Protocol (see report_int.h). */
+    Optional Protocol (see report_sec.h). */
 #include <string.h>
 
-#include "report_int.h"
+#include "report_say.h"
+#include "report_sec.h"
 
 /* ------------------------------------------------------------------ */
 /*  The title and section II.A: participation in the Optional Protocol. */

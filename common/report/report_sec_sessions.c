@@ -1,9 +1,10 @@
 /*  report_sec_sessions: section II.B, the sessions held in the period
-    (see report_int.h). */
+    (see report_sec.h). */
 #include <stdlib.h>
 #include <string.h>
 
-#include "report_int.h"
+#include "report_say.h"
+#include "report_sec.h"
 
 /* ------------------------------------------------------------------ */
 /*  Section II.B: sessions. */

@@ -1,15 +1,16 @@
 /*  report_sec_visits: section III.A, the visits conducted with their
     interviews and places, and section VI.B, the visits announced (see
-    report_int.h). */
+    report_sec.h). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "date.h"
 #include "datefmt.h"
-#include "report_int.h"
+#include "report_say.h"
+#include "report_sec.h"
 
 /*  Places of deprivation of liberty in English and Chinese, one row a
-    kind, in the order of PLACE_KINDS (report_int.h): the order of the
+    kind, in the order of PLACE_KINDS (report_lang.h): the order of the
     counts render_place_counts() gives. */
 static const struct {
     const char *en_one, *en_many, *zh;

@@ -1,4 +1,4 @@
-/*  report_sections: what the sections share (see report_int.h).
+/*  report_sections: what the sections share (see report_sections.h).
 
     The sections themselves are the report_sec_*.c files, one a family:
     each reads its keys of the stats contract, then hands them to an
@@ -15,7 +15,7 @@
 
 #include "date.h"
 #include "datefmt.h"
-#include "report_int.h"
+#include "report_sections.h"
 
 int render_item_precision(render_t *r, const dated_t *item, const char *key)
 {
@@ -178,7 +178,7 @@ const char *render_session_place(const render_t *r, const dated_t *items,
 
 /*  The kinds of places of deprivation of liberty by their key in the
     stats, in the report's order (para 20): the order of PLACE_KINDS
-    (report_int.h), which every table of their names follows. */
+    (report_lang.h), which every table of their names follows. */
 static const char *const s_place_keys[] = {"prison",
                                            "women_detention",
                                            "police",

@@ -1,4 +1,5 @@
-/*  report_int: what the files of the report renderer share.
+/*  report_put: the renderer's primitives, and the design of the
+    renderer's files.
 
     Design: one render_t carries the output buffer, the stats object and
     the first error.  Every helper checks 'failed' first and does nothing
@@ -11,30 +12,32 @@
     language's table (report_lang.c).  The shared helpers (names, lists,
     numbers, money, dates) take the language from render_t.
 
-    The renderer is these files, each calling only the ones below it:
+    The renderer is these files, each calling only the ones below it and
+    including only the headers of those:
       report.c           the API of report.h: the renderer, its State
                          names, and report_render() with the period's
-                         dates;
+                         dates (report.h);
       report_sec_*.c     the sections, each an English and a Chinese
                          function, one file a family: parties (the title
                          and II.A), sessions (II.B), fund (II.D), visits
                          (III.A and VI.B), reports (III.B and III.C), npm
-                         (IV.A);
+                         (IV.A) (report_sec.h);
       report_say.c       the sections for a table language, called by
-                         those of report_sec_*.c;
+                         those of report_sec_*.c (report_say.h);
       report_sections.c  what the sections share: dated lists, small
                          Chinese numerals, the report's number, the
                          regional table, the place of the sessions and
-                         the places visited;
+                         the places visited (report_sections.h);
       report_put.c       the primitives: output, errors, the stats object,
                          templates and their pieces, names, lists,
-                         numbers, money and dates;
-      report_lang.c      the tables: French, Spanish, Russian, Arabic.
-    Only these include this header: render_t and the functions below are
-    not part of the module's API, which stays the four functions of
-    report.h. */
-#ifndef OPCAT_REPORT_INT_H
-#define OPCAT_REPORT_INT_H
+                         numbers, money and dates (this header);
+      report_lang.c      the tables: French, Spanish, Russian, Arabic
+                         (report_lang.h).
+    Only these include these headers: render_t and the functions they
+    declare are not part of the module's API, which stays the four
+    functions of report.h. */
+#ifndef OPCAT_REPORT_PUT_H
+#define OPCAT_REPORT_PUT_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -44,93 +47,9 @@
 
 #include "err.h"
 #include "names.h"
+#include "report_lang.h"
 #include "textbuf.h"
 
-/* ------------------------------------------------------------------ */
-/*  A language of the report written from one table of strings: French,
-    Spanish, Russian and Arabic (report_lang.c).  Each string is a
-    sentence or a phrase with placeholders {0} to {3}, filled by
-    render_say() with the pieces the comment names; a sentence keeps the
-    language's word order, and its figures stand where no agreement with
-    a counted noun is needed ("nombre de visites : 4"), so that one
-    sentence serves every count.  Adding a language is adding a table. */
-
-/*  The figures a section may say are not recorded (render_not_recorded). */
-typedef enum {
-    WHAT_SESSIONS,
-    WHAT_GRANTS,
-    WHAT_CONTRIBUTIONS,
-    WHAT_VISITS,
-    WHAT_DESIGNATED,
-    WHAT_ART17,
-    WHAT_NPM_TOTAL,
-    WHAT_PLAN,
-    WHAT_COUNT
-} what_t;
-
-#define REGION_COUNT 5
-/*  The kinds of places of deprivation of liberty, in the report's order
-    (report_sections.c keeps their keys): every table of their names has
-    one entry a kind, in that order. */
-#define PLACE_KINDS 10
-
-typedef struct {
-    const char *code;            /* "fr" */
-    int style;                   /* datefmt_style_t of the dates */
-    const char *group, *decimal; /* thousands separator, decimal mark */
-    const char *sep, *and_;      /* "A, B et C" */
-    const char *and_i; /* "and" before an i sound (Spanish "e"), or NULL */
-    /* "{0}": a date, a year or a phrase of time */
-    const char *as_at, *as_at_mid, *in_year, *in_year_mid, *in_period,
-        *in_period_mid, *by_end, *more_than, *about;
-    const char *range;        /* {0} first day, {1} last day */
-    const char *not_recorded; /* {0} what, {1} when */
-    const char *what[WHAT_COUNT];
-    const char *usd, *eur, *money; /* {0} amount, {1} currency code */
-    /* title and section II.A; {0} report number, {1} period */
-    const char *title, *title_n, *intro;
-    const char *regions[REGION_COUNT], *region_col, *parties_col,
-        *signatories_col;
-    const char *instruments[3]; /* accession, ratification, succession */
-    const char *parties;        /* {0} as at, {1} parties, {2} signatories */
-    const char *joined, *joined_none; /* {0} when, {1} list */
-    const char *joined_item;          /* {0} State, {1} instrument, {2} date */
-    const char *parties_regions, *signatories_regions;
-    const char *signatories_note; /* {0} as at, {1} list */
-    /* section II.B */
-    const char *sessions_head, *sessions, *sessions_none, *session;
-    const char *geneva, *new_york;
-    /* section II.D */
-    const char *fund_head, *grants, *grants_named, *grants_none;
-    const char *donors_first, *donors_other, *donors, *donor;
-    const char *contributions, *contributions_none;
-    /* section III.A */
-    const char *visits_head, *postponed, *visits, *visits_none, *visit;
-    const char *interviews, *interviews_persons, *interviews_unknown;
-    const char *places, *places_all, *place;
-    const char *place_kinds[PLACE_KINDS];
-    /* section III.B */
-    const char *reports_head, *reports_unknown, *reports_sent,
-        *reports_sent_part, *reports_sent_now, *reports_published,
-        *reports_published_now;
-    const char *reports_stated; /* {0} when, {1} count: as the source
-                                   states it, the reports not itemized */
-    /* section III.C */
-    const char *replies_head, *replies, *replies_none, *replies_unknown,
-        *replies_public, *dialogues, *dialogues_none, *dialogues_unknown,
-        *npm_dialogues;
-    /* section IV.A */
-    const char *npm_head, *designated, *designated_none, *art17, *art17_none,
-        *npm_total;
-    /* section VI.B */
-    const char *plan_head, *plan_again, *plan_fresh, *plan_year, *plan_none;
-} report_lang_t;
-
-/*  The table of language 'code', or NULL (English and Chinese have their
-    own functions, see report_sec_*.c). */
-const report_lang_t *report_lang(const char *code);
-
-/* ------------------------------------------------------------------ */
 /*  One rendering: the output so far, the input and the first error. */
 typedef struct {
     const names_t *names; /* the renderer's table of State names */
@@ -327,129 +246,5 @@ bool render_incomplete(render_t *r, const char *path);
     true; else writes nothing and returns false. */
 bool render_not_recorded(render_t *r, const char *path, what_t what,
                          bool as_at);
-
-/* ------------------------------------------------------------------ */
-/*  report_sections.c: what the sections share. */
-
-/*  One dated item of a list, sorted by date (by its last day when its
-    first is not recorded), then by English name. */
-typedef struct {
-    int32_t day, end; /* end: 0 when the list has no last days */
-    const char *code;
-    const char *en; /* the English name, the sort key */
-    const json_t *item;
-} dated_t;
-
-/*  The items of 'list' ('path') with their State and the date at 'key'
-    ('end' at 'end_key' if not NULL; with 'optional', a missing date sorts
-    last as INT32_MAX), sorted; '*n' gets their number.  NULL on failure
-    or an empty list; the caller frees. */
-dated_t *render_dated(render_t *r, const json_t *list, const char *path,
-                      const char *key, const char *end_key, bool optional,
-                      size_t *n);
-
-/*  The precision of a dated item's last day ('key' + "_precision", e.g.
-    "end_precision": "not_after"), DATEFMT_DAY when it has none; fails on
-    a name that is not a precision. */
-int render_item_precision(render_t *r, const dated_t *item, const char *key);
-
-/*  Sorts the 'n' 'items' (NULL allowed) by date (an item whose first day
-    is not recorded by its last), then by English name. */
-void render_dated_sort(dated_t *items, size_t n);
-
-/*  Writes the count 'n' as the seed writes a small one in Chinese: "两"
-    for 2, in words up to ten; in figures above. */
-void render_put_zh_small(render_t *r, size_t n);
-
-/*  The number of the annual report on the period (19 for 2025), 0 for a
-    period that is not a calendar year from 2011. */
-int render_report_number(const render_t *r);
-
-/*  Writes the Markdown table of the regional distribution at 'path',
-    with the column 'what'. */
-void render_region_table(render_t *r, const char *path, const char *what);
-
-/*  The place every session of 'items' was held at ("Geneva"), if they
-    share one; else NULL. */
-const char *render_session_place(const render_t *r, const dated_t *items,
-                                 size_t n);
-
-/*  Whether the figure 'key' of "visits" is a lower bound. */
-bool render_more_than(render_t *r, const char *key);
-
-/*  The places visited by kind, in the report's order, into 'counts';
-    returns their total. */
-long long render_place_counts(render_t *r, const json_t *places,
-                              long long counts[PLACE_KINDS]);
-
-/*  The places visited in the period: false when there is nothing to say
-    (none, or not recorded: then the interviews' sentence says so);
-    otherwise 'counts' by kind, their '*sum' and the stated '*total'. */
-bool render_places_visited(render_t *r, long long counts[PLACE_KINDS],
-                           long long *sum, long long *total);
-
-/* ------------------------------------------------------------------ */
-/*  report_say.c: the sections in a table language, called by those of
-    report_sec_*.c with the keys they read. */
-
-void say_title(render_t *r);
-void say_parties(render_t *r, long long parties, long long signatories,
-                 const json_t *joined_on, const json_t *signed_list);
-void say_sessions(render_t *r, const dated_t *items, size_t n);
-void say_grants(render_t *r, long long grants, long long states,
-                const json_t *named);
-void say_contributions(render_t *r, const dated_t *items, size_t n, bool any);
-void say_visits(render_t *r, const json_t *done, const json_t *later,
-                long long interviews, long long persons);
-void say_reports(render_t *r, long long sent, const json_t *sent_now,
-                 long long published, const json_t *published_now);
-void say_replies(render_t *r, const json_t *in, const json_t *out,
-                 const json_t *state, const json_t *npm);
-void say_designated(render_t *r, const json_t *designated);
-void say_art17(render_t *r, const json_t *list);
-void say_npm_total(render_t *r, long long shown, bool about);
-void say_plan(render_t *r, const json_t *planned, const json_t *again,
-              const json_t *fresh, int y);
-
-/* ------------------------------------------------------------------ */
-/*  report_sec_*.c: the sections, in the order report_render() calls
-    them.  Each reads its keys of the contract first, then writes its
-    prose in the rendering's language. */
-
-/*  The title (with the report's number for a calendar year from 2011),
-    the introduction with the reporting period, and the headings of
-    chapter II and section II.A. */
-void render_title(render_t *r);
-
-/*  Section II.A: States parties and signatories, the States that joined
-    in the period, and the two tables by regional group. */
-void render_parties(render_t *r);
-
-/*  Section II.B: the sessions held in the period. */
-void render_sessions(render_t *r);
-
-/*  Section II.D: the Special Fund's grants (and the States named) and
-    contributions (and the donors).  Fails if grants were awarded but
-    their total is empty. */
-void render_fund(render_t *r);
-
-/*  Section III.A: visits conducted (with their dates) and postponed,
-    interviews, persons interviewed and the places of deprivation of
-    liberty visited ("more than" where the stats give lower bounds). */
-void render_visits(render_t *r);
-
-/*  Section III.B: visit reports transmitted and published. */
-void render_reports(render_t *r);
-
-/*  Section III.C: replies to visit reports and follow-up dialogues with
-    States parties and national preventive mechanisms. */
-void render_replies(render_t *r);
-
-/*  Section IV.A: national preventive mechanisms designated in the period,
-    the article 17 list and the number of mechanisms designated. */
-void render_npm(render_t *r);
-
-/*  Section VI.B: the visits announced and still ahead. */
-void render_plan(render_t *r);
 
 #endif
