@@ -3,30 +3,27 @@
     The API of report.h: report_new() takes the table of State names,
     report_render() reads the period's dates and calls the sections of
     report_sec_*.c in the report's order, which write through the
-    primitives of report_put.c; report_int.h describes the design. */
+    primitives of report_put.c; report_put.h describes the design.  The
+    renderer hands its table of names to the rendering (render_t), so
+    that nothing below calls back up into this file. */
 #include "report.h"
 
-#include <ctype.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "date.h"
-#include "report_int.h"
+#include "report_lang.h"
+#include "report_put.h"
+#include "report_sec.h"
 
 struct report {
     const names_t *names; /* borrowed: the States' names */
 };
 
 /* ------------------------------------------------------------------ */
-/*  State names. */
-
-bool report_is_code(const char *text)
-{
-    return strlen(text) == 3 && isupper((unsigned char)text[0]) &&
-           isupper((unsigned char)text[1]) && isupper((unsigned char)text[2]);
-}
+/*  The renderer, its State names and languages. */
 
 report_t *report_new(const names_t *names, err_t *err)
 {
@@ -64,12 +61,6 @@ bool report_lang_known(const char *lang)
                     report_lang(lang));
 }
 
-const char *report_name_en(const report_t *self, const char *code)
-{
-    const char *name = names_en(self->names, code);
-    return name ? name : code;
-}
-
 /* ------------------------------------------------------------------ */
 /*  Rendering. */
 
@@ -100,13 +91,14 @@ char *report_render(const report_t *self, const json_t *stats, const char *lang,
                     err_t *err)
 {
     err_clear(err);
-    render_t r = {.report = self, .stats = stats, .err = err};
+    render_t r = {.stats = stats, .err = err};
     if (!self || !json_is_object(stats) || !report_lang_known(lang)) {
         err_set(err, OPCAT_EINVAL, "lang",
                 "report: a renderer, a stats object and lang " REPORT_LANGS
                 " are needed");
         return NULL;
     }
+    r.names = self->names;
     r.zh = strcmp(lang, "zh") == 0;
     r.lang = report_lang(lang);
     s_dates(&r);

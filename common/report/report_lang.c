@@ -1,5 +1,5 @@
 /*  report_lang: the report's sentences in French, Spanish, Russian and
-    Arabic, one table per language (see report_int.h).
+    Arabic, one table per language (see report_lang.h).
 
     The wording follows the SPT's annual reports in each language and the
     UN's terminology for them: Sous-Comité pour la prévention de la
@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "datefmt.h"
-#include "report_int.h"
+#include "report_lang.h"
 
 #define NBSP "\u00a0"
 

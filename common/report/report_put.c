@@ -1,8 +1,10 @@
-/*  report_put: the renderer's primitives (see report_int.h).
+/*  report_put: the renderer's primitives (see report_put.h).
 
-    Output and the first error, the stats object read by dotted path, and
-    the pieces every section writes in the rendering's language: State
-    names and lists, counts, sums of money, dates and the period. */
+    Output and the first error, the stats object read by dotted path, the
+    templates of a table language with the pieces put in their places,
+    and the pieces every section writes in the rendering's language:
+    State names and lists, counts, sums of money, dates and the period.
+    The bottom of the renderer: it calls none of the other files. */
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -12,7 +14,7 @@
 
 #include "date.h"
 #include "datefmt.h"
-#include "report_int.h"
+#include "report_put.h"
 
 #define NAME_MAX_LEN 160
 
@@ -160,7 +162,7 @@ const json_t *render_states(render_t *r, const char *path)
     json_array_foreach(list, i, item)
     {
         const char *code = json_string_value(item);
-        if (!code || !report_is_code(code)) {
+        if (!code || !render_is_code(code)) {
             render_fail(r, OPCAT_EINVAL, path,
                         "stats: \"%s\" item %zu is not a State code", path, i);
             return NULL;
@@ -170,7 +172,71 @@ const json_t *render_states(render_t *r, const char *path)
 }
 
 /* ------------------------------------------------------------------ */
+/*  Templates and pieces. */
+
+void render_sayv(render_t *r, const char *tpl, const char *const *args,
+                 size_t n)
+{
+    const char *p = tpl;
+    while (!r->failed && p && *p) {
+        const char *brace = strchr(p, '{');
+        if (!brace) {
+            render_put(r, "%s", p);
+            return;
+        }
+        bool slot = brace[1] >= '0' && brace[1] <= '9' && brace[2] == '}';
+        render_put(r, "%.*s", (int)(brace - p) + !slot, p);
+        if (slot) {
+            size_t i = (size_t)(brace[1] - '0');
+            render_put(r, "%s", i < n && args[i] ? args[i] : "");
+        }
+        p = brace + (slot ? 3 : 1);
+    }
+}
+
+void render_begin(render_t *r, textbuf_t *saved)
+{
+    *saved = r->out;
+    r->out = (textbuf_t){0};
+}
+
+const char *render_end(render_t *r, textbuf_t *saved, pieces_t *keep)
+{
+    char *text = textbuf_take(&r->out, NULL);
+    r->out = *saved;
+    if (!text)
+        render_fail(r, OPCAT_ENOMEM, NULL, "out of memory");
+    if (text && keep->n < PIECES_MAX) {
+        keep->text[keep->n++] = text;
+        return text;
+    }
+    free(text);
+    if (text)
+        render_fail(r, OPCAT_ENOMEM, NULL, "report: too many pieces");
+    return "";
+}
+
+void render_pieces_free(pieces_t *keep)
+{
+    for (size_t i = 0; i < keep->n; i++)
+        free(keep->text[i]);
+    keep->n = 0;
+}
+
+/* ------------------------------------------------------------------ */
 /*  Names, lists, numbers, money and dates. */
+
+bool render_is_code(const char *text)
+{
+    return strlen(text) == 3 && isupper((unsigned char)text[0]) &&
+           isupper((unsigned char)text[1]) && isupper((unsigned char)text[2]);
+}
+
+const char *render_name_en(const render_t *r, const char *code)
+{
+    const char *name = names_en(r->names, code);
+    return name ? name : code;
+}
 
 static bool s_takes_article(const char *code)
 {
@@ -185,7 +251,7 @@ static bool s_takes_article(const char *code)
 static void s_put_name(render_t *r, const char *code)
 {
     const char *lang = r->lang ? r->lang->code : r->zh ? "zh" : "en";
-    const char *name = report_state_name(r->report, code, lang);
+    const char *name = names_in(r->names, code, lang);
     if (!name)
         render_fail(r, OPCAT_EINVAL, "state",
                     "no name in language %s for %s in " NAMES_FILE, lang, code);
@@ -221,13 +287,12 @@ void render_put_states(render_t *r, const json_t *list, bool all_commas)
     for (size_t i = 0; i < n; i++) {
         items[i].code = json_string_value(json_array_get(list, i));
         snprintf(items[i].key, sizeof items[i].key, "%s",
-                 report_name_en(r->report, items[i].code));
+                 render_name_en(r, items[i].code));
     }
     qsort(items, n, sizeof *items, s_item_cmp);
     for (size_t i = 0; i < n; i++) {
         if (i > 0 && r->lang && i + 1 == n)
-            render_put_and(
-                r, report_state_name(r->report, items[i].code, r->lang->code));
+            render_put_and(r, names_in(r->names, items[i].code, r->lang->code));
         else if (i > 0 && r->lang)
             render_put(r, "%s", r->lang->sep);
         else if (i > 0 && r->zh)
@@ -319,7 +384,7 @@ void render_put_money(render_t *r, const char *path, const char *currency,
                       const json_t *amount)
 {
     const char *text = json_string_value(amount);
-    if (!text || !report_is_code(currency)) {
+    if (!text || !render_is_code(currency)) {
         render_fail(r, OPCAT_EINVAL, path,
                     "stats: \"%s\": %s is not a currency and amount string",
                     path, currency);
@@ -555,7 +620,7 @@ int32_t render_item_date(render_t *r, const json_t *item, const char *path,
 const char *render_item_code(render_t *r, const json_t *item, const char *path)
 {
     const char *code = json_string_value(json_object_get(item, "state"));
-    if (!code || !report_is_code(code)) {
+    if (!code || !render_is_code(code)) {
         render_fail(r, OPCAT_EINVAL, path,
                     "stats: \"%s\": an item's \"state\" is not a State code",
                     path);
@@ -567,7 +632,7 @@ const char *render_item_code(render_t *r, const json_t *item, const char *path)
 void render_put_state(render_t *r, const char *code, bool lead)
 {
     if (lead && !r->zh && s_takes_article(code)) {
-        const char *name = report_state_name(r->report, code, "en");
+        const char *name = names_in(r->names, code, "en");
         render_put(r, "The %s", name ? name : code);
         return;
     }

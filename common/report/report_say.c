@@ -1,70 +1,19 @@
 /*  report_say: the sections in a language written from a table of
-    strings (report_lang.c; see report_int.h).
+    strings (report_lang.c; see report_say.h).
 
     Each function reads nothing from the stats object itself: the section
     of report_sec_*.c reads the keys and hands them here when the
     rendering's language has a table.  A sentence is one template of the
     table; its pieces (a date, a list of States, a sum) are written into a
-    side buffer first, then put in the template's places. */
+    side buffer first, then put in the template's places (render_begin()
+    and render_say() of report_put.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "date.h"
 #include "datefmt.h"
-#include "report_int.h"
-
-/* ------------------------------------------------------------------ */
-/*  Templates and pieces. */
-
-void render_sayv(render_t *r, const char *tpl, const char *const *args,
-                 size_t n)
-{
-    const char *p = tpl;
-    while (!r->failed && p && *p) {
-        const char *brace = strchr(p, '{');
-        if (!brace) {
-            render_put(r, "%s", p);
-            return;
-        }
-        bool slot = brace[1] >= '0' && brace[1] <= '9' && brace[2] == '}';
-        render_put(r, "%.*s", (int)(brace - p) + !slot, p);
-        if (slot) {
-            size_t i = (size_t)(brace[1] - '0');
-            render_put(r, "%s", i < n && args[i] ? args[i] : "");
-        }
-        p = brace + (slot ? 3 : 1);
-    }
-}
-
-void render_begin(render_t *r, textbuf_t *saved)
-{
-    *saved = r->out;
-    r->out = (textbuf_t){0};
-}
-
-const char *render_end(render_t *r, textbuf_t *saved, pieces_t *keep)
-{
-    char *text = textbuf_take(&r->out, NULL);
-    r->out = *saved;
-    if (!text)
-        render_fail(r, OPCAT_ENOMEM, NULL, "out of memory");
-    if (text && keep->n < PIECES_MAX) {
-        keep->text[keep->n++] = text;
-        return text;
-    }
-    free(text);
-    if (text)
-        render_fail(r, OPCAT_ENOMEM, NULL, "report: too many pieces");
-    return "";
-}
-
-void render_pieces_free(pieces_t *keep)
-{
-    for (size_t i = 0; i < keep->n; i++)
-        free(keep->text[i]);
-    keep->n = 0;
-}
+#include "report_say.h"
 
 /*  The pieces a sentence takes, each written in the rendering's
     language and kept in 'p' until render_pieces_free(). */

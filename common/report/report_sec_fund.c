@@ -1,8 +1,9 @@
 /*  report_sec_fund: section II.D, the Special Fund's grants and
-    contributions (see report_int.h). */
+    contributions (see report_sec.h). */
 #include <stdlib.h>
 
-#include "report_int.h"
+#include "report_say.h"
+#include "report_sec.h"
 
 /* ------------------------------------------------------------------ */
 /*  Section II.D: the Special Fund. */

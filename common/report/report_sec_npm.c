@@ -1,6 +1,7 @@
 /*  report_sec_npm: section IV.A, national preventive mechanisms and the
-    article 17 list (see report_int.h). */
-#include "report_int.h"
+    article 17 list (see report_sec.h). */
+#include "report_say.h"
+#include "report_sec.h"
 
 /* ------------------------------------------------------------------ */
 /*  Section IV.A: national preventive mechanisms and the art. 17 list. */

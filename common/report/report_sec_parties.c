@@ -1,33 +1,12 @@
 /*  report_sec_parties: the title and section II.A, participation in the
-    Optional Protocol (see report_int.h). */
+    Optional Protocol (see report_sec.h). */
 #include <string.h>
 
-#include "date.h"
-#include "report_int.h"
-
-/*  The five regional groups, in the report's order. */
-static const struct {
-    const char *key, *en, *zh;
-} s_regions[] = {
-    {"africa", "African States", "非洲国家"},
-    {"asia_pacific", "Asia-Pacific States", "亚太国家"},
-    {"eastern_europe", "Eastern European States", "东欧国家"},
-    {"latin_america_caribbean", "Latin American and Caribbean States",
-     "拉丁美洲和加勒比国家"},
-    {"weog", "Western European and other States", "西欧和其他国家"}};
+#include "report_say.h"
+#include "report_sec.h"
 
 /* ------------------------------------------------------------------ */
 /*  The title and section II.A: participation in the Optional Protocol. */
-
-/*  The number of the annual report on calendar year 'y': the fifth
-    covered 2011, and each later one a calendar year; the first four
-    covered other periods.  0: no number. */
-int render_report_number(const render_t *r)
-{
-    int y, m, d;
-    date_to_ymd(r->to, &y, &m, &d);
-    return r->full_year && y >= 2011 ? y - 2006 : 0;
-}
 
 void render_title(render_t *r)
 {
@@ -63,26 +42,6 @@ void render_title(render_t *r)
     render_put_period(r);
     render_put(r, ".\n\n## II. Organizational and other matters\n\n"
                   "### A. Participation in the Optional Protocol system\n\n");
-}
-
-void render_region_table(render_t *r, const char *path, const char *what)
-{
-    const json_t *by_region = render_get(r, path, JSON_OBJECT);
-    render_put(r, "| %s | %s |\n|---|--:|\n",
-               r->lang ? r->lang->region_col
-               : r->zh ? "区域"
-                       : "Regional group",
-               what);
-    for (size_t i = 0; i < REGION_COUNT; i++) {
-        long long n = render_member_count(r, by_region, path, s_regions[i].key);
-        render_put(r, "| %s | ",
-                   r->lang ? r->lang->regions[i]
-                   : r->zh ? s_regions[i].zh
-                           : s_regions[i].en);
-        render_put_count(r, n, false);
-        render_put(r, "%s |\n", r->zh ? "个" : "");
-    }
-    render_put(r, "\n");
 }
 
 /*  The verb of an instrument: "acceded to", "加入". */

@@ -1,8 +1,9 @@
 /*  report_sec_reports: section III.B, the visit reports transmitted and
     published, and section III.C, the replies and follow-up dialogues
-    (see report_int.h). */
+    (see report_sec.h). */
 #include "date.h"
-#include "report_int.h"
+#include "report_say.h"
+#include "report_sec.h"
 
 /* ------------------------------------------------------------------ */
 /*  Section III.B: visit reports. */

@@ -1,39 +1,13 @@
 /*  report_sec_sessions: section II.B, the sessions held in the period
-    (see report_int.h). */
+    (see report_sec.h). */
 #include <stdlib.h>
 #include <string.h>
 
-#include "report_int.h"
+#include "report_say.h"
+#include "report_sec.h"
 
 /* ------------------------------------------------------------------ */
 /*  Section II.B: sessions. */
-
-/*  Places of sessions the report names in Chinese. */
-static const struct {
-    const char *en, *zh;
-} s_places_of_sessions[] = {{"Geneva", "日内瓦"}, {"New York", "纽约"}};
-
-/*  The place every session of 'items' was held at, if they share one
-    the report can name in its language; else NULL. */
-const char *render_session_place(const render_t *r, const dated_t *items,
-                                 size_t n)
-{
-    const char *place = NULL;
-    for (size_t i = 0; i < n; i++) {
-        const char *p =
-            json_string_value(json_object_get(items[i].item, "place"));
-        if (!p || !*p || (place && strcmp(place, p) != 0))
-            return NULL;
-        place = p;
-    }
-    if (!place || !r->zh)
-        return place;
-    for (size_t i = 0;
-         i < sizeof s_places_of_sessions / sizeof s_places_of_sessions[0]; i++)
-        if (strcmp(s_places_of_sessions[i].en, place) == 0)
-            return s_places_of_sessions[i].zh;
-    return NULL;
-}
 
 /*  The sessions of the list, sorted by start; a session has no State, so
     dated_t's code is unused. */

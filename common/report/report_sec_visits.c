@@ -1,77 +1,41 @@
 /*  report_sec_visits: section III.A, the visits conducted with their
     interviews and places, and section VI.B, the visits announced (see
-    report_int.h). */
+    report_sec.h). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "date.h"
 #include "datefmt.h"
-#include "report_int.h"
+#include "report_say.h"
+#include "report_sec.h"
 
-/*  Places of deprivation of liberty, in the report's order (para 20). */
+/*  Places of deprivation of liberty in English and Chinese, one row a
+    kind, in the order of PLACE_KINDS (report_lang.h): the order of the
+    counts render_place_counts() gives. */
 static const struct {
-    const char *key, *en_one, *en_many, *zh;
-} s_places[] = {
-    {"prison", "prison", "prisons", "所监狱"},
-    {"women_detention", "women's detention facility",
-     "women's detention facilities", "个女子拘留设施"},
-    {"police", "police station", "police stations", "个警察局"},
-    {"child_detention", "child detention centre", "child detention centres",
-     "个儿童拘留中心"},
-    {"psychiatric", "psychiatric and health-care institution",
+    const char *en_one, *en_many, *zh;
+} s_place_names[] = {
+    {"prison", "prisons", "所监狱"},
+    {"women's detention facility", "women's detention facilities",
+     "个女子拘留设施"},
+    {"police station", "police stations", "个警察局"},
+    {"child detention centre", "child detention centres", "个儿童拘留中心"},
+    {"psychiatric and health-care institution",
      "psychiatric and health-care institutions", "个精神病和医疗保健机构"},
-    {"immigration", "detention centre for undocumented migrants",
+    {"detention centre for undocumented migrants",
      "detention centres for undocumented migrants", "个无证移民拘留中心"},
-    {"drug_rehabilitation", "drug rehabilitation centre",
-     "drug rehabilitation centres", "个戒毒所"},
-    {"court_cells", "court holding cell", "court holding cells",
-     "个法院拘留所"},
-    {"elderly_care", "social care facility for older persons",
+    {"drug rehabilitation centre", "drug rehabilitation centres", "个戒毒所"},
+    {"court holding cell", "court holding cells", "个法院拘留所"},
+    {"social care facility for older persons",
      "social care facilities for older persons", "个老年人社会护理设施"},
-    {"other", "other place", "other places", "个其他场所"}};
-/*  The callers size their counts by report_int.h's PLACE_KINDS: a place
-    added here without it (or there without one here) stops the build. */
-_Static_assert(sizeof s_places / sizeof s_places[0] == PLACE_KINDS,
-               "s_places needs one row for each of PLACE_KINDS");
+    {"other place", "other places", "个其他场所"}};
+/*  A row added here without a kind of PLACE_KINDS (or a kind without a
+    row) stops the build. */
+_Static_assert(sizeof s_place_names / sizeof s_place_names[0] == PLACE_KINDS,
+               "s_place_names needs one row for each of PLACE_KINDS");
 
 /* ------------------------------------------------------------------ */
 /*  Section III.A: visits, places and interviews. */
-
-/*  The places of 'places' by category, in the report's order; a key the
-    report does not name counts as "other".  Returns the total. */
-long long render_place_counts(render_t *r, const json_t *places,
-                              long long counts[PLACE_KINDS])
-{
-    long long total = 0;
-    const char *key;
-    const json_t *value;
-    memset(counts, 0, PLACE_KINDS * sizeof *counts);
-    json_object_foreach((json_t *)places, key, value)
-    {
-        size_t i = 0;
-        while (i + 1 < PLACE_KINDS && strcmp(s_places[i].key, key) != 0)
-            i++;
-        long long n =
-            render_member_count(r, places, "visits.places_in_period", key);
-        counts[i] += n;
-        total += n;
-    }
-    return total;
-}
-
-/*  Whether the figure 'key' of "visits" is a lower bound ("more than"). */
-bool render_more_than(render_t *r, const char *key)
-{
-    const json_t *list = render_get(r, "visits.more_than", JSON_ARRAY);
-    size_t i;
-    const json_t *item;
-    json_array_foreach(list, i, item)
-    {
-        if (json_is_string(item) && strcmp(json_string_value(item), key) == 0)
-            return true;
-    }
-    return false;
-}
 
 /*  A figure of "visits": "550", "550多", "more than 550". */
 static void s_put_figure(render_t *r, const char *key, long long n)
@@ -81,17 +45,6 @@ static void s_put_figure(render_t *r, const char *key, long long n)
         render_put(r, "%s%s", render_num(n).text, more ? "多" : "");
     else
         render_put(r, "%s%s", more ? "more than " : "", render_num(n).text);
-}
-
-bool render_places_visited(render_t *r, long long counts[PLACE_KINDS],
-                           long long *sum, long long *total)
-{
-    if (render_incomplete(r, "visits.places_in_period"))
-        return false; /* said with the interviews */
-    *sum = render_place_counts(
-        r, render_get(r, "visits.places_in_period", JSON_OBJECT), counts);
-    *total = render_count(r, "visits.places_total_in_period");
-    return *total || *sum;
 }
 
 static void s_places_sentence(render_t *r)
@@ -117,10 +70,11 @@ static void s_places_sentence(render_t *r)
         if (done++)
             render_put(r, "%s", r->zh ? "、" : done == left ? " and " : ", ");
         if (r->zh)
-            render_put(r, "%s%s", render_num(counts[i]).text, s_places[i].zh);
+            render_put(r, "%s%s", render_num(counts[i]).text,
+                       s_place_names[i].zh);
         else
-            render_put_things(r, counts[i], false, s_places[i].en_one,
-                              s_places[i].en_many);
+            render_put_things(r, counts[i], false, s_place_names[i].en_one,
+                              s_place_names[i].en_many);
     }
     render_put(r, "%s", r->zh ? "。" : ".");
 }

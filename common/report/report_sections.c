@@ -1,17 +1,21 @@
-/*  report_sections: what the sections share (see report_int.h).
+/*  report_sections: what the sections share (see report_sections.h).
 
     The sections themselves are the report_sec_*.c files, one a family:
     each reads its keys of the stats contract, then hands them to an
     English or a Chinese function, which writes the section's prose with
     the primitives of report_put.c, or to the function of report_say.c
-    that writes a table language's sentences.  Here: the dated lists they
-    sort, and the Chinese numerals of small counts. */
+    that writes a table language's sentences.  Here, below both: the
+    dated lists they sort, the Chinese numerals of small counts, and what
+    a section and its table-language function both read (the report's
+    number, the regional table, the place of the sessions, the places
+    visited). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "date.h"
 #include "datefmt.h"
-#include "report_int.h"
+#include "report_sections.h"
 
 int render_item_precision(render_t *r, const dated_t *item, const char *key)
 {
@@ -80,8 +84,7 @@ dated_t *render_dated(render_t *r, const json_t *list, const char *path,
         const json_t *item = json_array_get(list, i);
         items[i].item = item;
         items[i].code = render_item_code(r, item, path);
-        items[i].en =
-            items[i].code ? report_name_en(r->report, items[i].code) : "";
+        items[i].en = items[i].code ? render_name_en(r, items[i].code) : "";
         items[i].day = render_item_date(r, item, path, key, optional);
         if (optional && items[i].day == INT32_MIN)
             items[i].day = INT32_MAX;
@@ -94,4 +97,146 @@ dated_t *render_dated(render_t *r, const json_t *list, const char *path,
     }
     render_dated_sort(items, *n);
     return items;
+}
+
+/* ------------------------------------------------------------------ */
+/*  The title and section II.A: the report's number, the regional groups. */
+
+/*  The five regional groups, in the report's order. */
+static const struct {
+    const char *key, *en, *zh;
+} s_regions[] = {
+    {"africa", "African States", "非洲国家"},
+    {"asia_pacific", "Asia-Pacific States", "亚太国家"},
+    {"eastern_europe", "Eastern European States", "东欧国家"},
+    {"latin_america_caribbean", "Latin American and Caribbean States",
+     "拉丁美洲和加勒比国家"},
+    {"weog", "Western European and other States", "西欧和其他国家"}};
+
+/*  The number of the annual report on calendar year 'y': the fifth
+    covered 2011, and each later one a calendar year; the first four
+    covered other periods.  0: no number. */
+int render_report_number(const render_t *r)
+{
+    int y, m, d;
+    date_to_ymd(r->to, &y, &m, &d);
+    return r->full_year && y >= 2011 ? y - 2006 : 0;
+}
+
+void render_region_table(render_t *r, const char *path, const char *what)
+{
+    const json_t *by_region = render_get(r, path, JSON_OBJECT);
+    render_put(r, "| %s | %s |\n|---|--:|\n",
+               r->lang ? r->lang->region_col
+               : r->zh ? "区域"
+                       : "Regional group",
+               what);
+    for (size_t i = 0; i < REGION_COUNT; i++) {
+        long long n = render_member_count(r, by_region, path, s_regions[i].key);
+        render_put(r, "| %s | ",
+                   r->lang ? r->lang->regions[i]
+                   : r->zh ? s_regions[i].zh
+                           : s_regions[i].en);
+        render_put_count(r, n, false);
+        render_put(r, "%s |\n", r->zh ? "个" : "");
+    }
+    render_put(r, "\n");
+}
+
+/* ------------------------------------------------------------------ */
+/*  Section II.B: the place of the sessions. */
+
+/*  Places of sessions the report names in Chinese. */
+static const struct {
+    const char *en, *zh;
+} s_places_of_sessions[] = {{"Geneva", "日内瓦"}, {"New York", "纽约"}};
+
+/*  The place every session of 'items' was held at, if they share one
+    the report can name in its language; else NULL. */
+const char *render_session_place(const render_t *r, const dated_t *items,
+                                 size_t n)
+{
+    const char *place = NULL;
+    for (size_t i = 0; i < n; i++) {
+        const char *p =
+            json_string_value(json_object_get(items[i].item, "place"));
+        if (!p || !*p || (place && strcmp(place, p) != 0))
+            return NULL;
+        place = p;
+    }
+    if (!place || !r->zh)
+        return place;
+    for (size_t i = 0;
+         i < sizeof s_places_of_sessions / sizeof s_places_of_sessions[0]; i++)
+        if (strcmp(s_places_of_sessions[i].en, place) == 0)
+            return s_places_of_sessions[i].zh;
+    return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/*  Section III.A: the places visited. */
+
+/*  The kinds of places of deprivation of liberty by their key in the
+    stats, in the report's order (para 20): the order of PLACE_KINDS
+    (report_lang.h), which every table of their names follows. */
+static const char *const s_place_keys[] = {"prison",
+                                           "women_detention",
+                                           "police",
+                                           "child_detention",
+                                           "psychiatric",
+                                           "immigration",
+                                           "drug_rehabilitation",
+                                           "court_cells",
+                                           "elderly_care",
+                                           "other"};
+/*  The counts are sized by PLACE_KINDS: a kind added here without it (or
+    there without one here) stops the build. */
+_Static_assert(sizeof s_place_keys / sizeof s_place_keys[0] == PLACE_KINDS,
+               "s_place_keys needs one key for each of PLACE_KINDS");
+
+/*  The places of 'places' by category, in the report's order; a key the
+    report does not name counts as "other".  Returns the total. */
+long long render_place_counts(render_t *r, const json_t *places,
+                              long long counts[PLACE_KINDS])
+{
+    long long total = 0;
+    const char *key;
+    const json_t *value;
+    memset(counts, 0, PLACE_KINDS * sizeof *counts);
+    json_object_foreach((json_t *)places, key, value)
+    {
+        size_t i = 0;
+        while (i + 1 < PLACE_KINDS && strcmp(s_place_keys[i], key) != 0)
+            i++;
+        long long n =
+            render_member_count(r, places, "visits.places_in_period", key);
+        counts[i] += n;
+        total += n;
+    }
+    return total;
+}
+
+/*  Whether the figure 'key' of "visits" is a lower bound ("more than"). */
+bool render_more_than(render_t *r, const char *key)
+{
+    const json_t *list = render_get(r, "visits.more_than", JSON_ARRAY);
+    size_t i;
+    const json_t *item;
+    json_array_foreach(list, i, item)
+    {
+        if (json_is_string(item) && strcmp(json_string_value(item), key) == 0)
+            return true;
+    }
+    return false;
+}
+
+bool render_places_visited(render_t *r, long long counts[PLACE_KINDS],
+                           long long *sum, long long *total)
+{
+    if (render_incomplete(r, "visits.places_in_period"))
+        return false; /* said with the interviews */
+    *sum = render_place_counts(
+        r, render_get(r, "visits.places_in_period", JSON_OBJECT), counts);
+    *total = render_count(r, "visits.places_total_in_period");
+    return *total || *sum;
 }
