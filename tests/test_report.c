@@ -828,6 +828,19 @@ static void test_broken_stats(void **state)
     assert_string_equal(err.field, "visits.completed_in_period");
     json_decref(stats);
 
+    /* a signatory that is no State: refused, the list of signatories
+       left empty on the way (sorting nothing is no null pointer for
+       qsort: UBSan checks it in the sanitizer build) */
+    stats = json_deep_copy(f->stats);
+    s_set(stats, "signatories", "states", json_pack("[s]", "peru"));
+    static const char *const langs[] = {"en", "zh", "fr", "es", "ru", "ar"};
+    for (size_t i = 0; i < sizeof langs / sizeof langs[0]; i++) {
+        assert_null(report_render(f->report, stats, langs[i], &err));
+        if (strcmp(err.field, "signatories.states") != 0)
+            fail_msg("%s: field %s: %s", langs[i], err.field, err.message);
+    }
+    json_decref(stats);
+
     assert_null(report_render(f->report, f->stats, "de", &err));
     assert_int_equal(err.code, OPCAT_EINVAL);
     assert_string_equal(err.field, "lang");

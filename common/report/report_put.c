@@ -289,7 +289,8 @@ void render_put_states(render_t *r, const json_t *list, bool all_commas)
         snprintf(items[i].key, sizeof items[i].key, "%s",
                  render_name_en(r, items[i].code));
     }
-    qsort(items, n, sizeof *items, s_item_cmp);
+    if (n) /* qsort wants a pointer even for nothing to sort */
+        qsort(items, n, sizeof *items, s_item_cmp);
     for (size_t i = 0; i < n; i++) {
         if (i > 0 && r->lang && i + 1 == n)
             render_put_and(r, names_in(r->names, items[i].code, r->lang->code));
@@ -424,7 +425,8 @@ size_t render_put_sums(render_t *r, const char *path)
     const char *key;
     const json_t *value;
     json_object_foreach((json_t *)sums, key, value) keys[i++] = key;
-    qsort(keys, n, sizeof *keys, s_currency_cmp);
+    if (n)
+        qsort(keys, n, sizeof *keys, s_currency_cmp);
     for (i = 0; i < n; i++) {
         if (i > 0)
             render_put(r, "%s",
