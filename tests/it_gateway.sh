@@ -248,6 +248,18 @@ for y in 2006 2016 2025; do
             (.visits.completed_in_period | length), .fund.grants_in_period.count]' <<<"$s")" \
         "year $y"
 done
+# a year before the visits' coverage names them not recorded, as its stats
+# do; a covered year does not
+for y in 2010 2019; do
+    s=$(ok "/api/stats?as_of=$y-12-31")
+    expect_eq "$(jq ".years[] | select(.year == $y) |
+        .incomplete | index(\"visits_completed\") != null" <<<"$years")" \
+        "$(jq '.incomplete | index("visits.completed_in_period") != null' <<<"$s")" \
+        "year $y: visits not recorded as in its stats"
+done
+expect_eq "$(jq -c '[.years[] | select(.year == 2010 or .year == 2019) |
+    (.incomplete | index("visits_completed") != null)]' <<<"$years")" \
+    '[true,false]' "visits not recorded in 2010, recorded in 2019"
 
 metrics=$(ok /metrics)
 grep -qx "opcat_store_head{daemon=\"stored\"} $HEAD" <<<"$metrics" ||

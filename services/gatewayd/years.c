@@ -6,7 +6,10 @@
     DEALER: the aggregation service answers stats for any date, so the
     series needs no state of its own.  Each row keeps the stats' own
     numbers (a list becomes its length), so a chart's bar equals what
-    /api/stats?as_of=YEAR-12-31 says. */
+    /api/stats?as_of=YEAR-12-31 says, and names in "incomplete" the row
+    keys whose stats figure is marked incomplete: a number recorded for a
+    year before coverage is no count of that year, and a view says "not
+    recorded" for it. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +31,56 @@ static json_t *s_get(const json_t *o, const char *a, const char *b)
 static json_int_t s_size(const json_t *list)
 {
     return (json_int_t)json_array_size(list);
+}
+
+/*  Each row key and the stats figure it comes from. */
+static const char *const s_paths[][2] = {
+    {"states_parties", "states_parties.total"},
+    {"by_region", "states_parties.by_region"},
+    {"joined", "states_parties.joined_in_period"},
+    {"signatories", "signatories.total"},
+    {"visits_completed", "visits.completed_in_period"},
+    {"visits_postponed", "visits.postponed_in_period"},
+    {"interviews", "visits.interviews_in_period"},
+    {"reports_transmitted", "reports.transmitted_in_period"},
+    {"reports_published", "reports.published_in_period"},
+    {"npm_designated", "npm.designated_in_period"},
+    {"fund_grants", "fund.grants_in_period.count"},
+    {"fund_grant_states", "fund.grants_in_period.states"},
+    {"fund_grants_total", "fund.grants_in_period.total"},
+    {"fund_contributions", "fund.contributions_in_period"},
+};
+
+/*  Whether stats path 'a' is 'b' or one of its parts ("a.x" of "a"). */
+static bool s_within(const char *a, const char *b)
+{
+    size_t n = strlen(b);
+    return strncmp(a, b, n) == 0 && (!a[n] || a[n] == '.');
+}
+
+/*  Whether the stats 's' mark 'path' incomplete: the figure itself, a
+    figure it is part of, or a part of it. */
+static bool s_marked(const json_t *s, const char *path)
+{
+    size_t i;
+    const json_t *v;
+    json_array_foreach(json_object_get(s, "incomplete"), i, v)
+    {
+        const char *key = json_string_value(v);
+        if (key && (s_within(path, key) || s_within(key, path)))
+            return true;
+    }
+    return false;
+}
+
+/*  The row keys whose figures the stats 's' mark incomplete. */
+static json_t *s_incomplete(const json_t *s)
+{
+    json_t *keys = json_array();
+    for (size_t i = 0; keys && i < sizeof s_paths / sizeof s_paths[0]; i++)
+        if (s_marked(s, s_paths[i][1]))
+            json_array_append_new(keys, json_string(s_paths[i][0]));
+    return keys;
 }
 
 /*  One year's row from its stats answer. */
@@ -57,6 +110,11 @@ static json_t *s_row(int year, const json_t *s)
                     s_get(fund, "grants_in_period", "total"));
     json_object_set(row, "fund_contributions",
                     s_get(s, "fund", "contributions_in_period"));
+    json_t *incomplete = s_incomplete(s);
+    if (!incomplete || json_object_set_new(row, "incomplete", incomplete)) {
+        json_decref(row);
+        return NULL;
+    }
     return row;
 }
 

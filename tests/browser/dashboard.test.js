@@ -1,9 +1,12 @@
 // The dashboard in headless chromium, against a gateway that run.sh
 // started on the embedded dataset with OPCAT_NOW fixed.  At 1400 px:
 //   1. the headline figures shown equal `opcatctl stats --json` for the
-//      date shown (every element marked data-figure);
+//      date shown (every element marked data-figure), and a figure the
+//      stats mark incomplete says "not recorded" with no number (the
+//      visits as of 2010-12-31, in English and in French; 7 in 2019);
 //   2. the charts' numbers (their bars and the tables beside them)
-//      equal /api/stats for the years they show;
+//      equal /api/stats for the years they show; a year whose visits
+//      are not recorded has no bar and a cell that says so;
 //   3. the States table lists every party and signatory; filtering by a
 //      region leaves that region's States only;
 //   4. opening a State shows its panel beside the list, with its status,
@@ -67,6 +70,13 @@ function expected(s, key) {
   return String(v);
 }
 
+/* Whether the stats 's' mark figure 'key' incomplete: its path (without
+   '#count' or '#sum'), a figure it is part of, or one of its parts. */
+function markedIn(s, key) {
+  const p = key.split('#')[0];
+  return (s.incomplete || []).some((k) => k === p || p.startsWith(k + '.') || k.startsWith(p + '.'));
+}
+
 /* RFC 4180: fields, quotes doubled inside quoted fields, CRLF lines. */
 function parseCsv(text) {
   const rows = [];
@@ -104,15 +114,24 @@ async function checkFigures(page) {
     'the figures default to the end of the last year');
   await page.waitForFunction((d) => document.getElementById('cards').dataset.asOf === d, asOf);
   const shown = await page.$$eval('[data-figure]',
-    (els) => els.map((e) => [e.dataset.figure, e.dataset.value, e.textContent.trim()]));
+    (els) => els.map((e) => [e.dataset.figure, e.dataset.value, e.textContent.trim(), e.dataset.incomplete]));
   const s = stats(asOf);
   assert.ok(shown.length >= 20, 'only ' + shown.length + ' figures shown');
-  for (const [key, value, text] of shown) {
+  let off = 0;
+  for (const [key, value, text, incomplete] of shown) {
+    assert.strictEqual(incomplete === 'true', markedIn(s, key), 'figure ' + key + ' marked incomplete');
+    if (incomplete) {
+      // no number at all, not even the part recorded
+      assert.strictEqual(value, '', 'figure ' + key + ' not recorded, with a value');
+      assert.strictEqual(text, 'not recorded', 'figure ' + key + ' shown as ' + text);
+      off++;
+      continue;
+    }
     assert.strictEqual(value, expected(s, key), 'figure ' + key);
     // the text is the number with the language's separators
     assert.strictEqual(text.replace(/[^0-9]/g, ''), value, 'figure ' + key + ' shown as ' + text);
   }
-  step(shown.length + ' figures as of ' + asOf + ' equal opcatctl stats');
+  step(shown.length + ' figures as of ' + asOf + ' equal opcatctl stats (' + off + ' not recorded)');
   await page.fill('#figures-as-of', '2025-06-30');
   await page.dispatchEvent('#figures-as-of', 'change');
   await page.waitForFunction(() => document.getElementById('cards').dataset.asOf === '2025-06-30');
@@ -120,6 +139,45 @@ async function checkFigures(page) {
   const total = await page.getAttribute('[data-figure="states_parties.total"]', 'data-value');
   assert.strictEqual(total, String(mid.states_parties.total), 'parties as of 2025-06-30');
   step('figures follow the chosen date');
+}
+
+/* The figures 'key' of the cards as of 'asOf': [value, text, incomplete]. */
+async function figureAt(page, asOf, key) {
+  if (await page.inputValue('#figures-as-of') !== asOf) {
+    await page.fill('#figures-as-of', asOf);
+    await page.dispatchEvent('#figures-as-of', 'change');
+    await page.waitForFunction((d) => document.getElementById('cards').dataset.asOf === d, asOf);
+  }
+  return page.$eval('[data-figure="' + key + '"]',
+    (e) => [e.dataset.value, e.textContent.trim(), e.dataset.incomplete || '']);
+}
+
+/* Before the coverage of visits (2010) the visits card says "not
+   recorded", in English and in French, with no number, and its list of
+   States says so too (not "none"); in a covered year (2019) it counts. */
+async function checkNotRecorded(page) {
+  const before = await page.inputValue('#figures-as-of');
+  const visits = 'visits.completed_in_period#count';
+  assert.ok(markedIn(stats('2010-12-31'), visits), 'the stats of 2010 mark the visits incomplete');
+  assert.deepStrictEqual(await figureAt(page, '2010-12-31', visits), ['', 'not recorded', 'true'],
+    'visits as of 2010-12-31');
+  assert.deepStrictEqual(await figureAt(page, '2010-12-31', 'visits.interviews_in_period'),
+    ['', 'not recorded', 'true'], 'interviews as of 2010-12-31');
+  const card = page.locator('.card', { has: page.locator('[data-figure="' + visits + '"]') });
+  assert.strictEqual((await card.locator('.detail').textContent()).trim(), 'not recorded',
+    'the visits\' States as of 2010-12-31');
+  await page.selectOption('#lang', 'fr');
+  await page.waitForFunction(() => document.documentElement.lang === 'fr');
+  assert.deepStrictEqual(await figureAt(page, '2010-12-31', visits), ['', 'non consigné', 'true'],
+    'visits as of 2010-12-31 in French');
+  await page.selectOption('#lang', 'en');
+  await page.waitForFunction(() => document.documentElement.lang === 'en');
+  const s = stats('2019-12-31');
+  assert.ok(!markedIn(s, visits), 'the stats of 2019 mark the visits incomplete');
+  assert.strictEqual(s.visits.completed_in_period.length, 7, 'visits in 2019');
+  assert.deepStrictEqual(await figureAt(page, '2019-12-31', visits), ['7', '7', ''], 'visits as of 2019-12-31');
+  await figureAt(page, before, visits);
+  step('visits as of 2010-12-31: not recorded (English, French); as of 2019-12-31: 7');
 }
 
 /* The report's view in French and in Arabic, chosen with the page's
@@ -174,13 +232,14 @@ async function chartNumbers(page, id) {
     const table = {};
     for (const td of document.querySelectorAll(sel + ' table td[data-key]')) {
       const row = td.closest('tr').dataset.row;
-      (table[row] = table[row] || {})[td.dataset.key] = Number(td.dataset.value);
+      (table[row] = table[row] || {})[td.dataset.key] = td.dataset.incomplete ? null : Number(td.dataset.value);
     }
+    const missing = Array.from(document.querySelectorAll(sel + ' svg line[data-incomplete]'), (l) => l.dataset.bar);
     const bars = {};
     for (const r of document.querySelectorAll(sel + ' svg rect[data-bar]')) {
       (bars[r.dataset.bar] = bars[r.dataset.bar] || {})[r.dataset.key] = Number(r.dataset.value);
     }
-    return { table, bars };
+    return { table, bars, missing };
   }, '#' + id);
 }
 
@@ -192,7 +251,7 @@ async function checkCharts(page) {
   const years = Object.keys(parties.table);
   assert.strictEqual(years[0], '2006', 'the parties chart starts in 2006');
   assert.strictEqual(years[years.length - 1], thisYear, 'the parties chart ends this year');
-  for (const y of ['2006', '2012', '2025', thisYear]) {
+  for (const y of ['2006', '2010', '2012', '2019', '2025', thisYear]) {
     const asOf = y === thisYear ? TODAY : y + '-12-31';
     const s = await (await get('/api/stats?as_of=' + asOf + '&from=' + y + '-01-01')).json();
     for (const [region, n] of Object.entries(s.states_parties.by_region)) {
@@ -201,9 +260,21 @@ async function checkCharts(page) {
     }
     assert.strictEqual(parties.table[y].total, s.states_parties.total, y + ' total');
     const completed = s.visits.completed_in_period.length;
+    if (markedIn(s, 'visits.completed_in_period')) {
+      // not recorded: no number in the table, no bar, a mark instead
+      assert.strictEqual(visits.table[y].visits_completed, null, y + ' visits in the table, not recorded');
+      assert.strictEqual(visits.bars[y], undefined, y + ' a bar of visits not recorded');
+      assert.ok(visits.missing.includes(y), y + ' visits not recorded, not marked in the chart');
+      continue;
+    }
     assert.strictEqual(visits.table[y].visits_completed, completed, y + ' visits in the table');
     assert.strictEqual((visits.bars[y] || {}).completed || 0, completed, y + ' visits in the chart');
+    assert.ok(!visits.missing.includes(y), y + ' visits marked not recorded');
   }
+  assert.strictEqual(visits.table['2010'].visits_completed, null, 'visits of 2010 not recorded');
+  assert.strictEqual(await page.textContent('#chart-visits tr[data-row="2010"] td[data-key="visits_completed"]'),
+    'not recorded', 'the cell of 2010\'s visits');
+  assert.strictEqual(visits.table['2019'].visits_completed, 7, 'visits of 2019');
   const now = stats(TODAY);
   const npm = await chartNumbers(page, 'chart-npm');
   const npmSum = Object.values(npm.table).reduce((a, r) => a + Object.values(r)[0], 0);
@@ -219,7 +290,8 @@ async function checkCharts(page) {
   assert.strictEqual(await tile('parties'), String(now.states_parties.total), 'parties on the first screen');
   assert.strictEqual(await tile('visits'), String(now.visits.completed_in_period.length),
     'visits this year on the first screen');
-  step('charts equal /api/stats for 2006, 2012, 2025 and ' + thisYear + '; ' + overdue + ' overdue');
+  step('charts equal /api/stats for 2006, 2010, 2012, 2019, 2025 and ' + thisYear + ' (visits not recorded in ' +
+    visits.missing.length + ' years); ' + overdue + ' overdue');
 }
 
 async function checkTable(page) {
@@ -453,6 +525,7 @@ async function checkLanguages(page) {
     await page.setViewportSize({ width: 1400, height: 900 });
     await checkCharts(page);
     await checkFigures(page);
+    await checkNotRecorded(page);
     await checkReport(page);
     await checkTable(page);
     await checkState(page);

@@ -144,6 +144,19 @@ function num(n) {
   return new Intl.NumberFormat(locale()).format(n);
 }
 
+/* Whether stats path 'path' is in 'incomplete' (the stats' or a year
+   row's list): the figure itself, a figure it is part of ("fund.x" of
+   "fund"), or one of its parts (a sum with an addend not recorded). */
+function notRecorded(incomplete, path) {
+  return (incomplete || []).some((k) => k === path || path.startsWith(k + '.') || k.startsWith(path + '.'));
+}
+
+/* "not recorded", marked for the eye and for the tests (data-incomplete). */
+function notRecordedSpan(cls) {
+  return el('span', { class: (cls ? cls + ' ' : '') + 'not-recorded', dataset: { incomplete: 'true' } },
+    t('not_recorded'));
+}
+
 function amount(value, currency) {
   try {
     return new Intl.NumberFormat(locale(), { style: 'currency', currency }).format(Number(value));
@@ -367,9 +380,13 @@ async function loadReminders() {
 
 /* ---------------------------------------------------- the first screen */
 
+/* A tile of the first screen; 'value' null: not recorded. */
 function tile(label, value, note, key) {
-  return el('div', { class: 'tile' },
-    el('p', { class: 'tile-value', dataset: { tile: key, value: String(value) } }, num(value)),
+  const shown = value === null ?
+    el('p', { class: 'tile-value not-recorded', dataset: { tile: key, value: '', incomplete: 'true' } },
+      t('not_recorded')) :
+    el('p', { class: 'tile-value', dataset: { tile: key, value: String(value) } }, num(value));
+  return el('div', { class: 'tile' }, shown,
     el('p', { class: 'tile-label' }, label),
     note ? el('p', { class: 'note' }, note) : null);
 }
@@ -396,7 +413,8 @@ function renderToday() {
   const year = (state.today || '').slice(0, 4);
   // visits this year: the same number as the chart's last bar
   const thisYear = state.years && state.years.years.find((y) => String(y.year) === year);
-  const visits = thisYear ? thisYear.visits_completed : 0;
+  const visits = !thisYear ? 0 : notRecorded(thisYear.incomplete, 'visits_completed') ? null :
+    thisYear.visits_completed;
   const planned = rows.reduce((a, r) => a + r.visits.planned, 0);
   // the same count as the overdue list beside it
   const repliesLate = answer ? overdueOf(answer).filter((m) => m.rule.startsWith('art12.')).length : 0;
@@ -434,7 +452,9 @@ function niceMax(v) {
 }
 
 /* Vertical bars, stacked by 'keys', one group per item of 'bars'
-   ({label, values: {key: n}}); every rect carries its number. */
+   ({label, values: {key: n}, missing}); every rect carries its number.
+   A bar 'missing' (not recorded) is no bar of 0: a dashed mark at the
+   base line, titled "not recorded". */
 function barChart(bars, keys, colours, opts) {
   const W = opts.width || 560;
   const H = opts.height || 240;
@@ -454,7 +474,11 @@ function barChart(bars, keys, colours, opts) {
   bars.forEach((b, i) => {
     let base = 0;
     const x = L + i * step + (step - bw) / 2;
-    for (const k of keys) {
+    if (b.missing) {
+      g.append(svg('line', { x1: x, x2: x + bw, y1: y(0) - 2, y2: y(0) - 2, class: 'not-recorded',
+        dataset: { bar: b.label, incomplete: 'true' } }, svg('title', null, b.label + ', ' + t('not_recorded'))));
+    }
+    for (const k of b.missing ? [] : keys) {
       const v = b.values[k] || 0;
       if (v > 0) {
         g.append(svg('rect', {
@@ -491,6 +515,16 @@ function hbarChart(items) {
   return g;
 }
 
+/* A cell of numTable: {key, value}, or {key, missing: true} (not
+   recorded: no number, data-value empty). */
+function numCell(c) {
+  if (c.missing) {
+    return el('td', { class: 'num not-recorded', dataset: { key: c.key, value: '', incomplete: 'true' } },
+      t('not_recorded'));
+  }
+  return el('td', { class: 'num', dataset: { key: c.key, value: String(c.value) } }, num(c.value));
+}
+
 function numTable(head, rows) {
   const table = el('table', { class: 'numbers' });
   table.append(el('thead', null, el('tr', null, ...head.map((h, i) =>
@@ -499,7 +533,7 @@ function numTable(head, rows) {
   for (const r of rows) {
     body.append(el('tr', { dataset: { row: r.key } },
       el('th', { scope: 'row' }, r.label),
-      ...r.cells.map((c) => el('td', { class: 'num', dataset: { key: c.key, value: String(c.value) } }, num(c.value)))));
+      ...r.cells.map(numCell)));
   }
   table.append(body);
   return table;
@@ -510,26 +544,28 @@ function renderYearCharts() {
   if (!ys) return;
   const last = ys.years[ys.years.length - 1];
   const title = t('chart_parties', { year: last ? last.year : '' });
-  const bars = ys.years.map((y) => ({ label: String(y.year), short: "'" + String(y.year).slice(2), values: y.by_region }));
+  const off = (y, key) => notRecorded(y.incomplete, key);
+  const bars = ys.years.map((y) => ({ label: String(y.year), short: "'" + String(y.year).slice(2), values: y.by_region,
+    missing: off(y, 'by_region') }));
   chartFigure('chart-parties', title,
     barChart(bars, REGION_KEYS, REGION_COLOURS, { keyName: regionName }),
     numTable([t('col_year'), ...REGION_KEYS.map((k) => t('short_' + k)), t('col_total')],
       ys.years.map((y) => ({
         key: String(y.year), label: String(y.year),
-        cells: [...REGION_KEYS.map((k) => ({ key: k, value: y.by_region[k] || 0 })),
-          { key: 'total', value: y.states_parties }],
+        cells: [...REGION_KEYS.map((k) => ({ key: k, value: y.by_region[k] || 0, missing: off(y, 'by_region') })),
+          { key: 'total', value: y.states_parties, missing: off(y, 'states_parties') }],
       }))));
   $('chart-parties').querySelector('.chart-svg')
     .append(legend(REGION_KEYS.map((k) => [regionName(k), REGION_COLOURS[k]])));
   const vbars = ys.years.map((y) => ({ label: String(y.year), short: "'" + String(y.year).slice(2),
-    values: { completed: y.visits_completed } }));
+    values: { completed: y.visits_completed }, missing: off(y, 'visits_completed') }));
   chartFigure('chart-visits', t('chart_visits'),
     barChart(vbars, ['completed'], { completed: '#0072b2' }, { width: 400, height: 220 }),
     numTable([t('col_year'), t('col_visits'), t('col_postponed')],
       ys.years.map((y) => ({
         key: String(y.year), label: String(y.year),
-        cells: [{ key: 'visits_completed', value: y.visits_completed },
-          { key: 'visits_postponed', value: y.visits_postponed }],
+        cells: [{ key: 'visits_completed', value: y.visits_completed, missing: off(y, 'visits_completed') },
+          { key: 'visits_postponed', value: y.visits_postponed, missing: off(y, 'visits_postponed') }],
       }))));
 }
 
@@ -597,28 +633,43 @@ async function loadYears() {
 
 /* ---------------------------------------------------- headline figures */
 
-/* A figure the browser test compares with the stats: 'key' is its path
-   in the stats object; '#count' means a list's size.  The number as
-   the stats give it is in data-value; the text is formatted. */
-function figure(value, key, cls) {
+/* A figure the browser test compares with the stats 's': 'key' is its
+   path in the stats object; '#count' means a list's size.  The number
+   as the stats give it is in data-value; the text is formatted.  A
+   figure the stats mark incomplete is no count: "not recorded", no
+   number, data-value empty and data-incomplete set. */
+function figure(s, value, key, cls) {
+  if (notRecorded(s.incomplete, key.split('#')[0])) {
+    return el('span', { class: (cls ? cls + ' ' : '') + 'not-recorded',
+      dataset: { figure: key, value: '', incomplete: 'true' } }, t('not_recorded'));
+  }
   return el('span', { class: cls, dataset: { figure: key, value: String(value) } },
     typeof value === 'number' ? num(value) : value);
 }
 
-function card(title, big, bigKey, rows, detail) {
+/* A card of the stats 's': its title, its big figure and rows [label,
+   value, key] (a figure) or [label, text, null, path] (a text, "not
+   recorded" if the stats mark 'path' incomplete). */
+function card(s, title, big, bigKey, rows, detail) {
   const dl = el('dl');
-  for (const [label, value, key] of rows || []) {
-    dl.append(el('dt', null, label), el('dd', null, key ? figure(value, key) : value));
+  for (const [label, value, key, path] of rows || []) {
+    const shown = key ? figure(s, value, key) : path && notRecorded(s.incomplete, path) ? notRecordedSpan() : value;
+    dl.append(el('dt', null, label), el('dd', null, shown));
   }
   return el('div', { class: 'card' },
     el('h3', null, title),
-    el('p', { class: 'big' }, figure(big, bigKey)),
+    el('p', { class: 'big' }, figure(s, big, bigKey)),
     rows && rows.length ? dl : null,
     detail ? el('p', { class: 'detail' }, detail) : null);
 }
 
-function names(list) {
-  return list && list.length ? list.map(stateName).join(t('list_sep')) : t('none');
+/* The States of the list at stats path 'path', by name; when the stats
+   mark it incomplete, "not recorded" and those recorded, never "none". */
+function names(s, path) {
+  const list = path.split('.').reduce((o, k) => (o ? o[k] : undefined), s);
+  const text = list && list.length ? list.map(stateName).join(t('list_sep')) : '';
+  if (notRecorded(s.incomplete, path)) return text ? t('recorded_only', { list: text }) : t('not_recorded');
+  return text || t('none');
 }
 
 function regionRows(byRegion, prefix) {
@@ -630,39 +681,39 @@ function figureCards(s) {
   const placeTotal = Object.values(places).reduce((a, b) => a + b, 0);
   const grants = s.fund.grants_in_period || {};
   return [
-    card(t('card_parties'), s.states_parties.total, 'states_parties.total',
+    card(s, t('card_parties'), s.states_parties.total, 'states_parties.total',
       regionRows(s.states_parties.by_region, 'states_parties'),
-      t('joined_in_period', { list: names(s.states_parties.joined_in_period) })),
-    card(t('card_signatories'), s.signatories.total, 'signatories.total',
-      regionRows(s.signatories.by_region, 'signatories'), names(s.signatories.states)),
-    card(t('card_visits'), s.visits.completed_in_period.length, 'visits.completed_in_period#count', [
+      t('joined_in_period', { list: names(s, 'states_parties.joined_in_period') })),
+    card(s, t('card_signatories'), s.signatories.total, 'signatories.total',
+      regionRows(s.signatories.by_region, 'signatories'), names(s, 'signatories.states')),
+    card(s, t('card_visits'), s.visits.completed_in_period.length, 'visits.completed_in_period#count', [
       [t('postponed'), s.visits.postponed_in_period.length, 'visits.postponed_in_period#count'],
       [t('places_visited'), placeTotal, 'visits.places_in_period#sum'],
       [t('interviews'), s.visits.interviews_in_period, 'visits.interviews_in_period'],
-    ], names(s.visits.completed_in_period)),
-    card(t('card_reports'), s.reports.transmitted_total, 'reports.transmitted_total', [
+    ], names(s, 'visits.completed_in_period')),
+    card(s, t('card_reports'), s.reports.transmitted_total, 'reports.transmitted_total', [
       [t('transmitted_in_period'), s.reports.transmitted_in_period.length, 'reports.transmitted_in_period#count'],
       [t('published_total'), s.reports.published_total, 'reports.published_total'],
       [t('published_in_period'), s.reports.published_in_period.length, 'reports.published_in_period#count'],
     ]),
-    card(t('card_replies'), s.replies.overdue.length, 'replies.overdue#count', [
+    card(s, t('card_replies'), s.replies.overdue.length, 'replies.overdue#count', [
       [t('received_in_period'), s.replies.received_in_period.length, 'replies.received_in_period#count'],
       [t('published_in_period'), s.replies.published_in_period.length, 'replies.published_in_period#count'],
-    ], names(s.replies.overdue)),
-    card(t('card_art17'), s.npm.art17_list.length, 'npm.art17_list#count', [
+    ], names(s, 'replies.overdue')),
+    card(s, t('card_art17'), s.npm.art17_list.length, 'npm.art17_list#count', [
       [t('npm_overdue_computed'), s.npm.art17_overdue_computed.length, 'npm.art17_overdue_computed#count'],
       [t('npm_designated_in_period'), s.npm.designated_in_period.length, 'npm.designated_in_period#count'],
-    ], names(s.npm.art17_list)),
-    card(t('card_dialogues'),
+    ], names(s, 'npm.art17_list')),
+    card(s, t('card_dialogues'),
       s.followup_dialogues_in_period.state.length + s.followup_dialogues_in_period.npm.length,
       'followup_dialogues_in_period#count', [
         [t('with_states'), s.followup_dialogues_in_period.state.length, 'followup_dialogues_in_period.state#count'],
         [t('with_npms'), s.followup_dialogues_in_period.npm.length, 'followup_dialogues_in_period.npm#count'],
       ]),
-    card(t('card_fund'), grants.count || 0, 'fund.grants_in_period.count', [
+    card(s, t('card_fund'), grants.count || 0, 'fund.grants_in_period.count', [
       [t('fund_states'), grants.states || 0, 'fund.grants_in_period.states'],
-      [t('fund_total'), amounts(grants.total)],
-      [t('fund_contributions'), amounts(s.fund.contributions_in_period)],
+      [t('fund_total'), amounts(grants.total), null, 'fund.grants_in_period.total'],
+      [t('fund_contributions'), amounts(s.fund.contributions_in_period), null, 'fund.contributions_in_period'],
     ], t('fund_note')),
   ];
 }
