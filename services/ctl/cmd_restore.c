@@ -13,20 +13,23 @@
     the restore at the last one before it. */
 #include <getopt.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <nats/nats.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ctl.h"
+#include "monotime.h"
 #include "store.h"
 
 #define RESTORE_BATCH 1024
-#define RESTORE_RETRY_MS 15000
+#define RESTORE_WAIT_S 120ULL
+#define RESTORE_RETRY_PAUSE_MS 250
 
 static const char s_usage[] =
     "usage: opcatctl restore --from-jetstream [--nats URLS] [--stream NAME] "
-    "[--data DIR] [--json]\n"
+    "[--data DIR] [--wait SECONDS] [--json]\n"
     "Rebuilds the store's log in DIR/store (OPCAT_DATA) from the JetStream\n"
     "stream opcat-bridged fills, with the same envelopes and sequences.  The\n"
     "store must be stopped.  An empty log is filled from sequence 1; a log\n"
@@ -34,11 +37,15 @@ static const char s_usage[] =
     "  --nats URLS    NATS servers, comma-separated [$OPCAT_NATS, "
     "nats://127.0.0.1:4222]\n"
     "  --stream NAME  the stream [$OPCAT_NATS_STREAM, OPCAT]\n"
-    "  --data DIR     the data directory [$OPCAT_DATA]\n";
+    "  --data DIR     the data directory [$OPCAT_DATA]\n"
+    "  --wait SECONDS how long one message or the stream's state may stay\n"
+    "                 unanswerable (a cluster electing a leader answers with\n"
+    "                 errors meanwhile) before the restore gives up [120]\n";
 
 typedef struct {
     int from_jetstream;
     const char *urls, *stream, *data;
+    unsigned long long wait_s;
 } restore_opts_t;
 
 typedef struct {
@@ -51,7 +58,6 @@ typedef struct {
 
 static int s_option(void *arg, int c, const char *value, err_t *err)
 {
-    (void)err;
     restore_opts_t *o = arg;
     switch (c) {
     case 'j':
@@ -66,6 +72,8 @@ static int s_option(void *arg, int c, const char *value, err_t *err)
     case 'D':
         o->data = value;
         return 0;
+    case 'W':
+        return ctl_number(value, "--wait", 1, &o->wait_s, err);
     default:
         return 1;
     }
@@ -136,14 +144,70 @@ static int s_take(restore_t *r, natsMsg *msg, uint64_t stream_seq)
     return r->count == RESTORE_BATCH ? s_flush(r) : 0;
 }
 
+/*  The NATS library's last error text, which it may not have. */
+static const char *s_detail(void)
+{
+    const char *text = nats_GetLastError(NULL);
+    return text ? text : "no detail";
+}
+
+/*  A request the cluster may leave unanswered for a while: while a node
+    comes back from a partition or a leader is elected, JetStream answers
+    "temporarily unavailable" (10008) or not at all.  The first failure is
+    said on stderr; the request is then asked again every
+    RESTORE_RETRY_PAUSE_MS until it is answered or --wait seconds have
+    passed since that failure, measured on the monotonic clock (a request
+    that times out takes seconds of its own). */
+typedef struct {
+    const char *what;
+    unsigned long long wait_s;
+    int64_t first_failure; /* monotime_ms() of the first, 0 before one */
+} retry_t;
+
+/*  Whether to ask again after the failure (s, code); pauses if so. */
+static bool s_retry(retry_t *r, natsStatus s, jsErrCode code)
+{
+    int64_t now = monotime_ms();
+    if (!r->first_failure) {
+        r->first_failure = now;
+        fprintf(stderr,
+                "opcatctl: restore: %s: %s (%s, %d); asking again for up to "
+                "%llu s\n",
+                r->what, natsStatus_GetText(s), s_detail(), (int)code,
+                r->wait_s);
+    }
+    if (now - r->first_failure >= (int64_t)r->wait_s * 1000)
+        return false;
+    nats_Sleep(RESTORE_RETRY_PAUSE_MS);
+    return true;
+}
+
+static void s_answered(const retry_t *r)
+{
+    if (r->first_failure)
+        fprintf(stderr, "opcatctl: restore: %s: answered after %lld ms\n",
+                r->what, (long long)(monotime_ms() - r->first_failure));
+}
+
+/*  The stream's state; a stream that does not exist is not waited for. */
 static int s_info(const restore_opts_t *o, jsCtx *js, jsStreamInfo **si)
 {
-    jsErrCode code = 0;
-    natsStatus s = js_GetStreamInfo(si, js, o->stream, NULL, &code);
-    if (s == NATS_OK)
-        return 0;
-    fprintf(stderr, "opcatctl: restore: %s stream %s: %s (%s)\n", o->urls,
-            o->stream, natsStatus_GetText(s), nats_GetLastError(NULL));
+    char what[300];
+    snprintf(what, sizeof what, "%s stream %s", o->urls, o->stream);
+    retry_t retry = {.what = what, .wait_s = o->wait_s};
+    natsStatus s;
+    jsErrCode code;
+    do {
+        code = 0;
+        s = js_GetStreamInfo(si, js, o->stream, NULL, &code);
+        if (s == NATS_OK) {
+            s_answered(&retry);
+            return 0;
+        }
+    } while (s != NATS_NOT_FOUND && code != JSStreamNotFoundErr &&
+             s_retry(&retry, s, code));
+    fprintf(stderr, "opcatctl: restore: %s: %s (%s, %d)\n", what,
+            natsStatus_GetText(s), s_detail(), (int)code);
     return 1;
 }
 
@@ -156,28 +220,33 @@ static int s_connect(const restore_opts_t *o, natsConnection **nc, jsCtx **js,
     if (s == NATS_OK)
         return s_info(o, *js, si);
     fprintf(stderr, "opcatctl: restore: %s: %s (%s)\n", o->urls,
-            natsStatus_GetText(s), nats_GetLastError(NULL));
+            natsStatus_GetText(s), s_detail());
     return 1;
 }
 
-/*  One message; a cluster electing a leader answers with errors for a
-    few seconds, so an error is retried for up to RESTORE_RETRY_MS. */
-static natsStatus s_get(jsCtx *js, const char *stream, uint64_t q,
+/*  Message q of the stream, or NATS_NOT_FOUND / JSNoMessageFoundErr for
+    one deleted from it (not waited for). */
+static natsStatus s_get(const restore_opts_t *o, jsCtx *js, uint64_t q,
                         natsMsg **msg, jsErrCode *code)
 {
-    natsStatus s = NATS_OK;
-    for (int waited = 0; waited <= RESTORE_RETRY_MS; waited += 250) {
+    char what[40];
+    snprintf(what, sizeof what, "message %" PRIu64, q);
+    retry_t retry = {.what = what, .wait_s = o->wait_s};
+    natsStatus s;
+    do {
         *code = 0;
-        s = js_GetMsg(msg, js, stream, q, NULL, code);
-        if (s == NATS_OK || s == NATS_NOT_FOUND || *code == JSNoMessageFoundErr)
+        s = js_GetMsg(msg, js, o->stream, q, NULL, code);
+        if (s == NATS_OK || s == NATS_NOT_FOUND ||
+            *code == JSNoMessageFoundErr) {
+            s_answered(&retry);
             return s;
-        nats_Sleep(250);
-    }
+        }
+    } while (s_retry(&retry, s, *code));
     return s;
 }
 
 /*  Copies the stream's messages from 'from' (or its first) to its last. */
-static int s_copy(restore_t *r, jsCtx *js, const char *stream,
+static int s_copy(restore_t *r, const restore_opts_t *o, jsCtx *js,
                   const jsStreamInfo *si, uint64_t from)
 {
     int rc = 0;
@@ -186,14 +255,15 @@ static int s_copy(restore_t *r, jsCtx *js, const char *stream,
     for (uint64_t q = from; q && q <= si->State.LastSeq && !rc; q++) {
         natsMsg *msg = NULL;
         jsErrCode code = 0;
-        natsStatus s = s_get(js, stream, q, &msg, &code);
+        natsStatus s = s_get(o, js, q, &msg, &code);
         if (s == NATS_NOT_FOUND || code == JSNoMessageFoundErr)
             continue; /* deleted from the stream: the next may follow */
         if (s != NATS_OK) {
             fprintf(stderr,
                     "opcatctl: restore: message %" PRIu64 ": %s (%s, %d)\n", q,
-                    natsStatus_GetText(s), nats_GetLastError(NULL), (int)code);
-            return 1;
+                    natsStatus_GetText(s), s_detail(), (int)code);
+            rc = 1; /* what was taken before it is still written */
+            break;
         }
         rc = s_take(r, msg, q);
         natsMsg_Destroy(msg);
@@ -209,8 +279,9 @@ int cmd_restore(ctl_t *ctl, int argc, char **argv)
         {"nats", required_argument, NULL, 'N'},
         {"stream", required_argument, NULL, 'S'},
         {"data", required_argument, NULL, 'D'},
+        {"wait", required_argument, NULL, 'W'},
         {NULL, 0, NULL, 0}};
-    restore_opts_t o = {0};
+    restore_opts_t o = {.wait_s = RESTORE_WAIT_S};
     int first = ctl_parse(ctl, argc, argv, s_usage, "", longopts, s_option, &o);
     if (first != argc)
         return ctl_usage_error(ctl, argv[first],
@@ -242,7 +313,7 @@ int cmd_restore(ctl_t *ctl, int argc, char **argv)
         back from a partition may answer with what it had before it. */
     uint64_t done = 0;
     while (!rc && si->State.LastSeq > done) {
-        rc = s_copy(r, js, o.stream, si, done + 1);
+        rc = s_copy(r, &o, js, si, done + 1);
         done = si->State.LastSeq;
         jsStreamInfo_Destroy(si);
         si = NULL;
@@ -250,14 +321,12 @@ int cmd_restore(ctl_t *ctl, int argc, char **argv)
             rc = 1;
     }
     uint64_t head = store_head(r->store);
-    if (rc != 1)
-        printf(ctl->json ? "{\"restored\":%" PRIu64 ",\"skipped\":%" PRIu64
-                           ",\"head\":%" PRIu64 ",\"complete\":%s}\n"
-                         : "restored %" PRIu64 ", skipped %" PRIu64
-                           ", head %" PRIu64 "%s\n",
-               r->restored, r->skipped, head,
-               ctl->json ? (rc ? "false" : "true")
-                         : (rc ? " (incomplete)" : ""));
+    printf(ctl->json ? "{\"restored\":%" PRIu64 ",\"skipped\":%" PRIu64
+                       ",\"head\":%" PRIu64 ",\"complete\":%s}\n"
+                     : "restored %" PRIu64 ", skipped %" PRIu64
+                       ", head %" PRIu64 "%s\n",
+           r->restored, r->skipped, head,
+           ctl->json ? (rc ? "false" : "true") : (rc ? " (incomplete)" : ""));
     jsStreamInfo_Destroy(si);
     jsCtx_Destroy(js);
     natsConnection_Destroy(nc);
