@@ -13,7 +13,7 @@
 #include "report_fixture.h"
 
 /*  Fails the test unless 'cond', naming the error: the calls checked here
-    return a pointer, not a code (test_common.h's CHECK). */
+    return a pointer, where test_common.h's CHECK takes a return code. */
 #define CHECK(cond, err)                                                       \
     do {                                                                       \
         if (!(cond))                                                           \
