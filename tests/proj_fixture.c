@@ -224,3 +224,26 @@ void proj_apply_text(env_t *env, const char *const *lines, size_t n)
         event_free(&ev->events[i]);
     free(ev);
 }
+
+void proj_env_with(env_t *env, const events_t *ev)
+{
+    proj_env_open(env, false);
+    proj_apply_all(env, ev, NULL);
+}
+
+void proj_env_with_text(env_t *env, const char *const *lines, size_t n)
+{
+    proj_env_open(env, false);
+    proj_apply_text(env, lines, n);
+}
+
+json_t *proj_state(const env_t *env, const fixture_t *f, const char *code,
+                   const char *as_of)
+{
+    char req[128];
+    int n = snprintf(req, sizeof req,
+                     "{\"op\":\"state\",\"state\":\"%s\",\"as_of\":\"%s\"}",
+                     code, as_of);
+    assert_true(n > 0 && (size_t)n < sizeof req);
+    return proj_query(env, f, req);
+}

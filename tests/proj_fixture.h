@@ -65,12 +65,23 @@ void proj_apply_all(env_t *env, const events_t *ev, const size_t *order);
 /*  Applies the JSON lines of 'lines' (one event each). */
 void proj_apply_text(env_t *env, const char *const *lines, size_t n);
 
+/*  A test's first step: opens a new environment (one write per addition)
+    and applies 'ev' to it as loaded; proj_env_close removes it. */
+void proj_env_with(env_t *env, const events_t *ev);
+
+/*  The same with the JSON lines of 'lines' (one event each). */
+void proj_env_with_text(env_t *env, const char *const *lines, size_t n);
+
 /*  The answer to request 'req' (JSON); the test fails on an error. */
 json_t *proj_query(const env_t *env, const fixture_t *f, const char *req);
 
 /*  The stats answer as at 'as_of', from 'from' (NULL: the year's start). */
 json_t *proj_stats(fixture_t *f, env_t *env, const char *as_of,
                    const char *from);
+
+/*  The answer about State 'code' as at 'as_of' ({"op":"state"}). */
+json_t *proj_state(const env_t *env, const fixture_t *f, const char *code,
+                   const char *as_of);
 
 /*  Every key of 'want' (recursively) equals the same key of 'got'
     ('path' names 'got' in the failure message; "_omitted" and "_about"

@@ -20,8 +20,7 @@ static void test_precision_and_coverage(void **state)
     proj_load_lines(&known, test_source_path("tests/fixtures/agg-known.jsonl",
                                              path, sizeof path));
     env_t env;
-    proj_env_open(&env, false);
-    proj_apply_all(&env, &known, NULL);
+    proj_env_with(&env, &known);
     /* 2024: KAZ's and HRV's "2024-12-31" are "not after": not in 2024 */
     json_t *r = proj_stats(f, &env, "2024-12-31", NULL);
     proj_expect(r, "reports.transmitted_in_period", "[\"PER\"]");
@@ -46,15 +45,11 @@ static void test_precision_and_coverage(void **state)
     proj_expect(r, "replies.overdue", "[\"GEO\",\"KAZ\",\"PER\"]");
     assert_null(json_object_get(r, "incomplete"));
     json_decref(r);
-    r = proj_query(&env, f,
-                   "{\"op\":\"state\",\"state\":\"TCD\","
-                   "\"as_of\":\"2025-12-31\"}");
+    r = proj_state(&env, f, "TCD", "2025-12-31");
     proj_expect(r, "signed_on", "\"2024-06-30\"");
     proj_expect(r, "signed_on_precision", "\"not_after\"");
     json_decref(r);
-    r = proj_query(&env, f,
-                   "{\"op\":\"state\",\"state\":\"GEO\","
-                   "\"as_of\":\"2025-12-31\"}");
+    r = proj_state(&env, f, "GEO", "2025-12-31");
     assert_null(json_object_get(r, "signed_on_precision"));
     json_decref(r);
     /* GHA listed "in 2025": on the list by the year's end, maybe not
@@ -89,9 +84,7 @@ static void test_precision_and_coverage(void **state)
     r = proj_stats(f, &env, "2024-12-31", NULL);
     assert_true(proj_in_list(r, "incomplete", "replies.received_in_period"));
     json_decref(r);
-    r = proj_query(&env, f,
-                   "{\"op\":\"state\",\"state\":\"KAZ\","
-                   "\"as_of\":\"2025-12-31\"}");
+    r = proj_state(&env, f, "KAZ", "2025-12-31");
     const json_t *kaz = json_array_get(json_object_get(r, "reports"), 0);
     proj_expect(kaz, "reply_status", "\"unknown\"");
     proj_expect(kaz, "reply_overdue", "false");
@@ -129,8 +122,7 @@ static void test_closed_coverage(void **state)
         "{\"type\":\"dataset.coverage\",\"occurred_on\":\"2025-12-31\","
         "\"types\":[\"visit.\",\"period.summary\"],\"from\":\"2025-01-01\"}"};
     env_t env;
-    proj_env_open(&env, false);
-    proj_apply_text(&env, lines, sizeof lines / sizeof lines[0]);
+    proj_env_with_text(&env, lines, sizeof lines / sizeof lines[0]);
     json_t *r = proj_stats(f, &env, "2017-12-31", NULL);
     proj_expect(r, "visits.completed_in_period", "[\"PER\"]");
     assert_false(proj_in_list(r, "incomplete", "visits.completed_in_period"));
@@ -156,9 +148,7 @@ static void test_closed_coverage(void **state)
     assert_true(proj_in_list(r, "incomplete", "replies.overdue"));
     assert_true(proj_in_list(r, "incomplete", "reports.transmitted_total"));
     json_decref(r);
-    r = proj_query(&env, f,
-                   "{\"op\":\"state\",\"state\":\"GEO\","
-                   "\"as_of\":\"2018-06-30\"}");
+    r = proj_state(&env, f, "GEO", "2018-06-30");
     proj_expect(json_array_get(json_object_get(r, "reports"), 0),
                 "reply_status", "\"unknown\"");
     json_decref(r);
@@ -191,8 +181,7 @@ static void test_history_coverage(void **state)
         "\"types\":[\"art17.\"],\"from\":\"2006-06-22\","
         "\"until\":\"2017-12-31\"}"};
     env_t env;
-    proj_env_open(&env, false);
-    proj_apply_text(&env, lines, sizeof lines / sizeof lines[0]);
+    proj_env_with_text(&env, lines, sizeof lines / sizeof lines[0]);
     json_t *r = proj_stats(f, &env, "2017-12-31", NULL);
     proj_expect(r, "npm.art17_list", "[\"ARG\",\"NRU\"]");
     assert_false(proj_in_list(r, "incomplete", "npm.art17_list"));

@@ -130,8 +130,7 @@ static void test_embedded_guesses(void **state)
 {
     fixture_t *f = *state;
     env_t env;
-    proj_env_open(&env, false);
-    proj_apply_all(&env, &f->data, NULL);
+    proj_env_with(&env, &f->data);
     json_t *r = proj_stats(f, &env, "2024-12-31", NULL);
     proj_expect(r, "reports.transmitted_in_period", "[]");
     proj_expect(r, "reports.transmitted_total", "89");
@@ -143,17 +142,13 @@ static void test_embedded_guesses(void **state)
     proj_expect(r, "replies.overdue", "[]");
     assert_true(proj_in_list(r, "incomplete", "replies.overdue"));
     json_decref(r);
-    r = proj_query(&env, f,
-                   "{\"op\":\"state\",\"state\":\"KAZ\","
-                   "\"as_of\":\"2026-06-30\"}");
+    r = proj_state(&env, f, "KAZ", "2026-06-30");
     const json_t *kaz = json_array_get(json_object_get(r, "reports"), 0);
     proj_expect(kaz, "report_id", "\"KAZ-2023-ROSP\"");
     proj_expect(kaz, "reply_overdue", "false");
     proj_expect(kaz, "reply_status", "\"unknown\"");
     json_decref(r);
-    r = proj_query(&env, f,
-                   "{\"op\":\"state\",\"state\":\"TCD\","
-                   "\"as_of\":\"2025-12-31\"}");
+    r = proj_state(&env, f, "TCD", "2025-12-31");
     proj_expect(r, "signed_on_precision", "\"not_after\"");
     json_decref(r);
     proj_env_close(&env);
@@ -165,19 +160,13 @@ static void test_state_names(void **state)
 {
     fixture_t *f = *state;
     env_t env;
-    proj_env_open(&env, 0);
-    proj_apply_all(&env, &f->data, NULL);
+    proj_env_with(&env, &f->data);
     static const char *const cases[][2] = {
         {"COD", "Democratic Republic of the Congo"},
         {"GBR", "United Kingdom of Great Britain and Northern Ireland"},
         {"BOL", "Bolivia (Plurinational State of)"}};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        char request[128];
-        snprintf(request, sizeof request,
-                 "{\"op\":\"state\",\"state\":\"%s\","
-                 "\"as_of\":\"2025-12-31\"}",
-                 cases[i][0]);
-        json_t *got = proj_query(&env, f, request);
+        json_t *got = proj_state(&env, f, cases[i][0], "2025-12-31");
         assert_string_equal(json_string_value(json_object_get(got, "name")),
                             cases[i][1]);
         json_decref(got);
@@ -198,8 +187,7 @@ static void test_summary_and_coverage(void **state)
 {
     fixture_t *f = *state;
     env_t env;
-    proj_env_open(&env, 0);
-    proj_apply_all(&env, &f->data, NULL);
+    proj_env_with(&env, &f->data);
     json_t *half =
         proj_query(&env, f, "{\"op\":\"stats\",\"as_of\":\"2025-06-30\"}");
     char *text = json_dumps(json_object_get(half, "incomplete"), 0);
@@ -222,9 +210,7 @@ static void test_summary_and_coverage(void **state)
     free(text);
     json_decref(year);
     /* a dialogue known to the year only is still a dialogue held */
-    json_t *aus = proj_query(&env, f,
-                             "{\"op\":\"state\",\"state\":\"AUS\","
-                             "\"as_of\":\"2025-12-31\"}");
+    json_t *aus = proj_state(&env, f, "AUS", "2025-12-31");
     const json_t *vague = json_object_get(
         json_object_get(aus, "followup_dialogues"), "state_not_to_the_day");
     assert_int_equal(json_array_size(vague), 1);

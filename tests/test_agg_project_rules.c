@@ -13,8 +13,7 @@ static void test_conventions(void **state)
 {
     fixture_t *f = *state;
     env_t env;
-    proj_env_open(&env, false);
-    proj_apply_all(&env, &f->small, NULL);
+    proj_env_with(&env, &f->small);
     json_t *r = proj_stats(f, &env, "2025-12-31", NULL);
     proj_expect(r, "states_parties.total", "3");
     proj_expect(r, "states_parties.joined_in_period", "[\"NGA\"]");
@@ -47,8 +46,7 @@ static void test_reply_overdue(void **state)
 {
     fixture_t *f = *state;
     env_t env;
-    proj_env_open(&env, false);
-    proj_apply_all(&env, &f->small, NULL);
+    proj_env_with(&env, &f->small);
     /* PER-2025-R: transmitted 2025-08-31, due 2026-02-28, reply 2026-03-05 */
     const char *const days[][2] = {{"2026-02-28", "[]"},
                                    {"2026-03-01", "[\"PER\"]"},
@@ -70,17 +68,12 @@ static void test_state_and_art17(void **state)
 {
     fixture_t *f = *state;
     env_t env;
-    proj_env_open(&env, false);
-    proj_apply_all(&env, &f->small, NULL);
-    json_t *r = proj_query(&env, f,
-                           "{\"op\":\"state\",\"state\":\"AUS\","
-                           "\"as_of\":\"2025-12-31\"}");
+    proj_env_with(&env, &f->small);
+    json_t *r = proj_state(&env, f, "AUS", "2025-12-31");
     proj_expect(r, "npm.due", "\"2023-01-20\""); /* 2018-01-20 + 1 + 3 + 1 */
     proj_expect(r, "npm.art24_part_iv_years", "4");
     json_decref(r);
-    r = proj_query(
-        &env, f,
-        "{\"op\":\"state\",\"state\":\"AUS\",\"as_of\":\"2019-01-01\"}");
+    r = proj_state(&env, f, "AUS", "2019-01-01");
     proj_expect(r, "npm.due",
                 "\"2022-01-20\""); /* the extension not yet made */
     json_decref(r);
@@ -104,7 +97,6 @@ static void test_deadline_boundaries(void **state)
 {
     fixture_t *f = *state;
     env_t env;
-    proj_env_open(&env, false);
     const char *const lines[] = {
         "{\"type\":\"state.ratified\",\"occurred_on\":\"2006-09-14\","
         "\"state\":\"PER\",\"instrument\":\"accession\"}",
@@ -123,10 +115,8 @@ static void test_deadline_boundaries(void **state)
         "{\"type\":\"reply.received\",\"occurred_on\":\"2025-09-30\","
         "\"state\":\"URY\",\"report_id\":\"URY-R\"}",
     };
-    proj_apply_text(&env, lines, sizeof lines / sizeof lines[0]);
-    json_t *r = proj_query(&env, f,
-                           "{\"op\":\"state\",\"state\":\"PER\","
-                           "\"as_of\":\"2007-10-14\"}");
+    proj_env_with_text(&env, lines, sizeof lines / sizeof lines[0]);
+    json_t *r = proj_state(&env, f, "PER", "2007-10-14");
     proj_expect(r, "npm.due", "\"2007-10-14\"");
     json_decref(r);
     /* as_of, then art17_overdue_computed and each State's npm.overdue */
@@ -148,10 +138,7 @@ static void test_deadline_boundaries(void **state)
         proj_expect(r, "npm.art17_overdue_computed", days[i][1]);
         json_decref(r);
         for (size_t k = 0; k < 3; k++) {
-            snprintf(req, sizeof req,
-                     "{\"op\":\"state\",\"state\":\"%s\",\"as_of\":\"%s\"}",
-                     states[k], days[i][0]);
-            r = proj_query(&env, f, req);
+            r = proj_state(&env, f, states[k], days[i][0]);
             proj_expect(r, "npm.overdue", days[i][2 + k]);
             json_decref(r);
         }

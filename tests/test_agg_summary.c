@@ -50,14 +50,7 @@ static int s_close(void **state)
 /*  Whether 'path' is in the stats' "incomplete" list. */
 static bool s_incomplete(const json_t *stats, const char *path)
 {
-    size_t i;
-    json_t *v;
-    json_array_foreach(json_object_get(stats, "incomplete"), i, v)
-    {
-        if (strcmp(json_string_value(v), path) == 0)
-            return true;
-    }
-    return false;
+    return proj_in_list(stats, "incomplete", path);
 }
 
 /*  The stated count, or -1 if the stats have none. */
@@ -246,9 +239,7 @@ static const json_t *s_dates_of(const json_t *stats, const char *code)
 /*  The precision of RWA's completion in the State's answer, or NULL. */
 static const char *s_state_precision(case_t *c, json_t **answer)
 {
-    *answer = proj_query(&c->env, c->f,
-                         "{\"op\":\"state\",\"state\":\"RWA\","
-                         "\"as_of\":\"2017-12-31\"}");
+    *answer = proj_state(&c->env, c->f, "RWA", "2017-12-31");
     const json_t *visit = json_array_get(json_object_get(*answer, "visits"), 0);
     return json_string_value(json_object_get(visit, "completed_on_precision"));
 }
