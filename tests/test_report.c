@@ -459,6 +459,48 @@ static void test_visit_end_bound(void **state)
     json_decref(stats);
 }
 
+/*  Sessions known only to their month ("occurred_on_precision") are
+    written by the month in every language, beside one known to the day;
+    a session's day a source gives alone (the last, here) makes no range. */
+static void test_session_month(void **state)
+{
+    fixture_t *f = *state;
+    json_t *stats = json_deep_copy(f->stats);
+    s_set(stats, NULL, "as_of", json_string("2018-12-31"));
+    s_set(stats, NULL, "period",
+          json_pack("{s:s,s:s}", "from", "2018-01-01", "to", "2018-12-31"));
+    s_set(stats, NULL, "sessions_in_period",
+          json_pack("[{s:i,s:s,s:s,s:s},{s:i,s:s,s:s,s:s,s:s},"
+                    "{s:i,s:s,s:s,s:s}]",
+                    "number", 34, "occurred_on", "2018-02-28",
+                    "occurred_on_precision", "month", "place", "Geneva",
+                    "number", 35, "end", "2018-06-15", "occurred_on",
+                    "2018-06-30", "occurred_on_precision", "month", "place",
+                    "Geneva", "number", 36, "start", "2018-11-12", "end",
+                    "2018-11-16", "place", "Geneva"));
+    static const char *const cases[][2] = {
+        {"en", "In 2018, the Subcommittee held three sessions in Geneva: its "
+               "thirty-fourth session (February 2018), its thirty-fifth "
+               "session (June 2018) and its thirty-sixth session (12–16 "
+               "November 2018)."},
+        {"zh", "2018年，小组委员会在日内瓦举行了三届会议：第三十四届会议"
+               "(2018年2月)、第三十五届会议(2018年6月)和第三十六届会议"
+               "(2018年11月12日至16日)。"},
+        {"fr", "34e session (février 2018), 35e session (juin 2018) et 36e "
+               "session (du 12 novembre 2018 au 16 novembre 2018)"},
+        {"es", "34º período de sesiones (febrero de 2018), 35º período de "
+               "sesiones (junio de 2018)"},
+        {"ru", "34-я сессия (февраль 2018 года), 35-я сессия (июнь 2018 "
+               "года)"},
+        {"ar", "الدورة 34 (شباط/فبراير 2018)"}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *text = s_render(f, stats, cases[i][0]);
+        s_expect(text, cases[i][1], NULL);
+        free(text);
+    }
+    json_decref(stats);
+}
+
 /*  A figure the stats mark incomplete is "not recorded", not a count. */
 static void test_not_recorded_counts(void **state)
 {
@@ -904,6 +946,7 @@ int main(void)
         cmocka_unit_test(test_not_recorded),
         cmocka_unit_test(test_stated_reports),
         cmocka_unit_test(test_visit_end_bound),
+        cmocka_unit_test(test_session_month),
         cmocka_unit_test(test_broken_stats),
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_no_names),
