@@ -257,6 +257,20 @@ static void test_note_limit_and_utf8(void **state)
     assert_false(validate_utf8("\xed\xa0\x80", 3)); /* surrogate */
 }
 
+/*  Fails the test unless each of the 'n' events 'ok' parses and passes. */
+static void s_all_valid(const char *const *ok, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        err_t err;
+        event_t *e = event_from_text(ok[i], strlen(ok[i]), &err);
+        if (!e)
+            fail_msg("%s not parsed: %s", ok[i], err.message);
+        if (validate_event(s_codes, e, &err))
+            fail_msg("%s refused: %s", ok[i], err.message);
+        event_free(&e);
+    }
+}
+
 /*  A not_after date bounded from below is valid up to a one-day range. */
 static void test_not_before_accepted(void **state)
 {
@@ -266,14 +280,7 @@ static void test_not_before_accepted(void **state)
                            "\"not_before\":\"2025-01-01\""),
         EV("state.signed", "\"state\":\"PER\",\"precision\":\"not_after\","
                            "\"not_before\":\"2025-06-01\"")};
-    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
-        err_t err;
-        event_t *e = event_from_text(ok[i], strlen(ok[i]), &err);
-        assert_non_null(e);
-        if (validate_event(s_codes, e, &err))
-            fail_msg("%s refused: %s", ok[i], err.message);
-        event_free(&e);
-    }
+    s_all_valid(ok, sizeof ok / sizeof ok[0]);
 }
 
 /*  A session known only to its month (or year) may leave out its days,
@@ -288,14 +295,7 @@ static void test_session_month_accepted(void **state)
                            "\"end\":\"2025-06-30\",\"place\":\"Geneva\""),
         EV("session.held", "\"number\":18,\"precision\":\"year\","
                            "\"start\":\"2025-01-01\",\"place\":\"Geneva\"")};
-    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
-        err_t err;
-        event_t *e = event_from_text(ok[i], strlen(ok[i]), &err);
-        assert_non_null(e);
-        if (validate_event(s_codes, e, &err))
-            fail_msg("%s refused: %s", ok[i], err.message);
-        event_free(&e);
-    }
+    s_all_valid(ok, sizeof ok / sizeof ok[0]);
 }
 
 /*  A coverage event with or without a last day, one day long or more. */
@@ -311,15 +311,7 @@ static void test_coverage_until_accepted(void **state)
         EV("dataset.coverage", "\"types\":[\"visit.completed\"],"
                                "\"from\":\"2017-01-01\","
                                "\"until\":\"2018-12-31\"")};
-    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
-        err_t err;
-        event_t *e = event_from_text(ok[i], strlen(ok[i]), &err);
-        if (!e)
-            fail_msg("%s not parsed: %s", ok[i], err.message);
-        if (validate_event(s_codes, e, &err))
-            fail_msg("%s refused: %s", ok[i], err.message);
-        event_free(&e);
-    }
+    s_all_valid(ok, sizeof ok / sizeof ok[0]);
 }
 
 /*  A protobuf peer can send a precision number that has no name. */
