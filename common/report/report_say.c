@@ -160,8 +160,8 @@ void say_parties(render_t *r, long long parties, long long signatories,
 /* ------------------------------------------------------------------ */
 /*  Section II.B: sessions. */
 
-/*  "55e session (du 27 janvier 2025 au 7 février 2025) et ...", "34e
-    session (février 2018)". */
+/*  "55e session (du 27 janvier 2025 au 7 février 2025) et ...", "35e
+    session (juin 2018)". */
 static const char *s_session_list(render_t *r, const dated_t *items, size_t n,
                                   pieces_t *p)
 {

@@ -15,7 +15,7 @@
 /*  A session's first and last days; for one not known to the day
     ("occurred_on_precision") whose days a source does not both give, day
     INT32_MAX and end its "occurred_on", which render_put_session_when()
-    writes at its precision ("February 2018"). */
+    writes at its precision ("June 2018"). */
 static void s_session_days(render_t *r, dated_t *session)
 {
     const char *path = "sessions_in_period";
@@ -60,7 +60,7 @@ static dated_t *s_sessions(render_t *r, const json_t *list, size_t *n)
 }
 
 /*  "第五十五届会议(2025年1月27日至2月7日)", "its fifty-fifth session (27
-    January–7 February 2025)", "its thirty-fourth session (February 2018)". */
+    January–7 February 2025)", "its thirty-fifth session (June 2018)". */
 static void s_put_session(render_t *r, const dated_t *session)
 {
     long long number =

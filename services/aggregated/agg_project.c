@@ -447,9 +447,9 @@ static int s_item(agg_tx_t *tx, char kind, const event_t *e, int32_t day,
 /*  {number, start, end, place}; a session not dated to the day keeps
     only the days a source gives, and "occurred_on" (its latest day) with
     "occurred_on_precision", which the views print it by (and the
-    "not_before" of a bounded not_after date).  Such a session
-    is noted in VAGUE too, so that a period holding only part of its month
-    is known to be incomplete. */
+    "not_before" of a bounded not_after date).  Such a session is noted in
+    VAGUE too, so that a period holding only part of its month is known
+    to be incomplete. */
 static int s_session(agg_tx_t *tx, const event_t *e, int32_t day)
 {
     const Opcat__V1__SessionHeld *b = e->session_held;
@@ -457,9 +457,9 @@ static int s_session(agg_tx_t *tx, const event_t *e, int32_t day)
     be64_put(sub, b->number);
     json_t *item =
         json_pack("{s:i,s:s}", "number", (int)b->number, "place", b->place);
-    if (item && *b->start)
+    if (item && b->start && *b->start)
         json_object_set_new(item, "start", json_string(b->start));
-    if (item && *b->end)
+    if (item && b->end && *b->end)
         json_object_set_new(item, "end", json_string(b->end));
     if (item && datefmt_is_imprecise((int)e->precision)) {
         char text[DATE_TEXT_LEN];
