@@ -15,7 +15,8 @@
 # Then `opcatctl report --as-of 2017-12-31 --lang en` must list the ten
 # visits of 2017, and the reports for 2019, 2020, 2021, 2023 and 2024 the
 # seven, none, one, eight and eight of those years (each year's table row,
-# by UN short name), the three sessions of 2017, those of 2007 and of 2019
+# by UN short name), the three sessions of 2017, those of 2007, 2018 and
+# of 2019 (2018's written at their precision, none known to the day)
 # (as many as the year's table row counts)
 # and the 14 States on the art. 17 list (by UN short name), say that the
 # visits' places and interviews are not recorded, and give the number of
@@ -111,7 +112,7 @@ grep -q "in the period, as stated: 17$" <(ctl stats --as-of 2017-12-31) ||
 # complete prints them (each figure from the events); a period before that
 # coverage still says they are not recorded.
 ctl report --as-of 2017-12-31 --lang en >"$T/report-2017.md"
-for y in 2007 2019 2020 2021 2023 2024; do
+for y in 2007 2018 2019 2020 2021 2023 2024; do
     ctl report --as-of "$y-12-31" --lang en >"$T/report-$y.md"
 done
 ctl report --as-of 2016-06-30 --lang en >"$T/report-2016.md"
@@ -182,6 +183,16 @@ def check_sessions(year, ordinals):
 
 check_sessions(2007, ("first", "second", "third"))
 check_sessions(2019, ("thirty-seventh", "thirty-eighth", "thirty-ninth"))
+# 2018: the 34th-36th, none known to the day, each written as far as it is
+# known (CAT/C/63/4 adopted at the 34th by 26 March; CAT/C/66/2's June
+# for the 35th; the November of OHCHR's release of 5 Dec 2018)
+check_sessions(2018, ("thirty-fourth", "thirty-fifth", "thirty-sixth"))
+_, held_2018 = year_paragraph(2018, "the Subcommittee held")
+for said in ("its thirty-fourth session (by 26 March 2018)",
+             "its thirty-fifth session (June 2018)",
+             "its thirty-sixth session (November 2018)"):
+    if said not in held_2018:
+        problems.append(f"2018: {said!r} not in {held_2018!r}")
 # the summary of 2017 states only the reports transmitted: its places and
 # interviews are not known, and the reports' number is said as stated
 if not re.search(r"interviews conducted and the places[^.]*are not recorded",
@@ -212,7 +223,7 @@ if not re.search(r"visits conducted[^.]*is not recorded", early):
 for p in problems:
     print("REPORT", p)
 print(f"report 2017: {counts[2017]} visits and 3 sessions checked; "
-      f"reports 2007 and 2019: 3 sessions each checked; "
+      f"reports 2007, 2018 and 2019: 3 sessions each checked; "
       f"reports 2019-2024: {counts[2019]}, {counts[2020]}, {counts[2021]}, "
       f"{counts[2023]} and {counts[2024]} visits checked; "
       f"{len(problems)} problem(s)")

@@ -197,12 +197,71 @@ static void test_history_coverage(void **state)
     proj_env_close(&env);
 }
 
+/*  A session known only to its month is listed by the month (no days
+    made up) in a period that holds the whole month; a period that holds
+    only part of it, or none of it but may, marks the list incomplete
+    instead of counting or dropping the session. */
+static void test_session_known_to_month(void **state)
+{
+    fixture_t *f = *state;
+    static const char *const lines[] = {
+        "{\"type\":\"session.held\",\"occurred_on\":\"2017-11-17\","
+        "\"number\":33,\"start\":\"2017-11-13\",\"end\":\"2017-11-17\","
+        "\"place\":\"Geneva\"}",
+        "{\"type\":\"session.held\",\"occurred_on\":\"2018-02-01\","
+        "\"precision\":\"month\",\"number\":34,\"place\":\"Geneva\"}",
+        "{\"type\":\"session.held\",\"occurred_on\":\"2018-06-15\","
+        "\"precision\":\"month\",\"number\":35,\"end\":\"2018-06-15\","
+        "\"place\":\"Geneva\"}"};
+    const char *feb = "{\"number\":34,\"occurred_on\":\"2018-02-28\","
+                      "\"occurred_on_precision\":\"month\","
+                      "\"place\":\"Geneva\"}";
+    char both[512];
+    snprintf(both, sizeof both,
+             "[%s,{\"number\":35,\"end\":\"2018-06-15\","
+             "\"occurred_on\":\"2018-06-30\","
+             "\"occurred_on_precision\":\"month\",\"place\":\"Geneva\"}]",
+             feb);
+    env_t env;
+    proj_env_open(&env, false);
+    proj_apply_text(&env, lines, sizeof lines / sizeof lines[0]);
+    json_t *r = proj_stats(f, &env, "2018-12-31", NULL);
+    proj_expect(r, "sessions_in_period", both);
+    assert_false(proj_in_list(r, "incomplete", "sessions_in_period"));
+    json_decref(r);
+    /* the period ends inside February: the 34th may or may not be in it */
+    r = proj_stats(f, &env, "2018-02-15", NULL);
+    proj_expect(r, "sessions_in_period", "[]");
+    assert_true(proj_in_list(r, "incomplete", "sessions_in_period"));
+    json_decref(r);
+    /* it starts inside February: the 34th may lie before it */
+    r = proj_stats(f, &env, "2018-03-31", "2018-02-10");
+    proj_expect(r, "sessions_in_period", "[]");
+    assert_true(proj_in_list(r, "incomplete", "sessions_in_period"));
+    json_decref(r);
+    r = proj_stats(f, &env, "2018-03-31", "2018-02-01");
+    char one[256];
+    snprintf(one, sizeof one, "[%s]", feb);
+    proj_expect(r, "sessions_in_period", one);
+    assert_false(proj_in_list(r, "incomplete", "sessions_in_period"));
+    json_decref(r);
+    /* a session known to the day is listed as before */
+    r = proj_stats(f, &env, "2017-12-31", NULL);
+    proj_expect(r, "sessions_in_period",
+                "[{\"number\":33,\"start\":\"2017-11-13\","
+                "\"end\":\"2017-11-17\",\"place\":\"Geneva\"}]");
+    assert_false(proj_in_list(r, "incomplete", "sessions_in_period"));
+    json_decref(r);
+    proj_env_close(&env);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_precision_and_coverage),
         cmocka_unit_test(test_closed_coverage),
         cmocka_unit_test(test_history_coverage),
+        cmocka_unit_test(test_session_known_to_month),
     };
     return cmocka_run_group_tests(tests, proj_setup, proj_teardown);
 }

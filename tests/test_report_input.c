@@ -2,7 +2,7 @@
     (common/report/report.c; tests/report_fixture.h): the figures come from
     the input, not from the text; a period that is not a calendar year, and
     empty lists; another year's number, dates and plan; a visit whose last
-    day is known only as a bound. */
+    day is known only as a bound; sessions known only to their month. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -192,6 +192,50 @@ static void test_visit_end_bound(void **state)
     json_decref(stats);
 }
 
+/*  Sessions known only to their month ("occurred_on_precision") are
+    written by the month in every language, beside one known to the day;
+    a session's day a source gives alone (the last, here) makes no range. */
+static void test_session_month(void **state)
+{
+    fixture_t *f = *state;
+    json_t *stats = json_deep_copy(f->stats);
+    fixture_set(stats, NULL, "as_of", json_string("2018-12-31"));
+    fixture_set(
+        stats, NULL, "period",
+        json_pack("{s:s,s:s}", "from", "2018-01-01", "to", "2018-12-31"));
+    fixture_set(stats, NULL, "sessions_in_period",
+                json_pack("[{s:i,s:s,s:s,s:s},{s:i,s:s,s:s,s:s,s:s},"
+                          "{s:i,s:s,s:s,s:s}]",
+                          "number", 34, "occurred_on", "2018-02-28",
+                          "occurred_on_precision", "month", "place", "Geneva",
+                          "number", 35, "end", "2018-06-15", "occurred_on",
+                          "2018-06-30", "occurred_on_precision", "month",
+                          "place", "Geneva", "number", 36, "start",
+                          "2018-11-12", "end", "2018-11-16", "place",
+                          "Geneva"));
+    static const char *const cases[][2] = {
+        {"en", "In 2018, the Subcommittee held three sessions in Geneva: its "
+               "thirty-fourth session (February 2018), its thirty-fifth "
+               "session (June 2018) and its thirty-sixth session (12–16 "
+               "November 2018)."},
+        {"zh", "2018年，小组委员会在日内瓦举行了三届会议：第三十四届会议"
+               "(2018年2月)、第三十五届会议(2018年6月)和第三十六届会议"
+               "(2018年11月12日至16日)。"},
+        {"fr", "34e session (février 2018), 35e session (juin 2018) et 36e "
+               "session (du 12 novembre 2018 au 16 novembre 2018)"},
+        {"es", "34º período de sesiones (febrero de 2018), 35º período de "
+               "sesiones (junio de 2018)"},
+        {"ru", "34-я сессия (февраль 2018 года), 35-я сессия (июнь 2018 "
+               "года)"},
+        {"ar", "الدورة 34 (شباط/فبراير 2018)"}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *text = fixture_render(f, stats, cases[i][0]);
+        fixture_expect(text, cases[i][1], NULL);
+        free(text);
+    }
+    json_decref(stats);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -199,6 +243,7 @@ int main(void)
         cmocka_unit_test(test_partial_period),
         cmocka_unit_test(test_other_year),
         cmocka_unit_test(test_visit_end_bound),
+        cmocka_unit_test(test_session_month),
     };
     return cmocka_run_group_tests(tests, fixture_setup, fixture_teardown);
 }

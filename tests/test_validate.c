@@ -86,6 +86,27 @@ static void test_each_rule_refuses(void **state)
         {EV("session.held", "\"start\":\"2025-02-07\",\"end\":\"2025-02-08\","
                             "\"place\":\"Geneva\""),
          "number", "required"},
+        {EV("session.held", "\"number\":34,\"end\":\"2025-06-05\","
+                            "\"place\":\"Geneva\""),
+         "start", "required (YYYY-MM-DD) for a session dated to the day"},
+        {EV("session.held", "\"number\":34,\"start\":\"2025-06-01\","
+                            "\"place\":\"Geneva\""),
+         "end", "required (YYYY-MM-DD) for a session dated to the day"},
+        {EV("session.held", "\"number\":34,\"precision\":\"month\","
+                            "\"end\":\"2025-07-01\",\"place\":\"Geneva\""),
+         "end", "must lie within the month occurred_on stands for"},
+        {EV("session.held", "\"number\":34,\"precision\":\"month\","
+                            "\"start\":\"2025-05-30\",\"place\":\"Geneva\""),
+         "start", "must lie within the month occurred_on stands for"},
+        {EV("session.held", "\"number\":34,\"precision\":\"month\","
+                            "\"start\":\"2025-06-31\",\"place\":\"Geneva\""),
+         "start", "not a real date"},
+        {EV("session.held", "\"number\":34,\"precision\":\"month\","
+                            "\"start\":\"2025-06-12\",\"end\":\"2025-06-08\","
+                            "\"place\":\"Geneva\""),
+         "end", "before start"},
+        {EV("session.held", "\"number\":34,\"precision\":\"month\""), "place",
+         "required"},
         {EV("visit.planned", "\"state\":\"FRA\",\"visit_id\":\"v\","
                              "\"kind\":\"surprise\""),
          "kind", "regular, follow_up"},
@@ -236,6 +257,20 @@ static void test_note_limit_and_utf8(void **state)
     assert_false(validate_utf8("\xed\xa0\x80", 3)); /* surrogate */
 }
 
+/*  Fails the test unless each of the 'n' events 'ok' parses and passes. */
+static void s_all_valid(const char *const *ok, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        err_t err;
+        event_t *e = event_from_text(ok[i], strlen(ok[i]), &err);
+        if (!e)
+            fail_msg("%s not parsed: %s", ok[i], err.message);
+        if (validate_event(s_codes, e, &err))
+            fail_msg("%s refused: %s", ok[i], err.message);
+        event_free(&e);
+    }
+}
+
 /*  A not_after date bounded from below is valid up to a one-day range. */
 static void test_not_before_accepted(void **state)
 {
@@ -245,14 +280,22 @@ static void test_not_before_accepted(void **state)
                            "\"not_before\":\"2025-01-01\""),
         EV("state.signed", "\"state\":\"PER\",\"precision\":\"not_after\","
                            "\"not_before\":\"2025-06-01\"")};
-    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
-        err_t err;
-        event_t *e = event_from_text(ok[i], strlen(ok[i]), &err);
-        assert_non_null(e);
-        if (validate_event(s_codes, e, &err))
-            fail_msg("%s refused: %s", ok[i], err.message);
-        event_free(&e);
-    }
+    s_all_valid(ok, sizeof ok / sizeof ok[0]);
+}
+
+/*  A session known only to its month (or year) may leave out its days,
+    or give the one a source states. */
+static void test_session_month_accepted(void **state)
+{
+    (void)state;
+    static const char *const ok[] = {
+        EV("session.held", "\"number\":34,\"precision\":\"month\","
+                           "\"place\":\"Geneva\""),
+        EV("session.held", "\"number\":18,\"precision\":\"month\","
+                           "\"end\":\"2025-06-30\",\"place\":\"Geneva\""),
+        EV("session.held", "\"number\":18,\"precision\":\"year\","
+                           "\"start\":\"2025-01-01\",\"place\":\"Geneva\"")};
+    s_all_valid(ok, sizeof ok / sizeof ok[0]);
 }
 
 /*  A coverage event with or without a last day, one day long or more. */
@@ -268,15 +311,7 @@ static void test_coverage_until_accepted(void **state)
         EV("dataset.coverage", "\"types\":[\"visit.completed\"],"
                                "\"from\":\"2017-01-01\","
                                "\"until\":\"2018-12-31\"")};
-    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
-        err_t err;
-        event_t *e = event_from_text(ok[i], strlen(ok[i]), &err);
-        if (!e)
-            fail_msg("%s not parsed: %s", ok[i], err.message);
-        if (validate_event(s_codes, e, &err))
-            fail_msg("%s refused: %s", ok[i], err.message);
-        event_free(&e);
-    }
+    s_all_valid(ok, sizeof ok / sizeof ok[0]);
 }
 
 /*  A protobuf peer can send a precision number that has no name. */
@@ -355,6 +390,7 @@ int main(void)
         cmocka_unit_test(test_note_limit_and_utf8),
         cmocka_unit_test(test_unknown_precision_number),
         cmocka_unit_test(test_not_before_accepted),
+        cmocka_unit_test(test_session_month_accepted),
         cmocka_unit_test(test_coverage_until_accepted),
         cmocka_unit_test(test_parse_amount),
         cmocka_unit_test(test_unknown_fields_refused),

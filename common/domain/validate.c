@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "datefmt.h"
 
 typedef Opcat__V1__Envelope__BodyCase body_case_t;
 
@@ -264,22 +265,53 @@ static int s_art24(const Opcat__V1__StateDeclaredArt24 *b, err_t *err)
     return OPCAT_OK;
 }
 
-static int s_session(const Opcat__V1__SessionHeld *b, err_t *err)
+/*  A session's first or last day ('field', 'value'): required when the
+    event is dated to the day; a session known only to its month or year
+    (or by a bound) may leave it out, since its sources give no day, and
+    one given must lie within what occurred_on stands for. */
+static int s_session_day(const event_t *e, const char *field, const char *value,
+                         err_t *err)
 {
+    bool exact = e->precision == OPCAT__V1__PRECISION__PRECISION_DAY;
+    if (exact && (!value || !*value))
+        return err_set(err, OPCAT_EINVAL, field,
+                       "%s: is required (YYYY-MM-DD) for a session dated to "
+                       "the day; a session known only to its month or year "
+                       "takes precision month or year and may leave it out",
+                       field);
+    int32_t day, on;
+    int rc = s_date(field, value, false, err);
+    if (rc || exact || !value || !*value || !date_parse(e->occurred_on, &on))
+        return rc;
+    date_parse(value, &day);
+    int32_t latest = datefmt_latest(on, (int)e->precision);
+    if (day > latest || day < event_earliest(e, latest))
+        return err_set(err, OPCAT_EINVAL, field,
+                       "%s: must lie within the %s occurred_on stands for "
+                       "(precision %s)",
+                       field,
+                       e->precision == OPCAT__V1__PRECISION__PRECISION_NOT_AFTER
+                           ? "days"
+                           : datefmt_precision_name((int)e->precision),
+                       datefmt_precision_name((int)e->precision));
+    return OPCAT_OK;
+}
+
+static int s_session(const event_t *e, err_t *err)
+{
+    const Opcat__V1__SessionHeld *b = e->session_held;
     int32_t start, end;
     if (b->number < 1)
         return err_set(err, OPCAT_EINVAL, "number",
                        "number: is required (the session's number, >= 1)");
-    int rc = s_date("start", b->start, true, err);
+    int rc = s_session_day(e, "start", b->start, err);
     if (!rc)
-        rc = s_date("end", b->end, true, err);
+        rc = s_session_day(e, "end", b->end, err);
     if (!rc)
         rc = s_text("place", b->place, VALIDATE_TEXT_MAX, true, err);
     if (rc)
         return rc;
-    date_parse(b->start, &start);
-    date_parse(b->end, &end);
-    if (end < start)
+    if (date_parse(b->start, &start) && date_parse(b->end, &end) && end < start)
         return err_set(err, OPCAT_EINVAL, "end",
                        "end: must not be before start");
     return OPCAT_OK;
@@ -471,7 +503,7 @@ static int s_body(const codes_t *codes, const event_t *e, err_t *err)
     case OPCAT__V1__ENVELOPE__BODY_STATE_DECLARED_ART24:
         return s_art24(e->state_declared_art24, err);
     case OPCAT__V1__ENVELOPE__BODY_SESSION_HELD:
-        return s_session(e->session_held, err);
+        return s_session(e, err);
     case OPCAT__V1__ENVELOPE__BODY_VISIT_PLANNED: {
         int rc = s_ident("visit_id", e->visit_planned->visit_id, true, err);
         if (!rc)

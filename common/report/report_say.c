@@ -160,7 +160,8 @@ void say_parties(render_t *r, long long parties, long long signatories,
 /* ------------------------------------------------------------------ */
 /*  Section II.B: sessions. */
 
-/*  "55e session (du 27 janvier 2025 au 7 février 2025) et ...". */
+/*  "55e session (du 27 janvier 2025 au 7 février 2025) et ...", "35e
+    session (juin 2018)". */
 static const char *s_session_list(render_t *r, const dated_t *items, size_t n,
                                   pieces_t *p)
 {
@@ -172,7 +173,7 @@ static const char *s_session_list(render_t *r, const dated_t *items, size_t n,
             json_integer_value(json_object_get(items[i].item, "number"));
         textbuf_t inner;
         render_begin(r, &inner);
-        render_put_range(r, items[i].day, items[i].end, true);
+        render_put_session_when(r, &items[i]);
         const char *range = render_end(r, &inner, &one);
         s_sep(r, i, n, "");
         render_say(r, r->lang->session, s_fig(r, number, &one), range);

@@ -1,15 +1,37 @@
 /*  report_sec_sessions: section II.B, the sessions held in the period
     (see report_sec.h). */
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "datefmt.h"
 #include "report_say.h"
 #include "report_sec.h"
 
 /* ------------------------------------------------------------------ */
 /*  Section II.B: sessions. */
 
-/*  The sessions of the list, sorted by start; a session has no State, so
+/*  A session's first and last days; for one not known to the day
+    ("occurred_on_precision") whose days a source does not both give, day
+    INT32_MAX and end its "occurred_on", which render_put_session_when()
+    writes at its precision ("June 2018"). */
+static void s_session_days(render_t *r, dated_t *session)
+{
+    const char *path = "sessions_in_period";
+    const json_t *item = session->item;
+    bool exact =
+        render_item_precision(r, session, "occurred_on") == DATEFMT_DAY;
+    session->day = render_item_date(r, item, path, "start", !exact);
+    session->end = render_item_date(r, item, path, "end", !exact);
+    if (exact || (session->day != INT32_MIN && session->end != INT32_MIN))
+        return;
+    session->day = INT32_MAX;
+    session->end = render_item_date(r, item, path, "occurred_on", false);
+}
+
+/*  The sessions of the list, sorted by start (by the last day one not
+    known to the day may have ended on); a session has no State, so
     dated_t's code is unused. */
 static dated_t *s_sessions(render_t *r, const json_t *list, size_t *n)
 {
@@ -21,10 +43,7 @@ static dated_t *s_sessions(render_t *r, const json_t *list, size_t *n)
         const json_t *item = json_array_get(list, i);
         items[i].item = item;
         items[i].en = "";
-        items[i].day =
-            render_item_date(r, item, "sessions_in_period", "start", false);
-        items[i].end =
-            render_item_date(r, item, "sessions_in_period", "end", false);
+        s_session_days(r, &items[i]);
         const json_t *number = json_object_get(item, "number");
         if (!json_is_integer(number) || json_integer_value(number) < 1)
             render_fail(r, OPCAT_EINVAL, "sessions_in_period",
@@ -33,6 +52,7 @@ static dated_t *s_sessions(render_t *r, const json_t *list, size_t *n)
     }
     if (r->failed) {
         free(items);
+        *n = 0; /* nothing to write once the render has failed */
         return NULL;
     }
     render_dated_sort(items, *n);
@@ -40,7 +60,7 @@ static dated_t *s_sessions(render_t *r, const json_t *list, size_t *n)
 }
 
 /*  "第五十五届会议(2025年1月27日至2月7日)", "its fifty-fifth session (27
-    January–7 February 2025)". */
+    January–7 February 2025)", "its thirty-fifth session (June 2018)". */
 static void s_put_session(render_t *r, const dated_t *session)
 {
     long long number =
@@ -49,7 +69,7 @@ static void s_put_session(render_t *r, const dated_t *session)
         render_put(r, "its ");
     render_put_ordinal(r, number, false);
     render_put(r, "%s", r->zh ? "届会议(" : " session (");
-    render_put_range(r, session->day, session->end, true);
+    render_put_session_when(r, session);
     render_put(r, ")");
 }
 

@@ -173,6 +173,15 @@ const char *render_session_place(const render_t *r, const dated_t *items,
     return NULL;
 }
 
+void render_put_session_when(render_t *r, const dated_t *session)
+{
+    if (session->day == INT32_MAX)
+        render_put_date(r, session->end,
+                        render_item_precision(r, session, "occurred_on"));
+    else
+        render_put_range(r, session->day, session->end, true);
+}
+
 /* ------------------------------------------------------------------ */
 /*  Section III.A: the places visited. */
 

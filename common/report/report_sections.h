@@ -54,6 +54,11 @@ void render_region_table(render_t *r, const char *path, const char *what);
 const char *render_session_place(const render_t *r, const dated_t *items,
                                  size_t n);
 
+/*  Writes when 'session' was held: its first to last day, or, for one
+    whose day is INT32_MAX (not known to the day), its end at the
+    precision of "occurred_on" ("June 2018"). */
+void render_put_session_when(render_t *r, const dated_t *session);
+
 /*  Whether the figure 'key' of "visits" is a lower bound. */
 bool render_more_than(render_t *r, const char *key);
 

@@ -32,6 +32,9 @@
 /*  The VAGUE kind of art17.listed and art17.delisted (no SETS kind). */
 #define AGG_VAGUE_ART17 'L'
 
+/*  The VAGUE kind of session.held (listed in ITEMS, no SETS kind). */
+#define AGG_VAGUE_SESSION 'S'
+
 /*  Adds 'delta' to the count of a vague fact ('state' NULL or "": none).
     Returns 0 or an mdb_* code. */
 int agg_known_vague_add(agg_tx_t *tx, char kind, const char *state,

@@ -444,15 +444,38 @@ static int s_item(agg_tx_t *tx, char kind, const event_t *e, int32_t day,
     return rc;
 }
 
+/*  {number, start, end, place}; a session not dated to the day keeps
+    only the days a source gives, and "occurred_on" (its latest day) with
+    "occurred_on_precision", which the views print it by (and the
+    "not_before" of a bounded not_after date).  Such a session is noted in
+    VAGUE too, so that a period holding only part of its month is known
+    to be incomplete. */
 static int s_session(agg_tx_t *tx, const event_t *e, int32_t day)
 {
     const Opcat__V1__SessionHeld *b = e->session_held;
     uint8_t sub[8] = {0};
     be64_put(sub, b->number);
-    return s_item(tx, AGG_ITEM_SESSION, e, day, sub,
-                  json_pack("{s:i,s:s,s:s,s:s}", "number", (int)b->number,
-                            "start", b->start, "end", b->end, "place",
-                            b->place));
+    json_t *item =
+        json_pack("{s:i,s:s}", "number", (int)b->number, "place", b->place);
+    if (item && b->start && *b->start)
+        json_object_set_new(item, "start", json_string(b->start));
+    if (item && b->end && *b->end)
+        json_object_set_new(item, "end", json_string(b->end));
+    if (item && datefmt_is_imprecise((int)e->precision)) {
+        char text[DATE_TEXT_LEN];
+        date_format(day, text);
+        json_object_set_new(item, "occurred_on", json_string(text));
+        json_object_set_new(
+            item, "occurred_on_precision",
+            json_string(datefmt_precision_name((int)e->precision)));
+        if (e->not_before && *e->not_before)
+            json_object_set_new(item, "not_before", json_string(e->not_before));
+    }
+    int rc = s_item(tx, AGG_ITEM_SESSION, e, day, sub, item);
+    if (!rc && s_from(e, day) != day)
+        rc = agg_known_vague_add(tx, AGG_VAGUE_SESSION, NULL, day,
+                                 s_from(e, day), 1);
+    return rc;
 }
 
 static int s_donor(agg_tx_t *tx, const event_t *e, int32_t day)

@@ -510,6 +510,46 @@ static json_t *s_items(build_t *b, char kind)
     return it.array;
 }
 
+/* ------------------------------------------------------------- sessions */
+
+/*  Whether a session item (agg_project.c), listed on its latest day,
+    may not have been held before 'from': one known to the day always;
+    else its "occurred_on" at its precision, or its "not_before", is the
+    first day it may have been held on. */
+static bool s_session_after(const json_t *item, int32_t from)
+{
+    int32_t latest, bound;
+    int precision = datefmt_precision_parse(
+        json_string_value(json_object_get(item, "occurred_on_precision")));
+    if (precision <= 0 ||
+        !date_parse(json_string_value(json_object_get(item, "occurred_on")),
+                    &latest))
+        return true;
+    if (date_parse(json_string_value(json_object_get(item, "not_before")),
+                   &bound))
+        return bound >= from;
+    return datefmt_earliest(latest, precision) >= from;
+}
+
+/*  "sessions_in_period": the sessions whose every possible day lies in
+    the period.  One known only to a month (or year) that the period holds
+    in part may or may not lie in it: it is left out and the list marked
+    incomplete (docs/DOMAIN.md, "Precision of a date"). */
+static void s_sessions(build_t *b, json_t *out)
+{
+    json_t *all = s_items(b, AGG_ITEM_SESSION), *list = json_array(), *item;
+    size_t i;
+    json_array_foreach(all, i, item)
+    {
+        if (s_session_after(item, b->from))
+            json_array_append(list, item);
+    }
+    json_decref(all);
+    json_object_set_new(out, "sessions_in_period", list);
+    s_vague(b, "sessions_in_period", AGG_VAGUE_SESSION, b->from, NULL);
+    s_coverage(b, "sessions_in_period", "session.held", false);
+}
+
 /* ------------------------------------------------------ reports, replies */
 
 /*  Whether the State 'code' has a report whose reply is surely overdue on
@@ -926,9 +966,7 @@ json_t *agg_stats_build(agg_tx_t *tx, const agg_regions_t *regions,
     s_reports(&b, out);
     s_npm(&b, out);
     s_fund(&b, out);
-    json_object_set_new(out, "sessions_in_period",
-                        s_items(&b, AGG_ITEM_SESSION));
-    s_coverage(&b, "sessions_in_period", "session.held", false);
+    s_sessions(&b, out);
     s_coverage(&b, "visits.planned_in_period", "visit.planned", false);
     s_coverage(&b, "npm.designated_total", "npm.designated", true);
     json_decref(b.sum.named);

@@ -14,7 +14,8 @@
 //   5. the States CSV downloaded from the page equals the API's CSV and
 //      says what the API's JSON says, cell by cell;
 //   6. an event imported with opcatctl appears in the live feed as a
-//      sentence linking to its State;
+//      sentence linking to its State; a session known only to its month
+//      is said by its month;
 //   7. a section that fails to load offers a retry that loads it;
 //   8. axe-core finds no serious or critical WCAG 2.1 A/AA violation;
 //   9. the print stylesheet hides the controls and the feed;
@@ -398,6 +399,19 @@ async function checkLive(page) {
   assert.ok(!/visit\.planned|#\d/.test(text), 'internal terms in the feed: ' + text);
   await page.waitForFunction(() => document.getElementById('announce').textContent.length > 0, null, { timeout: 15000 });
   step('live feed: ' + text);
+  // a session known only to its month: said by its month, not as the
+  // first day of the session (occurred_on is the last one, not known)
+  fs.writeFileSync(file, JSON.stringify({
+    type: 'session.held', occurred_on: TODAY, precision: 'month',
+    id: 'BROWSER-SESSION-' + Date.now(), number: 99, place: 'Geneva',
+  }) + '\n');
+  opcatctl('--timeout', '60000', 'import', file);
+  const session = page.locator('#feed-list li[data-type="session.held"]');
+  await session.first().waitFor({ timeout: 20000 });
+  const said = await session.first().textContent();
+  assert.ok(/\(March 2026\)/.test(said) && !/from|1 March/.test(said),
+    'session feed sentence: ' + said);
+  step('live feed, a session known to the month: ' + said);
 }
 
 async function checkRetry(page) {
