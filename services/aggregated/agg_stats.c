@@ -22,7 +22,7 @@ typedef struct {
 
 /*  The period.summary figures that fall in the period, added up. */
 typedef struct {
-    uint64_t places[AGG_PLACE_CATEGORIES];
+    uint64_t places[PLACE_KINDS];
     uint64_t interviews, persons, grants, grant_states;
     uint64_t places_stated; /* the summaries' totals of places: as stated,
                                else their categories' sum */
@@ -259,7 +259,7 @@ static void s_add_named(summaries_t *sum, const char *named)
 /*  Whether 'rec' states a count of places. */
 static bool s_states_places(const agg_summary_rec_t *rec)
 {
-    for (int i = 0; i < AGG_PLACE_CATEGORIES; i++)
+    for (int i = 0; i < PLACE_KINDS; i++)
         if (rec->places[i])
             return true;
     return rec->places_total != 0;
@@ -303,7 +303,7 @@ static void s_add_reports(summaries_t *sum, const agg_summary_rec_t *rec,
 static void s_add_summary(summaries_t *sum, const agg_summary_rec_t *rec)
 {
     uint64_t places = 0;
-    for (int i = 0; i < AGG_PLACE_CATEGORIES; i++) {
+    for (int i = 0; i < PLACE_KINDS; i++) {
         sum->places[i] += rec->places[i];
         places += rec->places[i];
     }
@@ -431,13 +431,13 @@ static void s_visits(build_t *b, json_t *out)
 {
     json_t *places = json_object();
     int64_t itemized = 0;
-    for (int i = 0; i < AGG_PLACE_CATEGORIES; i++) {
+    for (int i = 0; i < PLACE_KINDS; i++) {
         char sub[3] = {(char)i, 0, 0};
         int64_t n = s_sum(b, AGG_SUM_PLACES, sub, b->from, b->as_of);
         itemized += n;
         n += (int64_t)b->sum.places[i];
         if (n)
-            json_object_set_new(places, agg_tab_place_name(i), json_integer(n));
+            json_object_set_new(places, place_key(i), json_integer(n));
     }
     int64_t interviews = s_sum(b, AGG_SUM_INTERVIEWS, NULL, b->from, b->as_of) +
                          (int64_t)b->sum.interviews;

@@ -53,6 +53,7 @@
 
 #include "agg_delta.h"
 #include "event.h"
+#include "place.h"
 
 enum {
     AGG_DB_STATES,
@@ -163,19 +164,10 @@ typedef struct {
     uint8_t completed_precision; /* DATEFMT_* of completed_on */
 } agg_visit_rec_t;
 
-#define AGG_PLACE_CATEGORIES 10 /* PlaceCounts fields, in proto order */
-
-/*  The DOMAIN.md name of place category 'i' (0..9, proto order). */
-const char *agg_tab_place_name(int i);
-
-/*  Copies the ten counts of 'places' (NULL: all zero) into 'out'. */
-void agg_tab_places(const Opcat__V1__PlaceCounts *places,
-                    uint32_t out[AGG_PLACE_CATEGORIES]);
-
 /*  A period.summary: figures given only as totals for [from, to]; they
     count in any period that contains [from, to]. */
 typedef struct {
-    uint32_t places[AGG_PLACE_CATEGORIES];
+    uint32_t places[PLACE_KINDS];
     uint32_t interviews, persons, grants, grant_states;
     int64_t grant_cents;
     char currency[4];
