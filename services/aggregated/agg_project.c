@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "agg_known.h"
-#include "agg_stats.h"
+#include "agg_fund.h"
 #include "be64.h"
 #include "date.h"
 #include "datefmt.h"
@@ -462,7 +462,7 @@ static int s_donor(agg_tx_t *tx, const event_t *e, int32_t day)
     if (!e->state[0] || !validate_parse_amount(b->amount, &cents))
         return 0; /* an anonymous contribution counts in the sums only */
     char amount[32];
-    agg_stats_amount(cents, amount);
+    agg_fund_amount(cents, amount);
     uint8_t sub[8] = {0};
     memcpy(sub, e->state, 3);
     memcpy(sub + 3, b->currency, strnlen(b->currency, 3));

@@ -249,6 +249,17 @@ int agg_tab_set_states(agg_tx_t *tx, char kind, int32_t from, int32_t to,
     return rc;
 }
 
+bool agg_tab_state_of(const MDB_val *key, const MDB_val *val, char code[4],
+                      agg_state_rec_t *rec)
+{
+    if (key->mv_size != 3 || val->mv_size != sizeof *rec)
+        return false;
+    memcpy(code, key->mv_data, 3);
+    code[3] = '\0';
+    memcpy(rec, val->mv_data, sizeof *rec);
+    return true;
+}
+
 int agg_tab_get(agg_tx_t *tx, int db, const void *key, size_t key_len,
                 void *out, size_t size)
 {
