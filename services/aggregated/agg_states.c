@@ -82,6 +82,26 @@ static int s_state_record(void *arg, const MDB_val *key, const MDB_val *val)
     return 0;
 }
 
+/*  The totals broken down by region, and the path of each breakdown. */
+static const char *const s_breakdowns[][2] = {
+    {"states_parties.total", "states_parties.by_region"},
+    {"signatories.total", "signatories.by_region"}};
+
+/*  Marks the totals incomplete where their facts are not all recorded
+    since the beginning, and with a total its breakdown by region: the
+    regions' counts add up to the total, so one not known leaves one of
+    them unknown too.  The breakdown's own path is listed so that a
+    reader of one region's count ("signatories.by_region.africa") finds
+    the mark as it finds any other: on the path or one above it. */
+static void s_totals_known(agg_build_t *b)
+{
+    agg_build_coverage(b, "states_parties.total", "state.ratified", true);
+    agg_build_coverage(b, "signatories.total", "state.signed", true);
+    for (size_t i = 0; i < sizeof s_breakdowns / sizeof s_breakdowns[0]; i++)
+        if (agg_build_marked(b, s_breakdowns[i][0]))
+            agg_build_incomplete(b, s_breakdowns[i][1]);
+}
+
 void agg_states_section(agg_build_t *b, json_t *out)
 {
     states_t st = {.b = b,
@@ -100,4 +120,5 @@ void agg_states_section(agg_build_t *b, json_t *out)
                                   (json_int_t)json_array_size(st.signatories),
                                   "by_region", s_regions_object(st.signs),
                                   "states", st.signatories));
+    s_totals_known(b);
 }

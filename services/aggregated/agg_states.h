@@ -12,7 +12,9 @@ typedef struct agg_build agg_build_t; /* agg_build.h */
 
 /*  Sets "states_parties" and "signatories" in 'out', adds the parties
     with an NPM designated by the as-of day to 'b->npm_total', and marks
-    incomplete the figures a State's imprecise dates leave open. */
+    incomplete the figures a State's imprecise dates or the coverage of
+    state.ratified and state.signed leave open; a total marked marks its
+    "by_region" too. */
 void agg_states_section(agg_build_t *b, json_t *out);
 
 #endif

@@ -44,8 +44,6 @@ json_t *agg_stats_build(agg_tx_t *tx, const agg_regions_t *regions,
     agg_build_coverage(&b, "visits.planned_in_period", "visit.planned", false);
     agg_build_coverage(&b, "npm.designated_total", "npm.designated", true);
     json_decref(b.sum.named);
-    agg_build_coverage(&b, "states_parties.total", "state.ratified", true);
-    agg_build_coverage(&b, "signatories.total", "state.signed", true);
     coverage_destroy(&b.cover);
     if (json_array_size(b.incomplete))
         json_object_set_new(out, "incomplete", b.incomplete);
