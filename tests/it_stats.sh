@@ -186,6 +186,13 @@ grep -q "No follow-up dialogue" <<<"$out" && fail "report 2024 states that no di
 grep -q "seven transmitted" <<<"$out" && fail "report 2024 counts seven placeholder transmissions"
 grep -q '^Follow-up dialogues, States      -   not recorded$' <(ctl stats --as-of 2024-12-31) ||
     fail "stats 2024: dialogues are not recorded: $(ctl stats --as-of 2024-12-31)"
+# a total not recorded has no count by region either (2010: signatures
+# are recorded only from later, with no baseline)
+grep -q '^Signatories                      -   not recorded   by region not recorded$' \
+    <(ctl stats --as-of 2010-12-31) ||
+    fail "stats 2010: signatories by region: $(ctl stats --as-of 2010-12-31)"
+grep -q '^States parties                  57   africa 10, ' <(ctl stats --as-of 2010-12-31) ||
+    fail "stats 2010: parties by region: $(ctl stats --as-of 2010-12-31)"
 grep -q '^  signed            by 2013-10-29$' <(ctl state TCD --as-of 2025-12-31) ||
     fail "state TCD: the signature date is a bound: $(ctl state TCD --as-of 2025-12-31)"
 grep -q 'KAZ-2023-ROSP .*transmitted by 2024-12-31, reply due 2025-06-30 at the latest, received - (not known whether answered)' <(ctl state KAZ --as-of 2026-06-30) ||

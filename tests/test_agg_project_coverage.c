@@ -159,6 +159,46 @@ static void test_closed_coverage(void **state)
     proj_env_close(&env);
 }
 
+/*  A total's breakdown by region is known when the total is: with the
+    signatures recorded only from 2020 (and no baseline), the signatories'
+    total and its regions are listed in `incomplete`, the parties' (their
+    instruments recorded since the Protocol's adoption) are not; a party
+    whose deposit is known only to its month marks both totals, and both
+    breakdowns, on a day inside that month. */
+static void test_breakdown_follows_total(void **state)
+{
+    fixture_t *f = *state;
+    static const char *const lines[] = {
+        "{\"type\":\"state.ratified\",\"occurred_on\":\"2008-03-10\","
+        "\"state\":\"ARG\",\"instrument\":\"ratification\"}",
+        "{\"type\":\"state.signed\",\"occurred_on\":\"2021-09-01\","
+        "\"state\":\"GHA\"}",
+        "{\"type\":\"state.ratified\",\"occurred_on\":\"2022-04-30\","
+        "\"precision\":\"month\",\"state\":\"PER\","
+        "\"instrument\":\"ratification\"}",
+        "{\"type\":\"dataset.coverage\",\"occurred_on\":\"2025-12-31\","
+        "\"types\":[\"state.ratified\"],\"from\":\"2002-12-18\"}",
+        "{\"type\":\"dataset.coverage\",\"occurred_on\":\"2025-12-31\","
+        "\"types\":[\"state.signed\"],\"from\":\"2020-01-01\"}"};
+    env_t env;
+    proj_env_open(&env, false);
+    proj_apply_text(&env, lines, sizeof lines / sizeof lines[0]);
+    json_t *r = proj_stats(f, &env, "2025-12-31", NULL);
+    proj_expect(r, "signatories.by_region.africa", "1");
+    assert_true(proj_in_list(r, "incomplete", "signatories.total"));
+    assert_true(proj_in_list(r, "incomplete", "signatories.by_region"));
+    proj_expect(r, "states_parties.by_region.latin_america_caribbean", "2");
+    assert_false(proj_in_list(r, "incomplete", "states_parties.total"));
+    assert_false(proj_in_list(r, "incomplete", "states_parties.by_region"));
+    json_decref(r);
+    r = proj_stats(f, &env, "2022-04-15", NULL);
+    assert_true(proj_in_list(r, "incomplete", "states_parties.total"));
+    assert_true(proj_in_list(r, "incomplete", "states_parties.by_region"));
+    assert_true(proj_in_list(r, "incomplete", "signatories.by_region"));
+    json_decref(r);
+    proj_env_close(&env);
+}
+
 /*  The art. 17 list as at a day is a total since the beginning: coverage
     reaching back to the Protocol's entry into force needs no baseline,
     and it stays complete only up to the interval's last day. */
@@ -258,6 +298,7 @@ static void test_session_known_to_month(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_breakdown_follows_total),
         cmocka_unit_test(test_precision_and_coverage),
         cmocka_unit_test(test_closed_coverage),
         cmocka_unit_test(test_history_coverage),

@@ -5,6 +5,8 @@
 #ifndef OPCAT_REPORT_LANG_H
 #define OPCAT_REPORT_LANG_H
 
+#include "place.h"
+
 /*  A language of the report written from one table of strings: French,
     Spanish, Russian and Arabic (report_lang.c).  Each string is a
     sentence or a phrase with placeholders {0} to {3}, filled by
@@ -27,10 +29,9 @@ typedef enum {
 } what_t;
 
 #define REGION_COUNT 5
-/*  The kinds of places of deprivation of liberty, in the report's order
-    (report_sections.c keeps their keys): every table of their names has
-    one entry a kind, in that order. */
-#define PLACE_KINDS 10
+/*  The kinds of places of deprivation of liberty are those of place.h
+    (PLACE_KINDS, their keys), in the report's order: every table of
+    their names has one entry a kind, in that order. */
 
 typedef struct {
     const char *code;            /* "fr" */

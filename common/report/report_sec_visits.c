@@ -10,7 +10,7 @@
 #include "report_sec.h"
 
 /*  Places of deprivation of liberty in English and Chinese, one row a
-    kind, in the order of PLACE_KINDS (report_lang.h): the order of the
+    kind, in the order of PLACE_KINDS (place.h): the order of the
     counts render_place_counts() gives. */
 static const struct {
     const char *en_one, *en_many, *zh;

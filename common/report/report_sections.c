@@ -15,6 +15,7 @@
 
 #include "date.h"
 #include "datefmt.h"
+#include "place.h"
 #include "report_sections.h"
 
 int render_item_precision(render_t *r, const dated_t *item, const char *key)
@@ -185,24 +186,6 @@ void render_put_session_when(render_t *r, const dated_t *session)
 /* ------------------------------------------------------------------ */
 /*  Section III.A: the places visited. */
 
-/*  The kinds of places of deprivation of liberty by their key in the
-    stats, in the report's order (para 20): the order of PLACE_KINDS
-    (report_lang.h), which every table of their names follows. */
-static const char *const s_place_keys[] = {"prison",
-                                           "women_detention",
-                                           "police",
-                                           "child_detention",
-                                           "psychiatric",
-                                           "immigration",
-                                           "drug_rehabilitation",
-                                           "court_cells",
-                                           "elderly_care",
-                                           "other"};
-/*  The counts are sized by PLACE_KINDS: a kind added here without it (or
-    there without one here) stops the build. */
-_Static_assert(sizeof s_place_keys / sizeof s_place_keys[0] == PLACE_KINDS,
-               "s_place_keys needs one key for each of PLACE_KINDS");
-
 /*  The places of 'places' by category, in the report's order; a key the
     report does not name counts as "other".  Returns the total. */
 long long render_place_counts(render_t *r, const json_t *places,
@@ -214,9 +197,9 @@ long long render_place_counts(render_t *r, const json_t *places,
     memset(counts, 0, PLACE_KINDS * sizeof *counts);
     json_object_foreach((json_t *)places, key, value)
     {
-        size_t i = 0;
-        while (i + 1 < PLACE_KINDS && strcmp(s_place_keys[i], key) != 0)
-            i++;
+        int i = place_index(key);
+        if (i < 0)
+            i = PLACE_OTHER;
         long long n =
             render_member_count(r, places, "visits.places_in_period", key);
         counts[i] += n;

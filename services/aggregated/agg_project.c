@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "agg_known.h"
-#include "agg_stats.h"
+#include "agg_fund.h"
 #include "be64.h"
 #include "date.h"
 #include "datefmt.h"
@@ -202,10 +202,10 @@ static void s_visit_merge(agg_visit_rec_t *v, const event_t *e, int32_t day)
 static int s_visit_counts(agg_tx_t *tx, const event_t *e, int32_t day)
 {
     const Opcat__V1__VisitCompleted *b = e->visit_completed;
-    uint32_t places[AGG_PLACE_CATEGORIES];
-    agg_tab_places(b->places, places);
+    uint32_t places[PLACE_KINDS];
+    place_counts(b->places, places);
     int rc = s_set_add(tx, e, AGG_SET_COMPLETED, day, 1);
-    for (int i = 0; i < AGG_PLACE_CATEGORIES && !rc; i++) {
+    for (int i = 0; i < PLACE_KINDS && !rc; i++) {
         char sub[3] = {(char)i, 0, 0};
         if (places[i])
             rc = agg_tab_sum_add(tx, AGG_SUM_PLACES, sub, day, places[i]);
@@ -401,7 +401,7 @@ static int s_summary(agg_tx_t *tx, const event_t *e)
         return 0;
     agg_summary_rec_t rec;
     memset(&rec, 0, sizeof rec);
-    agg_tab_places(b->places, rec.places);
+    place_counts(b->places, rec.places);
     rec.interviews = b->interviews;
     rec.persons = b->persons_interviewed;
     rec.grants = b->grants;
@@ -485,7 +485,7 @@ static int s_donor(agg_tx_t *tx, const event_t *e, int32_t day)
     if (!e->state[0] || !validate_parse_amount(b->amount, &cents))
         return 0; /* an anonymous contribution counts in the sums only */
     char amount[32];
-    agg_stats_amount(cents, amount);
+    agg_fund_amount(cents, amount);
     uint8_t sub[8] = {0};
     memcpy(sub, e->state, 3);
     memcpy(sub + 3, b->currency, strnlen(b->currency, 3));

@@ -8,6 +8,7 @@
 #include "date.h"
 #include "datefmt.h"
 #include "kv.h"
+#include "agg_npm.h"
 #include "agg_project.h"
 #include "agg_stats.h"
 
@@ -178,9 +179,9 @@ static int s_state_npm(agg_tx_t *tx, const request_t *r,
     bool listed = false;
     int rc = 0;
     if (rec->ratified_on <= r->as_of)
-        rc = agg_stats_npm_due(tx, r->state, rec, r->as_of, &due, &years);
+        rc = agg_npm_due(tx, r->state, rec, r->as_of, &due, &years);
     if (!rc)
-        rc = agg_stats_art17_listed(tx, r->state, r->as_of, &listed);
+        rc = agg_npm_art17_listed(tx, r->state, r->as_of, &listed);
     if (rc)
         return rc;
     char text[DATE_TEXT_LEN] = "";
@@ -472,7 +473,7 @@ static int s_art17_row(agg_tx_t *tx, request_t *r, const char *code,
     int rc = s_state_rec(tx, &one, &rec);
     int32_t due = AGG_NEVER;
     if (!rc && rec.ratified_on <= r->as_of)
-        rc = agg_stats_npm_due(tx, code, &rec, r->as_of, &due, NULL);
+        rc = agg_npm_due(tx, code, &rec, r->as_of, &due, NULL);
     const char *name = names_en(r->names, code);
     json_t *row =
         json_pack("{s:s,s:o,s:b,s:b,s:o,s:s?}", "state", code, "name",
@@ -501,9 +502,9 @@ static int s_art17(agg_tx_t *tx, request_t *r)
                          "art17_overdue_computed", computed, "states", rows,
                          "differences", "spt_list_only", only_list,
                          "computed_only", only_computed);
-    int rc = agg_stats_art17_list(tx, r->as_of, list);
+    int rc = agg_npm_art17_list(tx, r->as_of, list);
     if (!rc)
-        rc = agg_stats_art17_overdue(tx, r->as_of, computed);
+        rc = agg_npm_art17_overdue(tx, r->as_of, computed);
     bool partial = false;
     if (!rc)
         rc = agg_known_vague_in(tx, AGG_VAGUE_ART17, INT32_MIN, r->as_of, NULL,

@@ -13,42 +13,6 @@ static const char *const s_names[AGG_DB_COUNT] = {
     "states",  "reports", "sums",  "sets",    "art17", "art24", "visits",
     "bystate", "npm",     "names", "summary", "vague", "cover", "items"};
 
-static const char *const s_places[AGG_PLACE_CATEGORIES] = {
-    "prison",
-    "women_detention",
-    "police",
-    "child_detention",
-    "psychiatric",
-    "immigration",
-    "drug_rehabilitation",
-    "court_cells",
-    "elderly_care",
-    "other"};
-
-const char *agg_tab_place_name(int i)
-{
-    return s_places[i];
-}
-
-void agg_tab_places(const Opcat__V1__PlaceCounts *p,
-                    uint32_t out[AGG_PLACE_CATEGORIES])
-{
-    memset(out, 0, AGG_PLACE_CATEGORIES * sizeof *out);
-    if (!p)
-        return;
-    uint32_t v[AGG_PLACE_CATEGORIES] = {p->prison,
-                                        p->women_detention,
-                                        p->police,
-                                        p->child_detention,
-                                        p->psychiatric,
-                                        p->immigration,
-                                        p->drug_rehabilitation,
-                                        p->court_cells,
-                                        p->elderly_care,
-                                        p->other};
-    memcpy(out, v, sizeof v);
-}
-
 const char *const *agg_tab_names(void)
 {
     return s_names;
@@ -283,6 +247,17 @@ int agg_tab_set_states(agg_tx_t *tx, char kind, int32_t from, int32_t to,
         memcpy(state, k + 1, 3);
     }
     return rc;
+}
+
+bool agg_tab_state_of(const MDB_val *key, const MDB_val *val, char code[4],
+                      agg_state_rec_t *rec)
+{
+    if (key->mv_size != 3 || val->mv_size != sizeof *rec)
+        return false;
+    memcpy(code, key->mv_data, 3);
+    code[3] = '\0';
+    memcpy(rec, val->mv_data, sizeof *rec);
+    return true;
 }
 
 int agg_tab_get(agg_tx_t *tx, int db, const void *key, size_t key_len,

@@ -53,6 +53,7 @@
 
 #include "agg_delta.h"
 #include "event.h"
+#include "place.h"
 
 enum {
     AGG_DB_STATES,
@@ -163,19 +164,10 @@ typedef struct {
     uint8_t completed_precision; /* DATEFMT_* of completed_on */
 } agg_visit_rec_t;
 
-#define AGG_PLACE_CATEGORIES 10 /* PlaceCounts fields, in proto order */
-
-/*  The DOMAIN.md name of place category 'i' (0..9, proto order). */
-const char *agg_tab_place_name(int i);
-
-/*  Copies the ten counts of 'places' (NULL: all zero) into 'out'. */
-void agg_tab_places(const Opcat__V1__PlaceCounts *places,
-                    uint32_t out[AGG_PLACE_CATEGORIES]);
-
 /*  A period.summary: figures given only as totals for [from, to]; they
     count in any period that contains [from, to]. */
 typedef struct {
-    uint32_t places[AGG_PLACE_CATEGORIES];
+    uint32_t places[PLACE_KINDS];
     uint32_t interviews, persons, grants, grant_states;
     int64_t grant_cents;
     char currency[4];
@@ -198,7 +190,7 @@ typedef struct {
     With 'delta' set, agg_tab_sum_add() and agg_tab_set_add() only record
     their additions there, and agg_tab_flush() writes them; with NULL they
     write through.  The functions that take one (here, agg_known.h,
-    agg_stats.h) run inside its transaction and return an mdb_* call's
+    agg_npm.h) run inside its transaction and return an mdb_* call's
     code as it came: kv_write or kv_read translates it (kv_error, kv.h). */
 typedef struct {
     MDB_txn *txn;
@@ -234,6 +226,12 @@ int agg_tab_set_add(agg_tx_t *tx, char kind, const char *state, int32_t day,
     'from'..'to'.  Returns 0 or an mdb_* code. */
 int agg_tab_set_states(agg_tx_t *tx, char kind, int32_t from, int32_t to,
                        json_t *array);
+
+/*  The code ("PER") and the record of a STATES record ('key' and 'val'
+    as a scan of AGG_DB_STATES gives them); false, with neither set, if
+    it is not one. */
+bool agg_tab_state_of(const MDB_val *key, const MDB_val *val, char code[4],
+                      agg_state_rec_t *rec);
 
 /*  Reads a whole record of 'size' bytes at 'key' of table 'db' into
     'out'.  Returns 0, MDB_NOTFOUND or another mdb_* code. */

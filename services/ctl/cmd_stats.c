@@ -166,19 +166,27 @@ static void s_count(const json_t *r, const char *label, long long n,
         printf("%-28s %5lld", label, n);
 }
 
+/*  The counts by region of the total "a.total" ("africa 25, ..."), or no
+    number when the stats mark its breakdown incomplete. */
+static void s_regions(const json_t *r, const char *a)
+{
+    fputs("   ", stdout);
+    if (s_incomplete(r, a, "by_region"))
+        fputs("by region not recorded", stdout);
+    else
+        s_pairs(s_get(r, a, "by_region"));
+    putchar('\n');
+}
+
 static void s_print_parties(const json_t *r)
 {
     s_count(r, "States parties", s_int(r, "states_parties", "total"),
             "states_parties", "total");
-    fputs("   ", stdout);
-    s_pairs(s_get(r, "states_parties", "by_region"));
-    putchar('\n');
+    s_regions(r, "states_parties");
     s_fig(r, "  joined in the period", "states_parties", "joined_in_period");
     s_count(r, "Signatories", s_int(r, "signatories", "total"), "signatories",
             "total");
-    fputs("   ", stdout);
-    s_pairs(s_get(r, "signatories", "by_region"));
-    putchar('\n');
+    s_regions(r, "signatories");
     s_fig(r, "  signatories", "signatories", "states");
 }
 

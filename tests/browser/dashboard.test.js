@@ -3,7 +3,9 @@
 //   1. the headline figures shown equal `opcatctl stats --json` for the
 //      date shown (every element marked data-figure), and a figure the
 //      stats mark incomplete says "not recorded" with no number (the
-//      visits as of 2010-12-31, in English and in French; 7 in 2019);
+//      visits as of 2010-12-31, in English and in French; 7 in 2019),
+//      and so do the region rows of a total marked incomplete (the
+//      signatories as of 2010-12-31, in the page's five languages);
 //   2. the charts' numbers (their bars and the tables beside them)
 //      equal /api/stats for the years they show; a year whose visits
 //      are not recorded has no bar and a cell that says so;
@@ -179,6 +181,38 @@ async function checkNotRecorded(page) {
   assert.deepStrictEqual(await figureAt(page, '2019-12-31', visits), ['7', '7', ''], 'visits as of 2019-12-31');
   await figureAt(page, before, visits);
   step('visits as of 2010-12-31: not recorded (English, French); as of 2019-12-31: 7');
+}
+
+/* A total the stats mark incomplete (the signatories as of 2010-12-31:
+   signatures are recorded only from later) has no count by region
+   either: each region row of its card says "not recorded" in every
+   language of the page, as the stats mark its breakdown; the parties,
+   recorded, keep their counts by region. */
+async function checkRegionRows(page) {
+  const before = await page.inputValue('#figures-as-of');
+  const s = stats('2010-12-31');
+  assert.ok(markedIn(s, 'signatories.total'), 'the stats of 2010 mark the signatories incomplete');
+  assert.ok((s.incomplete || []).includes('signatories.by_region'),
+    'the stats of 2010 mark the signatories by region incomplete');
+  const regions = Object.keys(s.signatories.by_region);
+  assert.strictEqual(regions.length, 5, 'five regions');
+  for (const lang of ['en', 'fr', 'es', 'zh', 'ar']) {
+    await page.selectOption('#lang', lang);
+    await page.waitForFunction((l) => document.documentElement.lang === l, lang);
+    const word = await page.evaluate((l) => I18N[l].not_recorded, lang);
+    assert.ok(word && !/[0-9]/.test(word), lang + ': "not recorded" is ' + word);
+    for (const r of regions) {
+      assert.deepStrictEqual(await figureAt(page, '2010-12-31', 'signatories.by_region.' + r),
+        ['', word, 'true'], 'signatories in ' + r + ' as of 2010-12-31 (' + lang + ')');
+    }
+  }
+  await page.selectOption('#lang', 'en');
+  await page.waitForFunction(() => document.documentElement.lang === 'en');
+  assert.deepStrictEqual(await figureAt(page, '2010-12-31', 'states_parties.by_region.africa'),
+    [String(s.states_parties.by_region.africa), String(s.states_parties.by_region.africa), ''],
+    'parties in africa as of 2010-12-31');
+  await figureAt(page, before, 'states_parties.total');
+  step('signatories by region as of 2010-12-31: not recorded (' + regions.length + ' regions, 5 languages)');
 }
 
 /* The report's view in French and in Arabic, chosen with the page's
@@ -540,6 +574,7 @@ async function checkLanguages(page) {
     await checkCharts(page);
     await checkFigures(page);
     await checkNotRecorded(page);
+    await checkRegionRows(page);
     await checkReport(page);
     await checkTable(page);
     await checkState(page);
