@@ -1,8 +1,9 @@
 /*  test_report_unrecorded: what the stats mark incomplete
     (common/report/report.c; tests/report_fixture.h) is "not recorded" in
     every language, never a count: the counts of a year the dataset does
-    not cover, the reports and dialogues of a year it covers in part, and
-    a count of visit reports a source states without listing them. */
+    not cover, the reports and dialogues of a year it covers in part,,
+    a count of visit reports a source states without listing them, and
+    the States parties or signatories on a day a date's bounds hold. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -64,6 +65,69 @@ static void test_not_recorded_counts(void **state)
         assert_null(strstr(text, " 80"));
         free(text);
     }
+    json_decref(stats);
+}
+
+/*  Section II.A with one of its counts marked incomplete (a signature or
+    a ratification whose day is known only within bounds that hold the
+    as-of day): that count, its regional table and its list are not
+    printed; the other count is, in every language. */
+static void test_parties_not_recorded(void **state)
+{
+    fixture_t *f = *state;
+    json_t *stats = json_deep_copy(f->stats);
+    fixture_set(
+        stats, NULL, "incomplete",
+        json_pack("[s,s]", "signatories.total", "signatories.by_region"));
+    char *en = fixture_render(f, stats, "en");
+    fixture_expect(en,
+                   "As at 31 December 2025, there were 96 States parties to "
+                   "the Optional Protocol.\n\nThe number of signatories as "
+                   "at 31 December 2025 is not recorded.\n\nBangladesh "
+                   "acceded to the Optional Protocol on 17 July 2025",
+                   "| States parties |", NULL);
+    assert_null(strstr(en, "11 signatories"));
+    assert_null(strstr(en, "| Signatories |"));
+    assert_null(strstr(en, "[^signatories]"));
+    static const char *const signatories[][2] = {
+        {"zh", "截至2025年12月31日，《任择议定书》有96个缔约国。\n\n截至2025年"
+               "12月31日，签署国数目未记录。"},
+        {"fr", "Au 31 décembre 2025, le nombre d'États parties au Protocole "
+               "facultatif s'élevait à 96.\n\nNombre de signataires (au 31 "
+               "décembre 2025) : information non consignée."},
+        {"es", "el número de Estados partes en el Protocolo Facultativo "
+               "ascendía a 96.\n\nNúmero de signatarios"},
+        {"ru", "составляло 96.\n\nЧисло подписавших государств"},
+        {"ar", "بلغ عدد الدول الأطراف في البروتوكول الاختياري 96.\n\nعدد الدول "
+               "الموقعة"}};
+    for (size_t i = 0; i < sizeof signatories / sizeof *signatories; i++) {
+        char *text = fixture_render(f, stats, signatories[i][0]);
+        fixture_expect(text, signatories[i][1], NULL);
+        assert_null(strstr(text, "[^signatories]"));
+        free(text);
+    }
+    fixture_set(stats, NULL, "incomplete",
+                json_pack("[s,s,s]", "states_parties.total",
+                          "states_parties.by_region",
+                          "states_parties.joined_in_period"));
+    char *parties = fixture_render(f, stats, "en");
+    fixture_expect(parties,
+                   "As at 31 December 2025, there were 11 signatories of "
+                   "the Optional Protocol.[^signatories]\n\nThe number of "
+                   "States parties as at 31 December 2025 is not recorded."
+                   "\n\nThe list of States that became parties in 2025 is not "
+                   "recorded.",
+                   "| Signatories |", "[^signatories]: As at 31 December 2025",
+                   NULL);
+    assert_null(strstr(parties, "96 States parties"));
+    assert_null(strstr(parties, "Bangladesh acceded"));
+    assert_null(strstr(parties, "| States parties |"));
+    char *zh = fixture_render(f, stats, "zh");
+    fixture_expect(zh, "《任择议定书》有11个签署国。[^signatories]",
+                   "2025年，成为缔约国的国家未记录。", NULL);
+    free(zh);
+    free(parties);
+    free(en);
     json_decref(stats);
 }
 
@@ -204,6 +268,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_not_recorded_counts),
         cmocka_unit_test(test_not_recorded),
+        cmocka_unit_test(test_parties_not_recorded),
         cmocka_unit_test(test_stated_reports),
     };
     return cmocka_run_group_tests(tests, fixture_setup, fixture_teardown);

@@ -46,7 +46,8 @@ static const report_lang_t s_fr = {
              "Liste des États parties ne respectant pas l'article 17 du "
              "Protocole facultatif",
              "Nombre de mécanismes nationaux de prévention désignés",
-             "Visites annoncées"},
+             "Visites annoncées", "Nombre d'États parties",
+             "Nombre de signataires", "États devenus parties"},
     .usd = "{0} dollars des États-Unis",
     .eur = "{0} euros",
     .money = "{0} {1}",
@@ -70,6 +71,10 @@ static const report_lang_t s_fr = {
     .instruments = {"adhésion", "ratification", "succession"},
     .parties = "{0}, le nombre d'États parties au Protocole facultatif "
                "s'élevait à {1} et celui des signataires à {2}.",
+    .parties_only = "{0}, le nombre d'États parties au Protocole facultatif "
+                    "s'élevait à {1}.",
+    .signatories_only = "{0}, le nombre de signataires du Protocole "
+                        "facultatif s'élevait à {1}.",
     .joined = "{0}, les États suivants sont devenus parties au Protocole "
               "facultatif : {1}.",
     .joined_none = "{0}, aucun État n'est devenu partie au Protocole "
@@ -228,7 +233,8 @@ static const report_lang_t s_es = {
              "Lista de Estados partes que no cumplen el artículo 17 del "
              "Protocolo Facultativo",
              "Número de mecanismos nacionales de prevención designados",
-             "Visitas anunciadas"},
+             "Visitas anunciadas", "Número de Estados partes",
+             "Número de signatarios", "Estados que pasaron a ser partes"},
     .usd = "{0} dólares de los Estados Unidos",
     .eur = "{0} euros",
     .money = "{0} {1}",
@@ -251,6 +257,10 @@ static const report_lang_t s_es = {
     .instruments = {"adhesión", "ratificación", "sucesión"},
     .parties = "{0}, el número de Estados partes en el Protocolo Facultativo "
                "ascendía a {1} y el de signatarios, a {2}.",
+    .parties_only = "{0}, el número de Estados partes en el Protocolo "
+                    "Facultativo ascendía a {1}.",
+    .signatories_only = "{0}, el número de signatarios del Protocolo "
+                        "Facultativo ascendía a {1}.",
     .joined = "{0}, los siguientes Estados pasaron a ser partes en el "
               "Protocolo Facultativo: {1}.",
     .joined_none = "{0}, ningún Estado pasó a ser parte en el Protocolo "
@@ -413,7 +423,9 @@ static const report_lang_t s_ru = {
              "Список государств-участников, не выполняющих статью 17 "
              "Факультативного протокола",
              "Число назначенных национальных превентивных механизмов",
-             "Объявленные посещения"},
+             "Объявленные посещения", "Число государств-участников",
+             "Число подписавших государств",
+             "Государства, ставшие участниками"},
     .usd = "{0} долл. США",
     .eur = "{0} евро",
     .money = "{0} {1}",
@@ -437,6 +449,10 @@ static const report_lang_t s_ru = {
     .instruments = {"присоединение", "ратификация", "правопреемство"},
     .parties = "{0} число государств — участников Факультативного протокола "
                "составляло {1}, а число подписавших его государств — {2}.",
+    .parties_only = "{0} число государств — участников Факультативного "
+                    "протокола составляло {1}.",
+    .signatories_only = "{0} число государств, подписавших Факультативный "
+                        "протокол, составляло {1}.",
     .joined = "{0} участниками Факультативного протокола стали следующие "
               "государства: {1}.",
     .joined_none = "{0} ни одно государство не стало участником "
@@ -585,7 +601,9 @@ static const report_lang_t s_ar = {
              "الإخطارات بإنشاء آليات وقائية وطنية",
              "قائمة الدول الأطراف غير الممتثلة للمادة 17 من البروتوكول "
              "الاختياري",
-             "عدد الآليات الوقائية الوطنية المعينة", "الزيارات المعلن عنها"},
+             "عدد الآليات الوقائية الوطنية المعينة", "الزيارات المعلن عنها",
+             "عدد الدول الأطراف", "عدد الدول الموقعة",
+             "الدول التي أصبحت أطرافاً"},
     .usd = "{0} دولار من دولارات الولايات المتحدة",
     .eur = "{0} يورو",
     .money = "{0} {1}",
@@ -607,6 +625,9 @@ static const report_lang_t s_ar = {
     .instruments = {"انضمام", "تصديق", "خلافة"},
     .parties = "{0}، بلغ عدد الدول الأطراف في البروتوكول الاختياري {1}، وعدد "
                "الدول الموقعة عليه {2}.",
+    .parties_only = "{0}، بلغ عدد الدول الأطراف في البروتوكول الاختياري {1}.",
+    .signatories_only = "{0}، بلغ عدد الدول الموقعة على البروتوكول "
+                        "الاختياري {1}.",
     .joined = "{0}، أصبحت الدول التالية أطرافاً في البروتوكول الاختياري: "
               "{1}.",
     .joined_none = "{0}، لم تصبح أي دولة طرفاً في البروتوكول الاختياري.",

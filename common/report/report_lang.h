@@ -25,6 +25,9 @@ typedef enum {
     WHAT_ART17,
     WHAT_NPM_TOTAL,
     WHAT_PLAN,
+    WHAT_PARTIES,
+    WHAT_SIGNATORIES,
+    WHAT_JOINED,
     WHAT_COUNT
 } what_t;
 
@@ -52,8 +55,10 @@ typedef struct {
         *signatories_col;
     const char *instruments[3]; /* accession, ratification, succession */
     const char *parties;        /* {0} as at, {1} parties, {2} signatories */
-    const char *joined, *joined_none; /* {0} when, {1} list */
-    const char *joined_item;          /* {0} State, {1} instrument, {2} date */
+    /* one of the two counts, when the other is not recorded */
+    const char *parties_only, *signatories_only; /* {0} as at, {1} count */
+    const char *joined, *joined_none;            /* {0} when, {1} list */
+    const char *joined_item; /* {0} State, {1} instrument, {2} date */
     const char *parties_regions, *signatories_regions;
     const char *signatories_note; /* {0} as at, {1} list */
     /* section II.B */

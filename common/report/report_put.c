@@ -667,12 +667,21 @@ static const char *const s_what_en[WHAT_COUNT] = {
     ("list of States parties not in compliance with article 17 of the "
      "Optional Protocol"),
     "number of national preventive mechanisms designated",
-    "announcement of visits"};
-static const char *const s_what_zh[WHAT_COUNT] = {
-    "小组委员会举行的届会",       "特别基金发放的赠款",
-    "特别基金收到的捐款",         "小组委员会进行的查访",
-    "关于建立国家防范机制的通知", "不遵守第17条的国家名单",
-    "国家防范机制的数目",         "宣布的查访"};
+    "announcement of visits",
+    "number of States parties",
+    "number of signatories",
+    "list of States that became parties"};
+static const char *const s_what_zh[WHAT_COUNT] = {"小组委员会举行的届会",
+                                                  "特别基金发放的赠款",
+                                                  "特别基金收到的捐款",
+                                                  "小组委员会进行的查访",
+                                                  "关于建立国家防范机制的通知",
+                                                  "不遵守第17条的国家名单",
+                                                  "国家防范机制的数目",
+                                                  "宣布的查访",
+                                                  "缔约国数目",
+                                                  "签署国数目",
+                                                  "成为缔约国的国家"};
 
 /*  "Nombre de sessions tenues (en 2010) : information non consignée." */
 static void s_not_recorded_in(render_t *r, what_t what, bool as_at)

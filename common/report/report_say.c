@@ -131,27 +131,58 @@ static const char *s_joined(render_t *r, const json_t *joined_on, pieces_t *p)
     return render_end(r, &saved, p);
 }
 
-void say_parties(render_t *r, long long parties, long long signatories,
-                 const json_t *joined_on, const json_t *signed_list)
+/*  The counts' sentence: both counts, or the one known and a
+    paragraph for each one not recorded. */
+static void s_counts(render_t *r, const parties_t *f, pieces_t *p)
+{
+    const report_lang_t *L = r->lang;
+    const char *note = f->signatories ? "[^signatories]" : "";
+    if (f->parties_known && f->signatories_known) {
+        render_say(r, L->parties, s_as_at(r, true, p), s_fig(r, f->parties, p),
+                   s_fig(r, f->signatories, p));
+        render_put(r, "%s ", note);
+        return;
+    }
+    if (f->parties_known)
+        render_say(r, L->parties_only, s_as_at(r, true, p),
+                   s_fig(r, f->parties, p));
+    else if (f->signatories_known) {
+        render_say(r, L->signatories_only, s_as_at(r, true, p),
+                   s_fig(r, f->signatories, p));
+        render_put(r, "%s", note);
+    }
+    if (f->parties_known || f->signatories_known)
+        render_put(r, "\n\n");
+    render_not_recorded(r, "states_parties.total", WHAT_PARTIES, true);
+    render_not_recorded(r, "signatories.total", WHAT_SIGNATORIES, true);
+}
+
+void say_parties(render_t *r, const parties_t *f)
 {
     const report_lang_t *L = r->lang;
     pieces_t p = {0};
-    render_say(r, L->parties, s_as_at(r, true, &p), s_fig(r, parties, &p),
-               s_fig(r, signatories, &p));
-    render_put(r, "%s ", signatories ? "[^signatories]" : "");
-    if (json_array_size(joined_on))
-        render_say(r, L->joined, s_when(r, true, &p),
-                   s_joined(r, joined_on, &p));
-    else
-        render_say(r, L->joined_none, s_when(r, true, &p));
-    render_put(r, "\n\n%s\n\n", L->parties_regions);
-    render_region_table(r, "states_parties.by_region", L->parties_col);
-    render_put(r, "%s\n\n", L->signatories_regions);
-    render_region_table(r, "signatories.by_region", L->signatories_col);
-    if (signatories) {
+    s_counts(r, f, &p);
+    if (!render_not_recorded(r, "states_parties.joined_in_period", WHAT_JOINED,
+                             false)) {
+        if (json_array_size(f->joined_on))
+            render_say(r, L->joined, s_when(r, true, &p),
+                       s_joined(r, f->joined_on, &p));
+        else
+            render_say(r, L->joined_none, s_when(r, true, &p));
+        render_put(r, "\n\n");
+    }
+    if (f->parties_known) {
+        render_put(r, "%s\n\n", L->parties_regions);
+        render_region_table(r, "states_parties.by_region", L->parties_col);
+    }
+    if (f->signatories_known) {
+        render_put(r, "%s\n\n", L->signatories_regions);
+        render_region_table(r, "signatories.by_region", L->signatories_col);
+    }
+    if (f->signatories_known && f->signatories) {
         render_put(r, "[^signatories]: ");
         render_say(r, L->signatories_note, s_as_at(r, true, &p),
-                   s_states(r, signed_list, &p));
+                   s_states(r, f->signed_list, &p));
         render_put(r, "\n\n");
     }
     render_pieces_free(&p);

@@ -13,8 +13,7 @@
     report_sec_*.c with the keys they read. */
 
 void say_title(render_t *r);
-void say_parties(render_t *r, long long parties, long long signatories,
-                 const json_t *joined_on, const json_t *signed_list);
+void say_parties(render_t *r, const parties_t *p);
 void say_sessions(render_t *r, const dated_t *items, size_t n);
 void say_grants(render_t *r, long long grants, long long states,
                 const json_t *named);

@@ -93,85 +93,154 @@ static void s_put_joined(render_t *r, const json_t *joined_on)
     free(items);
 }
 
-static void s_parties_zh(render_t *r, long long parties, long long signatories,
-                         const json_t *joined_on, const json_t *signed_list)
+/*  "签署国" or "20个签署国". */
+static void s_signatories_zh(render_t *r, long long signatories)
 {
-    render_put_as_at(r, true);
-    render_put(r, "，《任择议定书》有%s个缔约国，%s个签署国。",
-               render_num(parties).text, render_num(signatories).text);
-    if (signatories)
-        render_put(r, "[^signatories]");
-    if (json_array_size(joined_on)) {
-        s_put_joined(r, joined_on);
-    } else {
-        render_put_when(r, true);
-        render_put(r, "，没有国家加入《任择议定书》。");
-    }
-    render_put(r, "\n\n各区域加入《任择议定书》的情况如下：\n\n");
-    render_region_table(r, "states_parties.by_region", "缔约国");
     if (signatories)
         render_put(r, "%s个", render_num(signatories).text);
-    render_put(r, "签署国的区域分布情况如下：\n\n");
-    render_region_table(r, "signatories.by_region", "签署国");
-    if (!signatories)
+    render_put(r, "签署国");
+}
+
+/*  The counts' sentence in Chinese: both counts, or the one known and a
+    paragraph for each one not recorded. */
+static void s_counts_zh(render_t *r, const parties_t *f)
+{
+    const char *note = f->signatories ? "[^signatories]" : "";
+    if (f->parties_known || f->signatories_known) {
+        render_put_as_at(r, true);
+        render_put(r, "，《任择议定书》有");
+    }
+    if (f->parties_known && f->signatories_known) {
+        render_put(r, "%s个缔约国，%s个签署国。%s", render_num(f->parties).text,
+                   render_num(f->signatories).text, note);
+        return;
+    }
+    if (f->parties_known)
+        render_put(r, "%s个缔约国。\n\n", render_num(f->parties).text);
+    else if (f->signatories_known)
+        render_put(r, "%s个签署国。%s\n\n", render_num(f->signatories).text,
+                   note);
+    render_not_recorded(r, "states_parties.total", WHAT_PARTIES, true);
+    render_not_recorded(r, "signatories.total", WHAT_SIGNATORIES, true);
+}
+
+static void s_parties_zh(render_t *r, const parties_t *f)
+{
+    s_counts_zh(r, f);
+    if (!render_not_recorded(r, "states_parties.joined_in_period", WHAT_JOINED,
+                             false)) {
+        if (json_array_size(f->joined_on)) {
+            s_put_joined(r, f->joined_on);
+        } else {
+            render_put_when(r, true);
+            render_put(r, "，没有国家加入《任择议定书》。");
+        }
+        render_put(r, "\n\n");
+    }
+    if (f->parties_known) {
+        render_put(r, "各区域加入《任择议定书》的情况如下：\n\n");
+        render_region_table(r, "states_parties.by_region", "缔约国");
+    }
+    if (f->signatories_known) {
+        s_signatories_zh(r, f->signatories);
+        render_put(r, "的区域分布情况如下：\n\n");
+        render_region_table(r, "signatories.by_region", "签署国");
+    }
+    if (!f->signatories_known || !f->signatories)
         return;
     render_put(r, "[^signatories]: ");
     render_put_as_at(r, true);
-    render_put(r, "，%s个签署国为：", render_num(signatories).text);
-    render_put_states(r, signed_list, true);
+    render_put(r, "，%s个签署国为：", render_num(f->signatories).text);
+    render_put_states(r, f->signed_list, true);
     render_put(r, "。\n\n");
 }
 
-static void s_parties_en(render_t *r, long long parties, long long signatories,
-                         const json_t *joined_on, const json_t *signed_list)
+/*  The counts' sentence in English: both counts, or the one known and a
+    paragraph for each one not recorded. */
+static void s_counts_en(render_t *r, const parties_t *f)
 {
-    render_put_as_at(r, true);
-    render_put(r, ", there %s ", parties == 1 ? "was" : "were");
-    render_put_things(r, parties, true, "State party", "States parties");
-    render_put(r, " to the Optional Protocol and ");
-    render_put_things(r, signatories, true, "signatory", "signatories");
-    render_put(r, ".%s ", signatories ? "[^signatories]" : "");
-    if (json_array_size(joined_on)) {
-        s_put_joined(r, joined_on);
+    const char *note = f->signatories ? "[^signatories]" : "";
+    if (f->parties_known || f->signatories_known) {
+        long long first = f->parties_known ? f->parties : f->signatories;
+        render_put_as_at(r, true);
+        render_put(r, ", there %s ", first == 1 ? "was" : "were");
+    }
+    if (f->parties_known)
+        render_put_things(r, f->parties, true, "State party", "States parties");
+    if (f->parties_known && f->signatories_known) {
+        render_put(r, " to the Optional Protocol and ");
+        render_put_things(r, f->signatories, true, "signatory", "signatories");
+        render_put(r, ".%s ", note);
+        return;
+    }
+    if (f->parties_known)
+        render_put(r, " to the Optional Protocol.\n\n");
+    else if (f->signatories_known) {
+        render_put_things(r, f->signatories, true, "signatory", "signatories");
+        render_put(r, " of the Optional Protocol.%s\n\n", note);
+    }
+    render_not_recorded(r, "states_parties.total", WHAT_PARTIES, true);
+    render_not_recorded(r, "signatories.total", WHAT_SIGNATORIES, true);
+}
+
+static void s_parties_en(render_t *r, const parties_t *f)
+{
+    s_counts_en(r, f);
+    if (!render_not_recorded(r, "states_parties.joined_in_period", WHAT_JOINED,
+                             false)) {
+        if (json_array_size(f->joined_on)) {
+            s_put_joined(r, f->joined_on);
+        } else {
+            render_put(r, "No State became a party to the Optional Protocol ");
+            render_put_when(r, false);
+            render_put(r, ".");
+        }
         render_put(r, "\n\n");
-    } else {
-        render_put(r, "No State became a party to the Optional Protocol ");
-        render_put_when(r, false);
-        render_put(r, ".\n\n");
     }
-    render_put(
-        r, "The regional distribution of States parties is as follows:\n\n");
-    render_region_table(r, "states_parties.by_region", "States parties");
-    render_put(r, "The regional distribution of ");
-    if (signatories) {
-        render_put(r, "the ");
-        render_put_things(r, signatories, true, "signatory", "signatories");
-    } else {
-        render_put(r, "signatories");
+    if (f->parties_known) {
+        render_put(r, "The regional distribution of States parties is as "
+                      "follows:\n\n");
+        render_region_table(r, "states_parties.by_region", "States parties");
     }
-    render_put(r, " is as follows:\n\n");
-    render_region_table(r, "signatories.by_region", "Signatories");
-    if (!signatories)
+    if (f->signatories_known) {
+        render_put(r, "The regional distribution of ");
+        if (f->signatories) {
+            render_put(r, "the ");
+            render_put_things(r, f->signatories, true, "signatory",
+                              "signatories");
+        } else {
+            render_put(r, "signatories");
+        }
+        render_put(r, " is as follows:\n\n");
+        render_region_table(r, "signatories.by_region", "Signatories");
+    }
+    if (!f->signatories_known || !f->signatories)
         return;
     render_put(r, "[^signatories]: ");
     render_put_as_at(r, true);
     render_put(r, ", the signatories were: ");
-    render_put_states(r, signed_list, false);
+    render_put_states(r, f->signed_list, false);
     render_put(r, ".\n\n");
 }
 
+/*  Section II.A.  A count the stats mark incomplete is not printed: the
+    report says it is not recorded, and leaves out its regional table
+    (whose rows the same mark covers) and its list. */
 void render_parties(render_t *r)
 {
-    long long parties = render_count(r, "states_parties.total");
-    long long signatories = render_count(r, "signatories.total");
     render_states(r, "states_parties.joined_in_period");
-    const json_t *joined_on =
-        render_items(r, "states_parties.joined_in_period_on");
-    const json_t *signed_list = render_states(r, "signatories.states");
+    parties_t f = {
+        .parties = render_count(r, "states_parties.total"),
+        .signatories = render_count(r, "signatories.total"),
+        .joined_on = render_items(r, "states_parties.joined_in_period_on"),
+        .signed_list = render_states(r, "signatories.states"),
+        .parties_known = !render_incomplete(r, "states_parties.total"),
+        .signatories_known = !render_incomplete(r, "signatories.total"),
+    };
     if (r->lang)
-        say_parties(r, parties, signatories, joined_on, signed_list);
+        say_parties(r, &f);
     else if (r->zh)
-        s_parties_zh(r, parties, signatories, joined_on, signed_list);
+        s_parties_zh(r, &f);
     else
-        s_parties_en(r, parties, signatories, joined_on, signed_list);
+        s_parties_en(r, &f);
 }

@@ -37,6 +37,17 @@ int render_item_precision(render_t *r, const dated_t *item, const char *key);
     is not recorded by its last), then by English name. */
 void render_dated_sort(dated_t *items, size_t n);
 
+/*  Section II.A's figures, and which of them the stats know completely
+    (a count not known is "not recorded": the day of a signature or a
+    ratification may be known only within bounds that hold the as-of
+    day). */
+typedef struct {
+    long long parties, signatories;
+    const json_t *joined_on;   /* states_parties.joined_in_period_on */
+    const json_t *signed_list; /* signatories.states */
+    bool parties_known, signatories_known;
+} parties_t;
+
 /*  Writes the count 'n' as the seed writes a small one in Chinese: "两"
     for 2, in words up to ten; in figures above. */
 void render_put_zh_small(render_t *r, size_t n);
