@@ -191,6 +191,15 @@ grep -q '^Follow-up dialogues, States      -   not recorded$' <(ctl stats --as-o
 grep -q '^Signatories                      -   not recorded   by region not recorded$' \
     <(ctl stats --as-of 2010-12-31) ||
     fail "stats 2010: signatories by region: $(ctl stats --as-of 2010-12-31)"
+# nor a list: the States recorded as signatories are named as such
+grep -q '^  signatories                    -   not recorded (recorded: AUS ' \
+    <(ctl stats --as-of 2010-12-31) ||
+    fail "stats 2010: signatories' list: $(ctl stats --as-of 2010-12-31)"
+# and the report prints neither their number nor their table
+out=$(ctl report --as-of 2010-12-31 --lang en)
+grep -q '^The number of signatories as at 31 December 2010 is not recorded\.$' <<<"$out" ||
+    fail "report 2010: signatories not recorded: $out"
+grep -q 'Signatories |' <<<"$out" && fail "report 2010: a table of signatories not recorded"
 grep -q '^States parties                  57   africa 10, ' <(ctl stats --as-of 2010-12-31) ||
     fail "stats 2010: parties by region: $(ctl stats --as-of 2010-12-31)"
 grep -q '^  signed            by 2013-10-29$' <(ctl state TCD --as-of 2025-12-31) ||

@@ -161,7 +161,8 @@ static void test_closed_coverage(void **state)
 
 /*  A total's breakdown by region is known when the total is: with the
     signatures recorded only from 2020 (and no baseline), the signatories'
-    total and its regions are listed in `incomplete`, the parties' (their
+    total, its regions and its list are listed in `incomplete`, the
+    parties' (their
     instruments recorded since the Protocol's adoption) are not; a party
     whose deposit is known only to its month marks both totals, and both
     breakdowns, on a day inside that month. */
@@ -187,6 +188,7 @@ static void test_breakdown_follows_total(void **state)
     proj_expect(r, "signatories.by_region.africa", "1");
     assert_true(proj_in_list(r, "incomplete", "signatories.total"));
     assert_true(proj_in_list(r, "incomplete", "signatories.by_region"));
+    assert_true(proj_in_list(r, "incomplete", "signatories.states"));
     proj_expect(r, "states_parties.by_region.latin_america_caribbean", "2");
     assert_false(proj_in_list(r, "incomplete", "states_parties.total"));
     assert_false(proj_in_list(r, "incomplete", "states_parties.by_region"));
@@ -195,6 +197,7 @@ static void test_breakdown_follows_total(void **state)
     assert_true(proj_in_list(r, "incomplete", "states_parties.total"));
     assert_true(proj_in_list(r, "incomplete", "states_parties.by_region"));
     assert_true(proj_in_list(r, "incomplete", "signatories.by_region"));
+    assert_true(proj_in_list(r, "incomplete", "signatories.states"));
     json_decref(r);
     proj_env_close(&env);
 }

@@ -82,15 +82,17 @@ static int s_state_record(void *arg, const MDB_val *key, const MDB_val *val)
     return 0;
 }
 
-/*  The totals broken down by region, and the path of each breakdown. */
+/*  The totals, and the path of each breakdown of them: by region, and
+    the signatories' list. */
 static const char *const s_breakdowns[][2] = {
     {"states_parties.total", "states_parties.by_region"},
-    {"signatories.total", "signatories.by_region"}};
+    {"signatories.total", "signatories.by_region"},
+    {"signatories.total", "signatories.states"}};
 
 /*  Marks the totals incomplete where their facts are not all recorded
-    since the beginning, and with a total its breakdown by region: the
-    regions' counts add up to the total, so one not known leaves one of
-    them unknown too.  The breakdown's own path is listed so that a
+    since the beginning, and with a total its breakdowns: the regions'
+    counts, and the signatories' list, add up to the total, so one not
+    known leaves them unknown too.  The breakdown's own path is listed so that a
     reader of one region's count ("signatories.by_region.africa") finds
     the mark as it finds any other: on the path or one above it. */
 static void s_totals_known(agg_build_t *b)
