@@ -17,7 +17,8 @@
 //      says what the API's JSON says, cell by cell;
 //   6. an event imported with opcatctl appears in the live feed as a
 //      sentence linking to its State; a session known only to its month
-//      is said by its month;
+//      is said by its month; events known to the day, the month, the
+//      year or as an upper bound are said so in each of its languages;
 //   7. a section that fails to load offers a retry that loads it;
 //   8. axe-core finds no serious or critical WCAG 2.1 A/AA violation;
 //   9. the print stylesheet hides the controls and the feed;
@@ -448,6 +449,77 @@ async function checkLive(page) {
   step('live feed, a session known to the month: ' + said);
 }
 
+/* The feed's sentences about events known to the day, the month, the
+   year or only as an upper bound, in each language: "on 5 May 2024",
+   "in May 2024", "in 2024", "by 31 December 2024", and each language's
+   own words for them. The feed keeps the language an event came in, so
+   the events are imported again after each change of language. */
+const FEED_EVENTS = [
+  { precision: 'day', state: 'NZL', occurred_on: '2024-05-05' },
+  { precision: 'month', state: 'PER', occurred_on: '2024-05-31' },
+  { precision: 'year', state: 'FRA', occurred_on: '2024-12-31' },
+  { precision: 'not_after', state: 'TCD', occurred_on: '2024-12-31' },
+];
+const FEED_SAID = {
+  en: ['Follow-up dialogue with New Zealand on 5 May 2024.',
+    'Follow-up dialogue with Peru in May 2024.',
+    'Follow-up dialogue with France in 2024.',
+    'Follow-up dialogue with Chad by 31 December 2024.',
+    / to the Special Fund in 2024\.$/],
+  fr: ['Dialogue de suivi (New Zealand) le 5 mai 2024.',
+    'Dialogue de suivi (Peru) en mai 2024.',
+    'Dialogue de suivi (France) en 2024.',
+    'Dialogue de suivi (Chad) au plus tard le 31 décembre 2024.',
+    / au Fonds spécial en 2024\.$/],
+  es: ['Diálogo de seguimiento con New Zealand el 5 de mayo de 2024.',
+    'Diálogo de seguimiento con Peru en mayo de 2024.',
+    'Diálogo de seguimiento con France en 2024.',
+    'Diálogo de seguimiento con Chad a más tardar el 31 de diciembre de 2024.',
+    / al Fondo Especial en 2024\.$/],
+  zh: ['于2024年5月5日与New Zealand进行后续对话。',
+    '于2024年5月与Peru进行后续对话。',
+    '于2024年与France进行后续对话。',
+    '不晚于2024年12月31日与Chad进行后续对话。',
+    /^于2024年向特别基金捐款 /],
+  ar: ['حوار متابعة مع New Zealand في 5 مايو 2024.',
+    'حوار متابعة مع Peru في مايو 2024.',
+    'حوار متابعة مع France في 2024.',
+    'حوار متابعة مع Chad في موعد لا يتجاوز 31 ديسمبر 2024.',
+    / في الصندوق الخاص في 2024\.$/],
+};
+
+async function checkFeedPrecision(page) {
+  const file = path.join(OUT, 'feed-precision.jsonl');
+  for (const [lang, said] of Object.entries(FEED_SAID)) {
+    await page.selectOption('#lang', lang);
+    await page.waitForFunction((l) => document.documentElement.lang === l, lang);
+    const before = await page.locator('#feed-list li').count();
+    const stamp = lang + '-' + Date.now();
+    const events = FEED_EVENTS.map((e) => ({
+      type: 'followup.dialogue', with: 'state', id: 'BROWSER-FEED-' + e.precision + '-' + stamp, ...e,
+    }));
+    events.push({ type: 'fund.contribution', occurred_on: '2024-12-31', precision: 'year',
+      id: 'BROWSER-FEED-FUND-' + stamp, amount: '100.00', currency: 'USD' });
+    fs.writeFileSync(file, events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+    opcatctl('--timeout', '60000', 'import', file);
+    await page.waitForFunction((n) => document.querySelectorAll('#feed-list li').length >= n,
+      before + events.length, { timeout: 20000 });
+    // the newest first: this language's events, whatever their order
+    const items = await page.$$eval('#feed-list li', (lis, n) => lis.slice(0, n).map((li) =>
+      [li.dataset.type, li.dataset.state, li.textContent]), events.length);
+    FEED_EVENTS.forEach((e, i) => {
+      const item = items.find(([type, st]) => type === 'followup.dialogue' && st === e.state);
+      assert.ok(item, lang + ': no feed sentence for ' + e.state + ' in ' + JSON.stringify(items));
+      assert.strictEqual(item[2], said[i], lang + ', a date of precision ' + e.precision);
+    });
+    const fund = items.find(([type, st]) => type === 'fund.contribution' && st === '');
+    assert.ok(fund && said[4].test(fund[2]), lang + ', a contribution of no State in a year: ' + (fund && fund[2]));
+    step('live feed in ' + lang + ': ' + items.map((x) => x[2]).join(' | '));
+  }
+  await page.selectOption('#lang', 'en');
+  await page.waitForFunction(() => document.documentElement.lang === 'en');
+}
+
 async function checkRetry(page) {
   let fail = true;
   await page.route('**/api/years', (route) => (fail ? route.fulfill({
@@ -580,6 +652,7 @@ async function checkLanguages(page) {
     await checkState(page);
     await checkCsv(page);
     await checkLive(page);
+    await checkFeedPrecision(page);
     await checkAxe(page, '1400 px');
     await checkPrint(page);
     await checkRetry(page);

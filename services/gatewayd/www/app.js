@@ -87,7 +87,8 @@ function t(key, vars) {
 }
 
 /* The text of 'key' as nodes: {state} becomes a link that opens the
-   State, {date} (and {late}) a piece that never breaks over lines. */
+   State, {date} (and {late}) a piece that never breaks over lines; a
+   value that is a node (a phrase made by datedPhrase) goes in as it is. */
 function phrase(key, vars, code) {
   const span = el('span');
   for (const part of template(key, vars).split(/(\{\w+\})/)) {
@@ -95,6 +96,7 @@ function phrase(key, vars, code) {
     if (!m) span.append(part);
     else if (m[1] === 'state') span.append(stateLink(code));
     else if (m[1] === 'date' || m[1] === 'late') span.append(dateSpan(vars[m[1]]));
+    else if (vars && vars[m[1]] instanceof Node) span.append(vars[m[1]]);
     else span.append(vars && vars[m[1]] !== undefined ? String(vars[m[1]]) : part);
   }
   return span;
@@ -1068,6 +1070,14 @@ function closeState() {
 
 /* ------------------------------------------------------------ live feed */
 
+/* When event 'e' happened, as the language says it at the precision
+   known: "on 5 May 2024", "in May 2024", "in 2024", "by 31 December
+   2024" (the key on_date and its variants on_date_year and
+   on_date_not_after). */
+function onDate(e) {
+  return datedPhrase('on_date', { on: e.occurred_on, on_precision: e.precision }, 'on');
+}
+
 function feedSentence(e) {
   const date = fmtDate(e.occurred_on, e.precision);
   const amountText = e.amount ? amount(e.amount, e.currency || 'USD') : '';
@@ -1081,7 +1091,7 @@ function feedSentence(e) {
   if (typeof I18N === 'undefined' || I18N.en[key] === undefined) key = 'f_other';
   // an event of no State (a session, a donor not named): its own words
   if (!e.state && I18N.en[key + '_nostate'] !== undefined) key += '_nostate';
-  return sentence(key, { date, amount: amountText }, e.state || '');
+  return sentence(key, { date, on_date: onDate(e), amount: amountText }, e.state || '');
 }
 
 function onEvent(message) {
