@@ -34,7 +34,7 @@ static json_t *s_names(const names_t *names, const char *lang)
 static bool s_unchanged(const gw_request_t *req, const json_t *body,
                         enum MHD_Result *rc)
 {
-    static const uint64_t none[GW_POSITIONS] = {0, 0, 0};
+    const uint64_t none[GW_POSITIONS] = {0, 0, 0};
     char *text = req->etag ? json_dumps(body, JSON_COMPACT) : NULL;
     if (!text)
         return false;
