@@ -83,6 +83,9 @@ python3 "$OPCAT_SOURCE_DIR/tests/openapi_check.py" --base "$GW" --doc "$DOC" \
 /api/report?lang=la 400
 /api/report?as_of=2025-12-31&lang=ar&format=html 200
 /api/report?format=pdf 400
+/api/names 200
+/api/names?lang=zh 200
+/api/names?lang=de 400
 /api/openapi.json 200
 /healthz 200
 /metrics 200
@@ -176,7 +179,7 @@ expect_eq "$(jq -r '[.status, .service, .title] | join("|")' "$T/b")" \
 python3 "$OPCAT_SOURCE_DIR/tests/openapi_check.py" --base "$GW" --doc "$DOC" \
     --skip /api/stream --skip /api/stats --skip /api/states \
     --skip "/api/states/{state}" --skip /api/events --skip /api/report \
-    --skip /api/visits --skip /api/years \
+    --skip /api/visits --skip /api/years --skip /api/names \
     --skip /api/openapi.json --skip /healthz --skip /metrics \
     >"$T/check" 2>&1 <<'EOF' || fail "$(cat "$T/check")"
 /api/reminders 503

@@ -166,6 +166,36 @@ diff <(ok "/api/report?as_of=2025-12-31&lang=ar") \
 grep -q 'text/markdown' <(curl -s -D - -o /dev/null "$GW/api/report") ||
     fail "the report is not served as text/markdown"
 
+# the States' names in one language: the table's column, whole
+tsv="$OPCAT_SOURCE_DIR/data/state-names.tsv"
+for lang in en zh fr es ru ar; do
+    col=$(($(tr ' ' '\n' <<<"en zh fr es ru ar" | grep -nx "$lang" | cut -d: -f1) + 1))
+    names=$(ok "/api/names?lang=$lang")
+    expect_eq "$(jq -r .lang <<<"$names")" "$lang" "names lang $lang"
+    diff <(jq -r '.names | to_entries[] | "\(.key)\t\(.value)"' <<<"$names" |
+        sort) <(grep -v '^#' "$tsv" | cut -f1,"$col" | sort) >"$T/diff" ||
+        fail "names $lang differ from the table: $(head "$T/diff")"
+done
+fr=$(ok "/api/names?lang=fr")
+zh=$(ok "/api/names?lang=zh")
+expect_eq "$(jq -r '.names | [.TCD, .PSE, .FRA] | join("|")' <<<"$fr")" \
+    "Tchad|État de Palestine|France" "French names"
+expect_eq "$(jq -r '.names | [.TCD, .PSE, .FRA] | join("|")' <<<"$zh")" \
+    "乍得|巴勒斯坦国|法国" "Chinese names"
+same_json "$(ok /api/names)" "$(ok "/api/names?lang=en")" "names by default"
+# every State of the table the dashboard shows has its English name there
+expect_eq "$(jq -r --argjson n "$(ok /api/names)" \
+    '[.states[] | select($n.names[.state] != .name)] | length' \
+    <<<"$(ok /api/states)")" 0 "States rows named otherwise than /api/names"
+# the table is the gateway's own: an ETag from the answer, 304 when held
+etag=$(sed -n 's/^ETag: //Ip' <(curl -s -D - -o /dev/null \
+    "$GW/api/names?lang=fr") | tr -d '\r')
+[[ $etag =~ ^\"[0-9a-f]{16}\"$ ]] || fail "no ETag on /api/names: '$etag'"
+get "/api/names?lang=fr" -H "If-None-Match: $etag" >/dev/null
+expect_eq "$(status)" 304 "/api/names with its ETag"
+get "/api/names?lang=zh" -H "If-None-Match: $etag" >/dev/null
+expect_eq "$(status)" 200 "/api/names?lang=zh with the French ETag"
+
 # every table as CSV: the JSON's rows, one line each, cell for cell
 csv_equals_json() { # PATH ROWS_KEY
     local json csv
@@ -313,6 +343,10 @@ bad "/api/events?limit=0" limit
 bad "/api/events?limit=1001" limit
 bad "/api/events?topic=a%20b" topic
 bad "/api/report?lang=de" lang
+bad "/api/names?lang=de" lang
+grep -q 'ar, zh, en, fr, ru or es' <<<"$(get "/api/names?lang=de")" ||
+    fail "the 400 of /api/names does not list the languages: $(cat "$T/body")"
+bad "/api/names?language=fr" language
 bad "/api/report?as_of=2025-12-32" as_of
 bad "/api/stream?topic=%01" topic
 bad "/api/stream" Last-Event-ID -H "Last-Event-ID: abc"

@@ -26,6 +26,7 @@ static const struct {
     {"/api/reminders", GW_ROUTE_REMINDERS, false, GW_SRC_REM},
     {"/api/events", GW_ROUTE_EVENTS, false, GW_SRC_STORE},
     {"/api/report", GW_ROUTE_REPORT, false, GW_SRC_STATS},
+    {"/api/names", GW_ROUTE_NAMES, false, 0},
     {"/api/stream", GW_ROUTE_STREAM, false, 0},
     {"/api/openapi.json", GW_ROUTE_OPENAPI, true, 0},
     {"/healthz", GW_ROUTE_HEALTH, true, 0},

@@ -38,8 +38,9 @@
     connections, each request's route and limits, the dispatch to its
     handler).  The handlers: api.c (stats, reminders, events, report),
     states.c (the States table and one State), years.c (each year's
-    figures), stream.c (SSE), metrics.c (Prometheus text), static.c (the
-    dashboard's files), health.c (/healthz from a probing thread),
+    figures), names.c (the States' names in one language), stream.c
+    (SSE), metrics.c (Prometheus text), static.c (the dashboard's
+    files), health.c (/healthz from a probing thread),
     etag.c (the 304 of a conditional GET, asked before the handler), and
     csv.c (format=csv, which three of them share).
     What they stand on: guard.c (connections, limits, the reaper),
@@ -343,6 +344,13 @@ enum MHD_Result gw_states_visits(const gw_request_t *req);
 /*  GET /api/states/ISO3?as_of=D: one State's status and timeline, with
     its open deadlines. */
 enum MHD_Result gw_states_one(const gw_request_t *req, const char *code);
+
+/* ------------------------------------------------------------ names.c */
+
+/*  GET /api/names?lang=L: every State's name in 'lang' (one of
+    REPORT_LANGS, en by default), {"lang": L, "names": {ISO3: NAME}},
+    with an ETag of its own (the table's, not the services'). */
+enum MHD_Result gw_names(const gw_request_t *req);
 
 /* ----------------------------------------------------------- stream.c */
 

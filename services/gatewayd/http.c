@@ -42,6 +42,8 @@ static enum MHD_Result s_handle(const gw_request_t *req)
         return gw_api_events(req);
     case GW_ROUTE_REPORT:
         return gw_api_report(req);
+    case GW_ROUTE_NAMES:
+        return gw_names(req);
     case GW_ROUTE_STREAM:
         return gw_stream(req);
     case GW_ROUTE_HEALTH:

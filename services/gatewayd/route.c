@@ -36,6 +36,8 @@ static const struct {
      (const char *const[]){"from", "topic", "limit", NULL}},
     {"/api/report", false, GW_ROUTE_REPORT, GW_SRC_STATS,
      (const char *const[]){"as_of", "from", "lang", "format", NULL}},
+    {"/api/names", false, GW_ROUTE_NAMES, 0,
+     (const char *const[]){"lang", NULL}},
     {"/api/stream", false, GW_ROUTE_STREAM, 0,
      (const char *const[]){"topic", "last_event_id", NULL}},
     {"/api/openapi.json", false, GW_ROUTE_OPENAPI, 0, NULL},

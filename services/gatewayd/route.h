@@ -30,6 +30,7 @@ typedef enum {
     GW_ROUTE_REMINDERS,   /* GET /api/reminders */
     GW_ROUTE_EVENTS,      /* GET /api/events */
     GW_ROUTE_REPORT,      /* GET /api/report */
+    GW_ROUTE_NAMES,       /* GET /api/names */
     GW_ROUTE_STREAM,      /* GET /api/stream */
     GW_ROUTE_OPENAPI,     /* GET /api/openapi.json: the www file */
     GW_ROUTE_HEALTH,      /* GET /healthz */

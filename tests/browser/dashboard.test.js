@@ -12,13 +12,16 @@
 //   3. the States table lists every party and signatory; filtering by a
 //      region leaves that region's States only;
 //   4. opening a State shows its panel beside the list, with its status,
-//      timeline and deadlines as sentences;
+//      timeline and deadlines as sentences; in French, Chinese and
+//      Arabic the table and the panel name a State in that language
+//      (/api/names), each region's States in that language's order;
 //   5. the States CSV downloaded from the page equals the API's CSV and
 //      says what the API's JSON says, cell by cell;
 //   6. an event imported with opcatctl appears in the live feed as a
 //      sentence linking to its State; a session known only to its month
 //      is said by its month; events known to the day, the month, the
-//      year or as an upper bound are said so in each of its languages;
+//      year or as an upper bound are said so in each of its languages,
+//      naming the State in that language;
 //   7. a section that fails to load offers a retry that loads it;
 //   8. axe-core finds no serious or critical WCAG 2.1 A/AA violation;
 //   9. the print stylesheet hides the controls and the feed;
@@ -395,6 +398,35 @@ async function checkState(page) {
   step('State PER beside the list; TCD signed ' + signed.slice(0, 15));
 }
 
+/* Waits until the page names States in 'lang' (/api/names answered). */
+async function namesIn(page, lang) {
+  await page.waitForFunction((l) => document.documentElement.dataset.names === l, lang);
+}
+
+/* A page in French, Chinese or Arabic names a State by its UN short name
+   in that language (data/state-names.tsv), in the States table and its
+   panel, and orders each region's States as that language does. */
+const NAMES_SAID = { fr: 'Tchad', zh: '乍得', ar: 'تشاد' };
+
+async function checkStateNames(page) {
+  for (const [lang, tcd] of Object.entries(NAMES_SAID)) {
+    await page.selectOption('#lang', lang);
+    await namesIn(page, lang);
+    const button = page.locator('#states-body tr[data-state="TCD"] button');
+    assert.strictEqual(await button.textContent(), tcd, lang + ': TCD in the States table');
+    await button.click();
+    await page.waitForFunction(() => document.getElementById('state').dataset.state === 'TCD');
+    await page.waitForFunction((n) => document.getElementById('state-h').textContent.startsWith(n), tcd);
+    await page.click('#state-close');
+    const africa = await page.$$eval('#states-body tr.row[data-region="africa"] button', (b) => b.map((x) => x.textContent));
+    const sorted = africa.slice().sort(new Intl.Collator(lang).compare);
+    assert.deepStrictEqual(africa, sorted, lang + ': African States not in the order of ' + lang);
+    step('States named in ' + lang + ': ' + tcd + ', ' + africa.slice(0, 3).join(', ') + ', ...');
+  }
+  await page.selectOption('#lang', 'en');
+  await namesIn(page, 'en');
+}
+
 async function checkCsv(page) {
   const [download] = await Promise.all([
     page.waitForEvent('download'),
@@ -466,25 +498,25 @@ const FEED_SAID = {
     'Follow-up dialogue with France in 2024.',
     'Follow-up dialogue with Chad by 31 December 2024.',
     / to the Special Fund in 2024\.$/],
-  fr: ['Dialogue de suivi (New Zealand) le 5 mai 2024.',
-    'Dialogue de suivi (Peru) en mai 2024.',
+  fr: ['Dialogue de suivi (Nouvelle-Zélande) le 5 mai 2024.',
+    'Dialogue de suivi (Pérou) en mai 2024.',
     'Dialogue de suivi (France) en 2024.',
-    'Dialogue de suivi (Chad) au plus tard le 31 décembre 2024.',
+    'Dialogue de suivi (Tchad) au plus tard le 31 décembre 2024.',
     / au Fonds spécial en 2024\.$/],
-  es: ['Diálogo de seguimiento con New Zealand el 5 de mayo de 2024.',
-    'Diálogo de seguimiento con Peru en mayo de 2024.',
-    'Diálogo de seguimiento con France en 2024.',
+  es: ['Diálogo de seguimiento con Nueva Zelandia el 5 de mayo de 2024.',
+    'Diálogo de seguimiento con Perú en mayo de 2024.',
+    'Diálogo de seguimiento con Francia en 2024.',
     'Diálogo de seguimiento con Chad a más tardar el 31 de diciembre de 2024.',
     / al Fondo Especial en 2024\.$/],
-  zh: ['于2024年5月5日与New Zealand进行后续对话。',
-    '于2024年5月与Peru进行后续对话。',
-    '于2024年与France进行后续对话。',
-    '不晚于2024年12月31日与Chad进行后续对话。',
+  zh: ['于2024年5月5日与新西兰进行后续对话。',
+    '于2024年5月与秘鲁进行后续对话。',
+    '于2024年与法国进行后续对话。',
+    '不晚于2024年12月31日与乍得进行后续对话。',
     /^于2024年向特别基金捐款 /],
-  ar: ['حوار متابعة مع New Zealand في 5 مايو 2024.',
-    'حوار متابعة مع Peru في مايو 2024.',
-    'حوار متابعة مع France في 2024.',
-    'حوار متابعة مع Chad في موعد لا يتجاوز 31 ديسمبر 2024.',
+  ar: ['حوار متابعة مع نيوزيلندا في 5 مايو 2024.',
+    'حوار متابعة مع بيرو في مايو 2024.',
+    'حوار متابعة مع فرنسا في 2024.',
+    'حوار متابعة مع تشاد في موعد لا يتجاوز 31 ديسمبر 2024.',
     / في الصندوق الخاص في 2024\.$/],
 };
 
@@ -493,6 +525,7 @@ async function checkFeedPrecision(page) {
   for (const [lang, said] of Object.entries(FEED_SAID)) {
     await page.selectOption('#lang', lang);
     await page.waitForFunction((l) => document.documentElement.lang === l, lang);
+    await namesIn(page, lang);
     const before = await page.locator('#feed-list li').count();
     const stamp = lang + '-' + Date.now();
     const events = FEED_EVENTS.map((e) => ({
@@ -650,6 +683,7 @@ async function checkLanguages(page) {
     await checkReport(page);
     await checkTable(page);
     await checkState(page);
+    await checkStateNames(page);
     await checkCsv(page);
     await checkLive(page);
     await checkFeedPrecision(page);

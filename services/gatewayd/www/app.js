@@ -54,7 +54,8 @@ const ANNOUNCE_EVERY_MS = 5000;
 
 const $ = (id) => document.getElementById(id);
 const state = {
-  lang: 'en', today: null, rows: [], names: {}, reminders: null, years: null,
+  lang: 'en', today: null, rows: [], names: {}, local: { lang: null, names: {} },
+  reminders: null, years: null,
   stats: null, openState: null, refreshTimer: null, allRows: false,
   pending: [], announceTimer: null, announcedAt: 0,
 };
@@ -124,8 +125,33 @@ function sentence(key, vars, code) {
   return el('li', { dataset: { state: code || '' } }, ...phrase(key, vars, code).childNodes);
 }
 
+/* The State's name in the page's language (/api/names), else in English
+   (the States rows), else its code. */
 function stateName(code) {
-  return state.names[code] || code || '';
+  const local = state.local.lang === state.lang ? state.local.names[code] : undefined;
+  return local || state.names[code] || code || '';
+}
+
+/* Orders names as the page's language does ("Égypte" among the E in
+   French, Chinese by its own order). */
+function nameCollator() {
+  return new Intl.Collator(locale());
+}
+
+/* Fetches the States' names in the page's language; once they are in
+   (and the page still speaks it), redraws what names States.  On
+   failure the names stay English. */
+async function loadNames() {
+  const lang = state.lang;
+  try {
+    const answer = await api('/api/names?lang=' + encodeURIComponent(lang));
+    if (lang !== state.lang) return;
+    state.local = { lang, names: answer.names || {} };
+    document.documentElement.dataset.names = lang;
+    redraw();
+  } catch (e) {
+    console.warn('names in ' + lang + ': ' + e.message);
+  }
 }
 
 function stateLink(code) {
@@ -842,7 +868,8 @@ function matches(r, region, status, text) {
   if (region && r.region !== region) return false;
   if (text) {
     const q = text.toLowerCase();
-    if (!(r.name || '').toLowerCase().includes(q) && !r.state.toLowerCase().includes(q)) return false;
+    const found = [stateName(r.state), r.name || '', r.state].some((n) => n.toLowerCase().includes(q));
+    if (!found) return false;
   }
   switch (status) {
     case '': return true;
@@ -864,8 +891,8 @@ function stateRow(r) {
   const v = r.visits;
   const extra = [v.planned ? t('visits_planned', { n: v.planned }) : '',
     v.postponed ? t('visits_postponed', { n: v.postponed }) : ''].filter(Boolean).join(t('list_sep'));
-  const button = el('button', { type: 'button', class: 'row-button', 'aria-label': t('open_state', { name: r.name || r.state }) },
-    r.name || r.state);
+  const button = el('button', { type: 'button', class: 'row-button', 'aria-label': t('open_state', { name: stateName(r.state) }) },
+    stateName(r.state));
   const tr = el('tr', { class: 'row', dataset: { state: r.state, region: r.region } },
     el('th', { scope: 'row', class: 'state-cell' }, button, el('span', { class: 'code' }, r.state)),
     cell('th_status', r.status === 'party' ? tag(t('party'), 'ok') : tag(t('signatory'), 'none')),
@@ -890,12 +917,21 @@ function stateRow(r) {
    asked, or when a filter narrows it): 107 cards are a long scroll. */
 const PHONE_ROWS = 20;
 
+/* The rows in the API's order of regions, each region's States by their
+   names in the page's language. */
+function byRegionThenName(rows) {
+  const regions = [...new Set(rows.map((r) => r.region))];
+  const collator = nameCollator();
+  return rows.slice().sort((a, b) => regions.indexOf(a.region) - regions.indexOf(b.region) ||
+    collator.compare(stateName(a.state), stateName(b.state)));
+}
+
 function renderStates() {
   const region = $('filter-region').value;
   const status = $('filter-status').value;
   const text = $('filter-text').value.trim();
   const body = clear($('states-body'));
-  const rows = state.rows.filter((r) => matches(r, region, status, text));
+  const rows = byRegionThenName(state.rows.filter((r) => matches(r, region, status, text)));
   const phone = window.matchMedia('(max-width: 760px)').matches;
   const limit = phone && !state.allRows && !region && !status && !text ? PHONE_ROWS : Infinity;
   let current = null;
@@ -996,7 +1032,7 @@ function summaryDate(text) {
 function renderState(s) {
   const r = s.summary;
   state.names[s.state] = s.name || s.state;
-  $('state-h').textContent = (s.name || s.state) + ' (' + s.state + ')';
+  $('state-h').textContent = stateName(s.state) + ' (' + s.state + ')';
   const npm = s.npm.designated_on ? datedPhrase('designated', s.npm, 'designated_on') :
     s.npm.overdue ? el('span', null, phrase('npm_late', { late: lateness(r.npm.days_overdue) }), ' \u2014 ',
       phrase('due', { date: fmtDate(s.npm.due) })) :
@@ -1210,6 +1246,7 @@ function setupLanguages(initial) {
     params.set('lang', state.lang);
     history.replaceState(null, '', location.pathname + '?' + params + location.hash);
     redraw();
+    loadNames();
     followReportLanguage();
   });
 }
@@ -1248,7 +1285,7 @@ async function start() {
   document.addEventListener('keydown', (e) => { if (e.key === 'Escape' && state.openState) closeState(); });
   renderToday();
   connect();
-  await Promise.all([loadStates(), loadReminders(), loadYears(), loadFigures()]);
+  await Promise.all([loadNames(), loadStates(), loadReminders(), loadYears(), loadFigures()]);
   const m = /^#state=([A-Z]{3})$/.exec(location.hash);
   if (m) await openState(m[1], false);
   document.body.dataset.ready = 'true';
