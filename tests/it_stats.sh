@@ -191,6 +191,11 @@ grep -q '^Follow-up dialogues, States      -   not recorded$' <(ctl stats --as-o
 grep -q '^Signatories                      -   not recorded   by region not recorded$' \
     <(ctl stats --as-of 2010-12-31) ||
     fail "stats 2010: signatories by region: $(ctl stats --as-of 2010-12-31)"
+# the places by kind recorded in a period whose total is not recorded
+# are named as what is recorded, not as the total's parts
+grep -q '^Places visited                   -   not recorded   recorded: -$' \
+    <(ctl stats --as-of 2014-02-28) ||
+    fail "stats 2014: places by kind: $(ctl stats --as-of 2014-02-28)"
 # nor a list: the States recorded as signatories are named as such
 grep -q '^  signatories                    -   not recorded (recorded: AUS ' \
     <(ctl stats --as-of 2010-12-31) ||

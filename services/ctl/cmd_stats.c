@@ -202,7 +202,10 @@ static void s_print_visits(const json_t *r)
         places += (long long)json_integer_value(v);
     }
     s_count(r, "Places visited", places, "visits", "places_in_period");
+    /* by kind: what is recorded, said as such when the total is not */
     fputs("   ", stdout);
+    if (s_incomplete(r, "visits", "places_in_period"))
+        fputs("recorded: ", stdout);
     s_pairs(s_get(r, "visits", "places_in_period"));
     putchar('\n');
     s_count(r, "Interviews", s_int(r, "visits", "interviews_in_period"),
