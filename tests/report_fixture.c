@@ -88,12 +88,14 @@ void fixture_set(json_t *stats, const char *parent, const char *key,
     assert_int_equal(json_object_set_new(obj, key, value), 0);
 }
 
-json_t *fixture_stats_2017(const fixture_t *f)
+json_t *fixture_stats_year(const fixture_t *f, int year)
 {
+    char as_of[16], from[16];
+    snprintf(as_of, sizeof as_of, "%d-12-31", year);
+    snprintf(from, sizeof from, "%d-01-01", year);
     json_t *stats = json_deep_copy(f->stats);
-    fixture_set(stats, NULL, "as_of", json_string("2017-12-31"));
-    fixture_set(
-        stats, NULL, "period",
-        json_pack("{s:s,s:s}", "from", "2017-01-01", "to", "2017-12-31"));
+    fixture_set(stats, NULL, "as_of", json_string(as_of));
+    fixture_set(stats, NULL, "period",
+                json_pack("{s:s,s:s}", "from", from, "to", as_of));
     return stats;
 }

@@ -36,8 +36,8 @@ void fixture_expect(const char *text, ...) __attribute__((sentinel));
 void fixture_set(json_t *stats, const char *parent, const char *key,
                  json_t *value);
 
-/*  A copy of the fixture for the calendar year 2017 (as_of and period);
-    the caller frees it. */
-json_t *fixture_stats_2017(const fixture_t *f);
+/*  A copy of the fixture for the calendar year 'year': as_of its last
+    day, the period the whole year.  The caller frees it. */
+json_t *fixture_stats_year(const fixture_t *f, int year);
 
 #endif

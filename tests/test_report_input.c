@@ -108,7 +108,7 @@ static void test_partial_period(void **state)
 static void test_other_year(void **state)
 {
     fixture_t *f = *state;
-    json_t *stats = fixture_stats_2017(f);
+    json_t *stats = fixture_stats_year(f, 2017);
     fixture_set(stats, NULL, "sessions_in_period",
                 json_pack("[{s:i,s:s,s:s,s:s}]", "number", 31, "start",
                           "2017-02-13", "end", "2017-02-17", "place",
@@ -167,7 +167,7 @@ static void test_other_year(void **state)
 static void test_visit_end_bound(void **state)
 {
     fixture_t *f = *state;
-    json_t *stats = fixture_stats_2017(f);
+    json_t *stats = fixture_stats_year(f, 2017);
     fixture_set(stats, "visits", "completed_in_period",
                 json_pack("[s,s,s]", "HUN", "MAR", "RWA"));
     fixture_set(stats, "visits", "completed_dates_in_period",
@@ -198,11 +198,7 @@ static void test_visit_end_bound(void **state)
 static void test_session_month(void **state)
 {
     fixture_t *f = *state;
-    json_t *stats = json_deep_copy(f->stats);
-    fixture_set(stats, NULL, "as_of", json_string("2018-12-31"));
-    fixture_set(
-        stats, NULL, "period",
-        json_pack("{s:s,s:s}", "from", "2018-01-01", "to", "2018-12-31"));
+    json_t *stats = fixture_stats_year(f, 2018);
     fixture_set(stats, NULL, "sessions_in_period",
                 json_pack("[{s:i,s:s,s:s,s:s},{s:i,s:s,s:s,s:s,s:s},"
                           "{s:i,s:s,s:s,s:s}]",

@@ -20,11 +20,7 @@
 static void test_not_recorded_counts(void **state)
 {
     fixture_t *f = *state;
-    json_t *stats = json_deep_copy(f->stats);
-    fixture_set(stats, NULL, "as_of", json_string("2010-12-31"));
-    fixture_set(
-        stats, NULL, "period",
-        json_pack("{s:s,s:s}", "from", "2010-01-01", "to", "2010-12-31"));
+    json_t *stats = fixture_stats_year(f, 2010);
     fixture_set(stats, NULL, "incomplete",
                 json_pack("[s,s,s,s,s]", "sessions_in_period", "reports",
                           "npm.designated_total",
@@ -136,11 +132,7 @@ static void test_parties_not_recorded(void **state)
 static void test_not_recorded(void **state)
 {
     fixture_t *f = *state;
-    json_t *stats = json_deep_copy(f->stats);
-    fixture_set(stats, NULL, "as_of", json_string("2024-12-31"));
-    fixture_set(
-        stats, NULL, "period",
-        json_pack("{s:s,s:s}", "from", "2024-01-01", "to", "2024-12-31"));
+    json_t *stats = fixture_stats_year(f, 2024);
     fixture_set(stats, "reports", "transmitted_total", json_integer(89));
     fixture_set(stats, "reports", "transmitted_in_period", json_array());
     fixture_set(stats, "replies", "received_in_period", json_array());
@@ -189,7 +181,7 @@ static void test_not_recorded(void **state)
 static void test_stated_reports(void **state)
 {
     fixture_t *f = *state;
-    json_t *stats = fixture_stats_2017(f);
+    json_t *stats = fixture_stats_year(f, 2017);
     fixture_set(stats, "reports", "transmitted_in_period", json_array());
     fixture_set(stats, "reports", "transmitted_in_period_stated",
                 json_integer(17));
