@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Integration: `opcatctl restore --from-jetstream` when the NATS side
 # cannot answer, against a one-node nats-server on 127.0.0.1 (no root):
-#   1. --wait is checked (a whole number of seconds >= 1);
+#   1. --wait is checked (a whole number of seconds, 1 to a week);
 #   2. a server without JetStream leaves every request unanswered: the
 #      restore says it is waiting, gives up after --wait seconds, prints
 #      what it restored as "(incomplete)" and exits 1;
@@ -34,10 +34,11 @@ restore() {
 }
 
 # 1. the option
-for bad in 0 x -1; do
+for bad in 0 x -1 604801 18446744073709551616; do
     expect_eq "$(restore nats://127.0.0.1:1 --wait "$bad")" 2 "exit status for --wait $bad"
     grep -q -- "--wait" "$T/err" || fail "--wait $bad: the error does not name --wait: $(cat "$T/err")"
 done
+grep -q "is too large" "$T/err" || fail "--wait beyond the integers: $(cat "$T/err")"
 
 mapfile -t ports < <(free_ports 2)
 plain=${ports[0]} js=${ports[1]}

@@ -25,6 +25,7 @@
 
 #define RESTORE_BATCH 1024
 #define RESTORE_WAIT_S 120ULL
+#define RESTORE_WAIT_MAX_S 604800ULL /* a week */
 #define RESTORE_RETRY_PAUSE_MS 250
 
 static const char s_usage[] =
@@ -40,7 +41,8 @@ static const char s_usage[] =
     "  --data DIR     the data directory [$OPCAT_DATA]\n"
     "  --wait SECONDS how long one message or the stream's state may stay\n"
     "                 unanswerable (a cluster electing a leader answers with\n"
-    "                 errors meanwhile) before the restore gives up [120]\n";
+    "                 errors meanwhile) before the restore gives up, at most\n"
+    "                 a week [120]\n";
 
 typedef struct {
     int from_jetstream;
@@ -73,7 +75,13 @@ static int s_option(void *arg, int c, const char *value, err_t *err)
         o->data = value;
         return 0;
     case 'W':
-        return ctl_number(value, "--wait", 1, &o->wait_s, err);
+        if (ctl_number(value, "--wait", 1, &o->wait_s, err))
+            return 1;
+        if (o->wait_s > RESTORE_WAIT_MAX_S)
+            return err_set(err, OPCAT_EINVAL, "--wait",
+                           "--wait: %llu s is more than a week (%llu s)",
+                           o->wait_s, RESTORE_WAIT_MAX_S);
+        return 0;
     default:
         return 1;
     }

@@ -3,6 +3,7 @@
     terminal styles (see ctl.h).  Every failure goes through ctl_error, so
     that --json turns each into one JSON object on stdout. */
 #include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,11 +88,15 @@ int ctl_number(const char *value, const char *what, unsigned long long min,
                unsigned long long *out, err_t *err)
 {
     char *end;
+    errno = 0;
     unsigned long long n = strtoull(value, &end, 10);
     if (!isdigit((unsigned char)*value) || *end || n < min)
         return err_set(err, OPCAT_EINVAL, what,
                        "%s: \"%.40s\" is not a whole number%s", what, value,
                        min ? " of 1 or more" : "");
+    if (errno == ERANGE)
+        return err_set(err, OPCAT_EINVAL, what, "%s: \"%.40s\" is too large",
+                       what, value);
     *out = n;
     return OPCAT_OK;
 }
