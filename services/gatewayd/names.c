@@ -29,17 +29,15 @@ static json_t *s_names(const names_t *names, const char *lang)
     return body;
 }
 
-/*  Sets the ETag of 'body' into req->etag; true (a 304 queued in '*rc')
-    when If-None-Match names it. */
-static bool s_unchanged(const gw_request_t *req, const json_t *body,
+/*  Sets the ETag of the answer's 'text' into req->etag; true (a 304
+    queued in '*rc') when If-None-Match names it. */
+static bool s_unchanged(const gw_request_t *req, const char *text,
                         enum MHD_Result *rc)
 {
     const uint64_t none[GW_POSITIONS] = {0, 0, 0};
-    char *text = req->etag ? json_dumps(body, JSON_COMPACT) : NULL;
-    if (!text)
+    if (!req->etag)
         return false;
     gw_etag_make(text, "", none, req->etag);
-    free(text);
     const char *header = MHD_lookup_connection_value(
         req->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
     if (!header || !gw_etag_matches(header, req->etag))
@@ -50,6 +48,8 @@ static bool s_unchanged(const gw_request_t *req, const json_t *body,
     return true;
 }
 
+/*  The answer is serialized once: its text is both what the ETag hashes
+    and what is sent. */
 enum MHD_Result gw_names(const gw_request_t *req)
 {
     const char *lang = gw_param(req, "lang");
@@ -57,12 +57,14 @@ enum MHD_Result gw_names(const gw_request_t *req)
     if (names_lang(lang) < 0)
         return gw_reply_error(req, 400, "lang", "lang: " REPORT_LANGS);
     json_t *body = s_names(req->gw->names, lang);
-    if (!body)
+    char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+    json_decref(body);
+    if (!text)
         return gw_reply_error(req, 500, NULL, "out of memory");
     enum MHD_Result rc;
-    if (s_unchanged(req, body, &rc)) {
-        json_decref(body);
-        return rc;
-    }
-    return gw_reply_json(req, 200, body);
+    if (!s_unchanged(req, text, &rc))
+        rc = gw_reply_text(req, 200, "application/json; charset=utf-8", text,
+                           strlen(text));
+    free(text);
+    return rc;
 }
