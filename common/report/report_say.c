@@ -153,8 +153,7 @@ static void s_counts(render_t *r, const parties_t *f, pieces_t *p)
     }
     if (f->parties_known || f->signatories_known)
         render_put(r, "\n\n");
-    render_not_recorded(r, "states_parties.total", WHAT_PARTIES, true);
-    render_not_recorded(r, "signatories.total", WHAT_SIGNATORIES, true);
+    render_counts_not_recorded(r);
 }
 
 void say_parties(render_t *r, const parties_t *f)

@@ -120,8 +120,7 @@ static void s_counts_zh(render_t *r, const parties_t *f)
     else if (f->signatories_known)
         render_put(r, "%s个签署国。%s\n\n", render_num(f->signatories).text,
                    note);
-    render_not_recorded(r, "states_parties.total", WHAT_PARTIES, true);
-    render_not_recorded(r, "signatories.total", WHAT_SIGNATORIES, true);
+    render_counts_not_recorded(r);
 }
 
 static void s_parties_zh(render_t *r, const parties_t *f)
@@ -179,8 +178,7 @@ static void s_counts_en(render_t *r, const parties_t *f)
         render_put_things(r, f->signatories, true, "signatory", "signatories");
         render_put(r, " of the Optional Protocol.%s\n\n", note);
     }
-    render_not_recorded(r, "states_parties.total", WHAT_PARTIES, true);
-    render_not_recorded(r, "signatories.total", WHAT_SIGNATORIES, true);
+    render_counts_not_recorded(r);
 }
 
 static void s_parties_en(render_t *r, const parties_t *f)

@@ -124,6 +124,12 @@ int render_report_number(const render_t *r)
     return r->full_year && y >= 2011 ? y - 2006 : 0;
 }
 
+void render_counts_not_recorded(render_t *r)
+{
+    render_not_recorded(r, "states_parties.total", WHAT_PARTIES, true);
+    render_not_recorded(r, "signatories.total", WHAT_SIGNATORIES, true);
+}
+
 void render_region_table(render_t *r, const char *path, const char *what)
 {
     const json_t *by_region = render_get(r, path, JSON_OBJECT);

@@ -48,6 +48,11 @@ typedef struct {
     bool parties_known, signatories_known;
 } parties_t;
 
+/*  Writes, in the report's language, a paragraph "not recorded" for
+    each of the two counts of section II.A the stats mark incomplete
+    (render_not_recorded), nothing for one that is known. */
+void render_counts_not_recorded(render_t *r);
+
 /*  Writes the count 'n' as the seed writes a small one in Chinese: "两"
     for 2, in words up to ten; in figures above. */
 void render_put_zh_small(render_t *r, size_t n);
