@@ -20,9 +20,11 @@
     Connections still awaiting their headers are cheap to make and cost
     a thread each.  They are capped like requests, at --max-per-client
     from one address and --max-connections overall, by closing the one
-    that has waited longest for each new one beyond: so admitted
-    requests, connections awaiting headers and the reserve never reach
-    libmicrohttpd's limit, and a client that sends its request at once
+    that has waited longest for each new one beyond, sparing one whose
+    whole request head already waits unread (its thread not yet run, as in
+    a burst of reconnections just after the reaper emptied the slots): so
+    admitted requests, connections awaiting headers and the reserve never
+    reach libmicrohttpd's limit, and a client that sends its request at once
     (/healthz) gets in even among slow ones from its own address.
 
     A record lives from the connection's STARTED notification to its
@@ -112,21 +114,43 @@ static void s_reap(gw_guard_t *self)
                                            : "stream not read");
 }
 
-/*  The oldest connection awaiting its headers, from 'addr' (NULL: from
-    anywhere), and how many there are (the lock held). */
+/*  Whether the whole head of a request (up to its blank line) waits
+    unread on 'c': its client sent it at once and only its thread has not
+    run yet, so it is not slow.  A peek: the bytes stay for the thread. */
+static bool s_head_waiting(const gw_conn_t *c)
+{
+    char buf[2048];
+    ssize_t n = c->fd < 0
+                    ? -1
+                    : recv(c->fd, buf, sizeof buf - 1, MSG_PEEK | MSG_DONTWAIT);
+    if (n <= 0)
+        return false;
+    buf[n] = '\0';
+    return strstr(buf, "\r\n\r\n") != NULL;
+}
+
+/*  The connection to close first among those awaiting their headers from
+    'addr' (NULL: from anywhere): the oldest of those whose request head
+    has not all come, else the oldest; and how many there are (the lock
+    held). */
 static gw_conn_t *s_oldest_waiting(gw_guard_t *self, const char *addr,
                                    unsigned *count)
 {
-    gw_conn_t *oldest = NULL;
+    gw_conn_t *oldest = NULL, *oldest_slow = NULL;
     *count = 0;
-    for (gw_conn_t *c = self->head; c; c = c->next)
-        if (!c->closing && c->waiting_since_ms &&
-            (!addr || strcmp(addr, c->addr) == 0)) {
-            ++*count;
-            if (!oldest || c->waiting_since_ms <= oldest->waiting_since_ms)
-                oldest = c;
-        }
-    return oldest;
+    for (gw_conn_t *c = self->head; c; c = c->next) {
+        if (c->closing || !c->waiting_since_ms ||
+            (addr && strcmp(addr, c->addr) != 0))
+            continue;
+        ++*count;
+        if (!oldest || c->waiting_since_ms <= oldest->waiting_since_ms)
+            oldest = c;
+        if ((!oldest_slow ||
+             c->waiting_since_ms <= oldest_slow->waiting_since_ms) &&
+            !s_head_waiting(c))
+            oldest_slow = c;
+    }
+    return oldest_slow ? oldest_slow : oldest;
 }
 
 /*  Caps the connections awaiting their headers from the address of the
